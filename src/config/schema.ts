@@ -1,0 +1,249 @@
+// Input formats (SPEC §5) as zod schemas: the single place that says what a
+// workload, a CPU profile and a scenario may contain, with units in the names.
+import { z } from 'zod';
+
+const positive = z.number().finite().positive();
+const nonNegative = z.number().finite().nonnegative();
+const fraction = z.number().finite().min(0).max(1);
+
+/** A number with the published figure or rule it comes from. */
+export const Cited = z
+  .object({
+    value: nonNegative,
+    source: z.string().min(1),
+    estimate: z.boolean().optional(),
+  })
+  .strict();
+export type Cited = z.infer<typeof Cited>;
+
+export const INSTRUCTION_EVENT_KINDS = [
+  'page-fault', 'first-touch', 'cr3-write', 'invlpg', 'io', 'msr-read', 'msr-write', 'cpuid', 'rdtsc',
+  'vmcall', 'tpr-write', 'timer-program', 'ipi-send', 'dr-access', 'raw-exit',
+] as const;
+export const INTERRUPT_EVENT_KINDS = ['timer', 'device-interrupt'] as const;
+
+const Distribution = z.enum(['exponential', 'constant', 'lognormal', 'empirical']);
+
+const EventCommon = {
+  source: z.string().min(1),
+  distribution: Distribution.optional(),
+  /** Coefficient of variation of the gaps, for `lognormal`. */
+  cv: positive.optional(),
+  /** Gaps relative to their mean (any positive numbers; rescaled to mean 1), for `empirical`. */
+  empiricalGaps: z.array(positive).min(1).optional(),
+  /** Guest cycles of the event's own work on bare metal (and in the guest when it does not exit). */
+  nativeCycles: nonNegative.optional(),
+};
+
+export const InstructionEvent = z
+  .object({
+    kind: z.enum(INSTRUCTION_EVENT_KINDS),
+    perUnit: positive.optional(),
+    perGuestSec: positive.optional(),
+    /** io: the device name from `devices`. */
+    device: z.string().optional(),
+    /** msr-read / msr-write: the MSR's name (matched against the pass-through list). */
+    msr: z.string().optional(),
+    /** raw-exit: the exit reason (name, alias or number). */
+    reason: z.union([z.string(), z.number().int().nonnegative()]).optional(),
+    /** raw-exit: handler cycles (else the profile's `raw-exit` handler). */
+    handlerCycles: nonNegative.optional(),
+    ...EventCommon,
+  })
+  .strict();
+
+export const InterruptEvent = z
+  .object({
+    kind: z.enum(INTERRUPT_EVENT_KINDS),
+    perWallSec: positive,
+    ...EventCommon,
+  })
+  .strict();
+
+export const Device = z
+  .object({
+    name: z.string().min(1),
+    kind: z.enum(['emulated', 'virtio', 'passthrough']),
+    bus: z.enum(['pio', 'mmio']),
+    /** Emulated devices need several exits per operation (Agesen 2012 §9: 2.6 on e1000). */
+    exitsPerOp: z.number().int().min(1).max(64).optional(),
+    /** Completion interrupt this long after an operation; 0 = none. */
+    completionLatencyUs: nonNegative.optional(),
+    source: z.string().min(1),
+  })
+  .strict();
+
+export const Workload = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().min(1),
+    sources: z.array(z.string().min(1)).min(1),
+    kind: z.enum(['closed', 'open']),
+    unitName: z.string().min(1),
+    cyclesPerUnit: positive,
+    cyclesPerUnitCv: nonNegative.optional(),
+    /** Open workloads: units arriving per second for the whole VM. */
+    arrivalsPerSec: positive.optional(),
+    apicMode: z.enum(['xapic', 'x2apic']).default('x2apic'),
+    usesDebugRegisters: z.boolean().default(false),
+    /** Probability that an interrupt delivered without APICv needs an INTERRUPT_WINDOW exit. */
+    interruptWindowProbability: fraction.default(0.05),
+    /** Fraction of device interrupts that are level-triggered (EOI_INDUCED with APICv). */
+    levelTriggeredFraction: fraction.default(0),
+    /** With TPR shadow, probability that a TPR write drops below the threshold with an interrupt pending. */
+    tprBelowThresholdProbability: fraction.default(0),
+    /** Guest cycles of the guest's own interrupt handler. */
+    interruptHandlerCycles: nonNegative.default(1000),
+    /** Timer-deadline writes the guest makes each time it goes idle (NOHZ tick stop). */
+    timerProgramsPerIdleEntry: nonNegative.default(1),
+    tlb: z
+      .object({
+        missesPerUnit: nonNegative,
+        pageSize: z.enum(['4K', '2M', '1G']).default('4K'),
+        pageWalkCacheHitRate: fraction.default(0.8),
+        /** Guest cycles to refill the TLB after a flush (transitions without VPID). */
+        refillCyclesAfterFlush: nonNegative,
+        source: z.string().min(1),
+      })
+      .strict()
+      .optional(),
+    devices: z.array(Device).default([]),
+    events: z.array(z.union([InstructionEvent, InterruptEvent])).default([]),
+    spinlock: z
+      .object({
+        acquiresPerUnit: positive,
+        holdCycles: positive,
+        source: z.string().min(1),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type Workload = z.infer<typeof Workload>;
+export type WorkloadInput = z.input<typeof Workload>;
+export type InstructionEvent = z.infer<typeof InstructionEvent>;
+export type InterruptEvent = z.infer<typeof InterruptEvent>;
+export type WorkloadEvent = InstructionEvent | InterruptEvent;
+export type Device = z.infer<typeof Device>;
+
+export const HANDLER_NAMES = [
+  'shadow-page-fault', 'ept-violation', 'cr3-write-shadow', 'invlpg-shadow', 'io-kernel', 'io-user',
+  'mmio-kernel', 'mmio-user', 'io-emulated', 'msr-read', 'msr-write', 'timer-program', 'cpuid', 'rdtsc',
+  'vmcall', 'hlt', 'pause', 'external-interrupt', 'host-tick', 'interrupt-window', 'apic-access-eoi',
+  'apic-access-icr', 'apic-write', 'eoi-induced', 'msr-write-eoi', 'msr-write-icr', 'tpr-write',
+  'tpr-below-threshold', 'preemption-timer', 'dr-access', 'raw-exit',
+] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+export const Profile = z
+  .object({
+    name: z.string().min(1),
+    generation: z.string().min(1),
+    launch: z.string().min(1),
+    description: z.string().min(1),
+    frequencyGHz: Cited,
+    capabilities: z
+      .object({
+        ept: z.boolean(),
+        vpid: z.boolean(),
+        apicv: z.boolean(),
+        ipiv: z.boolean(),
+        ple: z.boolean(),
+        preemptionTimer: z.boolean(),
+        source: z.string().min(1),
+      })
+      .strict(),
+    /** What the stage costs are calibrated to. */
+    calibration: z
+      .object({
+        target: z.enum(['hardware-round-trip', 'kvm-unit-tests-cpuid', 'kvm-unit-tests-vmcall']),
+        cycles: z.number().positive(),
+        source: z.string().min(1),
+        splitRule: z.string().min(1),
+      })
+      .strict(),
+    stages: z
+      .object({
+        recordExitInfoCycles: Cited,
+        saveGuestStateCycles: Cited,
+        loadHostStateCycles: Cited,
+        entryCycles: Cited,
+        perMsrCycles: Cited,
+      })
+      .strict(),
+    /** Coefficients of variation of the lognormal draws. */
+    stageCv: Cited,
+    handlerCv: Cited,
+    kernelUserRoundTripCycles: Cited,
+    handlerCycles: z.record(z.enum(HANDLER_NAMES), Cited),
+    /** Extra cost of VMCLEAR + VMLAUNCH over VMRESUME when a vCPU moves to another pCPU. */
+    vmcsMigrationCycles: Cited,
+    hostContextSwitchCycles: Cited,
+    pleWindowCycles: Cited,
+    haltPollCycles: Cited,
+    memoryReferenceCycles: Cited,
+    /** Shadow paging: exits per guest demand fault (3 in early KVM). */
+    shadowPageFaultExits: Cited,
+  })
+  .strict();
+export type Profile = z.infer<typeof Profile>;
+
+export const VmPlacement = z
+  .object({
+    workload: z.string().min(1),
+    vcpus: z.number().int().min(1).max(4096),
+    count: z.number().int().min(1).max(100000).default(1),
+  })
+  .strict();
+
+export const Scenario = z
+  .object({
+    name: z.string().min(1).default('scenario'),
+    description: z.string().optional(),
+    host: z
+      .object({
+        pcpus: z.number().int().min(1).max(4096),
+        profile: z.string().min(1).default('sapphire-rapids'),
+        scheduler: z.enum(['pinned', 'round-robin', 'fair']).default('pinned'),
+        timeSliceUs: positive.default(3000),
+        /** Host timer tick; 0 disables it (a nohz_full host, or the analytic case). */
+        hostTickHz: nonNegative.default(250),
+      })
+      .strict(),
+    vms: z.array(VmPlacement).min(1),
+    features: z.string().default('modern'),
+    durationSec: positive.default(1),
+    warmupSec: nonNegative.default(0),
+    seed: z.number().int().nonnegative().default(1),
+    /** MSRs the MSR bitmap passes through (not intercepted). */
+    msrPassThrough: z.array(z.string()).optional(),
+    /** MSR areas: VM-exit MSR-store, VM-exit MSR-load and VM-entry MSR-load list lengths. */
+    msrLists: z
+      .object({
+        exitStore: z.number().int().min(0).max(512),
+        exitLoad: z.number().int().min(0).max(512),
+        entryLoad: z.number().int().min(0).max(512),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type Scenario = z.infer<typeof Scenario>;
+export type ScenarioInput = z.input<typeof Scenario>;
+
+/**
+ * KVM's pass-through MSRs: FS/GS base and KERNEL_GS_BASE are never trapped
+ * (Bonzini, "KVM: x86: never trap MSR_KERNEL_GS_BASE", kvm@vger 2018-09);
+ * SPEC_CTRL and PRED_CMD are passed through once the guest writes them (estimate:
+ * KVM's vmx_possible_passthrough_msrs; not checked against a primary text here).
+ */
+export const DEFAULT_MSR_PASS_THROUGH = [
+  'IA32_FS_BASE', 'IA32_GS_BASE', 'IA32_KERNEL_GS_BASE', 'IA32_SPEC_CTRL', 'IA32_PRED_CMD',
+];
+
+/**
+ * Default MSR area lengths: KVM switches IA32_PERF_GLOBAL_CTRL through the
+ * autoload lists when a PMU is exposed (one exit-load and one entry-load entry);
+ * removing them saved ~30 cycles per vmcall round trip (Wanpeng Li, 2020-03).
+ */
+export const DEFAULT_MSR_LISTS = { exitStore: 0, exitLoad: 1, entryLoad: 1 };

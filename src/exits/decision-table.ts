@@ -1,0 +1,267 @@
+// The exit engine's decision table (SPEC §3) as data: guest event kind ×
+// feature set (× workload and profile properties) → the exits it causes, with
+// the handler that runs and where. The first rule whose `when` holds wins; a
+// rule with no exits means the event runs natively. Resolution happens once
+// per run (resolve.ts), never in the event loop.
+import type { FeatureName } from './features.js';
+import type { HandlerName } from '../config/schema.js';
+
+export const ENGINE_EVENT_KINDS = [
+  'hlt', 'pause-spin', 'host-tick', 'interrupt-delivery', 'timer-expiry', 'eoi',
+] as const;
+
+export type EventKind =
+  | 'page-fault' | 'first-touch' | 'cr3-write' | 'invlpg' | 'io' | 'msr-read' | 'msr-write' | 'cpuid'
+  | 'rdtsc' | 'vmcall' | 'tpr-write' | 'timer-program' | 'ipi-send' | 'dr-access' | 'raw-exit'
+  | (typeof ENGINE_EVENT_KINDS)[number];
+
+export interface Condition {
+  features?: Partial<Record<FeatureName, boolean>>;
+  apicMode?: 'xapic' | 'x2apic';
+  deviceKind?: 'emulated' | 'virtio' | 'passthrough';
+  deviceBus?: 'pio' | 'mmio';
+  msrIntercepted?: boolean;
+  usesDebugRegisters?: boolean;
+  preemptionTimer?: boolean;
+}
+
+export interface ExitSpec {
+  reason: string;
+  handler: HandlerName;
+  location: 'kernel' | 'user';
+  /** The exit repeats this many times per event (a context number). */
+  repeat?: 'shadowPageFaultExits' | 'deviceExitsPerOp';
+  /** The exit happens with this probability (a workload number); else always. */
+  probability?: 'interruptWindowProbability' | 'levelTriggeredFraction' | 'tprBelowThresholdProbability';
+}
+
+export interface DecisionRule {
+  event: EventKind;
+  when?: Condition;
+  exits: ExitSpec[];
+  /** The guest still does the event's native work after the exit (a reflected #PF). */
+  reflected?: boolean;
+  /** Why, in the words of SPEC §3. */
+  why: string;
+}
+
+const K = 'kernel' as const;
+const U = 'user' as const;
+
+export const DECISION_TABLE: DecisionRule[] = [
+  // Memory virtualization.
+  { event: 'page-fault', when: { features: { ept: true } }, exits: [], why: 'EPT: the guest handles its own #PF natively' },
+  {
+    event: 'page-fault',
+    exits: [{ reason: 'EXCEPTION_NMI', handler: 'shadow-page-fault', location: K, repeat: 'shadowPageFaultExits' }],
+    reflected: true,
+    why: 'shadow paging: #PF exits (three exits per demand fault in early KVM), then is reflected to the guest',
+  },
+  {
+    event: 'first-touch',
+    when: { features: { ept: true } },
+    exits: [{ reason: 'EPT_VIOLATION', handler: 'ept-violation', location: K }],
+    why: 'EPT: the first touch of a guest-physical page has no host mapping yet',
+  },
+  { event: 'first-touch', exits: [], why: 'shadow paging: folded into the #PF exit' },
+  { event: 'cr3-write', when: { features: { ept: true } }, exits: [], why: 'EPT: CR3 writes do not exit' },
+  {
+    event: 'cr3-write',
+    exits: [{ reason: 'CR_ACCESS', handler: 'cr3-write-shadow', location: K }],
+    why: 'shadow paging: a guest context switch must switch shadow page tables',
+  },
+  { event: 'invlpg', when: { features: { ept: true } }, exits: [], why: 'EPT: INVLPG runs natively' },
+  {
+    event: 'invlpg',
+    exits: [{ reason: 'INVLPG', handler: 'invlpg-shadow', location: K }],
+    why: 'shadow paging: the shadow PTE must be invalidated',
+  },
+  // Device I/O.
+  { event: 'io', when: { deviceKind: 'passthrough' }, exits: [], why: 'passed-through device: no exit on the data path' },
+  {
+    event: 'io',
+    when: { deviceKind: 'emulated', deviceBus: 'pio' },
+    exits: [{ reason: 'IO_INSTRUCTION', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
+    why: 'emulated device: several port accesses per operation, emulated in the user-space VMM',
+  },
+  {
+    event: 'io',
+    when: { deviceKind: 'emulated', deviceBus: 'mmio', features: { ept: true } },
+    exits: [{ reason: 'EPT_MISCONFIG', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
+    why: 'emulated MMIO device with EPT: EPT misconfiguration exits, emulated in user space',
+  },
+  {
+    event: 'io',
+    when: { deviceKind: 'emulated', deviceBus: 'mmio' },
+    exits: [{ reason: 'EXCEPTION_NMI', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
+    why: 'emulated MMIO device with shadow paging: a #PF on the unmapped page, emulated in user space',
+  },
+  {
+    event: 'io',
+    when: { deviceKind: 'virtio', deviceBus: 'pio', features: { ioeventfd: true } },
+    exits: [{ reason: 'IO_INSTRUCTION', handler: 'io-kernel', location: K }],
+    why: 'virtio notify on a port, completed in the kernel by ioeventfd',
+  },
+  {
+    event: 'io',
+    when: { deviceKind: 'virtio', deviceBus: 'pio' },
+    exits: [{ reason: 'IO_INSTRUCTION', handler: 'io-user', location: U }],
+    why: 'virtio notify on a port, forwarded to the user-space VMM',
+  },
+  {
+    event: 'io',
+    when: { deviceKind: 'virtio', deviceBus: 'mmio', features: { ept: true, ioeventfd: true } },
+    exits: [{ reason: 'EPT_MISCONFIG', handler: 'mmio-kernel', location: K }],
+    why: 'virtio-mmio notify with EPT: fast MMIO eventfd in the kernel',
+  },
+  {
+    event: 'io',
+    when: { deviceKind: 'virtio', deviceBus: 'mmio', features: { ept: true } },
+    exits: [{ reason: 'EPT_MISCONFIG', handler: 'mmio-user', location: U }],
+    why: 'virtio-mmio notify with EPT, forwarded to the user-space VMM',
+  },
+  {
+    event: 'io',
+    when: { deviceKind: 'virtio', deviceBus: 'mmio', features: { ioeventfd: true } },
+    exits: [{ reason: 'EXCEPTION_NMI', handler: 'mmio-kernel', location: K }],
+    why: 'virtio-mmio notify with shadow paging, completed in the kernel by ioeventfd',
+  },
+  {
+    event: 'io',
+    when: { deviceKind: 'virtio', deviceBus: 'mmio' },
+    exits: [{ reason: 'EXCEPTION_NMI', handler: 'mmio-user', location: U }],
+    why: 'virtio-mmio notify with shadow paging, forwarded to the user-space VMM',
+  },
+  // MSRs and instructions.
+  {
+    event: 'msr-read',
+    when: { features: { 'msr-bitmap': true }, msrIntercepted: false },
+    exits: [],
+    why: 'MSR bitmap: a pass-through MSR is read natively',
+  },
+  { event: 'msr-read', exits: [{ reason: 'MSR_READ', handler: 'msr-read', location: K }], why: 'RDMSR of an intercepted MSR, or no MSR bitmap' },
+  {
+    event: 'msr-write',
+    when: { features: { 'msr-bitmap': true }, msrIntercepted: false },
+    exits: [],
+    why: 'MSR bitmap: a pass-through MSR is written natively',
+  },
+  { event: 'msr-write', exits: [{ reason: 'MSR_WRITE', handler: 'msr-write', location: K }], why: 'WRMSR of an intercepted MSR, or no MSR bitmap' },
+  { event: 'cpuid', exits: [{ reason: 'CPUID', handler: 'cpuid', location: K }], why: 'CPUID always exits' },
+  {
+    event: 'rdtsc',
+    when: { features: { 'rdtsc-exiting': true } },
+    exits: [{ reason: 'RDTSC', handler: 'rdtsc', location: K }],
+    why: 'RDTSC exiting is on',
+  },
+  { event: 'rdtsc', exits: [], why: 'RDTSC runs natively (TSC offsetting)' },
+  { event: 'vmcall', exits: [{ reason: 'VMCALL', handler: 'vmcall', location: K }], why: 'a hypercall always exits' },
+  {
+    event: 'tpr-write',
+    when: { features: { 'tpr-shadow': true } },
+    exits: [{ reason: 'TPR_BELOW_THRESHOLD', handler: 'tpr-below-threshold', location: K, probability: 'tprBelowThresholdProbability' }],
+    why: 'TPR shadow: CR8 writes are virtualized; lowering below the threshold with an interrupt pending exits',
+  },
+  { event: 'tpr-write', exits: [{ reason: 'CR_ACCESS', handler: 'tpr-write', location: K }], why: 'no TPR shadow: MOV to CR8 exits' },
+  {
+    event: 'timer-program',
+    exits: [{ reason: 'MSR_WRITE', handler: 'timer-program', location: K }],
+    why: 'WRMSR IA32_TSC_DEADLINE always exits: the hypervisor arms its own timer',
+  },
+  { event: 'ipi-send', when: { features: { ipiv: true } }, exits: [], why: 'IPI virtualization: the ICR write does not exit' },
+  {
+    event: 'ipi-send',
+    when: { apicMode: 'x2apic' },
+    exits: [{ reason: 'MSR_WRITE', handler: 'msr-write-icr', location: K }],
+    why: 'x2APIC ICR write (WRMSR 0x830)',
+  },
+  {
+    event: 'ipi-send',
+    when: { features: { apicv: true } },
+    exits: [{ reason: 'APIC_WRITE', handler: 'apic-write', location: K }],
+    why: 'xAPIC ICR write with APIC-register virtualization: a trap-like APIC_WRITE',
+  },
+  {
+    event: 'ipi-send',
+    exits: [{ reason: 'APIC_ACCESS', handler: 'apic-access-icr', location: K }],
+    why: 'xAPIC ICR write to the emulated APIC page',
+  },
+  {
+    event: 'dr-access',
+    when: { usesDebugRegisters: true },
+    exits: [{ reason: 'DR_ACCESS', handler: 'dr-access', location: K }],
+    why: 'the workload uses debug registers (MOV DR exits)',
+  },
+  { event: 'dr-access', exits: [], why: 'debug registers are not intercepted' },
+  // Idle and spinning.
+  { event: 'hlt', when: { features: { 'exitless-idle': true } }, exits: [], why: 'exitless idle: the guest halts on its dedicated pCPU' },
+  { event: 'hlt', exits: [{ reason: 'HLT', handler: 'hlt', location: K }], why: 'HLT exits; the vCPU blocks (halt polling may spin first)' },
+  {
+    event: 'pause-spin',
+    when: { features: { ple: true, 'exitless-idle': false } },
+    exits: [{ reason: 'PAUSE_INSTRUCTION', handler: 'pause', location: K }],
+    why: 'PLE: a PAUSE loop longer than the window exits and yields',
+  },
+  { event: 'pause-spin', exits: [], why: 'no PLE (or exitless idle): the vCPU keeps spinning' },
+  // Interrupts and timers.
+  {
+    event: 'host-tick',
+    exits: [{ reason: 'EXTERNAL_INTERRUPT', handler: 'host-tick', location: K }],
+    why: 'a host interrupt while the guest runs always exits',
+  },
+  { event: 'interrupt-delivery', when: { features: { apicv: true } }, exits: [], why: 'APICv: the interrupt is posted, no exit' },
+  {
+    event: 'interrupt-delivery',
+    exits: [
+      { reason: 'EXTERNAL_INTERRUPT', handler: 'external-interrupt', location: K },
+      { reason: 'INTERRUPT_WINDOW', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
+    ],
+    why: 'no APICv: the host interrupts the running vCPU to inject; an interrupt window exit if the guest has interrupts masked',
+  },
+  {
+    event: 'timer-expiry',
+    when: { preemptionTimer: true, features: { apicv: true } },
+    exits: [{ reason: 'PREEMPTION_TIMER', handler: 'preemption-timer', location: K }],
+    why: 'the guest timer is emulated with the VMX preemption timer',
+  },
+  {
+    event: 'timer-expiry',
+    when: { preemptionTimer: true },
+    exits: [
+      { reason: 'PREEMPTION_TIMER', handler: 'preemption-timer', location: K },
+      { reason: 'INTERRUPT_WINDOW', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
+    ],
+    why: 'the guest timer is emulated with the VMX preemption timer; injection may need an interrupt window',
+  },
+  {
+    event: 'timer-expiry',
+    when: { features: { apicv: true } },
+    exits: [{ reason: 'EXTERNAL_INTERRUPT', handler: 'external-interrupt', location: K }],
+    why: 'the guest timer is a host hrtimer: its interrupt exits',
+  },
+  {
+    event: 'timer-expiry',
+    exits: [
+      { reason: 'EXTERNAL_INTERRUPT', handler: 'external-interrupt', location: K },
+      { reason: 'INTERRUPT_WINDOW', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
+    ],
+    why: 'the guest timer is a host hrtimer: its interrupt exits; injection may need an interrupt window',
+  },
+  {
+    event: 'eoi',
+    when: { features: { apicv: true } },
+    exits: [{ reason: 'EOI_INDUCED', handler: 'eoi-induced', location: K, probability: 'levelTriggeredFraction' }],
+    why: 'APICv: EOI is virtualized; a level-triggered vector in the EOI-exit bitmap exits',
+  },
+  {
+    event: 'eoi',
+    when: { apicMode: 'x2apic' },
+    exits: [{ reason: 'MSR_WRITE', handler: 'msr-write-eoi', location: K }],
+    why: 'no APICv, x2APIC: the EOI MSR write exits',
+  },
+  {
+    event: 'eoi',
+    exits: [{ reason: 'APIC_ACCESS', handler: 'apic-access-eoi', location: K }],
+    why: 'no APICv, xAPIC: the EOI register write traps on the APIC page',
+  },
+];

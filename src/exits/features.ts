@@ -1,0 +1,126 @@
+// Mitigation features (SPEC §4) as bits of one integer, so the exit engine can
+// resolve its decision table once per run and the event loop never tests names.
+
+export const FEATURES = [
+  ['ept', 'nested paging (EPT) instead of shadow paging'],
+  ['vpid', 'tagged TLB: no TLB flush on VM transitions'],
+  ['msr-bitmap', 'only intercepted MSRs exit; pass-through MSRs run natively'],
+  ['apicv', 'virtual APIC: virtual EOI and TPR, posted interrupts'],
+  ['tpr-shadow', 'CR8 (TPR) writes do not exit'],
+  ['ple', 'pause-loop exiting: a long PAUSE spin exits and yields'],
+  ['ioeventfd', 'I/O notifies handled in the kernel instead of the user-space VMM'],
+  ['halt-polling', 'poll briefly before blocking a halted vCPU'],
+  ['ipiv', 'IPI virtualization: ICR writes do not exit'],
+  ['exitless-idle', 'HLT/MWAIT/PAUSE do not exit (dedicated pCPU)'],
+  ['rdtsc-exiting', 'RDTSC traps (the opposite of a mitigation)'],
+] as const;
+
+export type FeatureName = (typeof FEATURES)[number][0];
+
+export const F: Record<string, number> = {};
+FEATURES.forEach(([name], i) => {
+  F[name] = 1 << i;
+});
+export const FEATURE_BIT = F as Record<FeatureName, number>;
+
+/** Presets; every comparison names its baseline, which is one of these or a list. */
+export const PRESETS: Record<string, { features: FeatureName[]; description: string }> = {
+  none: { features: [], description: 'first-generation VT-x: shadow paging, every trap exits' },
+  nehalem: {
+    features: ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd'],
+    description: 'a 2010-era KVM host: EPT, VPID, MSR bitmaps, TPR shadow, PLE, ioeventfd',
+  },
+  apicv: {
+    features: ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'apicv', 'halt-polling'],
+    description: 'Ivy Bridge-EP and later: nehalem plus APICv/posted interrupts and halt polling',
+  },
+  modern: {
+    features: ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv'],
+    description: 'every mitigation (Sapphire Rapids and later), without exitless-idle and rdtsc-exiting',
+  },
+};
+
+export function hasFeature(set: number, name: FeatureName): boolean {
+  return (set & FEATURE_BIT[name]) !== 0;
+}
+
+export function featureNames(set: number): FeatureName[] {
+  return FEATURES.filter(([name]) => (set & FEATURE_BIT[name]) !== 0).map(([name]) => name);
+}
+
+/** Canonical text of a feature set: a preset name when it equals one, else the sorted list. */
+export function featureSetLabel(set: number): string {
+  for (const [preset, def] of Object.entries(PRESETS)) {
+    if (featureSetFromNames(def.features) === set) return preset;
+  }
+  const names = featureNames(set);
+  return names.length === 0 ? 'none' : names.join(',');
+}
+
+function featureSetFromNames(names: readonly FeatureName[]): number {
+  let set = 0;
+  for (const n of names) set |= FEATURE_BIT[n];
+  return set;
+}
+
+export class FeatureParseError extends Error {
+  constructor(
+    readonly found: string,
+    readonly hint: string,
+  ) {
+    super(`unknown feature or preset '${found}'${hint}`);
+  }
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prevDiag = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const keep = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prevDiag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prevDiag = keep;
+    }
+  }
+  return row[b.length];
+}
+
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const c = closest(word, candidates);
+  return c ? ` (did you mean '${c}'?)` : '';
+}
+
+/**
+ * Parses "modern", "ept,vpid", "nehalem,apicv" or "modern,-ipiv": presets and
+ * names are joined; a leading '-' removes a feature. Throws FeatureParseError.
+ */
+export function parseFeatureSet(text: string): number {
+  let set = 0;
+  const known = [...Object.keys(PRESETS), ...FEATURES.map(([n]) => n)];
+  for (const raw of text.split(',')) {
+    const word = raw.trim().toLowerCase();
+    if (word === '') continue;
+    const remove = word.startsWith('-');
+    const name = remove ? word.slice(1) : word;
+    let bits: number;
+    if (name in PRESETS) bits = featureSetFromNames(PRESETS[name].features);
+    else if (name in FEATURE_BIT) bits = FEATURE_BIT[name as FeatureName];
+    else throw new FeatureParseError(raw.trim(), didYouMean(name, known));
+    set = remove ? set & ~bits : set | bits;
+  }
+  return set;
+}

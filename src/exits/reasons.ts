@@ -1,0 +1,103 @@
+// Intel VT-x basic exit reasons (SDM Vol. 3 Appendix C), named as Linux
+// arch/x86/include/uapi/asm/vmx.h names them, so output lines up with
+// `perf kvm stat` and `kvm_stat`. Numbers marked † in the reference are not in
+// Linux's list but agree across third-party VT-x headers.
+// Source: shared reference calibration.md §11.
+
+export const EXIT_REASON_NAMES: ReadonlyArray<readonly [number, string]> = [
+  [0, 'EXCEPTION_NMI'], [1, 'EXTERNAL_INTERRUPT'], [2, 'TRIPLE_FAULT'], [3, 'INIT_SIGNAL'],
+  [4, 'SIPI_SIGNAL'], [5, 'IO_SMI'], [6, 'OTHER_SMI'], [7, 'INTERRUPT_WINDOW'], [8, 'NMI_WINDOW'],
+  [9, 'TASK_SWITCH'], [10, 'CPUID'], [11, 'GETSEC'], [12, 'HLT'], [13, 'INVD'], [14, 'INVLPG'],
+  [15, 'RDPMC'], [16, 'RDTSC'], [17, 'RSM'], [18, 'VMCALL'], [19, 'VMCLEAR'], [20, 'VMLAUNCH'],
+  [21, 'VMPTRLD'], [22, 'VMPTRST'], [23, 'VMREAD'], [24, 'VMRESUME'], [25, 'VMWRITE'], [26, 'VMOFF'],
+  [27, 'VMON'], [28, 'CR_ACCESS'], [29, 'DR_ACCESS'], [30, 'IO_INSTRUCTION'], [31, 'MSR_READ'],
+  [32, 'MSR_WRITE'], [33, 'INVALID_STATE'], [34, 'MSR_LOAD_FAIL'], [36, 'MWAIT_INSTRUCTION'],
+  [37, 'MONITOR_TRAP_FLAG'], [39, 'MONITOR_INSTRUCTION'], [40, 'PAUSE_INSTRUCTION'],
+  [41, 'MCE_DURING_VMENTRY'], [43, 'TPR_BELOW_THRESHOLD'], [44, 'APIC_ACCESS'], [45, 'EOI_INDUCED'],
+  [46, 'GDTR_IDTR'], [47, 'LDTR_TR'], [48, 'EPT_VIOLATION'], [49, 'EPT_MISCONFIG'], [50, 'INVEPT'],
+  [51, 'RDTSCP'], [52, 'PREEMPTION_TIMER'], [53, 'INVVPID'], [54, 'WBINVD'], [55, 'XSETBV'],
+  [56, 'APIC_WRITE'], [57, 'RDRAND'], [58, 'INVPCID'], [59, 'VMFUNC'], [60, 'ENCLS'], [61, 'RDSEED'],
+  [62, 'PML_FULL'], [63, 'XSAVES'], [64, 'XRSTORS'], [67, 'UMWAIT'], [68, 'TPAUSE'], [70, 'ENCLV'],
+  [71, 'SGX_CONFLICT'], [74, 'BUS_LOCK'], [75, 'NOTIFY'], [76, 'SEAMCALL'], [77, 'TDCALL'],
+  [84, 'MSR_READ_IMM'], [85, 'MSR_WRITE_IMM'],
+];
+
+/** Highest basic exit reason number + 1: per-reason counters are arrays of this length. */
+export const EXIT_REASON_SLOTS = 86;
+
+const nameByNumber = new Map<number, string>(EXIT_REASON_NAMES);
+const numberByName = new Map<string, number>(EXIT_REASON_NAMES.map(([n, s]) => [s, n]));
+
+// Aliases seen in perf, kvm_stat, bcc and VirtualBox output (SPEC §5).
+const ALIASES: Record<string, string> = {
+  PENDING_INTERRUPT: 'INTERRUPT_WINDOW',
+  INT_WINDOW: 'INTERRUPT_WINDOW',
+  IRQ_WINDOW_OPEN: 'INTERRUPT_WINDOW',
+  NMI_WINDOW_OPEN: 'NMI_WINDOW',
+  VMXOFF: 'VMOFF',
+  VMXON: 'VMON',
+  EPT_VIOLATIONS: 'EPT_VIOLATION',
+  PAUSE: 'PAUSE_INSTRUCTION',
+  MWAIT: 'MWAIT_INSTRUCTION',
+  MONITOR: 'MONITOR_INSTRUCTION',
+  IO: 'IO_INSTRUCTION',
+  PORT_IO: 'IO_INSTRUCTION',
+  RDMSR: 'MSR_READ',
+  WRMSR: 'MSR_WRITE',
+  MOV_CRX: 'CR_ACCESS',
+  MOV_DRX: 'DR_ACCESS',
+  WBNOINVD: 'WBINVD',
+  VMX_PREEMPTION_TIMER: 'PREEMPTION_TIMER',
+  PREEMPT_TIMER: 'PREEMPTION_TIMER',
+  EXTERNAL_IRQ: 'EXTERNAL_INTERRUPT',
+  EXCEPTION: 'EXCEPTION_NMI',
+  XCPT_OR_NMI: 'EXCEPTION_NMI',
+};
+
+export function exitReasonName(reason: number): string {
+  return nameByNumber.get(reason) ?? `UNKNOWN_${reason}`;
+}
+
+/**
+ * The basic exit reason number for a name, an alias, an `EXIT_REASON_` prefixed
+ * name or a decimal number; undefined when it is none of those.
+ */
+export function parseExitReason(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) {
+    const n = Number(trimmed);
+    return nameByNumber.has(n) ? n : undefined;
+  }
+  let upper = trimmed.toUpperCase().replace(/^(VMX_)?EXIT_REASON_/, '').replace(/^VMX_EXIT_/, '');
+  upper = ALIASES[upper] ?? upper;
+  return numberByName.get(upper);
+}
+
+export function allExitReasonNames(): string[] {
+  return EXIT_REASON_NAMES.map(([, s]) => s);
+}
+
+// Reason numbers the engine uses by name, so code reads as the SDM does.
+export const R = {
+  EXCEPTION_NMI: 0,
+  EXTERNAL_INTERRUPT: 1,
+  INTERRUPT_WINDOW: 7,
+  CPUID: 10,
+  HLT: 12,
+  INVLPG: 14,
+  RDTSC: 16,
+  VMCALL: 18,
+  CR_ACCESS: 28,
+  DR_ACCESS: 29,
+  IO_INSTRUCTION: 30,
+  MSR_READ: 31,
+  MSR_WRITE: 32,
+  PAUSE_INSTRUCTION: 40,
+  TPR_BELOW_THRESHOLD: 43,
+  APIC_ACCESS: 44,
+  EOI_INDUCED: 45,
+  EPT_VIOLATION: 48,
+  EPT_MISCONFIG: 49,
+  PREEMPTION_TIMER: 52,
+  APIC_WRITE: 56,
+} as const;

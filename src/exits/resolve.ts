@@ -1,0 +1,75 @@
+// Pure decision: (event kind, context) → the exits it causes. Called once per
+// (VM, event class) when a run is built; the event loop reads the result.
+import { DECISION_TABLE, type Condition, type DecisionRule, type EventKind, type ExitSpec } from './decision-table.js';
+import { FEATURE_BIT, type FeatureName } from './features.js';
+import { parseExitReason } from './reasons.js';
+import type { HandlerName } from '../config/schema.js';
+
+export interface DecisionContext {
+  features: number;
+  apicMode: 'xapic' | 'x2apic';
+  usesDebugRegisters: boolean;
+  preemptionTimer: boolean;
+  deviceKind?: 'emulated' | 'virtio' | 'passthrough';
+  deviceBus?: 'pio' | 'mmio';
+  msrIntercepted?: boolean;
+  /** Numbers the rules' `repeat` and `probability` refer to. */
+  shadowPageFaultExits: number;
+  deviceExitsPerOp: number;
+  interruptWindowProbability: number;
+  levelTriggeredFraction: number;
+  tprBelowThresholdProbability: number;
+}
+
+export interface ResolvedExit {
+  reason: number;
+  handler: HandlerName;
+  location: 'kernel' | 'user';
+  /** Round trips per event (≥ 1). */
+  repeat: number;
+  /** Probability that the exit happens at all (1 = always). */
+  probability: number;
+}
+
+export interface Decision {
+  rule: DecisionRule;
+  exits: ResolvedExit[];
+}
+
+function holds(cond: Condition | undefined, ctx: DecisionContext): boolean {
+  if (!cond) return true;
+  if (cond.features) {
+    for (const [name, want] of Object.entries(cond.features)) {
+      const on = (ctx.features & FEATURE_BIT[name as FeatureName]) !== 0;
+      if (on !== want) return false;
+    }
+  }
+  if (cond.apicMode !== undefined && cond.apicMode !== ctx.apicMode) return false;
+  if (cond.deviceKind !== undefined && cond.deviceKind !== ctx.deviceKind) return false;
+  if (cond.deviceBus !== undefined && cond.deviceBus !== ctx.deviceBus) return false;
+  if (cond.msrIntercepted !== undefined && cond.msrIntercepted !== ctx.msrIntercepted) return false;
+  if (cond.usesDebugRegisters !== undefined && cond.usesDebugRegisters !== ctx.usesDebugRegisters) return false;
+  if (cond.preemptionTimer !== undefined && cond.preemptionTimer !== ctx.preemptionTimer) return false;
+  return true;
+}
+
+function resolveExit(spec: ExitSpec, ctx: DecisionContext): ResolvedExit {
+  const reason = parseExitReason(spec.reason);
+  if (reason === undefined) throw new Error(`decision table names an unknown exit reason '${spec.reason}'`);
+  return {
+    reason,
+    handler: spec.handler,
+    location: spec.location,
+    repeat: spec.repeat ? Math.max(1, Math.round(ctx[spec.repeat])) : 1,
+    probability: spec.probability ? ctx[spec.probability] : 1,
+  };
+}
+
+export function decide(event: EventKind, ctx: DecisionContext, table: DecisionRule[] = DECISION_TABLE): Decision {
+  for (const rule of table) {
+    if (rule.event === event && holds(rule.when, ctx)) {
+      return { rule, exits: rule.exits.map((e) => resolveExit(e, ctx)).filter((e) => e.probability > 0) };
+    }
+  }
+  throw new Error(`decision table has no rule for event '${event}'`);
+}
