@@ -1,0 +1,113 @@
+// The compiled form of one run that the event loop reads: plain numbers and
+// typed arrays, every decision of the exit engine already taken (build.ts).
+// Nothing here refers to files, names of features or the terminal.
+
+export const POLICY_PINNED = 0;
+export const POLICY_ROUND_ROBIN = 1;
+export const POLICY_FAIR = 2;
+
+/** What a guest-clock event class does besides its exits. */
+export const BEHAVIOUR_NORMAL = 0;
+export const BEHAVIOUR_IO = 1;
+export const BEHAVIOUR_IPI = 2;
+export const BEHAVIOUR_LOCK = 3;
+
+export const INTERRUPT_TIMER = 0;
+export const INTERRUPT_DEVICE = 1;
+
+/**
+ * An exit plan: the round trips one event causes, as a range of steps in the
+ * flat step arrays, plus the guest's own native cycles that follow.
+ */
+export interface PlanTable {
+  start: Int32Array;
+  length: Int32Array;
+  nativeCycles: Float64Array;
+  stepReason: Int32Array;
+  stepRepeat: Int32Array;
+  stepProbability: Float64Array;
+  /** 0 = kernel, 1 = user-space handler (the user figure includes the kernel↔user round trip). */
+  stepUser: Uint8Array;
+  stepHandlerMean: Float64Array;
+  stepHandlerMu: Float64Array;
+  stepHandlerSigma: Float64Array;
+}
+
+export interface VmModel {
+  name: string;
+  workload: string;
+  vcpus: number;
+  closed: boolean;
+  cyclesPerUnit: number;
+  unitMu: number;
+  unitSigma: number;
+  /** Mean wall cycles between arrivals (open workloads); 0 for closed ones. */
+  arrivalGapCycles: number;
+  /** Extra 2-D page-walk cycles per unit under EPT, booked as indirect. */
+  walkCyclesPerUnit: number;
+  /** TLB refill after each transition without VPID. */
+  tlbRefillCycles: number;
+  // Guest-clock event classes (one random stream each per vCPU).
+  classCount: number;
+  classPlan: Int32Array;
+  classBehaviour: Int32Array;
+  classDevice: Int32Array;
+  classDist: Int32Array;
+  classMeanGap: Float64Array;
+  classMu: Float64Array;
+  classSigma: Float64Array;
+  classEmpirical: Float64Array[];
+  /** Lock classes: mean hold cycles. */
+  classHoldMean: Float64Array;
+  // Wall-clock interrupt classes.
+  wallCount: number;
+  wallType: Int32Array;
+  wallDist: Int32Array;
+  wallMeanGap: Float64Array;
+  wallMu: Float64Array;
+  wallSigma: Float64Array;
+  wallEmpirical: Float64Array[];
+  // Devices.
+  deviceCount: number;
+  deviceLatencyCycles: Float64Array;
+  // Plans the engine starts by itself.
+  planHalt: number;
+  planIdleEntry: number;
+  planPause: number;
+  planHostTick: number;
+  planDeliverDevice: number;
+  planDeliverTimer: number;
+  planInjectDevice: number;
+  planInjectTimer: number;
+}
+
+export interface StageDraw {
+  mean: number;
+  mu: number;
+  sigma: number;
+}
+
+export interface BuiltModel {
+  nativeMode: boolean;
+  frequencyHz: number;
+  seed: number;
+  endCycles: number;
+  warmupCycles: number;
+  pcpus: number;
+  policy: number;
+  sliceCycles: number;
+  tickPeriodCycles: number;
+  hostContextSwitchCycles: number;
+  vmcsMigrationCycles: number;
+  pleWindowCycles: number;
+  /** Halt polling: the most a vCPU polls, and the first window when it starts to grow (KVM's adaptive polling). */
+  haltPollCycles: number;
+  haltPollStartCycles: number;
+  exitlessIdle: boolean;
+  /** Exit stages 1–5 and entry, in category order (record, save, MSR store, load host, MSR load, entry). */
+  stages: StageDraw[];
+  plans: PlanTable;
+  vms: VmModel[];
+  /** Capacity of each open VM's arrival queue; arrivals beyond it are dropped and counted. */
+  queueCapacity: number;
+}

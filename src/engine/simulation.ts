@@ -1,0 +1,1087 @@
+// The event loop: vCPUs and pCPUs as state machines over typed arrays, one
+// indexed timer heap, dispatch by a switch on small integers. It knows exit
+// plans and cycle categories, never files, names or terminals (SPEC §10).
+//
+// Time is integer host cycles. Every pCPU cycle in the measurement window
+// [warm-up end, run end] is booked into exactly one category (CAT), so the
+// per-pCPU accounting adds up to the window length exactly.
+import { CAT, N_CAT } from '../exits/cost.js';
+import { EXIT_REASON_SLOTS, R } from '../exits/reasons.js';
+import { HISTOGRAM_BUCKETS, bucketOf } from './histogram.js';
+import {
+  BEHAVIOUR_IO,
+  BEHAVIOUR_IPI,
+  BEHAVIOUR_LOCK,
+  INTERRUPT_DEVICE,
+  INTERRUPT_TIMER,
+  POLICY_FAIR,
+  POLICY_PINNED,
+  type BuiltModel,
+  type VmModel,
+} from './model.js';
+import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, makeStream, normalFromUniform, type Stream } from './random.js';
+import { RunQueues } from '../scheduler/run-queues.js';
+import { TimerHeap } from './timer-heap.js';
+
+// vCPU states.
+const S_RUNNABLE = 0; // in a run queue, off-CPU
+const S_HALTED = 1; // blocked until an interrupt
+const S_GUEST = 2; // guest mode: native handling, 2-D walk, or compute
+const S_SPIN = 3; // guest mode, spinning on a held lock
+const S_EXIT = 4; // host mode: exit stages and handlers of an episode
+const S_ENTRY = 5; // VM entry (+ TLB refill without VPID)
+const S_POLL = 6; // halt polling in the host
+const S_IDLE_GUEST = 7; // halted in guest mode on a dedicated pCPU (exitless idle, bare metal)
+const S_SWITCH_IN = 8; // the host switches to this vCPU's thread
+
+// Guest-mode phases.
+const PH_NATIVE = 0;
+const PH_WALK = 1;
+const PH_COMPUTE = 2;
+
+// What happens after an exit episode.
+const AFTER_CONTINUE = 0;
+const AFTER_BLOCK = 1;
+const AFTER_YIELD = 2;
+
+/** Raw counters of one run; metrics/summarize.ts turns them into figures. */
+export interface RawResult {
+  nativeMode: boolean;
+  frequencyHz: number;
+  windowCycles: number;
+  pcpus: number;
+  /** [p * N_CAT + cat] */
+  pcpuCycles: Float64Array;
+  /** [vm * N_CAT + cat] */
+  vmCycles: Float64Array;
+  /** Units finished in the window, counting the in-progress units at its edges fractionally. */
+  vmUnits: Float64Array;
+  /** Units finished in the window (whole units only). */
+  vmCompletedUnits: Float64Array;
+  vmArrivals: Float64Array;
+  vmDropped: Float64Array;
+  /** [vm * EXIT_REASON_SLOTS + reason] */
+  exitCount: Float64Array;
+  exitCycles: Float64Array;
+  exitMin: Float64Array;
+  exitMax: Float64Array;
+  /** HLT: cycles the vCPU stayed blocked (apart from handler cycles). */
+  vmBlockedCycles: Float64Array;
+  /** [vm * HISTOGRAM_BUCKETS + bucket] */
+  exitHistogram: Float64Array;
+  latencyHistogram: Float64Array;
+  guestEvents: number;
+  heapEvents: number;
+}
+
+export class Simulation {
+  private readonly m: BuiltModel;
+  private readonly heap: TimerHeap;
+  private readonly rq: RunQueues;
+  private now = 0;
+  private readonly end: number;
+  private readonly warmup: number;
+
+  // Slot layout.
+  private readonly nV: number;
+  private readonly wallBase: number;
+  private readonly maxWall: number;
+  private readonly devBase: number;
+  private readonly maxDev: number;
+  private readonly tickBase: number;
+  private readonly arrivalBase: number;
+
+  // Per vCPU.
+  private readonly vmOf: Int32Array;
+  private readonly firstVcpuOfVm: Int32Array;
+  private readonly state: Int32Array;
+  private readonly phase: Int32Array;
+  private readonly segStart: Float64Array;
+  private readonly pcpuOf: Int32Array;
+  private readonly lastPcpu: Int32Array;
+  private readonly dispatchedAt: Float64Array;
+  private readonly vruntime: Float64Array;
+  private readonly computeClock: Float64Array;
+  private readonly nextAt: Float64Array; // [v * maxClass + c]
+  private readonly maxClass: number;
+  private readonly unitEndAt: Float64Array;
+  private readonly unitSize: Float64Array;
+  private readonly haltStart: Float64Array;
+  private readonly pollWindow: Float64Array;
+  private readonly warmupSlot: number;
+  private readonly unitActive: Uint8Array;
+  private readonly unitStart: Float64Array;
+  private readonly nativeRem: Float64Array;
+  private readonly walkRem: Float64Array;
+  private readonly holding: Uint8Array;
+  private readonly lockReleaseAt: Float64Array;
+  private readonly wantsLock: Uint8Array;
+  private readonly holdPending: Float64Array;
+  private readonly pendingTimer: Int32Array;
+  private readonly pendingDevice: Int32Array;
+  private readonly idleEntryDone: Uint8Array;
+  private readonly after: Int32Array;
+  private readonly epStart: Float64Array;
+  private readonly epCat: Float64Array; // [v * N_CAT + cat]
+  private readonly pendingEntry: Float64Array;
+  private readonly pendingRefill: Float64Array;
+  private readonly entrySeg: Float64Array;
+  private readonly refillSeg: Float64Array;
+  private readonly blockStart: Float64Array;
+  private readonly classStreams: Stream[];
+  private readonly wallStreams: Stream[];
+  private readonly costStreams: Stream[];
+  private readonly decisionStreams: Stream[];
+  private readonly targetStreams: Stream[];
+  private readonly unitStreams: Stream[];
+
+  // Per pCPU.
+  private readonly cur: Int32Array;
+  private readonly pIdle: Uint8Array;
+  private readonly idleSince: Float64Array;
+  private idlePcpus = 0;
+
+  // Per VM.
+  private readonly lockHolder: Int32Array;
+  private readonly queue: Float64Array; // ring buffers of arrival times
+  private readonly qHead: Int32Array;
+  private readonly qLen: Int32Array;
+  private readonly rrTarget: Int32Array;
+  private readonly arrivalStreams: Stream[];
+
+  // Results.
+  private readonly out: RawResult;
+
+  constructor(model: BuiltModel) {
+    this.m = model;
+    this.end = model.endCycles;
+    this.warmup = model.warmupCycles;
+    const vms = model.vms;
+    let nV = 0;
+    let maxClass = 1;
+    let maxWall = 1;
+    let maxDev = 1;
+    for (const vm of vms) {
+      nV += vm.vcpus;
+      maxClass = Math.max(maxClass, vm.classCount);
+      maxWall = Math.max(maxWall, vm.wallCount);
+      maxDev = Math.max(maxDev, vm.deviceCount);
+    }
+    this.nV = nV;
+    this.maxClass = maxClass;
+    this.maxWall = maxWall;
+    this.maxDev = maxDev;
+    this.wallBase = nV;
+    this.devBase = this.wallBase + nV * maxWall;
+    this.tickBase = this.devBase + nV * maxDev;
+    this.arrivalBase = this.tickBase + model.pcpus;
+    this.warmupSlot = this.arrivalBase + vms.length;
+    this.heap = new TimerHeap(this.warmupSlot + 1);
+    this.rq = new RunQueues(model.pcpus, nV);
+
+    this.vmOf = new Int32Array(nV);
+    this.firstVcpuOfVm = new Int32Array(vms.length + 1);
+    this.state = new Int32Array(nV);
+    this.phase = new Int32Array(nV);
+    this.segStart = new Float64Array(nV);
+    this.pcpuOf = new Int32Array(nV).fill(-1);
+    this.lastPcpu = new Int32Array(nV).fill(-1);
+    this.dispatchedAt = new Float64Array(nV);
+    this.vruntime = new Float64Array(nV);
+    this.computeClock = new Float64Array(nV);
+    this.nextAt = new Float64Array(nV * maxClass).fill(Infinity);
+    this.unitEndAt = new Float64Array(nV);
+    this.unitSize = new Float64Array(nV);
+    this.haltStart = new Float64Array(nV);
+    this.pollWindow = new Float64Array(nV);
+    this.unitActive = new Uint8Array(nV);
+    this.unitStart = new Float64Array(nV);
+    this.nativeRem = new Float64Array(nV);
+    this.walkRem = new Float64Array(nV);
+    this.holding = new Uint8Array(nV);
+    this.lockReleaseAt = new Float64Array(nV).fill(Infinity);
+    this.wantsLock = new Uint8Array(nV);
+    this.holdPending = new Float64Array(nV);
+    this.pendingTimer = new Int32Array(nV);
+    this.pendingDevice = new Int32Array(nV);
+    this.idleEntryDone = new Uint8Array(nV);
+    this.after = new Int32Array(nV);
+    this.epStart = new Float64Array(nV);
+    this.epCat = new Float64Array(nV * N_CAT);
+    this.pendingEntry = new Float64Array(nV);
+    this.pendingRefill = new Float64Array(nV);
+    this.entrySeg = new Float64Array(nV);
+    this.refillSeg = new Float64Array(nV);
+    this.blockStart = new Float64Array(nV);
+    this.classStreams = new Array<Stream>(nV * maxClass);
+    this.wallStreams = new Array<Stream>(nV * maxWall);
+    this.costStreams = new Array<Stream>(nV);
+    this.decisionStreams = new Array<Stream>(nV);
+    this.targetStreams = new Array<Stream>(nV);
+    this.unitStreams = new Array<Stream>(nV);
+
+    this.cur = new Int32Array(model.pcpus).fill(-1);
+    this.pIdle = new Uint8Array(model.pcpus);
+    this.idleSince = new Float64Array(model.pcpus);
+
+    this.lockHolder = new Int32Array(vms.length).fill(-1);
+    this.queue = new Float64Array(vms.length * model.queueCapacity);
+    this.qHead = new Int32Array(vms.length);
+    this.qLen = new Int32Array(vms.length);
+    this.rrTarget = new Int32Array(vms.length);
+    this.arrivalStreams = new Array<Stream>(vms.length);
+
+    const nVm = vms.length;
+    this.out = {
+      nativeMode: model.nativeMode,
+      frequencyHz: model.frequencyHz,
+      windowCycles: this.end - this.warmup,
+      pcpus: model.pcpus,
+      pcpuCycles: new Float64Array(model.pcpus * N_CAT),
+      vmCycles: new Float64Array(nVm * N_CAT),
+      vmUnits: new Float64Array(nVm),
+      vmCompletedUnits: new Float64Array(nVm),
+      vmArrivals: new Float64Array(nVm),
+      vmDropped: new Float64Array(nVm),
+      exitCount: new Float64Array(nVm * EXIT_REASON_SLOTS),
+      exitCycles: new Float64Array(nVm * EXIT_REASON_SLOTS),
+      exitMin: new Float64Array(nVm * EXIT_REASON_SLOTS).fill(Infinity),
+      exitMax: new Float64Array(nVm * EXIT_REASON_SLOTS),
+      vmBlockedCycles: new Float64Array(nVm),
+      exitHistogram: new Float64Array(nVm * HISTOGRAM_BUCKETS),
+      latencyHistogram: new Float64Array(nVm * HISTOGRAM_BUCKETS),
+      guestEvents: 0,
+      heapEvents: 0,
+    };
+
+    // Streams: one per (VM, vCPU, event class) for the guest's own sequence.
+    const seed = model.seed;
+    let v = 0;
+    for (let vm = 0; vm < nVm; vm++) {
+      const w = vms[vm];
+      this.firstVcpuOfVm[vm] = v;
+      this.arrivalStreams[vm] = makeStream(seed, 'vm', vm, 'arrivals');
+      for (let j = 0; j < w.vcpus; j++, v++) {
+        this.vmOf[v] = vm;
+        for (let c = 0; c < w.classCount; c++) this.classStreams[v * maxClass + c] = makeStream(seed, 'vm', vm, 'vcpu', j, 'class', c);
+        for (let k = 0; k < w.wallCount; k++) this.wallStreams[v * maxWall + k] = makeStream(seed, 'vm', vm, 'vcpu', j, 'wall', k);
+        this.costStreams[v] = makeStream(seed, 'vm', vm, 'vcpu', j, 'cost');
+        this.decisionStreams[v] = makeStream(seed, 'vm', vm, 'vcpu', j, 'decision');
+        this.targetStreams[v] = makeStream(seed, 'vm', vm, 'vcpu', j, 'ipi-target');
+        this.unitStreams[v] = makeStream(seed, 'vm', vm, 'vcpu', j, 'unit');
+      }
+    }
+    this.firstVcpuOfVm[nVm] = v;
+  }
+
+  /** Runs to the end and returns the raw counters. */
+  run(): RawResult {
+    this.start();
+    this.runUntil(this.end);
+    this.finish();
+    return this.out;
+  }
+
+  /** Processes every timer due at or before `until` (for paced runs). */
+  runUntil(until: number): void {
+    const heap = this.heap;
+    const limit = until < this.end ? until : this.end;
+    let events = 0;
+    while (heap.length > 0) {
+      const t = heap.peekTime();
+      if (t > limit) break;
+      const slot = heap.pop();
+      this.now = t;
+      events++;
+      this.dispatch(slot);
+    }
+    this.out.heapEvents += events;
+    if (limit > this.now) this.now = limit;
+  }
+
+  start(): void {
+    const m = this.m;
+    for (let v = 0; v < this.nV; v++) {
+      const vm = this.vmOf[v];
+      const w = m.vms[vm];
+      for (let c = 0; c < w.classCount; c++) this.nextAt[v * this.maxClass + c] = this.drawClassGap(v, w, c);
+      for (let k = 0; k < w.wallCount; k++) this.heap.set(this.wallBase + v * this.maxWall + k, this.drawWallGap(v, w, k));
+      this.pendingEntry[v] = m.nativeMode ? 0 : this.drawStage(5, v);
+      this.state[v] = S_RUNNABLE;
+      const home = m.policy === POLICY_PINNED ? v : v % m.pcpus;
+      this.rq.push(home, v);
+    }
+    for (let vm = 0; vm < m.vms.length; vm++) {
+      if (m.vms[vm].arrivalGapCycles > 0) this.heap.set(this.arrivalBase + vm, this.drawArrivalGap(vm));
+    }
+    if (m.tickPeriodCycles > 0) {
+      for (let p = 0; p < m.pcpus; p++) {
+        // Staggered so that the pCPUs' ticks do not coincide.
+        this.heap.set(this.tickBase + p, Math.floor(((p + 1) * m.tickPeriodCycles) / (m.pcpus + 1)) + 1);
+      }
+    }
+    if (this.warmup > 0) this.heap.set(this.warmupSlot, this.warmup);
+    for (let p = 0; p < m.pcpus; p++) this.schedule(p);
+  }
+
+  finish(): RawResult {
+    this.now = this.end;
+    this.countPartialUnits(1);
+    for (let p = 0; p < this.m.pcpus; p++) {
+      const v = this.cur[p];
+      if (v < 0) {
+        if (this.pIdle[p]) this.book(p, -1, CAT.IDLE, this.idleSince[p], this.end);
+        continue;
+      }
+      this.leaveCurrentState(v);
+    }
+    return this.out;
+  }
+
+  get currentCycles(): number {
+    return this.now;
+  }
+
+  get result(): RawResult {
+    return this.out;
+  }
+
+  // ---- dispatch -------------------------------------------------------------
+
+  private dispatch(slot: number): void {
+    if (slot < this.wallBase) this.onActivity(slot);
+    else if (slot < this.devBase) {
+      const i = slot - this.wallBase;
+      this.onWall((i / this.maxWall) | 0, i % this.maxWall);
+    } else if (slot < this.tickBase) {
+      this.raiseInterrupt(((slot - this.devBase) / this.maxDev) | 0, INTERRUPT_DEVICE);
+    } else if (slot < this.arrivalBase) this.onTick(slot - this.tickBase);
+    else if (slot < this.warmupSlot) this.onArrival(slot - this.arrivalBase);
+    else this.countPartialUnits(-1);
+  }
+
+  private onActivity(v: number): void {
+    switch (this.state[v]) {
+      case S_SWITCH_IN:
+        this.book(this.pcpuOf[v], this.vmOf[v], CAT.HOST_SCHED, this.segStart[v], this.now);
+        this.startEntry(v);
+        return;
+      case S_ENTRY:
+        this.bookEntry(v);
+        this.enterGuest(v);
+        return;
+      case S_EXIT:
+        this.bookEpisode(v);
+        this.afterEpisode(v);
+        return;
+      case S_GUEST:
+        this.onGuestHappening(v);
+        return;
+      case S_SPIN:
+        // The PAUSE loop outlasted the PLE window.
+        this.book(this.pcpuOf[v], this.vmOf[v], CAT.SPIN, this.segStart[v], this.now);
+        if (!this.startPlan(v, this.m.vms[this.vmOf[v]].planPause, AFTER_YIELD)) this.enterGuest(v);
+        return;
+      case S_POLL:
+        this.book(this.pcpuOf[v], this.vmOf[v], CAT.HALT_POLL, this.segStart[v], this.now);
+        this.block(v);
+        return;
+    }
+  }
+
+  // ---- guest execution ------------------------------------------------------
+
+  /** Books guest-mode time since segStart and advances the vCPU's clocks. */
+  private advanceGuest(v: number): void {
+    const elapsed = this.now - this.segStart[v];
+    const p = this.pcpuOf[v];
+    const vm = this.vmOf[v];
+    switch (this.phase[v]) {
+      case PH_NATIVE:
+        this.book(p, vm, CAT.GUEST, this.segStart[v], this.now);
+        this.nativeRem[v] -= elapsed;
+        break;
+      case PH_WALK:
+        this.book(p, vm, CAT.INDIRECT_2D_WALK, this.segStart[v], this.now);
+        this.walkRem[v] -= elapsed;
+        break;
+      default:
+        this.book(p, vm, CAT.GUEST, this.segStart[v], this.now);
+        this.computeClock[v] += elapsed;
+    }
+    this.segStart[v] = this.now;
+  }
+
+  /** Arms the vCPU's next guest-mode happening (state GUEST). */
+  private scheduleGuest(v: number): void {
+    this.state[v] = S_GUEST;
+    this.segStart[v] = this.now;
+    if (this.nativeRem[v] > 0) {
+      this.phase[v] = PH_NATIVE;
+      this.heap.set(v, this.now + this.nativeRem[v]);
+      return;
+    }
+    if (this.walkRem[v] > 0) {
+      this.phase[v] = PH_WALK;
+      this.heap.set(v, this.now + this.walkRem[v]);
+      return;
+    }
+    this.phase[v] = PH_COMPUTE;
+    let next = this.unitEndAt[v];
+    if (this.lockReleaseAt[v] < next) next = this.lockReleaseAt[v];
+    const base = v * this.maxClass;
+    const n = this.m.vms[this.vmOf[v]].classCount;
+    for (let c = 0; c < n; c++) {
+      const t = this.nextAt[base + c];
+      if (t < next) next = t;
+    }
+    this.heap.set(v, this.now + (next - this.computeClock[v]));
+  }
+
+  private onGuestHappening(v: number): void {
+    const ph = this.phase[v];
+    this.advanceGuest(v);
+    if (ph === PH_NATIVE) {
+      this.nativeRem[v] = 0;
+      this.enterGuest(v);
+      return;
+    }
+    if (ph === PH_WALK) {
+      this.walkRem[v] = 0;
+      this.completeUnit(v);
+      return;
+    }
+    const clock = this.computeClock[v];
+    if (this.holding[v] && this.lockReleaseAt[v] <= clock) {
+      this.releaseLock(v);
+      this.scheduleGuest(v);
+      return;
+    }
+    if (this.unitEndAt[v] <= clock) {
+      const walk = this.m.vms[this.vmOf[v]].walkCyclesPerUnit;
+      if (walk > 0) {
+        this.walkRem[v] = walk;
+        this.scheduleGuest(v);
+      } else this.completeUnit(v);
+      return;
+    }
+    const base = v * this.maxClass;
+    const w = this.m.vms[this.vmOf[v]];
+    for (let c = 0; c < w.classCount; c++) {
+      if (this.nextAt[base + c] <= clock) {
+        this.fireEvent(v, w, c);
+        return;
+      }
+    }
+    this.scheduleGuest(v);
+  }
+
+  private fireEvent(v: number, w: VmModel, c: number): void {
+    this.out.guestEvents++;
+    this.nextAt[v * this.maxClass + c] = this.computeClock[v] + this.drawClassGap(v, w, c);
+    const behaviour = w.classBehaviour[c];
+    if (behaviour === BEHAVIOUR_LOCK) {
+      // Drawn whether or not the lock is free, so every feature set sees the same sequence.
+      const hold = this.roundPositive(-w.classHoldMean[c] * Math.log(1 - this.classStreams[v * this.maxClass + c]()));
+      if (this.holding[v]) {
+        this.scheduleGuest(v);
+        return;
+      }
+      this.holdPending[v] = hold;
+      this.wantsLock[v] = 1;
+      this.enterGuest(v);
+      return;
+    }
+    if (behaviour === BEHAVIOUR_IO) {
+      const slot = this.devBase + v * this.maxDev + w.classDevice[c];
+      const latency = w.deviceLatencyCycles[w.classDevice[c]];
+      // One completion interrupt outstanding per device and vCPU: later ones coalesce into it.
+      if (latency > 0 && !this.heap.isArmed(slot)) this.heap.set(slot, this.now + latency);
+    } else if (behaviour === BEHAVIOUR_IPI) {
+      const first = this.firstVcpuOfVm[this.vmOf[v]];
+      const n = w.vcpus;
+      let target = v;
+      if (n > 1) {
+        const k = Math.floor(this.targetStreams[v]() * (n - 1));
+        target = first + k;
+        if (target >= v) target++;
+      }
+      if (target !== v) this.raiseInterrupt(target, INTERRUPT_DEVICE);
+    }
+    if (!this.startPlan(v, w.classPlan[c], AFTER_CONTINUE)) this.enterGuest(v);
+  }
+
+  /** Entering guest mode: inject what is pending, then run, spin, start a unit or halt. */
+  private enterGuest(v: number): void {
+    const w = this.m.vms[this.vmOf[v]];
+    if (this.pendingTimer[v] > 0) {
+      this.pendingTimer[v]--;
+      this.idleEntryDone[v] = 0;
+      if (this.startPlan(v, w.planInjectTimer, AFTER_CONTINUE)) return;
+    } else if (this.pendingDevice[v] > 0) {
+      this.pendingDevice[v]--;
+      this.idleEntryDone[v] = 0;
+      if (this.startPlan(v, w.planInjectDevice, AFTER_CONTINUE)) return;
+    }
+    if (this.nativeRem[v] > 0) {
+      this.scheduleGuest(v);
+      return;
+    }
+    if (this.wantsLock[v]) {
+      const vm = this.vmOf[v];
+      if (this.lockHolder[vm] < 0) {
+        this.acquireLock(v);
+      } else {
+        this.state[v] = S_SPIN;
+        this.segStart[v] = this.now;
+        if (this.m.pleWindowCycles > 0) this.heap.set(v, this.now + this.m.pleWindowCycles);
+        else this.heap.cancel(v);
+        return;
+      }
+    }
+    if (!this.unitActive[v]) {
+      const vm = this.vmOf[v];
+      if (w.closed) this.startUnit(v, w, this.now);
+      else if (this.qLen[vm] > 0) {
+        const cap = this.m.queueCapacity;
+        const arrived = this.queue[vm * cap + this.qHead[vm]];
+        this.qHead[vm] = (this.qHead[vm] + 1) % cap;
+        this.qLen[vm]--;
+        this.startUnit(v, w, arrived);
+      } else {
+        this.halt(v, w);
+        return;
+      }
+    }
+    this.scheduleGuest(v);
+  }
+
+  private startUnit(v: number, w: VmModel, startedAt: number): void {
+    this.unitActive[v] = 1;
+    this.unitStart[v] = startedAt;
+    this.idleEntryDone[v] = 0;
+    let size = w.cyclesPerUnit;
+    if (w.unitSigma > 0) size = this.roundPositive(Math.exp(w.unitMu + w.unitSigma * normalFromUniform(this.unitStreams[v]())));
+    this.unitEndAt[v] = this.computeClock[v] + size;
+    this.unitSize[v] = size;
+  }
+
+  /** How much of vCPU v's current unit is done (0..1), counting the 2-D walk at its end. */
+  private unitProgress(v: number): number {
+    if (!this.unitActive[v]) return 0;
+    const size = this.unitSize[v];
+    const walk = this.m.vms[this.vmOf[v]].walkCyclesPerUnit;
+    let clock = this.computeClock[v];
+    const guestMode = this.state[v] === S_GUEST;
+    if (guestMode && this.phase[v] === PH_COMPUTE) clock += this.now - this.segStart[v];
+    let done = Math.min(size, clock - (this.unitEndAt[v] - size));
+    if (this.walkRem[v] > 0 || (guestMode && this.phase[v] === PH_WALK)) {
+      let walkLeft = this.walkRem[v];
+      if (guestMode && this.phase[v] === PH_WALK) walkLeft -= this.now - this.segStart[v];
+      done = size + (walk - walkLeft);
+    }
+    return Math.max(0, Math.min(1, done / (size + walk)));
+  }
+
+  /** At the window's edges, in-progress units count by the fraction done. */
+  private countPartialUnits(sign: number): void {
+    for (let v = 0; v < this.nV; v++) this.out.vmUnits[this.vmOf[v]] += sign * this.unitProgress(v);
+  }
+
+  private completeUnit(v: number): void {
+    const vm = this.vmOf[v];
+    if (this.now >= this.warmup) {
+      this.out.vmUnits[vm]++;
+      this.out.vmCompletedUnits[vm]++;
+      this.out.latencyHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(this.now - this.unitStart[v])]++;
+    }
+    this.unitActive[v] = 0;
+    this.unitEndAt[v] = Infinity;
+    this.enterGuest(v);
+  }
+
+  // ---- spin locks -------------------------------------------------------------
+
+  private acquireLock(v: number): void {
+    this.lockHolder[this.vmOf[v]] = v;
+    this.holding[v] = 1;
+    this.wantsLock[v] = 0;
+    this.lockReleaseAt[v] = this.computeClock[v] + this.holdPending[v];
+  }
+
+  private releaseLock(v: number): void {
+    const vm = this.vmOf[v];
+    this.holding[v] = 0;
+    this.lockReleaseAt[v] = Infinity;
+    this.lockHolder[vm] = -1;
+    // Test-and-set: a vCPU spinning right now takes it; preempted waiters retry when they run.
+    const first = this.firstVcpuOfVm[vm];
+    const n = this.firstVcpuOfVm[vm + 1] - first;
+    for (let k = 1; k < n; k++) {
+      const s = first + ((v - first + k) % n);
+      if (this.state[s] === S_SPIN) {
+        this.book(this.pcpuOf[s], vm, CAT.SPIN, this.segStart[s], this.now);
+        this.acquireLock(s);
+        this.scheduleGuest(s);
+        return;
+      }
+    }
+  }
+
+  // ---- exits ------------------------------------------------------------------
+
+  /**
+   * Starts the exit episode of plan `plan`: draws every round trip's stages,
+   * counts the exits, and enters S_EXIT. Returns false (and runs the native
+   * part in the guest) when no exit happens.
+   */
+  private startPlan(v: number, plan: number, after: number): boolean {
+    const m = this.m;
+    const plans = m.plans;
+    const vm = this.vmOf[v];
+    const w = m.vms[vm];
+    this.nativeRem[v] += plans.nativeCycles[plan];
+    const from = plans.start[plan];
+    const to = from + plans.length[plan];
+    const ep = v * N_CAT;
+    const counting = this.now >= this.warmup;
+    const refill = w.tlbRefillCycles;
+    let trips = 0;
+    let lastEntry = 0;
+    for (let s = from; s < to; s++) {
+      const prob = plans.stepProbability[s];
+      if (prob < 1 && this.decisionStreams[v]() >= prob) continue;
+      const reason = plans.stepReason[s];
+      const repeat = plans.stepRepeat[s];
+      for (let r = 0; r < repeat; r++) {
+        if (trips > 0) {
+          // The previous round trip's entry and refill happen before this exit.
+          this.epCat[ep + CAT.ENTRY] += lastEntry;
+          this.epCat[ep + CAT.INDIRECT_TLB_REFILL] += refill;
+        }
+        trips++;
+        const rec = this.drawStage(0, v);
+        const save = this.drawStage(1, v);
+        const store = this.drawStage(2, v);
+        const load = this.drawStage(3, v);
+        const msrLoad = this.drawStage(4, v);
+        const entry = this.drawStage(5, v);
+        const sigma = plans.stepHandlerSigma[s];
+        const mean = plans.stepHandlerMean[s];
+        const handler =
+          sigma > 0 ? Math.round(Math.exp(plans.stepHandlerMu[s] + sigma * normalFromUniform(this.costStreams[v]()))) : mean;
+        this.epCat[ep + CAT.EXIT_RECORD] += rec;
+        this.epCat[ep + CAT.EXIT_SAVE_GUEST] += save;
+        this.epCat[ep + CAT.EXIT_MSR_STORE] += store;
+        this.epCat[ep + CAT.EXIT_LOAD_HOST] += load;
+        this.epCat[ep + CAT.EXIT_MSR_LOAD] += msrLoad;
+        this.epCat[ep + (plans.stepUser[s] ? CAT.HANDLER_USER : CAT.HANDLER_KERNEL)] += handler;
+        lastEntry = entry;
+        if (counting) {
+          const total = rec + save + store + load + msrLoad + handler + entry;
+          const k = vm * EXIT_REASON_SLOTS + reason;
+          const out = this.out;
+          out.exitCount[k]++;
+          out.exitCycles[k] += total;
+          if (total < out.exitMin[k]) out.exitMin[k] = total;
+          if (total > out.exitMax[k]) out.exitMax[k] = total;
+          out.exitHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(total)]++;
+        }
+      }
+    }
+    if (trips === 0) return false; // the caller goes on in guest mode
+    this.pendingEntry[v] = lastEntry;
+    this.pendingRefill[v] = refill;
+    let len = 0;
+    for (let c = 1; c <= CAT.INDIRECT_TLB_REFILL; c++) len += this.epCat[ep + c];
+    this.state[v] = S_EXIT;
+    this.after[v] = after;
+    this.epStart[v] = this.now;
+    this.heap.set(v, this.now + len);
+    return true;
+  }
+
+  /** Books the episode's stages in category order from its start (clipped to the window). */
+  private bookEpisode(v: number): void {
+    const p = this.pcpuOf[v];
+    const vm = this.vmOf[v];
+    const ep = v * N_CAT;
+    let t = this.epStart[v];
+    for (let c = 1; c <= CAT.INDIRECT_TLB_REFILL; c++) {
+      const len = this.epCat[ep + c];
+      if (len > 0) {
+        this.book(p, vm, c, t, t + len);
+        t += len;
+        this.epCat[ep + c] = 0;
+      }
+    }
+  }
+
+  private afterEpisode(v: number): void {
+    const after = this.after[v];
+    if (after === AFTER_BLOCK) {
+      this.haltStart[v] = this.now;
+      if (this.hasWake(v)) this.startEntry(v);
+      else if (this.pollWindow[v] > 0) {
+        this.state[v] = S_POLL;
+        this.segStart[v] = this.now;
+        this.heap.set(v, this.now + this.pollWindow[v]);
+      } else this.block(v);
+      return;
+    }
+    if (after === AFTER_YIELD) {
+      this.directedYield(v);
+      return;
+    }
+    const p = this.pcpuOf[v];
+    if (this.m.policy !== POLICY_PINNED && this.rq.length(p) > 0 && this.now - this.dispatchedAt[v] >= this.m.sliceCycles) {
+      this.deschedule(v);
+      this.rq.push(p, v);
+      this.state[v] = S_RUNNABLE;
+      this.schedule(p);
+      return;
+    }
+    this.startEntry(v);
+  }
+
+  private startEntry(v: number): void {
+    const entry = this.pendingEntry[v] + (this.lastPcpu[v] >= 0 && this.lastPcpu[v] !== this.pcpuOf[v] ? this.m.vmcsMigrationCycles : 0);
+    const refill = this.pendingRefill[v];
+    this.pendingEntry[v] = 0;
+    this.pendingRefill[v] = 0;
+    this.lastPcpu[v] = this.pcpuOf[v];
+    if (entry + refill === 0) {
+      this.enterGuest(v);
+      return;
+    }
+    this.state[v] = S_ENTRY;
+    this.segStart[v] = this.now;
+    this.entrySeg[v] = entry;
+    this.refillSeg[v] = refill;
+    this.heap.set(v, this.now + entry + refill);
+  }
+
+  private bookEntry(v: number): void {
+    const p = this.pcpuOf[v];
+    const vm = this.vmOf[v];
+    const t = this.segStart[v];
+    this.book(p, vm, CAT.ENTRY, t, t + this.entrySeg[v]);
+    this.book(p, vm, CAT.INDIRECT_TLB_REFILL, t + this.entrySeg[v], t + this.entrySeg[v] + this.refillSeg[v]);
+  }
+
+  // ---- idle and interrupts --------------------------------------------------------
+
+  private halt(v: number, w: VmModel): void {
+    if (!this.idleEntryDone[v]) {
+      // NOHZ idle entry reprograms the timer before HLT.
+      this.idleEntryDone[v] = 1;
+      if (this.startPlan(v, w.planIdleEntry, AFTER_CONTINUE)) return;
+      if (this.nativeRem[v] > 0) {
+        this.scheduleGuest(v);
+        return;
+      }
+    }
+    if (!this.startPlan(v, w.planHalt, AFTER_BLOCK)) this.idleInGuest(v);
+  }
+
+  private idleInGuest(v: number): void {
+    if (this.nativeRem[v] > 0 || this.hasWake(v)) {
+      this.enterGuest(v);
+      return;
+    }
+    this.state[v] = S_IDLE_GUEST;
+    this.segStart[v] = this.now;
+    this.heap.cancel(v);
+  }
+
+  private hasWake(v: number): boolean {
+    if (this.pendingTimer[v] > 0 || this.pendingDevice[v] > 0) return true;
+    const vm = this.vmOf[v];
+    return !this.m.vms[vm].closed && this.qLen[vm] > 0;
+  }
+
+  private block(v: number): void {
+    const p = this.pcpuOf[v];
+    this.deschedule(v);
+    this.state[v] = S_HALTED;
+    this.blockStart[v] = this.now;
+    this.schedule(p);
+  }
+
+  private wake(v: number): void {
+    switch (this.state[v]) {
+      case S_HALTED: {
+        const from = this.blockStart[v] > this.warmup ? this.blockStart[v] : this.warmup;
+        if (this.now > from) this.out.vmBlockedCycles[this.vmOf[v]] += this.now - from;
+        this.adaptPollWindow(v);
+        this.makeRunnable(v);
+        return;
+      }
+      case S_POLL:
+        this.book(this.pcpuOf[v], this.vmOf[v], CAT.HALT_POLL, this.segStart[v], this.now);
+        this.adaptPollWindow(v);
+        this.startEntry(v);
+        return;
+      case S_IDLE_GUEST:
+        this.book(this.pcpuOf[v], -1, CAT.IDLE, this.segStart[v], this.now);
+        this.segStart[v] = this.now;
+        this.enterGuest(v);
+        return;
+    }
+  }
+
+  /**
+   * KVM's adaptive halt polling: a halt longer than the maximum window resets
+   * the vCPU's window to 0; a shorter one grows it (from the start value, ×2).
+   */
+  private adaptPollWindow(v: number): void {
+    const max = this.m.haltPollCycles;
+    if (max === 0) return;
+    const halted = this.now - this.haltStart[v];
+    const w = this.pollWindow[v];
+    if (halted > max) this.pollWindow[v] = 0;
+    else if (w < max) this.pollWindow[v] = w === 0 ? this.m.haltPollStartCycles : Math.min(max, w * 2);
+  }
+
+  /** A guest interrupt aimed at vCPU v (its timer, a device, an IPI). */
+  private raiseInterrupt(v: number, kind: number): void {
+    const st = this.state[v];
+    if (st === S_GUEST || st === S_SPIN || st === S_IDLE_GUEST) {
+      // The vCPU is in guest mode: delivery exits unless posted (APICv).
+      this.leaveCurrentState(v);
+      const w = this.m.vms[this.vmOf[v]];
+      this.idleEntryDone[v] = 0;
+      if (!this.startPlan(v, kind === INTERRUPT_TIMER ? w.planDeliverTimer : w.planDeliverDevice, AFTER_CONTINUE)) this.enterGuest(v);
+      return;
+    }
+    if (kind === INTERRUPT_TIMER) this.pendingTimer[v]++;
+    else this.pendingDevice[v]++;
+    if (st === S_HALTED || st === S_POLL) this.wake(v);
+  }
+
+  /** Books the current guest-mode segment of a vCPU that is on a pCPU. */
+  private leaveCurrentState(v: number): void {
+    const p = this.pcpuOf[v];
+    const vm = this.vmOf[v];
+    switch (this.state[v]) {
+      case S_GUEST:
+        this.advanceGuest(v);
+        return;
+      case S_SPIN:
+        this.book(p, vm, CAT.SPIN, this.segStart[v], this.now);
+        this.segStart[v] = this.now;
+        return;
+      case S_IDLE_GUEST:
+        this.book(p, -1, CAT.IDLE, this.segStart[v], this.now);
+        this.segStart[v] = this.now;
+        return;
+      case S_EXIT:
+        this.bookEpisode(v);
+        return;
+      case S_ENTRY:
+        this.bookEntry(v);
+        return;
+      case S_SWITCH_IN:
+        this.book(p, vm, CAT.HOST_SCHED, this.segStart[v], this.now);
+        return;
+      case S_POLL:
+        this.book(p, vm, CAT.HALT_POLL, this.segStart[v], this.now);
+        return;
+    }
+  }
+
+  private onWall(v: number, k: number): void {
+    const w = this.m.vms[this.vmOf[v]];
+    this.heap.set(this.wallBase + v * this.maxWall + k, this.now + this.drawWallGap(v, w, k));
+    this.raiseInterrupt(v, w.wallType[k]);
+  }
+
+  private onTick(p: number): void {
+    this.heap.set(this.tickBase + p, this.now + this.m.tickPeriodCycles);
+    const v = this.cur[p];
+    if (v < 0) return;
+    const st = this.state[v];
+    if (st === S_GUEST || st === S_SPIN || st === S_IDLE_GUEST) {
+      this.leaveCurrentState(v);
+      if (!this.startPlan(v, this.m.vms[this.vmOf[v]].planHostTick, AFTER_CONTINUE)) this.enterGuest(v);
+    }
+  }
+
+  private onArrival(vm: number): void {
+    const w = this.m.vms[vm];
+    this.heap.set(this.arrivalBase + vm, this.now + this.drawArrivalGap(vm));
+    const cap = this.m.queueCapacity;
+    if (this.now >= this.warmup) this.out.vmArrivals[vm]++;
+    if (this.qLen[vm] >= cap) {
+      if (this.now >= this.warmup) this.out.vmDropped[vm]++;
+      return;
+    }
+    this.queue[vm * cap + ((this.qHead[vm] + this.qLen[vm]) % cap)] = this.now;
+    this.qLen[vm]++;
+    // The request's interrupt goes to an idle vCPU if there is one, else round robin.
+    const first = this.firstVcpuOfVm[vm];
+    let target = -1;
+    for (let j = 0; j < w.vcpus; j++) {
+      const st = this.state[first + j];
+      if (st === S_HALTED || st === S_POLL || st === S_IDLE_GUEST) {
+        target = first + j;
+        break;
+      }
+    }
+    if (target < 0) {
+      target = first + this.rrTarget[vm];
+      this.rrTarget[vm] = (this.rrTarget[vm] + 1) % w.vcpus;
+    }
+    this.raiseInterrupt(target, INTERRUPT_DEVICE);
+  }
+
+  // ---- scheduler ---------------------------------------------------------------
+
+  /** Takes v off its pCPU (the pCPU is then free). */
+  private deschedule(v: number): void {
+    const p = this.pcpuOf[v];
+    this.vruntime[v] += this.now - this.dispatchedAt[v];
+    this.lastPcpu[v] = p;
+    this.cur[p] = -1;
+    this.pcpuOf[v] = -1;
+  }
+
+  private makeRunnable(v: number): void {
+    const m = this.m;
+    let p: number;
+    if (m.policy === POLICY_PINNED) p = v;
+    else {
+      p = this.lastPcpu[v] >= 0 ? this.lastPcpu[v] : v % m.pcpus;
+      if (this.cur[p] >= 0 && this.idlePcpus > 0) {
+        for (let q = 0; q < m.pcpus; q++) {
+          if (this.cur[q] < 0 && this.rq.length(q) === 0) {
+            p = q;
+            break;
+          }
+        }
+      }
+      if (m.policy === POLICY_FAIR) {
+        // A sleeper does not bank its sleep: it rejoins at most one slice behind the queue's minimum.
+        const floor = this.rq.minVruntime(p, this.vruntime) - m.sliceCycles;
+        if (this.vruntime[v] < floor) this.vruntime[v] = floor;
+      }
+    }
+    this.state[v] = S_RUNNABLE;
+    this.rq.push(p, v);
+    const running = this.cur[p];
+    if (running < 0) this.schedule(p);
+    else if (this.state[running] === S_POLL) {
+      // KVM polls only while nothing else is runnable (single_task_running): stop and block.
+      this.book(p, this.vmOf[running], CAT.HALT_POLL, this.segStart[running], this.now);
+      this.block(running);
+    }
+  }
+
+  /** Picks the next vCPU for a free pCPU, or leaves it idle. */
+  private schedule(p: number): void {
+    const m = this.m;
+    let v = m.policy === POLICY_FAIR ? this.rq.popMinVruntime(p, this.vruntime) : this.rq.shift(p);
+    if (v < 0 && m.policy !== POLICY_PINNED) v = this.rq.stealFromLongest(p);
+    if (v < 0) {
+      if (!this.pIdle[p]) {
+        this.pIdle[p] = 1;
+        this.idleSince[p] = this.now;
+        this.idlePcpus++;
+      }
+      return;
+    }
+    this.dispatchOn(p, v);
+  }
+
+  private dispatchOn(p: number, v: number): void {
+    if (this.pIdle[p]) {
+      this.book(p, -1, CAT.IDLE, this.idleSince[p], this.now);
+      this.pIdle[p] = 0;
+      this.idlePcpus--;
+    }
+    this.cur[p] = v;
+    this.pcpuOf[v] = p;
+    this.dispatchedAt[v] = this.now;
+    const cs = this.m.hostContextSwitchCycles;
+    if (cs > 0) {
+      this.state[v] = S_SWITCH_IN;
+      this.segStart[v] = this.now;
+      this.heap.set(v, this.now + cs);
+    } else this.startEntry(v);
+  }
+
+  /** After a PLE exit: yield to a preempted lock holder of the same VM, else to anyone runnable here. */
+  private directedYield(v: number): void {
+    const p = this.pcpuOf[v];
+    const holder = this.lockHolder[this.vmOf[v]];
+    if (holder >= 0 && this.state[holder] === S_RUNNABLE && this.m.policy !== POLICY_PINNED && this.rq.remove(holder)) {
+      this.deschedule(v);
+      this.state[v] = S_RUNNABLE;
+      this.rq.push(p, v);
+      this.dispatchOn(p, holder);
+      return;
+    }
+    if (this.m.policy !== POLICY_PINNED && this.rq.length(p) > 0) {
+      this.deschedule(v);
+      this.state[v] = S_RUNNABLE;
+      this.rq.push(p, v);
+      this.schedule(p);
+      return;
+    }
+    this.startEntry(v);
+  }
+
+  // ---- accounting and draws -------------------------------------------------------
+
+  /** Books [from, to) on pCPU p (and VM vm unless -1), clipped to the measurement window. */
+  private book(p: number, vm: number, cat: number, from: number, to: number): void {
+    const a = from > this.warmup ? from : this.warmup;
+    const b = to < this.end ? to : this.end;
+    if (b <= a) return;
+    const len = b - a;
+    this.out.pcpuCycles[p * N_CAT + cat] += len;
+    if (vm >= 0) this.out.vmCycles[vm * N_CAT + cat] += len;
+  }
+
+  private drawStage(i: number, v: number): number {
+    const s = this.m.stages[i];
+    if (s.sigma === 0) return s.mean;
+    return Math.round(Math.exp(s.mu + s.sigma * normalFromUniform(this.costStreams[v]())));
+  }
+
+  private roundPositive(x: number): number {
+    const r = Math.round(x);
+    return r >= 1 ? r : 1;
+  }
+
+  private drawGap(stream: Stream, dist: number, mean: number, mu: number, sigma: number, table: Float64Array | undefined): number {
+    const u = stream();
+    switch (dist) {
+      case DIST_EXPONENTIAL:
+        return this.roundPositive(-mean * Math.log(1 - u));
+      case DIST_CONSTANT:
+        return this.roundPositive(mean);
+      case DIST_EMPIRICAL: {
+        const t = table as Float64Array;
+        return this.roundPositive(mean * t[Math.floor(u * t.length)]);
+      }
+      default:
+        return this.roundPositive(Math.exp(mu + sigma * normalFromUniform(u)));
+    }
+  }
+
+  private drawClassGap(v: number, w: VmModel, c: number): number {
+    return this.drawGap(this.classStreams[v * this.maxClass + c], w.classDist[c], w.classMeanGap[c], w.classMu[c], w.classSigma[c], w.classEmpirical[c]);
+  }
+
+  private drawWallGap(v: number, w: VmModel, k: number): number {
+    return this.drawGap(this.wallStreams[v * this.maxWall + k], w.wallDist[k], w.wallMeanGap[k], w.wallMu[k], w.wallSigma[k], w.wallEmpirical[k]);
+  }
+
+  private drawArrivalGap(vm: number): number {
+    return this.roundPositive(-this.m.vms[vm].arrivalGapCycles * Math.log(1 - this.arrivalStreams[vm]()));
+  }
+}
+
+// Exported for tests that check the slot layout assumptions.
+export const HLT_REASON = R.HLT;

@@ -1,0 +1,83 @@
+// Resolves what the user named (a scenario file, or a workload plus flags)
+// into one validated scenario with its workloads and CPU profile loaded.
+import { produce } from 'immer';
+import { InputError } from '../config/errors.js';
+import { loadProfile, loadWorkload, looksLikeScenario, parseScenario, readDataFile } from '../config/load.js';
+import type { Profile, Scenario, Workload } from '../config/schema.js';
+import fs from 'node:fs';
+
+export interface ScenarioOverrides {
+  pcpus?: number;
+  vms?: number;
+  vcpus?: number;
+  profile?: string;
+  scheduler?: 'pinned' | 'round-robin' | 'fair';
+  durationSec?: number;
+  warmupSec?: number;
+  seed?: number;
+  hostTickHz?: number;
+}
+
+export interface ResolvedScenario {
+  scenario: Scenario;
+  file: string;
+  workloads: Map<string, { workload: Workload; file: string }>;
+  profile: Profile;
+  profileFile: string;
+}
+
+/** The default host of the default study and of a bare workload (SPEC §8). */
+export const DEFAULT_HOST = { pcpus: 4, profile: 'sapphire-rapids', scheduler: 'pinned' as const, vms: 2, vcpus: 2, durationSec: 1, warmupSec: 0.1 };
+
+export function resolveScenario(nameOrFile: string, o: ScenarioOverrides = {}): ResolvedScenario {
+  let base: Scenario;
+  let file = nameOrFile;
+  const isFile = fs.existsSync(nameOrFile) && fs.statSync(nameOrFile).isFile();
+  const data = isFile ? readDataFile(nameOrFile) : undefined;
+  if (data !== undefined && looksLikeScenario(data)) {
+    base = parseScenario(data, nameOrFile);
+  } else {
+    // A workload (file or shipped name) on the default host.
+    const { workload, file: wfile } = loadWorkload(nameOrFile);
+    file = wfile;
+    const vms = o.vms ?? DEFAULT_HOST.vms;
+    const vcpus = o.vcpus ?? DEFAULT_HOST.vcpus;
+    base = parseScenario(
+      {
+        name: workload.name,
+        host: { pcpus: o.pcpus ?? Math.max(DEFAULT_HOST.pcpus, vms * vcpus), profile: DEFAULT_HOST.profile, scheduler: DEFAULT_HOST.scheduler },
+        vms: [{ workload: wfile, vcpus, count: vms }],
+        durationSec: DEFAULT_HOST.durationSec,
+        warmupSec: DEFAULT_HOST.warmupSec,
+      },
+      wfile,
+    );
+  }
+  const scenario = produce(base, (s) => {
+    if (o.pcpus !== undefined) s.host.pcpus = o.pcpus;
+    if (o.profile !== undefined) s.host.profile = o.profile;
+    if (o.scheduler !== undefined) s.host.scheduler = o.scheduler;
+    if (o.hostTickHz !== undefined) s.host.hostTickHz = o.hostTickHz;
+    if (o.durationSec !== undefined) s.durationSec = o.durationSec;
+    if (o.warmupSec !== undefined) s.warmupSec = o.warmupSec;
+    if (o.seed !== undefined) s.seed = o.seed;
+    if (isFile && data !== undefined && looksLikeScenario(data)) {
+      if (o.vms !== undefined) for (const vm of s.vms) vm.count = o.vms;
+      if (o.vcpus !== undefined) for (const vm of s.vms) vm.vcpus = o.vcpus;
+    }
+  });
+  const workloads = new Map<string, { workload: Workload; file: string }>();
+  scenario.vms.forEach((vm, i) => {
+    if (workloads.has(vm.workload)) return;
+    try {
+      workloads.set(vm.workload, loadWorkload(vm.workload));
+    } catch (err) {
+      if (err instanceof InputError && err.file === vm.workload) {
+        throw new InputError(file, `vms[${i}].workload`, err.expected, JSON.stringify(vm.workload), err.hint);
+      }
+      throw err;
+    }
+  });
+  const { profile, file: profileFile } = loadProfile(scenario.host.profile);
+  return { scenario, file, workloads, profile, profileFile };
+}

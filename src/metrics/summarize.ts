@@ -1,0 +1,216 @@
+// Turns the raw counters of a virtualized run and its bare-metal twin into the
+// figures users read (SPEC §7, §10): throughput, efficiency, exits by reason,
+// cycles by stage, percentiles, and the per-pCPU accounting.
+import { CATEGORY_NAMES, CAT, N_CAT } from '../exits/cost.js';
+import { EXIT_REASON_SLOTS, R, exitReasonName } from '../exits/reasons.js';
+import { HISTOGRAM_BUCKETS, histogramQuantiles } from '../engine/histogram.js';
+import type { RawResult } from '../engine/simulation.js';
+
+export interface ExitStats {
+  count: number;
+  rate_per_s: number;
+  cycles: number;
+  min_cycles: number;
+  mean_cycles: number;
+  max_cycles: number;
+  /** HLT: time the vCPU stayed blocked, kept apart from handler cycles. */
+  blocked_cycles: number;
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface VmSummary {
+  vm: string;
+  workload: string;
+  vcpus: number;
+  units: number;
+  throughput_units_per_s: number;
+  native_throughput_units_per_s: number;
+  /** Bare-metal cycles per unit ÷ virtualized host cycles per unit; null when no unit finished. */
+  efficiency: number | null;
+  host_cycles_per_unit: number | null;
+  native_cycles_per_unit: number | null;
+  dropped_arrivals: number;
+  exits: Record<string, ExitStats>;
+  exit_count: number;
+  cycles_by_stage: Record<string, number>;
+  exit_cycles: Percentiles;
+  unit_latency_us: Percentiles;
+}
+
+export interface RunSummary {
+  run_id: string;
+  scenario: string;
+  profile: string;
+  features: string;
+  seed: number;
+  frequency_hz: number;
+  duration_s: number;
+  warmup_s: number;
+  pcpus: number;
+  total: Omit<VmSummary, 'vm' | 'workload' | 'vcpus' | 'exit_cycles' | 'unit_latency_us'> & { vcpus: number };
+  vms: VmSummary[];
+  /** Cycles by category for each pCPU; each row adds up to window_cycles exactly. */
+  pcpu_cycles: Array<Record<string, number>>;
+  window_cycles: number;
+  guest_events: number;
+  native_guest_events: number;
+}
+
+const QS = [0.5, 0.95, 0.99];
+
+function percentiles(hist: Float64Array, offset: number, scale: number): Percentiles {
+  const [p50, p95, p99] = histogramQuantiles(hist, offset, QS).map((x) => (Number.isFinite(x) ? round(x * scale, 3) : null));
+  return { p50, p95, p99 };
+}
+
+function round(x: number, digits: number): number {
+  const k = 10 ** digits;
+  return Math.round(x * k) / k;
+}
+
+/**
+ * Host cycles a VM's work costs: everything but idle and halt polling. KVM
+ * polls only while nothing else is runnable on the pCPU, so polling displaces
+ * no work: it is idle capacity spent on wake-up latency (and power), booked
+ * and reported apart as halt_poll.
+ */
+function busy(cycles: Float64Array, vm: number): number {
+  let sum = 0;
+  for (let c = 0; c < N_CAT; c++) if (c !== CAT.IDLE && c !== CAT.HALT_POLL) sum += cycles[vm * N_CAT + c];
+  return sum;
+}
+
+function stageRecord(cycles: Float64Array, base: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  CATEGORY_NAMES.forEach((name, c) => (out[name] = cycles[base + c]));
+  return out;
+}
+
+function exitsOf(raw: RawResult, vms: number[], seconds: number): { exits: Record<string, ExitStats>; total: number } {
+  const exits: Record<string, ExitStats> = {};
+  let total = 0;
+  for (let r = 0; r < EXIT_REASON_SLOTS; r++) {
+    let count = 0;
+    let cycles = 0;
+    let min = Infinity;
+    let max = 0;
+    for (const vm of vms) {
+      const k = vm * EXIT_REASON_SLOTS + r;
+      count += raw.exitCount[k];
+      cycles += raw.exitCycles[k];
+      if (raw.exitMin[k] < min) min = raw.exitMin[k];
+      if (raw.exitMax[k] > max) max = raw.exitMax[k];
+    }
+    if (count === 0) continue;
+    total += count;
+    let blocked = 0;
+    if (r === R.HLT) for (const vm of vms) blocked += raw.vmBlockedCycles[vm];
+    exits[exitReasonName(r)] = {
+      count,
+      rate_per_s: round(count / seconds, 3),
+      cycles,
+      min_cycles: min,
+      mean_cycles: round(cycles / count, 1),
+      max_cycles: max,
+      blocked_cycles: blocked,
+    };
+  }
+  // Sorted by cycles, largest first, as perf kvm stat sorts by samples.
+  const sorted = Object.fromEntries(Object.entries(exits).sort((a, b) => b[1].cycles - a[1].cycles || a[0].localeCompare(b[0])));
+  return { exits: sorted, total };
+}
+
+export interface SummaryContext {
+  runId: string;
+  scenario: string;
+  profile: string;
+  features: string;
+  seed: number;
+  durationSec: number;
+  warmupSec: number;
+  vmNames: string[];
+  vmWorkloads: string[];
+  vmVcpus: number[];
+}
+
+export function summarize(virt: RawResult, native: RawResult, ctx: SummaryContext): RunSummary {
+  const seconds = virt.windowCycles / virt.frequencyHz;
+  const vmsOut: VmSummary[] = [];
+  let totalVirtBusy = 0;
+  let totalNativeBusy = 0;
+  let totalUnits = 0;
+  let totalNativeUnits = 0;
+  let totalDropped = 0;
+  ctx.vmNames.forEach((name, vm) => {
+    const units = virt.vmUnits[vm];
+    const nativeUnits = native.vmUnits[vm];
+    const virtBusy = busy(virt.vmCycles, vm);
+    const nativeBusy = busy(native.vmCycles, vm);
+    totalVirtBusy += virtBusy;
+    totalNativeBusy += nativeBusy;
+    totalUnits += units;
+    totalNativeUnits += nativeUnits;
+    totalDropped += virt.vmDropped[vm];
+    const hostPerUnit = units > 0 ? virtBusy / units : null;
+    const nativePerUnit = nativeUnits > 0 ? nativeBusy / nativeUnits : null;
+    const { exits, total } = exitsOf(virt, [vm], seconds);
+    vmsOut.push({
+      vm: name,
+      workload: ctx.vmWorkloads[vm],
+      vcpus: ctx.vmVcpus[vm],
+      units,
+      throughput_units_per_s: round(units / seconds, 3),
+      native_throughput_units_per_s: round(nativeUnits / seconds, 3),
+      efficiency: hostPerUnit && nativePerUnit ? round(nativePerUnit / hostPerUnit, 6) : null,
+      host_cycles_per_unit: hostPerUnit === null ? null : round(hostPerUnit, 1),
+      native_cycles_per_unit: nativePerUnit === null ? null : round(nativePerUnit, 1),
+      dropped_arrivals: virt.vmDropped[vm],
+      exits,
+      exit_count: total,
+      cycles_by_stage: stageRecord(virt.vmCycles, vm * N_CAT),
+      exit_cycles: percentiles(virt.exitHistogram, vm * HISTOGRAM_BUCKETS, 1),
+      unit_latency_us: percentiles(virt.latencyHistogram, vm * HISTOGRAM_BUCKETS, 1e6 / virt.frequencyHz),
+    });
+  });
+  const allVms = ctx.vmNames.map((_, i) => i);
+  const { exits, total } = exitsOf(virt, allVms, seconds);
+  const stageTotals: Record<string, number> = {};
+  for (const name of CATEGORY_NAMES) stageTotals[name] = 0;
+  for (let p = 0; p < virt.pcpus; p++) CATEGORY_NAMES.forEach((name, c) => (stageTotals[name] += virt.pcpuCycles[p * N_CAT + c]));
+  const hostPerUnit = totalUnits > 0 ? totalVirtBusy / totalUnits : null;
+  const nativePerUnit = totalNativeUnits > 0 ? totalNativeBusy / totalNativeUnits : null;
+  return {
+    run_id: ctx.runId,
+    scenario: ctx.scenario,
+    profile: ctx.profile,
+    features: ctx.features,
+    seed: ctx.seed,
+    frequency_hz: virt.frequencyHz,
+    duration_s: ctx.durationSec,
+    warmup_s: ctx.warmupSec,
+    pcpus: virt.pcpus,
+    total: {
+      vcpus: ctx.vmVcpus.reduce((a, b) => a + b, 0),
+      units: totalUnits,
+      throughput_units_per_s: round(totalUnits / seconds, 3),
+      native_throughput_units_per_s: round(totalNativeUnits / seconds, 3),
+      efficiency: hostPerUnit && nativePerUnit ? round(nativePerUnit / hostPerUnit, 6) : null,
+      host_cycles_per_unit: hostPerUnit === null ? null : round(hostPerUnit, 1),
+      native_cycles_per_unit: nativePerUnit === null ? null : round(nativePerUnit, 1),
+      dropped_arrivals: totalDropped,
+      exits,
+      exit_count: total,
+      cycles_by_stage: stageTotals,
+    },
+    vms: vmsOut,
+    pcpu_cycles: Array.from({ length: virt.pcpus }, (_, p) => stageRecord(virt.pcpuCycles, p * N_CAT)),
+    window_cycles: virt.windowCycles,
+    guest_events: virt.guestEvents,
+    native_guest_events: native.guestEvents,
+  };
+}

@@ -1,0 +1,398 @@
+// Builds the engine's compiled model from validated inputs: resolves every
+// decision-table row for each VM once, turns rates into mean gaps in cycles,
+// and refuses combinations that make no sense (SPEC §4, §6) with an InputError.
+import { decide, type DecisionContext, type ResolvedExit } from '../exits/resolve.js';
+import type { EventKind } from '../exits/decision-table.js';
+import { FEATURE_BIT, featureNames, type FeatureName } from '../exits/features.js';
+import { parseExitReason } from '../exits/reasons.js';
+import { stageMeans } from '../exits/cost.js';
+import { InputError, describeValue } from '../config/errors.js';
+import {
+  DEFAULT_MSR_LISTS,
+  DEFAULT_MSR_PASS_THROUGH,
+  type InstructionEvent,
+  type InterruptEvent,
+  type Profile,
+  type Scenario,
+  type Workload,
+} from '../config/schema.js';
+import { NATIVE_CYCLES } from '../workloads/native-cycles.js';
+import {
+  BEHAVIOUR_IO,
+  BEHAVIOUR_IPI,
+  BEHAVIOUR_LOCK,
+  BEHAVIOUR_NORMAL,
+  INTERRUPT_DEVICE,
+  INTERRUPT_TIMER,
+  POLICY_FAIR,
+  POLICY_PINNED,
+  POLICY_ROUND_ROBIN,
+  type BuiltModel,
+  type PlanTable,
+  type StageDraw,
+  type VmModel,
+} from '../engine/model.js';
+import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, lognormalParams } from '../engine/random.js';
+
+export interface BuildInputs {
+  scenario: Scenario;
+  /** The file the scenario came from (for messages). */
+  scenarioFile: string;
+  workloads: Map<string, { workload: Workload; file: string }>;
+  profile: Profile;
+  features: number;
+  /** Bare metal: the same workload with no hypervisor (SPEC §10). */
+  nativeMode: boolean;
+}
+
+const CAPABILITY_OF: Partial<Record<FeatureName, keyof Profile['capabilities']>> = {
+  ept: 'ept',
+  vpid: 'vpid',
+  apicv: 'apicv',
+  ipiv: 'ipiv',
+  ple: 'ple',
+};
+
+/** Refuses a feature the profile's generation lacks (a usage error, not a no-op). */
+export function checkFeaturesAgainstProfile(features: number, profile: Profile, where: string): void {
+  for (const name of featureNames(features)) {
+    const cap = CAPABILITY_OF[name];
+    if (cap && !profile.capabilities[cap]) {
+      throw new InputError(
+        where,
+        'features',
+        `features that CPU profile '${profile.name}' (${profile.generation}, ${profile.launch}) supports`,
+        `'${name}'`,
+        ` — ${profile.generation} has no ${name.toUpperCase()}; choose a later profile (exitsim list profiles) or drop the feature`,
+      );
+    }
+  }
+}
+
+class PlanBuilder {
+  private readonly start: number[] = [];
+  private readonly length: number[] = [];
+  private readonly native: number[] = [];
+  private readonly reason: number[] = [];
+  private readonly repeat: number[] = [];
+  private readonly probability: number[] = [];
+  private readonly user: number[] = [];
+  private readonly handlerMean: number[] = [];
+  private readonly handlerMu: number[] = [];
+  private readonly handlerSigma: number[] = [];
+
+  constructor(
+    private readonly profile: Profile,
+    private readonly nativeMode: boolean,
+  ) {}
+
+  add(exits: ResolvedExit[], nativeCycles: number, handlerOverride?: number): number {
+    const id = this.start.length;
+    this.start.push(this.reason.length);
+    this.native.push(Math.round(nativeCycles));
+    if (!this.nativeMode) {
+      for (const e of exits) {
+        const mean =
+          (handlerOverride ?? this.profile.handlerCycles[e.handler]?.value ?? this.missing(e.handler)) +
+          (e.location === 'user' ? this.profile.kernelUserRoundTripCycles.value : 0);
+        const { mu, sigma } = lognormalParams(mean, this.profile.handlerCv.value);
+        this.reason.push(e.reason);
+        this.repeat.push(e.repeat);
+        this.probability.push(e.probability);
+        this.user.push(e.location === 'user' ? 1 : 0);
+        this.handlerMean.push(Math.round(mean));
+        this.handlerMu.push(mu);
+        this.handlerSigma.push(mean > 0 ? sigma : 0);
+      }
+    }
+    this.length.push(this.reason.length - this.start[id]);
+    return id;
+  }
+
+  private missing(handler: string): never {
+    throw new InputError(`profile ${this.profile.name}`, `handlerCycles.${handler}`, 'a handler cost', 'nothing');
+  }
+
+  table(): PlanTable {
+    return {
+      start: Int32Array.from(this.start),
+      length: Int32Array.from(this.length),
+      nativeCycles: Float64Array.from(this.native),
+      stepReason: Int32Array.from(this.reason),
+      stepRepeat: Int32Array.from(this.repeat),
+      stepProbability: Float64Array.from(this.probability),
+      stepUser: Uint8Array.from(this.user),
+      stepHandlerMean: Float64Array.from(this.handlerMean),
+      stepHandlerMu: Float64Array.from(this.handlerMu),
+      stepHandlerSigma: Float64Array.from(this.handlerSigma),
+    };
+  }
+}
+
+function walkLevels(pageSize: '4K' | '2M' | '1G'): number {
+  return pageSize === '4K' ? 4 : pageSize === '2M' ? 3 : 2;
+}
+
+/** Extra memory references of a 2-D walk over a native walk: (g+1)(h+1)−1 − g (24 − 4 = 20 for 4 K pages). */
+export function extraWalkReferences(pageSize: '4K' | '2M' | '1G'): number {
+  const g = walkLevels(pageSize);
+  return (g + 1) * (g + 1) - 1 - g;
+}
+
+interface GapSpec {
+  dist: number;
+  mean: number;
+  mu: number;
+  sigma: number;
+  table: Float64Array | undefined;
+}
+
+function gapSpec(
+  ev: { distribution?: string; cv?: number; empiricalGaps?: number[] },
+  meanGapCycles: number,
+  file: string,
+  field: string,
+): GapSpec {
+  const dist = ev.distribution ?? 'exponential';
+  if (!(meanGapCycles >= 1) || !Number.isFinite(meanGapCycles)) {
+    throw new InputError(file, field, 'a rate whose mean gap is at least one cycle', `a mean gap of ${describeValue(meanGapCycles)} cycles`);
+  }
+  switch (dist) {
+    case 'constant':
+      return { dist: DIST_CONSTANT, mean: meanGapCycles, mu: 0, sigma: 0, table: undefined };
+    case 'lognormal': {
+      const { mu, sigma } = lognormalParams(meanGapCycles, ev.cv ?? 1);
+      return { dist: DIST_LOGNORMAL, mean: meanGapCycles, mu, sigma, table: undefined };
+    }
+    case 'empirical': {
+      if (!ev.empiricalGaps) throw new InputError(file, `${field}.empiricalGaps`, 'a list of positive gaps for an empirical distribution', 'nothing');
+      const mean = ev.empiricalGaps.reduce((a, b) => a + b, 0) / ev.empiricalGaps.length;
+      return { dist: DIST_EMPIRICAL, mean: meanGapCycles, mu: 0, sigma: 0, table: Float64Array.from(ev.empiricalGaps, (g) => g / mean) };
+    }
+    default:
+      return { dist: DIST_EXPONENTIAL, mean: meanGapCycles, mu: 0, sigma: 0, table: undefined };
+  }
+}
+
+function nativeOf(ev: { kind: string; nativeCycles?: number }): number {
+  return ev.nativeCycles ?? NATIVE_CYCLES[ev.kind]?.cycles ?? 0;
+}
+
+function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, file: string, vcpus: number): VmModel {
+  const { profile, features, nativeMode, scenario } = inputs;
+  const f = profile.frequencyGHz.value * 1e9;
+  const passThrough = new Set((scenario.msrPassThrough ?? DEFAULT_MSR_PASS_THROUGH).map((m) => m.toUpperCase()));
+  const ctxBase: DecisionContext = {
+    features,
+    apicMode: workload.apicMode,
+    usesDebugRegisters: workload.usesDebugRegisters,
+    preemptionTimer: profile.capabilities.preemptionTimer,
+    shadowPageFaultExits: profile.shadowPageFaultExits.value,
+    deviceExitsPerOp: 1,
+    interruptWindowProbability: workload.interruptWindowProbability,
+    levelTriggeredFraction: workload.levelTriggeredFraction,
+    tprBelowThresholdProbability: workload.tprBelowThresholdProbability,
+  };
+  const decideExits = (kind: EventKind, extra: Partial<DecisionContext> = {}) => decide(kind, { ...ctxBase, ...extra });
+
+  if (workload.kind === 'open' && workload.arrivalsPerSec === undefined) {
+    throw new InputError(file, 'arrivalsPerSec', 'an arrival rate (units per second) for an open workload', 'nothing');
+  }
+  if (workload.kind === 'closed' && workload.arrivalsPerSec !== undefined) {
+    throw new InputError(file, 'arrivalsPerSec', 'no arrival rate for a closed workload (units run back to back)', describeValue(workload.arrivalsPerSec));
+  }
+  const deviceIndex = new Map(workload.devices.map((d, i) => [d.name, i]));
+  if (deviceIndex.size !== workload.devices.length) {
+    throw new InputError(file, 'devices', 'devices with distinct names', 'a repeated name');
+  }
+
+  const classPlan: number[] = [];
+  const classBehaviour: number[] = [];
+  const classDevice: number[] = [];
+  const gaps: GapSpec[] = [];
+  const holds: number[] = [];
+  const wallType: number[] = [];
+  const wallGaps: GapSpec[] = [];
+
+  workload.events.forEach((ev, i) => {
+    const field = `events[${i}]`;
+    if (ev.kind === 'timer' || ev.kind === 'device-interrupt') {
+      const iev = ev as InterruptEvent;
+      wallType.push(iev.kind === 'timer' ? INTERRUPT_TIMER : INTERRUPT_DEVICE);
+      wallGaps.push(gapSpec(iev, f / iev.perWallSec, file, `${field}.perWallSec`));
+      return;
+    }
+    const e = ev as InstructionEvent;
+    const rates = [e.perUnit, e.perGuestSec].filter((r) => r !== undefined);
+    if (rates.length !== 1) {
+      throw new InputError(file, field, "exactly one rate: 'perUnit' or 'perGuestSec' (instruction events advance on guest time)", rates.length === 0 ? 'no rate' : 'both');
+    }
+    const meanGap = e.perUnit !== undefined ? workload.cyclesPerUnit / e.perUnit : f / (e.perGuestSec as number);
+    gaps.push(gapSpec(e, meanGap, file, `${field}.${e.perUnit !== undefined ? 'perUnit' : 'perGuestSec'}`));
+    holds.push(0);
+    let behaviour = BEHAVIOUR_NORMAL;
+    let device = -1;
+    let extra: Partial<DecisionContext> = {};
+    let handlerOverride: number | undefined;
+    let kind: EventKind = e.kind;
+    if (e.kind === 'io') {
+      if (e.device === undefined) throw new InputError(file, `${field}.device`, 'the name of a device from `devices`', 'nothing');
+      device = deviceIndex.get(e.device) ?? -1;
+      if (device < 0) {
+        throw new InputError(file, `${field}.device`, `one of the workload's devices (${[...deviceIndex.keys()].join(', ') || 'none defined'})`, describeValue(e.device));
+      }
+      const d = workload.devices[device];
+      behaviour = BEHAVIOUR_IO;
+      extra = { deviceKind: d.kind, deviceBus: d.bus, deviceExitsPerOp: d.exitsPerOp ?? 1 };
+    } else if (e.kind === 'msr-read' || e.kind === 'msr-write') {
+      if (e.msr === undefined) throw new InputError(file, `${field}.msr`, 'the MSR name (e.g. IA32_TSC_DEADLINE)', 'nothing');
+      extra = { msrIntercepted: !passThrough.has(e.msr.toUpperCase()) };
+    } else if (e.kind === 'ipi-send') {
+      behaviour = BEHAVIOUR_IPI;
+    } else if (e.kind === 'raw-exit') {
+      const reason = e.reason === undefined ? undefined : parseExitReason(String(e.reason));
+      if (reason === undefined) {
+        throw new InputError(file, `${field}.reason`, 'an exit reason name, alias or number (exitsim list exit-reasons)', describeValue(e.reason));
+      }
+      handlerOverride = e.handlerCycles;
+      const exits: ResolvedExit[] = [{ reason, handler: 'raw-exit', location: 'kernel', repeat: 1, probability: 1 }];
+      classPlan.push(plans.add(exits, nativeOf(e), handlerOverride));
+      classBehaviour.push(behaviour);
+      classDevice.push(device);
+      return;
+    }
+    const d = decideExits(kind, extra);
+    const nativePaid = d.rule.reflected || d.exits.length === 0 || d.exits.every((x) => x.probability < 1);
+    classPlan.push(plans.add(d.exits, nativePaid ? nativeOf(e) : 0, handlerOverride));
+    classBehaviour.push(behaviour);
+    classDevice.push(device);
+  });
+
+  if (workload.spinlock) {
+    const s = workload.spinlock;
+    gaps.push(gapSpec({}, workload.cyclesPerUnit / s.acquiresPerUnit, file, 'spinlock.acquiresPerUnit'));
+    holds.push(s.holdCycles);
+    classPlan.push(plans.add([], 0));
+    classBehaviour.push(BEHAVIOUR_LOCK);
+    classDevice.push(-1);
+  }
+
+  const eoi = decideExits('eoi');
+  const program = decideExits('timer-program');
+  const handler = workload.interruptHandlerCycles;
+  const eoiNative = NATIVE_CYCLES.eoi.cycles;
+  const programNative = NATIVE_CYCLES['timer-program'].cycles;
+  const idleEntryPrograms = Math.round(workload.timerProgramsPerIdleEntry);
+  const repeated = (exits: ResolvedExit[], n: number) => (n === 0 ? [] : exits.map((x) => ({ ...x, repeat: x.repeat * n })));
+
+  const tlb = workload.tlb;
+  const ept = (features & FEATURE_BIT.ept) !== 0;
+  const vpid = (features & FEATURE_BIT.vpid) !== 0;
+  const walk =
+    !nativeMode && ept && tlb
+      ? Math.round(tlb.missesPerUnit * extraWalkReferences(tlb.pageSize) * profile.memoryReferenceCycles.value * (1 - tlb.pageWalkCacheHitRate))
+      : 0;
+  const unitCv = workload.cyclesPerUnitCv ?? 0;
+  const unit = lognormalParams(workload.cyclesPerUnit, unitCv);
+
+  return {
+    name: workload.name,
+    workload: workload.name,
+    vcpus,
+    closed: workload.kind === 'closed',
+    cyclesPerUnit: Math.round(workload.cyclesPerUnit),
+    unitMu: unit.mu,
+    unitSigma: unitCv > 0 ? unit.sigma : 0,
+    arrivalGapCycles: workload.kind === 'open' ? f / (workload.arrivalsPerSec as number) : 0,
+    walkCyclesPerUnit: walk,
+    tlbRefillCycles: !nativeMode && !vpid && tlb ? Math.round(tlb.refillCyclesAfterFlush) : 0,
+    classCount: gaps.length,
+    classPlan: Int32Array.from(classPlan),
+    classBehaviour: Int32Array.from(classBehaviour),
+    classDevice: Int32Array.from(classDevice),
+    classDist: Int32Array.from(gaps, (g) => g.dist),
+    classMeanGap: Float64Array.from(gaps, (g) => g.mean),
+    classMu: Float64Array.from(gaps, (g) => g.mu),
+    classSigma: Float64Array.from(gaps, (g) => g.sigma),
+    classEmpirical: gaps.map((g) => g.table ?? new Float64Array(0)),
+    classHoldMean: Float64Array.from(holds),
+    wallCount: wallGaps.length,
+    wallType: Int32Array.from(wallType),
+    wallDist: Int32Array.from(wallGaps, (g) => g.dist),
+    wallMeanGap: Float64Array.from(wallGaps, (g) => g.mean),
+    wallMu: Float64Array.from(wallGaps, (g) => g.mu),
+    wallSigma: Float64Array.from(wallGaps, (g) => g.sigma),
+    wallEmpirical: wallGaps.map((g) => g.table ?? new Float64Array(0)),
+    deviceCount: workload.devices.length,
+    deviceLatencyCycles: Float64Array.from(workload.devices, (d) => Math.round(((d.completionLatencyUs ?? 0) * f) / 1e6)),
+    planHalt: plans.add(decideExits('hlt').exits, 0),
+    planIdleEntry: plans.add(repeated(program.exits, idleEntryPrograms), idleEntryPrograms * programNative),
+    planPause: plans.add(decideExits('pause-spin').exits, 0),
+    planHostTick: plans.add(decideExits('host-tick').exits, 0),
+    planDeliverDevice: plans.add([...decideExits('interrupt-delivery').exits, ...eoi.exits], handler + eoiNative),
+    planDeliverTimer: plans.add([...decideExits('timer-expiry').exits, ...eoi.exits, ...program.exits], handler + eoiNative + programNative),
+    planInjectDevice: plans.add(eoi.exits, handler + eoiNative),
+    planInjectTimer: plans.add([...eoi.exits, ...program.exits], handler + eoiNative + programNative),
+  };
+}
+
+export function buildModel(inputs: BuildInputs): BuiltModel {
+  const { scenario, profile, features, nativeMode } = inputs;
+  const f = profile.frequencyGHz.value * 1e9;
+  if (!nativeMode) checkFeaturesAgainstProfile(features, profile, inputs.scenarioFile);
+  const plans = new PlanBuilder(profile, nativeMode);
+  const vms: VmModel[] = [];
+  scenario.vms.forEach((placement, i) => {
+    const entry = inputs.workloads.get(placement.workload);
+    if (!entry) throw new InputError(inputs.scenarioFile, `vms[${i}].workload`, 'a workload name or file', describeValue(placement.workload));
+    const vm = buildVm(inputs, plans, entry.workload, entry.file, placement.vcpus);
+    for (let k = 0; k < placement.count; k++) vms.push({ ...vm, name: placement.count > 1 ? `${vm.workload}#${k + 1}` : vm.workload });
+  });
+  const totalVcpus = vms.reduce((a, vm) => a + vm.vcpus, 0);
+  const exitlessIdle = (features & FEATURE_BIT['exitless-idle']) !== 0;
+  const policyName = scenario.host.scheduler;
+  if (!nativeMode && policyName === 'pinned' && totalVcpus > scenario.host.pcpus) {
+    throw new InputError(
+      inputs.scenarioFile,
+      'host.pcpus',
+      `at least as many pCPUs as vCPUs (${totalVcpus}) for the pinned scheduler`,
+      String(scenario.host.pcpus),
+      ' — use scheduler round-robin or fair to overcommit',
+    );
+  }
+  if (!nativeMode && exitlessIdle && (policyName !== 'pinned' || totalVcpus > scenario.host.pcpus)) {
+    throw new InputError(inputs.scenarioFile, 'features', 'exitless-idle only with dedicated pCPUs (scheduler pinned)', `scheduler ${policyName}`);
+  }
+  const msr = scenario.msrLists ?? DEFAULT_MSR_LISTS;
+  const means = stageMeans(profile, msr, 'cpuid', 'kernel', 0);
+  const stageCv = profile.stageCv.value;
+  const draw = (mean: number): StageDraw => {
+    const { mu, sigma } = lognormalParams(mean, stageCv);
+    return { mean: Math.round(mean), mu, sigma: mean > 0 && stageCv > 0 ? sigma : 0 };
+  };
+  const stages = [means.recordExitInfo, means.saveGuestState, means.msrStore, means.loadHostState, means.msrLoad, means.entry].map(draw);
+  const hasFeature = (n: FeatureName) => (features & FEATURE_BIT[n]) !== 0;
+  const warmupCycles = Math.round(scenario.warmupSec * f);
+  return {
+    nativeMode,
+    frequencyHz: f,
+    seed: scenario.seed,
+    warmupCycles,
+    endCycles: warmupCycles + Math.round(scenario.durationSec * f),
+    pcpus: nativeMode ? totalVcpus : scenario.host.pcpus,
+    policy: nativeMode || policyName === 'pinned' ? POLICY_PINNED : policyName === 'fair' ? POLICY_FAIR : POLICY_ROUND_ROBIN,
+    sliceCycles: Math.round((scenario.host.timeSliceUs * f) / 1e6),
+    tickPeriodCycles: nativeMode || scenario.host.hostTickHz === 0 ? 0 : Math.round(f / scenario.host.hostTickHz),
+    hostContextSwitchCycles: nativeMode ? 0 : Math.round(profile.hostContextSwitchCycles.value),
+    vmcsMigrationCycles: nativeMode ? 0 : Math.round(profile.vmcsMigrationCycles.value),
+    pleWindowCycles: !nativeMode && hasFeature('ple') && !exitlessIdle ? Math.round(profile.pleWindowCycles.value) : 0,
+    haltPollCycles: !nativeMode && hasFeature('halt-polling') && !exitlessIdle ? Math.round(profile.haltPollCycles.value) : 0,
+    // KVM's halt_poll_ns_grow_start default, 10 µs (not checked against a primary text here).
+    haltPollStartCycles: Math.round(10e-6 * f),
+    exitlessIdle,
+    stages,
+    plans: plans.table(),
+    vms,
+    queueCapacity: 4096,
+  };
+}
