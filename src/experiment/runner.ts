@@ -35,30 +35,43 @@ export interface ScenarioRun {
 
 /** Runs `r` under each feature set (common random numbers: same seed) and once on bare metal. */
 export async function runScenario(r: ResolvedScenario, featureSets: number[], opts: RunOptions = {}): Promise<ScenarioRun> {
-  // Build every model first so bad input fails before any simulation starts.
-  for (const f of featureSets) buildModel({ scenario: r.scenario, scenarioFile: r.file, workloads: r.workloads, profile: r.profile, features: f, nativeMode: false });
-  const base = { scenario: r.scenario, scenarioFile: r.file, workloads: [...r.workloads.entries()], profile: r.profile };
-  const jobs: Job[] = [{ ...base, features: 0, nativeMode: true }, ...featureSets.map((f) => ({ ...base, features: f, nativeMode: false }))];
+  return (await runScenarios([{ resolved: r, featureSets }], opts))[0];
+}
+
+/** Several scenarios at once, so every job shares one worker pool. */
+export async function runScenarios(items: Array<{ resolved: ResolvedScenario; featureSets: number[] }>, opts: RunOptions = {}): Promise<ScenarioRun[]> {
+  const jobs: Job[] = [];
+  for (const { resolved: r, featureSets } of items) {
+    // Build every model first so bad input fails before any simulation starts.
+    for (const f of featureSets) buildModel({ scenario: r.scenario, scenarioFile: r.file, workloads: r.workloads, profile: r.profile, features: f, nativeMode: false });
+    const base = { scenario: r.scenario, scenarioFile: r.file, workloads: [...r.workloads.entries()], profile: r.profile };
+    jobs.push({ ...base, features: 0, nativeMode: true }, ...featureSets.map((f) => ({ ...base, features: f, nativeMode: false })));
+  }
   const results = await runJobs(jobs, opts);
-  const native = results[0].raw;
-  const layout = vmLayout(r.scenario, r.workloads);
-  const summaries = featureSets.map((f, i) =>
-    summarize(results[i + 1].raw, native, {
-      runId: runId(r, f),
-      scenario: r.scenario.name,
-      profile: r.profile.name,
-      features: featureSetLabel(f),
-      seed: r.scenario.seed,
-      durationSec: r.scenario.durationSec,
-      warmupSec: r.scenario.warmupSec,
-      vmNames: layout.names,
-      vmWorkloads: layout.workloads,
-      vmVcpus: layout.vcpus,
-    }),
-  );
-  return {
-    summaries,
-    wallSeconds: results.reduce((a, x) => a + x.wallSeconds, 0),
-    guestEvents: results.reduce((a, x) => a + x.raw.guestEvents, 0),
-  };
+  let k = 0;
+  return items.map(({ resolved: r, featureSets }) => {
+    const mine = results.slice(k, k + featureSets.length + 1);
+    k += featureSets.length + 1;
+    const native = mine[0].raw;
+    const layout = vmLayout(r.scenario, r.workloads);
+    const summaries = featureSets.map((f, i) =>
+      summarize(mine[i + 1].raw, native, {
+        runId: runId(r, f),
+        scenario: r.scenario.name,
+        profile: r.profile.name,
+        features: featureSetLabel(f),
+        seed: r.scenario.seed,
+        durationSec: r.scenario.durationSec,
+        warmupSec: r.scenario.warmupSec,
+        vmNames: layout.names,
+        vmWorkloads: layout.workloads,
+        vmVcpus: layout.vcpus,
+      }),
+    );
+    return {
+      summaries,
+      wallSeconds: mine.reduce((a, x) => a + x.wallSeconds, 0),
+      guestEvents: mine.reduce((a, x) => a + x.raw.guestEvents, 0),
+    };
+  });
 }

@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// Entry point: the compiled CLI (npm ci builds it through the prepare script).
+import { existsSync } from 'node:fs';
+const main = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('exitsim: not built yet — run `npm ci` (or `npm run build`) in the checkout first\n');
+  process.exit(1);
+}
+await import(main.href);

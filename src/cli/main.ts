@@ -1,0 +1,324 @@
+// The command line (SPEC §8): turns argv and files into configuration, runs
+// the simulation through the experiment layer, prints and writes results.
+// Exit codes: 0 success, 2 bad input or usage, 1 runtime failure, 130 interrupted.
+import path from 'node:path';
+import fs from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { InputError, describeValue } from '../config/errors.js';
+import { loadProfile, packageRoot, shippedProfileNames, shippedWorkloadNames, loadWorkload } from '../config/load.js';
+import { DEFAULT_MSR_LISTS, type Profile } from '../config/schema.js';
+import { DECISION_TABLE } from '../exits/decision-table.js';
+import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, didYouMean, featureSetLabel, parseFeatureSet } from '../exits/features.js';
+import { EXIT_REASON_NAMES, allExitReasonNames, exitReasonName, parseExitReason } from '../exits/reasons.js';
+import { stageMeans, totalCycles } from '../exits/cost.js';
+import { checkFeaturesAgainstProfile } from '../model/build.js';
+import { resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
+import { runScenario, runScenarios } from '../experiment/runner.js';
+import { exitsCsv, runsCsv, vmsCsv } from '../output/csv.js';
+import { manifestJson } from '../output/manifest.js';
+import { writeResultFiles } from '../output/atomic.js';
+import { formatCompare, formatRun, num, pct, table } from '../output/text.js';
+import type { RunSummary } from '../metrics/summarize.js';
+
+const CLI = 'command line';
+
+function intFlag(flag: string, min: number) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!/^\s*-?\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+      throw new InputError(CLI, flag, `an integer ≥ ${min}`, describeValue(text));
+    }
+    return n;
+  };
+}
+
+function secondsFlag(flag: string, allowZero: boolean) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
+      throw new InputError(CLI, flag, `a ${allowZero ? 'non-negative' : 'positive'} number of seconds`, describeValue(text));
+    }
+    return n;
+  };
+}
+
+function featuresFlag(text: string): number {
+  try {
+    return parseFeatureSet(text);
+  } catch (err) {
+    if (err instanceof FeatureParseError) {
+      throw new InputError(CLI, '--features', `feature names or presets (${[...Object.keys(PRESETS), ...FEATURES.map(([n]) => n)].join(', ')})`, `'${err.found}'`, err.hint);
+    }
+    throw err;
+  }
+}
+
+interface CommonOptions {
+  features?: string[];
+  profile?: string;
+  pcpus?: number;
+  vms?: number;
+  vcpus?: number;
+  scheduler?: 'pinned' | 'round-robin' | 'fair';
+  duration?: number;
+  warmup?: number;
+  seed?: number;
+  hostTick?: number;
+  json?: boolean;
+  csv?: string;
+  force?: boolean;
+  quick?: boolean;
+  workers?: number;
+}
+
+function addCommon(cmd: Command, multiFeatures: boolean): Command {
+  const collect = (v: string, prev: string[] = []) => [...prev, v];
+  return cmd
+    .option('--features <list>', multiFeatures ? 'a feature set; repeat for each set to compare (the first is the baseline)' : 'feature names and/or presets, comma-separated', collect)
+    .option('--profile <name>', 'CPU profile (exitsim list profiles)')
+    .option('--pcpus <n>', 'host pCPUs', intFlag('--pcpus', 1))
+    .option('--vms <n>', 'VMs of the workload', intFlag('--vms', 1))
+    .option('--vcpus <n>', 'vCPUs per VM', intFlag('--vcpus', 1))
+    .addOption(new Option('--scheduler <policy>', 'host scheduler').choices(['pinned', 'round-robin', 'fair']))
+    .option('--duration <seconds>', 'simulated seconds (after warm-up)', secondsFlag('--duration', false))
+    .option('--warmup <seconds>', 'simulated warm-up seconds, discarded', secondsFlag('--warmup', true))
+    .option('--seed <n>', 'random seed', intFlag('--seed', 0))
+    .option('--host-tick <hz>', 'host timer tick (0 = none)', intFlag('--host-tick', 0))
+    .option('--quick', 'a short run for smoke tests (0.1 s)')
+    .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
+    .option('--json', 'print a machine-readable summary on stdout (nothing else)')
+    .option('--csv <dir>', 'write runs.csv, vms.csv, exits.csv and manifest.json to DIR')
+    .option('--force', 'replace results already in the --csv folder');
+}
+
+function overrides(o: CommonOptions): ScenarioOverrides {
+  return {
+    pcpus: o.pcpus,
+    vms: o.vms,
+    vcpus: o.vcpus,
+    profile: o.profile,
+    scheduler: o.scheduler,
+    durationSec: o.quick ? 0.1 : o.duration,
+    warmupSec: o.quick ? 0.01 : o.warmup,
+    seed: o.seed,
+    hostTickHz: o.hostTick,
+  };
+}
+
+function resolve(file: string, o: CommonOptions): ResolvedScenario {
+  const r = resolveScenario(file, overrides(o));
+  return r;
+}
+
+function featureSetsOf(o: CommonOptions, r: ResolvedScenario, fallback: string[]): number[] {
+  const texts = o.features && o.features.length > 0 ? o.features : fallback;
+  const sets = texts.map(featuresFlag);
+  for (const s of sets) checkFeaturesAgainstProfile(s, r.profile, CLI);
+  return sets;
+}
+
+function jsonSummary(runs: RunSummary[]): string {
+  return JSON.stringify(runs.length === 1 ? runs[0] : { baseline: runs[0].features, runs }, null, 2) + '\n';
+}
+
+function writeCsv(dir: string, inputs: ResolvedScenario[], runs: RunSummary[], startedAt: Date, force: boolean): string[] {
+  const files = {
+    'runs.csv': runsCsv(runs),
+    'vms.csv': vmsCsv(runs),
+    'exits.csv': exitsCsv(runs),
+    'manifest.json': manifestJson({ argv: process.argv.slice(1), startedAt, finishedAt: new Date(), inputs, runs }),
+  };
+  return writeResultFiles(dir, files, { force });
+}
+
+async function runCommand(file: string, o: CommonOptions, compare: boolean): Promise<void> {
+  const startedAt = new Date();
+  const r = resolve(file, o);
+  if (!compare && o.features && o.features.length > 1) {
+    throw new InputError(CLI, '--features', 'one feature set for run (use compare for several)', `${o.features.length} sets`);
+  }
+  const fallback = compare ? ['none', 'modern'] : [r.scenario.features];
+  const sets = featureSetsOf(o, r, fallback);
+  if (o.csv) checkCsvTarget(o.csv, o.force ?? false);
+  const result = await runScenario(r, sets, { workers: o.workers });
+  const runs = result.summaries;
+  if (o.csv) {
+    const written = writeCsv(o.csv, [r], runs, startedAt, o.force ?? false);
+    if (!o.json) process.stdout.write(`wrote ${written.join(', ')}\n`);
+  }
+  if (o.json) {
+    process.stdout.write(jsonSummary(runs));
+    return;
+  }
+  process.stdout.write((compare ? formatCompare(runs) : formatRun(runs[0])) + '\n');
+}
+
+/** Refuses an output folder with earlier results before any simulation runs. */
+function checkCsvTarget(dir: string, force: boolean): void {
+  if (force) return;
+  for (const name of ['runs.csv', 'vms.csv', 'exits.csv', 'manifest.json']) {
+    if (fs.existsSync(path.join(dir, name))) {
+      throw new InputError(dir, '--csv', 'a folder without earlier results (or --force to replace them)', `an existing ${name}`);
+    }
+  }
+}
+
+function explainCommand(reasonText: string, o: { profile?: string; features?: string[]; json?: boolean }): void {
+  const reason = parseExitReason(reasonText);
+  if (reason === undefined) {
+    throw new InputError(CLI, 'EXIT_REASON', 'an exit reason name, alias or number (exitsim list exit-reasons)', describeValue(reasonText), didYouMean(reasonText.toUpperCase(), allExitReasonNames()));
+  }
+  const name = exitReasonName(reason);
+  const profile: Profile = loadProfile(o.profile ?? 'sapphire-rapids').profile;
+  const features = featuresFlag((o.features ?? ['modern']).join(','));
+  checkFeaturesAgainstProfile(features, profile, CLI);
+  const rules = DECISION_TABLE.filter((rule) => rule.exits.some((e) => e.reason === name));
+  const enabled = (rule: (typeof rules)[number]) =>
+    !rule.when?.features || Object.entries(rule.when.features).every(([f, want]) => ((features & FEATURE_BIT[f as keyof typeof FEATURE_BIT]) !== 0) === want);
+  const rule = rules.find(enabled) ?? rules[0];
+  const spec = rule?.exits.find((e) => e.reason === name);
+  const handler = spec?.handler ?? 'raw-exit';
+  const location = spec?.location ?? 'kernel';
+  const b = stageMeans(profile, DEFAULT_MSR_LISTS, handler, location);
+  const total = totalCycles(b);
+  const ghz = profile.frequencyGHz.value;
+  const ns = (c: number) => (c / ghz).toFixed(1);
+  const rows: Array<[string, number, string]> = [
+    ['1 record exit information (exit reason, qualification)', b.recordExitInfo, 'SDM §28.2'],
+    ['2 save guest state (CRs, DRs, segments, RIP/RSP/RFLAGS)', b.saveGuestState, 'SDM §28.3'],
+    [`3 VM-exit MSR-store area (${DEFAULT_MSR_LISTS.exitStore} MSRs)`, b.msrStore, 'SDM §28.4'],
+    ['4 load host state', b.loadHostState, 'SDM §28.5'],
+    [`5 VM-exit MSR-load area (${DEFAULT_MSR_LISTS.exitLoad} MSRs)`, b.msrLoad, 'SDM §28.6'],
+    [location === 'user' ? `handler '${handler}' in user space (+ kernel↔user round trip)` : `handler '${handler}' in the kernel`, b.handlerKernel + b.handlerUser, 'profile handlerCycles'],
+    [`VM entry (checks, guest state, ${DEFAULT_MSR_LISTS.entryLoad} MSR loads)`, b.entry, 'SDM ch. 27'],
+  ];
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ exit_reason: name, number: reason, profile: profile.name, features: featureSetLabel(features), handler, location, stages: Object.fromEntries(rows.map(([k, c]) => [k, c])), total_cycles: total }, null, 2) + '\n');
+    return;
+  }
+  const out = [
+    `${name} (basic exit reason ${reason}) on ${profile.name} (${profile.generation}, ${ghz} GHz), features ${featureSetLabel(features)}`,
+    rule ? `caused by guest event '${rule.event}': ${rule.why}${enabled(rule) ? '' : ' — note: with these features this exit does not happen; shown as it would be'}` : 'no decision-table rule produces it: it reaches the engine only from imported workloads (raw exits)',
+    '',
+    table(['stage', 'cycles', 'ns', 'share', 'what'], [...rows.map(([k, c, src]) => [k, c, ns(c), pct(c / total), src]), ['round trip', total, ns(total), '100.00%', '']]),
+    '',
+    `Means of lognormal draws (stage CV ${profile.stageCv.value}, handler CV ${profile.handlerCv.value}). Calibration: ${profile.calibration.target} = ${profile.calibration.cycles} cycles (${profile.calibration.source}).`,
+  ];
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+function listCommand(what: string): void {
+  switch (what) {
+    case 'workloads':
+      process.stdout.write(
+        table(['workload', 'kind', 'description'], shippedWorkloadNames().map((n) => {
+          const w = loadWorkload(n).workload;
+          return [n, w.kind, w.description];
+        })) + '\n',
+      );
+      return;
+    case 'profiles':
+      process.stdout.write(
+        table(['profile', 'generation', 'launch', 'GHz', 'calibrated to', 'features it lacks'], shippedProfileNames().map((n) => {
+          const p = loadProfile(n).profile;
+          const lacks = (['ept', 'vpid', 'apicv', 'ipiv', 'ple'] as const).filter((c) => !p.capabilities[c]);
+          return [n, p.generation, p.launch, p.frequencyGHz.value, `${p.calibration.target} ${p.calibration.cycles}`, lacks.join(',') || '-'];
+        })) + '\n',
+      );
+      return;
+    case 'features':
+      process.stdout.write(table(['feature', 'what it does'], FEATURES.map(([n, d]) => [n, d])) + '\n\n');
+      process.stdout.write(table(['preset', 'features'], Object.entries(PRESETS).map(([n, p]) => [n, p.features.join(',') || '(none)'])) + '\n');
+      return;
+    case 'exit-reasons':
+      process.stdout.write(table(['#', 'exit reason'], EXIT_REASON_NAMES.map(([n, s]) => [String(n), s]), 0) + '\n');
+      return;
+    default:
+      throw new InputError(CLI, 'list', 'one of workloads, profiles, features, exit-reasons', describeValue(what), didYouMean(what, ['workloads', 'profiles', 'features', 'exit-reasons']));
+  }
+}
+
+const STUDY_PRESETS = ['none', 'nehalem', 'modern'];
+
+async function studyCommand(o: { quick?: boolean; workers?: number; out?: string }): Promise<void> {
+  const startedAt = new Date();
+  const items = shippedWorkloadNames().map((name) => {
+    const resolved = resolveScenario(name, o.quick ? { durationSec: 0.1, warmupSec: 0.01 } : {});
+    return { resolved, featureSets: STUDY_PRESETS.map(parseFeatureSet) };
+  });
+  const first = items[0].resolved;
+  process.stdout.write(
+    `Default study: every shipped workload on the default host (${first.scenario.host.pcpus} pCPUs, ${first.profile.name}, ${first.scenario.host.scheduler}, ` +
+      `${first.scenario.vms[0].count} VMs × ${first.scenario.vms[0].vcpus} vCPUs), ${first.scenario.durationSec} s simulated, presets ${STUDY_PRESETS.join(' / ')}; baseline none.\n\n`,
+  );
+  const t0 = Date.now();
+  const results = await runScenarios(items, { workers: o.workers });
+  const runs = results.flatMap((r) => r.summaries);
+  const rows = results.map((r, i) => {
+    const [none, , modern] = r.summaries;
+    const top = Object.entries(modern.total.exits).sort((a, b) => b[1].count - a[1].count).slice(0, 3).map(([k, e]) => `${k} ${num(e.rate_per_s, 0)}/s`);
+    return [items[i].resolved.scenario.name, ...r.summaries.map((s) => pct(s.total.efficiency)),
+      modern.total.efficiency && none.total.efficiency ? `${((modern.total.efficiency / none.total.efficiency - 1) * 100).toFixed(1)}%` : 'n/a', top.join(', ')];
+  });
+  const text = table(['workload', ...STUDY_PRESETS.map((p) => `${p} eff.`), 'modern vs none', 'top exits under modern'], rows);
+  const events = results.reduce((a, r) => a + r.guestEvents, 0);
+  const wall = (Date.now() - t0) / 1000;
+  process.stdout.write(text + '\n\nefficiency = bare-metal cycles per unit ÷ virtualized host cycles per unit (SPEC §10)\n');
+  const dir = o.out ?? path.join(packageRoot(), 'results', 'default-study');
+  // The default study owns its folder and replaces it each time (SPEC §8).
+  const written = writeCsv(dir, items.map((i) => i.resolved), runs, startedAt, true);
+  fs.writeFileSync(path.join(dir, '.summary.txt.tmp'), text + '\n');
+  fs.renameSync(path.join(dir, '.summary.txt.tmp'), path.join(dir, 'summary.txt'));
+  process.stdout.write(`\n${runs.length} runs, ${events.toLocaleString('en-US')} guest events in ${wall.toFixed(1)} s wall; wrote ${[...written, path.join(dir, 'summary.txt')].map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
+}
+
+function validateCommand(file: string): void {
+  const r = resolveScenario(file, {});
+  checkFeaturesAgainstProfile(parseFeatureSet(r.scenario.features), r.profile, r.file);
+  process.stdout.write(`${file}: valid (${r.scenario.vms.length} VM placement(s), profile ${r.profile.name})\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('exitsim')
+    .description('Discrete-event simulator of hardware-virtualization (VT-x) exit overhead')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let code = 0;
+  addCommon(program.command('run').argument('<workload-or-scenario>').description('run one scenario and print a summary'), false).action(async (file: string, o: CommonOptions) => runCommand(file, o, false));
+  addCommon(program.command('compare').argument('<workload-or-scenario>').description('the same scenario under several feature sets (baseline = the first)'), true).action(async (file: string, o: CommonOptions) => runCommand(file, o, true));
+  program
+    .command('explain')
+    .argument('<EXIT_REASON>')
+    .description('one exit of that reason, stage by stage, with cycles')
+    .option('--profile <name>', 'CPU profile', 'sapphire-rapids')
+    .option('--features <list>', 'feature set', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--json', 'machine-readable output')
+    .action((reason: string, o: { profile?: string; features?: string[]; json?: boolean }) => explainCommand(reason, o));
+  program.command('list').argument('<what>', 'workloads | profiles | features | exit-reasons').description('what is available').action((what: string) => listCommand(what));
+  program
+    .command('study')
+    .description('the default study: every shipped workload across presets none / nehalem / modern (npm start)')
+    .option('--quick', 'short runs')
+    .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
+    .option('--out <dir>', 'output folder (default results/default-study, replaced each time)')
+    .action(async (o: { quick?: boolean; workers?: number; out?: string }) => studyCommand(o));
+  program.command('validate').argument('<file>').description('check an input file without running it').action((file: string) => validateCommand(file));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof InputError) {
+      process.stderr.write(`exitsim: ${err.message}\n`);
+      code = 2;
+    } else if (err instanceof CommanderError) {
+      code = err.exitCode === 0 ? 0 : 2;
+    } else {
+      process.stderr.write(`exitsim: internal error: ${(err as Error).stack ?? String(err)}\n`);
+      code = 1;
+    }
+  }
+  return code;
+}
+
+process.on('SIGINT', () => process.exit(130));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

@@ -1,0 +1,41 @@
+// Result files are written whole or not at all: each goes to a temporary file
+// in the same directory, then is renamed over its name. An existing result is
+// never replaced unless the caller says so (--force, or a folder it owns).
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../config/errors.js';
+
+export interface WriteOptions {
+  /** Replace existing result files. */
+  force: boolean;
+}
+
+export function writeResultFiles(dir: string, files: Record<string, string>, opts: WriteOptions): string[] {
+  const names = Object.keys(files);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(dir, '--csv', 'a directory that can be created or written', `an unusable path (${code})`);
+  }
+  if (!opts.force) {
+    const existing = names.filter((n) => fs.existsSync(path.join(dir, n)));
+    if (existing.length > 0) {
+      throw new InputError(dir, '--csv', 'a folder without earlier results (or --force to replace them)', `existing ${existing.join(', ')}`);
+    }
+  }
+  const temps: string[] = [];
+  try {
+    for (const name of names) {
+      const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);
+      fs.writeFileSync(tmp, files[name]);
+      temps.push(tmp);
+    }
+    names.forEach((name, i) => fs.renameSync(temps[i], path.join(dir, name)));
+  } catch (err) {
+    for (const t of temps) fs.rmSync(t, { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(dir, '--csv', 'a writable directory with free space', `a write failure (${code ?? (err as Error).message})`);
+  }
+  return names.map((n) => path.join(dir, n));
+}

@@ -1,0 +1,59 @@
+// Readable text for the terminal: aligned tables, run summaries, comparisons.
+import type { RunSummary } from '../metrics/summarize.js';
+
+export function table(header: string[], rows: Array<Array<string | number>>, alignLeft = 1): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => r.map((x, c) => (c < alignLeft ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ').trimEnd();
+  return [line(cells[0]), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}
+
+export const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+export const num = (x: number | null, digits = 1): string => (x === null ? 'n/a' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+export function formatRun(s: RunSummary): string {
+  const out: string[] = [];
+  out.push(`${s.scenario} — profile ${s.profile}, features ${s.features}, seed ${s.seed}, ${s.duration_s} s simulated (warm-up ${s.warmup_s} s), ${s.pcpus} pCPUs`);
+  out.push('');
+  out.push(
+    table(
+      ['vm', 'vcpus', 'units/s', 'bare metal units/s', 'efficiency', 'exits/s', 'exit p50/p99 cycles', 'unit p99 µs'],
+      [
+        ...s.vms.map((v) => [
+          v.vm, v.vcpus, num(v.throughput_units_per_s), num(v.native_throughput_units_per_s), pct(v.efficiency),
+          num(v.exit_count / s.duration_s, 0), `${num(v.exit_cycles.p50, 0)} / ${num(v.exit_cycles.p99, 0)}`, num(v.unit_latency_us.p99),
+        ]),
+        ['total', s.total.vcpus, num(s.total.throughput_units_per_s), num(s.total.native_throughput_units_per_s), pct(s.total.efficiency), num(s.total.exit_count / s.duration_s, 0), '', ''],
+      ],
+    ),
+  );
+  out.push('');
+  const exits = Object.entries(s.total.exits).slice(0, 12);
+  out.push(
+    table(
+      ['exit reason', 'count', 'per s', 'mean cycles', 'cycles', 'blocked cycles'],
+      exits.map(([name, e]) => [name, e.count, num(e.rate_per_s, 0), num(e.mean_cycles, 0), e.cycles, e.blocked_cycles || '']),
+    ),
+  );
+  out.push('');
+  const stages = Object.entries(s.total.cycles_by_stage);
+  const all = stages.reduce((a, [, c]) => a + c, 0);
+  out.push(table(['where the pCPU cycles went', 'cycles', 'share'], stages.filter(([, c]) => c > 0).map(([k, c]) => [k, c, pct(c / all)])));
+  return out.join('\n');
+}
+
+export function formatCompare(runs: RunSummary[]): string {
+  const base = runs[0];
+  const rows = runs.map((r) => {
+    const delta = base.total.efficiency && r.total.efficiency ? (r.total.efficiency / base.total.efficiency - 1) * 100 : null;
+    return [
+      r.features + (r === base ? ' (baseline)' : ''), pct(r.total.efficiency), delta === null ? 'n/a' : `${delta >= 0 ? '+' : ''}${delta.toFixed(2)}%`,
+      num(r.total.throughput_units_per_s), num(r.total.exit_count / r.duration_s, 0), num(r.total.host_cycles_per_unit, 0),
+    ];
+  });
+  return [
+    `${base.scenario} — profile ${base.profile}, seed ${base.seed}, ${base.duration_s} s simulated; baseline: ${base.features}; common random numbers across feature sets`,
+    '',
+    table(['features', 'efficiency', 'Δ vs baseline', 'units/s', 'exits/s', 'host cycles/unit'], rows),
+  ].join('\n');
+}
