@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveScenario } from '../../src/experiment/scenario.js';
+import { shippedWorkloadNames } from '../../src/config/load.js';
+import { buildModel } from '../../src/model/build.js';
+import { Simulation } from '../../src/engine/simulation.js';
+import { N_CAT, CAT } from '../../src/exits/cost.js';
+import { PRESETS, parseFeatureSet } from '../../src/exits/features.js';
+
+// Every pCPU cycle of the window is booked exactly once (SPEC §7), whatever the
+// workload, preset, scheduler or warm-up split.
+const cases: Array<{ scheduler: 'pinned' | 'round-robin' | 'fair'; pcpus?: number }> = [
+  { scheduler: 'pinned' },
+  { scheduler: 'round-robin', pcpus: 2 },
+  { scheduler: 'fair', pcpus: 3 },
+];
+
+for (const name of shippedWorkloadNames()) {
+  for (const preset of Object.keys(PRESETS)) {
+    for (const c of cases) {
+      test(`cycle accounting adds up exactly: ${name}, ${preset}, ${c.scheduler}`, () => {
+        const r = resolveScenario(name, { durationSec: 0.03, warmupSec: 0.007, scheduler: c.scheduler, pcpus: c.pcpus, seed: 7 });
+        for (const nativeMode of [false, true]) {
+          const model = buildModel({ scenario: r.scenario, scenarioFile: 't', workloads: r.workloads, profile: r.profile, features: parseFeatureSet(preset), nativeMode });
+          const raw = new Simulation(model).run();
+          let vmSum = 0;
+          let idle = 0;
+          for (let p = 0; p < raw.pcpus; p++) {
+            let sum = 0;
+            for (let k = 0; k < N_CAT; k++) {
+              const x = raw.pcpuCycles[p * N_CAT + k];
+              assert.ok(Number.isInteger(x) && x >= 0, `integer, non-negative cycles (${x})`);
+              sum += x;
+            }
+            idle += raw.pcpuCycles[p * N_CAT + CAT.IDLE];
+            assert.equal(sum, raw.windowCycles, `pCPU ${p} books ${sum} of ${raw.windowCycles} cycles`);
+          }
+          for (let i = 0; i < raw.vmCycles.length; i++) vmSum += raw.vmCycles[i];
+          assert.equal(vmSum + idle, raw.pcpus * raw.windowCycles, 'per-VM cycles plus idle = pCPUs × window');
+        }
+      });
+    }
+  }
+}

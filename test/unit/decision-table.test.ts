@@ -1,0 +1,109 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decide, type DecisionContext } from '../../src/exits/resolve.js';
+import { DECISION_TABLE, type EventKind } from '../../src/exits/decision-table.js';
+import { exitReasonName } from '../../src/exits/reasons.js';
+import { parseFeatureSet } from '../../src/exits/features.js';
+
+function ctx(features: string, extra: Partial<DecisionContext> = {}): DecisionContext {
+  return {
+    features: parseFeatureSet(features),
+    apicMode: 'x2apic',
+    usesDebugRegisters: false,
+    preemptionTimer: true,
+    shadowPageFaultExits: 3,
+    deviceExitsPerOp: 1,
+    interruptWindowProbability: 0.05,
+    levelTriggeredFraction: 0.1,
+    tprBelowThresholdProbability: 0.01,
+    ...extra,
+  };
+}
+
+const reasons = (event: EventKind, c: DecisionContext) => decide(event, c).exits.map((e) => exitReasonName(e.reason));
+
+// SPEC §3, row by row.
+const ROWS: Array<[EventKind, string, Partial<DecisionContext>, string[]]> = [
+  ['page-fault', 'none', {}, ['EXCEPTION_NMI']],
+  ['page-fault', 'ept', {}, []],
+  ['first-touch', 'ept', {}, ['EPT_VIOLATION']],
+  ['first-touch', 'none', {}, []],
+  ['cr3-write', 'none', {}, ['CR_ACCESS']],
+  ['cr3-write', 'ept', {}, []],
+  ['invlpg', 'none', {}, ['INVLPG']],
+  ['invlpg', 'ept', {}, []],
+  ['io', 'modern', { deviceKind: 'virtio', deviceBus: 'pio' }, ['IO_INSTRUCTION']],
+  ['io', 'modern', { deviceKind: 'passthrough', deviceBus: 'pio' }, []],
+  ['io', 'modern', { deviceKind: 'emulated', deviceBus: 'mmio' }, ['EPT_MISCONFIG']],
+  ['io', 'none', { deviceKind: 'emulated', deviceBus: 'mmio' }, ['EXCEPTION_NMI']],
+  ['io', 'ept', { deviceKind: 'virtio', deviceBus: 'mmio' }, ['EPT_MISCONFIG']],
+  ['msr-read', 'none', { msrIntercepted: false }, ['MSR_READ']],
+  ['msr-read', 'msr-bitmap', { msrIntercepted: false }, []],
+  ['msr-read', 'msr-bitmap', { msrIntercepted: true }, ['MSR_READ']],
+  ['msr-write', 'msr-bitmap', { msrIntercepted: false }, []],
+  ['msr-write', 'msr-bitmap', { msrIntercepted: true }, ['MSR_WRITE']],
+  ['cpuid', 'modern', {}, ['CPUID']],
+  ['rdtsc', 'modern', {}, []],
+  ['rdtsc', 'rdtsc-exiting', {}, ['RDTSC']],
+  ['hlt', 'modern', {}, ['HLT']],
+  ['hlt', 'exitless-idle', {}, []],
+  ['pause-spin', 'ple', {}, ['PAUSE_INSTRUCTION']],
+  ['pause-spin', 'none', {}, []],
+  ['pause-spin', 'ple,exitless-idle', {}, []],
+  ['vmcall', 'modern', {}, ['VMCALL']],
+  ['host-tick', 'modern', {}, ['EXTERNAL_INTERRUPT']],
+  ['interrupt-delivery', 'none', {}, ['EXTERNAL_INTERRUPT', 'INTERRUPT_WINDOW']],
+  ['interrupt-delivery', 'apicv', {}, []],
+  ['eoi', 'none', { apicMode: 'xapic' }, ['APIC_ACCESS']],
+  ['eoi', 'none', { apicMode: 'x2apic' }, ['MSR_WRITE']],
+  ['eoi', 'apicv', {}, ['EOI_INDUCED']],
+  ['tpr-write', 'none', {}, ['CR_ACCESS']],
+  ['tpr-write', 'tpr-shadow', {}, ['TPR_BELOW_THRESHOLD']],
+  ['timer-program', 'modern', {}, ['MSR_WRITE']],
+  ['timer-expiry', 'apicv', { preemptionTimer: true }, ['PREEMPTION_TIMER']],
+  ['timer-expiry', 'apicv', { preemptionTimer: false }, ['EXTERNAL_INTERRUPT']],
+  ['ipi-send', 'none', { apicMode: 'x2apic' }, ['MSR_WRITE']],
+  ['ipi-send', 'none', { apicMode: 'xapic' }, ['APIC_ACCESS']],
+  ['ipi-send', 'apicv', { apicMode: 'xapic' }, ['APIC_WRITE']],
+  ['ipi-send', 'ipiv', {}, []],
+  ['dr-access', 'modern', { usesDebugRegisters: true }, ['DR_ACCESS']],
+  ['dr-access', 'modern', { usesDebugRegisters: false }, []],
+];
+
+for (const [event, features, extra, expected] of ROWS) {
+  test(`decide(${event}, ${features}${Object.keys(extra).length ? ' ' + JSON.stringify(extra) : ''}) → ${expected.join(' + ') || 'no exit'}`, () => {
+    assert.deepEqual(reasons(event, ctx(features, extra)), expected);
+  });
+}
+
+test('decide: every rule of the table is reached by some context', () => {
+  const reached = new Set<unknown>();
+  const featureSets = ['none', 'ept', 'modern', 'apicv', 'tpr-shadow', 'msr-bitmap', 'ple', 'ipiv', 'rdtsc-exiting', 'exitless-idle', 'ept,ioeventfd', 'ioeventfd', 'ple,exitless-idle'];
+  const extras: Array<Partial<DecisionContext>> = [];
+  for (const deviceKind of ['emulated', 'virtio', 'passthrough'] as const)
+    for (const deviceBus of ['pio', 'mmio'] as const) extras.push({ deviceKind, deviceBus });
+  for (const apicMode of ['xapic', 'x2apic'] as const) extras.push({ apicMode, usesDebugRegisters: true, msrIntercepted: false }, { apicMode, msrIntercepted: true, preemptionTimer: false });
+  for (const rule of DECISION_TABLE) {
+    for (const f of featureSets) {
+      for (const e of extras) {
+        // An I/O event needs a device; contexts without one are not asked.
+        if (rule.event === 'io' && !e.deviceKind) continue;
+        reached.add(decide(rule.event, ctx(f, e)).rule);
+      }
+    }
+  }
+  const missed = DECISION_TABLE.filter((r) => !reached.has(r)).map((r) => `${r.event}: ${r.why}`);
+  assert.deepEqual(missed, []);
+});
+
+test('decide: ioeventfd moves virtio notifies from the user-space VMM to the kernel', () => {
+  const user = decide('io', ctx('ept', { deviceKind: 'virtio', deviceBus: 'mmio' })).exits[0];
+  const kernel = decide('io', ctx('ept,ioeventfd', { deviceKind: 'virtio', deviceBus: 'mmio' })).exits[0];
+  assert.equal(user.location, 'user');
+  assert.equal(kernel.location, 'kernel');
+});
+
+test('decide: shadow page faults repeat as many times as the profile says', () => {
+  assert.equal(decide('page-fault', ctx('none', { shadowPageFaultExits: 3 })).exits[0].repeat, 3);
+  assert.equal(decide('page-fault', ctx('none', { shadowPageFaultExits: 2 })).exits[0].repeat, 2);
+});
