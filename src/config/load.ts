@@ -59,15 +59,25 @@ export function readDataFile(file: string): unknown {
     return JSON.parse(text);
   } catch (err) {
     const msg = (err as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    let where = '';
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos);
-      where = `line ${before.split('\n').length}, column ${pos - before.lastIndexOf('\n')}`;
-    }
-    throw new InputError(file, where, 'valid JSON', msg.replace(/^.*?: /, ''));
+    throw new InputError(file, jsonErrorLine(text, msg), 'valid JSON', msg.replace(/, (\.\.\.)?".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, ''));
   }
+}
+
+/** "line N" of a JSON syntax error: from V8's position, else from YAML's parser (YAML is a superset of JSON). */
+function jsonErrorLine(text: string, message: string): string {
+  const lineAt = (pos: number) => `line ${text.slice(0, pos).split('\n').length}`;
+  const m = /position (\d+)/.exec(message);
+  if (m) return lineAt(Number(m[1]));
+  if (/end of JSON input/.test(message)) return lineAt(text.trimEnd().length);
+  // Node 20: Unexpected token '}', ..."  "kind": }" is not valid JSON — find the quoted context.
+  const ctx = /Unexpected token '(.+?)', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(message);
+  if (ctx) {
+    const at = text.indexOf(ctx[2]);
+    if (at >= 0) return lineAt(at + ctx[2].lastIndexOf(ctx[1]));
+  }
+  const doc = YAML.parseDocument(text, { prettyErrors: false });
+  const line = doc.errors[0]?.linePos?.[0]?.line;
+  return line ? `line ${line}` : '';
 }
 
 function valueAt(input: unknown, p: ReadonlyArray<PropertyKey>): unknown {

@@ -1,0 +1,105 @@
+// npm run bench: simulated guest events per wall second (SPEC §10's count),
+// simulated seconds per wall second and peak RSS, for fixed scenarios. Prints a
+// table and writes bench/results.json. Figures, not assertions.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Scenario } from '../src/config/schema.js';
+import { loadProfile, loadWorkload } from '../src/config/load.js';
+import { buildModel } from '../src/model/build.js';
+import { Simulation } from '../src/engine/simulation.js';
+import { parseFeatureSet } from '../src/exits/features.js';
+import { table } from '../src/output/text.js';
+
+interface Case {
+  name: string;
+  scenario: unknown;
+  features: string;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'tiny (1 pinned vCPU, cpu-bound)',
+    scenario: { name: 'tiny', host: { pcpus: 1 }, vms: [{ workload: 'cpu-bound', vcpus: 1 }], durationSec: 20 },
+    features: 'modern',
+  },
+  {
+    name: 'kernel-build 64 pinned vCPUs',
+    scenario: { name: 'kb64', host: { pcpus: 64 }, vms: [{ workload: 'kernel-build', vcpus: 4, count: 16 }], durationSec: 1 },
+    features: 'modern',
+  },
+  {
+    name: 'mixed 64 vCPUs on 32 pCPUs, fair',
+    scenario: {
+      name: 'mixed64',
+      host: { pcpus: 32, scheduler: 'fair' },
+      vms: [
+        { workload: 'network-server', vcpus: 4, count: 4 },
+        { workload: 'oltp-database', vcpus: 4, count: 4 },
+        { workload: 'kernel-build', vcpus: 4, count: 4 },
+        { workload: 'spinlock-job', vcpus: 4, count: 4 },
+      ],
+      durationSec: 0.5,
+    },
+    features: 'modern',
+  },
+  {
+    name: 'mixed 64 vCPUs on 32 pCPUs, none',
+    scenario: {
+      name: 'mixed64none',
+      host: { pcpus: 32, scheduler: 'fair' },
+      vms: [
+        { workload: 'network-server', vcpus: 4, count: 4 },
+        { workload: 'oltp-database', vcpus: 4, count: 4 },
+        { workload: 'kernel-build', vcpus: 4, count: 4 },
+        { workload: 'spinlock-job', vcpus: 4, count: 4 },
+      ],
+      durationSec: 0.5,
+    },
+    features: 'none',
+  },
+];
+
+const rows: Array<Array<string | number>> = [];
+const results: Array<Record<string, unknown>> = [];
+let peakRss = process.memoryUsage().rss;
+for (const c of CASES) {
+  const scenario = Scenario.parse(c.scenario);
+  const workloads = new Map(scenario.vms.map((v) => [v.workload, loadWorkload(v.workload)]));
+  const profile = loadProfile(scenario.host.profile).profile;
+  const model = buildModel({ scenario, scenarioFile: c.name, workloads, profile, features: parseFeatureSet(c.features), nativeMode: false });
+  const sim = new Simulation(model);
+  const t0 = process.hrtime.bigint();
+  // Run in slices to sample RSS while it runs.
+  sim.start();
+  const slice = Math.ceil(model.endCycles / 20);
+  for (let t = slice; t < model.endCycles + slice; t += slice) {
+    sim.runUntil(t);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }
+  const raw = sim.finish();
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const simSeconds = model.endCycles / model.frequencyHz;
+  const vcpus = scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0);
+  const r = {
+    scenario: c.name,
+    vcpus,
+    features: c.features,
+    simulated_s: simSeconds,
+    wall_s: Number(wall.toFixed(3)),
+    guest_events: raw.guestEvents,
+    guest_events_per_wall_s: Math.round(raw.guestEvents / wall),
+    heap_events_per_wall_s: Math.round(raw.heapEvents / wall),
+    simulated_s_per_wall_s: Number((simSeconds / wall).toFixed(4)),
+    peak_rss_mb: Number((peakRss / 2 ** 20).toFixed(1)),
+  };
+  results.push(r);
+  rows.push([r.scenario, r.vcpus, r.features, r.simulated_s, r.wall_s, r.guest_events.toLocaleString('en-US'), r.guest_events_per_wall_s.toLocaleString('en-US'), r.heap_events_per_wall_s.toLocaleString('en-US'), r.simulated_s_per_wall_s, r.peak_rss_mb]);
+}
+process.stdout.write(
+  table(['scenario', 'vCPUs', 'features', 'sim s', 'wall s', 'guest events', 'guest events/s', 'loop events/s', 'sim s / wall s', 'peak RSS MB'], rows) + '\n',
+);
+const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results.json');
+fs.writeFileSync(out + '.tmp', JSON.stringify({ node: process.version, results }, null, 2) + '\n');
+fs.renameSync(out + '.tmp', out);
+process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);

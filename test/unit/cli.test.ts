@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const bin = path.join(root, 'bin', 'exitsim.js');
+
+function exitsim(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-test-'));
+
+function writeJson(dir: string, name: string, data: unknown): string {
+  const f = path.join(dir, name);
+  fs.writeFileSync(f, typeof data === 'string' ? data : JSON.stringify(data));
+  return f;
+}
+
+const goodWorkload = JSON.parse(fs.readFileSync(path.join(root, 'workloads', 'cpu-bound.json'), 'utf8'));
+
+test('exitsim run --json prints only JSON with throughput, efficiency and exits by reason', () => {
+  const r = exitsim('run', 'kernel-build', '--quick', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  for (const key of ['throughput_units_per_s', 'native_throughput_units_per_s', 'efficiency', 'exits']) {
+    assert.ok(key in s.total, `total has ${key}`);
+    assert.ok(key in s.vms[0], `vm has ${key}`);
+  }
+  assert.ok(s.total.exits.EPT_VIOLATION.count > 0);
+  assert.ok(s.total.exits.EPT_VIOLATION.rate_per_s > 0);
+});
+
+test('exitsim compare states the baseline and deltas in %', () => {
+  const r = exitsim('compare', 'kernel-build', '--features', 'none', '--features', 'modern', '--quick');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /baseline: none/);
+  assert.match(r.stdout, /modern\s+\d+\.\d+%\s+\+\d+\.\d+%/);
+});
+
+test('exitsim explain shows the five exit steps, handler and entry, adding up to the round trip', () => {
+  const r = exitsim('explain', 'CPUID', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const e = JSON.parse(r.stdout);
+  const sum = Object.values(e.stages as Record<string, number>).reduce((a, b) => a + b, 0);
+  assert.equal(sum, e.total_cycles);
+  assert.equal(e.total_cycles, 1018, 'sapphire-rapids is calibrated to cpuid = 1018 cycles');
+  const text = exitsim('explain', 'EXIT_REASON_CPUID');
+  assert.equal(text.code, 0);
+  assert.match(text.stdout, /record exit information[\s\S]*save guest state[\s\S]*MSR-store[\s\S]*load host state[\s\S]*MSR-load[\s\S]*handler[\s\S]*VM entry/);
+});
+
+test('exitsim list shows workloads, profiles, features and exit reasons', () => {
+  assert.match(exitsim('list', 'workloads').stdout, /kernel-build/);
+  assert.match(exitsim('list', 'profiles').stdout, /prescott[\s\S]*sapphire-rapids/);
+  assert.match(exitsim('list', 'features').stdout, /msr-bitmap[\s\S]*modern/);
+  assert.match(exitsim('list', 'exit-reasons').stdout, /48\s+EPT_VIOLATION/);
+});
+
+test('exitsim run --csv writes runs, vms and exits CSV that parse back, and refuses to overwrite', () => {
+  const dir = tmp();
+  const r = exitsim('run', 'network-server', '--quick', '--csv', dir);
+  assert.equal(r.code, 0, r.stderr);
+  const runs = parse(fs.readFileSync(path.join(dir, 'runs.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.equal(runs.length, 1);
+  assert.ok(Number(runs[0].efficiency) > 0 && Number(runs[0].efficiency) <= 1);
+  const exits = parse(fs.readFileSync(path.join(dir, 'exits.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.ok(exits.some((e) => e.exit_reason === 'HLT' && Number(e.blocked_cycles) > 0));
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.runs[0].run_id, runs[0].run_id);
+  const before = fs.readFileSync(path.join(dir, 'runs.csv'), 'utf8');
+  const again = exitsim('run', 'network-server', '--quick', '--seed', '9', '--csv', dir);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /--force/);
+  assert.equal(fs.readFileSync(path.join(dir, 'runs.csv'), 'utf8'), before, 'the earlier result is untouched');
+  assert.equal(exitsim('run', 'network-server', '--quick', '--seed', '9', '--csv', dir, '--force').code, 0);
+});
+
+function assertRefused(args: string[], pattern: RegExp) {
+  const dir = tmp();
+  const r = exitsim(...args, '--csv', dir);
+  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.stderr}`);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line: ${r.stderr}`);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+  assert.deepEqual(fs.readdirSync(dir), [], 'no output file written');
+}
+
+test('bad input: malformed JSON names the file and the line', () => {
+  const d = tmp();
+  const f = writeJson(d, 'broken.json', '{ "name": "x",\n  "kind": }');
+  assertRefused(['run', f, '--quick'], /broken\.json: line 2.*expected valid JSON/);
+});
+
+test('bad input: an unknown feature names the flag and suggests a name', () => {
+  assertRefused(['run', 'cpu-bound', '--quick', '--features', 'ept,msr-bitmapp'], /--features: .*found 'msr-bitmapp' \(did you mean 'msr-bitmap'\?\)/);
+});
+
+test('bad input: a negative rate names the file and the field path', () => {
+  const d = tmp();
+  const w = structuredClone(goodWorkload);
+  w.events[1].perGuestSec = -5;
+  const f = writeJson(d, 'neg.json', w);
+  assertRefused(['run', f, '--quick'], /neg\.json: events\[1\]\.perGuestSec: expected > 0, found -5/);
+});
+
+test('bad input: NaN (YAML .nan) is refused with file and field', () => {
+  const d = tmp();
+  const f = path.join(d, 'nan.yaml');
+  fs.writeFileSync(f, `name: nan\ndescription: d\nsources: [s]\nkind: closed\nunitName: u\ncyclesPerUnit: .nan\n`);
+  assertRefused(['run', f, '--quick'], /nan\.yaml: cyclesPerUnit: expected a finite number, found NaN/);
+});
+
+test('bad input: an unknown workload name suggests the closest shipped one', () => {
+  assertRefused(['run', 'kernel-bild', '--quick'], /kernel-bild: .*shipped workloads.*did you mean 'kernel-build'/);
+});
+
+test('bad input: a missing field, an unknown field, a feature the CPU lacks, a bad flag value', () => {
+  const d = tmp();
+  const w = structuredClone(goodWorkload);
+  delete w.cyclesPerUnit;
+  assertRefused(['run', writeJson(d, 'missing.json', w), '--quick'], /missing\.json: cyclesPerUnit: expected a finite number, found nothing/);
+  const u = structuredClone(goodWorkload);
+  u.cyclesPerUnitt = 5;
+  assertRefused(['run', writeJson(d, 'unknown.json', u), '--quick'], /unknown\.json: cyclesPerUnitt: .*did you mean 'cyclesPerUnit'/);
+  assertRefused(['run', 'cpu-bound', '--quick', '--profile', 'merom', '--features', 'ept'], /merom.*EPT/);
+  assertRefused(['run', 'cpu-bound', '--quick', '--pcpus', 'many'], /--pcpus: expected an integer ≥ 1, found "many"/);
+  const s = { name: 's', host: { pcpus: 1 }, vms: [{ workload: 'cpu-bound', vcpus: 4 }] };
+  assertRefused(['run', writeJson(d, 'pinned.json', s), '--quick'], /host\.pcpus: expected at least as many pCPUs as vCPUs/);
+});
+
+test('a scenario file with YAML runs end to end', () => {
+  const d = tmp();
+  const f = path.join(d, 'scenario.yaml');
+  fs.writeFileSync(f, 'name: mix\nhost: { pcpus: 2, scheduler: fair }\nvms:\n  - { workload: spinlock-job, vcpus: 2 }\n  - { workload: idle-guest, vcpus: 1, count: 2 }\nfeatures: nehalem\ndurationSec: 0.05\n');
+  const r = exitsim('run', f, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.vms.length, 3);
+  assert.equal(s.features, 'nehalem');
+});
