@@ -17,6 +17,13 @@ interface Case {
   features: string;
 }
 
+const MIXED_64 = [
+  { workload: 'network-server', vcpus: 4, count: 4 },
+  { workload: 'oltp-database', vcpus: 4, count: 4 },
+  { workload: 'kernel-build', vcpus: 4, count: 4 },
+  { workload: 'spinlock-job', vcpus: 4, count: 4 },
+];
+
 const CASES: Case[] = [
   {
     name: 'tiny (1 pinned vCPU, cpu-bound)',
@@ -33,12 +40,7 @@ const CASES: Case[] = [
     scenario: {
       name: 'mixed64',
       host: { pcpus: 32, scheduler: 'fair' },
-      vms: [
-        { workload: 'network-server', vcpus: 4, count: 4 },
-        { workload: 'oltp-database', vcpus: 4, count: 4 },
-        { workload: 'kernel-build', vcpus: 4, count: 4 },
-        { workload: 'spinlock-job', vcpus: 4, count: 4 },
-      ],
+      vms: MIXED_64,
       durationSec: 0.5,
     },
     features: 'modern',
@@ -48,12 +50,7 @@ const CASES: Case[] = [
     scenario: {
       name: 'mixed64none',
       host: { pcpus: 32, scheduler: 'fair' },
-      vms: [
-        { workload: 'network-server', vcpus: 4, count: 4 },
-        { workload: 'oltp-database', vcpus: 4, count: 4 },
-        { workload: 'kernel-build', vcpus: 4, count: 4 },
-        { workload: 'spinlock-job', vcpus: 4, count: 4 },
-      ],
+      vms: MIXED_64,
       durationSec: 0.5,
     },
     features: 'none',
