@@ -37,7 +37,6 @@ function buildNormalTable(): Float64Array {
     const p = Math.min(1 - 1e-7, Math.max(1e-7, i / NORMAL_TABLE_SIZE));
     t[i] = inverseNormalCdf(p);
   }
-  // Re-centre so the table's mean is 0 and its variance 1 under linear interpolation.
   return t;
 }
 

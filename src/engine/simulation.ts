@@ -6,7 +6,7 @@
 // [warm-up end, run end] is booked into exactly one category (CAT), so the
 // per-pCPU accounting adds up to the window length exactly.
 import { CAT, N_CAT } from '../exits/cost.js';
-import { EXIT_REASON_SLOTS, R } from '../exits/reasons.js';
+import { EXIT_REASON_SLOTS } from '../exits/reasons.js';
 import { HISTOGRAM_BUCKETS, bucketOf } from './histogram.js';
 import {
   BEHAVIOUR_IO,
@@ -1082,6 +1082,3 @@ export class Simulation {
     return this.roundPositive(-this.m.vms[vm].arrivalGapCycles * Math.log(1 - this.arrivalStreams[vm]()));
   }
 }
-
-// Exported for tests that check the slot layout assumptions.
-export const HLT_REASON = R.HLT;
