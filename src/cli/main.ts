@@ -19,6 +19,11 @@ import { manifestJson } from '../output/manifest.js';
 import { writeResultFiles } from '../output/atomic.js';
 import { formatCompare, formatRun, num, pct, table } from '../output/text.js';
 import type { RunSummary } from '../metrics/summarize.js';
+import { MICROBENCH_NOT_SIMULATED, runMicrobench } from '../validation/microbench.js';
+import { PUBLISHED_MICRO } from '../validation/published.js';
+import { sensitivity } from '../experiment/sensitivity.js';
+import { renderSvg, tornadoSpec } from '../output/charts.js';
+import { stringify } from 'csv-stringify/sync';
 
 const CLI = 'command line';
 
@@ -154,9 +159,9 @@ async function runCommand(file: string, o: CommonOptions, compare: boolean): Pro
 }
 
 /** Refuses an output folder with earlier results before any simulation runs. */
-function checkCsvTarget(dir: string, force: boolean): void {
+function checkCsvTarget(dir: string, force: boolean, names = ['runs.csv', 'vms.csv', 'exits.csv', 'manifest.json']): void {
   if (force) return;
-  for (const name of ['runs.csv', 'vms.csv', 'exits.csv', 'manifest.json']) {
+  for (const name of names) {
     if (fs.existsSync(path.join(dir, name))) {
       throw new InputError(dir, '--csv', 'a folder without earlier results (or --force to replace them)', `an existing ${name}`);
     }
@@ -272,6 +277,62 @@ async function studyCommand(o: { quick?: boolean; workers?: number; out?: string
   process.stdout.write(`\n${runs.length} runs, ${events.toLocaleString('en-US')} guest events in ${wall.toFixed(1)} s wall; wrote ${[...written, path.join(dir, 'summary.txt')].map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
 }
 
+function microbenchCommand(o: { profile: string; features?: string[]; json?: boolean; csv?: string; force?: boolean }): void {
+  const profile = loadProfile(o.profile).profile;
+  const features = featuresFlag((o.features ?? ['modern']).join(','));
+  checkFeaturesAgainstProfile(features, profile, CLI);
+  if (o.csv) checkCsvTarget(o.csv, o.force ?? false, ['microbench.csv']);
+  const rows = runMicrobench(profile, features).map((r) => {
+    const pub = PUBLISHED_MICRO.filter((p) => p.test === r.test && p.profile === profile.name);
+    return { ...r, published: pub.map((p) => `${p.published} (${p.source.split(',')[0]})`).join('; ') };
+  });
+  if (o.csv) {
+    const csv = stringify([
+      ['test', 'cycles_per_iteration', 'exits_per_iteration', 'exit_reasons', 'published_cycles_per_iteration', 'profile', 'features'],
+      ...rows.map((r) => [r.test, r.cycles_per_iteration, r.exits_per_iteration, r.exit_reasons, r.published, profile.name, featureSetLabel(features)]),
+    ], { record_delimiter: '\n' });
+    writeResultFiles(o.csv, { 'microbench.csv': csv }, { force: o.force ?? false });
+  }
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ profile: profile.name, features: featureSetLabel(features), tests: rows }, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(`kvm-unit-tests vmexit, simulated on ${profile.name} (${profile.generation}), features ${featureSetLabel(features)}; cycles per iteration\n\n`);
+  process.stdout.write(table(['test', 'cycles', 'exits', 'exit reasons', 'published (same profile)'], rows.map((r) => [r.test, r.cycles_per_iteration, r.exits_per_iteration, r.exit_reasons, r.published || '-'])) + '\n\n');
+  process.stdout.write(`not simulated: ${MICROBENCH_NOT_SIMULATED.map(([t]) => t).join(', ')} (see docs/validation.md)\n`);
+}
+
+async function sensitivityCommand(file: string, o: CommonOptions & { delta: number; out?: string }): Promise<void> {
+  const r = resolve(file, o);
+  const [features] = featureSetsOf(o, r, [r.scenario.features]);
+  if (o.out) checkCsvTarget(o.out, o.force ?? false, ['sensitivity.csv', 'tornado.svg']);
+  const rows = await sensitivity(r, features, o.delta, { workers: o.workers });
+  const title = `${r.scenario.name}, ${r.profile.name}, ${featureSetLabel(features)}: efficiency at ±${o.delta}%`;
+  if (o.out) {
+    const csv = stringify([
+      ['parameter', 'efficiency_minus', 'efficiency_base', 'efficiency_plus', 'swing_pp', 'delta_pct'],
+      ...rows.map((x) => [x.parameter, x.efficiency_minus ?? '', x.efficiency_base ?? '', x.efficiency_plus ?? '', x.swing_pp, o.delta]),
+    ], { record_delimiter: '\n' });
+    const svg = await renderSvg(tornadoSpec(rows, title, o.delta));
+    writeResultFiles(o.out, { 'sensitivity.csv': csv, 'tornado.svg': svg }, { force: o.force ?? false });
+  }
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ scenario: r.scenario.name, delta_pct: o.delta, rows }, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(`${title} (one parameter at a time, same seed), ranked by swing\n\n`);
+  const shown = rows.filter((x) => x.swing_pp > 0).slice(0, 25);
+  const maxSwing = Math.max(...shown.map((x) => x.swing_pp), 1e-9);
+  process.stdout.write(
+    table(['parameter', `−${o.delta}%`, 'base', `+${o.delta}%`, 'swing (pp)', ''], shown.map((x) => [
+      x.parameter, pct(x.efficiency_minus), pct(x.efficiency_base), pct(x.efficiency_plus), x.swing_pp.toFixed(3), '#'.repeat(Math.max(1, Math.round((x.swing_pp / maxSwing) * 30))),
+    ])) + '\n',
+  );
+  const none = rows.length - shown.length;
+  if (none > 0) process.stdout.write(`\n${none} parameters moved efficiency by less than 0.0001 pp\n`);
+  if (o.out) process.stdout.write(`wrote ${path.join(o.out, 'sensitivity.csv')}, ${path.join(o.out, 'tornado.svg')}\n`);
+}
+
 function validateCommand(file: string): void {
   const r = resolveScenario(file, {});
   checkFeaturesAgainstProfile(parseFeatureSet(r.scenario.features), r.profile, r.file);
@@ -302,6 +363,23 @@ export async function main(argv: string[]): Promise<number> {
     .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
     .option('--out <dir>', 'output folder (default results/default-study, replaced each time)')
     .action(async (o: { quick?: boolean; workers?: number; out?: string }) => studyCommand(o));
+  program
+    .command('microbench')
+    .description('kvm-unit-tests vmexit tests simulated: cycles per iteration, with published figures beside')
+    .option('--profile <name>', 'CPU profile', 'sapphire-rapids')
+    .option('--features <list>', 'feature set (default modern)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--json', 'machine-readable output')
+    .option('--csv <dir>', 'write microbench.csv to DIR')
+    .option('--force', 'replace an existing microbench.csv')
+    .action((o: { profile: string; features?: string[]; json?: boolean; csv?: string; force?: boolean }) => microbenchCommand(o));
+  addCommon(program.command('sensitivity').argument('<workload-or-scenario>').description('perturb every cost and rate ±x% and rank them by their effect on efficiency'), false)
+    .option('--delta <pct>', 'perturbation in percent', (t: string) => {
+      const n = Number(t);
+      if (!Number.isFinite(n) || n <= 0 || n >= 100) throw new InputError(CLI, '--delta', 'a percentage between 0 and 100', describeValue(t));
+      return n;
+    }, 20)
+    .option('--out <dir>', 'write sensitivity.csv and tornado.svg to DIR')
+    .action(async (file: string, o: CommonOptions & { delta: number; out?: string }) => sensitivityCommand(file, o));
   program.command('validate').argument('<file>').description('check an input file without running it').action((file: string) => validateCommand(file));
   try {
     await program.parseAsync(argv, { from: 'user' });

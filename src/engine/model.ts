@@ -107,6 +107,8 @@ export interface BuiltModel {
   /** Exit stages 1–5 and entry, in category order (record, save, MSR store, load host, MSR load, entry). */
   stages: StageDraw[];
   plans: PlanTable;
+  /** Profile handler names the plans use (metadata for analyses; the loop never reads it). */
+  handlersUsed: string[];
   vms: VmModel[];
   /** Capacity of each open VM's arrival queue; arrivals beyond it are dropped and counted. */
   queueCapacity: number;

@@ -80,6 +80,8 @@ class PlanBuilder {
   private readonly handlerMean: number[] = [];
   private readonly handlerMu: number[] = [];
   private readonly handlerSigma: number[] = [];
+  /** Handler names some plan uses (for sensitivity analysis; not read by the loop). */
+  readonly handlersUsed = new Set<string>();
 
   constructor(
     private readonly profile: Profile,
@@ -96,6 +98,7 @@ class PlanBuilder {
           (handlerOverride ?? this.profile.handlerCycles[e.handler]?.value ?? this.missing(e.handler)) +
           (e.location === 'user' ? this.profile.kernelUserRoundTripCycles.value : 0);
         const { mu, sigma } = lognormalParams(mean, this.profile.handlerCv.value);
+        if (handlerOverride === undefined) this.handlersUsed.add(e.handler);
         this.reason.push(e.reason);
         this.repeat.push(e.repeat);
         this.probability.push(e.probability);
@@ -392,6 +395,7 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
     exitlessIdle,
     stages,
     plans: plans.table(),
+    handlersUsed: [...plans.handlersUsed].sort(),
     vms,
     queueCapacity: 4096,
   };

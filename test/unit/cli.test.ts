@@ -147,3 +147,31 @@ test('a scenario file with YAML runs end to end', () => {
   assert.equal(s.vms.length, 3);
   assert.equal(s.features, 'nehalem');
 });
+
+test('exitsim microbench prints cycles per iteration with published figures beside, and CSV', () => {
+  const r = exitsim('microbench', '--profile', 'sandybridge', '--features', 'nehalem');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /cpuid\s+13\d\d\s+1\s+CPUID\s+1313 \(Lutomirski\)/);
+  assert.match(r.stdout, /mov_to_cr8\s+17\s+0/);
+  const dir = tmp();
+  assert.equal(exitsim('microbench', '--profile', 'prescott', '--features', 'none', '--csv', dir).code, 0);
+  const rows = parse(fs.readFileSync(path.join(dir, 'microbench.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.ok(rows.find((x) => x.test === 'mov_to_cr8' && x.exit_reasons === 'CR_ACCESS'), 'no TPR shadow: CR8 writes exit');
+  assert.equal(exitsim('microbench', '--profile', 'prescott', '--features', 'ept').code, 2, 'Prescott has no EPT');
+});
+
+test('exitsim sensitivity ranks parameters by swing and writes CSV and a tornado SVG', () => {
+  const dir = tmp();
+  const r = exitsim('sensitivity', 'windows-desktop', '--duration', '0.05', '--delta', '25', '--out', dir, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.ok(s.rows.length > 10);
+  for (let i = 1; i < s.rows.length; i++) assert.ok(s.rows[i - 1].swing_pp >= s.rows[i].swing_pp, 'sorted by swing');
+  assert.ok(s.rows[0].swing_pp > 0);
+  const svg = fs.readFileSync(path.join(dir, 'tornado.svg'), 'utf8');
+  assert.match(svg, /^<svg[\s\S]*<\/svg>\n$/);
+  assert.match(svg, new RegExp(s.rows[0].parameter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').slice(0, 20)));
+  const csv = parse(fs.readFileSync(path.join(dir, 'sensitivity.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.equal(csv.length, s.rows.length);
+  assert.equal(exitsim('sensitivity', 'windows-desktop', '--delta', '150').code, 2);
+});

@@ -1,0 +1,137 @@
+// Sensitivity analysis (issue 3): perturb each cost and rate parameter by
+// ±x% (one at a time, same seed, so common random numbers isolate the effect)
+// and rank parameters by the swing they cause in efficiency.
+import { produce, type Draft } from 'immer';
+import type { Profile, Workload } from '../config/schema.js';
+import { buildModel } from '../model/build.js';
+import { summarize } from '../metrics/summarize.js';
+import { featureSetLabel } from '../exits/features.js';
+import { runJobs, type RunOptions } from './runner.js';
+import { vmLayout, type Job } from './job.js';
+import type { ResolvedScenario } from './scenario.js';
+
+export interface Parameter {
+  name: string;
+  /** Scales the parameter by `factor` in a copy of the inputs. */
+  apply: (inputs: { profile: Profile; workloads: Map<string, { workload: Workload; file: string }> }, factor: number) => {
+    profile: Profile;
+    workloads: Map<string, { workload: Workload; file: string }>;
+  };
+  /** Does it change bare metal too (workload parameters do, profile costs do not)? */
+  affectsNative: boolean;
+}
+
+export interface SensitivityRow {
+  parameter: string;
+  efficiency_minus: number | null;
+  efficiency_base: number | null;
+  efficiency_plus: number | null;
+  /** |efficiency(+x%) − efficiency(−x%)| in percentage points. */
+  swing_pp: number;
+}
+
+const scaleProfile = (name: string, f: (d: Draft<Profile>, k: number) => void): Parameter => ({
+  name,
+  affectsNative: false,
+  apply: ({ profile, workloads }, k) => ({ profile: produce(profile, (d) => f(d, k)), workloads }),
+});
+
+const scaleWorkload = (wname: string, label: string, name: string, f: (d: Draft<Workload>, k: number) => void): Parameter => ({
+  name: `${label}: ${name}`,
+  affectsNative: true,
+  apply: ({ profile, workloads }, k) => {
+    const copy = new Map(workloads);
+    const entry = copy.get(wname)!;
+    copy.set(wname, { ...entry, workload: produce(entry.workload, (d) => f(d, k)) });
+    return { profile, workloads: copy };
+  },
+});
+
+const r = Math.round;
+
+/** The parameters of a resolved scenario that a perturbation can move. */
+export function parametersOf(res: ResolvedScenario, features: number): Parameter[] {
+  const model = buildModel({ scenario: res.scenario, scenarioFile: res.file, workloads: res.workloads, profile: res.profile, features, nativeMode: false });
+  const ps: Parameter[] = [];
+  for (const stage of ['recordExitInfoCycles', 'saveGuestStateCycles', 'loadHostStateCycles', 'entryCycles', 'perMsrCycles'] as const) {
+    ps.push(scaleProfile(`profile: stages.${stage}`, (d, k) => void (d.stages[stage].value = r(d.stages[stage].value * k))));
+  }
+  for (const h of model.handlersUsed) {
+    ps.push(scaleProfile(`profile: handlerCycles.${h}`, (d, k) => {
+      const c = d.handlerCycles[h as keyof typeof d.handlerCycles];
+      if (c) c.value = r(c.value * k);
+    }));
+  }
+  ps.push(scaleProfile('profile: kernelUserRoundTripCycles', (d, k) => void (d.kernelUserRoundTripCycles.value = r(d.kernelUserRoundTripCycles.value * k))));
+  ps.push(scaleProfile('profile: hostContextSwitchCycles', (d, k) => void (d.hostContextSwitchCycles.value = r(d.hostContextSwitchCycles.value * k))));
+  if (res.scenario.host.scheduler !== 'pinned') {
+    ps.push(scaleProfile('profile: vmcsMigrationCycles', (d, k) => void (d.vmcsMigrationCycles.value = r(d.vmcsMigrationCycles.value * k))));
+  }
+  if (model.pleWindowCycles > 0) ps.push(scaleProfile('profile: pleWindowCycles', (d, k) => void (d.pleWindowCycles.value = r(d.pleWindowCycles.value * k))));
+  if (model.vms.some((v) => v.walkCyclesPerUnit > 0)) {
+    ps.push(scaleProfile('profile: memoryReferenceCycles', (d, k) => void (d.memoryReferenceCycles.value = d.memoryReferenceCycles.value * k)));
+  }
+  for (const [wname, { workload }] of res.workloads) {
+    ps.push(scaleWorkload(wname, workload.name, 'cyclesPerUnit', (d, k) => void (d.cyclesPerUnit *= k)));
+    if (workload.arrivalsPerSec !== undefined) ps.push(scaleWorkload(wname, workload.name, 'arrivalsPerSec', (d, k) => void (d.arrivalsPerSec = (d.arrivalsPerSec as number) * k)));
+    ps.push(scaleWorkload(wname, workload.name, 'interruptHandlerCycles', (d, k) => void (d.interruptHandlerCycles *= k)));
+    workload.events.forEach((ev, i) => {
+      const field = 'perWallSec' in ev ? 'perWallSec' : ev.perUnit !== undefined ? 'perUnit' : 'perGuestSec';
+      const label = `events[${i}] ${ev.kind}${'device' in ev && ev.device ? ` (${ev.device})` : ''}${'msr' in ev && ev.msr ? ` (${ev.msr})` : ''}.${field}`;
+      ps.push(scaleWorkload(wname, workload.name, label, (d, k) => {
+        const e = d.events[i] as Record<string, unknown>;
+        e[field] = (e[field] as number) * k;
+      }));
+    });
+    if (workload.spinlock) {
+      ps.push(scaleWorkload(wname, workload.name, 'spinlock.holdCycles', (d, k) => void (d.spinlock!.holdCycles *= k)));
+      ps.push(scaleWorkload(wname, workload.name, 'spinlock.acquiresPerUnit', (d, k) => void (d.spinlock!.acquiresPerUnit *= k)));
+    }
+    if (workload.tlb) {
+      ps.push(scaleWorkload(wname, workload.name, 'tlb.missesPerUnit', (d, k) => void (d.tlb!.missesPerUnit *= k)));
+      ps.push(scaleWorkload(wname, workload.name, 'tlb.refillCyclesAfterFlush', (d, k) => void (d.tlb!.refillCyclesAfterFlush *= k)));
+    }
+  }
+  return ps;
+}
+
+export async function sensitivity(res: ResolvedScenario, features: number, deltaPct: number, opts: RunOptions = {}): Promise<SensitivityRow[]> {
+  const params = parametersOf(res, features);
+  const base = { scenario: res.scenario, scenarioFile: res.file };
+  const jobOf = (profile: Profile, workloads: Map<string, { workload: Workload; file: string }>, nativeMode: boolean): Job => ({
+    ...base, profile, workloads: [...workloads.entries()], features, nativeMode,
+  });
+  const jobs: Job[] = [jobOf(res.profile, res.workloads, true), jobOf(res.profile, res.workloads, false)];
+  // Per parameter: virt −, virt +, and for workload parameters native −, native +.
+  const index: Array<{ minus: number; plus: number; nMinus: number; nPlus: number }> = [];
+  for (const p of params) {
+    const lo = p.apply(res, 1 - deltaPct / 100);
+    const hi = p.apply(res, 1 + deltaPct / 100);
+    const minus = jobs.push(jobOf(lo.profile, lo.workloads, false)) - 1;
+    const plus = jobs.push(jobOf(hi.profile, hi.workloads, false)) - 1;
+    const nMinus = p.affectsNative ? jobs.push(jobOf(lo.profile, lo.workloads, true)) - 1 : 0;
+    const nPlus = p.affectsNative ? jobs.push(jobOf(hi.profile, hi.workloads, true)) - 1 : 0;
+    index.push({ minus, plus, nMinus, nPlus });
+  }
+  const results = await runJobs(jobs, opts);
+  const layout = vmLayout(res.scenario, res.workloads);
+  const eff = (virt: number, native: number) =>
+    summarize(results[virt].raw, results[native].raw, {
+      runId: 'sensitivity', scenario: res.scenario.name, profile: res.profile.name, features: featureSetLabel(features), seed: res.scenario.seed,
+      durationSec: res.scenario.durationSec, warmupSec: res.scenario.warmupSec, vmNames: layout.names, vmWorkloads: layout.workloads, vmVcpus: layout.vcpus,
+    }).total.efficiency;
+  const baseEff = eff(1, 0);
+  const rows = params.map((p, i) => {
+    const ix = index[i];
+    const minus = eff(ix.minus, ix.nMinus);
+    const plus = eff(ix.plus, ix.nPlus);
+    return {
+      parameter: p.name,
+      efficiency_minus: minus,
+      efficiency_base: baseEff,
+      efficiency_plus: plus,
+      swing_pp: minus === null || plus === null ? 0 : Math.round(Math.abs(plus - minus) * 1e6) / 1e4,
+    };
+  });
+  return rows.sort((a, b) => b.swing_pp - a.swing_pp || a.parameter.localeCompare(b.parameter));
+}

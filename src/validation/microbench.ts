@@ -1,0 +1,148 @@
+// kvm-unit-tests `x86/vmexit.c`, simulated: each test is a one-vCPU guest
+// whose unit of work is one loop iteration doing the test's action, run by
+// the same engine as every other workload. Cycles per iteration = host cycles
+// per unit, as the test prints (t2 − t1) / iterations.
+import { Scenario, Workload, type Profile, type WorkloadInput } from '../config/schema.js';
+import { buildModel } from '../model/build.js';
+import { Simulation } from '../engine/simulation.js';
+import { CAT, N_CAT } from '../exits/cost.js';
+import { EXIT_REASON_SLOTS, exitReasonName } from '../exits/reasons.js';
+
+/** Cycles of the kvm-unit-tests loop around the action (call, return, loop); an estimate. */
+export const LOOP_CYCLES = 1;
+
+export interface MicrobenchTest {
+  name: string;
+  action: string;
+  /** Guest events of one iteration (perUnit 1, constant gaps). */
+  events: WorkloadInput['events'];
+  devices?: WorkloadInput['devices'];
+  apicMode?: 'xapic' | 'x2apic';
+}
+
+const once = { perUnit: 1, distribution: 'constant' as const, source: 'kvm-unit-tests x86/vmexit.c: one action per loop iteration' };
+
+export const MICROBENCH_TESTS: MicrobenchTest[] = [
+  { name: 'cpuid', action: 'CPUID', events: [{ kind: 'cpuid', ...once }] },
+  { name: 'vmcall', action: 'VMCALL, rax=0', events: [{ kind: 'vmcall', ...once }] },
+  // A CR8 read takes the TPR-write rule (same controls; a read never drops below the threshold).
+  { name: 'mov_from_cr8', action: 'MOV from CR8', events: [{ kind: 'tpr-write', nativeCycles: 11 - LOOP_CYCLES, ...once }] },
+  { name: 'mov_to_cr8', action: 'MOV to CR8', events: [{ kind: 'tpr-write', nativeCycles: 17 - LOOP_CYCLES, ...once }] },
+  {
+    name: 'inl_from_pmtimer',
+    action: 'IN from the ACPI PM timer port (QEMU device model)',
+    devices: [{ name: 'pmtimer', kind: 'emulated', bus: 'pio', exitsPerOp: 1, source: 'ACPI PM timer, emulated in QEMU' }],
+    events: [{ kind: 'io', device: 'pmtimer', ...once }],
+  },
+  {
+    name: 'inl_from_qemu',
+    action: 'IN from unassigned port 0x1234 (user-space round trip)',
+    devices: [{ name: 'unassigned', kind: 'emulated', bus: 'pio', exitsPerOp: 1, source: 'no in-kernel handler or ioeventfd: QEMU answers the read' }],
+    events: [{ kind: 'io', device: 'unassigned', ...once }],
+  },
+  {
+    name: 'inl_from_kernel',
+    action: 'IN from port 0x4d0 (ELCR, in-kernel PIC)',
+    devices: [{ name: 'elcr', kind: 'virtio', bus: 'pio', source: 'handled in the kernel (modelled as an in-kernel port exit)' }],
+    events: [{ kind: 'io', device: 'elcr', ...once }],
+  },
+  {
+    name: 'outl_to_kernel',
+    action: 'OUT to port 0x4d0 (ELCR, in-kernel PIC)',
+    devices: [{ name: 'elcr', kind: 'virtio', bus: 'pio', source: 'handled in the kernel' }],
+    events: [{ kind: 'io', device: 'elcr', ...once }],
+  },
+  { name: 'wr_tsc_adjust_msr', action: 'WRMSR IA32_TSC_ADJUST', events: [{ kind: 'msr-write', msr: 'IA32_TSC_ADJUST', ...once }] },
+  { name: 'rd_tsc_adjust_msr', action: 'RDMSR IA32_TSC_ADJUST', events: [{ kind: 'msr-read', msr: 'IA32_TSC_ADJUST', ...once }] },
+  { name: 'tscdeadline_immed', action: 'WRMSR IA32_TSC_DEADLINE (timer programming)', events: [{ kind: 'timer-program', ...once }] },
+  { name: 'mov_dr', action: 'MOV to DR7', events: [{ kind: 'dr-access', ...once }] },
+  { name: 'x2apic_self_ipi', action: 'WRMSR x2APIC ICR, sender side', events: [{ kind: 'ipi-send', ...once }] },
+  { name: 'xapic_self_ipi', action: 'xAPIC ICR write (MMIO), sender side', apicMode: 'xapic', events: [{ kind: 'ipi-send', ...once }] },
+];
+
+/** Tests of the suite that exitsim does not simulate, and why. */
+export const MICROBENCH_NOT_SIMULATED: Array<[string, string]> = [
+  ['ipi / ipi_halt', 'need the target vCPU to acknowledge; exitsim delivers IPIs but does not model the round trip the test waits for'],
+  ['ple_round_robin', 'a token passed among spinning vCPUs; no published figure (reference §4 NF)'],
+  ['toggle_cr0_wp / toggle_cr4_pge', 'CR0/CR4 writes and MMU context resets are not guest event kinds'],
+  ['pci-mem / pci-io', 'need pci-testdev; no published non-nested figure'],
+];
+
+export interface MicrobenchRow {
+  test: string;
+  action: string;
+  cycles_per_iteration: number;
+  exits_per_iteration: number;
+  exit_reasons: string;
+}
+
+export const MICROBENCH_SEED = 1;
+
+export interface MicrobenchOptions {
+  iterations?: number;
+  msrLists?: { exitStore: number; exitLoad: number; entryLoad: number };
+}
+
+/** A round trip with no handler work: the hardware transition exitsim charges (exit steps 1–5 and entry). */
+export const HARDWARE_ROUND_TRIP_TEST: MicrobenchTest = {
+  name: 'hardware_round_trip',
+  action: 'an exit whose handler does nothing',
+  events: [{ kind: 'raw-exit', reason: 'VMCALL', handlerCycles: 0, nativeCycles: 0, ...once }],
+};
+
+export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features: number, opts: MicrobenchOptions = {}): MicrobenchRow {
+  const iterations = opts.iterations ?? 4000;
+  const workload = Workload.parse({
+    name: `kvm-unit-tests-${t.name}`,
+    description: t.action,
+    sources: ['kvm-unit-tests x86/vmexit.c'],
+    kind: 'closed',
+    unitName: 'iteration',
+    cyclesPerUnit: LOOP_CYCLES,
+    apicMode: t.apicMode ?? 'x2apic',
+    tprBelowThresholdProbability: 0,
+    devices: t.devices ?? [],
+    events: t.events,
+  });
+  // Long enough for `iterations` iterations of a ~7000-cycle exit; the loop stops at the duration.
+  const durationSec = (iterations * 8000) / (profile.frequencyGHz.value * 1e9);
+  const scenario = Scenario.parse({
+    name: `microbench-${t.name}`,
+    host: { pcpus: 1, profile: profile.name, hostTickHz: 0 },
+    vms: [{ workload: workload.name, vcpus: 1 }],
+    durationSec,
+    seed: MICROBENCH_SEED,
+    ...(opts.msrLists ? { msrLists: opts.msrLists } : {}),
+  });
+  const model = buildModel({
+    scenario,
+    scenarioFile: `microbench ${t.name}`,
+    workloads: new Map([[workload.name, { workload, file: `kvm-unit-tests ${t.name}` }]]),
+    profile,
+    features,
+    nativeMode: false,
+  });
+  const raw = new Simulation(model).run();
+  let busy = 0;
+  for (let c = 0; c < N_CAT; c++) if (c !== CAT.IDLE) busy += raw.vmCycles[c];
+  const units = raw.vmUnits[0];
+  let exits = 0;
+  const reasons: string[] = [];
+  for (let r = 0; r < EXIT_REASON_SLOTS; r++) {
+    if (raw.exitCount[r] > 0) {
+      exits += raw.exitCount[r];
+      reasons.push(exitReasonName(r));
+    }
+  }
+  return {
+    test: t.name,
+    action: t.action,
+    cycles_per_iteration: Math.round(busy / units),
+    exits_per_iteration: Math.round((exits / units) * 100) / 100,
+    exit_reasons: reasons.join(' ') || '-',
+  };
+}
+
+export function runMicrobench(profile: Profile, features: number): MicrobenchRow[] {
+  return MICROBENCH_TESTS.map((t) => runMicrobenchTest(t, profile, features));
+}
