@@ -24,6 +24,13 @@ import { PUBLISHED_MICRO } from '../validation/published.js';
 import { sensitivity } from '../experiment/sensitivity.js';
 import { renderSvg, tornadoSpec } from '../output/charts.js';
 import { stringify } from 'csv-stringify/sync';
+import { loadSweep, singlePointSweep, type ExpandedSweep } from '../experiment/sweep-spec.js';
+import { parseShard, readRecords, readState, runStudy, type StudyRecord } from '../experiment/study.js';
+import { mergeShards, writeMergedRuns } from '../experiment/merge.js';
+import { studyCsvFiles, studyFigures, studyTables } from '../output/study-outputs.js';
+import { progressReporter } from './progress.js';
+import { capacitySearch, parseSla, type CapacityResult } from '../experiment/capacity.js';
+import { packageVersion } from '../output/manifest.js';
 
 const CLI = 'command line';
 
@@ -74,6 +81,7 @@ interface CommonOptions {
   force?: boolean;
   quick?: boolean;
   workers?: number;
+  replications?: number;
 }
 
 function addCommon(cmd: Command, multiFeatures: boolean): Command {
@@ -91,6 +99,7 @@ function addCommon(cmd: Command, multiFeatures: boolean): Command {
     .option('--host-tick <hz>', 'host timer tick (0 = none)', intFlag('--host-tick', 0))
     .option('--quick', 'a short run for smoke tests (0.1 s)')
     .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
+    .option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI', intFlag('--replications', 1))
     .option('--json', 'print a machine-readable summary on stdout (nothing else)')
     .option('--csv <dir>', 'write runs.csv, vms.csv, exits.csv and manifest.json to DIR')
     .option('--force', 'replace results already in the --csv folder');
@@ -144,6 +153,10 @@ async function runCommand(file: string, o: CommonOptions, compare: boolean): Pro
   }
   const fallback = compare ? ['none', 'modern'] : [r.scenario.features];
   const sets = featureSetsOf(o, r, fallback);
+  if ((o.replications ?? 1) > 1) {
+    await replicatedCommand(singlePointSweep(r, sets), o, compare);
+    return;
+  }
   if (o.csv) checkCsvTarget(o.csv, o.force ?? false);
   const result = await runScenario(r, sets, { workers: o.workers });
   const runs = result.summaries;
@@ -333,6 +346,116 @@ async function sensitivityCommand(file: string, o: CommonOptions & { delta: numb
   if (o.out) process.stdout.write(`wrote ${path.join(o.out, 'sensitivity.csv')}, ${path.join(o.out, 'tornado.svg')}\n`);
 }
 
+/** Writes a finished study's CSV, figures and manifest into its own folder (atomically, replacing its earlier outputs). */
+async function finishStudy(dir: string, sweep: ExpandedSweep | undefined, records: StudyRecord[], labels: string[], params: string[], name: string, startedAt: Date, extra: Record<string, unknown> = {}): Promise<string[]> {
+  const files: Record<string, string> = { ...studyCsvFiles(records, labels, params), ...(await studyFigures(records, labels, params, name)) };
+  const inputs = sweep
+    ? sweep.points.map((p) => ({ values: p.values, scenario: p.resolved.scenario, profile: p.resolved.profile.name, workloads: [...p.resolved.workloads.values()].map((w) => ({ file: w.file, workload: w.workload })) }))
+    : undefined;
+  files['manifest.json'] = JSON.stringify({
+    tool: 'exitsim', version: packageVersion(), node: process.version, command_line: process.argv.slice(1),
+    started_at: startedAt.toISOString(), finished_at: new Date().toISOString(), study: readState(dir), seeds: records.map((r) => ({ key: r.key, seed: r.seed })),
+    profiles: sweep ? Object.fromEntries(sweep.points.map((p) => [p.resolved.profile.name, p.resolved.profile])) : undefined,
+    inputs, ...extra,
+  }, null, 2) + '\n';
+  return writeResultFiles(dir, files, { force: true });
+}
+
+function paramsOf(sweep: ExpandedSweep): string[] {
+  return sweep.spec.parameters.map((p) => p.path);
+}
+
+async function replicatedCommand(sweep: ExpandedSweep, o: CommonOptions, compare: boolean): Promise<void> {
+  const startedAt = new Date();
+  const labels = sweep.featureSets.map(featureSetLabel);
+  const res = await runStudy(sweep, { outDir: o.csv, workers: o.workers, force: o.force, replications: o.replications ?? 1, onProgress: o.json ? undefined : progressReporter(sweep.spec.name) });
+  const t = studyTables(res.records, labels);
+  if (o.csv) await finishStudy(o.csv, sweep, res.records, labels, [], sweep.spec.name, startedAt);
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ baseline: labels[0], replications: o.replications, summary: t.summary, comparisons: t.comparisons }, null, 2) + '\n');
+    return;
+  }
+  const ci = (e: { mean: number | null; ci95: number | null }, scale = 100, digits = 2) =>
+    e.mean === null ? 'n/a' : `${(e.mean * scale).toFixed(digits)} ± ${e.ci95 === null ? '?' : (e.ci95 * scale).toFixed(digits)}`;
+  const rows = t.summary.map((s) => {
+    const c = t.comparisons.find((x) => x.features === s.features);
+    return [s.features + (s.features === labels[0] ? ' (baseline)' : ''), `${ci(s.efficiency)}%`, c ? `${ci(c.efficiency_diff_pct, 1)}%` : '', ci(s.throughput_units_per_s, 1, 1), ci(s.exits_per_s, 1, 0)];
+  });
+  const r0 = sweep.points[0].resolved;
+  process.stdout.write(
+    `${r0.scenario.name} — profile ${r0.profile.name}, ${o.replications} replications (seeds ${r0.scenario.seed}…${r0.scenario.seed + (o.replications ?? 1) - 1}), ${r0.scenario.durationSec} s simulated after ${r0.scenario.warmupSec} s warm-up; ` +
+      `mean ± 95% CI (Student t)${compare ? `; Δ is the paired difference against ${labels[0]} (common random numbers)` : ''}\n\n` +
+      table(['features', 'efficiency', compare ? 'Δ efficiency vs baseline' : '', 'units/s', 'exits/s'], rows) + '\n',
+  );
+  if (o.csv) process.stdout.write(`\n${res.skipped} jobs reused, ${res.ran} run; wrote ${o.csv}\n`);
+}
+
+async function sweepCommand(file: string, o: { workers?: number; shard?: string; out?: string; replications?: number; force?: boolean; json?: boolean }): Promise<void> {
+  const startedAt = new Date();
+  const sweep = loadSweep(file);
+  const shard = o.shard ? parseShard(o.shard) : undefined;
+  const replications = o.replications ?? sweep.spec.replications;
+  const out = o.out ?? path.join('results', shard ? `${sweep.spec.name}.shard-${shard.index}-of-${shard.count}` : sweep.spec.name);
+  const labels = sweep.featureSets.map(featureSetLabel);
+  const res = await runStudy(sweep, { outDir: out, workers: o.workers, shard, force: o.force, replications, onProgress: progressReporter(`${sweep.spec.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`) });
+  const written = await finishStudy(out, sweep, res.records, labels, paramsOf(sweep), sweep.spec.name, startedAt, shard ? { shard } : {});
+  const t = studyTables(res.records, labels);
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ name: sweep.spec.name, identity: sweep.identity, out, ran: res.ran, reused: res.skipped, summary: t.summary, comparisons: t.comparisons }, null, 2) + '\n');
+    return;
+  }
+  const params = paramsOf(sweep);
+  const show = t.summary.slice(0, 40);
+  process.stdout.write(
+    `${sweep.spec.name}: ${sweep.points.length} points × ${labels.length} feature sets × ${replications} replications${shard ? `, shard ${shard.index}/${shard.count}` : ''}; ${res.ran} jobs run, ${res.skipped} reused\n\n` +
+      table([...params, 'features', 'efficiency (mean ± 95% CI)', 'units/s'], show.map((s) => [
+        ...params.map((p) => String(s.values[p])), s.features,
+        s.efficiency.mean === null ? 'n/a' : `${(s.efficiency.mean * 100).toFixed(2)}%${s.efficiency.ci95 === null ? '' : ` ± ${(s.efficiency.ci95 * 100).toFixed(2)}`}`,
+        num(s.throughput_units_per_s.mean),
+      ]), params.length + 1) +
+      (t.summary.length > show.length ? `\n… ${t.summary.length - show.length} more rows in summary.csv` : '') +
+      `\n\nwrote ${written.map((f) => path.relative(process.cwd(), f)).join(', ')}\n`,
+  );
+}
+
+async function mergeCommand(dirs: string[], o: { out: string; force?: boolean }): Promise<void> {
+  const startedAt = new Date();
+  const merged = mergeShards(dirs);
+  writeMergedRuns(o.out, merged, o.force ?? false);
+  const params = merged.state.points.length > 0 ? Object.keys(merged.state.points[0]) : [];
+  const records = [...readRecords(o.out).values()];
+  const written = await finishStudy(o.out, undefined, records, merged.state.feature_sets, params, merged.state.name, startedAt, { merged_from: dirs });
+  process.stdout.write(`merged ${dirs.length} shard(s) of ${merged.state.name} (${records.length} jobs); wrote ${written.map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
+}
+
+async function capacityCommand(file: string, o: CommonOptions & { sla: string[]; vary: 'vms' | 'vcpus'; max: number }): Promise<void> {
+  const r = resolve(file, o);
+  const slas = (o.sla ?? []).map(parseSla);
+  if (slas.length === 0) throw new InputError(CLI, '--sla', 'at least one SLA, e.g. --sla "efficiency>=0.9"', 'none');
+  const sets = featureSetsOf(o, r, [r.scenario.features]);
+  if (o.csv) checkCsvTarget(o.csv, o.force ?? false, ['capacity.csv']);
+  const results: CapacityResult[] = sets.map((f) => capacitySearch(r, f, slas, { vary: o.vary, max: o.max, replications: o.replications ?? 3 }));
+  if (o.csv) {
+    const header = ['features', 'vary', 'n', 'replications', 'fits', 'failed', ...slas.map((x) => `${x.metric}_worst_vm_mean`), 'max_fitting'];
+    const rows = results.flatMap((c) => c.evaluations.map((e) => [c.features, c.vary, e.n, e.replications, e.fits, e.failed, ...slas.map((x) => e.metrics[x.metric] ?? ''), c.max]));
+    writeResultFiles(o.csv, { 'capacity.csv': stringify([header, ...rows], { record_delimiter: '\n' }) }, { force: o.force ?? false });
+  }
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ scenario: r.scenario.name, slas: slas.map((x) => x.text), results }, null, 2) + '\n');
+    return;
+  }
+  const wname = r.workloads.get(r.scenario.vms[0].workload)?.workload.name ?? r.scenario.vms[0].workload;
+  const what = o.vary === 'vms' ? `VMs of ${wname} (${r.scenario.vms[0].vcpus} vCPUs each)` : `vCPUs per VM`;
+  process.stdout.write(
+    `Capacity of ${r.scenario.host.pcpus} pCPUs (${r.profile.name}, ${r.scenario.host.scheduler}): most ${what} with every VM meeting ${slas.map((x) => x.text).join(' and ')}; ` +
+      `worst VM's mean over ${o.replications ?? 3} replications, boundary re-checked with ${(o.replications ?? 3) * 2}\n\n` +
+      table(['features', `max ${o.vary}`, ...slas.map((x) => `${x.metric} at max`), 'first failure above max'], results.map((c) => {
+        const above = c.evaluations.filter((e) => e.n === c.max + 1).pop();
+        return [c.features, c.max, ...slas.map((x) => (c.atMax?.metrics[x.metric] === undefined || c.atMax?.metrics[x.metric] === null ? 'n/a' : Number((c.atMax.metrics[x.metric] as number).toPrecision(4)))), above ? `${above.n}: ${above.failed}` : c.max >= o.max ? `reached --max ${o.max}` : ''];
+      })) + '\n',
+  );
+}
+
 function validateCommand(file: string): void {
   const r = resolveScenario(file, {});
   checkFeaturesAgainstProfile(parseFeatureSet(r.scenario.features), r.profile, r.file);
@@ -380,6 +503,29 @@ export async function main(argv: string[]): Promise<number> {
     }, 20)
     .option('--out <dir>', 'write sensitivity.csv and tornado.svg to DIR')
     .action(async (file: string, o: CommonOptions & { delta: number; out?: string }) => sensitivityCommand(file, o));
+  program
+    .command('sweep')
+    .argument('<sweep-file>')
+    .description('a parameter sweep on every core: resumable, shardable, byte-identical CSV for any worker count')
+    .option('--workers <n>', 'worker threads (default: all cores)', intFlag('--workers', 1))
+    .option('--shard <i/N>', 'run only the i-th of N deterministic slices')
+    .option('--out <dir>', 'output folder (default results/<name>)')
+    .option('--replications <n>', 'replications (default: the sweep file\'s); raising it adds runs to an earlier study', intFlag('--replications', 1))
+    .option('--force', 'replace a different study in the output folder')
+    .option('--json', 'machine-readable summary on stdout')
+    .action(async (file: string, o: { workers?: number; shard?: string; out?: string; replications?: number; force?: boolean; json?: boolean }) => sweepCommand(file, o));
+  program
+    .command('merge')
+    .argument('<dirs...>')
+    .description('join the shard folders of one sweep (refuses mixed sweeps, duplicates and gaps)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--force', 'replace files in the output folder')
+    .action(async (dirs: string[], o: { out: string; force?: boolean }) => mergeCommand(dirs, o));
+  addCommon(program.command('capacity').argument('<workload-or-scenario>').description('the most VMs (or vCPUs) a host takes while every VM keeps an SLA, per feature set'), true)
+    .option('--sla <condition>', 'e.g. "efficiency>=0.9" or "p99_latency_us<=500"; repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .addOption(new Option('--vary <what>', 'what grows').choices(['vms', 'vcpus']).default('vms'))
+    .option('--max <n>', 'largest count to try', intFlag('--max', 1), 64)
+    .action(async (file: string, o: CommonOptions & { sla: string[]; vary: 'vms' | 'vcpus'; max: number }) => capacityCommand(file, o));
   program.command('validate').argument('<file>').description('check an input file without running it').action((file: string) => validateCommand(file));
   try {
     await program.parseAsync(argv, { from: 'user' });

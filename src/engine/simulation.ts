@@ -898,6 +898,7 @@ export class Simulation {
 
   private onTick(p: number): void {
     this.heap.set(this.tickBase + p, this.now + this.m.tickPeriodCycles);
+    if (this.m.policy === POLICY_FAIR) this.rq.balanceTowards(p, this.cur, this.vruntime);
     const v = this.cur[p];
     if (v < 0) return;
     const st = this.state[v];

@@ -48,13 +48,21 @@ export function featureNames(set: number): FeatureName[] {
   return FEATURES.filter(([name]) => (set & FEATURE_BIT[name]) !== 0).map(([name]) => name);
 }
 
-/** Canonical text of a feature set: a preset name when it equals one, else the sorted list. */
+/**
+ * Canonical text of a feature set: a preset's name when it equals one, else
+ * the shortest of the plain list and "preset,+added,-removed" forms (so
+ * "nehalem,-ept" rather than five names). Always parseable by parseFeatureSet.
+ */
 export function featureSetLabel(set: number): string {
-  for (const [preset, def] of Object.entries(PRESETS)) {
-    if (featureSetFromNames(def.features) === set) return preset;
-  }
   const names = featureNames(set);
-  return names.length === 0 ? 'none' : names.join(',');
+  let best: string[] = names.length === 0 ? ['none'] : names;
+  for (const [preset, def] of Object.entries(PRESETS)) {
+    const p = featureSetFromNames(def.features);
+    if (p === set) return preset;
+    const items = [preset, ...featureNames(set & ~p), ...featureNames(p & ~set).map((n) => `-${n}`)];
+    if (items.length < best.length) best = items;
+  }
+  return best.join(',');
 }
 
 function featureSetFromNames(names: readonly FeatureName[]): number {

@@ -2,6 +2,8 @@
 // the main thread and in a worker thread (no terminal, no files).
 import { buildModel } from '../model/build.js';
 import { Simulation, type RawResult } from '../engine/simulation.js';
+import { summarize, type RunSummary } from '../metrics/summarize.js';
+import { featureSetLabel } from '../exits/features.js';
 import type { Profile, Scenario, Workload } from '../config/schema.js';
 
 export interface Job {
@@ -40,4 +42,47 @@ export function vmLayout(scenario: Scenario, workloads: Map<string, { workload: 
     }
   }
   return { names, workloads: wl, vcpus };
+}
+
+/** A point of a study: one scenario and seed under several feature sets, sharing one bare-metal run. */
+export interface PointJob {
+  runIdPrefix: string;
+  scenario: Scenario;
+  scenarioFile: string;
+  workloads: Array<[string, { workload: Workload; file: string }]>;
+  profile: Profile;
+  featureSets: number[];
+}
+
+export interface PointResult {
+  summaries: RunSummary[];
+  guestEvents: number;
+  wallSeconds: number;
+}
+
+export function runPointJob(job: PointJob): PointResult {
+  const base = { scenario: job.scenario, scenarioFile: job.scenarioFile, workloads: job.workloads, profile: job.profile };
+  const native = runJob({ ...base, features: 0, nativeMode: true });
+  const layout = vmLayout(job.scenario, new Map(job.workloads));
+  let events = native.raw.guestEvents;
+  let wall = native.wallSeconds;
+  const summaries = job.featureSets.map((features) => {
+    const virt = runJob({ ...base, features, nativeMode: false });
+    events += virt.raw.guestEvents;
+    wall += virt.wallSeconds;
+    const label = featureSetLabel(features);
+    return summarize(virt.raw, native.raw, {
+      runId: `${job.runIdPrefix}.${label}`.replace(/[^A-Za-z0-9_.,+-]/g, '_'),
+      scenario: job.scenario.name,
+      profile: job.profile.name,
+      features: label,
+      seed: job.scenario.seed,
+      durationSec: job.scenario.durationSec,
+      warmupSec: job.scenario.warmupSec,
+      vmNames: layout.names,
+      vmWorkloads: layout.workloads,
+      vmVcpus: layout.vcpus,
+    });
+  });
+  return { summaries, guestEvents: events, wallSeconds: wall };
 }

@@ -1,6 +1,10 @@
-// Worker-thread entry for tinypool: runs one job with no terminal attached.
-import { runJob, type Job, type JobResult } from './job.js';
+// Worker-thread entry for tinypool: runs jobs with no terminal attached.
+import { runJob, runPointJob, type Job, type JobResult, type PointJob, type PointResult } from './job.js';
 
 export default function (job: Job): JobResult {
   return runJob(job);
+}
+
+export function point(job: PointJob): PointResult {
+  return runPointJob(job);
 }

@@ -20,18 +20,26 @@ function toCsv(header: string[], rows: unknown[][]): string {
   return stringify([header, ...rows.map((r) => r.map(cell))], { record_delimiter: '\n' });
 }
 
+/** Extra leading columns per run (a study's point, replication and parameter values). */
+export interface LeadColumns {
+  header: string[];
+  values: (runIndex: number) => unknown[];
+}
+
+const NO_LEAD: LeadColumns = { header: [], values: () => [] };
+
 const FIGURES = [
   'units', 'throughput_units_per_s', 'native_throughput_units_per_s', 'efficiency', 'host_cycles_per_unit',
   'native_cycles_per_unit', 'exit_count', 'dropped_arrivals',
 ] as const;
 
-export function runsCsv(runs: RunSummary[]): string {
+export function runsCsv(runs: RunSummary[], lead: LeadColumns = NO_LEAD): string {
   const header = [
-    'run_id', 'scenario', 'profile', 'features', 'seed', 'duration_s', 'warmup_s', 'pcpus', 'vcpus', 'frequency_hz',
+    'run_id', ...lead.header, 'scenario', 'profile', 'features', 'seed', 'duration_s', 'warmup_s', 'pcpus', 'vcpus', 'frequency_hz',
     ...FIGURES, 'exits_per_s', ...CATEGORY_NAMES.map((c) => `${c}_cycles`), 'guest_events',
   ];
-  const rows = runs.map((r) => [
-    r.run_id, r.scenario, r.profile, r.features, r.seed, r.duration_s, r.warmup_s, r.pcpus, r.total.vcpus, r.frequency_hz,
+  const rows = runs.map((r, i) => [
+    r.run_id, ...lead.values(i), r.scenario, r.profile, r.features, r.seed, r.duration_s, r.warmup_s, r.pcpus, r.total.vcpus, r.frequency_hz,
     ...FIGURES.map((f) => r.total[f]), r.total.exit_count / r.duration_s,
     ...CATEGORY_NAMES.map((c) => r.total.cycles_by_stage[c]), r.guest_events,
   ]);
@@ -39,6 +47,7 @@ export function runsCsv(runs: RunSummary[]): string {
 }
 
 export function vmsCsv(runs: RunSummary[]): string {
+  // Joined to runs.csv by run_id.
   const header = [
     'run_id', 'vm', 'workload', 'vcpus', ...FIGURES, 'exit_cycles_p50', 'exit_cycles_p95', 'exit_cycles_p99',
     'unit_latency_us_p50', 'unit_latency_us_p95', 'unit_latency_us_p99', ...CATEGORY_NAMES.map((c) => `${c}_cycles`),

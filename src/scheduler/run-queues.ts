@@ -76,6 +76,27 @@ export class RunQueues {
     return from < 0 ? -1 : this.removeAt(from, 0);
   }
 
+  /**
+   * Periodic load balancing for the fair policy (at pCPU p's tick): when a
+   * busier pCPU queues a vCPU that has run less than anything waiting here
+   * (global virtual runtime), pull it. Over time vCPUs rotate among queues, so
+   * n vCPUs on m pCPUs each get about m/n of a pCPU, as CFS gives them.
+   */
+  balanceTowards(p: number, cur: Int32Array, vruntime: Float64Array): void {
+    const load = (q: number) => this.len[q] + (cur[q] >= 0 ? 1 : 0);
+    let from = -1;
+    for (let q = 0; q < this.pcpus; q++) if (q !== p && this.len[q] > 0 && (from < 0 || load(q) > load(from))) from = q;
+    if (from < 0 || load(from) <= load(p)) return;
+    const here = this.len[p] > 0 ? this.minVruntime(p, vruntime) : cur[p] >= 0 ? vruntime[cur[p]] : Infinity;
+    const base = from * this.capacity;
+    let best = -1;
+    for (let i = 0; i < this.len[from]; i++) {
+      const v = this.items[base + i];
+      if (vruntime[v] < here && (best < 0 || vruntime[v] < vruntime[this.items[base + best]])) best = i;
+    }
+    if (best >= 0) this.push(p, this.removeAt(from, best));
+  }
+
   private removeAt(p: number, i: number): number {
     const base = p * this.capacity;
     const v = this.items[base + i];

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { meanCi, profile, simulate, workload } from '../helpers.js';
+import { profile, simulate, workload } from '../helpers.js';
+import { estimate } from '../../src/stats/confidence.js';
 import { stageMeans, totalCycles } from '../../src/exits/cost.js';
 import { DEFAULT_MSR_LISTS } from '../../src/config/schema.js';
 
@@ -27,8 +28,8 @@ test('95% CIs of the analytic case cover 1/(1+λc/f) in about 95% of batches', (
       });
       effs.push(s.total.efficiency as number);
     }
-    const { mean, half } = meanCi(effs);
-    if (Math.abs(mean - expected) <= half) covered++;
+    const e = estimate(effs);
+    if (Math.abs((e.mean as number) - expected) <= (e.ci95 as number)) covered++;
   }
   const share = covered / batches;
   // Binomial(60, 0.95): below 0.85 happens with probability < 0.5%.

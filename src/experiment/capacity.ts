@@ -1,0 +1,149 @@
+// Capacity search (issue 4): the largest number of VMs (or vCPUs per VM) a
+// host takes while every VM keeps its SLA, per feature set. Each candidate is
+// judged on the mean over replications of the worst VM; the search brackets
+// the answer by doubling, bisects, then re-checks the boundary with twice the
+// replications so one noisy run cannot move the answer.
+import { produce } from 'immer';
+import { InputError, describeValue } from '../config/errors.js';
+import { featureSetLabel } from '../exits/features.js';
+import { estimate } from '../stats/confidence.js';
+import type { RunSummary } from '../metrics/summarize.js';
+import { runPointJob } from './job.js';
+import type { ResolvedScenario } from './scenario.js';
+
+export type SlaMetric = 'efficiency' | 'throughput_units_per_s' | 'p50_latency_us' | 'p95_latency_us' | 'p99_latency_us';
+
+export interface Sla {
+  metric: SlaMetric;
+  op: '>=' | '<=';
+  value: number;
+  text: string;
+}
+
+const METRICS: SlaMetric[] = ['efficiency', 'throughput_units_per_s', 'p50_latency_us', 'p95_latency_us', 'p99_latency_us'];
+
+export function parseSla(text: string): Sla {
+  const m = /^\s*([a-z0-9_]+)\s*(>=|<=)\s*([0-9.eE+-]+)\s*$/.exec(text);
+  const metric = m?.[1] as SlaMetric | undefined;
+  const value = m ? Number(m[3]) : NaN;
+  if (!m || !METRICS.includes(metric as SlaMetric) || !Number.isFinite(value)) {
+    throw new InputError('command line', '--sla', `METRIC>=X or METRIC<=X with METRIC one of ${METRICS.join(', ')}`, describeValue(text));
+  }
+  return { metric: metric as SlaMetric, op: m[2] as '>=' | '<=', value, text: text.trim() };
+}
+
+/** The SLA metric of the worst VM of a run. */
+function worst(s: RunSummary, sla: Sla): number | null {
+  const per = s.vms.map((vm) => {
+    switch (sla.metric) {
+      case 'efficiency':
+        return vm.efficiency;
+      case 'throughput_units_per_s':
+        return vm.throughput_units_per_s;
+      case 'p50_latency_us':
+        return vm.unit_latency_us.p50;
+      case 'p95_latency_us':
+        return vm.unit_latency_us.p95;
+      default:
+        return vm.unit_latency_us.p99;
+    }
+  });
+  if (per.some((x) => x === null)) return null;
+  const xs = per as number[];
+  return sla.op === '>=' ? Math.min(...xs) : Math.max(...xs);
+}
+
+export interface Evaluation {
+  n: number;
+  replications: number;
+  fits: boolean;
+  /** Why it does not fit ('' when it does). */
+  failed: string;
+  metrics: Record<string, number | null>;
+}
+
+export interface CapacityResult {
+  features: string;
+  vary: 'vms' | 'vcpus';
+  /** 0 when not even one fits. */
+  max: number;
+  atMax: Evaluation | null;
+  evaluations: Evaluation[];
+}
+
+export interface CapacityOptions {
+  vary: 'vms' | 'vcpus';
+  max: number;
+  replications: number;
+}
+
+function withN(r: ResolvedScenario, vary: 'vms' | 'vcpus', n: number) {
+  return produce(r.scenario, (s) => {
+    if (vary === 'vms') s.vms[0].count = n;
+    else s.vms[0].vcpus = n;
+  });
+}
+
+export function evaluate(r: ResolvedScenario, features: number, slas: Sla[], vary: 'vms' | 'vcpus', n: number, replications: number): Evaluation {
+  const scenario = withN(r, vary, n);
+  const vcpus = scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0);
+  if (scenario.host.scheduler === 'pinned' && vcpus > scenario.host.pcpus) {
+    return { n, replications: 0, fits: false, failed: `pinned: ${vcpus} vCPUs on ${scenario.host.pcpus} pCPUs`, metrics: {} };
+  }
+  const runs: RunSummary[] = [];
+  for (let k = 0; k < replications; k++) {
+    const res = runPointJob({
+      runIdPrefix: `capacity.n${n}.r${k}`,
+      scenario: { ...scenario, seed: scenario.seed + k },
+      scenarioFile: r.file,
+      workloads: [...r.workloads.entries()],
+      profile: r.profile,
+      featureSets: [features],
+    });
+    runs.push(res.summaries[0]);
+  }
+  const metrics: Record<string, number | null> = {};
+  const failures: string[] = [];
+  for (const sla of slas) {
+    const e = estimate(runs.map((s) => worst(s, sla)));
+    metrics[sla.metric] = e.mean;
+    const ok = e.mean !== null && (sla.op === '>=' ? e.mean >= sla.value : e.mean <= sla.value);
+    if (!ok) failures.push(`${sla.text} (worst VM ${e.mean === null ? 'n/a' : Number(e.mean.toPrecision(4))})`);
+  }
+  return { n, replications, fits: failures.length === 0, failed: failures.join('; '), metrics };
+}
+
+export function capacitySearch(r: ResolvedScenario, features: number, slas: Sla[], opts: CapacityOptions): CapacityResult {
+  const cache = new Map<string, Evaluation>();
+  const evaluations: Evaluation[] = [];
+  const ev = (n: number, reps = opts.replications) => {
+    const key = `${n}/${reps}`;
+    let e = cache.get(key);
+    if (!e) {
+      e = evaluate(r, features, slas, opts.vary, n, reps);
+      cache.set(key, e);
+      evaluations.push(e);
+    }
+    return e;
+  };
+  const label = featureSetLabel(features);
+  if (!ev(1).fits) return { features: label, vary: opts.vary, max: 0, atMax: null, evaluations };
+  // Bracket: lo fits, hi does not (or hi = max + 1).
+  let lo = 1;
+  let hi = 2;
+  while (hi <= opts.max && ev(hi).fits) {
+    lo = hi;
+    hi *= 2;
+  }
+  hi = Math.min(hi, opts.max + 1);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (ev(mid).fits) lo = mid;
+    else hi = mid;
+  }
+  // Re-check the boundary with twice the replications; step down (or up) if noise misled the search.
+  const strict = opts.replications * 2;
+  while (lo > 1 && !ev(lo, strict).fits) lo--;
+  while (lo < opts.max && ev(lo + 1, strict).fits) lo++;
+  return { features: label, vary: opts.vary, max: lo, atMax: ev(lo, strict), evaluations };
+}

@@ -1,0 +1,205 @@
+// A study: points × replications, each a job that runs every feature set on
+// one seed (common random numbers) plus its bare-metal twin. Jobs run on a
+// worker pool; each finished job is saved at once (runs/<key>.json, written
+// atomically), so an interrupted study resumes where it stopped, more
+// replications can be added later, and shards of one study merge into the
+// same result. The CSV is assembled from the saved jobs in a fixed order, so it
+// is byte-identical whatever the worker count or the order jobs finished in.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Tinypool } from 'tinypool';
+import { InputError } from '../config/errors.js';
+import { featureSetLabel } from '../exits/features.js';
+import type { RunSummary } from '../metrics/summarize.js';
+import type { PointJob, PointResult } from './job.js';
+import type { ExpandedSweep } from './sweep-spec.js';
+
+export interface StudyJob {
+  key: string;
+  point: number;
+  replication: number;
+  seed: number;
+}
+
+export interface StudyRecord {
+  key: string;
+  point: number;
+  replication: number;
+  seed: number;
+  values: Record<string, number | string | boolean>;
+  summaries: RunSummary[];
+  guest_events: number;
+}
+
+export interface Shard {
+  index: number; // 1-based
+  count: number;
+}
+
+export interface StudyOptions {
+  outDir?: string;
+  workers?: number;
+  shard?: Shard;
+  force?: boolean;
+  replications: number;
+  onProgress?: (done: number, total: number, skipped: number) => void;
+}
+
+export interface StudyState {
+  tool: 'exitsim';
+  kind: 'study';
+  name: string;
+  identity: string;
+  sweep_file: string;
+  feature_sets: string[];
+  points: Array<Record<string, number | string | boolean>>;
+  replications: number;
+  shard: Shard | null;
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+export function studyJobs(sweep: ExpandedSweep, replications: number): StudyJob[] {
+  const pw = Math.max(4, String(sweep.points.length - 1).length);
+  const rw = Math.max(3, String(replications - 1).length);
+  const jobs: StudyJob[] = [];
+  for (const p of sweep.points) {
+    for (let r = 0; r < replications; r++) {
+      jobs.push({ key: `p${pad(p.index, pw)}-r${pad(r, rw)}`, point: p.index, replication: r, seed: p.resolved.scenario.seed + r });
+    }
+  }
+  return jobs;
+}
+
+/** The jobs of shard i/N: every N-th job in study order, a deterministic slice. */
+export function shardJobs(jobs: StudyJob[], shard: Shard | undefined): StudyJob[] {
+  if (!shard) return jobs;
+  return jobs.filter((_, k) => k % shard.count === shard.index - 1);
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new InputError('command line', '--shard', 'i/N with 1 ≤ i ≤ N (e.g. 2/8)', JSON.stringify(text));
+  return { index, count };
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+export function readState(dir: string): StudyState | undefined {
+  const f = path.join(dir, 'study.json');
+  if (!fs.existsSync(f)) return undefined;
+  return JSON.parse(fs.readFileSync(f, 'utf8')) as StudyState;
+}
+
+export function readRecords(dir: string): Map<string, StudyRecord> {
+  const runs = path.join(dir, 'runs');
+  const out = new Map<string, StudyRecord>();
+  if (!fs.existsSync(runs)) return out;
+  for (const f of fs.readdirSync(runs).sort()) {
+    if (!f.endsWith('.json')) continue; // temporary files of runs in flight are not results
+    const rec = JSON.parse(fs.readFileSync(path.join(runs, f), 'utf8')) as StudyRecord;
+    out.set(rec.key, rec);
+  }
+  return out;
+}
+
+/** Prepares (or reopens) a study folder; refuses one that holds a different study unless forced. */
+function openStudyDir(dir: string, state: StudyState, force: boolean): void {
+  try {
+    fs.mkdirSync(path.join(dir, 'runs'), { recursive: true });
+  } catch (err) {
+    throw new InputError(dir, '--out', 'a folder that can be created', `an unusable path (${(err as NodeJS.ErrnoException).code})`);
+  }
+  const existing = readState(dir);
+  const shardOf = (s: StudyState) => JSON.stringify(s.shard);
+  if (existing && (existing.identity !== state.identity || shardOf(existing) !== shardOf(state))) {
+    if (!force) {
+      throw new InputError(dir, '--out', `a new folder or one holding this same study (${state.name}, ${state.identity}${state.shard ? `, shard ${state.shard.index}/${state.shard.count}` : ''})`, `study ${existing.name} (${existing.identity}${existing.shard ? `, shard ${existing.shard.index}/${existing.shard.count}` : ''}); use --force to replace it`);
+    }
+    fs.rmSync(path.join(dir, 'runs'), { recursive: true, force: true });
+    fs.mkdirSync(path.join(dir, 'runs'), { recursive: true });
+  } else if (!existing && fs.readdirSync(dir).some((f) => !f.startsWith('.') && f !== 'runs') && !force) {
+    throw new InputError(dir, '--out', 'an empty folder, or one holding this study (or --force)', 'a folder with other files');
+  }
+  const prev = existing?.identity === state.identity ? existing.replications : 0;
+  writeAtomic(path.join(dir, 'study.json'), JSON.stringify({ ...state, replications: Math.max(prev, state.replications) }, null, 2) + '\n');
+}
+
+export function pointJobOf(sweep: ExpandedSweep, job: StudyJob): PointJob {
+  const r = sweep.points[job.point].resolved;
+  return {
+    runIdPrefix: `${sweep.spec.name}.p${job.key.slice(1, job.key.indexOf('-'))}.r${job.key.slice(job.key.indexOf('-r') + 2)}`,
+    scenario: { ...r.scenario, seed: job.seed },
+    scenarioFile: r.file,
+    workloads: [...r.workloads.entries()],
+    profile: r.profile,
+    featureSets: sweep.featureSets,
+  };
+}
+
+export interface StudyRun {
+  records: StudyRecord[];
+  ran: number;
+  skipped: number;
+  guestEvents: number;
+  complete: boolean;
+}
+
+export function stateOf(sweep: ExpandedSweep, replications: number, shard?: Shard): StudyState {
+  return {
+    tool: 'exitsim',
+    kind: 'study',
+    name: sweep.spec.name,
+    identity: sweep.identity,
+    sweep_file: sweep.file,
+    feature_sets: sweep.featureSets.map(featureSetLabel),
+    points: sweep.points.map((p) => p.values),
+    replications,
+    shard: shard ?? null,
+  };
+}
+
+export async function runStudy(sweep: ExpandedSweep, opts: StudyOptions): Promise<StudyRun> {
+  const all = studyJobs(sweep, opts.replications);
+  const mine = shardJobs(all, opts.shard);
+  const done = new Map<string, StudyRecord>();
+  if (opts.outDir) {
+    openStudyDir(opts.outDir, stateOf(sweep, opts.replications, opts.shard), opts.force ?? false);
+    for (const [k, rec] of readRecords(opts.outDir)) done.set(k, rec);
+  }
+  const todo = mine.filter((j) => !done.has(j.key));
+  const skipped = mine.length - todo.length;
+  let finished = 0;
+  let events = 0;
+  opts.onProgress?.(0, todo.length, skipped);
+  const save = (job: StudyJob, res: PointResult) => {
+    const rec: StudyRecord = {
+      key: job.key, point: job.point, replication: job.replication, seed: job.seed, values: sweep.points[job.point].values,
+      summaries: res.summaries, guest_events: res.guestEvents,
+    };
+    if (opts.outDir) writeAtomic(path.join(opts.outDir, 'runs', `${job.key}.json`), JSON.stringify(rec) + '\n');
+    done.set(job.key, rec);
+    events += res.guestEvents;
+    finished++;
+    opts.onProgress?.(finished, todo.length, skipped);
+  };
+  // Always on worker threads (even one): the main thread stays free to answer Ctrl-C at once.
+  const workers = Math.max(1, Math.min(opts.workers ?? os.availableParallelism(), todo.length));
+  if (todo.length > 0) {
+    const pool = new Tinypool({ filename: new URL('./worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers });
+    try {
+      await Promise.all(todo.map(async (job) => save(job, (await pool.run(pointJobOf(sweep, job), { name: 'point' })) as PointResult)));
+    } finally {
+      await pool.destroy();
+    }
+  }
+  const records = mine.map((j) => done.get(j.key)!).filter(Boolean);
+  return { records, ran: todo.length, skipped, guestEvents: events, complete: records.length === mine.length };
+}

@@ -1,0 +1,188 @@
+// Sweep files (SPEC §5): a base scenario, parameters to vary by path (lists,
+// ranges, log ranges), feature sets to compare and a replication count.
+// Expands into points; each point is a fully resolved scenario.
+import crypto from 'node:crypto';
+import { produce } from 'immer';
+import { z } from 'zod';
+import { InputError, describeValue } from '../config/errors.js';
+import { readDataFile, validate, loadProfile, loadWorkload } from '../config/load.js';
+import { Profile, Scenario, Workload } from '../config/schema.js';
+import { resolveScenario, type ResolvedScenario } from './scenario.js';
+import { FeatureParseError, parseFeatureSet } from '../exits/features.js';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const Value = z.union([z.number(), z.string(), z.boolean()]);
+
+export const SweepParameter = z
+  .object({
+    /** `host.pcpus`, `vms[0].count`, `workload:kernel-build.tlb.missesPerUnit`, `profile:handlerCycles.cpuid.value`. */
+    path: z.string().min(1),
+    values: z.array(Value).min(1).optional(),
+    range: z.object({ from: z.number().finite(), to: z.number().finite(), step: z.number().finite().positive() }).strict().optional(),
+    logRange: z.object({ from: z.number().finite().positive(), to: z.number().finite().positive(), points: z.number().int().min(2).max(1000) }).strict().optional(),
+    /** Round generated values to integers (counts). */
+    integer: z.boolean().optional(),
+  })
+  .strict();
+
+export const SweepFile = z
+  .object({
+    name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    description: z.string().optional(),
+    /** A scenario (inline), or the path of a scenario or workload file, or a shipped workload name. */
+    base: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+    parameters: z.array(SweepParameter).default([]),
+    featureSets: z.array(z.string().min(1)).min(1),
+    replications: z.number().int().min(1).max(10000).default(1),
+  })
+  .strict();
+export type SweepFile = z.infer<typeof SweepFile>;
+
+export interface SweepPoint {
+  index: number;
+  /** The parameter values of this point, by path. */
+  values: Record<string, number | string | boolean>;
+  resolved: ResolvedScenario;
+}
+
+export interface ExpandedSweep {
+  spec: SweepFile;
+  file: string;
+  featureSets: number[];
+  points: SweepPoint[];
+  /** Identity of the sweep (everything but the replication count): shards and resumes must match it. */
+  identity: string;
+}
+
+function valuesOf(p: z.infer<typeof SweepParameter>, file: string, i: number): Array<number | string | boolean> {
+  const given = [p.values, p.range, p.logRange].filter((x) => x !== undefined).length;
+  if (given !== 1) throw new InputError(file, `parameters[${i}]`, "exactly one of 'values', 'range' or 'logRange'", `${given}`);
+  let vs: Array<number | string | boolean>;
+  if (p.values) vs = p.values;
+  else if (p.range) {
+    const { from, to, step } = p.range;
+    if (to < from) throw new InputError(file, `parameters[${i}].range.to`, `a value ≥ from (${from})`, String(to));
+    const n = Math.floor((to - from) / step + 1e-9) + 1;
+    if (n > 100000) throw new InputError(file, `parameters[${i}].range`, 'at most 100000 values', String(n));
+    vs = Array.from({ length: n }, (_, k) => Number((from + k * step).toPrecision(12)));
+  } else {
+    const { from, to, points } = p.logRange!;
+    vs = Array.from({ length: points }, (_, k) => Number((from * Math.pow(to / from, k / (points - 1))).toPrecision(6)));
+  }
+  return p.integer ? [...new Set(vs.map((v) => (typeof v === 'number' ? Math.round(v) : v)))] : vs;
+}
+
+const PATH_TOKEN = /([^.[\]]+)|\[(\d+)\]/g;
+
+function tokens(p: string): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (const m of p.matchAll(PATH_TOKEN)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  return out;
+}
+
+/** Sets `value` at `path` in a draft (objects and arrays only; the path must exist up to its parent). */
+function setPath(draft: unknown, p: string, value: unknown, file: string, field: string): void {
+  const ts = tokens(p);
+  let cur = draft as Record<string | number, unknown>;
+  for (let k = 0; k < ts.length - 1; k++) {
+    const next = cur[ts[k]];
+    if (next === null || typeof next !== 'object') {
+      throw new InputError(file, field, `a path that exists in the base (${ts.slice(0, k + 1).join('.')} is not an object or array)`, describeValue(p));
+    }
+    cur = next as Record<string | number, unknown>;
+  }
+  cur[ts[ts.length - 1]] = value;
+}
+
+export function loadSweep(file: string): ExpandedSweep {
+  const spec = validate(SweepFile, readDataFile(file), file);
+  return expandSweep(spec, file);
+}
+
+export function expandSweep(spec: SweepFile, file: string): ExpandedSweep {
+  const featureSets = spec.featureSets.map((f, i) => {
+    try {
+      return parseFeatureSet(f);
+    } catch (err) {
+      if (err instanceof FeatureParseError) throw new InputError(file, `featureSets[${i}]`, 'feature names or presets', `'${err.found}'`, err.hint);
+      throw err;
+    }
+  });
+  // The base scenario, as data.
+  let baseData: unknown;
+  let baseFile = file;
+  if (typeof spec.base === 'string') {
+    const candidate = path.resolve(path.dirname(file), spec.base);
+    const ref = fs.existsSync(candidate) ? candidate : spec.base;
+    const r = resolveScenario(ref, {});
+    baseData = r.scenario;
+    baseFile = r.file;
+  } else baseData = validate(Scenario, spec.base, `${file} (base)`);
+  const axes = spec.parameters.map((p, i) => ({ path: p.path, values: valuesOf(p, file, i) }));
+  const total = axes.reduce((a, x) => a * x.values.length, 1);
+  if (total > 1_000_000) throw new InputError(file, 'parameters', 'at most 1,000,000 points', String(total));
+  const points: SweepPoint[] = [];
+  for (let index = 0; index < total; index++) {
+    let rest = index;
+    const values: Record<string, number | string | boolean> = {};
+    // The last parameter varies fastest.
+    for (let a = axes.length - 1; a >= 0; a--) {
+      const n = axes[a].values.length;
+      values[axes[a].path] = axes[a].values[rest % n];
+      rest = Math.floor(rest / n);
+    }
+    points.push({ index, values, resolved: resolvePoint(baseData, baseFile, values, file) });
+  }
+  const identity = crypto
+    .createHash('sha256')
+    .update(JSON.stringify({ name: spec.name, featureSets, points: points.map((p) => ({ values: p.values, scenario: p.resolved.scenario, workloads: [...p.resolved.workloads.values()].map((w) => w.workload), profile: p.resolved.profile })) }))
+    .digest('hex')
+    .slice(0, 16);
+  return { spec, file, featureSets, points, identity };
+}
+
+function resolvePoint(baseData: unknown, baseFile: string, values: Record<string, number | string | boolean>, file: string): ResolvedScenario {
+  const scenarioPaths = Object.entries(values).filter(([p]) => !p.startsWith('workload:') && !p.startsWith('profile:'));
+  const data = produce(baseData as object, (d) => {
+    for (const [p, v] of scenarioPaths) setPath(d, p, v, file, `parameters (${p})`);
+  });
+  const scenario = validate(Scenario, data, `${file} (point ${JSON.stringify(values)})`);
+  // Resolve workloads and profile of this point, then apply workload: and profile: paths.
+  const workloads = new Map<string, { workload: Workload; file: string }>();
+  for (const vm of scenario.vms) {
+    if (!workloads.has(vm.workload)) {
+      const candidate = path.resolve(path.dirname(baseFile), vm.workload);
+      workloads.set(vm.workload, loadWorkload(fs.existsSync(candidate) ? candidate : vm.workload));
+    }
+  }
+  const loaded = loadProfile(scenario.host.profile);
+  let profile = loaded.profile;
+  for (const [p, v] of Object.entries(values)) {
+    if (p.startsWith('profile:')) {
+      const rest = p.slice('profile:'.length);
+      profile = validate(Profile, produce(profile, (d) => setPath(d, rest, v, file, `parameters (${p})`)), `${file} (${p})`);
+    } else if (p.startsWith('workload:')) {
+      const rest = p.slice('workload:'.length);
+      const dot = rest.search(/[.[]/);
+      const name = dot < 0 ? rest : rest.slice(0, dot);
+      const inner = dot < 0 ? '' : rest.slice(dot).replace(/^\./, '');
+      const key = [...workloads.keys()].find((k) => k === name || workloads.get(k)!.workload.name === name);
+      if (!key || !inner) throw new InputError(file, `parameters (${p})`, `workload:<name>.<field> naming a workload of the scenario (${[...workloads.values()].map((w) => w.workload.name).join(', ')})`, describeValue(p));
+      const entry = workloads.get(key)!;
+      workloads.set(key, { ...entry, workload: validate(Workload, produce(entry.workload, (d) => setPath(d, inner, v, file, `parameters (${p})`)), `${file} (${p})`) });
+    }
+  }
+  return { scenario, file: baseFile, workloads, profile, profileFile: loaded.file };
+}
+
+/** One scenario as a study of a single point (for run/compare with replications). */
+export function singlePointSweep(resolved: ResolvedScenario, featureSets: number[]): ExpandedSweep {
+  const spec: SweepFile = { name: resolved.scenario.name.replace(/[^A-Za-z0-9_.-]/g, '_'), base: resolved.scenario as unknown as Record<string, unknown>, parameters: [], featureSets: featureSets.map(String), replications: 1 };
+  const identity = crypto
+    .createHash('sha256')
+    .update(JSON.stringify({ name: spec.name, featureSets, scenario: resolved.scenario, workloads: [...resolved.workloads.values()].map((w) => w.workload), profile: resolved.profile }))
+    .digest('hex')
+    .slice(0, 16);
+  return { spec, file: resolved.file, featureSets, points: [{ index: 0, values: {}, resolved }], identity };
+}

@@ -1,0 +1,197 @@
+// What a study writes for papers (SPEC §7, issue 4): per-run CSV, per-point
+// means with 95% CIs, paired comparisons against the baseline, the manifest,
+// and SVG figures. Everything is computed from saved job records in study
+// order, so it does not depend on how (or on how many workers) they ran.
+import { CATEGORY_NAMES } from '../exits/cost.js';
+import { estimate, type Estimate } from '../stats/confidence.js';
+import type { RunSummary } from '../metrics/summarize.js';
+import type { StudyRecord } from '../experiment/study.js';
+import { exitsCsv, runsCsv, vmsCsv } from './csv.js';
+import { stringify } from 'csv-stringify/sync';
+import { renderSvg } from './charts.js';
+import type { TopLevelSpec } from 'vega-lite';
+
+export interface StudyTables {
+  runs: RunSummary[];
+  summary: SummaryRow[];
+  comparisons: ComparisonRow[];
+}
+
+export interface SummaryRow {
+  point: number;
+  values: Record<string, number | string | boolean>;
+  features: string;
+  replications: number;
+  efficiency: Estimate;
+  throughput_units_per_s: Estimate;
+  exits_per_s: Estimate;
+  host_cycles_per_unit: Estimate;
+  /** Mean share of host cycles per category (over replications). */
+  cycles_share: Record<string, number>;
+}
+
+export interface ComparisonRow {
+  point: number;
+  values: Record<string, number | string | boolean>;
+  baseline: string;
+  features: string;
+  /** Paired (same seed) difference in efficiency, percentage points. */
+  efficiency_diff_pp: Estimate;
+  /** Paired relative difference in efficiency, %. */
+  efficiency_diff_pct: Estimate;
+}
+
+export function studyTables(records: StudyRecord[], featureLabels: string[]): StudyTables {
+  const runs = records.flatMap((r) => r.summaries);
+  const byPoint = new Map<number, StudyRecord[]>();
+  for (const r of records) byPoint.set(r.point, [...(byPoint.get(r.point) ?? []), r]);
+  const summary: SummaryRow[] = [];
+  const comparisons: ComparisonRow[] = [];
+  for (const [point, recs] of [...byPoint.entries()].sort((a, b) => a[0] - b[0])) {
+    const values = recs[0].values;
+    featureLabels.forEach((features, f) => {
+      const ss = recs.map((r) => r.summaries[f]);
+      const share: Record<string, number> = {};
+      for (const c of CATEGORY_NAMES) {
+        share[c] = ss.reduce((a, s) => {
+          const total = Object.values(s.total.cycles_by_stage).reduce((x, y) => x + y, 0);
+          return a + (total > 0 ? s.total.cycles_by_stage[c] / total : 0);
+        }, 0) / ss.length;
+      }
+      summary.push({
+        point, values, features, replications: ss.length,
+        efficiency: estimate(ss.map((s) => s.total.efficiency)),
+        throughput_units_per_s: estimate(ss.map((s) => s.total.throughput_units_per_s)),
+        exits_per_s: estimate(ss.map((s) => s.total.exit_count / s.duration_s)),
+        host_cycles_per_unit: estimate(ss.map((s) => s.total.host_cycles_per_unit)),
+        cycles_share: share,
+      });
+      if (f > 0) {
+        const diffs = recs.map((r) => {
+          const a = r.summaries[0].total.efficiency;
+          const b = r.summaries[f].total.efficiency;
+          return a !== null && b !== null ? { pp: (b - a) * 100, pct: (b / a - 1) * 100 } : null;
+        });
+        comparisons.push({
+          point, values, baseline: featureLabels[0], features,
+          efficiency_diff_pp: estimate(diffs.map((d) => d?.pp ?? null)),
+          efficiency_diff_pct: estimate(diffs.map((d) => d?.pct ?? null)),
+        });
+      }
+    });
+  }
+  return { runs, summary, comparisons };
+}
+
+const r6 = (x: number | null) => (x === null ? '' : Math.round(x * 1e6) / 1e6);
+
+export function summaryCsv(rows: SummaryRow[], params: string[]): string {
+  const header = ['point', ...params.map((p) => `param_${p}`), 'features', 'replications',
+    'efficiency_mean', 'efficiency_ci95', 'throughput_units_per_s_mean', 'throughput_units_per_s_ci95',
+    'exits_per_s_mean', 'exits_per_s_ci95', 'host_cycles_per_unit_mean', 'host_cycles_per_unit_ci95',
+    ...CATEGORY_NAMES.map((c) => `${c}_share_mean`)];
+  return stringify([header, ...rows.map((r) => [
+    r.point, ...params.map((p) => r.values[p]), r.features, r.replications,
+    r6(r.efficiency.mean), r6(r.efficiency.ci95), r6(r.throughput_units_per_s.mean), r6(r.throughput_units_per_s.ci95),
+    r6(r.exits_per_s.mean), r6(r.exits_per_s.ci95), r6(r.host_cycles_per_unit.mean), r6(r.host_cycles_per_unit.ci95),
+    ...CATEGORY_NAMES.map((c) => r6(r.cycles_share[c])),
+  ])], { record_delimiter: '\n' });
+}
+
+export function comparisonsCsv(rows: ComparisonRow[], params: string[]): string {
+  const header = ['point', ...params.map((p) => `param_${p}`), 'baseline', 'features', 'replications',
+    'efficiency_diff_pp_mean', 'efficiency_diff_pp_ci95', 'efficiency_diff_pct_mean', 'efficiency_diff_pct_ci95'];
+  return stringify([header, ...rows.map((r) => [
+    r.point, ...params.map((p) => r.values[p]), r.baseline, r.features, r.efficiency_diff_pp.n,
+    r6(r.efficiency_diff_pp.mean), r6(r.efficiency_diff_pp.ci95), r6(r.efficiency_diff_pct.mean), r6(r.efficiency_diff_pct.ci95),
+  ])], { record_delimiter: '\n' });
+}
+
+export function studyCsvFiles(records: StudyRecord[], featureLabels: string[], params: string[]): Record<string, string> {
+  const t = studyTables(records, featureLabels);
+  const leadRecords = records.flatMap((r) => r.summaries.map(() => r));
+  return {
+    'runs.csv': runsCsv(t.runs, {
+      header: ['point', 'replication', ...params.map((p) => `param_${p}`)],
+      values: (i) => [leadRecords[i].point, leadRecords[i].replication, ...params.map((p) => leadRecords[i].values[p])],
+    }),
+    'vms.csv': vmsCsv(t.runs),
+    'exits.csv': exitsCsv(t.runs),
+    'summary.csv': summaryCsv(t.summary, params),
+    'comparisons.csv': comparisonsCsv(t.comparisons, params),
+  };
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+function pointLabel(values: Record<string, number | string | boolean>): string {
+  const entries = Object.entries(values);
+  return entries.length === 0 ? 'all' : entries.map(([k, v]) => `${k.split(/[.:]/).pop()}=${v}`).join(', ');
+}
+
+/** Efficiency per feature set with 95% CI bars; a curve over the first parameter when it is numeric. */
+export function efficiencySpec(rows: SummaryRow[], title: string, params: string[]): TopLevelSpec {
+  const first = params[0];
+  const numeric = first !== undefined && rows.every((r) => typeof r.values[first] === 'number');
+  const data = rows.map((r) => ({
+    x: first === undefined ? r.features : numeric ? r.values[first] : pointLabel(r.values),
+    features: r.features,
+    mean: (r.efficiency.mean ?? 0) * 100,
+    lo: ((r.efficiency.mean ?? 0) - (r.efficiency.ci95 ?? 0)) * 100,
+    hi: ((r.efficiency.mean ?? 0) + (r.efficiency.ci95 ?? 0)) * 100,
+  }));
+  const xTitle = first ?? 'feature set';
+  if (numeric) {
+    const integers = data.every((d) => Number.isInteger(d.x));
+    return {
+      $schema: SCHEMA, title, width: 460, height: 280, data: { values: data },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', title: xTitle, axis: integers ? { tickMinStep: 1, format: 'd' } : {} },
+        color: { field: 'features', type: 'nominal', title: 'features', sort: null, legend: { labelLimit: 260 } },
+      },
+      layer: [
+        { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: 'efficiency (%)', scale: { zero: false } } } },
+        { mark: 'errorbar', encoding: { y: { field: 'lo', type: 'quantitative', title: null }, y2: { field: 'hi' } } },
+      ],
+    };
+  }
+  return {
+    $schema: SCHEMA, title, data: { values: data },
+    encoding: {
+      x: { field: 'x', type: 'nominal', title: xTitle, sort: null, axis: { labelAngle: -30, labelLimit: 180 } },
+      xOffset: { field: 'features', sort: null },
+      color: { field: 'features', type: 'nominal', title: 'features', sort: null },
+    },
+    width: { step: 18 * Math.max(1, new Set(rows.map((r) => r.features)).size) },
+    height: 260,
+    layer: [
+      { mark: 'bar', encoding: { y: { field: 'mean', type: 'quantitative', title: 'efficiency (%) with 95% CI' } } },
+      { mark: { type: 'errorbar', color: 'black' }, encoding: { y: { field: 'lo', type: 'quantitative', title: null }, y2: { field: 'hi' } } },
+    ],
+  };
+}
+
+/** Where the host cycles went: stacked shares per feature set (and point). */
+export function cyclesSpec(rows: SummaryRow[], title: string): TopLevelSpec {
+  const data = rows.flatMap((r) =>
+    CATEGORY_NAMES.filter((c) => c !== 'idle').map((c) => ({ bar: rows.length > 1 ? `${pointLabel(r.values)} | ${r.features}` : r.features, stage: c, share: r.cycles_share[c] * 100 })),
+  ).filter((d) => d.share > 0);
+  return {
+    $schema: SCHEMA, title, data: { values: data }, width: 460, height: { step: 16 },
+    mark: 'bar',
+    encoding: {
+      y: { field: 'bar', type: 'nominal', sort: null, title: null, axis: { labelLimit: 320 } },
+      x: { field: 'share', type: 'quantitative', stack: 'zero', title: '% of pCPU cycles (idle not shown)' },
+      color: { field: 'stage', type: 'nominal', sort: [...CATEGORY_NAMES], title: 'cycles', legend: { labelLimit: 200 } },
+      order: { field: 'stage' },
+    },
+  };
+}
+
+export async function studyFigures(records: StudyRecord[], featureLabels: string[], params: string[], name: string): Promise<Record<string, string>> {
+  const t = studyTables(records, featureLabels);
+  return {
+    'efficiency.svg': await renderSvg(efficiencySpec(t.summary, `${name}: efficiency (mean, 95% CI)`, params)),
+    'cycles.svg': await renderSvg(cyclesSpec(t.summary, `${name}: cycle breakdown`)),
+  };
+}

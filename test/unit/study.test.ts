@@ -1,0 +1,157 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { estimate, tQuantile975 } from '../../src/stats/confidence.js';
+import { capacitySearch, parseSla } from '../../src/experiment/capacity.js';
+import { Workload } from '../../src/config/schema.js';
+import { loadProfile } from '../../src/config/load.js';
+import { Scenario } from '../../src/config/schema.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const bin = path.join(root, 'bin', 'exitsim.js');
+const exitsim = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-study-'));
+
+function sweepFile(dir: string, name = 'small', replications = 2, duration = 0.03): string {
+  const f = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(
+    f,
+    `name: ${name}
+base:
+  name: ${name}
+  host: { pcpus: 2, scheduler: fair }
+  vms: [{ workload: spinlock-job, vcpus: 2, count: 1 }]
+  durationSec: ${duration}
+parameters:
+  - path: vms[0].count
+    values: [1, 2, 3]
+featureSets: ["nehalem,-ple", nehalem]
+replications: ${replications}
+`,
+  );
+  return f;
+}
+
+const OUTPUTS = ['runs.csv', 'vms.csv', 'exits.csv', 'summary.csv', 'comparisons.csv', 'efficiency.svg', 'cycles.svg'];
+const read = (dir: string) => Object.fromEntries(OUTPUTS.map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+
+test('estimate(values) gives the mean and the Student-t 95% half-width', () => {
+  const e = estimate([1, 2, 3, 4]);
+  assert.equal(e.mean, 2.5);
+  assert.ok(Math.abs((e.ci95 as number) - 3.182 * (Math.sqrt(5 / 3) / 2)) < 1e-9);
+  assert.equal(estimate([5]).ci95, null);
+  assert.equal(estimate([]).mean, null);
+  assert.ok(Math.abs(tQuantile975(1000) - 1.9623) < 1e-3);
+});
+
+test('a sweep gives byte-identical CSV and figures with 1 and 2 workers', () => {
+  const d = tmp();
+  const f = sweepFile(d);
+  assert.equal(exitsim('sweep', f, '--workers', '1', '--out', path.join(d, 'w1')).code, 0);
+  const r2 = exitsim('sweep', f, '--workers', '2', '--out', path.join(d, 'w2'));
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.deepEqual(read(path.join(d, 'w2')), read(path.join(d, 'w1')));
+  const runs = parse(fs.readFileSync(path.join(d, 'w1', 'runs.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.equal(runs.length, 3 * 2 * 2, 'points × feature sets × replications');
+  assert.equal(new Set(runs.map((x) => x.run_id)).size, runs.length, 'run ids are unique');
+  const summary = parse(fs.readFileSync(path.join(d, 'w1', 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.equal(summary.length, 6);
+  assert.ok(summary.every((x) => Number(x.efficiency_ci95) >= 0 && x.replications === '2'));
+});
+
+test('shards + merge = the unsharded sweep; merge refuses gaps, duplicates and mixed sweeps', () => {
+  const d = tmp();
+  const f = sweepFile(d);
+  assert.equal(exitsim('sweep', f, '--workers', '1', '--out', path.join(d, 'all')).code, 0);
+  for (const i of [1, 2, 3]) assert.equal(exitsim('sweep', f, '--workers', '1', '--shard', `${i}/3`, '--out', path.join(d, `s${i}`)).code, 0);
+  const gap = exitsim('merge', path.join(d, 's1'), path.join(d, 's2'), '--out', path.join(d, 'gap'));
+  assert.equal(gap.code, 2);
+  assert.match(gap.stderr, /missing/);
+  const dup = exitsim('merge', path.join(d, 's1'), path.join(d, 's1'), path.join(d, 's2'), path.join(d, 's3'), '--out', path.join(d, 'dup'));
+  assert.equal(dup.code, 2);
+  assert.match(dup.stderr, /duplicate/);
+  const other = sweepFile(d, 'other');
+  assert.equal(exitsim('sweep', other, '--workers', '1', '--shard', '1/3', '--out', path.join(d, 'o1')).code, 0);
+  const mixed = exitsim('merge', path.join(d, 's1'), path.join(d, 'o1'), '--out', path.join(d, 'mixed'));
+  assert.equal(mixed.code, 2);
+  assert.match(mixed.stderr, /a shard of study small/);
+  const ok = exitsim('merge', path.join(d, 's3'), path.join(d, 's1'), path.join(d, 's2'), '--out', path.join(d, 'merged'));
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(read(path.join(d, 'merged')), read(path.join(d, 'all')));
+});
+
+test('replications can be added to an earlier study without rerunning what is done', () => {
+  const d = tmp();
+  const f = sweepFile(d);
+  assert.equal(exitsim('sweep', f, '--workers', '1', '--out', path.join(d, 'grow')).code, 0);
+  const more = exitsim('sweep', f, '--workers', '1', '--replications', '4', '--out', path.join(d, 'grow'), '--json');
+  assert.equal(more.code, 0, more.stderr);
+  const j = JSON.parse(more.stdout);
+  assert.equal(j.reused, 6);
+  assert.equal(j.ran, 6);
+  assert.equal(exitsim('sweep', f, '--workers', '1', '--replications', '4', '--out', path.join(d, 'fresh')).code, 0);
+  assert.deepEqual(read(path.join(d, 'grow')), read(path.join(d, 'fresh')));
+});
+
+test('a study folder holding another study is not overwritten without --force', () => {
+  const d = tmp();
+  assert.equal(exitsim('sweep', sweepFile(d), '--workers', '1', '--out', path.join(d, 'x')).code, 0);
+  const before = fs.readFileSync(path.join(d, 'x', 'runs.csv'), 'utf8');
+  const r = exitsim('sweep', sweepFile(d, 'other'), '--workers', '1', '--out', path.join(d, 'x'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--force/);
+  assert.equal(fs.readFileSync(path.join(d, 'x', 'runs.csv'), 'utf8'), before);
+  assert.equal(exitsim('sweep', sweepFile(d, 'other'), '--workers', '1', '--out', path.join(d, 'x'), '--force').code, 0);
+});
+
+async function killAfter(args: string[], runsDir: string, atLeast: number, signal: NodeJS.Signals): Promise<number | null> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: 'ignore', env: { ...process.env, CI: 'true' } });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const n = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).filter((x) => x.endsWith('.json')).length : 0;
+    if (n >= atLeast) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill(signal);
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+test('a sweep killed mid-run resumes: nothing lost, nothing duplicated, same CSV as an uninterrupted run', async () => {
+  const d = tmp();
+  const f = sweepFile(d, 'killme', 4, 0.2);
+  const out = path.join(d, 'killed');
+  await killAfter(['sweep', f, '--workers', '1', '--out', out], path.join(out, 'runs'), 3, 'SIGKILL');
+  const afterKill = fs.readdirSync(path.join(out, 'runs')).filter((x) => x.endsWith('.json')).length;
+  assert.ok(afterKill >= 3 && afterKill < 12, `${afterKill} jobs saved before the kill`);
+  const code = await killAfter(['sweep', f, '--workers', '1', '--out', out], path.join(out, 'runs'), afterKill + 2, 'SIGINT');
+  assert.equal(code, 130, 'Ctrl-C exits with 130');
+  const resumed = exitsim('sweep', f, '--workers', '2', '--out', out, '--json');
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const j = JSON.parse(resumed.stdout);
+  assert.ok(j.reused >= afterKill + 2, `reused ${j.reused}`);
+  assert.equal(j.reused + j.ran, 12, 'every job ran exactly once over the three attempts');
+  assert.equal(fs.readdirSync(path.join(out, 'runs')).filter((x) => x.endsWith('.json')).length, 12);
+  assert.equal(exitsim('sweep', f, '--workers', '2', '--out', path.join(d, 'clean')).code, 0);
+  assert.deepEqual(read(out), read(path.join(d, 'clean')));
+});
+
+test('capacity search returns the analytic answer: VMs ≤ pCPUs · f / (cycles per unit · SLA rate)', () => {
+  const w = Workload.parse({
+    name: 'busy', description: 'CPU-bound, no traps', sources: ['test'], kind: 'closed', unitName: 'u', cyclesPerUnit: 2_600_000,
+  });
+  const profile = loadProfile('sapphire-rapids').profile; // 2.6 GHz: 1000 units/s on a dedicated pCPU
+  const scenario = Scenario.parse({ name: 'cap', host: { pcpus: 4, scheduler: 'fair', hostTickHz: 1000, timeSliceUs: 3000 }, vms: [{ workload: 'busy', vcpus: 1, count: 1 }], durationSec: 1 });
+  const r = { scenario, file: 'test', workloads: new Map([['busy', { workload: w, file: 'busy.json' }]]), profile, profileFile: 'p' };
+  // 4 pCPUs × 1000 units/s shared by n VMs: n ≤ 4000 / 300 = 13.3.
+  const res = capacitySearch(r, 0, [parseSla('throughput_units_per_s>=300')], { vary: 'vms', max: 40, replications: 2 });
+  assert.equal(res.max, 13, JSON.stringify(res.evaluations.map((e) => [e.n, e.metrics])));
+  assert.throws(() => parseSla('efficiency>>0.9'), /--sla/);
+});
