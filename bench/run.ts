@@ -10,6 +10,8 @@ import { buildModel } from '../src/model/build.js';
 import { Simulation } from '../src/engine/simulation.js';
 import { parseFeatureSet } from '../src/exits/features.js';
 import { table } from '../src/output/text.js';
+import { expandSweep } from '../src/experiment/sweep-spec.js';
+import { runStudy } from '../src/experiment/study.js';
 
 interface Case {
   name: string;
@@ -96,7 +98,27 @@ for (const c of CASES) {
 process.stdout.write(
   table(['scenario', 'vCPUs', 'features', 'sim s', 'wall s', 'guest events', 'guest events/s', 'loop events/s', 'sim s / wall s', 'peak RSS MB'], rows) + '\n',
 );
+// Sweep scaling: the same study on 1 and on 2 worker threads (the CSV is identical; only wall time differs).
+const sweep = expandSweep(
+  {
+    name: 'bench-sweep',
+    base: { name: 'bench-sweep', host: { pcpus: 4 }, vms: [{ workload: 'kernel-build', vcpus: 2, count: 2 }], durationSec: 0.5 },
+    parameters: [{ path: 'seed', values: [1, 101, 201, 301, 401, 501, 601, 701] }],
+    featureSets: ['none', 'modern'],
+    replications: 2,
+  },
+  'bench',
+);
+const sweepWall: Record<number, number> = {};
+for (const workers of [1, 2]) {
+  const t0 = process.hrtime.bigint();
+  await runStudy(sweep, { workers, replications: 2 });
+  sweepWall[workers] = Number(process.hrtime.bigint() - t0) / 1e9;
+}
+const speedup = sweepWall[1] / sweepWall[2];
+process.stdout.write(`\nsweep of ${sweep.points.length * 2} jobs: ${sweepWall[1].toFixed(2)} s on 1 worker, ${sweepWall[2].toFixed(2)} s on 2 workers: speed-up ${speedup.toFixed(2)}x\n`);
+
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results.json');
-fs.writeFileSync(out + '.tmp', JSON.stringify({ node: process.version, results }, null, 2) + '\n');
+fs.writeFileSync(out + '.tmp', JSON.stringify({ node: process.version, results, sweep: { jobs: sweep.points.length * 2, wall_s_1_worker: sweepWall[1], wall_s_2_workers: sweepWall[2], speedup_2_workers: speedup } }, null, 2) + '\n');
 fs.renameSync(out + '.tmp', out);
 process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);

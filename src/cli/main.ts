@@ -12,7 +12,7 @@ import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, didYouMean, featureS
 import { EXIT_REASON_NAMES, allExitReasonNames, exitReasonName, parseExitReason } from '../exits/reasons.js';
 import { stageMeans, totalCycles } from '../exits/cost.js';
 import { checkFeaturesAgainstProfile } from '../model/build.js';
-import { resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
+import { DEFAULT_HOST, resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
 import { runScenario, runScenarios } from '../experiment/runner.js';
 import { exitsCsv, runsCsv, vmsCsv } from '../output/csv.js';
 import { manifestJson } from '../output/manifest.js';
@@ -24,7 +24,7 @@ import { PUBLISHED_MICRO } from '../validation/published.js';
 import { sensitivity } from '../experiment/sensitivity.js';
 import { renderSvg, tornadoSpec } from '../output/charts.js';
 import { stringify } from 'csv-stringify/sync';
-import { loadSweep, singlePointSweep, type ExpandedSweep } from '../experiment/sweep-spec.js';
+import { expandSweep, loadSweep, singlePointSweep, type ExpandedSweep } from '../experiment/sweep-spec.js';
 import { parseShard, readRecords, readState, runStudy, type StudyRecord } from '../experiment/study.js';
 import { mergeShards, writeMergedRuns } from '../experiment/merge.js';
 import { studyCsvFiles, studyFigures, studyTables } from '../output/study-outputs.js';
@@ -258,36 +258,53 @@ function listCommand(what: string): void {
 
 const STUDY_PRESETS = ['none', 'nehalem', 'modern'];
 
-async function studyCommand(o: { quick?: boolean; workers?: number; out?: string }): Promise<void> {
+async function studyCommand(o: { quick?: boolean; workers?: number; out?: string; replications?: number }): Promise<void> {
   const startedAt = new Date();
-  const items = shippedWorkloadNames().map((name) => {
-    const resolved = resolveScenario(name, o.quick ? { durationSec: 0.1, warmupSec: 0.01 } : {});
-    return { resolved, featureSets: STUDY_PRESETS.map(parseFeatureSet) };
-  });
-  const first = items[0].resolved;
-  process.stdout.write(
-    `Default study: every shipped workload on the default host (${first.scenario.host.pcpus} pCPUs, ${first.profile.name}, ${first.scenario.host.scheduler}, ` +
-      `${first.scenario.vms[0].count} VMs × ${first.scenario.vms[0].vcpus} vCPUs), ${first.scenario.durationSec} s simulated, presets ${STUDY_PRESETS.join(' / ')}; baseline none.\n\n`,
+  const names = shippedWorkloadNames();
+  const sweep = expandSweep(
+    {
+      name: 'default-study',
+      base: {
+        name: 'default-study',
+        host: { pcpus: DEFAULT_HOST.pcpus, profile: DEFAULT_HOST.profile, scheduler: DEFAULT_HOST.scheduler },
+        vms: [{ workload: names[0], vcpus: DEFAULT_HOST.vcpus, count: DEFAULT_HOST.vms }],
+        durationSec: o.quick ? 0.1 : DEFAULT_HOST.durationSec,
+        warmupSec: o.quick ? 0.01 : DEFAULT_HOST.warmupSec,
+      },
+      parameters: [{ path: 'vms[0].workload', values: names }],
+      featureSets: STUDY_PRESETS,
+      replications: o.replications ?? 1,
+    },
+    'default study',
   );
-  const t0 = Date.now();
-  const results = await runScenarios(items, { workers: o.workers });
-  const runs = results.flatMap((r) => r.summaries);
-  const rows = results.map((r, i) => {
-    const [none, , modern] = r.summaries;
-    const top = Object.entries(modern.total.exits).sort((a, b) => b[1].count - a[1].count).slice(0, 3).map(([k, e]) => `${k} ${num(e.rate_per_s, 0)}/s`);
-    return [items[i].resolved.scenario.name, ...r.summaries.map((s) => pct(s.total.efficiency)),
-      modern.total.efficiency && none.total.efficiency ? `${((modern.total.efficiency / none.total.efficiency - 1) * 100).toFixed(1)}%` : 'n/a', top.join(', ')];
-  });
-  const text = table(['workload', ...STUDY_PRESETS.map((p) => `${p} eff.`), 'modern vs none', 'top exits under modern'], rows);
-  const events = results.reduce((a, r) => a + r.guestEvents, 0);
-  const wall = (Date.now() - t0) / 1000;
-  process.stdout.write(text + '\n\nefficiency = bare-metal cycles per unit ÷ virtualized host cycles per unit (SPEC §10)\n');
+  const base = sweep.points[0].resolved.scenario;
+  process.stdout.write(
+    `Default study: every shipped workload on the default host (${base.host.pcpus} pCPUs, ${base.host.profile}, ${base.host.scheduler}, ` +
+      `${base.vms[0].count} VMs × ${base.vms[0].vcpus} vCPUs), ${base.durationSec} s simulated after ${base.warmupSec} s warm-up, presets ${STUDY_PRESETS.join(' / ')}; baseline none` +
+      `${(o.replications ?? 1) > 1 ? `; ${o.replications} replications, mean ± 95% CI` : ''}.\n\n`,
+  );
   const dir = o.out ?? path.join(packageRoot(), 'results', 'default-study');
   // The default study owns its folder and replaces it each time (SPEC §8).
-  const written = writeCsv(dir, items.map((i) => i.resolved), runs, startedAt, true);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const t0 = Date.now();
+  const res = await runStudy(sweep, { outDir: dir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: progressReporter('default study') });
+  const labels = sweep.featureSets.map(featureSetLabel);
+  const t = studyTables(res.records, labels);
+  const eff = (e: { mean: number | null; ci95: number | null }) => (e.mean === null ? 'n/a' : `${(e.mean * 100).toFixed(2)}%${e.ci95 === null ? '' : ` ± ${(e.ci95 * 100).toFixed(2)}`}`);
+  const rows = sweep.points.map((p) => {
+    const rows = t.summary.filter((x) => x.point === p.index);
+    const cmp = t.comparisons.find((x) => x.point === p.index && x.features === labels[labels.length - 1]);
+    const last = res.records.find((r) => r.point === p.index)!.summaries[labels.length - 1];
+    const top = Object.entries(last.total.exits).sort((a, b) => b[1].count - a[1].count).slice(0, 3).map(([k, e]) => `${k} ${num(e.rate_per_s, 0)}/s`);
+    return [String(p.values['vms[0].workload']), ...rows.map((x) => eff(x.efficiency)), cmp?.efficiency_diff_pct.mean == null ? 'n/a' : `${cmp.efficiency_diff_pct.mean >= 0 ? '+' : ''}${cmp.efficiency_diff_pct.mean.toFixed(1)}%`, top.join(', ')];
+  });
+  const text = table(['workload', ...STUDY_PRESETS.map((p) => `${p} eff.`), `${STUDY_PRESETS[2]} vs ${STUDY_PRESETS[0]}`, `top exits under ${STUDY_PRESETS[2]}`], rows);
+  const wall = (Date.now() - t0) / 1000;
+  process.stdout.write(text + '\n\nefficiency = bare-metal cycles per unit ÷ virtualized host cycles per unit (SPEC §10)\n');
+  const written = await finishStudy(dir, sweep, res.records, labels, paramsOf(sweep), 'default study', startedAt);
   fs.writeFileSync(path.join(dir, '.summary.txt.tmp'), text + '\n');
   fs.renameSync(path.join(dir, '.summary.txt.tmp'), path.join(dir, 'summary.txt'));
-  process.stdout.write(`\n${runs.length} runs, ${events.toLocaleString('en-US')} guest events in ${wall.toFixed(1)} s wall; wrote ${[...written, path.join(dir, 'summary.txt')].map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
+  process.stdout.write(`\n${res.records.length * labels.length} runs, ${res.guestEvents.toLocaleString('en-US')} guest events in ${wall.toFixed(1)} s wall; wrote ${[...written, path.join(dir, 'summary.txt')].map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
 }
 
 function microbenchCommand(o: { profile: string; features?: string[]; json?: boolean; csv?: string; force?: boolean }): void {
@@ -485,7 +502,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--quick', 'short runs')
     .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
     .option('--out <dir>', 'output folder (default results/default-study, replaced each time)')
-    .action(async (o: { quick?: boolean; workers?: number; out?: string }) => studyCommand(o));
+    .option('--replications <n>', 'independent seeds per run', intFlag('--replications', 1))
+    .action(async (o: { quick?: boolean; workers?: number; out?: string; replications?: number }) => studyCommand(o));
   program
     .command('microbench')
     .description('kvm-unit-tests vmexit tests simulated: cycles per iteration, with published figures beside')

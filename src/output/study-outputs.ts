@@ -126,7 +126,9 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 function pointLabel(values: Record<string, number | string | boolean>): string {
   const entries = Object.entries(values);
-  return entries.length === 0 ? 'all' : entries.map(([k, v]) => `${k.split(/[.:]/).pop()}=${v}`).join(', ');
+  if (entries.length === 0) return 'all';
+  if (entries.length === 1) return String(entries[0][1]);
+  return entries.map(([k, v]) => `${k.split(/[.:]/).pop()}=${v}`).join(', ');
 }
 
 /** Efficiency per feature set with 95% CI bars; a curve over the first parameter when it is numeric. */
