@@ -131,16 +131,18 @@ function pointLabel(values: Record<string, number | string | boolean>): string {
   return entries.map(([k, v]) => `${k.split(/[.:]/).pop()}=${v}`).join(', ');
 }
 
-/** Efficiency per feature set with 95% CI bars; a curve over the first parameter when it is numeric. */
-export function efficiencySpec(rows: SummaryRow[], title: string, params: string[]): TopLevelSpec {
+/** A figure per feature set with 95% CI bars; a curve over the first parameter when it is numeric. */
+export function efficiencySpec(rows: SummaryRow[], title: string, params: string[], metric: 'efficiency' | 'throughput_units_per_s' = 'efficiency'): TopLevelSpec {
+  const scale = metric === 'efficiency' ? 100 : 1;
+  const yTitle = metric === 'efficiency' ? 'efficiency (%)' : 'throughput (units/s, all VMs)';
   const first = params[0];
   const numeric = first !== undefined && rows.every((r) => typeof r.values[first] === 'number');
   const data = rows.map((r) => ({
     x: first === undefined ? r.features : numeric ? r.values[first] : pointLabel(r.values),
     features: r.features,
-    mean: (r.efficiency.mean ?? 0) * 100,
-    lo: ((r.efficiency.mean ?? 0) - (r.efficiency.ci95 ?? 0)) * 100,
-    hi: ((r.efficiency.mean ?? 0) + (r.efficiency.ci95 ?? 0)) * 100,
+    mean: (r[metric].mean ?? 0) * scale,
+    lo: ((r[metric].mean ?? 0) - (r[metric].ci95 ?? 0)) * scale,
+    hi: ((r[metric].mean ?? 0) + (r[metric].ci95 ?? 0)) * scale,
   }));
   const xTitle = first ?? 'feature set';
   if (numeric) {
@@ -152,7 +154,7 @@ export function efficiencySpec(rows: SummaryRow[], title: string, params: string
         color: { field: 'features', type: 'nominal', title: 'features', sort: null, legend: { labelLimit: 260 } },
       },
       layer: [
-        { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: 'efficiency (%)', scale: { zero: false } } } },
+        { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: yTitle, scale: { zero: false } } } },
         { mark: 'errorbar', encoding: { y: { field: 'lo', type: 'quantitative', title: null }, y2: { field: 'hi' } } },
       ],
     };
@@ -167,7 +169,7 @@ export function efficiencySpec(rows: SummaryRow[], title: string, params: string
     width: { step: 18 * Math.max(1, new Set(rows.map((r) => r.features)).size) },
     height: 260,
     layer: [
-      { mark: 'bar', encoding: { y: { field: 'mean', type: 'quantitative', title: 'efficiency (%) with 95% CI' } } },
+      { mark: 'bar', encoding: { y: { field: 'mean', type: 'quantitative', title: `${yTitle} with 95% CI` } } },
       { mark: { type: 'errorbar', color: 'black' }, encoding: { y: { field: 'lo', type: 'quantitative', title: null }, y2: { field: 'hi' } } },
     ],
   };
@@ -194,6 +196,7 @@ export async function studyFigures(records: StudyRecord[], featureLabels: string
   const t = studyTables(records, featureLabels);
   return {
     'efficiency.svg': await renderSvg(efficiencySpec(t.summary, `${name}: efficiency (mean, 95% CI)`, params)),
+    'throughput.svg': await renderSvg(efficiencySpec(t.summary, `${name}: throughput (mean, 95% CI)`, params, 'throughput_units_per_s')),
     'cycles.svg': await renderSvg(cyclesSpec(t.summary, `${name}: cycle breakdown`)),
   };
 }

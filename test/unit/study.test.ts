@@ -40,7 +40,7 @@ replications: ${replications}
   return f;
 }
 
-const OUTPUTS = ['runs.csv', 'vms.csv', 'exits.csv', 'summary.csv', 'comparisons.csv', 'efficiency.svg', 'cycles.svg'];
+const OUTPUTS = ['runs.csv', 'vms.csv', 'exits.csv', 'summary.csv', 'comparisons.csv', 'efficiency.svg', 'throughput.svg', 'cycles.svg'];
 const read = (dir: string) => Object.fromEntries(OUTPUTS.map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
 
 test('estimate(values) gives the mean and the Student-t 95% half-width', () => {
