@@ -11,7 +11,11 @@ import { Simulation } from '../src/engine/simulation.js';
 import { parseFeatureSet } from '../src/exits/features.js';
 import { table } from '../src/output/text.js';
 import { expandSweep } from '../src/experiment/sweep-spec.js';
-import { runStudy } from '../src/experiment/study.js';
+import { pointJobOf, runStudy } from '../src/experiment/study.js';
+import { singlePointSweep } from '../src/experiment/sweep-spec.js';
+import { resolveScenario } from '../src/experiment/scenario.js';
+import { runPointJob } from '../src/experiment/job.js';
+import { LiveRun } from '../src/experiment/live.js';
 
 interface Case {
   name: string;
@@ -118,7 +122,29 @@ for (const workers of [1, 2]) {
 const speedup = sweepWall[1] / sweepWall[2];
 process.stdout.write(`\nsweep of ${sweep.points.length * 2} jobs: ${sweepWall[1].toFixed(2)} s on 1 worker, ${sweepWall[2].toFixed(2)} s on 2 workers: speed-up ${speedup.toFixed(2)}x\n`);
 
+// TUI overhead: the same runs plain, and as a live run publishing 10 frames a
+// second (snapshot + summaries + the structured clone postMessage makes).
+const live = resolveScenario('kernel-build', { durationSec: 2, warmupSec: 0.1 });
+const liveJob = pointJobOf(singlePointSweep(live, [parseFeatureSet('none'), parseFeatureSet('modern')]), { key: 'p0000-r000', point: 0, replication: 0, seed: 1 });
+const plainWall: number[] = [];
+const liveWall: number[] = [];
+let frames = 0;
+for (let k = 0; k < 3; k++) {
+  let t0 = process.hrtime.bigint();
+  runPointJob(liveJob);
+  plainWall.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  t0 = process.hrtime.bigint();
+  await new LiveRun(liveJob, 0, 100, (f) => {
+    structuredClone(f);
+    frames++;
+  }).run();
+  liveWall.push(Number(process.hrtime.bigint() - t0) / 1e9);
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
+const tuiOverhead = median(liveWall) / median(plainWall) - 1;
+process.stdout.write(`live (TUI) run of kernel-build none+modern: ${median(plainWall).toFixed(2)} s plain, ${median(liveWall).toFixed(2)} s live at 10 frames/s (${Math.round(frames / 3)} frames): overhead ${(tuiOverhead * 100).toFixed(1)}%\n`);
+
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results.json');
-fs.writeFileSync(out + '.tmp', JSON.stringify({ node: process.version, results, sweep: { jobs: sweep.points.length * 2, wall_s_1_worker: sweepWall[1], wall_s_2_workers: sweepWall[2], speedup_2_workers: speedup } }, null, 2) + '\n');
+fs.writeFileSync(out + '.tmp', JSON.stringify({ node: process.version, results, sweep: { jobs: sweep.points.length * 2, wall_s_1_worker: sweepWall[1], wall_s_2_workers: sweepWall[2], speedup_2_workers: speedup }, tui: { plain_wall_s: median(plainWall), live_wall_s: median(liveWall), overhead: tuiOverhead } }, null, 2) + '\n');
 fs.renameSync(out + '.tmp', out);
 process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);

@@ -17,6 +17,7 @@ import { runScenario, runScenarios } from '../experiment/runner.js';
 import { exitsCsv, runsCsv, vmsCsv } from '../output/csv.js';
 import { manifestJson } from '../output/manifest.js';
 import { writeResultFiles } from '../output/atomic.js';
+import { writeRunFiles } from '../output/run-files.js';
 import { formatCompare, formatRun, num, pct, table } from '../output/text.js';
 import type { RunSummary } from '../metrics/summarize.js';
 import { MICROBENCH_NOT_SIMULATED, runMicrobench } from '../validation/microbench.js';
@@ -135,15 +136,7 @@ function jsonSummary(runs: RunSummary[]): string {
   return JSON.stringify(runs.length === 1 ? runs[0] : { baseline: runs[0].features, runs }, null, 2) + '\n';
 }
 
-function writeCsv(dir: string, inputs: ResolvedScenario[], runs: RunSummary[], startedAt: Date, force: boolean): string[] {
-  const files = {
-    'runs.csv': runsCsv(runs),
-    'vms.csv': vmsCsv(runs),
-    'exits.csv': exitsCsv(runs),
-    'manifest.json': manifestJson({ argv: process.argv.slice(1), startedAt, finishedAt: new Date(), inputs, runs }),
-  };
-  return writeResultFiles(dir, files, { force });
-}
+const writeCsv = writeRunFiles;
 
 async function runCommand(file: string, o: CommonOptions, compare: boolean): Promise<void> {
   const startedAt = new Date();
@@ -473,6 +466,18 @@ async function capacityCommand(file: string, o: CommonOptions & { sla: string[];
   );
 }
 
+async function tuiCommand(file: string, o: CommonOptions & { speed?: number; plain?: boolean }): Promise<void> {
+  const r = resolve(file, o);
+  const sets = featureSetsOf(o, r, [r.scenario.features]);
+  const total = r.scenario.durationSec + r.scenario.warmupSec;
+  // By default a run takes about 20 s of wall time, slow enough to watch.
+  const speed = o.speed ?? total / 20;
+  const { runPlain, runTui } = await import('../tui/run.js');
+  const opts = { resolved: r, featureSets: sets, speed, resultsDir: path.join(packageRoot(), 'results') };
+  if (o.plain || !process.stdout.isTTY || process.env.CI === 'true') await runPlain({ ...opts, speed: o.speed ?? 0 });
+  else await runTui(opts);
+}
+
 function validateCommand(file: string): void {
   const r = resolveScenario(file, {});
   checkFeaturesAgainstProfile(parseFeatureSet(r.scenario.features), r.profile, r.file);
@@ -544,6 +549,14 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--vary <what>', 'what grows').choices(['vms', 'vcpus']).default('vms'))
     .option('--max <n>', 'largest count to try', intFlag('--max', 1), 64)
     .action(async (file: string, o: CommonOptions & { sla: string[]; vary: 'vms' | 'vcpus'; max: number }) => capacityCommand(file, o));
+  addCommon(program.command('tui').argument('<workload-or-scenario>').description('watch a run live; several --features run side by side (paired)'), true)
+    .option('--speed <sim-s-per-s>', 'simulated seconds per wall second (0 = as fast as possible; default: the run takes ~20 s)', (t: string) => {
+      const n = Number(t);
+      if (!Number.isFinite(n) || n < 0) throw new InputError(CLI, '--speed', 'a non-negative number', describeValue(t));
+      return n;
+    })
+    .option('--plain', 'plain progress lines instead of the full-screen view')
+    .action(async (file: string, o: CommonOptions & { speed?: number; plain?: boolean }) => tuiCommand(file, o));
   program.command('validate').argument('<file>').description('check an input file without running it').action((file: string) => validateCommand(file));
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -342,6 +342,39 @@ export class Simulation {
     return this.now;
   }
 
+  get endCycles(): number {
+    return this.end;
+  }
+
+  /**
+   * The counters so far, as if the run ended now (for live views): copies,
+   * with the window cut at the current time and in-progress units counted by
+   * their done fraction. Segments still open are not in the cycle accounting.
+   */
+  snapshot(): RawResult {
+    const o = this.out;
+    const units = Float64Array.from(o.vmUnits);
+    // Before the warm-up ends there is no window yet: nothing counts.
+    if (this.now > this.warmup) for (let v = 0; v < this.nV; v++) units[this.vmOf[v]] += this.unitProgress(v);
+    return {
+      ...o,
+      windowCycles: Math.max(0, this.now - this.warmup),
+      pcpuCycles: o.pcpuCycles.slice(),
+      vmCycles: o.vmCycles.slice(),
+      vmUnits: units,
+      vmCompletedUnits: o.vmCompletedUnits.slice(),
+      vmArrivals: o.vmArrivals.slice(),
+      vmDropped: o.vmDropped.slice(),
+      exitCount: o.exitCount.slice(),
+      exitCycles: o.exitCycles.slice(),
+      exitMin: o.exitMin.slice(),
+      exitMax: o.exitMax.slice(),
+      vmBlockedCycles: o.vmBlockedCycles.slice(),
+      exitHistogram: o.exitHistogram.slice(),
+      latencyHistogram: o.latencyHistogram.slice(),
+    };
+  }
+
   get result(): RawResult {
     return this.out;
   }

@@ -139,7 +139,8 @@ export interface SummaryContext {
 }
 
 export function summarize(virt: RawResult, native: RawResult, ctx: SummaryContext): RunSummary {
-  const seconds = virt.windowCycles / virt.frequencyHz;
+  // At least one cycle, so a snapshot taken during warm-up gives 0, not NaN.
+  const seconds = Math.max(virt.windowCycles, 1) / virt.frequencyHz;
   const vmsOut: VmSummary[] = [];
   let totalVirtBusy = 0;
   let totalNativeBusy = 0;

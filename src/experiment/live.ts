@@ -1,0 +1,155 @@
+// Live runs for the terminal UI: the scenario under each feature set and its
+// bare-metal twin advance in lockstep slices, paced to a chosen speed, and a
+// frame of summaries is published a few times a second. No terminal here: the
+// worker entry (live-worker.ts) carries frames to whoever listens.
+import { buildModel } from '../model/build.js';
+import { Simulation } from '../engine/simulation.js';
+import { summarize, type RunSummary } from '../metrics/summarize.js';
+import { featureSetLabel } from '../exits/features.js';
+import { vmLayout, type PointJob } from './job.js';
+
+export interface LiveFrame {
+  type: 'frame';
+  simSeconds: number;
+  totalSeconds: number;
+  /** Guest events of all runs per wall second, over the last frame. */
+  eventsPerWallSec: number;
+  simSecondsPerWallSec: number;
+  paused: boolean;
+  done: boolean;
+  summaries: RunSummary[];
+}
+
+export type LiveCommand =
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'step' }
+  | { type: 'speed'; simSecondsPerWallSec: number }
+  | { type: 'stop' };
+
+export class LiveRun {
+  private readonly sims: Simulation[];
+  private readonly native: Simulation;
+  private readonly layout;
+  private readonly f: number;
+  private readonly slice: number;
+  private paused = false;
+  private stepping = false;
+  private stopped = false;
+  private speed: number;
+  private simBudget = 0;
+  private lastWall = 0;
+  private events = 0;
+
+  constructor(
+    private readonly job: PointJob,
+    speed: number,
+    private readonly frameMs: number,
+    private readonly publish: (frame: LiveFrame) => void,
+  ) {
+    const base = { scenario: job.scenario, scenarioFile: job.scenarioFile, workloads: new Map(job.workloads), profile: job.profile };
+    this.native = new Simulation(buildModel({ ...base, features: 0, nativeMode: true }));
+    this.sims = job.featureSets.map((features) => new Simulation(buildModel({ ...base, features, nativeMode: false })));
+    this.layout = vmLayout(job.scenario, base.workloads);
+    this.f = job.profile.frequencyGHz.value * 1e9;
+    // 1 ms of simulated time per slice: fine enough to pace, coarse enough to cost nothing.
+    this.slice = Math.round(this.f / 1000);
+    this.speed = speed;
+  }
+
+  command(c: LiveCommand): void {
+    if (c.type === 'pause') this.paused = true;
+    else if (c.type === 'resume') this.paused = false;
+    else if (c.type === 'step') this.stepping = true;
+    else if (c.type === 'speed') this.speed = c.simSecondsPerWallSec;
+    else this.stopped = true;
+  }
+
+  private get now(): number {
+    return this.native.currentCycles;
+  }
+
+  private advance(to: number): void {
+    for (const s of [this.native, ...this.sims]) {
+      const before = s.result.guestEvents;
+      s.runUntil(to);
+      this.events += s.result.guestEvents - before;
+    }
+  }
+
+  frame(wallSeconds: number): LiveFrame {
+    const nat = this.native.snapshot();
+    const end = this.native.endCycles;
+    const summaries = this.sims.map((s, i) =>
+      summarize(s.snapshot(), nat, {
+        runId: `live.${featureSetLabel(this.job.featureSets[i])}`,
+        scenario: this.job.scenario.name,
+        profile: this.job.profile.name,
+        features: featureSetLabel(this.job.featureSets[i]),
+        seed: this.job.scenario.seed,
+        durationSec: Math.max(1e-9, (this.now - this.job.scenario.warmupSec * this.f) / this.f),
+        warmupSec: this.job.scenario.warmupSec,
+        vmNames: this.layout.names,
+        vmWorkloads: this.layout.workloads,
+        vmVcpus: this.layout.vcpus,
+      }),
+    );
+    const frame: LiveFrame = {
+      type: 'frame',
+      simSeconds: this.now / this.f,
+      totalSeconds: end / this.f,
+      eventsPerWallSec: wallSeconds > 0 ? this.events / wallSeconds : 0,
+      simSecondsPerWallSec: 0,
+      paused: this.paused,
+      done: this.now >= end,
+      summaries,
+    };
+    this.events = 0;
+    return frame;
+  }
+
+  /** Runs until the end (or stop), publishing frames; yields to the event loop between frames. */
+  async run(): Promise<void> {
+    for (const s of [this.native, ...this.sims]) s.start();
+    this.publish(this.frame(0)); // something to show at once, even when started paused
+    this.lastWall = performance.now();
+    const end = this.native.endCycles;
+    let frameStart = performance.now();
+    let simAtFrame = this.now;
+    while (!this.stopped) {
+      const wall = performance.now();
+      const dt = (wall - this.lastWall) / 1000;
+      this.lastWall = wall;
+      if (!this.paused) this.simBudget += this.speed > 0 ? dt * this.speed * this.f : Infinity;
+      if (this.stepping) {
+        this.simBudget = Math.max(this.simBudget, this.slice);
+        this.stepping = false;
+      }
+      if (!this.paused || this.simBudget > 0) {
+        // Work until the frame is due, the budget is spent or the run ends.
+        while (this.now < end && this.simBudget >= 1 && performance.now() - frameStart < this.frameMs) {
+          // At full speed nothing needs pacing: bigger slices cost less.
+          const step = Math.min(this.speed === 0 ? this.slice * 10 : this.slice, this.simBudget, end - this.now);
+          const target = this.now + Math.max(1, Math.floor(step));
+          this.advance(target);
+          this.simBudget -= step;
+        }
+        if (this.paused) this.simBudget = 0;
+      }
+      const elapsed = (performance.now() - frameStart) / 1000;
+      if (elapsed * 1000 >= this.frameMs || this.now >= end) {
+        const frame = this.frame(elapsed);
+        frame.simSecondsPerWallSec = elapsed > 0 ? (this.now - simAtFrame) / this.f / elapsed : 0;
+        this.publish(frame);
+        frameStart = performance.now();
+        simAtFrame = this.now;
+        if (frame.done) {
+          for (const s of [this.native, ...this.sims]) s.finish();
+          return;
+        }
+      }
+      // Let commands arrive; sleep a little when there is nothing to do.
+      await new Promise((r) => setTimeout(r, this.paused || this.simBudget < 1 ? 15 : 0));
+    }
+  }
+}

@@ -1,0 +1,20 @@
+// The files `run --csv` writes (runs.csv, vms.csv, exits.csv, manifest.json),
+// shared by the CLI and the TUI's save key.
+import type { ResolvedScenario } from '../experiment/scenario.js';
+import type { RunSummary } from '../metrics/summarize.js';
+import { writeResultFiles } from './atomic.js';
+import { exitsCsv, runsCsv, vmsCsv } from './csv.js';
+import { manifestJson } from './manifest.js';
+
+export function writeRunFiles(dir: string, inputs: ResolvedScenario[], runs: RunSummary[], startedAt: Date, force: boolean): string[] {
+  return writeResultFiles(
+    dir,
+    {
+      'runs.csv': runsCsv(runs),
+      'vms.csv': vmsCsv(runs),
+      'exits.csv': exitsCsv(runs),
+      'manifest.json': manifestJson({ argv: process.argv.slice(1), startedAt, finishedAt: new Date(), inputs, runs }),
+    },
+    { force },
+  );
+}

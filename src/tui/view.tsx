@@ -1,0 +1,150 @@
+// Render-only views of the TUI state: they read a snapshot and draw it, so a
+// test renders them with a fixture frame and reads the text. Readable without
+// colour: every figure is text, colour only underlines it.
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { RunSummary } from '../metrics/summarize.js';
+import { featureSetLabel } from '../exits/features.js';
+import { HELP } from './keys.js';
+import type { TuiState } from './state.js';
+
+const SPARKS = '▁▂▃▄▅▆▇█';
+
+export function sparkline(values: number[], width: number): string {
+  const xs = values.slice(-width);
+  if (xs.length === 0) return '';
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  return xs.map((x) => SPARKS[hi > lo ? Math.round(((x - lo) / (hi - lo)) * (SPARKS.length - 1)) : 3]).join('');
+}
+
+export function bar(fraction: number, width: number): string {
+  const n = Math.max(0, Math.min(width, Math.round(fraction * width)));
+  return '█'.repeat(n) + '·'.repeat(width - n);
+}
+
+const fmt = (x: number | null | undefined, digits = 1) =>
+  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+const si = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0));
+const cut = (s: string, w: number) => (s.length > w ? `${s.slice(0, Math.max(0, w - 1))}…` : s.padEnd(w));
+
+function Header({ state, width, title }: { state: TuiState; width: number; title: string }) {
+  const f = state.frame;
+  const progress = f ? f.simSeconds / f.totalSeconds : 0;
+  const status = state.quitting ? 'quitting' : f?.done ? 'done' : state.paused ? 'PAUSED' : 'running';
+  const speed = state.speed === 0 ? 'max' : state.speed.toPrecision(2);
+  const warming = f && f.summaries[0] && f.simSeconds <= f.summaries[0].warmup_s ? ' (warm-up)' : '';
+  const line2 = f
+    ? `${status}${warming} t ${f.simSeconds.toFixed(3)}/${f.totalSeconds.toFixed(3)}s ${bar(progress, 10)} | ${si(f.eventsPerWallSec)} ev/s | ${f.simSecondsPerWallSec.toPrecision(2)} sim-s/s | speed ${speed}`
+    : `starting… speed ${speed}`;
+  return (
+    <Box flexDirection="column">
+      <Text bold>{cut(title, width)}</Text>
+      <Text>{cut(line2, width)}</Text>
+    </Box>
+  );
+}
+
+function Columns({ state, width }: { state: TuiState; width: number }) {
+  const sums = state.frame?.summaries ?? [];
+  const n = state.featureSets.length;
+  const labelW = 16;
+  const colW = Math.max(12, Math.floor((width - labelW - (n > 1 ? 10 : 0)) / n));
+  const head = state.featureSets.map((fs, i) => cut(`${i === state.focus ? '>' : ' '}${featureSetLabel(fs)}`, colW)).join('');
+  const base = sums[0]?.total;
+  const rows: Array<[string, (s: RunSummary) => string, string]> = [
+    ['units/s', (s) => fmt(s.total.throughput_units_per_s), ''],
+    ['bare metal /s', (s) => fmt(s.total.native_throughput_units_per_s), ''],
+    ['efficiency', (s) => pct(s.total.efficiency), ''],
+    ['exits/s', (s) => si(s.total.exit_count / Math.max(1e-9, s.duration_s)), ''],
+  ];
+  const delta = (s: RunSummary) =>
+    base && base.throughput_units_per_s > 0 ? `${((s.total.throughput_units_per_s / base.throughput_units_per_s - 1) * 100).toFixed(1)}%` : '';
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold>{cut('features', labelW) + head + (n > 1 ? ' Δ units/s' : '')}</Text>
+      {rows.map(([label, get]) => (
+        <Text key={label}>{cut(label, labelW) + sums.map((s) => cut(get(s), colW)).join('') + (n > 1 && label === 'units/s' && sums.length > 1 ? ` ${delta(sums[n - 1])}` : '')}</Text>
+      ))}
+      {(sums[state.focus]?.vms ?? []).slice(0, 3).map((vm, k) => (
+        <Text key={vm.vm} dimColor>
+          {cut(`  ${vm.vm}`, labelW - 1) + ' ' + sums.map((s) => cut(`${fmt(s.vms[k]?.throughput_units_per_s)} ${pct(s.vms[k]?.efficiency)}`, colW)).join('')}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+function Exits({ state, width, rows }: { state: TuiState; width: number; rows: number }) {
+  const s = state.frame?.summaries[state.focus];
+  if (!s) return null;
+  const exits = Object.entries(s.total.exits).slice(0, rows);
+  const maxCycles = Math.max(1, ...exits.map(([, e]) => e.cycles));
+  const barW = Math.max(6, width - 20 - 10 - 12 - 4);
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold>{cut(`exit reasons (${featureSetLabel(state.featureSets[state.focus])}), by cycles`, width)}</Text>
+      {exits.length === 0 ? <Text dimColor>no exits yet</Text> : null}
+      {exits.map(([name, e]) => (
+        <Text key={name}>
+          {cut(name, 20)}
+          {fmt(e.rate_per_s, 0).padStart(9)}/s {fmt(e.mean_cycles, 0).padStart(8)}c <Text color="cyan">{bar(e.cycles / maxCycles, barW)}</Text>
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+const STAGE_GROUPS: Array<[string, string[]]> = [
+  ['guest', ['guest']],
+  ['exit steps', ['exit_record', 'exit_save_guest', 'exit_msr_store', 'exit_load_host', 'exit_msr_load']],
+  ['handler', ['handler_kernel', 'handler_user']],
+  ['entry', ['entry']],
+  ['indirect', ['indirect_tlb_refill', 'indirect_2d_walk']],
+  ['sched', ['host_sched']],
+  ['spin', ['spin']],
+  ['poll', ['halt_poll']],
+  ['idle', ['idle']],
+];
+
+function Stages({ state, width }: { state: TuiState; width: number }) {
+  const s = state.frame?.summaries[state.focus];
+  if (!s) return null;
+  const c = s.total.cycles_by_stage;
+  const total = Object.values(c).reduce((a, b) => a + b, 0) || 1;
+  const parts = STAGE_GROUPS.map(([label, keys]) => [label, keys.reduce((a, k) => a + (c[k] ?? 0), 0) / total] as const).filter(([, x]) => x > 0);
+  const text = parts.map(([label, x]) => `${label} ${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`).join(' · ');
+  return <Text>{cut(`cycles: ${text}`, width)}</Text>;
+}
+
+function Sparks({ state, width }: { state: TuiState; width: number }) {
+  const w = Math.max(10, width - 28);
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      {state.featureSets.map((fs, i) => (
+        <Text key={i}>
+          {cut(`units/s ${featureSetLabel(fs)}`, 26)} <Text color="green">{sparkline(state.history[i] ?? [], w)}</Text>
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+export function Screen({ state, width, height, title }: { state: TuiState; width: number; height: number; title: string }) {
+  // 24 rows: 2 header, 1+1+4+vms columns, 1+1+rows exits, 1 stages, 1+n sparks, 1 message, 1 help.
+  const vmRows = Math.min(3, state.frame?.summaries[state.focus]?.vms.length ?? 0);
+  const fixed = 2 + 1 + 5 + vmRows + 2 + 1 + 1 + state.featureSets.length + 2;
+  const exitRows = Math.max(2, Math.min(10, height - fixed - 1));
+  return (
+    <Box flexDirection="column" width={width}>
+      <Header state={state} width={width} title={title} />
+      <Columns state={state} width={width} />
+      <Exits state={state} width={width} rows={exitRows} />
+      <Stages state={state} width={width} />
+      <Sparks state={state} width={width} />
+      <Text color="yellow">{cut(state.message, width)}</Text>
+      <Text dimColor>{cut(HELP, width)}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { App, type LiveSourceFactory } from '../../src/tui/app.js';
+import { Screen, sparkline, bar } from '../../src/tui/view.js';
+import { initialState, reduce } from '../../src/tui/state.js';
+import { keyToAction } from '../../src/tui/keys.js';
+import { parseFeatureSet, featureSetLabel } from '../../src/exits/features.js';
+import type { LiveCommand, LiveFrame } from '../../src/experiment/live.js';
+import { resolveScenario } from '../../src/experiment/scenario.js';
+import { runScenario } from '../../src/experiment/runner.js';
+
+// A fixture frame from a real (short) run: none vs modern on the kernel build.
+const r = resolveScenario('kernel-build', { durationSec: 0.05, warmupSec: 0.01 });
+const sets = [parseFeatureSet('none'), parseFeatureSet('modern')];
+const summaries = (await runScenario(r, sets, { workers: 1 })).summaries;
+const frame = (simSeconds: number, done = false): LiveFrame => ({
+  type: 'frame', simSeconds, totalSeconds: 0.06, eventsPerWallSec: 2_500_000, simSecondsPerWallSec: 0.5, paused: false, done, summaries,
+});
+
+const tick = () => new Promise((res) => setTimeout(res, 30));
+
+function fakeSource() {
+  const starts: number[][] = [];
+  const commands: LiveCommand[] = [];
+  let emit: ((f: LiveFrame) => void) | null = null;
+  const start: LiveSourceFactory = (featureSets, _speed, onFrame) => {
+    starts.push([...featureSets]);
+    emit = onFrame;
+    return { command: (c) => commands.push(c), stop: () => commands.push({ type: 'stop' }) };
+  };
+  return { start, starts, commands, emit: (f: LiveFrame) => emit?.(f) };
+}
+
+test('Screen(state) shows time, events/s, per-set throughput and efficiency, exit table with bars, stages, sparklines and help in 80×24', () => {
+  let state = initialState(sets, 0.05);
+  for (let i = 0; i < 5; i++) state = reduce(state, { type: 'frame', frame: frame(0.01 * (i + 1)) });
+  const { lastFrame } = render(<Screen state={state} width={79} height={24} title="exitsim tui — test" />);
+  const text = lastFrame() ?? '';
+  const lines = text.split('\n');
+  assert.ok(lines.length <= 24, `${lines.length} lines`);
+  assert.ok(lines.every((l) => l.length <= 80), 'fits 80 columns');
+  assert.match(text, /t 0\.050\/0\.060s/);
+  assert.match(text, /2\.50M ev\/s/);
+  assert.match(text, /efficiency\s+\d+\.\d+%\s+\d+\.\d+%/);
+  assert.match(text, new RegExp(`units/s\\s+${summaries[0].total.throughput_units_per_s.toFixed(1).slice(0, 4)}`));
+  assert.match(text, /exit reasons \(modern\), by cycles/);
+  assert.match(text, /EPT_VIOLATION\s+[\d,]+\/s\s+[\d,]+c █+/);
+  assert.match(text, /cycles: guest \d/);
+  assert.match(text, /\[space\] pause/);
+  assert.match(text, /Δ units\/s/);
+});
+
+test('Screen adapts to a larger terminal: more exit rows, wider bars', () => {
+  let state = initialState(sets, 0.05);
+  state = reduce(state, { type: 'frame', frame: frame(0.05) });
+  const small = render(<Screen state={state} width={79} height={24} title="t" />).lastFrame() ?? '';
+  const big = render(<Screen state={state} width={140} height={50} title="t" />).lastFrame() ?? '';
+  assert.ok(Math.max(...big.split('\n').map((l) => l.length)) > 100);
+  assert.ok(big.split('\n').length >= small.split('\n').length);
+});
+
+test('sparkline and bar draw proportionally', () => {
+  assert.equal(sparkline([0, 1, 2, 3, 4, 5, 6, 7], 8), '▁▂▃▄▅▆▇█');
+  assert.equal(bar(0.5, 10), '█████·····');
+  assert.equal(bar(2, 4), '████');
+});
+
+test('keyToAction maps every key of the help line', () => {
+  assert.deepEqual(keyToAction(' ', {}), { type: 'toggle-pause' });
+  assert.deepEqual(keyToAction('n', {}), { type: 'step' });
+  assert.deepEqual(keyToAction('+', {}), { type: 'faster' });
+  assert.deepEqual(keyToAction('-', {}), { type: 'slower' });
+  assert.deepEqual(keyToAction('m', {}), { type: 'max-speed' });
+  assert.deepEqual(keyToAction('1', {}), { type: 'toggle-feature', index: 0 });
+  assert.deepEqual(keyToAction('=', {}), { type: 'toggle-feature', index: 10 });
+  assert.deepEqual(keyToAction('', { tab: true }), { type: 'focus-next' });
+  assert.deepEqual(keyToAction('s', {}), { type: 'save' });
+  assert.deepEqual(keyToAction('q', {}), { type: 'quit' });
+  assert.equal(keyToAction('x', {}), null);
+});
+
+test('App: frames render; space pauses the worker; + doubles speed; a feature key restarts the run paired; s saves; q quits', async () => {
+  const src = fakeSource();
+  const saved: LiveFrame[] = [];
+  const app = render(<App title="test" featureSets={sets} speed={0.05} start={src.start} save={(f) => (saved.push(f), 'saved to results/x')} width={80} height={24} />);
+  await tick();
+  src.emit(frame(0.03));
+  await tick();
+  assert.match(app.lastFrame() ?? '', /running t 0\.030/);
+  app.stdin.write(' ');
+  await tick();
+  assert.match(app.lastFrame() ?? '', /PAUSED/);
+  assert.ok(src.commands.some((c) => c.type === 'pause'));
+  app.stdin.write('n');
+  await tick();
+  assert.ok(src.commands.some((c) => c.type === 'step'));
+  app.stdin.write('+');
+  await tick();
+  assert.ok(src.commands.some((c) => c.type === 'speed' && c.simSecondsPerWallSec === 0.1));
+  app.stdin.write('s');
+  await tick();
+  assert.equal(saved.length, 1);
+  assert.match(app.lastFrame() ?? '', /saved to results\/x/);
+  app.stdin.write('1'); // ept off in the last column
+  await tick();
+  assert.equal(src.starts.length, 2, 'restarted');
+  assert.equal(featureSetLabel(src.starts[1][1]), 'modern,-ept');
+  assert.equal(src.starts[1][0], sets[0], 'the baseline column is unchanged');
+  assert.ok(src.commands.some((c) => c.type === 'stop'), 'the old run was stopped');
+  app.stdin.write('q');
+  await tick();
+  assert.ok(src.commands.filter((c) => c.type === 'stop').length >= 2);
+  app.unmount();
+});
