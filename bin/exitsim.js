@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Entry point: the compiled CLI (npm ci builds it through the prepare script).
 import { existsSync } from 'node:fs';
+// React (in the terminal UI) runs its production build unless asked otherwise.
+process.env.NODE_ENV ??= 'production';
 const main = new URL('../dist/src/cli/main.js', import.meta.url);
 if (!existsSync(main)) {
   process.stderr.write('exitsim: not built yet — run `npm ci` (or `npm run build`) in the checkout first\n');

@@ -474,7 +474,8 @@ async function tuiCommand(file: string, o: CommonOptions & { speed?: number; pla
   const speed = o.speed ?? total / 20;
   const { runPlain, runTui } = await import('../tui/run.js');
   const opts = { resolved: r, featureSets: sets, speed, resultsDir: path.join(packageRoot(), 'results') };
-  if (o.plain || !process.stdout.isTTY || process.env.CI === 'true') await runPlain({ ...opts, speed: o.speed ?? 0 });
+  // Keys need a terminal on stdin too; without one (a pipe, CI) print plain lines.
+  if (o.plain || !process.stdout.isTTY || !process.stdin.isTTY || process.env.CI === 'true') await runPlain({ ...opts, speed: o.speed ?? 0 });
   else await runTui(opts);
 }
 

@@ -15,6 +15,8 @@ export interface LiveFrame {
   /** Guest events of all runs per wall second, over the last frame. */
   eventsPerWallSec: number;
   simSecondsPerWallSec: number;
+  /** Wall seconds since the run started (pauses included). */
+  elapsedWallSeconds: number;
   paused: boolean;
   done: boolean;
   summaries: RunSummary[];
@@ -40,6 +42,7 @@ export class LiveRun {
   private simBudget = 0;
   private lastWall = 0;
   private events = 0;
+  private startedWall = performance.now();
 
   constructor(
     private readonly job: PointJob,
@@ -100,6 +103,7 @@ export class LiveRun {
       totalSeconds: end / this.f,
       eventsPerWallSec: wallSeconds > 0 ? this.events / wallSeconds : 0,
       simSecondsPerWallSec: 0,
+      elapsedWallSeconds: (performance.now() - this.startedWall) / 1000,
       paused: this.paused,
       done: this.now >= end,
       summaries,
@@ -111,6 +115,7 @@ export class LiveRun {
   /** Runs until the end (or stop), publishing frames; yields to the event loop between frames. */
   async run(): Promise<void> {
     for (const s of [this.native, ...this.sims]) s.start();
+    this.startedWall = performance.now();
     this.publish(this.frame(0)); // something to show at once, even when started paused
     this.lastWall = performance.now();
     const end = this.native.endCycles;

@@ -48,7 +48,7 @@ export const reduce = (state: TuiState, action: Action): TuiState =>
           h.push(sum.total.throughput_units_per_s);
           if (h.length > SPARK_POINTS) h.shift();
         });
-        if (action.frame.done && !s.message) s.message = 'run complete — [s] saves it, [q] quits';
+        if (action.frame.done && !s.message) s.message = `run complete in ${action.frame.elapsedWallSeconds.toFixed(2)} s wall — [s] saves it, [q] quits`;
         return;
       }
       case 'toggle-pause':

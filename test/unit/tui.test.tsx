@@ -16,7 +16,7 @@ const r = resolveScenario('kernel-build', { durationSec: 0.05, warmupSec: 0.01 }
 const sets = [parseFeatureSet('none'), parseFeatureSet('modern')];
 const summaries = (await runScenario(r, sets, { workers: 1 })).summaries;
 const frame = (simSeconds: number, done = false): LiveFrame => ({
-  type: 'frame', simSeconds, totalSeconds: 0.06, eventsPerWallSec: 2_500_000, simSecondsPerWallSec: 0.5, paused: false, done, summaries,
+  type: 'frame', simSeconds, totalSeconds: 0.06, eventsPerWallSec: 2_500_000, simSecondsPerWallSec: 0.5, elapsedWallSeconds: 1, paused: false, done, summaries,
 });
 
 const tick = () => new Promise((res) => setTimeout(res, 30));
