@@ -30,6 +30,9 @@ import { parseShard, readRecords, readState, runStudy, type StudyRecord } from '
 import { mergeShards, writeMergedRuns } from '../experiment/merge.js';
 import { studyCsvFiles, studyFigures, studyTables } from '../output/study-outputs.js';
 import { progressReporter } from './progress.js';
+import { readMeasurement } from '../import/detect.js';
+import { deriveWorkload } from '../import/derive.js';
+import { perfReport } from '../output/perf-report.js';
 import { capacitySearch, parseSla, type CapacityResult } from '../experiment/capacity.js';
 import { packageVersion } from '../output/manifest.js';
 
@@ -479,6 +482,27 @@ async function tuiCommand(file: string, o: CommonOptions & { speed?: number; pla
   else await runTui(opts);
 }
 
+function importCommand(file: string, o: { output: string; features?: string[]; profile?: string; duration?: number; vcpus?: number; base?: string; unobserved?: string; table?: number; busyFraction?: number; apicMode?: 'xapic' | 'x2apic'; hostTick?: number; name?: string; force?: boolean; json?: boolean }): void {
+  const m = readMeasurement(file, o.table);
+  const profile = loadProfile(o.profile ?? 'sapphire-rapids').profile;
+  const features = featuresFlag((o.features ?? ['modern']).join(','));
+  checkFeaturesAgainstProfile(features, profile, CLI);
+  if (o.unobserved !== undefined && o.unobserved !== 'zero') throw new InputError(CLI, '--unobserved', "'zero'", describeValue(o.unobserved));
+  const name = o.name ?? path.basename(o.output).replace(/\.(json|ya?ml)$/, '');
+  const d = deriveWorkload(m, {
+    name, features, profile, durationSec: o.duration, vcpus: o.vcpus, base: o.base ? loadWorkload(o.base).workload : undefined,
+    unobserved: o.unobserved as 'zero' | undefined, busyFraction: o.busyFraction, apicMode: o.apicMode, hostTickHz: o.hostTick,
+  });
+  if (fs.existsSync(o.output) && !o.force) throw new InputError(o.output, '-o', 'a new file (or --force to replace it)', 'an existing file');
+  writeResultFiles(path.dirname(path.resolve(o.output)), { [path.basename(o.output)]: JSON.stringify(d.workload, null, 2) + '\n' }, { force: true });
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ file: o.output, format: m.format, workload: d.workload, notes: d.notes, unobservable: d.unobservable }, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(`imported ${m.format} from ${file}${m.tables > 1 ? ` (table ${m.table} of ${m.tables})` : ''}: ${m.exits.length} exit reasons → ${o.output} (${d.workload.kind} workload, ${d.workload.events.length} events)\n`);
+  for (const n of d.notes) process.stdout.write(`  note: ${n}\n`);
+}
+
 function validateCommand(file: string): void {
   const r = resolveScenario(file, {});
   checkFeaturesAgainstProfile(parseFeatureSet(r.scenario.features), r.profile, r.file);
@@ -558,6 +582,35 @@ export async function main(argv: string[]): Promise<number> {
     })
     .option('--plain', 'plain progress lines instead of the full-screen view')
     .action(async (file: string, o: CommonOptions & { speed?: number; plain?: boolean }) => tuiCommand(file, o));
+  program
+    .command('import')
+    .argument('<measurement-file>')
+    .description('perf kvm stat / kvm_stat / bcc kvmexit / SystemTap / trace-cmd output → a workload with the same exit mix')
+    .requiredOption('-o, --output <workload.json>', 'the workload file to write')
+    .option('--features <list>', 'the feature set the measurement was taken with (default modern)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--profile <name>', 'the CPU profile of the measured host (default sapphire-rapids)')
+    .option('--duration <seconds>', 'the measured window, when the file does not say', secondsFlag('--duration', false))
+    .option('--vcpus <n>', 'vCPUs the counts cover, when the file does not say', intFlag('--vcpus', 1))
+    .option('--table <n>', 'which table of a file with several', intFlag('--table', 1))
+    .option('--base <workload>', 'where events the measurement cannot show come from')
+    .option('--unobserved <zero>', "assume the unobservable events are absent ('zero')")
+    .option('--busy-fraction <x>', 'share of time the guest runs, when HLT times are missing', (t: string) => {
+      const n = Number(t);
+      if (!(n > 0 && n <= 1)) throw new InputError(CLI, '--busy-fraction', 'a number in (0, 1]', describeValue(t));
+      return n;
+    })
+    .addOption(new Option('--apic-mode <mode>', 'the guest APIC mode').choices(['xapic', 'x2apic']))
+    .option('--host-tick <hz>', 'host tick of the measured host (its exits are subtracted)', intFlag('--host-tick', 0))
+    .option('--name <name>', 'workload name (default: the output file name)')
+    .option('--force', 'replace an existing output file')
+    .option('--json', 'machine-readable output')
+    .action((file: string, o: Parameters<typeof importCommand>[1]) => importCommand(file, o));
+  program
+    .command('report')
+    .argument('<results-dir>')
+    .description('a simulated run printed in perf kvm stat report layout')
+    .option('--run <id>', 'one run of the folder (default: every run)')
+    .action((dir: string, o: { run?: string }) => void process.stdout.write(perfReport(dir, o.run)));
   program.command('validate').argument('<file>').description('check an input file without running it').action((file: string) => validateCommand(file));
   try {
     await program.parseAsync(argv, { from: 'user' });

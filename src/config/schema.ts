@@ -46,7 +46,7 @@ export const InstructionEvent = z
     msr: z.string().optional(),
     /** raw-exit: the exit reason (name, alias or number). */
     reason: z.union([z.string(), z.number().int().nonnegative()]).optional(),
-    /** raw-exit: handler cycles (else the profile's `raw-exit` handler). */
+    /** Handler cycles of this event's exits, overriding the profile's (a measured figure; imported workloads set it). */
     handlerCycles: nonNegative.optional(),
     ...EventCommon,
   })

@@ -65,6 +65,8 @@ export interface RawResult {
   exitCycles: Float64Array;
   exitMin: Float64Array;
   exitMax: Float64Array;
+  /** Sum of squared round-trip cycles, for the spread perf prints as ( +- x% ). */
+  exitSumSq: Float64Array;
   /** HLT: cycles the vCPU stayed blocked (apart from handler cycles). */
   vmBlockedCycles: Float64Array;
   /** [vm * HISTOGRAM_BUCKETS + bucket] */
@@ -247,6 +249,7 @@ export class Simulation {
       exitCycles: new Float64Array(nVm * EXIT_REASON_SLOTS),
       exitMin: new Float64Array(nVm * EXIT_REASON_SLOTS).fill(Infinity),
       exitMax: new Float64Array(nVm * EXIT_REASON_SLOTS),
+      exitSumSq: new Float64Array(nVm * EXIT_REASON_SLOTS),
       vmBlockedCycles: new Float64Array(nVm),
       exitHistogram: new Float64Array(nVm * HISTOGRAM_BUCKETS),
       latencyHistogram: new Float64Array(nVm * HISTOGRAM_BUCKETS),
@@ -369,6 +372,7 @@ export class Simulation {
       exitCycles: o.exitCycles.slice(),
       exitMin: o.exitMin.slice(),
       exitMax: o.exitMax.slice(),
+      exitSumSq: o.exitSumSq.slice(),
       vmBlockedCycles: o.vmBlockedCycles.slice(),
       exitHistogram: o.exitHistogram.slice(),
       latencyHistogram: o.latencyHistogram.slice(),
@@ -716,6 +720,7 @@ export class Simulation {
           const out = this.out;
           out.exitCount[k]++;
           out.exitCycles[k] += total;
+          out.exitSumSq[k] += total * total;
           if (total < out.exitMin[k]) out.exitMin[k] = total;
           if (total > out.exitMax[k]) out.exitMax[k] = total;
           out.exitHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(total)]++;

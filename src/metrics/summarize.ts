@@ -13,6 +13,8 @@ export interface ExitStats {
   min_cycles: number;
   mean_cycles: number;
   max_cycles: number;
+  /** Standard deviation of one round trip's cycles. */
+  stddev_cycles: number;
   /** HLT: time the vCPU stayed blocked, kept apart from handler cycles. */
   blocked_cycles: number;
 }
@@ -99,10 +101,12 @@ function exitsOf(raw: RawResult, vms: number[], seconds: number): { exits: Recor
     let cycles = 0;
     let min = Infinity;
     let max = 0;
+    let sumSq = 0;
     for (const vm of vms) {
       const k = vm * EXIT_REASON_SLOTS + r;
       count += raw.exitCount[k];
       cycles += raw.exitCycles[k];
+      sumSq += raw.exitSumSq[k];
       if (raw.exitMin[k] < min) min = raw.exitMin[k];
       if (raw.exitMax[k] > max) max = raw.exitMax[k];
     }
@@ -117,6 +121,7 @@ function exitsOf(raw: RawResult, vms: number[], seconds: number): { exits: Recor
       min_cycles: min,
       mean_cycles: round(cycles / count, 1),
       max_cycles: max,
+      stddev_cycles: round(Math.sqrt(Math.max(0, sumSq / count - (cycles / count) ** 2)), 1),
       blocked_cycles: blocked,
     };
   }

@@ -236,8 +236,9 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     let behaviour = BEHAVIOUR_NORMAL;
     let device = -1;
     let extra: Partial<DecisionContext> = {};
-    let handlerOverride: number | undefined;
-    let kind: EventKind = e.kind;
+    // A measured handler time (imported workloads) overrides the profile's.
+    const handlerOverride: number | undefined = e.handlerCycles;
+    const kind: EventKind = e.kind;
     if (e.kind === 'io') {
       if (e.device === undefined) throw new InputError(file, `${field}.device`, 'the name of a device from `devices`', 'nothing');
       device = deviceIndex.get(e.device) ?? -1;
@@ -257,7 +258,6 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
       if (reason === undefined) {
         throw new InputError(file, `${field}.reason`, 'an exit reason name, alias or number (exitsim list exit-reasons)', describeValue(e.reason));
       }
-      handlerOverride = e.handlerCycles;
       const exits: ResolvedExit[] = [{ reason, handler: 'raw-exit', location: 'kernel', repeat: 1, probability: 1 }];
       classPlan.push(plans.add(exits, nativeOf(e), handlerOverride));
       classBehaviour.push(behaviour);

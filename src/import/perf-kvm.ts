@@ -1,0 +1,166 @@
+// `perf kvm stat report` / `report --stdio` / `live` tables (formats.md):
+// VM-EXIT, MMIO Access, IO Port Access and MSR Access tables; 20- or
+// 40-character name columns; with or without Min/Max; live-mode timestamps;
+// `unknown kvm exit code` lines; the Total footer; rows wrapped before Max Time.
+import { didYouMean } from '../exits/features.js';
+import { allExitReasonNames, parseExitReason } from '../exits/reasons.js';
+import { emptyMeasurement, lineError, type AccessCount, type Measurement, type MeasuredExit } from './measurement.js';
+
+const HEADER = /^\s*(VM-EXIT|MMIO Access|IO Port Access|MSR Access)\s+Samples\s+Samples%\s+Time%\s+(Min Time\s+Max Time\s+)?Avg time\s*$/;
+const ROW = /^\s*(\S+)\s+(\d+)\s+([\d.]+)%\s+([\d.]+)%(.*)$/;
+const TIMES = /([\d.]+)us/g;
+const CONTINUATION = /^\s*([\d.]+us\s*)+(\(\s*\+-\s*[\d.]+%\s*\)?)?\s*$/;
+const FOOTER = /^\s*Total Samples:\s*(\d+),\s*Total events handled time:\s*([\d.]+)us\.?\s*$/;
+const UNKNOWN_CODE = /unknown kvm exit code:\s*(\d+)/;
+
+interface Table {
+  kind: 'VM-EXIT' | 'MMIO Access' | 'IO Port Access' | 'MSR Access';
+  headerLine: number;
+  hasMinMax: boolean;
+  rows: Array<{ line: number; name: string; samples: number; samplesPct: number; timePct: number; times: number[] }>;
+  totalSamples?: number;
+  totalUs?: number;
+  footerLine?: number;
+  vcpuScoped: boolean;
+  unknownCodes: number[];
+}
+
+export function looksLikePerf(text: string): boolean {
+  return text.split('\n').some((l) => HEADER.test(l));
+}
+
+export function parsePerfKvm(text: string, file: string, tableChoice?: number): Measurement {
+  const lines = text.split(/\r?\n/);
+  const tables: Table[] = [];
+  let current: Table | undefined;
+  let vcpuScoped = false;
+  let pendingUnknown: number[] = [];
+  let live = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const n = i + 1;
+    if (/^\s*\[?\d\d:\d\d:\d\d\.\d+\]?\s*$/.test(line)) {
+      live = true;
+      current = undefined;
+      continue;
+    }
+    const analyze = /Analyze events for .*?(VCPU \d+)?:\s*$/.exec(line);
+    if (analyze) {
+      vcpuScoped = Boolean(analyze[1]);
+      current = undefined;
+      continue;
+    }
+    const unknown = UNKNOWN_CODE.exec(line);
+    if (unknown) {
+      pendingUnknown.push(Number(unknown[1]));
+      continue;
+    }
+    const header = HEADER.exec(line);
+    if (header) {
+      current = { kind: header[1] as Table['kind'], headerLine: n, hasMinMax: Boolean(header[2]), rows: [], vcpuScoped, unknownCodes: pendingUnknown };
+      pendingUnknown = [];
+      tables.push(current);
+      continue;
+    }
+    const footer = FOOTER.exec(line);
+    if (footer) {
+      if (!current) throw lineError(file, n, 'a Total line after a table', line);
+      current.totalSamples = Number(footer[1]);
+      current.totalUs = Number(footer[2]);
+      current.footerLine = n;
+      current = undefined;
+      continue;
+    }
+    if (!current || line.trim() === '' || /^\s*\[?Lost events/.test(line) || /^\s*#/.test(line)) continue;
+    const row = ROW.exec(line);
+    if (!row) {
+      // A line that starts like a row (name, count) but stops short: the copy was cut.
+      if (/^\s*\S+\s+\d+(\s+[\d.]+%)?\s*$/.test(line)) {
+        throw lineError(file, n, `a complete ${current.kind} row (Samples, Samples%, Time%, times); the table looks truncated`, line.trim());
+      }
+      if (current.rows.length > 0 && !CONTINUATION.test(line)) current = undefined; // the table ended
+      continue;
+    }
+    let rest = row[5];
+    const expected = current.hasMinMax ? 3 : 1;
+    let times = [...rest.matchAll(TIMES)].map((m) => Number(m[1]));
+    // Copies in mails wrap a row before Max Time: join the continuation line.
+    if (times.length < expected && i + 1 < lines.length && CONTINUATION.test(lines[i + 1])) {
+      rest += ` ${lines[i + 1]}`;
+      i++;
+      times = [...rest.matchAll(TIMES)].map((m) => Number(m[1]));
+    }
+    if (times.length !== expected) {
+      throw lineError(file, n, `a ${current.kind} row with ${current.hasMinMax ? 'Min, Max and Avg times' : 'an Avg time'} (the table looks truncated)`, line.trim());
+    }
+    current.rows.push({ line: n, name: row[1], samples: Number(row[2]), samplesPct: Number(row[3]), timePct: Number(row[4]), times });
+  }
+  const exitTables = tables.filter((t) => t.kind === 'VM-EXIT');
+  const m = emptyMeasurement('perf-kvm-stat', file);
+  if (tables.length === 0) throw lineError(file, 1, 'a perf kvm stat table header (VM-EXIT Samples Samples% Time% … Avg time)', lines[0] ?? '');
+  for (const t of tables) if (t.rows.length === 0) throw lineError(file, t.headerLine, 'rows under the table header (the table is empty or truncated)', lines[t.headerLine - 1]);
+  m.tables = exitTables.length;
+  const choice = tableChoice ?? 1;
+  if (exitTables.length > 0 && (choice < 1 || choice > exitTables.length)) {
+    throw lineError(file, exitTables[0].headerLine, `--table between 1 and ${exitTables.length}`, String(tableChoice));
+  }
+  m.table = choice;
+  if (exitTables.length > 1) m.notes.push(`the file has ${exitTables.length} VM-EXIT tables; imported table ${choice} (line ${exitTables[choice - 1].headerLine}); --table N picks another`);
+  if (live) m.notes.push('perf kvm stat live output: one refresh interval; --duration is that interval');
+  for (const t of tables) check(t, file, lines);
+  const chosen = exitTables[choice - 1];
+  if (chosen) {
+    if (chosen.vcpuScoped) m.vcpus = 1;
+    m.exits = chosen.rows.map((r) => toExit(r, chosen, file));
+  }
+  const access = (kind: Table['kind']): AccessCount[] =>
+    tables.filter((t) => t.kind === kind).slice(0, 1).flatMap((t) => t.rows.map((r) => ({ key: r.name, count: r.samples, avgUs: r.times[r.times.length - 1] })));
+  m.msrAccess = access('MSR Access');
+  m.ioPortAccess = access('IO Port Access');
+  m.mmioAccess = access('MMIO Access');
+  return m;
+}
+
+function toExit(r: Table['rows'][number], t: Table, file: string): MeasuredExit {
+  let reason = parseExitReason(r.name);
+  if (r.name === 'UNKNOWN') {
+    const code = t.unknownCodes.length === 1 ? t.unknownCodes[0] : undefined;
+    reason = code === undefined ? undefined : parseExitReason(String(code));
+    if (reason === undefined) {
+      throw lineError(file, r.line, `an UNKNOWN row explained by one 'unknown kvm exit code:N' line with a known basic exit reason`, `codes ${t.unknownCodes.join(', ') || 'none'}`);
+    }
+  }
+  if (reason === undefined) {
+    throw lineError(file, r.line, `an exit reason name, alias or number (exitsim list exit-reasons)${didYouMean(r.name.toUpperCase(), allExitReasonNames())}`, r.name);
+  }
+  const avg = r.times[r.times.length - 1];
+  return {
+    reason,
+    name: r.name,
+    count: r.samples,
+    avgUs: avg,
+    totalUs: avg * r.samples,
+    minUs: t.hasMinMax ? r.times[0] : undefined,
+    maxUs: t.hasMinMax ? r.times[1] : undefined,
+  };
+}
+
+/** Numbers that contradict each other are refused, with the line. */
+function check(t: Table, file: string, lines: string[]): void {
+  const total = t.rows.reduce((a, r) => a + r.samples, 0);
+  if (t.totalSamples !== undefined && t.totalSamples !== total) {
+    throw lineError(file, t.footerLine as number, `Total Samples equal to the sum of the rows (${total})`, lines[(t.footerLine as number) - 1].trim());
+  }
+  for (const r of t.rows) {
+    const pct = (r.samples / total) * 100;
+    if (Math.abs(pct - r.samplesPct) > 0.02 + 0.005 * r.samplesPct) {
+      throw lineError(file, r.line, `Samples% consistent with the counts (${pct.toFixed(2)}% for ${r.samples} of ${total})`, lines[r.line - 1].trim());
+    }
+    if (t.hasMinMax) {
+      const [min, max, avg] = r.times;
+      if (min > max + 0.01 || avg < min - 0.01 || avg > max + 0.01) {
+        throw lineError(file, r.line, 'Min ≤ Avg ≤ Max', lines[r.line - 1].trim());
+      }
+    }
+  }
+}

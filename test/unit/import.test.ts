@@ -1,0 +1,182 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { readMeasurement } from '../../src/import/detect.js';
+import { deriveWorkload } from '../../src/import/derive.js';
+import { InputError } from '../../src/config/errors.js';
+import { loadProfile } from '../../src/config/load.js';
+import { parseFeatureSet } from '../../src/exits/features.js';
+import { simulateInline } from '../../src/experiment/inline.js';
+import type { Workload } from '../../src/config/schema.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const real = (f: string) => path.join(root, 'test', 'fixtures', 'real-exits', f);
+const made = (f: string) => path.join(root, 'test', 'fixtures', 'import', f);
+const exitsim = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin', 'exitsim.js'), ...args], { cwd: root, encoding: 'utf8' });
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-import-'));
+const skx = loadProfile('skylake-sp').profile;
+
+/** Simulates an imported workload as the measurement ran it and returns exits per second per vCPU by reason. */
+function simulatedRates(w: Workload, vcpus: number, seconds: number, features: string): Record<string, number> {
+  const s = simulateInline({
+    scenario: { name: 'check', host: { pcpus: vcpus, profile: 'skylake-sp' }, vms: [{ workload: w.name, vcpus }], durationSec: seconds, warmupSec: 0.05, seed: 3 },
+    workloads: [w], profile: skx, features,
+  });
+  return Object.fromEntries(Object.entries(s.total.exits).map(([k, e]) => [k, e.rate_per_s / vcpus]));
+}
+
+/** Measured and simulated rates agree within Poisson noise (4σ) plus 10%. */
+function assertMix(measured: Record<string, number>, simulated: Record<string, number>, seconds: number, vcpus: number, skip: string[] = []) {
+  for (const [reason, rate] of Object.entries(measured)) {
+    if (skip.includes(reason)) continue;
+    const sim = simulated[reason] ?? 0;
+    const n = rate * seconds * vcpus;
+    const tol = (4 * Math.sqrt(Math.max(n, 1))) / (seconds * vcpus) + 0.1 * rate + 0.5;
+    assert.ok(Math.abs(sim - rate) <= tol, `${reason}: measured ${rate.toFixed(2)}/s, simulated ${sim.toFixed(2)}/s (tolerance ${tol.toFixed(2)})`);
+  }
+}
+
+const measuredRates = (file: string, seconds: number, vcpus: number, table?: number) =>
+  Object.fromEntries(readMeasurement(file, table).exits.map((e) => [e.name.replace(/^EXIT_REASON_/, '').replace('PENDING_INTERRUPT', 'INTERRUPT_WINDOW'), e.count / (seconds * vcpus)]));
+
+test('import: sysbench perf kvm stat sample → a workload whose simulated exit mix matches it', () => {
+  const m = readMeasurement(real('01-sysbench-cpu.txt'));
+  assert.equal(m.format, 'perf-kvm-stat');
+  const d = deriveWorkload(m, { name: 'sysbench', features: parseFeatureSet('apicv'), profile: skx, durationSec: 22.66, vcpus: 4, unobserved: 'zero' });
+  assert.equal(d.workload.kind, 'open');
+  assert.ok(d.notes.some((n) => /idle/.test(n)), 'HLT time is idle time');
+  // Blocking HLT time is not handler cost: no event carries it.
+  assert.ok(d.workload.events.every((e) => !('handlerCycles' in e) || (e.handlerCycles ?? 0) < 100_000));
+  assertMix(measuredRates(real('01-sysbench-cpu.txt'), 22.66, 4), simulatedRates(d.workload, 4, 4, 'apicv'), 4, 4);
+});
+
+test('import: bcc kvmexit light guests (table 2, one thread over 10 s) matches, counts only', () => {
+  const m = readMeasurement(real('08-bcc-kvmexit-light-guests.txt'), 2);
+  assert.equal(m.format, 'bcc-kvmexit');
+  assert.equal(m.tables, 3);
+  const d = deriveWorkload(m, { name: 'light', features: parseFeatureSet('apicv'), profile: skx, durationSec: 10, vcpus: 1, unobserved: 'zero', busyFraction: 0.02 });
+  assert.ok(d.notes.some((n) => /no HLT time/.test(n)));
+  assertMix(measuredRates(real('08-bcc-kvmexit-light-guests.txt'), 10, 1, 2), simulatedRates(d.workload, 1, 10, 'apicv'), 10, 1);
+});
+
+test('import: every real sample is imported or refused with the line named', () => {
+  const cases: Array<[string, number | undefined, boolean]> = [
+    ['01-sysbench-cpu.txt', undefined, true],
+    ['02-win10-idle-apic-timer-before-after.txt', 1, true],
+    ['02-win10-idle-apic-timer-before-after.txt', 2, true],
+    ['04-linux-bpftrace-and-pipe-pingpong.txt', 1, true],
+    ['04-linux-bpftrace-and-pipe-pingpong.txt', 2, true],
+    ['06-kvm_stat-migrated-guest-timer-storm.txt', undefined, false],
+    ['08-bcc-kvmexit-light-guests.txt', 1, true],
+    ['08-bcc-kvmexit-light-guests.txt', 3, true],
+    ['12-linux-idle-perf-tui-series-example.txt', 1, true],
+    ['12-linux-idle-perf-tui-series-example.txt', 2, true],
+  ];
+  for (const [f, table, ok] of cases) {
+    if (!ok) {
+      assert.throws(() => readMeasurement(real(f), table), (e: unknown) => e instanceof InputError && /line 11/.test(e.message) && /kvm_exit\(REASON\)/.test(e.message), f);
+      continue;
+    }
+    const m = readMeasurement(real(f), table);
+    const d = deriveWorkload(m, { name: 'x', features: parseFeatureSet('apicv'), profile: skx, durationSec: 1, vcpus: 2, unobserved: 'zero' });
+    assert.ok(d.workload.events.length > 0, f);
+    const total = m.exits.reduce((a, e) => a + e.count, 0);
+    assert.ok(total > 0, f);
+  }
+});
+
+test('import: hand-made formats — 40-column perf with an MSR table, 2012 perf, wrapped rows, live mode, kvm_stat, debugfs, SystemTap, trace-cmd', () => {
+  const msr = readMeasurement(made('perf-40col-msr.txt'));
+  assert.equal(msr.vcpus, 1, 'VCPU 0 scope');
+  assert.equal(msr.msrAccess.length, 2);
+  const d = deriveWorkload(msr, { name: 'm', features: parseFeatureSet('apicv'), profile: skx, durationSec: 1, unobserved: 'zero' });
+  const kinds = d.workload.events.map((e) => e.kind);
+  assert.ok(kinds.includes('timer-program') && kinds.includes('ipi-send'), `MSR table splits TSC-deadline and ICR writes: ${kinds}`);
+  const old = readMeasurement(made('perf-2012-no-minmax.txt'));
+  assert.deepEqual(old.exits.map((e) => [e.name, e.count, e.avgUs]), [['IO_INSTRUCTION', 800, 12], ['HLT', 150, 250], ['CPUID', 50, 0.9]]);
+  const wrapped = readMeasurement(made('perf-wrapped.txt'));
+  assert.deepEqual(wrapped.exits.map((e) => [e.name, e.maxUs]), [['MSR_WRITE', 9554.94], ['HLT', 1001118.99]]);
+  const live = readMeasurement(made('perf-live-unknown-code.txt'));
+  assert.equal(live.exits[2].reason, 75, 'UNKNOWN row with "unknown kvm exit code:75"');
+  assert.ok(live.notes.some((n) => /live/.test(n)));
+  const ks = readMeasurement(made('kvm_stat-children.txt'));
+  assert.equal(ks.format, 'kvm_stat');
+  assert.deepEqual(ks.exits.map((e) => [e.name, e.count]), [['MSR_WRITE', 2700], ['HLT', 1000], ['EXTERNAL_INTERRUPT', 200], ['EPT_MISCONFIG', 100]]);
+  const dbg = readMeasurement(made('kvm_stat-debugfs-2012.txt'));
+  assert.equal(dbg.format, 'kvm_stat-debugfs');
+  assert.ok(dbg.notes.some((n) => /1400\/s exits/.test(n)), dbg.notes.join(' | '));
+  const stap = readMeasurement(made('systemtap-service-time.txt'));
+  assert.equal(stap.exits.find((e) => e.reason === 40 || e.reason === 12)?.count, 182);
+  const tr = readMeasurement(made('ftrace-kvm-exit.txt'));
+  assert.equal(tr.vcpus, 2);
+  assert.ok(Math.abs((tr.windowSec as number) - 1.0) < 1e-6);
+  assert.equal(tr.exits.find((e) => e.reason === 12)?.count, 2, 'numeric reason 12 is HLT');
+  assert.ok(Math.abs((tr.exits.find((e) => e.reason === 48)?.avgUs as number) - 9) < 1e-6, 'service time = kvm_entry − kvm_exit');
+  const bcc = readMeasurement(made('bcc-one-thread.txt'));
+  assert.equal(bcc.exits.length, 9);
+});
+
+test('import: malformed inputs are refused with file, line, expected and found', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['bad-empty.txt', /an empty file/],
+    ['bad-truncated.txt', /line 6: expected a complete VM-EXIT row.*truncated/],
+    ['bad-unknown-reason.txt', /line 5: .*did you mean 'MSR_WRITE'.*found "MSR_WRTIE"/],
+    ['bad-wrong-total.txt', /line 8: expected Total Samples equal to the sum of the rows \(200\)/],
+    ['bad-wrong-percent.txt', /line 5: expected Samples% consistent with the counts/],
+  ];
+  for (const [f, re] of cases) assert.throws(() => readMeasurement(made(f)), (e: unknown) => e instanceof InputError && re.test(e.message) && e.message.includes(f), f);
+});
+
+test('import: what the measurement cannot show comes from --base or --unobserved zero, never from nothing', () => {
+  const m = readMeasurement(real('12-linux-idle-perf-tui-series-example.txt'));
+  assert.throws(() => deriveWorkload(m, { name: 'x', features: parseFeatureSet('apicv'), profile: skx, durationSec: 1, vcpus: 1 }), (e: unknown) => e instanceof InputError && /page-fault, cr3-write, invlpg/.test(e.message));
+  const base = JSON.parse(fs.readFileSync(path.join(root, 'workloads', 'kernel-build.json'), 'utf8'));
+  const d = deriveWorkload(m, { name: 'x', features: parseFeatureSet('apicv'), profile: skx, durationSec: 1, vcpus: 1, base });
+  assert.ok(d.workload.events.some((e) => e.kind === 'page-fault' && /from base workload kernel-build/.test(e.source)));
+  // Without EPT, page faults exit: they are observable, nothing is needed for them.
+  const shadow = deriveWorkload(m, { name: 'x', features: parseFeatureSet('none'), profile: loadProfile('merom').profile, durationSec: 1, vcpus: 1, unobserved: 'zero' });
+  assert.ok(!shadow.unobservable.includes('page-fault'));
+  assert.throws(() => deriveWorkload(readMeasurement(made('bcc-one-thread.txt')), { name: 'x', features: 0, profile: skx, unobserved: 'zero', vcpus: 1 }), /--duration/);
+});
+
+test('round trip: simulate → report → import → simulate gives the same exit mix within sampling error', () => {
+  for (const [workload, vcpus] of [['idle-guest', 1], ['kernel-build', 2]] as const) {
+    const d = tmp();
+    const run1 = exitsim('run', workload, '--vms', '1', '--vcpus', String(vcpus), '--pcpus', String(vcpus), '--duration', '2', '--warmup', '0', '--csv', path.join(d, 'a'));
+    assert.equal(run1.status, 0, run1.stderr);
+    const report = exitsim('report', path.join(d, 'a'));
+    assert.equal(report.status, 0, report.stderr);
+    assert.match(report.stdout, /^\s+VM-EXIT\s+Samples\s+Samples%\s+Time%\s+Min Time\s+Max Time\s+Avg time$/m);
+    fs.writeFileSync(path.join(d, 'report.txt'), report.stdout);
+    const imp = exitsim('import', path.join(d, 'report.txt'), '-o', path.join(d, 'imported.json'), '--duration', '2', '--vcpus', String(vcpus), '--unobserved', 'zero');
+    assert.equal(imp.status, 0, imp.stderr);
+    const run2 = exitsim('run', path.join(d, 'imported.json'), '--vms', '1', '--vcpus', String(vcpus), '--pcpus', String(vcpus), '--duration', '2', '--warmup', '0', '--seed', '7', '--json');
+    assert.equal(run2.status, 0, run2.stderr);
+    const before = JSON.parse(exitsim('run', workload, '--vms', '1', '--vcpus', String(vcpus), '--pcpus', String(vcpus), '--duration', '2', '--warmup', '0', '--json').stdout).total.exits;
+    const after = JSON.parse(run2.stdout).total.exits;
+    const rates = (x: Record<string, { rate_per_s: number }>) => Object.fromEntries(Object.entries(x).map(([k, e]) => [k, e.rate_per_s / vcpus]));
+    assertMix(rates(before), rates(after), 2, vcpus);
+  }
+});
+
+test('exitsim import writes the workload, refuses to overwrite it, and report refuses a folder without results', () => {
+  const d = tmp();
+  const out = path.join(d, 'w.json');
+  const r = exitsim('import', made('kvm_stat-children.txt'), '-o', out, '--vcpus', '2', '--unobserved', 'zero');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(fs.readFileSync(out, 'utf8')).kind, 'open');
+  const again = exitsim('import', made('kvm_stat-children.txt'), '-o', out, '--vcpus', '2', '--unobserved', 'zero');
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /--force/);
+  const bad = exitsim('import', real('06-kvm_stat-migrated-guest-timer-storm.txt'), '-o', path.join(d, 'x.json'));
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /06-kvm_stat-migrated-guest-timer-storm\.txt: line 11/);
+  assert.ok(!fs.existsSync(path.join(d, 'x.json')));
+  const rep = exitsim('report', d);
+  assert.equal(rep.status, 2);
+  assert.match(rep.stderr, /runs\.csv/);
+});
