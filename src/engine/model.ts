@@ -106,6 +106,9 @@ export interface BuiltModel {
   exitlessIdle: boolean;
   /** Exit stages 1–5 and entry, in category order (record, save, MSR store, load host, MSR load, entry). */
   stages: StageDraw[];
+  /** Lognormal factor (mean 1) applied to all hardware stages of one round trip. */
+  hardwareMu: number;
+  hardwareSigma: number;
   plans: PlanTable;
   /** Profile handler names the plans use (metadata for analyses; the loop never reads it). */
   handlersUsed: string[];

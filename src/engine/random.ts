@@ -9,6 +9,59 @@ export function makeStream(seed: number, ...path: Array<string | number>): Strea
   return seedrandom.alea(`${seed}/${path.join('/')}`) as unknown as Stream;
 }
 
+interface AleaState {
+  c: number;
+  s0: number;
+  s1: number;
+  s2: number;
+}
+
+/**
+ * Many alea streams in one typed array. Each is seeded by seedrandom's own
+ * alea (its Mash of the seed string) and then advanced here by the same
+ * recurrence, inline: the draws are exactly seedrandom's (a test checks it),
+ * without a closure call per draw.
+ */
+export class StreamBank {
+  private state: Float64Array;
+  private count = 0;
+
+  constructor(capacity: number) {
+    this.state = new Float64Array(Math.max(1, capacity) * 4);
+  }
+
+  /** Adds a stream for (seed, path…) and returns its index. */
+  add(seed: number, ...path: Array<string | number>): number {
+    const prng = seedrandom.alea(`${seed}/${path.join('/')}`, { state: true }) as unknown as { state(): AleaState };
+    const st = prng.state();
+    const i = this.count++;
+    if (i * 4 + 4 > this.state.length) {
+      const grown = new Float64Array(this.state.length * 2);
+      grown.set(this.state);
+      this.state = grown;
+    }
+    this.state[i * 4] = st.c;
+    this.state[i * 4 + 1] = st.s0;
+    this.state[i * 4 + 2] = st.s1;
+    this.state[i * 4 + 3] = st.s2;
+    return i;
+  }
+
+  /** The next uniform in [0, 1) of stream i (seedrandom alea's next()). */
+  next(i: number): number {
+    const s = this.state;
+    const b = i * 4;
+    const t = 2091639 * s[b + 1] + s[b] * 2.3283064365386963e-10; // 2^-32
+    s[b + 1] = s[b + 2];
+    s[b + 2] = s[b + 3];
+    const c = t | 0;
+    s[b] = c;
+    const r = t - c;
+    s[b + 3] = r;
+    return r;
+  }
+}
+
 // Standard-normal quantiles on a fine grid, so a normal draw is one uniform and
 // an interpolated table read instead of Box–Muller's log, sqrt and cos.
 const NORMAL_TABLE_SIZE = 4096;

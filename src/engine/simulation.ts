@@ -19,7 +19,7 @@ import {
   type BuiltModel,
   type VmModel,
 } from './model.js';
-import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, makeStream, normalFromUniform, type Stream } from './random.js';
+import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, StreamBank, normalFromUniform } from './random.js';
 import { RunQueues } from '../scheduler/run-queues.js';
 import { TimerHeap } from './timer-heap.js';
 
@@ -38,11 +38,23 @@ const S_SWITCH_IN = 8; // the host switches to this vCPU's thread
 const PH_NATIVE = 0;
 const PH_WALK = 1;
 const PH_COMPUTE = 2;
+// An exit episode was booked ahead and something (an interrupt) arrived
+// during it: at the episode's end, go through entry again (inject, decide).
+const PH_REENTER = 3;
 
-// What happens after an exit episode.
+// What happens after an exit episode. CONTINUE folds the VM entry into the
+// episode (one timer event per episode); RESCHED (the host tick) decides at
+// the end whether the slice is over, so its entry waits for that decision.
 const AFTER_CONTINUE = 0;
 const AFTER_BLOCK = 1;
 const AFTER_YIELD = 2;
+const AFTER_RESCHED = 3;
+
+/** A gap or size in whole cycles, at least one. */
+function roundPositive(x: number): number {
+  const r = Math.round(x);
+  return r >= 1 ? r : 1;
+}
 
 /** Raw counters of one run; metrics/summarize.ts turns them into figures. */
 export interface RawResult {
@@ -83,6 +95,8 @@ export class Simulation {
   private now = 0;
   private readonly end: number;
   private readonly warmup: number;
+  private readonly hwMu: number;
+  private readonly hwSigma: number;
 
   // Slot layout.
   private readonly nV: number;
@@ -106,6 +120,7 @@ export class Simulation {
   private readonly computeClock: Float64Array;
   private readonly nextAt: Float64Array; // [v * maxClass + c]
   private readonly maxClass: number;
+  private readonly classCountOf: Int32Array;
   private readonly unitEndAt: Float64Array;
   private readonly unitSize: Float64Array;
   private readonly haltStart: Float64Array;
@@ -130,12 +145,14 @@ export class Simulation {
   private readonly entrySeg: Float64Array;
   private readonly refillSeg: Float64Array;
   private readonly blockStart: Float64Array;
-  private readonly classStreams: Stream[];
-  private readonly wallStreams: Stream[];
-  private readonly costStreams: Stream[];
-  private readonly decisionStreams: Stream[];
-  private readonly targetStreams: Stream[];
-  private readonly unitStreams: Stream[];
+  /** Every random stream of the run; the arrays below hold stream indices. */
+  private readonly rng: StreamBank;
+  private readonly classStreams: Int32Array;
+  private readonly wallStreams: Int32Array;
+  private readonly costStreams: Int32Array;
+  private readonly decisionStreams: Int32Array;
+  private readonly targetStreams: Int32Array;
+  private readonly unitStreams: Int32Array;
 
   // Per pCPU.
   private readonly cur: Int32Array;
@@ -149,7 +166,7 @@ export class Simulation {
   private readonly qHead: Int32Array;
   private readonly qLen: Int32Array;
   private readonly rrTarget: Int32Array;
-  private readonly arrivalStreams: Stream[];
+  private readonly arrivalStreams: Int32Array;
 
   // Results.
   private readonly out: RawResult;
@@ -158,6 +175,8 @@ export class Simulation {
     this.m = model;
     this.end = model.endCycles;
     this.warmup = model.warmupCycles;
+    this.hwMu = model.hardwareMu;
+    this.hwSigma = model.hardwareSigma;
     const vms = model.vms;
     let nV = 0;
     let maxClass = 1;
@@ -192,6 +211,7 @@ export class Simulation {
     this.vruntime = new Float64Array(nV);
     this.computeClock = new Float64Array(nV);
     this.nextAt = new Float64Array(nV * maxClass).fill(Infinity);
+    this.classCountOf = new Int32Array(nV);
     this.unitEndAt = new Float64Array(nV);
     this.unitSize = new Float64Array(nV);
     this.haltStart = new Float64Array(nV);
@@ -215,12 +235,13 @@ export class Simulation {
     this.entrySeg = new Float64Array(nV);
     this.refillSeg = new Float64Array(nV);
     this.blockStart = new Float64Array(nV);
-    this.classStreams = new Array<Stream>(nV * maxClass);
-    this.wallStreams = new Array<Stream>(nV * maxWall);
-    this.costStreams = new Array<Stream>(nV);
-    this.decisionStreams = new Array<Stream>(nV);
-    this.targetStreams = new Array<Stream>(nV);
-    this.unitStreams = new Array<Stream>(nV);
+    this.rng = new StreamBank(nV * (maxClass + maxWall + 4) + vms.length);
+    this.classStreams = new Int32Array(nV * maxClass);
+    this.wallStreams = new Int32Array(nV * maxWall);
+    this.costStreams = new Int32Array(nV);
+    this.decisionStreams = new Int32Array(nV);
+    this.targetStreams = new Int32Array(nV);
+    this.unitStreams = new Int32Array(nV);
 
     this.cur = new Int32Array(model.pcpus).fill(-1);
     this.pIdle = new Uint8Array(model.pcpus);
@@ -231,7 +252,7 @@ export class Simulation {
     this.qHead = new Int32Array(vms.length);
     this.qLen = new Int32Array(vms.length);
     this.rrTarget = new Int32Array(vms.length);
-    this.arrivalStreams = new Array<Stream>(vms.length);
+    this.arrivalStreams = new Int32Array(vms.length);
 
     const nVm = vms.length;
     this.out = {
@@ -263,15 +284,16 @@ export class Simulation {
     for (let vm = 0; vm < nVm; vm++) {
       const w = vms[vm];
       this.firstVcpuOfVm[vm] = v;
-      this.arrivalStreams[vm] = makeStream(seed, 'vm', vm, 'arrivals');
+      this.arrivalStreams[vm] = this.rng.add(seed, 'vm', vm, 'arrivals');
       for (let j = 0; j < w.vcpus; j++, v++) {
         this.vmOf[v] = vm;
-        for (let c = 0; c < w.classCount; c++) this.classStreams[v * maxClass + c] = makeStream(seed, 'vm', vm, 'vcpu', j, 'class', c);
-        for (let k = 0; k < w.wallCount; k++) this.wallStreams[v * maxWall + k] = makeStream(seed, 'vm', vm, 'vcpu', j, 'wall', k);
-        this.costStreams[v] = makeStream(seed, 'vm', vm, 'vcpu', j, 'cost');
-        this.decisionStreams[v] = makeStream(seed, 'vm', vm, 'vcpu', j, 'decision');
-        this.targetStreams[v] = makeStream(seed, 'vm', vm, 'vcpu', j, 'ipi-target');
-        this.unitStreams[v] = makeStream(seed, 'vm', vm, 'vcpu', j, 'unit');
+        this.classCountOf[v] = w.classCount;
+        for (let c = 0; c < w.classCount; c++) this.classStreams[v * maxClass + c] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'class', c);
+        for (let k = 0; k < w.wallCount; k++) this.wallStreams[v * maxWall + k] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'wall', k);
+        this.costStreams[v] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'cost');
+        this.decisionStreams[v] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'decision');
+        this.targetStreams[v] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'ipi-target');
+        this.unitStreams[v] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'unit');
       }
     }
     this.firstVcpuOfVm[nVm] = v;
@@ -293,10 +315,11 @@ export class Simulation {
     while (heap.length > 0) {
       const t = heap.peekTime();
       if (t > limit) break;
-      const slot = heap.pop();
+      const slot = heap.beginFire();
       this.now = t;
       events++;
       this.dispatch(slot);
+      heap.endFire();
     }
     this.out.heapEvents += events;
     if (limit > this.now) this.now = limit;
@@ -309,7 +332,7 @@ export class Simulation {
       const w = m.vms[vm];
       for (let c = 0; c < w.classCount; c++) this.nextAt[v * this.maxClass + c] = this.drawClassGap(v, w, c);
       for (let k = 0; k < w.wallCount; k++) this.heap.set(this.wallBase + v * this.maxWall + k, this.drawWallGap(v, w, k));
-      this.pendingEntry[v] = m.nativeMode ? 0 : this.drawStage(5, v);
+      this.pendingEntry[v] = m.nativeMode ? 0 : m.stages[5].mean;
       this.state[v] = S_RUNNABLE;
       const home = m.policy === POLICY_PINNED ? v : v % m.pcpus;
       this.rq.push(home, v);
@@ -431,6 +454,7 @@ export class Simulation {
   /** Books guest-mode time since segStart and advances the vCPU's clocks. */
   private advanceGuest(v: number): void {
     const elapsed = this.now - this.segStart[v];
+    if (elapsed <= 0) return; // still inside an episode booked ahead
     const p = this.pcpuOf[v];
     const vm = this.vmOf[v];
     switch (this.phase[v]) {
@@ -442,42 +466,58 @@ export class Simulation {
         this.book(p, vm, CAT.INDIRECT_2D_WALK, this.segStart[v], this.now);
         this.walkRem[v] -= elapsed;
         break;
-      default:
+      default: {
+        // Compute first pays off the native handling still owed (same category, frozen clocks).
         this.book(p, vm, CAT.GUEST, this.segStart[v], this.now);
-        this.computeClock[v] += elapsed;
+        const debt = this.nativeRem[v];
+        const paid = debt < elapsed ? debt : elapsed;
+        this.nativeRem[v] = debt - paid;
+        this.computeClock[v] += elapsed - paid;
+      }
     }
     this.segStart[v] = this.now;
   }
 
   /** Arms the vCPU's next guest-mode happening (state GUEST). */
   private scheduleGuest(v: number): void {
+    this.scheduleGuestFrom(v, this.now);
+  }
+
+  /** Guest mode from time `from` (now, or the end of an episode booked ahead). */
+  private scheduleGuestFrom(v: number, from: number): void {
     this.state[v] = S_GUEST;
-    this.segStart[v] = this.now;
-    if (this.nativeRem[v] > 0) {
+    this.segStart[v] = from;
+    // Native handling before anything that is not plain computing (a spin, a halt) is a phase of
+    // its own; before computing it is a debt paid in the same segment, saving a timer event.
+    if (this.nativeRem[v] > 0 && (this.wantsLock[v] || !this.unitActive[v] || this.walkRem[v] > 0)) {
       this.phase[v] = PH_NATIVE;
-      this.heap.set(v, this.now + this.nativeRem[v]);
+      this.heap.set(v, from + this.nativeRem[v]);
       return;
     }
     if (this.walkRem[v] > 0) {
       this.phase[v] = PH_WALK;
-      this.heap.set(v, this.now + this.walkRem[v]);
+      this.heap.set(v, from + this.walkRem[v]);
       return;
     }
     this.phase[v] = PH_COMPUTE;
     let next = this.unitEndAt[v];
     if (this.lockReleaseAt[v] < next) next = this.lockReleaseAt[v];
     const base = v * this.maxClass;
-    const n = this.m.vms[this.vmOf[v]].classCount;
+    const n = this.classCountOf[v];
     for (let c = 0; c < n; c++) {
       const t = this.nextAt[base + c];
       if (t < next) next = t;
     }
-    this.heap.set(v, this.now + (next - this.computeClock[v]));
+    this.heap.set(v, from + this.nativeRem[v] + (next - this.computeClock[v]));
   }
 
   private onGuestHappening(v: number): void {
     const ph = this.phase[v];
     this.advanceGuest(v);
+    if (ph === PH_REENTER) {
+      this.enterGuest(v);
+      return;
+    }
     if (ph === PH_NATIVE) {
       this.nativeRem[v] = 0;
       this.enterGuest(v);
@@ -519,7 +559,7 @@ export class Simulation {
     const behaviour = w.classBehaviour[c];
     if (behaviour === BEHAVIOUR_LOCK) {
       // Drawn whether or not the lock is free, so every feature set sees the same sequence.
-      const hold = this.roundPositive(-w.classHoldMean[c] * Math.log(1 - this.classStreams[v * this.maxClass + c]()));
+      const hold = roundPositive(-w.classHoldMean[c] * Math.log(1 - this.rng.next(this.classStreams[v * this.maxClass + c])));
       if (this.holding[v]) {
         this.scheduleGuest(v);
         return;
@@ -539,7 +579,7 @@ export class Simulation {
       const n = w.vcpus;
       let target = v;
       if (n > 1) {
-        const k = Math.floor(this.targetStreams[v]() * (n - 1));
+        const k = Math.floor(this.rng.next(this.targetStreams[v]) * (n - 1));
         target = first + k;
         if (target >= v) target++;
       }
@@ -598,7 +638,7 @@ export class Simulation {
     this.unitStart[v] = startedAt;
     this.idleEntryDone[v] = 0;
     let size = w.cyclesPerUnit;
-    if (w.unitSigma > 0) size = this.roundPositive(Math.exp(w.unitMu + w.unitSigma * normalFromUniform(this.unitStreams[v]())));
+    if (w.unitSigma > 0) size = roundPositive(Math.exp(w.unitMu + w.unitSigma * normalFromUniform(this.rng.next(this.unitStreams[v]))));
     this.unitEndAt[v] = this.computeClock[v] + size;
     this.unitSize[v] = size;
   }
@@ -610,7 +650,7 @@ export class Simulation {
     const walk = this.m.vms[this.vmOf[v]].walkCyclesPerUnit;
     let clock = this.computeClock[v];
     const guestMode = this.state[v] === S_GUEST;
-    if (guestMode && this.phase[v] === PH_COMPUTE) clock += this.now - this.segStart[v];
+    if (guestMode && this.phase[v] === PH_COMPUTE) clock += Math.max(0, this.now - this.segStart[v] - this.nativeRem[v]);
     let done = Math.min(size, clock - (this.unitEndAt[v] - size));
     if (this.walkRem[v] > 0 || (guestMode && this.phase[v] === PH_WALK)) {
       let walkLeft = this.walkRem[v];
@@ -676,48 +716,67 @@ export class Simulation {
     const m = this.m;
     const plans = m.plans;
     const vm = this.vmOf[v];
-    const w = m.vms[vm];
     this.nativeRem[v] += plans.nativeCycles[plan];
     const from = plans.start[plan];
     const to = from + plans.length[plan];
-    const ep = v * N_CAT;
+    if (from === to) return false;
     const counting = this.now >= this.warmup;
-    const refill = w.tlbRefillCycles;
+    const refill = m.vms[vm].tlbRefillCycles;
+    const stages = m.stages;
+    const st0 = stages[0].mean;
+    const st1 = stages[1].mean;
+    const st2 = stages[2].mean;
+    const st3 = stages[3].mean;
+    const st4 = stages[4].mean;
+    const st5 = stages[5].mean;
+    const out = this.out;
+    // The episode's cycles by category, in locals until it is booked.
+    let cRec = 0;
+    let cSave = 0;
+    let cStore = 0;
+    let cLoad = 0;
+    let cMsrLoad = 0;
+    let cKernel = 0;
+    let cUser = 0;
+    let cEntry = 0;
+    let cRefill = 0;
     let trips = 0;
     let lastEntry = 0;
     for (let s = from; s < to; s++) {
       const prob = plans.stepProbability[s];
-      if (prob < 1 && this.decisionStreams[v]() >= prob) continue;
+      if (prob < 1 && this.rng.next(this.decisionStreams[v]) >= prob) continue;
       const reason = plans.stepReason[s];
       const repeat = plans.stepRepeat[s];
+      const sigma = plans.stepHandlerSigma[s];
+      const user = plans.stepUser[s] === 1;
       for (let r = 0; r < repeat; r++) {
         if (trips > 0) {
           // The previous round trip's entry and refill happen before this exit.
-          this.epCat[ep + CAT.ENTRY] += lastEntry;
-          this.epCat[ep + CAT.INDIRECT_TLB_REFILL] += refill;
+          cEntry += lastEntry;
+          cRefill += refill;
         }
         trips++;
-        const rec = this.drawStage(0, v);
-        const save = this.drawStage(1, v);
-        const store = this.drawStage(2, v);
-        const load = this.drawStage(3, v);
-        const msrLoad = this.drawStage(4, v);
-        const entry = this.drawStage(5, v);
-        const sigma = plans.stepHandlerSigma[s];
-        const mean = plans.stepHandlerMean[s];
+        // One factor for the whole hardware transition: its steps run back to back on one core.
+        const hw = this.hwSigma > 0 ? Math.exp(this.hwMu + this.hwSigma * normalFromUniform(this.rng.next(this.costStreams[v]))) : 1;
+        const rec = Math.round(st0 * hw);
+        const save = Math.round(st1 * hw);
+        const store = Math.round(st2 * hw);
+        const load = Math.round(st3 * hw);
+        const msrLoad = Math.round(st4 * hw);
+        const entry = Math.round(st5 * hw);
         const handler =
-          sigma > 0 ? Math.round(Math.exp(plans.stepHandlerMu[s] + sigma * normalFromUniform(this.costStreams[v]()))) : mean;
-        this.epCat[ep + CAT.EXIT_RECORD] += rec;
-        this.epCat[ep + CAT.EXIT_SAVE_GUEST] += save;
-        this.epCat[ep + CAT.EXIT_MSR_STORE] += store;
-        this.epCat[ep + CAT.EXIT_LOAD_HOST] += load;
-        this.epCat[ep + CAT.EXIT_MSR_LOAD] += msrLoad;
-        this.epCat[ep + (plans.stepUser[s] ? CAT.HANDLER_USER : CAT.HANDLER_KERNEL)] += handler;
+          sigma > 0 ? Math.round(Math.exp(plans.stepHandlerMu[s] + sigma * normalFromUniform(this.rng.next(this.costStreams[v])))) : plans.stepHandlerMean[s];
+        cRec += rec;
+        cSave += save;
+        cStore += store;
+        cLoad += load;
+        cMsrLoad += msrLoad;
+        if (user) cUser += handler;
+        else cKernel += handler;
         lastEntry = entry;
         if (counting) {
           const total = rec + save + store + load + msrLoad + handler + entry;
           const k = vm * EXIT_REASON_SLOTS + reason;
-          const out = this.out;
           out.exitCount[k]++;
           out.exitCycles[k] += total;
           out.exitSumSq[k] += total * total;
@@ -728,14 +787,69 @@ export class Simulation {
       }
     }
     if (trips === 0) return false; // the caller goes on in guest mode
-    this.pendingEntry[v] = lastEntry;
-    this.pendingRefill[v] = refill;
-    let len = 0;
-    for (let c = 1; c <= CAT.INDIRECT_TLB_REFILL; c++) len += this.epCat[ep + c];
+    if (after === AFTER_CONTINUE) {
+      cEntry += lastEntry;
+      cRefill += refill;
+    } else {
+      this.pendingEntry[v] = lastEntry;
+      this.pendingRefill[v] = refill;
+    }
+    const len = cRec + cSave + cStore + cLoad + cMsrLoad + cKernel + cUser + cEntry + cRefill;
+    const now = this.now;
+    this.epStart[v] = now;
+    if (
+      after === AFTER_CONTINUE &&
+      now >= this.warmup &&
+      now + len <= this.end &&
+      this.unitActive[v] &&
+      !this.wantsLock[v] &&
+      this.walkRem[v] === 0 &&
+      this.pendingTimer[v] === 0 &&
+      this.pendingDevice[v] === 0
+    ) {
+      // Fast path: nothing can cut an episode short, and after it the vCPU just computes on.
+      // Book it now (wholly inside the window) and arm the next guest happening past its end:
+      // one timer event per exit. Anything arriving meanwhile sees segStart in the future and
+      // waits, as in host mode.
+      const pb = this.pcpuOf[v] * N_CAT;
+      const vb = vm * N_CAT;
+      const pc = out.pcpuCycles;
+      const vc = out.vmCycles;
+      pc[pb + CAT.EXIT_RECORD] += cRec;
+      vc[vb + CAT.EXIT_RECORD] += cRec;
+      pc[pb + CAT.EXIT_SAVE_GUEST] += cSave;
+      vc[vb + CAT.EXIT_SAVE_GUEST] += cSave;
+      pc[pb + CAT.EXIT_MSR_STORE] += cStore;
+      vc[vb + CAT.EXIT_MSR_STORE] += cStore;
+      pc[pb + CAT.EXIT_LOAD_HOST] += cLoad;
+      vc[vb + CAT.EXIT_LOAD_HOST] += cLoad;
+      pc[pb + CAT.EXIT_MSR_LOAD] += cMsrLoad;
+      vc[vb + CAT.EXIT_MSR_LOAD] += cMsrLoad;
+      pc[pb + CAT.HANDLER_KERNEL] += cKernel;
+      vc[vb + CAT.HANDLER_KERNEL] += cKernel;
+      pc[pb + CAT.HANDLER_USER] += cUser;
+      vc[vb + CAT.HANDLER_USER] += cUser;
+      pc[pb + CAT.ENTRY] += cEntry;
+      vc[vb + CAT.ENTRY] += cEntry;
+      pc[pb + CAT.INDIRECT_TLB_REFILL] += cRefill;
+      vc[vb + CAT.INDIRECT_TLB_REFILL] += cRefill;
+      this.scheduleGuestFrom(v, now + len);
+      return true;
+    }
+    const ep = v * N_CAT;
+    const e = this.epCat;
+    e[ep + CAT.EXIT_RECORD] = cRec;
+    e[ep + CAT.EXIT_SAVE_GUEST] = cSave;
+    e[ep + CAT.EXIT_MSR_STORE] = cStore;
+    e[ep + CAT.EXIT_LOAD_HOST] = cLoad;
+    e[ep + CAT.EXIT_MSR_LOAD] = cMsrLoad;
+    e[ep + CAT.HANDLER_KERNEL] = cKernel;
+    e[ep + CAT.HANDLER_USER] = cUser;
+    e[ep + CAT.ENTRY] = cEntry;
+    e[ep + CAT.INDIRECT_TLB_REFILL] = cRefill;
     this.state[v] = S_EXIT;
     this.after[v] = after;
-    this.epStart[v] = this.now;
-    this.heap.set(v, this.now + len);
+    this.heap.set(v, now + len);
     return true;
   }
 
@@ -745,6 +859,24 @@ export class Simulation {
     const vm = this.vmOf[v];
     const ep = v * N_CAT;
     let t = this.epStart[v];
+    let len = 0;
+    for (let c = 1; c <= CAT.INDIRECT_TLB_REFILL; c++) len += this.epCat[ep + c];
+    if (t >= this.warmup && t + len <= this.end) {
+      // Wholly inside the window (the common case): no clipping needed.
+      const pc = this.out.pcpuCycles;
+      const vc = this.out.vmCycles;
+      const pb = p * N_CAT;
+      const vb = vm * N_CAT;
+      for (let c = 1; c <= CAT.INDIRECT_TLB_REFILL; c++) {
+        const x = this.epCat[ep + c];
+        if (x > 0) {
+          pc[pb + c] += x;
+          vc[vb + c] += x;
+          this.epCat[ep + c] = 0;
+        }
+      }
+      return;
+    }
     for (let c = 1; c <= CAT.INDIRECT_TLB_REFILL; c++) {
       const len = this.epCat[ep + c];
       if (len > 0) {
@@ -765,6 +897,10 @@ export class Simulation {
         this.segStart[v] = this.now;
         this.heap.set(v, this.now + this.pollWindow[v]);
       } else this.block(v);
+      return;
+    }
+    if (after === AFTER_CONTINUE) {
+      this.enterGuest(v);
       return;
     }
     if (after === AFTER_YIELD) {
@@ -884,6 +1020,14 @@ export class Simulation {
   /** A guest interrupt aimed at vCPU v (its timer, a device, an IPI). */
   private raiseInterrupt(v: number, kind: number): void {
     const st = this.state[v];
+    if (st === S_GUEST && this.now < this.segStart[v]) {
+      // Inside an episode booked ahead (host mode): the interrupt waits for entry.
+      if (kind === INTERRUPT_TIMER) this.pendingTimer[v]++;
+      else this.pendingDevice[v]++;
+      this.phase[v] = PH_REENTER;
+      this.heap.set(v, this.segStart[v]);
+      return;
+    }
     if (st === S_GUEST || st === S_SPIN || st === S_IDLE_GUEST) {
       // The vCPU is in guest mode: delivery exits unless posted (APICv).
       this.leaveCurrentState(v);
@@ -940,9 +1084,10 @@ export class Simulation {
     const v = this.cur[p];
     if (v < 0) return;
     const st = this.state[v];
+    if (st === S_GUEST && this.now < this.segStart[v]) return; // in host mode (an episode booked ahead)
     if (st === S_GUEST || st === S_SPIN || st === S_IDLE_GUEST) {
       this.leaveCurrentState(v);
-      if (!this.startPlan(v, this.m.vms[this.vmOf[v]].planHostTick, AFTER_CONTINUE)) this.enterGuest(v);
+      if (!this.startPlan(v, this.m.vms[this.vmOf[v]].planHostTick, AFTER_RESCHED)) this.enterGuest(v);
     }
   }
 
@@ -1082,30 +1227,20 @@ export class Simulation {
     if (vm >= 0) this.out.vmCycles[vm * N_CAT + cat] += len;
   }
 
-  private drawStage(i: number, v: number): number {
-    const s = this.m.stages[i];
-    if (s.sigma === 0) return s.mean;
-    return Math.round(Math.exp(s.mu + s.sigma * normalFromUniform(this.costStreams[v]())));
-  }
 
-  private roundPositive(x: number): number {
-    const r = Math.round(x);
-    return r >= 1 ? r : 1;
-  }
-
-  private drawGap(stream: Stream, dist: number, mean: number, mu: number, sigma: number, table: Float64Array | undefined): number {
-    const u = stream();
+  private drawGap(stream: number, dist: number, mean: number, mu: number, sigma: number, table: Float64Array | undefined): number {
+    const u = this.rng.next(stream);
     switch (dist) {
       case DIST_EXPONENTIAL:
-        return this.roundPositive(-mean * Math.log(1 - u));
+        return roundPositive(-mean * Math.log(1 - u));
       case DIST_CONSTANT:
-        return this.roundPositive(mean);
+        return roundPositive(mean);
       case DIST_EMPIRICAL: {
         const t = table as Float64Array;
-        return this.roundPositive(mean * t[Math.floor(u * t.length)]);
+        return roundPositive(mean * t[Math.floor(u * t.length)]);
       }
       default:
-        return this.roundPositive(Math.exp(mu + sigma * normalFromUniform(u)));
+        return roundPositive(Math.exp(mu + sigma * normalFromUniform(u)));
     }
   }
 
@@ -1118,6 +1253,6 @@ export class Simulation {
   }
 
   private drawArrivalGap(vm: number): number {
-    return this.roundPositive(-this.m.vms[vm].arrivalGapCycles * Math.log(1 - this.arrivalStreams[vm]()));
+    return roundPositive(-this.m.vms[vm].arrivalGapCycles * Math.log(1 - this.rng.next(this.arrivalStreams[vm])));
   }
 }

@@ -1,19 +1,17 @@
 // Indexed binary min-heap of timer slots over typed arrays: each slot (a vCPU's
 // activity, a pCPU's tick, a VM's arrivals…) is in the heap at most once, so
 // memory is fixed at build time and re-arming a slot is an in-place update.
-// Ties at equal time go in arming order (a sequence number), as SimPy does.
+// Ties at equal time go by slot number: as reproducible as SimPy's insertion
+// order, and it spares the hottest loop a second array.
 
 export class TimerHeap {
   readonly time: Float64Array;
-  private readonly seq: Float64Array;
   private readonly pos: Int32Array;
   private readonly heap: Int32Array;
   private size = 0;
-  private nextSeq = 0;
 
   constructor(slots: number) {
     this.time = new Float64Array(slots);
-    this.seq = new Float64Array(slots);
     this.pos = new Int32Array(slots).fill(-1);
     this.heap = new Int32Array(slots);
   }
@@ -23,6 +21,7 @@ export class TimerHeap {
   }
 
   isArmed(slot: number): boolean {
+    if (slot === this.firing) return this.rearmed;
     return this.pos[slot] >= 0;
   }
 
@@ -34,10 +33,30 @@ export class TimerHeap {
     return this.size > 0 ? this.time[this.heap[0]] : Infinity;
   }
 
+  // The slot being dispatched stays at the top while its handler runs, so
+  // re-arming it (the common case) is one sift-down instead of a pop and a push.
+  private firing = -1;
+  private rearmed = false;
+
+  /** The earliest slot, left in place while it is dispatched; call endFire() after. */
+  beginFire(): number {
+    const slot = this.heap[0];
+    this.firing = slot;
+    this.rearmed = false;
+    return slot;
+  }
+
+  /** Ends a dispatch: a fired slot that was not re-armed leaves the heap. */
+  endFire(): void {
+    const slot = this.firing;
+    this.firing = -1;
+    if (!this.rearmed) this.cancel(slot);
+  }
+
   /** Arms (or re-arms) `slot` to fire at `time`. */
   set(slot: number, time: number): void {
+    if (slot === this.firing) this.rearmed = true;
     this.time[slot] = time;
-    this.seq[slot] = this.nextSeq++;
     const p = this.pos[slot];
     if (p < 0) {
       const i = this.size++;
@@ -51,6 +70,10 @@ export class TimerHeap {
   }
 
   cancel(slot: number): void {
+    if (slot === this.firing) {
+      this.rearmed = false; // endFire() takes it out
+      return;
+    }
     const p = this.pos[slot];
     if (p < 0) return;
     const last = this.heap[--this.size];
@@ -70,43 +93,55 @@ export class TimerHeap {
     return top;
   }
 
-  private less(a: number, b: number): boolean {
-    const ta = this.time[a];
-    const tb = this.time[b];
-    return ta < tb || (ta === tb && this.seq[a] < this.seq[b]);
-  }
-
+  // Sift loops compare (time, seq) inline: this is the hottest code of the engine.
   private up(i: number): void {
     const heap = this.heap;
+    const time = this.time;
+    const pos = this.pos;
     const slot = heap[i];
+    const t = time[slot];
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const ps = heap[parent];
-      if (!this.less(slot, ps)) break;
+      const pt = time[ps];
+      if (pt < t || (pt === t && ps < slot)) break;
       heap[i] = ps;
-      this.pos[ps] = i;
+      pos[ps] = i;
       i = parent;
     }
     heap[i] = slot;
-    this.pos[slot] = i;
+    pos[slot] = i;
   }
 
   private down(i: number): void {
     const heap = this.heap;
+    const time = this.time;
+    const pos = this.pos;
     const n = this.size;
     const slot = heap[i];
+    const t = time[slot];
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const c = r < n && this.less(heap[r], heap[l]) ? r : l;
-      const cs = heap[c];
-      if (!this.less(cs, slot)) break;
+      let c = l;
+      let cs = heap[l];
+      let ct = time[cs];
+      if (r < n) {
+        const rs = heap[r];
+        const rt = time[rs];
+        if (rt < ct || (rt === ct && rs < cs)) {
+          c = r;
+          cs = rs;
+          ct = rt;
+        }
+      }
+      if (t < ct || (t === ct && slot < cs)) break;
       heap[i] = cs;
-      this.pos[cs] = i;
+      pos[cs] = i;
       i = c;
     }
     heap[i] = slot;
-    this.pos[slot] = i;
+    pos[slot] = i;
   }
 }

@@ -394,6 +394,8 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
     haltPollStartCycles: Math.round(10e-6 * f),
     exitlessIdle,
     stages,
+    hardwareMu: stageCv > 0 ? lognormalParams(1, stageCv).mu : 0,
+    hardwareSigma: stageCv > 0 ? lognormalParams(1, stageCv).sigma : 0,
     plans: plans.table(),
     handlersUsed: [...plans.handlersUsed].sort(),
     vms,
