@@ -1,107 +1,157 @@
-// npm run bench: simulated guest events per wall second (SPEC §10's count),
-// simulated seconds per wall second and peak RSS, for fixed scenarios. Prints a
-// table and writes bench/results.json. Figures, not assertions.
+// npm run bench: the fixed suite of issue 7. Per scenario: simulated guest
+// events per wall second (SPEC §10's count), simulated seconds per wall second
+// and peak RSS; simple-64 beside the bare typed-array loop of bench/peers/;
+// exact vs aggregated mode; sweep scaling; the live view's overhead. Prints a
+// table and writes bench/results.json. Figures only — no assertions.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Scenario } from '../src/config/schema.js';
+import { DEFAULT_MSR_LISTS, Scenario, Workload, type Profile } from '../src/config/schema.js';
 import { loadProfile, loadWorkload } from '../src/config/load.js';
 import { buildModel } from '../src/model/build.js';
 import { Simulation } from '../src/engine/simulation.js';
 import { parseFeatureSet } from '../src/exits/features.js';
+import { hardwareRoundTripCycles } from '../src/exits/cost.js';
 import { table } from '../src/output/text.js';
-import { expandSweep } from '../src/experiment/sweep-spec.js';
+import { expandSweep, singlePointSweep } from '../src/experiment/sweep-spec.js';
 import { pointJobOf, runStudy } from '../src/experiment/study.js';
-import { singlePointSweep } from '../src/experiment/sweep-spec.js';
 import { resolveScenario } from '../src/experiment/scenario.js';
 import { runPointJob } from '../src/experiment/job.js';
 import { LiveRun } from '../src/experiment/live.js';
+// @ts-expect-error — the peer is plain JavaScript on purpose
+import { bareLoop } from '../../bench/peers/bare-loop.mjs';
+
+const SHIPPED = ['kernel-build', 'network-server', 'oltp-database', 'cpu-bound', 'idle-guest', 'windows-desktop', 'spinlock-job'];
 
 interface Case {
   name: string;
   scenario: unknown;
   features: string;
+  workloads?: Workload[];
+  profile?: Profile;
+  aggregate?: boolean;
 }
 
-const MIXED_64 = [
-  { workload: 'network-server', vcpus: 4, count: 4 },
-  { workload: 'oltp-database', vcpus: 4, count: 4 },
-  { workload: 'kernel-build', vcpus: 4, count: 4 },
-  { workload: 'spinlock-job', vcpus: 4, count: 4 },
-];
+interface Result {
+  scenario: string;
+  vcpus: number;
+  features: string;
+  mode: string;
+  simulated_s: number;
+  wall_s: number;
+  guest_events: number;
+  guest_events_per_wall_s: number;
+  loop_events_per_wall_s: number;
+  simulated_s_per_wall_s: number;
+  peak_rss_mb: number;
+  rss_mb_at: number[];
+}
+
+/** The simple-64 model of issue 7 in exitsim's terms: one exit kind of a fixed 1,500 cycles. */
+function simple64(): Case {
+  const profile = structuredClone(loadProfile('sapphire-rapids').profile);
+  profile.stageCv.value = 0;
+  profile.handlerCv.value = 0;
+  const f = profile.frequencyGHz.value * 1e9;
+  const handler = 1500 - hardwareRoundTripCycles(profile, DEFAULT_MSR_LISTS);
+  const w = Workload.parse({
+    name: 'simple-64', description: 'exponential gaps of mean 20,000 cycles, each event an exit of 1,500 cycles', sources: ['issue 7'],
+    kind: 'closed', unitName: 'unit', cyclesPerUnit: 1e12,
+    events: [{ kind: 'raw-exit', reason: 'VMCALL', handlerCycles: handler, nativeCycles: 0, perGuestSec: f / 20000, source: 'issue 7' }],
+  });
+  return {
+    name: 'simple-64', features: 'none', workloads: [w], profile,
+    scenario: { name: 'simple-64', host: { pcpus: 64, hostTickHz: 0 }, vms: [{ workload: 'simple-64', vcpus: 1, count: 64 }], durationSec: 2e9 / f },
+  };
+}
+
+const datacenterVms = SHIPPED.map((w, i) => ({ workload: w, vcpus: 4, count: i < 6 ? 7 : 6 })); // 48 VMs × 4 vCPUs
+const datacenter = (durationSec: number, aggregate = false): Case => ({
+  name: `datacenter${durationSec > 1 ? ` ×${durationSec}` : ''}${aggregate ? ' (aggregate)' : ''}`,
+  features: 'modern', aggregate,
+  scenario: { name: 'datacenter', host: { pcpus: 64, scheduler: 'fair' }, vms: datacenterVms, durationSec },
+});
 
 const CASES: Case[] = [
   {
-    name: 'tiny (1 pinned vCPU, cpu-bound)',
-    scenario: { name: 'tiny', host: { pcpus: 1 }, vms: [{ workload: 'cpu-bound', vcpus: 1 }], durationSec: 20 },
-    features: 'modern',
+    name: 'tiny', features: 'modern',
+    workloads: [Workload.parse({ name: 'tiny', description: 'one CPUID kind', sources: ['bench'], kind: 'closed', unitName: 'u', cyclesPerUnit: 1e6, events: [{ kind: 'cpuid', perGuestSec: 100000, nativeCycles: 0, source: 'bench' }] })],
+    scenario: { name: 'tiny', host: { pcpus: 1, hostTickHz: 0 }, vms: [{ workload: 'tiny', vcpus: 1 }], durationSec: 20 },
   },
-  {
-    name: 'kernel-build 64 pinned vCPUs',
-    scenario: { name: 'kb64', host: { pcpus: 64 }, vms: [{ workload: 'kernel-build', vcpus: 4, count: 16 }], durationSec: 1 },
-    features: 'modern',
-  },
-  {
-    name: 'mixed 64 vCPUs on 32 pCPUs, fair',
-    scenario: {
-      name: 'mixed64',
-      host: { pcpus: 32, scheduler: 'fair' },
-      vms: MIXED_64,
-      durationSec: 0.5,
-    },
-    features: 'modern',
-  },
-  {
-    name: 'mixed 64 vCPUs on 32 pCPUs, none',
-    scenario: {
-      name: 'mixed64none',
-      host: { pcpus: 32, scheduler: 'fair' },
-      vms: MIXED_64,
-      durationSec: 0.5,
-    },
-    features: 'none',
-  },
+  simple64(),
+  datacenter(1),
+  { name: 'overcommit, no PLE', features: 'modern,-ple', scenario: { name: 'overcommit', host: { pcpus: 16, scheduler: 'fair' }, vms: [{ workload: 'spinlock-job', vcpus: 4, count: 16 }], durationSec: 0.5 } },
+  { name: 'overcommit, PLE', features: 'modern', scenario: { name: 'overcommit', host: { pcpus: 16, scheduler: 'fair' }, vms: [{ workload: 'spinlock-job', vcpus: 4, count: 16 }], durationSec: 0.5 } },
+  datacenter(10),
+  datacenter(10, true),
 ];
 
-const rows: Array<Array<string | number>> = [];
-const results: Array<Record<string, unknown>> = [];
-let peakRss = process.memoryUsage().rss;
-for (const c of CASES) {
+function runCase(c: Case): Result {
   const scenario = Scenario.parse(c.scenario);
-  const workloads = new Map(scenario.vms.map((v) => [v.workload, loadWorkload(v.workload)]));
-  const profile = loadProfile(scenario.host.profile).profile;
-  const model = buildModel({ scenario, scenarioFile: c.name, workloads, profile, features: parseFeatureSet(c.features), nativeMode: false });
+  const workloads = new Map<string, { workload: Workload; file: string }>(
+    (c.workloads ?? []).map((w) => [w.name, { workload: w, file: w.name }]),
+  );
+  for (const vm of scenario.vms) if (!workloads.has(vm.workload)) workloads.set(vm.workload, loadWorkload(vm.workload));
+  const profile = c.profile ?? loadProfile(scenario.host.profile).profile;
+  const f = profile.frequencyGHz.value * 1e9;
+  const model = buildModel({ scenario, scenarioFile: c.name, workloads, profile, features: parseFeatureSet(c.features), nativeMode: false, aggregateBatchCycles: c.aggregate ? f / 100 : 0 });
+  global.gc?.();
   const sim = new Simulation(model);
   const t0 = process.hrtime.bigint();
-  // Run in slices to sample RSS while it runs.
   sim.start();
-  const slice = Math.ceil(model.endCycles / 20);
-  for (let t = slice; t < model.endCycles + slice; t += slice) {
-    sim.runUntil(t);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  // Run in tenths to sample memory as simulated time grows.
+  const rss: number[] = [];
+  let peak = process.memoryUsage().rss;
+  for (let k = 1; k <= 10; k++) {
+    sim.runUntil(Math.round((model.endCycles * k) / 10));
+    const now = process.memoryUsage().rss;
+    peak = Math.max(peak, now);
+    rss.push(Number((now / 2 ** 20).toFixed(1)));
   }
   const raw = sim.finish();
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const simSeconds = model.endCycles / model.frequencyHz;
-  const vcpus = scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0);
-  const r = {
+  return {
     scenario: c.name,
-    vcpus,
+    vcpus: scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0),
     features: c.features,
-    simulated_s: simSeconds,
+    mode: c.aggregate ? 'aggregate' : 'exact',
+    simulated_s: Number(simSeconds.toPrecision(4)),
     wall_s: Number(wall.toFixed(3)),
     guest_events: raw.guestEvents,
     guest_events_per_wall_s: Math.round(raw.guestEvents / wall),
-    heap_events_per_wall_s: Math.round(raw.heapEvents / wall),
+    loop_events_per_wall_s: Math.round(raw.heapEvents / wall),
     simulated_s_per_wall_s: Number((simSeconds / wall).toFixed(4)),
-    peak_rss_mb: Number((peakRss / 2 ** 20).toFixed(1)),
+    peak_rss_mb: Number((peak / 2 ** 20).toFixed(1)),
+    rss_mb_at: rss,
   };
-  results.push(r);
-  rows.push([r.scenario, r.vcpus, r.features, r.simulated_s, r.wall_s, r.guest_events.toLocaleString('en-US'), r.guest_events_per_wall_s.toLocaleString('en-US'), r.heap_events_per_wall_s.toLocaleString('en-US'), r.simulated_s_per_wall_s, r.peak_rss_mb]);
 }
+
+const results: Result[] = CASES.map(runCase);
+
+// The bare loop, measured in the same process right after exitsim's simple-64.
+const t0 = process.hrtime.bigint();
+const bare = bareLoop();
+const bareWall = Number(process.hrtime.bigint() - t0) / 1e9;
+const bareRate = bare.events / bareWall;
+const s64 = results.find((r) => r.scenario === 'simple-64') as Result;
+const ratio = s64.guest_events_per_wall_s / bareRate;
+
+const fmt = (x: number) => x.toLocaleString('en-US');
 process.stdout.write(
-  table(['scenario', 'vCPUs', 'features', 'sim s', 'wall s', 'guest events', 'guest events/s', 'loop events/s', 'sim s / wall s', 'peak RSS MB'], rows) + '\n',
+  table(
+    ['scenario', 'vCPUs', 'features', 'mode', 'sim s', 'wall s', 'guest events', 'guest events/s', 'loop events/s', 'sim s / wall s', 'peak RSS MB'],
+    results.map((r) => [r.scenario, r.vcpus, r.features, r.mode, r.simulated_s, r.wall_s, fmt(r.guest_events), fmt(r.guest_events_per_wall_s), fmt(r.loop_events_per_wall_s), r.simulated_s_per_wall_s, r.peak_rss_mb]),
+  ) + '\n',
 );
+process.stdout.write(
+  `\nsimple-64: exitsim ${fmt(s64.guest_events_per_wall_s)} events/s; bare typed-array loop (bench/peers/bare-loop.mjs) ${fmt(Math.round(bareRate))} events/s ` +
+    `(${fmt(bare.events)} events): exitsim runs at ${(ratio * 100).toFixed(1)}% of the bare-loop limit\n`,
+);
+const long = results.find((r) => r.scenario === 'datacenter ×10' && r.mode === 'exact') as Result;
+const longAgg = results.find((r) => r.mode === 'aggregate') as Result;
+process.stdout.write(`long (datacenter, 10 s simulated): RSS by tenth of the run ${long.rss_mb_at.join(', ')} MB; aggregated mode ${(long.wall_s / longAgg.wall_s).toFixed(2)}x faster (${longAgg.wall_s} s vs ${long.wall_s} s)\n`);
+
 // Sweep scaling: the same study on 1 and on 2 worker threads (the CSV is identical; only wall time differs).
 const sweep = expandSweep(
   {
@@ -115,12 +165,12 @@ const sweep = expandSweep(
 );
 const sweepWall: Record<number, number> = {};
 for (const workers of [1, 2]) {
-  const t0 = process.hrtime.bigint();
+  const s0 = process.hrtime.bigint();
   await runStudy(sweep, { workers, replications: 2 });
-  sweepWall[workers] = Number(process.hrtime.bigint() - t0) / 1e9;
+  sweepWall[workers] = Number(process.hrtime.bigint() - s0) / 1e9;
 }
 const speedup = sweepWall[1] / sweepWall[2];
-process.stdout.write(`\nsweep of ${sweep.points.length * 2} jobs: ${sweepWall[1].toFixed(2)} s on 1 worker, ${sweepWall[2].toFixed(2)} s on 2 workers: speed-up ${speedup.toFixed(2)}x\n`);
+process.stdout.write(`sweep of ${sweep.points.length * 2} jobs: ${sweepWall[1].toFixed(2)} s on 1 worker, ${sweepWall[2].toFixed(2)} s on 2 workers: speed-up ${speedup.toFixed(2)}x\n`);
 
 // TUI overhead: the same runs plain, and as a live run publishing 10 frames a
 // second (snapshot + summaries + the structured clone postMessage makes).
@@ -128,23 +178,26 @@ const live = resolveScenario('kernel-build', { durationSec: 2, warmupSec: 0.1 })
 const liveJob = pointJobOf(singlePointSweep(live, [parseFeatureSet('none'), parseFeatureSet('modern')]), { key: 'p0000-r000', point: 0, replication: 0, seed: 1 });
 const plainWall: number[] = [];
 const liveWall: number[] = [];
-let frames = 0;
 for (let k = 0; k < 3; k++) {
-  let t0 = process.hrtime.bigint();
+  let l0 = process.hrtime.bigint();
   runPointJob(liveJob);
-  plainWall.push(Number(process.hrtime.bigint() - t0) / 1e9);
-  t0 = process.hrtime.bigint();
-  await new LiveRun(liveJob, 0, 100, (f) => {
-    structuredClone(f);
-    frames++;
-  }).run();
-  liveWall.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  plainWall.push(Number(process.hrtime.bigint() - l0) / 1e9);
+  l0 = process.hrtime.bigint();
+  await new LiveRun(liveJob, 0, 100, (frame) => void structuredClone(frame)).run();
+  liveWall.push(Number(process.hrtime.bigint() - l0) / 1e9);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
 const tuiOverhead = median(liveWall) / median(plainWall) - 1;
-process.stdout.write(`live (TUI) run of kernel-build none+modern: ${median(plainWall).toFixed(2)} s plain, ${median(liveWall).toFixed(2)} s live at 10 frames/s (${Math.round(frames / 3)} frames): overhead ${(tuiOverhead * 100).toFixed(1)}%\n`);
+process.stdout.write(`live (TUI) run of kernel-build none+modern: ${median(plainWall).toFixed(2)} s plain, ${median(liveWall).toFixed(2)} s live at 10 frames/s: overhead ${(tuiOverhead * 100).toFixed(1)}%\n`);
 
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results.json');
-fs.writeFileSync(out + '.tmp', JSON.stringify({ node: process.version, results, sweep: { jobs: sweep.points.length * 2, wall_s_1_worker: sweepWall[1], wall_s_2_workers: sweepWall[2], speedup_2_workers: speedup }, tui: { plain_wall_s: median(plainWall), live_wall_s: median(liveWall), overhead: tuiOverhead } }, null, 2) + '\n');
+const json = {
+  node: process.version,
+  results,
+  simple64_vs_bare_loop: { exitsim_events_per_s: s64.guest_events_per_wall_s, bare_events_per_s: Math.round(bareRate), ratio },
+  sweep: { jobs: sweep.points.length * 2, wall_s_1_worker: sweepWall[1], wall_s_2_workers: sweepWall[2], speedup_2_workers: speedup },
+  tui: { plain_wall_s: median(plainWall), live_wall_s: median(liveWall), overhead: tuiOverhead },
+};
+fs.writeFileSync(out + '.tmp', JSON.stringify(json, null, 2) + '\n');
 fs.renameSync(out + '.tmp', out);
 process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);

@@ -86,6 +86,7 @@ interface CommonOptions {
   quick?: boolean;
   workers?: number;
   replications?: number;
+  aggregate?: boolean;
 }
 
 function addCommon(cmd: Command, multiFeatures: boolean): Command {
@@ -104,6 +105,7 @@ function addCommon(cmd: Command, multiFeatures: boolean): Command {
     .option('--quick', 'a short run for smoke tests (0.1 s)')
     .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
     .option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI', intFlag('--replications', 1))
+    .option('--aggregate', 'aggregated fast mode: batch non-interacting guest events (exact is the default)')
     .option('--json', 'print a machine-readable summary on stdout (nothing else)')
     .option('--csv <dir>', 'write runs.csv, vms.csv, exits.csv and manifest.json to DIR')
     .option('--force', 'replace results already in the --csv folder');
@@ -154,7 +156,7 @@ async function runCommand(file: string, o: CommonOptions, compare: boolean): Pro
     return;
   }
   if (o.csv) checkCsvTarget(o.csv, o.force ?? false);
-  const result = await runScenario(r, sets, { workers: o.workers });
+  const result = await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate });
   const runs = result.summaries;
   if (o.csv) {
     const written = writeCsv(o.csv, [r], runs, startedAt, o.force ?? false);
@@ -381,7 +383,7 @@ function paramsOf(sweep: ExpandedSweep): string[] {
 async function replicatedCommand(sweep: ExpandedSweep, o: CommonOptions, compare: boolean): Promise<void> {
   const startedAt = new Date();
   const labels = sweep.featureSets.map(featureSetLabel);
-  const res = await runStudy(sweep, { outDir: o.csv, workers: o.workers, force: o.force, replications: o.replications ?? 1, onProgress: o.json ? undefined : progressReporter(sweep.spec.name) });
+  const res = await runStudy(sweep, { outDir: o.csv, workers: o.workers, force: o.force, replications: o.replications ?? 1, aggregate: o.aggregate, onProgress: o.json ? undefined : progressReporter(sweep.spec.name) });
   const t = studyTables(res.records, labels);
   if (o.csv) await finishStudy(o.csv, sweep, res.records, labels, [], sweep.spec.name, startedAt);
   if (o.json) {

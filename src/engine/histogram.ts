@@ -15,7 +15,7 @@ export const HISTOGRAM_RELATIVE_ERROR = 1 / (2 * HISTOGRAM_SUB_BUCKETS);
 /** Bucket index of a value (values below 1 share bucket 0). */
 export function bucketOf(value: number): number {
   if (value < 1) return 0;
-  if (value < 4294967296) {
+  if (value < 4294967296 && value === Math.floor(value)) {
     // Integer path: the exponent from clz32, the next six bits as the sub-bucket.
     const x = value >>> 0;
     const lead = Math.clz32(x);

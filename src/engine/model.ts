@@ -59,6 +59,8 @@ export interface VmModel {
   classEmpirical: Float64Array[];
   /** Lock classes: mean hold cycles. */
   classHoldMean: Float64Array;
+  /** Classes the aggregated mode batches (exponential gaps, no effect on other vCPUs). */
+  classAggregatable: Uint8Array;
   // Wall-clock interrupt classes.
   wallCount: number;
   wallType: Int32Array;
@@ -115,4 +117,13 @@ export interface BuiltModel {
   vms: VmModel[];
   /** Capacity of each open VM's arrival queue; arrivals beyond it are dropped and counted. */
   queueCapacity: number;
+  /**
+   * Aggregated mode: between scheduling points a vCPU's batchable events are
+   * drawn as counts per batch (Poisson) with summed costs (normal around the
+   * summed means) instead of one at a time. 0 = exact mode.
+   */
+  aggregateBatchCycles: number;
+  /** Coefficient of variation of one handler draw (for summed costs). */
+  handlerCv: number;
+  stageCv: number;
 }

@@ -121,6 +121,12 @@ export class Simulation {
   private readonly nextAt: Float64Array; // [v * maxClass + c]
   private readonly maxClass: number;
   private readonly classCountOf: Int32Array;
+  /** Aggregated mode: compute clock up to which the batchable events have been charged. */
+  private readonly aggUntil: Float64Array;
+  private readonly aggStreams: Int32Array;
+  private readonly aggregate: boolean;
+  // reuse: the five exit steps' cycles of one batch
+  private readonly batchExit = new Float64Array(5);
   private readonly unitEndAt: Float64Array;
   private readonly unitSize: Float64Array;
   private readonly haltStart: Float64Array;
@@ -212,6 +218,9 @@ export class Simulation {
     this.computeClock = new Float64Array(nV);
     this.nextAt = new Float64Array(nV * maxClass).fill(Infinity);
     this.classCountOf = new Int32Array(nV);
+    this.aggUntil = new Float64Array(nV);
+    this.aggStreams = new Int32Array(nV);
+    this.aggregate = model.aggregateBatchCycles > 0;
     this.unitEndAt = new Float64Array(nV);
     this.unitSize = new Float64Array(nV);
     this.haltStart = new Float64Array(nV);
@@ -235,7 +244,7 @@ export class Simulation {
     this.entrySeg = new Float64Array(nV);
     this.refillSeg = new Float64Array(nV);
     this.blockStart = new Float64Array(nV);
-    this.rng = new StreamBank(nV * (maxClass + maxWall + 4) + vms.length);
+    this.rng = new StreamBank(nV * (maxClass + maxWall + 5) + vms.length);
     this.classStreams = new Int32Array(nV * maxClass);
     this.wallStreams = new Int32Array(nV * maxWall);
     this.costStreams = new Int32Array(nV);
@@ -294,6 +303,7 @@ export class Simulation {
         this.decisionStreams[v] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'decision');
         this.targetStreams[v] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'ipi-target');
         this.unitStreams[v] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'unit');
+        this.aggStreams[v] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'aggregate');
       }
     }
     this.firstVcpuOfVm[nVm] = v;
@@ -330,7 +340,9 @@ export class Simulation {
     for (let v = 0; v < this.nV; v++) {
       const vm = this.vmOf[v];
       const w = m.vms[vm];
-      for (let c = 0; c < w.classCount; c++) this.nextAt[v * this.maxClass + c] = this.drawClassGap(v, w, c);
+      for (let c = 0; c < w.classCount; c++) {
+        this.nextAt[v * this.maxClass + c] = this.aggregate && w.classAggregatable[c] ? Infinity : this.drawClassGap(v, w, c);
+      }
       for (let k = 0; k < w.wallCount; k++) this.heap.set(this.wallBase + v * this.maxWall + k, this.drawWallGap(v, w, k));
       this.pendingEntry[v] = m.nativeMode ? 0 : m.stages[5].mean;
       this.state[v] = S_RUNNABLE;
@@ -508,7 +520,121 @@ export class Simulation {
       const t = this.nextAt[base + c];
       if (t < next) next = t;
     }
+    if (this.aggregate) {
+      const clock = this.computeClock[v];
+      if (this.aggUntil[v] <= clock) {
+        // A new batch up to the next exact happening, at most one batch long.
+        const limit = clock + this.m.aggregateBatchCycles;
+        const until = next < limit ? next : limit;
+        if (until > clock) {
+          from = this.chargeBatch(v, from, until - clock);
+          this.aggUntil[v] = until;
+        }
+      }
+      if (this.aggUntil[v] > clock && this.aggUntil[v] < next) next = this.aggUntil[v];
+    }
     this.heap.set(v, from + this.nativeRem[v] + (next - this.computeClock[v]));
+  }
+
+  /**
+   * Aggregated mode: charges the batchable events of `computeCycles` of guest
+   * work at once — a Poisson count per class, exits with summed costs booked
+   * ahead from `from` (like an episode), native work as compute debt. Returns
+   * when the vCPU computes again.
+   */
+  private chargeBatch(v: number, from: number, computeCycles: number): number {
+    const m = this.m;
+    const vm = this.vmOf[v];
+    const w = m.vms[vm];
+    const plans = m.plans;
+    const st = m.stages;
+    const hwMean = st[0].mean + st[1].mean + st[2].mean + st[3].mean + st[4].mean;
+    const counting = from >= this.warmup;
+    const out = this.out;
+    const cExit = this.batchExit;
+    cExit.fill(0);
+    let cKernel = 0;
+    let cUser = 0;
+    let cEntry = 0;
+    let cRefill = 0;
+    for (let c = 0; c < w.classCount; c++) {
+      if (!w.classAggregatable[c]) continue;
+      const events = this.poisson(v, computeCycles / w.classMeanGap[c]);
+      if (events === 0) continue;
+      this.out.guestEvents += events;
+      const plan = w.classPlan[c];
+      this.nativeRem[v] += events * plans.nativeCycles[plan];
+      const a = plans.start[plan];
+      const b = a + plans.length[plan];
+      for (let s = a; s < b; s++) {
+        const prob = plans.stepProbability[s];
+        let trips = events * plans.stepRepeat[s];
+        if (prob < 1) trips = Math.max(0, Math.round(trips * prob + Math.sqrt(trips * prob * (1 - prob)) * this.normal(v)));
+        if (trips === 0) continue;
+        // Sums of `trips` draws: normal around the summed means (the central limit).
+        const hMean = plans.stepHandlerMean[s];
+        const hSum = Math.max(0, Math.round(trips * hMean + Math.sqrt(trips) * hMean * m.handlerCv * this.normal(v)));
+        const hwFactor = Math.max(0, 1 + (m.stageCv / Math.sqrt(trips)) * this.normal(v));
+        for (let k = 0; k < 5; k++) cExit[k] += Math.round(trips * st[k].mean * hwFactor);
+        const entry = Math.round(trips * st[5].mean * hwFactor);
+        cEntry += entry;
+        cRefill += trips * w.tlbRefillCycles;
+        if (plans.stepUser[s]) cUser += hSum;
+        else cKernel += hSum;
+        if (counting) {
+          const reason = plans.stepReason[s];
+          const k = vm * EXIT_REASON_SLOTS + reason;
+          const total = Math.round(trips * hwMean * hwFactor) + hSum + entry;
+          const mean = total / trips;
+          const sd = hMean * m.handlerCv;
+          out.exitCount[k] += trips;
+          out.exitCycles[k] += total;
+          out.exitSumSq[k] += trips * (mean * mean + sd * sd);
+          // Three representative exits stand for the batch in the histogram and the extremes.
+          for (let r = 0; r < 3; r++) {
+            const one = Math.max(1, Math.round(mean + sd * this.normal(v)));
+            if (one < out.exitMin[k]) out.exitMin[k] = one;
+            if (one > out.exitMax[k]) out.exitMax[k] = one;
+            out.exitHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(one)] += trips / 3;
+          }
+        }
+      }
+    }
+    const len = cExit[0] + cExit[1] + cExit[2] + cExit[3] + cExit[4] + cKernel + cUser + cEntry + cRefill;
+    if (len === 0) return from;
+    const ep = v * N_CAT;
+    const e = this.epCat;
+    e[ep + CAT.EXIT_RECORD] = cExit[0];
+    e[ep + CAT.EXIT_SAVE_GUEST] = cExit[1];
+    e[ep + CAT.EXIT_MSR_STORE] = cExit[2];
+    e[ep + CAT.EXIT_LOAD_HOST] = cExit[3];
+    e[ep + CAT.EXIT_MSR_LOAD] = cExit[4];
+    e[ep + CAT.HANDLER_KERNEL] = cKernel;
+    e[ep + CAT.HANDLER_USER] = cUser;
+    e[ep + CAT.ENTRY] = cEntry;
+    e[ep + CAT.INDIRECT_TLB_REFILL] = cRefill;
+    this.epStart[v] = from;
+    this.bookEpisode(v);
+    this.segStart[v] = from + len;
+    return from + len;
+  }
+
+  private normal(v: number): number {
+    return normalFromUniform(this.rng.next(this.aggStreams[v]));
+  }
+
+  /** A Poisson count: inversion for small means, the normal approximation for large ones. */
+  private poisson(v: number, mean: number): number {
+    if (mean <= 0) return 0;
+    if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.normal(v)));
+    const limit = Math.exp(-mean);
+    let k = 0;
+    let p = this.rng.next(this.aggStreams[v]);
+    while (p > limit) {
+      k++;
+      p *= this.rng.next(this.aggStreams[v]);
+    }
+    return k;
   }
 
   private onGuestHappening(v: number): void {

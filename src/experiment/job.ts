@@ -13,6 +13,13 @@ export interface Job {
   profile: Profile;
   features: number;
   nativeMode: boolean;
+  /** Aggregated fast mode (exact when absent). */
+  aggregate?: boolean;
+}
+
+/** Aggregated mode batches up to ten milliseconds of guest compute per draw (about a time slice). */
+export function aggregateBatchCycles(job: { aggregate?: boolean; profile: Profile }): number {
+  return job.aggregate ? Math.round(job.profile.frequencyGHz.value * 1e7) : 0;
 }
 
 export interface JobResult {
@@ -21,7 +28,7 @@ export interface JobResult {
 }
 
 export function runJob(job: Job): JobResult {
-  const model = buildModel({ ...job, workloads: new Map(job.workloads) });
+  const model = buildModel({ ...job, workloads: new Map(job.workloads), aggregateBatchCycles: aggregateBatchCycles(job) });
   const t0 = process.hrtime.bigint();
   const raw = new Simulation(model).run();
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -52,6 +59,7 @@ export interface PointJob {
   workloads: Array<[string, { workload: Workload; file: string }]>;
   profile: Profile;
   featureSets: number[];
+  aggregate?: boolean;
 }
 
 export interface PointResult {
@@ -61,7 +69,7 @@ export interface PointResult {
 }
 
 export function runPointJob(job: PointJob): PointResult {
-  const base = { scenario: job.scenario, scenarioFile: job.scenarioFile, workloads: job.workloads, profile: job.profile };
+  const base = { scenario: job.scenario, scenarioFile: job.scenarioFile, workloads: job.workloads, profile: job.profile, aggregate: job.aggregate };
   const native = runJob({ ...base, features: 0, nativeMode: true });
   const layout = vmLayout(job.scenario, new Map(job.workloads));
   let events = native.raw.guestEvents;

@@ -10,6 +10,8 @@ import type { ResolvedScenario } from './scenario.js';
 
 export interface RunOptions {
   workers?: number;
+  /** Aggregated fast mode. */
+  aggregate?: boolean;
 }
 
 export async function runJobs(jobs: Job[], opts: RunOptions = {}): Promise<JobResult[]> {
@@ -44,7 +46,7 @@ export async function runScenarios(items: Array<{ resolved: ResolvedScenario; fe
   for (const { resolved: r, featureSets } of items) {
     // Build every model first so bad input fails before any simulation starts.
     for (const f of featureSets) buildModel({ scenario: r.scenario, scenarioFile: r.file, workloads: r.workloads, profile: r.profile, features: f, nativeMode: false });
-    const base = { scenario: r.scenario, scenarioFile: r.file, workloads: [...r.workloads.entries()], profile: r.profile };
+    const base = { scenario: r.scenario, scenarioFile: r.file, workloads: [...r.workloads.entries()], profile: r.profile, aggregate: opts.aggregate };
     jobs.push({ ...base, features: 0, nativeMode: true }, ...featureSets.map((f) => ({ ...base, features: f, nativeMode: false })));
   }
   const results = await runJobs(jobs, opts);

@@ -43,6 +43,7 @@ export interface StudyOptions {
   shard?: Shard;
   force?: boolean;
   replications: number;
+  aggregate?: boolean;
   onProgress?: (done: number, total: number, skipped: number) => void;
 }
 
@@ -132,7 +133,7 @@ function openStudyDir(dir: string, state: StudyState, force: boolean): void {
   writeAtomic(path.join(dir, 'study.json'), JSON.stringify({ ...state, replications: Math.max(prev, state.replications) }, null, 2) + '\n');
 }
 
-export function pointJobOf(sweep: ExpandedSweep, job: StudyJob): PointJob {
+export function pointJobOf(sweep: ExpandedSweep, job: StudyJob, aggregate = false): PointJob {
   const r = sweep.points[job.point].resolved;
   return {
     runIdPrefix: `${sweep.spec.name}.p${job.key.slice(1, job.key.indexOf('-'))}.r${job.key.slice(job.key.indexOf('-r') + 2)}`,
@@ -141,6 +142,7 @@ export function pointJobOf(sweep: ExpandedSweep, job: StudyJob): PointJob {
     workloads: [...r.workloads.entries()],
     profile: r.profile,
     featureSets: sweep.featureSets,
+    aggregate,
   };
 }
 
@@ -195,7 +197,7 @@ export async function runStudy(sweep: ExpandedSweep, opts: StudyOptions): Promis
   if (todo.length > 0) {
     const pool = new Tinypool({ filename: new URL('./worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers });
     try {
-      await Promise.all(todo.map(async (job) => save(job, (await pool.run(pointJobOf(sweep, job), { name: 'point' })) as PointResult)));
+      await Promise.all(todo.map(async (job) => save(job, (await pool.run(pointJobOf(sweep, job, opts.aggregate), { name: 'point' })) as PointResult)));
     } finally {
       await pool.destroy();
     }

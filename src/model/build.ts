@@ -43,6 +43,8 @@ export interface BuildInputs {
   features: number;
   /** Bare metal: the same workload with no hypervisor (SPEC §10). */
   nativeMode: boolean;
+  /** Aggregated mode (issue 7): batch compute cycles per draw; absent or 0 = exact. */
+  aggregateBatchCycles?: number;
 }
 
 const CAPABILITY_OF: Partial<Record<FeatureName, keyof Profile['capabilities']>> = {
@@ -319,6 +321,10 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     classSigma: Float64Array.from(gaps, (g) => g.sigma),
     classEmpirical: gaps.map((g) => g.table ?? new Float64Array(0)),
     classHoldMean: Float64Array.from(holds),
+    // Batchable: exponential gaps and nothing that reaches another vCPU or a device timer.
+    classAggregatable: Uint8Array.from(gaps, (g, i) =>
+      g.dist === DIST_EXPONENTIAL && (classBehaviour[i] === BEHAVIOUR_NORMAL || (classBehaviour[i] === BEHAVIOUR_IO && (workload.devices[classDevice[i]]?.completionLatencyUs ?? 0) === 0)) ? 1 : 0,
+    ),
     wallCount: wallGaps.length,
     wallType: Int32Array.from(wallType),
     wallDist: Int32Array.from(wallGaps, (g) => g.dist),
@@ -400,5 +406,8 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
     handlersUsed: [...plans.handlersUsed].sort(),
     vms,
     queueCapacity: 4096,
+    aggregateBatchCycles: Math.max(0, Math.round(inputs.aggregateBatchCycles ?? 0)),
+    handlerCv: profile.handlerCv.value,
+    stageCv,
   };
 }

@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import seedrandom from 'seedrandom';
+import { StreamBank, normalFromUniform } from '../../src/engine/random.js';
+import { TimerHeap } from '../../src/engine/timer-heap.js';
+import { bucketOf, bucketValue, HISTOGRAM_RELATIVE_ERROR, histogramQuantiles, HISTOGRAM_BUCKETS } from '../../src/engine/histogram.js';
+
+test('StreamBank.next(i) reproduces seedrandom alea exactly, stream by stream', () => {
+  const bank = new StreamBank(1);
+  const a = bank.add(7, 'vm', 0, 'vcpu', 1, 'class', 2);
+  const b = bank.add(7, 'other');
+  const refA = seedrandom.alea('7/vm/0/vcpu/1/class/2');
+  const refB = seedrandom.alea('7/other');
+  for (let k = 0; k < 10000; k++) {
+    assert.equal(bank.next(a), refA());
+    if (k % 3 === 0) assert.equal(bank.next(b), refB());
+  }
+});
+
+test('normalFromUniform has mean ≈ 0 and variance ≈ 1', () => {
+  const n = 200000;
+  let s = 0;
+  let s2 = 0;
+  const rng = seedrandom.alea('normal');
+  for (let k = 0; k < n; k++) {
+    const z = normalFromUniform(rng());
+    s += z;
+    s2 += z * z;
+  }
+  assert.ok(Math.abs(s / n) < 0.01);
+  assert.ok(Math.abs(s2 / n - 1) < 0.02);
+});
+
+test('TimerHeap pops in (time, slot) order, re-arms in place, cancels, and re-arms a slot while it fires', () => {
+  const h = new TimerHeap(8);
+  h.set(3, 50);
+  h.set(1, 10);
+  h.set(5, 10);
+  h.set(2, 30);
+  h.set(3, 5); // re-armed earlier
+  h.cancel(2);
+  const order: number[] = [];
+  let rearmed = false;
+  while (h.length > 0 && order.length < 10) {
+    const slot = h.beginFire();
+    order.push(slot);
+    if (slot === 1 && !rearmed) {
+      h.set(1, 60); // re-armed while firing
+      rearmed = true;
+    }
+    h.endFire();
+  }
+  assert.deepEqual(order, [3, 1, 5, 1]);
+  assert.equal(h.isArmed(1), false);
+});
+
+test('log-linear histogram buckets: relative error within the stated bound; quantiles via d3-array', () => {
+  for (let x = 1; x < 1e12; x *= 1.37) {
+    const v = bucketValue(bucketOf(x));
+    assert.ok(Math.abs(v - x) / x <= HISTOGRAM_RELATIVE_ERROR + 1e-12, `${x} → ${v}`);
+  }
+  const h = new Float64Array(HISTOGRAM_BUCKETS);
+  for (let k = 1; k <= 1000; k++) h[bucketOf(k * 10)]++;
+  const [p50, p99] = histogramQuantiles(h, 0, [0.5, 0.99]);
+  assert.ok(Math.abs(p50 - 5000) / 5000 < 0.01);
+  assert.ok(Math.abs(p99 - 9900) / 9900 < 0.01);
+});
