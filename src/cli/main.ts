@@ -5,13 +5,13 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { InputError, describeValue } from '../config/errors.js';
-import { loadProfile, packageRoot, shippedProfileNames, shippedWorkloadNames, loadWorkload } from '../config/load.js';
-import { DEFAULT_MSR_LISTS, type Profile } from '../config/schema.js';
+import { loadProfile, packageRoot, shippedProfileNames, shippedWorkloadNames, loadWorkload, looksLikeScenario, readDataFile, validate } from '../config/load.js';
+import { DEFAULT_MSR_LISTS, Profile } from '../config/schema.js';
 import { DECISION_TABLE } from '../exits/decision-table.js';
 import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, didYouMean, featureSetLabel, parseFeatureSet } from '../exits/features.js';
 import { EXIT_REASON_NAMES, allExitReasonNames, exitReasonName, parseExitReason } from '../exits/reasons.js';
 import { stageMeans, totalCycles } from '../exits/cost.js';
-import { checkFeaturesAgainstProfile } from '../model/build.js';
+import { buildModel, checkFeaturesAgainstProfile, estimateGuestEvents } from '../model/build.js';
 import { DEFAULT_HOST, resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
 import { runScenario, runScenarios } from '../experiment/runner.js';
 import { exitsCsv, runsCsv, vmsCsv } from '../output/csv.js';
@@ -37,6 +37,31 @@ import { capacitySearch, parseSla, type CapacityResult } from '../experiment/cap
 import { packageVersion } from '../output/manifest.js';
 
 const CLI = 'command line';
+
+/** Events per wall second the estimate assumes (a conservative figure from npm run bench). */
+const ASSUMED_EVENTS_PER_SECOND = 1.5e6;
+const WARN_EVENTS = 3e8;
+const REFUSE_EVENTS = 2e10;
+
+/**
+ * Estimates a run's cost before anything starts: refuses one that would take
+ * hours (unless --allow-long) and warns, with the estimate, about a long one.
+ */
+function checkCost(runs: Array<{ r: ResolvedScenario; sets: number[] }>, repeat: number, allowLong: boolean | undefined): void {
+  let events = 0;
+  for (const { r, sets } of runs) {
+    for (const f of [0, ...sets]) {
+      const model = buildModel({ scenario: r.scenario, scenarioFile: r.file, workloads: r.workloads, profile: r.profile, features: f, nativeMode: f === 0 });
+      events += estimateGuestEvents(model) * repeat;
+    }
+  }
+  const seconds = events / ASSUMED_EVENTS_PER_SECOND;
+  const human = seconds < 120 ? `${seconds.toFixed(0)} s` : seconds < 7200 ? `${(seconds / 60).toFixed(0)} min` : `${(seconds / 3600).toFixed(1)} h`;
+  if (events > REFUSE_EVENTS && !allowLong) {
+    throw new InputError(CLI, '--duration', `a run of at most ~${(REFUSE_EVENTS / 1e9).toFixed(0)}e9 guest events (or --allow-long)`, `~${events.toExponential(1)} events, about ${human} of CPU time`, ' — shorten --duration, lower the rates, or use --aggregate');
+  }
+  if (events > WARN_EVENTS) process.stderr.write(`exitsim: warning: ~${events.toExponential(1)} guest events, about ${human} of CPU time (spread over the worker threads)\n`);
+}
 
 function intFlag(flag: string, min: number) {
   return (text: string): number => {
@@ -87,6 +112,7 @@ interface CommonOptions {
   workers?: number;
   replications?: number;
   aggregate?: boolean;
+  allowLong?: boolean;
 }
 
 function addCommon(cmd: Command, multiFeatures: boolean): Command {
@@ -106,6 +132,7 @@ function addCommon(cmd: Command, multiFeatures: boolean): Command {
     .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
     .option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI', intFlag('--replications', 1))
     .option('--aggregate', 'aggregated fast mode: batch non-interacting guest events (exact is the default)')
+    .option('--allow-long', 'run even when the cost estimate says hours')
     .option('--json', 'print a machine-readable summary on stdout (nothing else)')
     .option('--csv <dir>', 'write runs.csv, vms.csv, exits.csv and manifest.json to DIR')
     .option('--force', 'replace results already in the --csv folder');
@@ -131,9 +158,11 @@ function resolve(file: string, o: CommonOptions): ResolvedScenario {
 }
 
 function featureSetsOf(o: CommonOptions, r: ResolvedScenario, fallback: string[]): number[] {
-  const texts = o.features && o.features.length > 0 ? o.features : fallback;
+  const fromFlags = Boolean(o.features && o.features.length > 0);
+  const texts = fromFlags ? (o.features as string[]) : fallback;
   const sets = texts.map(featuresFlag);
-  for (const s of sets) checkFeaturesAgainstProfile(s, r.profile, CLI);
+  // A feature the CPU lacks is the flag's fault, or the scenario file's.
+  for (const s of sets) checkFeaturesAgainstProfile(s, r.profile, fromFlags ? CLI : r.file);
   return sets;
 }
 
@@ -151,6 +180,7 @@ async function runCommand(file: string, o: CommonOptions, compare: boolean): Pro
   }
   const fallback = compare ? ['none', 'modern'] : [r.scenario.features];
   const sets = featureSetsOf(o, r, fallback);
+  checkCost([{ r, sets }], o.replications ?? 1, o.allowLong);
   if ((o.replications ?? 1) > 1) {
     await replicatedCommand(singlePointSweep(r, sets), o, compare);
     return;
@@ -405,10 +435,11 @@ async function replicatedCommand(sweep: ExpandedSweep, o: CommonOptions, compare
   if (o.csv) process.stdout.write(`\n${res.skipped} jobs reused, ${res.ran} run; wrote ${o.csv}\n`);
 }
 
-async function sweepCommand(file: string, o: { workers?: number; shard?: string; out?: string; replications?: number; force?: boolean; json?: boolean }): Promise<void> {
+async function sweepCommand(file: string, o: { workers?: number; shard?: string; out?: string; replications?: number; force?: boolean; json?: boolean; allowLong?: boolean }): Promise<void> {
   const startedAt = new Date();
   const sweep = loadSweep(file);
   const shard = o.shard ? parseShard(o.shard) : undefined;
+  checkCost(sweep.points.map((p) => ({ r: p.resolved, sets: sweep.featureSets })), (o.replications ?? sweep.spec.replications) / (shard?.count ?? 1), o.allowLong);
   const replications = o.replications ?? sweep.spec.replications;
   const out = o.out ?? path.join('results', shard ? `${sweep.spec.name}.shard-${shard.index}-of-${shard.count}` : sweep.spec.name);
   const labels = sweep.featureSets.map(featureSetLabel);
@@ -505,10 +536,34 @@ function importCommand(file: string, o: { output: string; features?: string[]; p
   for (const n of d.notes) process.stdout.write(`  note: ${n}\n`);
 }
 
+/** `exitsim validate`: checks any input file — workload, scenario, sweep, CPU profile or measurement — without running it. */
 function validateCommand(file: string): void {
+  const isData = /\.(json|ya?ml)$/i.test(file);
+  if (!isData) {
+    if (!fs.existsSync(file)) {
+      const r = resolveScenario(file, {}); // a shipped workload name
+      process.stdout.write(`${file}: valid workload (${r.file})\n`);
+      return;
+    }
+    const m = readMeasurement(file);
+    process.stdout.write(`${file}: valid ${m.format} measurement (${m.exits.length} exit reasons${m.tables > 1 ? `, ${m.tables} tables` : ''})\n`);
+    return;
+  }
+  const data = readDataFile(file) as Record<string, unknown>;
+  if (data && typeof data === 'object' && 'featureSets' in data && 'base' in data) {
+    const sweep = loadSweep(file);
+    process.stdout.write(`${file}: valid sweep (${sweep.points.length} points × ${sweep.featureSets.length} feature sets × ${sweep.spec.replications} replications)\n`);
+    return;
+  }
+  if (data && typeof data === 'object' && 'stages' in data && 'calibration' in data) {
+    const p = validate(Profile, data, file);
+    process.stdout.write(`${file}: valid CPU profile (${p.generation})\n`);
+    return;
+  }
   const r = resolveScenario(file, {});
-  checkFeaturesAgainstProfile(parseFeatureSet(r.scenario.features), r.profile, r.file);
-  process.stdout.write(`${file}: valid (${r.scenario.vms.length} VM placement(s), profile ${r.profile.name})\n`);
+  for (const f of [r.scenario.features]) checkFeaturesAgainstProfile(parseFeatureSet(f), r.profile, r.file);
+  buildModel({ scenario: r.scenario, scenarioFile: r.file, workloads: r.workloads, profile: r.profile, features: parseFeatureSet(r.scenario.features), nativeMode: false });
+  process.stdout.write(`${file}: valid ${looksLikeScenario(data) ? 'scenario' : 'workload'} (${r.scenario.vms.length} VM placement(s), profile ${r.profile.name})\n`);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -563,7 +618,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--replications <n>', 'replications (default: the sweep file\'s); raising it adds runs to an earlier study', intFlag('--replications', 1))
     .option('--force', 'replace a different study in the output folder')
     .option('--json', 'machine-readable summary on stdout')
-    .action(async (file: string, o: { workers?: number; shard?: string; out?: string; replications?: number; force?: boolean; json?: boolean }) => sweepCommand(file, o));
+    .option('--allow-long', 'run even when the cost estimate says hours')
+    .action(async (file: string, o: { workers?: number; shard?: string; out?: string; replications?: number; force?: boolean; json?: boolean; allowLong?: boolean }) => sweepCommand(file, o));
   program
     .command('merge')
     .argument('<dirs...>')

@@ -47,11 +47,11 @@ export function readDataFile(file: string): unknown {
   }
   if (text.trim() === '') throw new InputError(file, '', 'JSON or YAML content', 'an empty file');
   if (/\.ya?ml$/i.test(file)) {
-    const doc = YAML.parseDocument(text, { prettyErrors: false });
+    const doc = YAML.parseDocument(text, { prettyErrors: true });
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
       const line = e.linePos?.[0]?.line;
-      throw new InputError(file, line ? `line ${line}` : '', 'valid YAML', e.message.split('\n')[0]);
+      throw new InputError(file, line ? `line ${line}` : '', 'valid YAML', e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
     }
     return doc.toJS();
   }
@@ -75,7 +75,7 @@ function jsonErrorLine(text: string, message: string): string {
     const at = text.indexOf(ctx[2]);
     if (at >= 0) return lineAt(at + ctx[2].lastIndexOf(ctx[1]));
   }
-  const doc = YAML.parseDocument(text, { prettyErrors: false });
+  const doc = YAML.parseDocument(text, { prettyErrors: true });
   const line = doc.errors[0]?.linePos?.[0]?.line;
   return line ? `line ${line}` : '';
 }

@@ -73,8 +73,12 @@ export const Device = z
   })
   .strict();
 
+/** Editors put "$schema" in a file to check it against schemas/*.schema.json. */
+const SchemaRef = { $schema: z.string().optional() };
+
 export const Workload = z
   .object({
+    ...SchemaRef,
     name: z.string().min(1),
     description: z.string().min(1),
     sources: z.array(z.string().min(1)).min(1),
@@ -137,6 +141,7 @@ export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 export const Profile = z
   .object({
+    ...SchemaRef,
     name: z.string().min(1),
     generation: z.string().min(1),
     launch: z.string().min(1),
@@ -198,6 +203,7 @@ export const VmPlacement = z
 
 export const Scenario = z
   .object({
+    ...SchemaRef,
     name: z.string().min(1).default('scenario'),
     description: z.string().optional(),
     host: z

@@ -28,6 +28,7 @@ export const SweepParameter = z
 
 export const SweepFile = z
   .object({
+    $schema: z.string().optional(),
     name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
     description: z.string().optional(),
     /** A scenario (inline), or the path of a scenario or workload file, or a shipped workload name. */

@@ -34,6 +34,22 @@ import {
 } from '../engine/model.js';
 import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, lognormalParams } from '../engine/random.js';
 
+/** A sane ceiling: the engine's arrays grow with vCPUs × event classes. */
+export const MAX_TOTAL_VCPUS = 65536;
+
+/** Upper bound of the guest events a run draws (every vCPU always computing): for cost estimates. */
+export function estimateGuestEvents(model: BuiltModel): number {
+  const seconds = model.endCycles / model.frequencyHz;
+  let perSecond = 0;
+  for (const vm of model.vms) {
+    let perVcpu = 0;
+    for (let c = 0; c < vm.classCount; c++) perVcpu += model.frequencyHz / vm.classMeanGap[c];
+    for (let k = 0; k < vm.wallCount; k++) perVcpu += model.frequencyHz / vm.wallMeanGap[k];
+    perSecond += perVcpu * vm.vcpus + (vm.arrivalGapCycles > 0 ? model.frequencyHz / vm.arrivalGapCycles : 0);
+  }
+  return perSecond * seconds;
+}
+
 export interface BuildInputs {
   scenario: Scenario;
   /** The file the scenario came from (for messages). */
@@ -358,6 +374,9 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
     for (let k = 0; k < placement.count; k++) vms.push({ ...vm, name: placement.count > 1 ? `${vm.workload}#${k + 1}` : vm.workload });
   });
   const totalVcpus = vms.reduce((a, vm) => a + vm.vcpus, 0);
+  if (totalVcpus > MAX_TOTAL_VCPUS) {
+    throw new InputError(inputs.scenarioFile, 'vms', `at most ${MAX_TOTAL_VCPUS.toLocaleString('en-US')} vCPUs in one scenario`, `${totalVcpus.toLocaleString('en-US')}`);
+  }
   const exitlessIdle = (features & FEATURE_BIT['exitless-idle']) !== 0;
   const policyName = scenario.host.scheduler;
   if (!nativeMode && policyName === 'pinned' && totalVcpus > scenario.host.pcpus) {

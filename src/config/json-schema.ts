@@ -1,0 +1,18 @@
+// JSON Schema files for the input formats, generated from the zod validators
+// (so editors can check and complete them; `npm run schemas` rewrites them).
+import { z } from 'zod';
+import { Profile, Scenario, Workload } from './schema.js';
+import { SweepFile } from '../experiment/sweep-spec.js';
+
+export const SCHEMAS: Record<string, z.ZodType> = {
+  'workload.schema.json': Workload,
+  'scenario.schema.json': Scenario,
+  'profile.schema.json': Profile,
+  'sweep.schema.json': SweepFile,
+};
+
+export function jsonSchemaText(name: string): string {
+  const schema = z.toJSONSchema(SCHEMAS[name], { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const title = name.replace('.schema.json', '');
+  return JSON.stringify({ ...schema, $id: `https://exitsim.dev/schemas/${name}`, title: `exitsim ${title}` }, null, 2) + '\n';
+}

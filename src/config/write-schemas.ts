@@ -1,0 +1,14 @@
+// npm run schemas: writes schemas/*.schema.json from the validators.
+import fs from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from './load.js';
+import { SCHEMAS, jsonSchemaText } from './json-schema.js';
+
+const dir = path.join(packageRoot(), 'schemas');
+fs.mkdirSync(dir, { recursive: true });
+for (const name of Object.keys(SCHEMAS)) {
+  const file = path.join(dir, name);
+  fs.writeFileSync(`${file}.tmp`, jsonSchemaText(name));
+  fs.renameSync(`${file}.tmp`, file);
+  process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
+}

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { parse } from 'csv-parse/sync';
+import { CASES, ROOT, robustnessDoc, runCase } from '../robustness/cases.js';
+import { SCHEMAS, jsonSchemaText } from '../../src/config/json-schema.js';
+
+const outcomes = CASES.map(runCase);
+
+test('every bad input gets exit code 2, one line naming where and what, no stack trace and no stdout', () => {
+  CASES.forEach((c, i) => {
+    const o = outcomes[i];
+    assert.equal(o.code, 2, `${c.what}: ${o.message}`);
+    assert.equal(o.message.split('\n').length, 1, `${c.what}: one line`);
+    assert.doesNotMatch(o.message, /\bat .+:\d+:\d+\)?$|internal error/m, `${c.what}: no stack trace`);
+    assert.equal(o.stdout, '', `${c.what}: nothing on stdout`);
+  });
+  assert.ok(!fs.existsSync('/tmp/exitsim-robustness.json'), 'refused imports wrote nothing');
+});
+
+test('docs/robustness.md is what the CLI answers today (npm run robustness-doc)', () => {
+  assert.equal(fs.readFileSync(path.join(ROOT, 'docs', 'robustness.md'), 'utf8'), robustnessDoc(outcomes));
+});
+
+test('the shipped JSON Schema files are generated from the validators (npm run schemas)', () => {
+  for (const name of Object.keys(SCHEMAS)) {
+    assert.equal(fs.readFileSync(path.join(ROOT, 'schemas', name), 'utf8'), jsonSchemaText(name), name);
+  }
+});
+
+test('CSV is safe to open in a spreadsheet: a formula-like name gets a leading quote and parses back', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-csv-'));
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'exitsim.js'), 'run', 'test/fixtures/bad/formula-name.json', '--quick', '--csv', dir], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const vms = parse(fs.readFileSync(path.join(dir, 'vms.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.ok(vms.every((v) => v.workload.startsWith("'=")), JSON.stringify(vms.map((v) => v.workload)));
+});
+
+test('exitsim validate checks workloads, scenarios, sweeps, profiles and measurements without running them', () => {
+  const v = (f: string) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'exitsim.js'), 'validate', f], { cwd: ROOT, encoding: 'utf8' });
+  assert.match(v('workloads/kernel-build.json').stdout, /valid workload/);
+  assert.match(v('workloads/studies/generations.yaml').stdout, /valid sweep \(16 points/);
+  assert.match(v('profiles/nehalem.json').stdout, /valid CPU profile/);
+  assert.match(v('test/fixtures/import/kvm_stat-children.txt').stdout, /valid kvm_stat measurement/);
+  assert.equal(v('test/fixtures/bad/negative-rate.json').status, 2);
+});
