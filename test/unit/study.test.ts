@@ -155,3 +155,24 @@ test('capacity search returns the analytic answer: VMs ≤ pCPUs · f / (cycles 
   assert.equal(res.max, 13, JSON.stringify(res.evaluations.map((e) => [e.n, e.metrics])));
   assert.throws(() => parseSla('efficiency>>0.9'), /--sla/);
 });
+
+test('slurm submit --dry-run writes an array script (one shard per task) and a merge script; status reads the shard folders', () => {
+  const d = tmp();
+  const f = sweepFile(d);
+  const out = path.join(d, 'cluster');
+  const r = exitsim('slurm', 'submit', f, '--shards', '3', '--out', out, '--dry-run', '--partition', 'short', '--sbatch-arg=--account=lab');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /sbatch --array=1,2,3/);
+  const array = fs.readFileSync(path.join(out, 'slurm', 'array.sh'), 'utf8');
+  assert.match(array, /#SBATCH --partition=short/);
+  assert.match(array, /#SBATCH --account=lab/);
+  assert.match(array, /sweep .* --shard "\$SLURM_ARRAY_TASK_ID\/3"/);
+  assert.match(fs.readFileSync(path.join(out, 'slurm', 'merge.sh'), 'utf8'), /merge .*shard-1-of-3.*shard-2-of-3.*shard-3-of-3.* --out .*merged/);
+  // Run shard 2 by hand (as a task would); status counts it.
+  assert.equal(exitsim('sweep', f, '--shard', '2/3', '--out', path.join(out, 'shard-2-of-3')).code, 0);
+  const st = JSON.parse(exitsim('slurm', 'status', out, '--json').stdout);
+  assert.deepEqual(st.shards.map((s: { done: number }) => s.done), [0, 2, 0]);
+  assert.equal(st.merged, false);
+  const dry = exitsim('slurm', 'submit', f, '--shards', '3', '--out', out, '--dry-run');
+  assert.match(dry.stdout, /--array=1,3 /, 'only the incomplete shards');
+});

@@ -1,0 +1,180 @@
+// A sweep as a Slurm array job (issue 9): one shard per array task, writing to
+// a shared folder through the same atomic, resumable study machinery; a job
+// that depends on the array (afterok) merges the shards. Resubmitting runs
+// only the shards that are not complete. No scheduler of our own: sbatch,
+// squeue and the shard/merge commands do the work.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../config/errors.js';
+import { packageRoot } from '../config/load.js';
+import { loadSweep } from '../experiment/sweep-spec.js';
+import { readRecords, shardJobs, studyJobs } from '../experiment/study.js';
+
+export interface SubmitOptions {
+  sweepFile: string;
+  out: string;
+  shards: number;
+  replications?: number;
+  partition?: string;
+  timeLimit?: string;
+  cpusPerTask?: number;
+  sbatchArgs?: string[];
+  dryRun?: boolean;
+  sbatch?: string;
+}
+
+export interface Submission {
+  tool: 'exitsim';
+  kind: 'slurm-submission';
+  sweep_file: string;
+  sweep_identity: string;
+  shards: number;
+  replications: number;
+  out: string;
+  submissions: Array<{ at: string; array_job: string | null; merge_job: string | null; tasks: number[] }>;
+}
+
+export const shardDir = (out: string, i: number, n: number) => path.join(out, `shard-${i}-of-${n}`);
+export const mergedDir = (out: string) => path.join(out, 'merged');
+
+/** How many of its jobs each shard has finished. */
+export function shardProgress(sweepFile: string, out: string, shards: number, replications?: number): Array<{ shard: number; done: number; total: number }> {
+  const sweep = loadSweep(sweepFile);
+  const reps = replications ?? sweep.spec.replications;
+  const all = studyJobs(sweep, reps);
+  return Array.from({ length: shards }, (_, k) => {
+    const shard = { index: k + 1, count: shards };
+    const mine = shardJobs(all, shard);
+    const dir = shardDir(out, shard.index, shards);
+    const have = fs.existsSync(dir) ? readRecords(dir) : new Map();
+    return { shard: shard.index, done: mine.filter((j) => have.has(j.key)).length, total: mine.length };
+  });
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+function scripts(o: SubmitOptions, sweepFile: string, out: string, replications: number): { array: string; merge: string } {
+  const node = process.execPath;
+  const bin = path.join(packageRoot(), 'bin', 'exitsim.js');
+  const common = [
+    '#!/bin/sh',
+    o.partition ? `#SBATCH --partition=${o.partition}` : '',
+    o.timeLimit ? `#SBATCH --time=${o.timeLimit}` : '',
+    ...(o.sbatchArgs ?? []).map((a) => `#SBATCH ${a}`),
+    'set -e',
+    `cd ${q(packageRoot())}`,
+    'export CI=true', // plain progress lines in the job log
+  ].filter((l) => l !== '');
+  const array = [
+    ...common.slice(0, 1),
+    `#SBATCH --job-name=exitsim-shard`,
+    `#SBATCH --cpus-per-task=${o.cpusPerTask ?? 1}`,
+    `#SBATCH --output=${path.join(out, 'slurm', 'shard-%a.log')}`,
+    ...common.slice(1),
+    `${q(node)} ${q(bin)} sweep ${q(sweepFile)} --replications ${replications} --shard "$SLURM_ARRAY_TASK_ID/${o.shards}" ` +
+      `--out ${q(out)}/shard-"$SLURM_ARRAY_TASK_ID"-of-${o.shards} --workers "\${SLURM_CPUS_PER_TASK:-1}"`,
+    '',
+  ].join('\n');
+  const merge = [
+    ...common.slice(0, 1),
+    `#SBATCH --job-name=exitsim-merge`,
+    `#SBATCH --output=${path.join(out, 'slurm', 'merge.log')}`,
+    ...common.slice(1),
+    `${q(node)} ${q(bin)} merge ${Array.from({ length: o.shards }, (_, k) => q(shardDir(out, k + 1, o.shards))).join(' ')} --out ${q(mergedDir(out))} --force`,
+    '',
+  ].join('\n');
+  return { array, merge };
+}
+
+function sbatch(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8' }).trim().split(';')[0];
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT') throw new InputError('command line', 'slurm submit', 'a machine with Slurm (sbatch on the PATH)', 'no sbatch', ' — use --dry-run to write the job scripts only');
+    throw new Error(`sbatch failed: ${(e.stderr ?? e.message).trim()}`);
+  }
+}
+
+export function submit(o: SubmitOptions): { submission: Submission; arrayScript: string; mergeScript: string; tasks: number[]; note: string } {
+  if (!Number.isInteger(o.shards) || o.shards < 1) throw new InputError('command line', '--shards', 'a whole number ≥ 1', String(o.shards));
+  const sweepFile = path.resolve(o.sweepFile);
+  const sweep = loadSweep(sweepFile);
+  const out = path.resolve(o.out);
+  const replications = o.replications ?? sweep.spec.replications;
+  const file = path.join(out, 'slurm', 'submission.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let previous: Submission | undefined;
+  if (fs.existsSync(file)) {
+    previous = JSON.parse(fs.readFileSync(file, 'utf8')) as Submission;
+    if (previous.sweep_identity !== sweep.identity || previous.shards !== o.shards || previous.replications !== replications) {
+      throw new InputError(out, '--out', `a folder for this sweep with ${previous.shards} shards and ${previous.replications} replications (or a new folder)`, `sweep ${sweep.spec.name} (${sweep.identity}) with ${o.shards} shards and ${replications} replications`);
+    }
+  }
+  // Resubmission: only the shards that are not complete.
+  const progress = shardProgress(sweepFile, out, o.shards, replications);
+  const tasks = progress.filter((p) => p.done < p.total).map((p) => p.shard);
+  const { array, merge } = scripts(o, sweepFile, out, replications);
+  const arrayScript = path.join(out, 'slurm', 'array.sh');
+  const mergeScript = path.join(out, 'slurm', 'merge.sh');
+  for (const [f, text] of [[arrayScript, array], [mergeScript, merge]] as const) {
+    fs.writeFileSync(`${f}.tmp`, text, { mode: 0o755 });
+    fs.renameSync(`${f}.tmp`, f);
+  }
+  let arrayJob: string | null = null;
+  let mergeJob: string | null = null;
+  let note: string;
+  const cmd = o.sbatch ?? 'sbatch';
+  if (o.dryRun) note = `dry run: wrote ${arrayScript} and ${mergeScript}; submit with sbatch --array=${tasks.join(',') || '(none)'} ${arrayScript}`;
+  else if (tasks.length === 0 && fs.existsSync(path.join(mergedDir(out), 'runs.csv'))) note = 'every shard is complete and merged: nothing to submit';
+  else {
+    if (tasks.length > 0) arrayJob = sbatch(cmd, ['--parsable', `--array=${tasks.join(',')}`, arrayScript]);
+    mergeJob = sbatch(cmd, ['--parsable', ...(arrayJob ? [`--dependency=afterok:${arrayJob}`] : []), mergeScript]);
+    note = `submitted ${tasks.length} shard task(s) as job ${arrayJob ?? '-'} and the merge as job ${mergeJob} (after they all succeed)`;
+  }
+  const submission: Submission = {
+    tool: 'exitsim', kind: 'slurm-submission', sweep_file: sweepFile, sweep_identity: sweep.identity, shards: o.shards, replications, out,
+    submissions: [...(previous?.submissions ?? []), { at: new Date().toISOString(), array_job: arrayJob, merge_job: mergeJob, tasks }],
+  };
+  // Recorded for a dry run too (no job ids), so `slurm status` can follow shards run by hand.
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(submission, null, 2) + '\n');
+  fs.renameSync(`${file}.tmp`, file);
+  return { submission, arrayScript, mergeScript, tasks, note };
+}
+
+export interface Status {
+  shards: Array<{ shard: number; done: number; total: number }>;
+  jobs: Record<string, string>;
+  merged: boolean;
+  done: number;
+  total: number;
+}
+
+export function status(out: string, squeue = 'squeue'): Status {
+  const file = path.join(out, 'slurm', 'submission.json');
+  if (!fs.existsSync(file)) throw new InputError(out, 'slurm/submission.json', 'a folder written by exitsim slurm submit', 'no submission.json');
+  const sub = JSON.parse(fs.readFileSync(file, 'utf8')) as Submission;
+  const shards = shardProgress(sub.sweep_file, out, sub.shards, sub.replications);
+  const last = sub.submissions[sub.submissions.length - 1];
+  const jobs: Record<string, string> = {};
+  const ids = [last?.array_job, last?.merge_job].filter((x): x is string => Boolean(x));
+  if (ids.length > 0) {
+    try {
+      const text = execFileSync(squeue, ['-h', '-j', ids.join(','), '-o', '%i %T'], { encoding: 'utf8' });
+      for (const line of text.trim().split('\n').filter(Boolean)) {
+        const [id, st] = line.trim().split(/\s+/);
+        jobs[id] = st;
+      }
+    } catch {
+      // squeue forgets finished jobs and is absent off the cluster: the shard folders are the truth.
+    }
+  }
+  return {
+    shards,
+    jobs,
+    merged: fs.existsSync(path.join(mergedDir(out), 'runs.csv')),
+    done: shards.reduce((a, s) => a + s.done, 0),
+    total: shards.reduce((a, s) => a + s.total, 0),
+  };
+}
