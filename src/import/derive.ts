@@ -39,6 +39,16 @@ export interface Derived {
 /** Guest event kinds whose rate an exit count can reveal, and which features hide them. */
 const OBSERVABLE_KINDS: EventKind[] = ['page-fault', 'first-touch', 'cr3-write', 'invlpg', 'rdtsc', 'tpr-write', 'ipi-send', 'dr-access'];
 
+/** Exit reasons that exactly one guest event kind causes, whatever the features. */
+const ONE_TO_ONE: Record<number, string> = {
+  [R.CPUID]: 'cpuid',
+  [R.VMCALL]: 'vmcall',
+  [R.RDTSC]: 'rdtsc',
+  [R.EPT_VIOLATION]: 'first-touch',
+  [R.INVLPG]: 'invlpg',
+  [R.DR_ACCESS]: 'dr-access',
+};
+
 type Ev = WorkloadInput['events'] extends Array<infer T> | undefined ? T : never;
 
 const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
@@ -101,22 +111,12 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
       case R.HLT:
         continue; // the unit structure
       case R.CPUID:
-        addEvent({ kind: 'cpuid', handlerCycles: handler(e) } as Ev, e, rate);
-        continue;
       case R.VMCALL:
-        addEvent({ kind: 'vmcall', handlerCycles: handler(e) } as Ev, e, rate);
-        continue;
       case R.RDTSC:
-        addEvent({ kind: 'rdtsc', handlerCycles: handler(e) } as Ev, e, rate);
-        continue;
       case R.EPT_VIOLATION:
-        addEvent({ kind: 'first-touch', handlerCycles: handler(e) } as Ev, e, rate);
-        continue;
       case R.INVLPG:
-        addEvent({ kind: 'invlpg', handlerCycles: handler(e) } as Ev, e, rate);
-        continue;
       case R.DR_ACCESS:
-        addEvent({ kind: 'dr-access', handlerCycles: handler(e) } as Ev, e, rate);
+        addEvent({ kind: ONE_TO_ONE[reason], handlerCycles: handler(e) } as Ev, e, rate);
         continue;
       case R.EPT_MISCONFIG: {
         const user = !on('ioeventfd');
