@@ -1371,6 +1371,10 @@ export class Simulation {
   }
 
   private drawClassGap(v: number, w: VmModel, c: number): number {
+    if (w.classDist[c] === DIST_EXPONENTIAL) {
+      // The common case, without the general switch.
+      return roundPositive(-w.classMeanGap[c] * Math.log(1 - this.rng.next(this.classStreams[v * this.maxClass + c])));
+    }
     return this.drawGap(this.classStreams[v * this.maxClass + c], w.classDist[c], w.classMeanGap[c], w.classMu[c], w.classSigma[c], w.classEmpirical[c]);
   }
 

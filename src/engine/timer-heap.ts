@@ -56,6 +56,7 @@ export class TimerHeap {
   /** Arms (or re-arms) `slot` to fire at `time`. */
   set(slot: number, time: number): void {
     if (slot === this.firing) this.rearmed = true;
+    const before = this.time[slot];
     this.time[slot] = time;
     const p = this.pos[slot];
     if (p < 0) {
@@ -63,10 +64,8 @@ export class TimerHeap {
       this.heap[i] = slot;
       this.pos[slot] = i;
       this.up(i);
-    } else {
-      this.up(p);
-      this.down(this.pos[slot]);
-    }
+    } else if (time > before) this.down(p); // later: it can only sink
+    else this.up(p);
   }
 
   cancel(slot: number): void {
