@@ -75,6 +75,7 @@ export interface VmModel {
   // Plans the engine starts by itself.
   planHalt: number;
   planIdleEntry: number;
+  planIdleEntryHalt: number;
   planPause: number;
   planHostTick: number;
   planDeliverDevice: number;

@@ -29,10 +29,9 @@ const S_HALTED = 1; // blocked until an interrupt
 const S_GUEST = 2; // guest mode: native handling, 2-D walk, or compute
 const S_SPIN = 3; // guest mode, spinning on a held lock
 const S_EXIT = 4; // host mode: exit stages and handlers of an episode
-const S_ENTRY = 5; // VM entry (+ TLB refill without VPID)
+const S_ENTRY = 5; // host switch to the vCPU thread (if any), VM entry, TLB refill without VPID
 const S_POLL = 6; // halt polling in the host
 const S_IDLE_GUEST = 7; // halted in guest mode on a dedicated pCPU (exitless idle, bare metal)
-const S_SWITCH_IN = 8; // the host switches to this vCPU's thread
 
 // Guest-mode phases.
 const PH_NATIVE = 0;
@@ -149,6 +148,7 @@ export class Simulation {
   private readonly pendingEntry: Float64Array;
   private readonly pendingRefill: Float64Array;
   private readonly entrySeg: Float64Array;
+  private readonly schedSeg: Float64Array;
   private readonly refillSeg: Float64Array;
   private readonly blockStart: Float64Array;
   /** Every random stream of the run; the arrays below hold stream indices. */
@@ -242,6 +242,7 @@ export class Simulation {
     this.pendingEntry = new Float64Array(nV);
     this.pendingRefill = new Float64Array(nV);
     this.entrySeg = new Float64Array(nV);
+    this.schedSeg = new Float64Array(nV);
     this.refillSeg = new Float64Array(nV);
     this.blockStart = new Float64Array(nV);
     this.rng = new StreamBank(nV * (maxClass + maxWall + 5) + vms.length);
@@ -434,10 +435,6 @@ export class Simulation {
 
   private onActivity(v: number): void {
     switch (this.state[v]) {
-      case S_SWITCH_IN:
-        this.book(this.pcpuOf[v], this.vmOf[v], CAT.HOST_SCHED, this.segStart[v], this.now);
-        this.startEntry(v);
-        return;
       case S_ENTRY:
         this.bookEntry(v);
         this.enterGuest(v);
@@ -1044,29 +1041,34 @@ export class Simulation {
     this.startEntry(v);
   }
 
-  private startEntry(v: number): void {
+  /** Back to guest mode: the host's switch to this vCPU (when it was off-CPU), VM entry, TLB refill — one timer event. */
+  private startEntry(v: number, switchCycles = 0): void {
     const entry = this.pendingEntry[v] + (this.lastPcpu[v] >= 0 && this.lastPcpu[v] !== this.pcpuOf[v] ? this.m.vmcsMigrationCycles : 0);
     const refill = this.pendingRefill[v];
     this.pendingEntry[v] = 0;
     this.pendingRefill[v] = 0;
     this.lastPcpu[v] = this.pcpuOf[v];
-    if (entry + refill === 0) {
+    if (switchCycles + entry + refill === 0) {
       this.enterGuest(v);
       return;
     }
     this.state[v] = S_ENTRY;
     this.segStart[v] = this.now;
+    this.schedSeg[v] = switchCycles;
     this.entrySeg[v] = entry;
     this.refillSeg[v] = refill;
-    this.heap.set(v, this.now + entry + refill);
+    this.heap.set(v, this.now + switchCycles + entry + refill);
   }
 
   private bookEntry(v: number): void {
     const p = this.pcpuOf[v];
     const vm = this.vmOf[v];
     const t = this.segStart[v];
-    this.book(p, vm, CAT.ENTRY, t, t + this.entrySeg[v]);
-    this.book(p, vm, CAT.INDIRECT_TLB_REFILL, t + this.entrySeg[v], t + this.entrySeg[v] + this.refillSeg[v]);
+    const a = t + this.schedSeg[v];
+    const b = a + this.entrySeg[v];
+    this.book(p, vm, CAT.HOST_SCHED, t, a);
+    this.book(p, vm, CAT.ENTRY, a, b);
+    this.book(p, vm, CAT.INDIRECT_TLB_REFILL, b, b + this.refillSeg[v]);
   }
 
   // ---- idle and interrupts --------------------------------------------------------
@@ -1075,6 +1077,7 @@ export class Simulation {
     if (!this.idleEntryDone[v]) {
       // NOHZ idle entry reprograms the timer before HLT.
       this.idleEntryDone[v] = 1;
+      if (this.m.plans.length[w.planHalt] > 0 && this.startPlan(v, w.planIdleEntryHalt, AFTER_BLOCK)) return;
       if (this.startPlan(v, w.planIdleEntry, AFTER_CONTINUE)) return;
       if (this.nativeRem[v] > 0) {
         this.scheduleGuest(v);
@@ -1188,9 +1191,6 @@ export class Simulation {
         return;
       case S_ENTRY:
         this.bookEntry(v);
-        return;
-      case S_SWITCH_IN:
-        this.book(p, vm, CAT.HOST_SCHED, this.segStart[v], this.now);
         return;
       case S_POLL:
         this.book(p, vm, CAT.HALT_POLL, this.segStart[v], this.now);
@@ -1312,12 +1312,7 @@ export class Simulation {
     this.cur[p] = v;
     this.pcpuOf[v] = p;
     this.dispatchedAt[v] = this.now;
-    const cs = this.m.hostContextSwitchCycles;
-    if (cs > 0) {
-      this.state[v] = S_SWITCH_IN;
-      this.segStart[v] = this.now;
-      this.heap.set(v, this.now + cs);
-    } else this.startEntry(v);
+    this.startEntry(v, this.m.hostContextSwitchCycles);
   }
 
   /** After a PLE exit: yield to a preempted lock holder of the same VM, else to anyone runnable here. */

@@ -352,6 +352,9 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     deviceLatencyCycles: Float64Array.from(workload.devices, (d) => Math.round(((d.completionLatencyUs ?? 0) * f) / 1e6)),
     planHalt: plans.add(decideExits('hlt').exits, 0),
     planIdleEntry: plans.add(repeated(program.exits, idleEntryPrograms), idleEntryPrograms * programNative),
+    // NOHZ timer programming and the HLT that follows as one episode (the programming's
+    // native cycles run at the next entry: same accounting, one timer event fewer).
+    planIdleEntryHalt: plans.add([...repeated(program.exits, idleEntryPrograms), ...decideExits('hlt').exits], idleEntryPrograms * programNative),
     planPause: plans.add(decideExits('pause-spin').exits, 0),
     planHostTick: plans.add(decideExits('host-tick').exits, 0),
     planDeliverDevice: plans.add([...decideExits('interrupt-delivery').exits, ...eoi.exits], handler + eoiNative),
