@@ -13,9 +13,7 @@ import { EXIT_REASON_NAMES, allExitReasonNames, exitReasonName, parseExitReason 
 import { stageMeans, totalCycles } from '../exits/cost.js';
 import { buildModel, checkFeaturesAgainstProfile, estimateGuestEvents } from '../model/build.js';
 import { DEFAULT_HOST, resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
-import { runScenario, runScenarios } from '../experiment/runner.js';
-import { exitsCsv, runsCsv, vmsCsv } from '../output/csv.js';
-import { manifestJson } from '../output/manifest.js';
+import { runScenario } from '../experiment/runner.js';
 import { writeResultFiles } from '../output/atomic.js';
 import { writeRunFiles } from '../output/run-files.js';
 import { formatCompare, formatRun, num, pct, table } from '../output/text.js';
@@ -171,8 +169,6 @@ function jsonSummary(runs: RunSummary[]): string {
   return JSON.stringify(runs.length === 1 ? runs[0] : { baseline: runs[0].features, runs }, null, 2) + '\n';
 }
 
-const writeCsv = writeRunFiles;
-
 async function runCommand(file: string, o: CommonOptions, compare: boolean): Promise<void> {
   const startedAt = new Date();
   const r = resolve(file, o);
@@ -190,7 +186,7 @@ async function runCommand(file: string, o: CommonOptions, compare: boolean): Pro
   const result = await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate });
   const runs = result.summaries;
   if (o.csv) {
-    const written = writeCsv(o.csv, [r], runs, startedAt, o.force ?? false);
+    const written = writeRunFiles(o.csv, [r], runs, startedAt, o.force ?? false);
     if (!o.json) process.stdout.write(`wrote ${written.join(', ')}\n`);
   }
   if (o.json) {

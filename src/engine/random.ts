@@ -3,12 +3,6 @@
 // one stream per (VM, vCPU, event class) gives common random numbers.
 import seedrandom from 'seedrandom';
 
-export type Stream = () => number;
-
-export function makeStream(seed: number, ...path: Array<string | number>): Stream {
-  return seedrandom.alea(`${seed}/${path.join('/')}`) as unknown as Stream;
-}
-
 interface AleaState {
   c: number;
   s0: number;

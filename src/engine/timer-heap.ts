@@ -25,10 +25,6 @@ export class TimerHeap {
     return this.pos[slot] >= 0;
   }
 
-  peekSlot(): number {
-    return this.size > 0 ? this.heap[0] : -1;
-  }
-
   peekTime(): number {
     return this.size > 0 ? this.time[this.heap[0]] : Infinity;
   }
@@ -84,15 +80,7 @@ export class TimerHeap {
     this.down(this.pos[last]);
   }
 
-  /** Removes and returns the earliest slot; -1 when empty. */
-  pop(): number {
-    if (this.size === 0) return -1;
-    const top = this.heap[0];
-    this.cancel(top);
-    return top;
-  }
-
-  // Sift loops compare (time, seq) inline: this is the hottest code of the engine.
+  // Sift loops compare (time, slot) inline: this is the hottest code of the engine.
   private up(i: number): void {
     const heap = this.heap;
     const time = this.time;

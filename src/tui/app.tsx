@@ -1,6 +1,6 @@
 // The TUI: state (reducer), input (key mapping) and view, wired to a live
 // run in a worker thread. At most two contexts' worth of plumbing: props.
-import React, { useEffect, useReducer, useRef } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 import { useApp, useInput, useStdout } from 'ink';
 import type { LiveCommand, LiveFrame } from '../experiment/live.js';
 import { initialState, reduce, type Action } from './state.js';

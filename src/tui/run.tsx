@@ -2,7 +2,6 @@
 // TTY or CI=true. The simulation always runs in a worker thread.
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import React from 'react';
 import { render } from 'ink';
 import type { LiveCommand, LiveFrame } from '../experiment/live.js';
 import { pointJobOf } from '../experiment/study.js';

@@ -1,7 +1,6 @@
 // Render-only views of the TUI state: they read a snapshot and draw it, so a
 // test renders them with a fixture frame and reads the text. Readable without
 // colour: every figure is text, colour only underlines it.
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { RunSummary } from '../metrics/summarize.js';
 import { featureSetLabel } from '../exits/features.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { meanCi, profile, simulate, workload } from '../helpers.js';
+import { profile, simulate, workload } from '../helpers.js';
+import { estimate } from '../../src/stats/confidence.js';
 import { stageMeans, totalCycles } from '../../src/exits/cost.js';
 import { DEFAULT_MSR_LISTS } from '../../src/config/schema.js';
 
@@ -36,7 +37,8 @@ function analyticCase(seed: number, ratePerGuestSec: number, cv: boolean) {
 /** Ten seeds of the analytic case: the mean efficiency, its 95% CI and the closed form. */
 function tenSeeds(rate: number, cv: boolean) {
   const runs = Array.from({ length: 10 }, (_, i) => analyticCase(i + 1, rate, cv));
-  return { ...meanCi(runs.map((r) => r.s.total.efficiency as number)), expected: runs[0].expected };
+  const e = estimate(runs.map((r) => r.s.total.efficiency as number));
+  return { mean: e.mean as number, half: e.ci95 as number, expected: runs[0].expected };
 }
 
 test('efficiency of one CPUID kind at a known rate matches 1/(1+λc/f) within the 95% CI (constant costs)', () => {

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import React from 'react';
 import { render } from 'ink-testing-library';
 import { App, type LiveSourceFactory } from '../../src/tui/app.js';
 import { Screen, sparkline, bar } from '../../src/tui/view.js';
