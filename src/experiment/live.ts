@@ -61,8 +61,11 @@ export class LiveRun {
   }
 
   command(c: LiveCommand): void {
-    if (c.type === 'pause') this.paused = true;
-    else if (c.type === 'resume') this.paused = false;
+    if (c.type === 'pause') {
+      // Budget earned before the pause is dropped, so time stops where the user paused it.
+      this.paused = true;
+      this.simBudget = 0;
+    } else if (c.type === 'resume') this.paused = false;
     else if (c.type === 'step') this.stepping = true;
     else if (c.type === 'speed') this.speed = c.simSecondsPerWallSec;
     else this.stopped = true;
@@ -127,10 +130,12 @@ export class LiveRun {
       this.lastWall = wall;
       if (!this.paused) this.simBudget += this.speed > 0 ? dt * this.speed * this.f : Infinity;
       if (this.stepping) {
-        this.simBudget = Math.max(this.simBudget, this.slice);
+        // A step is taken at once, whether or not a frame is due.
         this.stepping = false;
+        if (this.paused) this.advance(Math.min(end, this.now + this.slice));
+        else this.simBudget += this.slice;
       }
-      if (!this.paused || this.simBudget > 0) {
+      if (!this.paused) {
         // Work until the frame is due, the budget is spent or the run ends.
         while (this.now < end && this.simBudget >= 1 && performance.now() - frameStart < this.frameMs) {
           // At full speed nothing needs pacing: bigger slices cost less.
@@ -139,7 +144,6 @@ export class LiveRun {
           this.advance(target);
           this.simBudget -= step;
         }
-        if (this.paused) this.simBudget = 0;
       }
       const elapsed = (performance.now() - frameStart) / 1000;
       if (elapsed * 1000 >= this.frameMs || this.now >= end) {

@@ -31,7 +31,8 @@ const cut = (s: string, w: number) => (s.length > w ? `${s.slice(0, Math.max(0, 
 function Header({ state, width, title }: { state: TuiState; width: number; title: string }) {
   const f = state.frame;
   const progress = f ? f.simSeconds / f.totalSeconds : 0;
-  const status = state.quitting ? 'quitting' : f?.done ? 'done' : state.paused ? 'PAUSED' : 'running';
+  // PAUSED only once the worker's own frame says so: until then a frame in flight may still move time.
+  const status = state.quitting ? 'quitting' : f?.done ? 'done' : state.paused ? (f?.paused ? 'PAUSED' : 'pausing') : 'running';
   const speed = state.speed === 0 ? 'max' : state.speed.toPrecision(2);
   const warming = f && f.summaries[0] && f.simSeconds <= f.summaries[0].warmup_s ? ' (warm-up)' : '';
   const line2 = f

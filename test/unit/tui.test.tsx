@@ -6,7 +6,9 @@ import { Screen, sparkline, bar } from '../../src/tui/view.js';
 import { initialState, reduce } from '../../src/tui/state.js';
 import { keyToAction } from '../../src/tui/keys.js';
 import { parseFeatureSet, featureSetLabel } from '../../src/exits/features.js';
-import type { LiveCommand, LiveFrame } from '../../src/experiment/live.js';
+import { LiveRun, type LiveCommand, type LiveFrame } from '../../src/experiment/live.js';
+import { pointJobOf } from '../../src/experiment/study.js';
+import { singlePointSweep } from '../../src/experiment/sweep-spec.js';
 import { resolveScenario } from '../../src/experiment/scenario.js';
 import { runScenario } from '../../src/experiment/runner.js';
 
@@ -90,8 +92,11 @@ test('App: frames render; space pauses the worker; + doubles speed; a feature ke
   assert.match(app.lastFrame() ?? '', /running t 0\.030/);
   app.stdin.write(' ');
   await tick();
-  assert.match(app.lastFrame() ?? '', /PAUSED/);
+  assert.match(app.lastFrame() ?? '', /pausing t 0\.030/, 'not PAUSED until the worker confirms');
   assert.ok(src.commands.some((c) => c.type === 'pause'));
+  src.emit({ ...frame(0.031), paused: true });
+  await tick();
+  assert.match(app.lastFrame() ?? '', /PAUSED t 0\.031/);
   app.stdin.write('n');
   await tick();
   assert.ok(src.commands.some((c) => c.type === 'step'));
@@ -112,4 +117,32 @@ test('App: frames render; space pauses the worker; + doubles speed; a feature ke
   await tick();
   assert.ok(src.commands.filter((c) => c.type === 'stop').length >= 2);
   app.unmount();
+});
+
+test('LiveRun: time stops where pause arrives (unspent budget is dropped), a step moves exactly 1 ms, stop ends the run', async () => {
+  const resolved = resolveScenario('kernel-build', { durationSec: 5, warmupSec: 0 });
+  const job = pointJobOf(singlePointSweep(resolved, sets), { key: 'p0000-r000', point: 0, replication: 0, seed: resolved.scenario.seed });
+  const frames: LiveFrame[] = [];
+  // Slow pace, so budget is always being earned ahead of what was simulated.
+  const live = new LiveRun(job, 0.02, 20, (f) => frames.push(f));
+  const done = live.run();
+  try {
+    await new Promise((res) => setTimeout(res, 150));
+    live.command({ type: 'pause' });
+    await new Promise((res) => setTimeout(res, 120));
+    const pausedFrames = () => frames.filter((f) => f.paused);
+    assert.ok(pausedFrames().length >= 2, 'paused frames keep coming');
+    const t = pausedFrames()[0].simSeconds;
+    assert.ok(t > 0, 'time had advanced before the pause');
+    assert.ok(pausedFrames().every((f) => f.simSeconds === t), 'no frame after the pause moves time');
+    live.command({ type: 'step' });
+    await new Promise((res) => setTimeout(res, 100));
+    const after = frames[frames.length - 1];
+    assert.ok(after.paused);
+    assert.ok(Math.abs(after.simSeconds - t - 0.001) < 1e-9, `a step is 1 ms: ${t} -> ${after.simSeconds}`);
+  } finally {
+    live.command({ type: 'stop' }); // a failed assertion must not leave the run going
+    await done;
+  }
+  assert.ok(!frames[frames.length - 1].done, 'stopped before the end');
 });
