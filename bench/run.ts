@@ -4,6 +4,7 @@
 // exact vs aggregated mode; sweep scaling; the live view's overhead. Prints a
 // table and writes bench/results.json. Figures only — no assertions.
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MSR_LISTS, Scenario, Workload, type Profile } from '../src/config/schema.js';
@@ -127,12 +128,41 @@ function runCase(c: Case): Result {
   };
 }
 
-const results: Result[] = CASES.map(runCase);
+// Each case runs in a process of its own, as a user's run does: code that
+// one case made hot must not tax (or help) the next. `--case NAME` is that
+// child; it prints its Result as JSON.
+const caseArg = process.argv.indexOf('--case');
+if (caseArg >= 0) {
+  const name = process.argv[caseArg + 1];
+  if (name === 'bare-loop') {
+    const t0 = process.hrtime.bigint();
+    const bare = bareLoop();
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    process.stdout.write(JSON.stringify({ events: bare.events, wall_s: wall }) + '\n');
+  } else {
+    const c = CASES.find((k) => k.name === name);
+    if (!c) throw new Error(`no bench case ${name}; cases: ${CASES.map((k) => k.name).join(', ')}`);
+    process.stdout.write(JSON.stringify(runCase(c)) + '\n');
+  }
+  process.exit(0);
+}
 
-// The bare loop, measured in the same process right after exitsim's simple-64.
-const t0 = process.hrtime.bigint();
-const bare = bareLoop();
-const bareWall = Number(process.hrtime.bigint() - t0) / 1e9;
+const self = fileURLToPath(import.meta.url);
+function inChild<T>(name: string): T {
+  const r = spawnSync(process.execPath, ['--expose-gc', self, '--case', name], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`bench case ${name} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as T;
+}
+
+const results: Result[] = CASES.map((c) => {
+  const r = inChild<Result>(c.name);
+  process.stderr.write(`  ${c.name}: ${r.guest_events_per_wall_s.toLocaleString('en-US')} guest events/s\n`);
+  return r;
+});
+
+// The bare loop of bench/peers/, run the same way, right after exitsim's cases.
+const bare = inChild<{ events: number; wall_s: number }>('bare-loop');
+const bareWall = bare.wall_s;
 const bareRate = bare.events / bareWall;
 const s64 = results.find((r) => r.scenario === 'simple-64') as Result;
 const ratio = s64.guest_events_per_wall_s / bareRate;

@@ -168,6 +168,10 @@ export class Simulation {
 
   // Per VM.
   private readonly lockHolder: Int32Array;
+  // Set while a vCPU may be spinning on the VM's lock: only then does the
+  // holder's release need a timer event of its own (an uncontended release is
+  // applied lazily, the next time the holder's clock is read).
+  private readonly lockWatched: Uint8Array;
   private readonly queue: Float64Array; // ring buffers of arrival times
   private readonly qHead: Int32Array;
   private readonly qLen: Int32Array;
@@ -258,6 +262,7 @@ export class Simulation {
     this.idleSince = new Float64Array(model.pcpus);
 
     this.lockHolder = new Int32Array(vms.length).fill(-1);
+    this.lockWatched = new Uint8Array(vms.length);
     this.queue = new Float64Array(vms.length * model.queueCapacity);
     this.qHead = new Int32Array(vms.length);
     this.qLen = new Int32Array(vms.length);
@@ -482,6 +487,10 @@ export class Simulation {
         const paid = debt < elapsed ? debt : elapsed;
         this.nativeRem[v] = debt - paid;
         this.computeClock[v] += elapsed - paid;
+        this.segStart[v] = this.now;
+        // An uncontended release the clock has passed (nobody was waiting for it).
+        if (this.holding[v] && this.lockReleaseAt[v] <= this.computeClock[v]) this.releaseLock(v);
+        return;
       }
     }
     this.segStart[v] = this.now;
@@ -510,7 +519,7 @@ export class Simulation {
     }
     this.phase[v] = PH_COMPUTE;
     let next = this.unitEndAt[v];
-    if (this.lockReleaseAt[v] < next) next = this.lockReleaseAt[v];
+    if (this.lockReleaseAt[v] < next && this.lockWatched[this.vmOf[v]]) next = this.lockReleaseAt[v];
     const base = v * this.maxClass;
     const n = this.classCountOf[v];
     for (let c = 0; c < n; c++) {
@@ -651,12 +660,8 @@ export class Simulation {
       this.completeUnit(v);
       return;
     }
+    // (A release due now was applied by advanceGuest.)
     const clock = this.computeClock[v];
-    if (this.holding[v] && this.lockReleaseAt[v] <= clock) {
-      this.releaseLock(v);
-      this.scheduleGuest(v);
-      return;
-    }
     if (this.unitEndAt[v] <= clock) {
       const walk = this.m.vms[this.vmOf[v]].walkCyclesPerUnit;
       if (walk > 0) {
@@ -729,6 +734,7 @@ export class Simulation {
     }
     if (this.wantsLock[v]) {
       const vm = this.vmOf[v];
+      if (this.lockHolder[vm] >= 0 && !this.lockWatched[vm]) this.watchLock(vm);
       if (this.lockHolder[vm] < 0) {
         this.acquireLock(v);
       } else {
@@ -809,22 +815,46 @@ export class Simulation {
     this.lockReleaseAt[v] = this.computeClock[v] + this.holdPending[v];
   }
 
+  /**
+   * A vCPU is about to spin on the VM's lock: bring the holder's clock up to
+   * now (which applies a release it has passed) and, if it still holds the
+   * lock, give its release a timer event of its own from here on.
+   */
+  private watchLock(vm: number): void {
+    const h = this.lockHolder[vm];
+    const computing = this.state[h] === S_GUEST && this.phase[h] === PH_COMPUTE;
+    if (computing && this.now > this.segStart[h]) this.advanceGuest(h);
+    if (!this.holding[h]) return; // its clock had passed the release
+    this.lockWatched[vm] = 1;
+    // Re-arm the holder's next happening with its release in view (same start, same phase).
+    // Off guest compute its clock stands still, and its next compute segment arms the release.
+    if (computing) this.scheduleGuestFrom(h, this.segStart[h]);
+  }
+
   private releaseLock(v: number): void {
     const vm = this.vmOf[v];
     this.holding[v] = 0;
     this.lockReleaseAt[v] = Infinity;
     this.lockHolder[vm] = -1;
+    if (!this.lockWatched[vm]) return; // nobody can be spinning
     // Test-and-set: a vCPU spinning right now takes it; preempted waiters retry when they run.
     const first = this.firstVcpuOfVm[vm];
     const n = this.firstVcpuOfVm[vm + 1] - first;
+    let taker = -1;
+    let others = 0;
     for (let k = 1; k < n; k++) {
       const s = first + ((v - first + k) % n);
       if (this.state[s] === S_SPIN) {
-        this.book(this.pcpuOf[s], vm, CAT.SPIN, this.segStart[s], this.now);
-        this.acquireLock(s);
-        this.scheduleGuest(s);
-        return;
+        if (taker < 0) taker = s;
+        else others++;
       }
+    }
+    // Still watched while anyone else spins on the new holder.
+    this.lockWatched[vm] = others > 0 ? 1 : 0;
+    if (taker >= 0) {
+      this.book(this.pcpuOf[taker], vm, CAT.SPIN, this.segStart[taker], this.now);
+      this.acquireLock(taker);
+      this.scheduleGuest(taker);
     }
   }
 
