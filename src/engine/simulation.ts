@@ -476,10 +476,20 @@ export class Simulation {
         this.book(p, vm, CAT.GUEST, this.segStart[v], this.now);
         this.nativeRem[v] -= elapsed;
         break;
-      case PH_WALK:
-        this.book(p, vm, CAT.INDIRECT_2D_WALK, this.segStart[v], this.now);
-        this.walkRem[v] -= elapsed;
+      case PH_WALK: {
+        // Native handling still owed runs first, then the walk (one timer event for both).
+        const debt = this.nativeRem[v];
+        const paid = debt < elapsed ? debt : elapsed;
+        if (paid > 0) {
+          this.book(p, vm, CAT.GUEST, this.segStart[v], this.segStart[v] + paid);
+          this.nativeRem[v] = debt - paid;
+        }
+        if (elapsed > paid) {
+          this.book(p, vm, CAT.INDIRECT_2D_WALK, this.segStart[v] + paid, this.now);
+          this.walkRem[v] -= elapsed - paid;
+        }
         break;
+      }
       default: {
         // Compute first pays off the native handling still owed (same category, frozen clocks).
         this.book(p, vm, CAT.GUEST, this.segStart[v], this.now);
@@ -507,14 +517,14 @@ export class Simulation {
     this.segStart[v] = from;
     // Native handling before anything that is not plain computing (a spin, a halt) is a phase of
     // its own; before computing it is a debt paid in the same segment, saving a timer event.
-    if (this.nativeRem[v] > 0 && (this.wantsLock[v] || !this.unitActive[v] || this.walkRem[v] > 0)) {
+    if (this.nativeRem[v] > 0 && (this.wantsLock[v] || !this.unitActive[v])) {
       this.phase[v] = PH_NATIVE;
       this.heap.set(v, from + this.nativeRem[v]);
       return;
     }
     if (this.walkRem[v] > 0) {
       this.phase[v] = PH_WALK;
-      this.heap.set(v, from + this.walkRem[v]);
+      this.heap.set(v, from + this.nativeRem[v] + this.walkRem[v]);
       return;
     }
     this.phase[v] = PH_COMPUTE;
@@ -656,6 +666,7 @@ export class Simulation {
       return;
     }
     if (ph === PH_WALK) {
+      this.nativeRem[v] = 0;
       this.walkRem[v] = 0;
       this.completeUnit(v);
       return;
@@ -783,7 +794,7 @@ export class Simulation {
     let done = Math.min(size, clock - (this.unitEndAt[v] - size));
     if (this.walkRem[v] > 0 || (guestMode && this.phase[v] === PH_WALK)) {
       let walkLeft = this.walkRem[v];
-      if (guestMode && this.phase[v] === PH_WALK) walkLeft -= this.now - this.segStart[v];
+      if (guestMode && this.phase[v] === PH_WALK) walkLeft -= Math.max(0, this.now - this.segStart[v] - this.nativeRem[v]);
       done = size + (walk - walkLeft);
     }
     return Math.max(0, Math.min(1, done / (size + walk)));
