@@ -129,11 +129,6 @@ export class Simulation {
   private readonly batchCount: Int32Array;
   /** Per VM: events per compute cycle of all its batchable classes together. */
   private readonly batchRatePerCycle: Float64Array;
-  // Aggregated mode: IPIs a batch sent, delivered once the current dispatch is
-  // done (a batch is charged mid-dispatch, when another vCPU must not be touched).
-  private readonly ipiOwed: Int32Array;
-  private readonly ipiTargets: Int32Array;
-  private ipiTargetCount = 0;
   private readonly unitEndAt: Float64Array;
   private readonly unitSize: Float64Array;
   private readonly haltStart: Float64Array;
@@ -232,14 +227,12 @@ export class Simulation {
     this.classCountOf = new Int32Array(nV);
     this.aggUntil = new Float64Array(nV);
     this.aggStreams = new Int32Array(nV);
-    this.ipiOwed = new Int32Array(nV);
     this.batchCount = new Int32Array(this.maxClass);
     this.batchRatePerCycle = Float64Array.from(vms, (w) => {
       let rate = 0;
       for (let c = 0; c < w.classCount; c++) if (w.classAggregatable[c]) rate += 1 / w.classMeanGap[c];
       return rate;
     });
-    this.ipiTargets = new Int32Array(nV);
     this.aggregate = model.aggregateBatchCycles > 0;
     this.unitEndAt = new Float64Array(nV);
     this.unitSize = new Float64Array(nV);
@@ -352,7 +345,6 @@ export class Simulation {
       events++;
       this.dispatch(slot);
       heap.endFire();
-      if (this.ipiTargetCount > 0) this.deliverOwedIpis();
     }
     this.out.heapEvents += events;
     if (limit > this.now) this.now = limit;
@@ -383,18 +375,6 @@ export class Simulation {
     }
     if (this.warmup > 0) this.heap.set(this.warmupSlot, this.warmup);
     for (let p = 0; p < m.pcpus; p++) this.schedule(p);
-    if (this.ipiTargetCount > 0) this.deliverOwedIpis();
-  }
-
-  /** Aggregated mode: the IPIs batches have sent, one interrupt each, at the time of the batch. */
-  private deliverOwedIpis(): void {
-    for (let i = 0; i < this.ipiTargetCount; i++) {
-      const t = this.ipiTargets[i];
-      const n = this.ipiOwed[t];
-      this.ipiOwed[t] = 0;
-      for (let k = 0; k < n; k++) this.raiseInterrupt(t, INTERRUPT_DEVICE);
-    }
-    this.ipiTargetCount = 0;
   }
 
   finish(): RawResult {
@@ -631,15 +611,6 @@ export class Simulation {
       const events = count[c];
       if (events === 0) continue;
       this.out.guestEvents += events;
-      if (w.classBehaviour[c] === BEHAVIOUR_IPI && w.vcpus > 1) {
-        // Each IPI's target from the same stream as in exact mode; delivered after this dispatch.
-        const first = this.firstVcpuOfVm[vm];
-        for (let e = 0; e < events; e++) {
-          let target = first + Math.floor(this.rng.next(this.targetStreams[v]) * (w.vcpus - 1));
-          if (target >= v) target++;
-          if (this.ipiOwed[target]++ === 0) this.ipiTargets[this.ipiTargetCount++] = target;
-        }
-      }
       const plan = w.classPlan[c];
       this.nativeRem[v] += events * plans.nativeCycles[plan];
       const a = plans.start[plan];

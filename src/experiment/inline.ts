@@ -5,13 +5,15 @@ import { buildModel } from '../model/build.js';
 import { Simulation, type RawResult } from '../engine/simulation.js';
 import { summarize, type RunSummary } from '../metrics/summarize.js';
 import { featureSetLabel, parseFeatureSet } from '../exits/features.js';
-import { vmLayout } from './job.js';
+import { aggregateBatchCycles, vmLayout } from './job.js';
 
 export interface InlineCase {
   scenario: ScenarioInput;
   workloads: Workload[];
   profile: Profile;
   features: string;
+  /** Aggregated mode (--aggregate). */
+  aggregate?: boolean;
 }
 
 function parts(c: InlineCase) {
@@ -22,7 +24,7 @@ function parts(c: InlineCase) {
 
 export function simulateInlineRaw(c: InlineCase, nativeMode = false): RawResult {
   const { scenario, workloads } = parts(c);
-  const model = buildModel({ scenario, scenarioFile: scenario.name, workloads, profile: c.profile, features: parseFeatureSet(c.features), nativeMode });
+  const model = buildModel({ scenario, scenarioFile: scenario.name, workloads, profile: c.profile, features: parseFeatureSet(c.features), nativeMode, aggregateBatchCycles: aggregateBatchCycles(c) });
   return new Simulation(model).run();
 }
 

@@ -7,7 +7,7 @@ import { DEFAULT_MSR_LISTS } from '../../src/config/schema.js';
 
 // One pinned vCPU, one event kind at rate λ per guest second, exit cost c,
 // frequency f, no host tick: efficiency = 1 / (1 + λ·c / f)  (SPEC §10).
-function analyticCase(seed: number, ratePerGuestSec: number, cv: boolean) {
+function analyticCase(seed: number, ratePerGuestSec: number, cv: boolean, aggregate = false) {
   const p = profile('sapphire-rapids', (x) => {
     if (!cv) {
       x.stageCv.value = 0;
@@ -28,6 +28,7 @@ function analyticCase(seed: number, ratePerGuestSec: number, cv: boolean) {
     workloads: [w],
     profile: p,
     features: 'modern',
+    aggregate,
   });
   const c = totalCycles(stageMeans(p, DEFAULT_MSR_LISTS, 'cpuid', 'kernel'));
   const f = p.frequencyGHz.value * 1e9;
@@ -35,8 +36,8 @@ function analyticCase(seed: number, ratePerGuestSec: number, cv: boolean) {
 }
 
 /** Ten seeds of the analytic case: the mean efficiency, its 95% CI and the closed form. */
-function tenSeeds(rate: number, cv: boolean) {
-  const runs = Array.from({ length: 10 }, (_, i) => analyticCase(i + 1, rate, cv));
+function tenSeeds(rate: number, cv: boolean, aggregate = false) {
+  const runs = Array.from({ length: 10 }, (_, i) => analyticCase(i + 1, rate, cv, aggregate));
   const e = estimate(runs.map((r) => r.s.total.efficiency as number));
   return { mean: e.mean as number, half: e.ci95 as number, expected: runs[0].expected };
 }
@@ -59,4 +60,13 @@ test('the exit count matches the rate: λ × guest seconds within 4 standard dev
   const guestSeconds = 0.5 * eff; // the vCPU executes guest code this share of the time
   const expected = 100_000 * guestSeconds;
   assert.ok(Math.abs(count - expected) < 4 * Math.sqrt(expected), `count ${count} vs ${expected}`);
+});
+
+test('aggregated mode: the analytic case still matches 1/(1+λc/f) within the 95% CI, and the exit count the rate', () => {
+  const { mean, half, expected } = tenSeeds(200_000, true, true);
+  assert.ok(Math.abs(mean - expected) <= half + 2e-4, `mean ${mean} ± ${half} vs analytic ${expected}`);
+  const { s } = analyticCase(3, 100_000, false, true);
+  const guestSeconds = 0.5 * (s.total.efficiency as number);
+  const count = s.total.exits.CPUID.count;
+  assert.ok(Math.abs(count - 100_000 * guestSeconds) < 4 * Math.sqrt(100_000 * guestSeconds), `count ${count}`);
 });
