@@ -129,6 +129,8 @@ export class Simulation {
   private readonly batchCount: Int32Array;
   /** Per VM: events per compute cycle of all its batchable classes together. */
   private readonly batchRatePerCycle: Float64Array;
+  /** Per VM and class: events per compute cycle of a batchable class (0 for the others). */
+  private readonly classBatchRatePerCycle: Float64Array;
   private readonly unitEndAt: Float64Array;
   private readonly unitSize: Float64Array;
   private readonly haltStart: Float64Array;
@@ -228,9 +230,14 @@ export class Simulation {
     this.aggUntil = new Float64Array(nV);
     this.aggStreams = new Int32Array(nV);
     this.batchCount = new Int32Array(this.maxClass);
-    this.batchRatePerCycle = Float64Array.from(vms, (w) => {
+    this.classBatchRatePerCycle = new Float64Array(vms.length * this.maxClass);
+    this.batchRatePerCycle = Float64Array.from(vms, (w, vm) => {
       let rate = 0;
-      for (let c = 0; c < w.classCount; c++) if (w.classAggregatable[c]) rate += 1 / w.classMeanGap[c];
+      for (let c = 0; c < w.classCount; c++) {
+        if (!w.classAggregatable[c]) continue;
+        this.classBatchRatePerCycle[vm * this.maxClass + c] = 1 / w.classMeanGap[c];
+        rate += 1 / w.classMeanGap[c];
+      }
       return rate;
     });
     this.aggregate = model.aggregateBatchCycles > 0;
@@ -576,8 +583,10 @@ export class Simulation {
     // batches end at one uniform: nothing happened.
     const count = this.batchCount;
     const rate = this.batchRatePerCycle[vm];
+    const rates = this.classBatchRatePerCycle;
+    const rb = vm * this.maxClass;
     const expected = computeCycles * rate;
-    if (expected <= 30) {
+    if (expected <= 2) {
       const all = this.poisson(v, expected);
       if (all === 0) return from;
       count.fill(0);
@@ -585,16 +594,15 @@ export class Simulation {
         let pick = this.rng.next(this.aggStreams[v]) * rate;
         let c = 0;
         for (; c < w.classCount - 1; c++) {
-          if (!w.classAggregatable[c]) continue;
-          pick -= 1 / w.classMeanGap[c];
-          if (pick < 0) break;
+          pick -= rates[rb + c];
+          if (pick < 0 && rates[rb + c] > 0) break;
         }
         // (Rounding can leave pick a hair above 0 at the end: the last batchable class.)
-        while (!w.classAggregatable[c]) c--;
+        while (rates[rb + c] === 0) c--;
         count[c]++;
       }
     } else {
-      for (let c = 0; c < w.classCount; c++) count[c] = w.classAggregatable[c] ? this.poisson(v, computeCycles / w.classMeanGap[c]) : 0;
+      for (let c = 0; c < w.classCount; c++) count[c] = rates[rb + c] > 0 ? this.poisson(v, computeCycles * rates[rb + c]) : 0;
     }
     const plans = m.plans;
     const st = m.stages;
