@@ -533,7 +533,9 @@ export class Simulation {
     this.segStart[v] = from;
     // Native handling before anything that is not plain computing (a spin, a halt) is a phase of
     // its own; before computing it is a debt paid in the same segment, saving a timer event.
-    if (this.nativeRem[v] > 0 && (this.wantsLock[v] || !this.unitActive[v])) {
+    // (Also while interrupts are pending: the next is injected when this handler's native work
+    // is done, not at the next guest happening.)
+    if (this.nativeRem[v] > 0 && (this.wantsLock[v] || !this.unitActive[v] || this.pendingTimer[v] > 0 || this.pendingDevice[v] > 0)) {
       this.phase[v] = PH_NATIVE;
       this.heap.set(v, from + this.nativeRem[v]);
       return;
