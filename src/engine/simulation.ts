@@ -12,6 +12,7 @@ import {
   BEHAVIOUR_IO,
   BEHAVIOUR_IPI,
   BEHAVIOUR_LOCK,
+  BEHAVIOUR_NORMAL,
   INTERRUPT_DEVICE,
   INTERRUPT_TIMER,
   POLICY_FAIR,
@@ -50,6 +51,11 @@ const AFTER_YIELD = 2;
 const AFTER_RESCHED = 3;
 
 /** A gap or size in whole cycles, at least one. */
+/** Silent guest events a vCPU queues ahead (see Simulation.classSilent). */
+const SILENT_QUEUE = 16;
+/** Class rank of a happening that precedes every class event at the same compute time. */
+const RANK_FIRST = -1;
+
 function roundPositive(x: number): number {
   const r = Math.round(x);
   return r >= 1 ? r : 1;
@@ -118,6 +124,19 @@ export class Simulation {
   private readonly vruntime: Float64Array;
   private readonly computeClock: Float64Array;
   private readonly nextAt: Float64Array; // [v * maxClass + c]
+  // Silent guest events — no exit under these features, nothing reaching another vCPU or a
+  // device — only add native work. They need no timer event of their own: each vCPU queues the
+  // next few (drawn ahead from the same streams, so the sequence is exact mode's), its next
+  // timer event counts their native work in, and advanceGuest applies those the clock passed.
+  private readonly classSilent: Uint8Array; // [vm * maxClass + c]
+  private readonly classSilentNative: Float64Array; // [vm * maxClass + c]
+  private readonly silentAt: Float64Array; // ring per vCPU: compute time of a queued event
+  private readonly silentClass: Int32Array; // ring per vCPU: its class
+  private readonly silentHead: Int32Array;
+  private readonly silentLen: Int32Array;
+  // Queued events up to this (compute time, class rank) key are due at the armed timer event.
+  private readonly silentCutAt: Float64Array;
+  private readonly silentCutRank: Int32Array;
   private readonly maxClass: number;
   private readonly classCountOf: Int32Array;
   /** Aggregated mode: compute clock up to which the batchable events have been charged. */
@@ -186,7 +205,11 @@ export class Simulation {
   // Results.
   private readonly out: RawResult;
 
-  constructor(model: BuiltModel) {
+  /**
+   * `queueSilentEvents: false` fires every silent event as its own timer event
+   * (the reference the queue must reproduce exactly; tests compare the two).
+   */
+  constructor(model: BuiltModel, options: { queueSilentEvents?: boolean } = {}) {
     this.m = model;
     this.end = model.endCycles;
     this.warmup = model.warmupCycles;
@@ -241,6 +264,25 @@ export class Simulation {
       return rate;
     });
     this.aggregate = model.aggregateBatchCycles > 0;
+    this.classSilent = new Uint8Array(vms.length * maxClass);
+    this.classSilentNative = new Float64Array(vms.length * maxClass);
+    vms.forEach((w, vm) => {
+      for (let c = 0; c < w.classCount; c++) {
+        const plan = w.classPlan[c];
+        const quiet = w.classBehaviour[c] === BEHAVIOUR_NORMAL || (w.classBehaviour[c] === BEHAVIOUR_IO && w.deviceLatencyCycles[w.classDevice[c]] === 0);
+        // (Aggregated mode batches such events already.)
+        if (options.queueSilentEvents !== false && !this.aggregate && quiet && model.plans.length[plan] === 0) {
+          this.classSilent[vm * maxClass + c] = 1;
+          this.classSilentNative[vm * maxClass + c] = model.plans.nativeCycles[plan];
+        }
+      }
+    });
+    this.silentAt = new Float64Array(nV * SILENT_QUEUE);
+    this.silentClass = new Int32Array(nV * SILENT_QUEUE);
+    this.silentHead = new Int32Array(nV);
+    this.silentLen = new Int32Array(nV);
+    this.silentCutAt = new Float64Array(nV);
+    this.silentCutRank = new Int32Array(nV);
     this.unitEndAt = new Float64Array(nV);
     this.unitSize = new Float64Array(nV);
     this.haltStart = new Float64Array(nV);
@@ -509,10 +551,41 @@ export class Simulation {
       default: {
         // Compute first pays off the native handling still owed (same category, frozen clocks).
         this.book(p, vm, CAT.GUEST, this.segStart[v], this.now);
-        const debt = this.nativeRem[v];
-        const paid = debt < elapsed ? debt : elapsed;
-        this.nativeRem[v] = debt - paid;
-        this.computeClock[v] += elapsed - paid;
+        let rest = elapsed;
+        let debt = this.nativeRem[v];
+        let paid = debt < rest ? debt : rest;
+        debt -= paid;
+        rest -= paid;
+        if (this.silentLen[v] > 0 && debt === 0) {
+          // Silent events the clock reaches (up to the armed cut): each adds its native work.
+          const q = v * SILENT_QUEUE;
+          const cutAt = this.silentCutAt[v];
+          const cutRank = this.silentCutRank[v];
+          let clock = this.computeClock[v];
+          let head = this.silentHead[v];
+          let len = this.silentLen[v];
+          while (len > 0) {
+            const at = this.silentAt[q + head];
+            if (at > cutAt || (at === cutAt && this.silentClass[q + head] >= cutRank)) break;
+            const need = at - clock;
+            if (need > rest) break;
+            clock = at;
+            rest -= need;
+            debt = this.classSilentNative[vm * this.maxClass + this.silentClass[q + head]];
+            head = head + 1 === SILENT_QUEUE ? 0 : head + 1;
+            len--;
+            this.out.guestEvents++;
+            paid = debt < rest ? debt : rest;
+            debt -= paid;
+            rest -= paid;
+            if (debt > 0) break;
+          }
+          this.silentHead[v] = head;
+          this.silentLen[v] = len;
+          this.computeClock[v] = clock;
+        }
+        this.nativeRem[v] = debt;
+        this.computeClock[v] += rest;
         this.segStart[v] = this.now;
         // An uncontended release the clock has passed (nobody was waiting for it).
         if (this.holding[v] && this.lockReleaseAt[v] <= this.computeClock[v]) this.releaseLock(v);
@@ -547,12 +620,22 @@ export class Simulation {
     }
     this.phase[v] = PH_COMPUTE;
     let next = this.unitEndAt[v];
+    let nextRank = RANK_FIRST; // the unit's end and a lock release come before class events
     if (this.lockReleaseAt[v] < next && this.lockWatched[this.vmOf[v]]) next = this.lockReleaseAt[v];
     const base = v * this.maxClass;
+    const sb = this.vmOf[v] * this.maxClass;
     const n = this.classCountOf[v];
+    let anySilent = 0;
     for (let c = 0; c < n; c++) {
+      if (this.classSilent[sb + c]) {
+        anySilent = 1;
+        continue;
+      }
       const t = this.nextAt[base + c];
-      if (t < next) next = t;
+      if (t < next) {
+        next = t;
+        nextRank = c;
+      }
     }
     if (this.aggregate) {
       const clock = this.computeClock[v];
@@ -567,7 +650,77 @@ export class Simulation {
       }
       if (this.aggUntil[v] > clock && this.aggUntil[v] < next) next = this.aggUntil[v];
     }
+    if (anySilent) {
+      this.heap.set(v, this.armSilent(v, from, next, nextRank));
+      return;
+    }
     this.heap.set(v, from + this.nativeRem[v] + (next - this.computeClock[v]));
+  }
+
+  /**
+   * Queues vCPU v's silent events that come before its next happening (compute
+   * time `next`, class rank `nextRank`), as many as the queue holds, sets the
+   * cut up to which they are due, and returns the wall time of the timer event:
+   * the happening, or the last queued event when the queue is full.
+   */
+  private armSilent(v: number, from: number, next: number, nextRank: number): number {
+    const w = this.m.vms[this.vmOf[v]];
+    const base = v * this.maxClass;
+    const sb = this.vmOf[v] * this.maxClass;
+    const q = v * SILENT_QUEUE;
+    let len = this.silentLen[v];
+    const head = this.silentHead[v];
+    // Fill in (time, class) order while the earliest undrawn silent event precedes the happening.
+    while (len < SILENT_QUEUE) {
+      let c = -1;
+      let at = Infinity;
+      for (let k = 0; k < w.classCount; k++) {
+        if (this.classSilent[sb + k] && this.nextAt[base + k] < at) {
+          at = this.nextAt[base + k];
+          c = k;
+        }
+      }
+      if (c < 0 || at > next || (at === next && c >= nextRank)) break;
+      let slot = head + len;
+      if (slot >= SILENT_QUEUE) slot -= SILENT_QUEUE;
+      this.silentAt[q + slot] = at;
+      this.silentClass[q + slot] = c;
+      len++;
+      // The same draw exact mode makes when the event fires (its clock is then `at`).
+      this.nextAt[base + c] = at + this.drawClassGap(v, w, c);
+    }
+    this.silentLen[v] = len;
+    // The cut: the happening itself, unless the queue filled up before it.
+    let cutAt = next;
+    let cutRank = nextRank;
+    let full = false;
+    if (len === SILENT_QUEUE) {
+      let last = head + len - 1;
+      if (last >= SILENT_QUEUE) last -= SILENT_QUEUE;
+      const lastAt = this.silentAt[q + last];
+      const lastClass = this.silentClass[q + last];
+      // Every event up to the last is due at its time; nothing after it is queued. (A queue
+      // filled for a later happening — a lock release just armed — keeps the happening's cut.)
+      if (lastAt < next || (lastAt === next && lastClass < nextRank)) {
+        cutAt = lastAt;
+        cutRank = lastClass + 1;
+        full = true;
+      }
+    }
+    this.silentCutAt[v] = cutAt;
+    this.silentCutRank[v] = cutRank;
+    // Wall time: the debt, compute up to the cut, and the native work of the events before it
+    // (a full queue's last event adds its own when it is reached).
+    let wall = from + this.nativeRem[v] + (cutAt - this.computeClock[v]);
+    let k = head;
+    for (let i = 0; i < len; i++) {
+      const at = this.silentAt[q + k];
+      const c = this.silentClass[q + k];
+      if (at > cutAt || (at === cutAt && c >= cutRank - (full ? 1 : 0))) break;
+      wall += this.classSilentNative[sb + c];
+      k = k + 1 === SILENT_QUEUE ? 0 : k + 1;
+    }
+    return wall;
   }
 
   /**
@@ -725,9 +878,11 @@ export class Simulation {
       return;
     }
     const base = v * this.maxClass;
+    const sb = this.vmOf[v] * this.maxClass;
     const w = this.m.vms[this.vmOf[v]];
     for (let c = 0; c < w.classCount; c++) {
-      if (this.nextAt[base + c] <= clock) {
+      // (Silent classes are applied from the queue by advanceGuest.)
+      if (this.nextAt[base + c] <= clock && !this.classSilent[sb + c]) {
         this.fireEvent(v, w, c);
         return;
       }
@@ -845,7 +1000,15 @@ export class Simulation {
 
   /** At the window's edges, in-progress units count by the fraction done. */
   private countPartialUnits(sign: number): void {
+    this.syncComputing();
     for (let v = 0; v < this.nV; v++) this.out.vmUnits[this.vmOf[v]] += sign * this.unitProgress(v);
+  }
+
+  /** Brings every computing vCPU's clocks up to now (bookkeeping only: its timer stays valid). */
+  private syncComputing(): void {
+    for (let v = 0; v < this.nV; v++) {
+      if (this.state[v] === S_GUEST && this.phase[v] === PH_COMPUTE && this.now > this.segStart[v]) this.advanceGuest(v);
+    }
   }
 
   private completeUnit(v: number): void {

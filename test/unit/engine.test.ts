@@ -4,6 +4,11 @@ import seedrandom from 'seedrandom';
 import { StreamBank, normalFromUniform } from '../../src/engine/random.js';
 import { TimerHeap } from '../../src/engine/timer-heap.js';
 import { bucketOf, bucketValue, HISTOGRAM_RELATIVE_ERROR, histogramQuantiles, HISTOGRAM_BUCKETS } from '../../src/engine/histogram.js';
+import { resolveScenario } from '../../src/experiment/scenario.js';
+import { shippedWorkloadNames } from '../../src/config/load.js';
+import { buildModel } from '../../src/model/build.js';
+import { Simulation } from '../../src/engine/simulation.js';
+import { parseFeatureSet } from '../../src/exits/features.js';
 
 test('StreamBank.next(i) reproduces seedrandom alea exactly, stream by stream', () => {
   const bank = new StreamBank(1);
@@ -64,4 +69,25 @@ test('log-linear histogram buckets: relative error within the stated bound; quan
   const [p50, p99] = histogramQuantiles(h, 0, [0.5, 0.99]);
   assert.ok(Math.abs(p50 - 5000) / 5000 < 0.01);
   assert.ok(Math.abs(p99 - 9900) / 9900 < 0.01);
+});
+
+test('silent events applied from the queue give byte-identical results to firing each as its own timer event', () => {
+  const cases: Array<[string, string, Record<string, unknown>]> = [];
+  for (const name of shippedWorkloadNames()) {
+    for (const features of ['none', 'apicv', 'modern']) cases.push([name, features, { scheduler: 'fair', pcpus: 3 }]);
+  }
+  cases.push(['kernel-build', 'modern', { scheduler: 'pinned', vms: 2 }], ['spinlock-job', 'modern', { scheduler: 'fair', pcpus: 2, vms: 2 }]);
+  let fewer = 0;
+  for (const [name, features, o] of cases) {
+    const r = resolveScenario(name, { durationSec: 0.1, warmupSec: 0.01, seed: 9, ...o });
+    const model = () => buildModel({ scenario: r.scenario, scenarioFile: 't', workloads: r.workloads, profile: r.profile, features: parseFeatureSet(features), nativeMode: false });
+    const queued = new Simulation(model()).run();
+    const oneByOne = new Simulation(model(), { queueSilentEvents: false }).run();
+    const { heapEvents: h1, ...a } = queued;
+    const { heapEvents: h2, ...b } = oneByOne;
+    assert.deepEqual(a, b, `${name}, ${features}`);
+    assert.ok(h1 <= h2, `${name}, ${features}: ${h1} timer events with the queue, ${h2} without`);
+    if (h1 < h2) fewer++;
+  }
+  assert.ok(fewer >= 10, `the queue saves timer events in most cases (${fewer} of ${cases.length})`);
 });
