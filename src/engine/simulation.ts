@@ -130,6 +130,9 @@ export class Simulation {
   // timer event counts their native work in, and advanceGuest applies those the clock passed.
   private readonly classSilent: Uint8Array; // [vm * maxClass + c]
   private readonly classSilentNative: Float64Array; // [vm * maxClass + c]
+  private readonly silentClassList: Int32Array; // [vm * maxClass + i]: the VM's silent classes
+  private readonly silentClassCount: Int32Array; // per VM
+  private readonly silentNativeQueued: Float64Array; // per vCPU: native cycles of its queue
   private readonly silentAt: Float64Array; // ring per vCPU: compute time of a queued event
   private readonly silentClass: Int32Array; // ring per vCPU: its class
   private readonly silentHead: Int32Array;
@@ -266,6 +269,9 @@ export class Simulation {
     this.aggregate = model.aggregateBatchCycles > 0;
     this.classSilent = new Uint8Array(vms.length * maxClass);
     this.classSilentNative = new Float64Array(vms.length * maxClass);
+    this.silentClassList = new Int32Array(vms.length * maxClass);
+    this.silentClassCount = new Int32Array(vms.length);
+    this.silentNativeQueued = new Float64Array(nV);
     vms.forEach((w, vm) => {
       for (let c = 0; c < w.classCount; c++) {
         const plan = w.classPlan[c];
@@ -274,6 +280,7 @@ export class Simulation {
         if (options.queueSilentEvents !== false && !this.aggregate && quiet && model.plans.length[plan] === 0) {
           this.classSilent[vm * maxClass + c] = 1;
           this.classSilentNative[vm * maxClass + c] = model.plans.nativeCycles[plan];
+          this.silentClassList[vm * maxClass + this.silentClassCount[vm]++] = c;
         }
       }
     });
@@ -572,6 +579,7 @@ export class Simulation {
             clock = at;
             rest -= need;
             debt = this.classSilentNative[vm * this.maxClass + this.silentClass[q + head]];
+            this.silentNativeQueued[v] -= debt;
             head = head + 1 === SILENT_QUEUE ? 0 : head + 1;
             len--;
             this.out.guestEvents++;
@@ -671,11 +679,15 @@ export class Simulation {
     let len = this.silentLen[v];
     const head = this.silentHead[v];
     // Fill in (time, class) order while the earliest undrawn silent event precedes the happening.
+    const list = this.silentClassList;
+    const listCount = this.silentClassCount[this.vmOf[v]];
+    let queuedNative = this.silentNativeQueued[v];
     while (len < SILENT_QUEUE) {
       let c = -1;
       let at = Infinity;
-      for (let k = 0; k < w.classCount; k++) {
-        if (this.classSilent[sb + k] && this.nextAt[base + k] < at) {
+      for (let i = 0; i < listCount; i++) {
+        const k = list[sb + i];
+        if (this.nextAt[base + k] < at) {
           at = this.nextAt[base + k];
           c = k;
         }
@@ -685,11 +697,13 @@ export class Simulation {
       if (slot >= SILENT_QUEUE) slot -= SILENT_QUEUE;
       this.silentAt[q + slot] = at;
       this.silentClass[q + slot] = c;
+      queuedNative += this.classSilentNative[sb + c];
       len++;
       // The same draw exact mode makes when the event fires (its clock is then `at`).
       this.nextAt[base + c] = at + this.drawClassGap(v, w, c);
     }
     this.silentLen[v] = len;
+    this.silentNativeQueued[v] = queuedNative;
     // The cut: the happening itself, unless the queue filled up before it.
     let cutAt = next;
     let cutRank = nextRank;
@@ -712,6 +726,13 @@ export class Simulation {
     // Wall time: the debt, compute up to the cut, and the native work of the events before it
     // (a full queue's last event adds its own when it is reached).
     let wall = from + this.nativeRem[v] + (cutAt - this.computeClock[v]);
+    if (len === 0) return wall;
+    let lastSlot = head + len - 1;
+    if (lastSlot >= SILENT_QUEUE) lastSlot -= SILENT_QUEUE;
+    const lastAt = this.silentAt[q + lastSlot];
+    if (full) return wall + queuedNative - this.classSilentNative[sb + this.silentClass[q + lastSlot]];
+    if (lastAt < cutAt || (lastAt === cutAt && this.silentClass[q + lastSlot] < cutRank)) return wall + queuedNative;
+    // Some queued events lie past the cut (a happening armed earlier than they): sum up to it.
     let k = head;
     for (let i = 0; i < len; i++) {
       const at = this.silentAt[q + k];
