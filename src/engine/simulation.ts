@@ -860,9 +860,11 @@ export class Simulation {
   private poisson(v: number, mean: number): number {
     if (mean <= 0) return 0;
     if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.normal(v)));
+    let p = this.rng.next(this.aggStreams[v]);
+    // exp(-m) ≥ 1 - m: a first uniform below 1 - m means no event, without computing exp.
+    if (p <= 1 - mean) return 0;
     const limit = Math.exp(-mean);
     let k = 0;
-    let p = this.rng.next(this.aggStreams[v]);
     while (p > limit) {
       k++;
       p *= this.rng.next(this.aggStreams[v]);
