@@ -461,6 +461,8 @@ export class Simulation {
    * their done fraction. Segments still open are not in the cycle accounting.
    */
   snapshot(): RawResult {
+    // (Computing vCPUs first catch up: queued silent events the clock passed count, as at the end.)
+    this.syncComputing();
     const o = this.out;
     const units = Float64Array.from(o.vmUnits);
     // Before the warm-up ends there is no window yet: nothing counts.

@@ -11,6 +11,7 @@ import { pointJobOf } from '../../src/experiment/study.js';
 import { singlePointSweep } from '../../src/experiment/sweep-spec.js';
 import { resolveScenario } from '../../src/experiment/scenario.js';
 import { runScenario } from '../../src/experiment/runner.js';
+import { runPointJob } from '../../src/experiment/job.js';
 
 // A fixture frame from a real (short) run: none vs modern on the kernel build.
 const r = resolveScenario('kernel-build', { durationSec: 0.05, warmupSec: 0.01 });
@@ -145,4 +146,16 @@ test('LiveRun: time stops where pause arrives (unspent budget is dropped), a ste
     await done;
   }
   assert.ok(!frames[frames.length - 1].done, 'stopped before the end');
+});
+
+test('a live run ends with the same figures as a plain run of the same job (its snapshots perturb nothing)', async () => {
+  const resolved = resolveScenario('kernel-build', { durationSec: 0.3, warmupSec: 0.05 });
+  const job = pointJobOf(singlePointSweep(resolved, sets), { key: 'p0000-r000', point: 0, replication: 0, seed: resolved.scenario.seed });
+  const frames: LiveFrame[] = [];
+  await new LiveRun(job, 0, 5, (f) => frames.push(f)).run();
+  const last = frames[frames.length - 1];
+  assert.ok(last.done && frames.length >= 3, `${frames.length} frames`);
+  const plain = runPointJob(job).summaries;
+  const strip = (s: object) => ({ ...s, run_id: '', wall_s: 0 });
+  assert.deepEqual(last.summaries.map(strip), plain.map(strip));
 });
