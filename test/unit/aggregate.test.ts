@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { profile, simulate, workload } from '../helpers.js';
+import { assertEveryPcpuCycleBooked, profile, simulate, workload } from '../helpers.js';
 import { resolveScenario } from '../../src/experiment/scenario.js';
 import { shippedWorkloadNames } from '../../src/config/load.js';
 import { buildModel } from '../../src/model/build.js';
 import { Simulation } from '../../src/engine/simulation.js';
-import { N_CAT } from '../../src/exits/cost.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 
 // Aggregated mode (--aggregate) is statistical, but its bookkeeping is not:
@@ -20,15 +19,7 @@ for (const name of shippedWorkloadNames()) {
   test(`aggregated mode books every pCPU cycle exactly once and is reproducible: ${name}`, () => {
     for (const features of ['none', 'modern']) {
       const raw = new Simulation(aggregateModel(name, features, 5)).run();
-      for (let p = 0; p < raw.pcpus; p++) {
-        let sum = 0;
-        for (let k = 0; k < N_CAT; k++) {
-          const x = raw.pcpuCycles[p * N_CAT + k];
-          assert.ok(Number.isInteger(x) && x >= 0, `integer, non-negative cycles (${x})`);
-          sum += x;
-        }
-        assert.equal(sum, raw.windowCycles, `${features}: pCPU ${p} books ${sum} of ${raw.windowCycles} cycles`);
-      }
+      assertEveryPcpuCycleBooked(raw, features);
       const again = new Simulation(aggregateModel(name, features, 5)).run();
       assert.deepEqual(again.pcpuCycles, raw.pcpuCycles);
       assert.deepEqual(again.exitCount, raw.exitCount);
