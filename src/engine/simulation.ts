@@ -162,6 +162,10 @@ export class Simulation {
   private readonly unitStart: Float64Array;
   private readonly nativeRem: Float64Array;
   private readonly walkRem: Float64Array;
+  // The armed timer event of a computing vCPU includes the 2-D walk after its unit's end (one
+  // event for both); advanceGuest splits compute from walk if anything reads the clock sooner.
+  private readonly walkAhead: Uint8Array;
+  private readonly unitWalked: Uint8Array; // the walk is done; the unit completes at the next event
   private readonly holding: Uint8Array;
   private readonly lockReleaseAt: Float64Array;
   private readonly wantsLock: Uint8Array;
@@ -298,6 +302,8 @@ export class Simulation {
     this.unitStart = new Float64Array(nV);
     this.nativeRem = new Float64Array(nV);
     this.walkRem = new Float64Array(nV);
+    this.walkAhead = new Uint8Array(nV);
+    this.unitWalked = new Uint8Array(nV);
     this.holding = new Uint8Array(nV);
     this.lockReleaseAt = new Float64Array(nV).fill(Infinity);
     this.wantsLock = new Uint8Array(nV);
@@ -559,7 +565,6 @@ export class Simulation {
       }
       default: {
         // Compute first pays off the native handling still owed (same category, frozen clocks).
-        this.book(p, vm, CAT.GUEST, this.segStart[v], this.now);
         let rest = elapsed;
         let debt = this.nativeRem[v];
         let paid = debt < rest ? debt : rest;
@@ -596,6 +601,20 @@ export class Simulation {
         }
         this.nativeRem[v] = debt;
         this.computeClock[v] += rest;
+        const excess = this.walkAhead[v] ? this.computeClock[v] - this.unitEndAt[v] : 0;
+        if (excess > 0) {
+          // Past the unit's end: that much of the time was its 2-D walk.
+          this.book(p, vm, CAT.GUEST, this.segStart[v], this.now - excess);
+          this.book(p, vm, CAT.INDIRECT_2D_WALK, this.now - excess, this.now);
+          this.computeClock[v] = this.unitEndAt[v];
+          this.walkAhead[v] = 0;
+          const walk = this.m.vms[vm].walkCyclesPerUnit;
+          if (excess >= walk) this.unitWalked[v] = 1;
+          else {
+            this.walkRem[v] = walk - excess;
+            this.phase[v] = PH_WALK;
+          }
+        } else this.book(p, vm, CAT.GUEST, this.segStart[v], this.now);
         this.segStart[v] = this.now;
         // An uncontended release the clock has passed (nobody was waiting for it).
         if (this.holding[v] && this.lockReleaseAt[v] <= this.computeClock[v]) this.releaseLock(v);
@@ -614,6 +633,7 @@ export class Simulation {
   private scheduleGuestFrom(v: number, from: number): void {
     this.state[v] = S_GUEST;
     this.segStart[v] = from;
+    this.walkAhead[v] = 0;
     // Native handling before anything that is not plain computing (a spin, a halt) is a phase of
     // its own; before computing it is a debt paid in the same segment, saving a timer event.
     // (Also while interrupts are pending: the next is injected when this handler's native work
@@ -660,11 +680,23 @@ export class Simulation {
       }
       if (this.aggUntil[v] > clock && this.aggUntil[v] < next) next = this.aggUntil[v];
     }
-    if (anySilent) {
-      this.heap.set(v, this.armSilent(v, from, next, nextRank));
-      return;
+    let at = anySilent ? this.armSilent(v, from, next, nextRank) : from + this.nativeRem[v] + (next - this.computeClock[v]);
+    // The unit's end is next (and the timer is for it, not for a full silent queue): arm past its walk.
+    if (
+      next === this.unitEndAt[v] &&
+      nextRank === RANK_FIRST &&
+      !this.aggregate &&
+      !this.holding[v] &&
+      !this.unitWalked[v] &&
+      (!anySilent || (this.silentCutAt[v] === next && this.silentCutRank[v] === RANK_FIRST))
+    ) {
+      const walk = this.m.vms[this.vmOf[v]].walkCyclesPerUnit;
+      if (walk > 0) {
+        at += walk;
+        this.walkAhead[v] = 1;
+      }
     }
-    this.heap.set(v, from + this.nativeRem[v] + (next - this.computeClock[v]));
+    this.heap.set(v, at);
   }
 
   /**
@@ -892,7 +924,16 @@ export class Simulation {
       this.completeUnit(v);
       return;
     }
-    // (A release due now was applied by advanceGuest.)
+    // (A release due now was applied by advanceGuest; so was a walk armed with the unit's end.)
+    if (this.unitWalked[v]) {
+      this.unitWalked[v] = 0;
+      this.completeUnit(v);
+      return;
+    }
+    if (this.phase[v] === PH_WALK) {
+      this.scheduleGuest(v); // (not reached: an armed walk ends at its event)
+      return;
+    }
     const clock = this.computeClock[v];
     if (this.unitEndAt[v] <= clock) {
       const walk = this.m.vms[this.vmOf[v]].walkCyclesPerUnit;
@@ -1009,6 +1050,7 @@ export class Simulation {
   /** How much of vCPU v's current unit is done (0..1), counting the 2-D walk at its end. */
   private unitProgress(v: number): number {
     if (!this.unitActive[v]) return 0;
+    if (this.unitWalked[v]) return 1;
     const size = this.unitSize[v];
     const walk = this.m.vms[this.vmOf[v]].walkCyclesPerUnit;
     let clock = this.computeClock[v];
