@@ -280,8 +280,8 @@ export class Simulation {
       for (let c = 0; c < w.classCount; c++) {
         const plan = w.classPlan[c];
         const quiet = w.classBehaviour[c] === BEHAVIOUR_NORMAL || (w.classBehaviour[c] === BEHAVIOUR_IO && w.deviceLatencyCycles[w.classDevice[c]] === 0);
-        // (Aggregated mode batches such events already.)
-        if (options.queueSilentEvents !== false && !this.aggregate && quiet && model.plans.length[plan] === 0) {
+        // (In aggregated mode the batchable ones never come due one by one: their clocks stay at infinity.)
+        if (options.queueSilentEvents !== false && quiet && model.plans.length[plan] === 0) {
           this.classSilent[vm * maxClass + c] = 1;
           this.classSilentNative[vm * maxClass + c] = model.plans.nativeCycles[plan];
           this.silentClassList[vm * maxClass + this.silentClassCount[vm]++] = c;
@@ -678,14 +678,16 @@ export class Simulation {
           this.aggUntil[v] = until;
         }
       }
-      if (this.aggUntil[v] > clock && this.aggUntil[v] < next) next = this.aggUntil[v];
+      if (this.aggUntil[v] > clock && this.aggUntil[v] < next) {
+        next = this.aggUntil[v];
+        nextRank = RANK_FIRST;
+      }
     }
     let at = anySilent ? this.armSilent(v, from, next, nextRank) : from + this.nativeRem[v] + (next - this.computeClock[v]);
     // The unit's end is next (and the timer is for it, not for a full silent queue): arm past its walk.
     if (
       next === this.unitEndAt[v] &&
       nextRank === RANK_FIRST &&
-      !this.aggregate &&
       !this.holding[v] &&
       !this.unitWalked[v] &&
       (!anySilent || (this.silentCutAt[v] === next && this.silentCutRank[v] === RANK_FIRST))
