@@ -165,6 +165,7 @@ export class Simulation {
   // The armed timer event of a computing vCPU includes the 2-D walk after its unit's end (one
   // event for both); advanceGuest splits compute from walk if anything reads the clock sooner.
   private readonly walkAhead: Uint8Array;
+  private readonly shortcuts: boolean;
   private readonly unitWalked: Uint8Array; // the walk is done; the unit completes at the next event
   private readonly holding: Uint8Array;
   private readonly lockReleaseAt: Float64Array;
@@ -213,10 +214,12 @@ export class Simulation {
   private readonly out: RawResult;
 
   /**
-   * `queueSilentEvents: false` fires every silent event as its own timer event
-   * (the reference the queue must reproduce exactly; tests compare the two).
+   * `timerShortcuts: false` gives every happening its own timer event — each
+   * silent event, each lock release, each unit's end before its walk: the
+   * reference the shortcuts must reproduce exactly (tests compare the two).
    */
-  constructor(model: BuiltModel, options: { queueSilentEvents?: boolean } = {}) {
+  constructor(model: BuiltModel, options: { timerShortcuts?: boolean } = {}) {
+    this.shortcuts = options.timerShortcuts !== false;
     this.m = model;
     this.end = model.endCycles;
     this.warmup = model.warmupCycles;
@@ -281,7 +284,7 @@ export class Simulation {
         const plan = w.classPlan[c];
         const quiet = w.classBehaviour[c] === BEHAVIOUR_NORMAL || (w.classBehaviour[c] === BEHAVIOUR_IO && w.deviceLatencyCycles[w.classDevice[c]] === 0);
         // (In aggregated mode the batchable ones never come due one by one: their clocks stay at infinity.)
-        if (options.queueSilentEvents !== false && quiet && model.plans.length[plan] === 0) {
+        if (this.shortcuts && quiet && model.plans.length[plan] === 0) {
           this.classSilent[vm * maxClass + c] = 1;
           this.classSilentNative[vm * maxClass + c] = model.plans.nativeCycles[plan];
           this.silentClassList[vm * maxClass + this.silentClassCount[vm]++] = c;
@@ -333,7 +336,8 @@ export class Simulation {
     this.idleSince = new Float64Array(model.pcpus);
 
     this.lockHolder = new Int32Array(vms.length).fill(-1);
-    this.lockWatched = new Uint8Array(vms.length);
+    // (Without shortcuts every lock counts as watched: each release has its own timer event.)
+    this.lockWatched = new Uint8Array(vms.length).fill(this.shortcuts ? 0 : 1);
     this.queue = new Float64Array(vms.length * model.queueCapacity);
     this.qHead = new Int32Array(vms.length);
     this.qLen = new Int32Array(vms.length);
@@ -688,6 +692,7 @@ export class Simulation {
     if (
       next === this.unitEndAt[v] &&
       nextRank === RANK_FIRST &&
+      this.shortcuts &&
       !this.holding[v] &&
       !this.unitWalked[v] &&
       (!anySilent || (this.silentCutAt[v] === next && this.silentCutRank[v] === RANK_FIRST))
@@ -1136,7 +1141,7 @@ export class Simulation {
       }
     }
     // Still watched while anyone else spins on the new holder.
-    this.lockWatched[vm] = others > 0 ? 1 : 0;
+    this.lockWatched[vm] = others > 0 || !this.shortcuts ? 1 : 0;
     if (taker >= 0) {
       this.book(this.pcpuOf[taker], vm, CAT.SPIN, this.segStart[taker], this.now);
       this.acquireLock(taker);

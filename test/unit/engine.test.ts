@@ -71,7 +71,7 @@ test('log-linear histogram buckets: relative error within the stated bound; quan
   assert.ok(Math.abs(p99 - 9900) / 9900 < 0.01);
 });
 
-test('silent events applied from the queue give byte-identical results to firing each as its own timer event', () => {
+test('timer shortcuts (queued silent events, lazy lock releases, a unit end armed past its walk) give byte-identical results to one timer event per happening', () => {
   const cases: Array<[string, string, Record<string, unknown>]> = [];
   for (const name of shippedWorkloadNames()) {
     for (const features of ['none', 'apicv', 'modern']) cases.push([name, features, { scheduler: 'fair', pcpus: 3 }]);
@@ -82,12 +82,13 @@ test('silent events applied from the queue give byte-identical results to firing
     const r = resolveScenario(name, { durationSec: 0.1, warmupSec: 0.01, seed: 9, ...o });
     const model = () => buildModel({ scenario: r.scenario, scenarioFile: 't', workloads: r.workloads, profile: r.profile, features: parseFeatureSet(features), nativeMode: false });
     const queued = new Simulation(model()).run();
-    const oneByOne = new Simulation(model(), { queueSilentEvents: false }).run();
+    const oneByOne = new Simulation(model(), { timerShortcuts: false }).run();
     const { heapEvents: h1, ...a } = queued;
     const { heapEvents: h2, ...b } = oneByOne;
     assert.deepEqual(a, b, `${name}, ${features}`);
-    assert.ok(h1 <= h2, `${name}, ${features}: ${h1} timer events with the queue, ${h2} without`);
+    assert.ok(h1 <= h2, `${name}, ${features}: ${h1} timer events with the shortcuts, ${h2} without`);
     if (h1 < h2) fewer++;
   }
-  assert.ok(fewer >= 10, `the queue saves timer events in most cases (${fewer} of ${cases.length})`);
+  // (cpu-bound and idle-guest have no silent events, walks or locks under some features.)
+  assert.ok(fewer >= 15, `the shortcuts save timer events (${fewer} of ${cases.length} cases)`);
 });
