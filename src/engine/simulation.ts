@@ -745,40 +745,35 @@ export class Simulation {
     }
     this.silentLen[v] = len;
     this.silentNativeQueued[v] = queuedNative;
-    // The cut: the happening itself, unless the queue filled up before it.
-    let cutAt = next;
-    let cutRank = nextRank;
-    let full = false;
-    if (len === SILENT_QUEUE) {
-      let last = head + len - 1;
-      if (last >= SILENT_QUEUE) last -= SILENT_QUEUE;
-      const lastAt = this.silentAt[q + last];
-      const lastClass = this.silentClass[q + last];
-      // Every event up to the last is due at its time; nothing after it is queued. (A queue
-      // filled for a later happening — a lock release just armed — keeps the happening's cut.)
-      if (lastAt < next || (lastAt === next && lastClass < nextRank)) {
-        cutAt = lastAt;
-        cutRank = lastClass + 1;
-        full = true;
-      }
+    let wall = from + this.nativeRem[v];
+    if (len === 0) {
+      this.silentCutAt[v] = next;
+      this.silentCutRank[v] = nextRank;
+      return wall + (next - this.computeClock[v]);
     }
-    this.silentCutAt[v] = cutAt;
-    this.silentCutRank[v] = cutRank;
-    // Wall time: the debt, compute up to the cut, and the native work of the events before it
-    // (a full queue's last event adds its own when it is reached).
-    let wall = from + this.nativeRem[v] + (cutAt - this.computeClock[v]);
-    if (len === 0) return wall;
-    let lastSlot = head + len - 1;
-    if (lastSlot >= SILENT_QUEUE) lastSlot -= SILENT_QUEUE;
-    const lastAt = this.silentAt[q + lastSlot];
-    if (full) return wall + queuedNative - this.classSilentNative[sb + this.silentClass[q + lastSlot]];
-    if (lastAt < cutAt || (lastAt === cutAt && this.silentClass[q + lastSlot] < cutRank)) return wall + queuedNative;
-    // Some queued events lie past the cut (a happening armed earlier than they): sum up to it.
+    let last = head + len - 1;
+    if (last >= SILENT_QUEUE) last -= SILENT_QUEUE;
+    const lastAt = this.silentAt[q + last];
+    const lastClass = this.silentClass[q + last];
+    const lastBefore = lastAt < next || (lastAt === next && lastClass < nextRank);
+    if (len === SILENT_QUEUE && lastBefore) {
+      // The queue filled up before the happening: the timer is for its last event, which adds its
+      // own native work when reached; every event up to it is due.
+      this.silentCutAt[v] = lastAt;
+      this.silentCutRank[v] = lastClass + 1;
+      return wall + (lastAt - this.computeClock[v]) + queuedNative - this.classSilentNative[sb + lastClass];
+    }
+    // The timer is for the happening; the events before it add their native work.
+    this.silentCutAt[v] = next;
+    this.silentCutRank[v] = nextRank;
+    wall += next - this.computeClock[v];
+    if (lastBefore) return wall + queuedNative;
+    // Some queued events lie past it (a lock release armed earlier than they): sum up to it.
     let k = head;
     for (let i = 0; i < len; i++) {
       const at = this.silentAt[q + k];
       const c = this.silentClass[q + k];
-      if (at > cutAt || (at === cutAt && c >= cutRank - (full ? 1 : 0))) break;
+      if (at > next || (at === next && c >= nextRank)) break;
       wall += this.classSilentNative[sb + c];
       k = k + 1 === SILENT_QUEUE ? 0 : k + 1;
     }
