@@ -564,6 +564,8 @@ export class Simulation {
         if (elapsed > paid) {
           this.book(p, vm, CAT.INDIRECT_2D_WALK, this.segStart[v] + paid, this.now);
           this.walkRem[v] -= elapsed - paid;
+          // Read exactly at the walk's end (an interrupt at that very cycle): the unit is walked.
+          if (this.walkRem[v] === 0) this.unitWalked[v] = 1;
         }
         break;
       }
@@ -1088,6 +1090,7 @@ export class Simulation {
       this.out.latencyHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(this.now - this.unitStart[v])]++;
     }
     this.unitActive[v] = 0;
+    this.unitWalked[v] = 0;
     this.unitEndAt[v] = Infinity;
     this.enterGuest(v);
   }
