@@ -186,3 +186,52 @@ test('random flag values: parsed or refused', () => {
     { numRuns: 500, seed: 5 },
   );
 });
+
+test('random workloads, features and hosts: the timer shortcuts give byte-identical results to one timer event per happening', () => {
+  const kinds = ['page-fault', 'first-touch', 'cr3-write', 'invlpg', 'msr-read', 'msr-write', 'cpuid', 'rdtsc', 'tpr-write', 'timer-program', 'ipi-send', 'io'] as const;
+  const event = fc.record({
+    kind: fc.constantFrom(...kinds),
+    perUnit: fc.double({ min: 0.5, max: 300, noNaN: true }),
+    distribution: fc.constantFrom('exponential', 'exponential', 'constant', 'lognormal', 'empirical'),
+    nativeCycles: fc.constantFrom(0, 50, 300, 2000),
+    msr: fc.constantFrom('IA32_TSC_DEADLINE', 'IA32_FS_BASE', 'IA32_SPEC_CTRL'),
+  });
+  const shape = fc.record({
+    events: fc.array(event, { minLength: 1, maxLength: 6 }),
+    open: fc.boolean(),
+    lock: fc.boolean(),
+    vcpus: fc.integer({ min: 1, max: 4 }),
+    vms: fc.integer({ min: 1, max: 3 }),
+    pcpus: fc.integer({ min: 1, max: 4 }),
+    scheduler: fc.constantFrom('round-robin', 'fair'),
+    features: fc.constantFrom('none', 'nehalem', 'apicv', 'modern', 'modern,-ple'),
+    seed: fc.integer({ min: 1, max: 1000 }),
+  });
+  fc.assert(
+    fc.property(shape, (s) => {
+      const w = Workload.parse({
+        name: 'shortcut', description: 'random', sources: ['test'], kind: s.open ? 'open' : 'closed', unitName: 'u',
+        cyclesPerUnit: 200_000, cyclesPerUnitCv: 0.3, ...(s.open ? { arrivalsPerSec: 4000 } : {}),
+        tlb: { missesPerUnit: 50, pageSize: '4K', pageWalkCacheHitRate: 0.9, refillCyclesAfterFlush: 1000, source: 'test' },
+        ...(s.lock ? { spinlock: { acquiresPerUnit: 20, holdCycles: 3000, source: 'test' } } : {}),
+        devices: [{ name: 'disk', kind: 'virtio', bus: 'mmio', completionLatencyUs: 20, source: 'test' }],
+        events: [
+          ...s.events.map(({ msr, ...e }) => ({
+            ...e, source: 'test',
+            ...(e.kind === 'msr-read' || e.kind === 'msr-write' ? { msr } : {}),
+            ...(e.kind === 'io' ? { device: 'disk' } : {}),
+            ...(e.distribution === 'lognormal' ? { cv: 0.7 } : {}),
+            ...(e.distribution === 'empirical' ? { empiricalGaps: [0.2, 1, 3] } : {}),
+          })),
+          { kind: 'timer', perWallSec: 250, distribution: 'constant', source: 'test' },
+        ],
+      });
+      const scenario = Scenario.parse({ name: 'shortcuts', host: { pcpus: s.pcpus, scheduler: s.scheduler }, vms: [{ workload: 'shortcut', vcpus: s.vcpus, count: s.vms }], durationSec: 0.01, warmupSec: 0.002, seed: s.seed });
+      const model = () => buildModel({ scenario, scenarioFile: 'prop', workloads: new Map([['shortcut', { workload: w, file: 'prop.json' }]]), profile, features: parseFeatureSet(s.features), nativeMode: false });
+      const { heapEvents: _a, ...fast } = new Simulation(model()).run();
+      const { heapEvents: _b, ...reference } = new Simulation(model(), { timerShortcuts: false }).run();
+      assert.deepEqual(fast, reference);
+    }),
+    { numRuns: 60, seed: 7 },
+  );
+});
