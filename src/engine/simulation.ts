@@ -177,6 +177,11 @@ export class Simulation {
   private readonly after: Int32Array;
   private readonly epStart: Float64Array;
   private readonly epCat: Float64Array; // [v * N_CAT + cat]
+  // Cycles a vCPU booked on its current pCPU, by category, not yet added to the pCPU's and the
+  // VM's counters: the hottest bookings (guest time, episodes booked ahead) touch one row, not
+  // two; flushVcpu adds the row when the vCPU leaves its pCPU and when counters are read.
+  // (Cycle counts are integers below 2^53: the sums are exact in any order.)
+  private readonly vcpuCycles: Float64Array; // [v * N_CAT + cat]
   private readonly pendingEntry: Float64Array;
   private readonly pendingRefill: Float64Array;
   private readonly entrySeg: Float64Array;
@@ -317,6 +322,7 @@ export class Simulation {
     this.after = new Int32Array(nV);
     this.epStart = new Float64Array(nV);
     this.epCat = new Float64Array(nV * N_CAT);
+    this.vcpuCycles = new Float64Array(nV * N_CAT);
     this.pendingEntry = new Float64Array(nV);
     this.pendingRefill = new Float64Array(nV);
     this.entrySeg = new Float64Array(nV);
@@ -454,6 +460,7 @@ export class Simulation {
       }
       this.leaveCurrentState(v);
     }
+    this.flushAllVcpus();
     return this.out;
   }
 
@@ -473,6 +480,7 @@ export class Simulation {
   snapshot(): RawResult {
     // (Computing vCPUs first catch up: queued silent events the clock passed count, as at the end.)
     this.syncComputing();
+    this.flushAllVcpus();
     const o = this.out;
     const units = Float64Array.from(o.vmUnits);
     // Before the warm-up ends there is no window yet: nothing counts.
@@ -498,6 +506,7 @@ export class Simulation {
   }
 
   get result(): RawResult {
+    this.flushAllVcpus();
     return this.out;
   }
 
@@ -550,7 +559,7 @@ export class Simulation {
     const vm = this.vmOf[v];
     switch (this.phase[v]) {
       case PH_NATIVE:
-        this.book(p, vm, CAT.GUEST, this.segStart[v], this.now);
+        this.bookVcpu(v, CAT.GUEST, this.segStart[v], this.now);
         this.nativeRem[v] -= elapsed;
         break;
       case PH_WALK: {
@@ -558,11 +567,11 @@ export class Simulation {
         const debt = this.nativeRem[v];
         const paid = debt < elapsed ? debt : elapsed;
         if (paid > 0) {
-          this.book(p, vm, CAT.GUEST, this.segStart[v], this.segStart[v] + paid);
+          this.bookVcpu(v, CAT.GUEST, this.segStart[v], this.segStart[v] + paid);
           this.nativeRem[v] = debt - paid;
         }
         if (elapsed > paid) {
-          this.book(p, vm, CAT.INDIRECT_2D_WALK, this.segStart[v] + paid, this.now);
+          this.bookVcpu(v, CAT.INDIRECT_2D_WALK, this.segStart[v] + paid, this.now);
           this.walkRem[v] -= elapsed - paid;
           // Read exactly at the walk's end (an interrupt at that very cycle): the unit is walked.
           if (this.walkRem[v] === 0) this.unitWalked[v] = 1;
@@ -610,8 +619,8 @@ export class Simulation {
         const excess = this.walkAhead[v] ? this.computeClock[v] - this.unitEndAt[v] : 0;
         if (excess > 0) {
           // Past the unit's end: that much of the time was its 2-D walk.
-          this.book(p, vm, CAT.GUEST, this.segStart[v], this.now - excess);
-          this.book(p, vm, CAT.INDIRECT_2D_WALK, this.now - excess, this.now);
+          this.bookVcpu(v, CAT.GUEST, this.segStart[v], this.now - excess);
+          this.bookVcpu(v, CAT.INDIRECT_2D_WALK, this.now - excess, this.now);
           this.computeClock[v] = this.unitEndAt[v];
           this.walkAhead[v] = 0;
           const walk = this.m.vms[vm].walkCyclesPerUnit;
@@ -620,7 +629,7 @@ export class Simulation {
             this.walkRem[v] = walk - excess;
             this.phase[v] = PH_WALK;
           }
-        } else this.book(p, vm, CAT.GUEST, this.segStart[v], this.now);
+        } else this.bookVcpu(v, CAT.GUEST, this.segStart[v], this.now);
         this.segStart[v] = this.now;
         // An uncontended release the clock has passed (nobody was waiting for it).
         if (this.holding[v] && this.lockReleaseAt[v] <= this.computeClock[v]) this.releaseLock(v);
@@ -1253,28 +1262,17 @@ export class Simulation {
       // Book it now (wholly inside the window) and arm the next guest happening past its end:
       // one timer event per exit. Anything arriving meanwhile sees segStart in the future and
       // waits, as in host mode.
-      const pb = this.pcpuOf[v] * N_CAT;
-      const vb = vm * N_CAT;
-      const pc = out.pcpuCycles;
-      const vc = out.vmCycles;
-      pc[pb + CAT.EXIT_RECORD] += cRec;
-      vc[vb + CAT.EXIT_RECORD] += cRec;
-      pc[pb + CAT.EXIT_SAVE_GUEST] += cSave;
-      vc[vb + CAT.EXIT_SAVE_GUEST] += cSave;
-      pc[pb + CAT.EXIT_MSR_STORE] += cStore;
-      vc[vb + CAT.EXIT_MSR_STORE] += cStore;
-      pc[pb + CAT.EXIT_LOAD_HOST] += cLoad;
-      vc[vb + CAT.EXIT_LOAD_HOST] += cLoad;
-      pc[pb + CAT.EXIT_MSR_LOAD] += cMsrLoad;
-      vc[vb + CAT.EXIT_MSR_LOAD] += cMsrLoad;
-      pc[pb + CAT.HANDLER_KERNEL] += cKernel;
-      vc[vb + CAT.HANDLER_KERNEL] += cKernel;
-      pc[pb + CAT.HANDLER_USER] += cUser;
-      vc[vb + CAT.HANDLER_USER] += cUser;
-      pc[pb + CAT.ENTRY] += cEntry;
-      vc[vb + CAT.ENTRY] += cEntry;
-      pc[pb + CAT.INDIRECT_TLB_REFILL] += cRefill;
-      vc[vb + CAT.INDIRECT_TLB_REFILL] += cRefill;
+      const vc = this.vcpuCycles;
+      const b = v * N_CAT;
+      vc[b + CAT.EXIT_RECORD] += cRec;
+      vc[b + CAT.EXIT_SAVE_GUEST] += cSave;
+      vc[b + CAT.EXIT_MSR_STORE] += cStore;
+      vc[b + CAT.EXIT_LOAD_HOST] += cLoad;
+      vc[b + CAT.EXIT_MSR_LOAD] += cMsrLoad;
+      vc[b + CAT.HANDLER_KERNEL] += cKernel;
+      vc[b + CAT.HANDLER_USER] += cUser;
+      vc[b + CAT.ENTRY] += cEntry;
+      vc[b + CAT.INDIRECT_TLB_REFILL] += cRefill;
       this.scheduleGuestFrom(v, now + len);
       return true;
     }
@@ -1569,6 +1567,7 @@ export class Simulation {
   /** Takes v off its pCPU (the pCPU is then free). */
   private deschedule(v: number): void {
     const p = this.pcpuOf[v];
+    this.flushVcpu(v);
     this.vruntime[v] += this.now - this.dispatchedAt[v];
     this.lastPcpu[v] = p;
     this.cur[p] = -1;
@@ -1667,6 +1666,37 @@ export class Simulation {
     if (vm >= 0) this.out.vmCycles[vm * N_CAT + cat] += len;
   }
 
+
+  /** Books [from, to) of vCPU v on its pCPU, clipped to the window, into its row (see vcpuCycles). */
+  private bookVcpu(v: number, cat: number, from: number, to: number): void {
+    const a = from > this.warmup ? from : this.warmup;
+    const b = to < this.end ? to : this.end;
+    if (b > a) this.vcpuCycles[v * N_CAT + cat] += b - a;
+  }
+
+  /** Adds vCPU v's row to its pCPU's and its VM's counters (before it leaves the pCPU, or a read). */
+  private flushVcpu(v: number): void {
+    const p = this.pcpuOf[v];
+    if (p < 0) return;
+    const row = this.vcpuCycles;
+    const b = v * N_CAT;
+    const pb = p * N_CAT;
+    const vb = this.vmOf[v] * N_CAT;
+    const pc = this.out.pcpuCycles;
+    const vc = this.out.vmCycles;
+    for (let c = 0; c < N_CAT; c++) {
+      const x = row[b + c];
+      if (x !== 0) {
+        pc[pb + c] += x;
+        vc[vb + c] += x;
+        row[b + c] = 0;
+      }
+    }
+  }
+
+  private flushAllVcpus(): void {
+    for (let v = 0; v < this.nV; v++) this.flushVcpu(v);
+  }
 
   private drawGap(stream: number, dist: number, mean: number, mu: number, sigma: number, table: Float64Array | undefined): number {
     const u = this.rng.next(stream);
