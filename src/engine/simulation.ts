@@ -56,6 +56,15 @@ const SILENT_QUEUE = 16;
 /** Class rank of a happening that precedes every class event at the same compute time. */
 const RANK_FIRST = -1;
 
+// Per-reason exit statistics, interleaved per (VM, reason) so one exit touches one cache line;
+// copied out to RawResult's arrays when counters are read (syncExitStats).
+const ES_COUNT = 0;
+const ES_CYCLES = 1;
+const ES_SUM_SQ = 2;
+const ES_MIN = 3;
+const ES_MAX = 4;
+const ES_STRIDE = 5;
+
 function roundPositive(x: number): number {
   const r = Math.round(x);
   return r >= 1 ? r : 1;
@@ -182,6 +191,7 @@ export class Simulation {
   // two; flushVcpu adds the row when the vCPU leaves its pCPU and when counters are read.
   // (Cycle counts are integers below 2^53: the sums are exact in any order.)
   private readonly vcpuCycles: Float64Array; // [v * N_CAT + cat]
+  private readonly exitStats: Float64Array; // [(vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE + field]
   private readonly pendingEntry: Float64Array;
   private readonly pendingRefill: Float64Array;
   private readonly entrySeg: Float64Array;
@@ -351,6 +361,8 @@ export class Simulation {
     this.arrivalStreams = new Int32Array(vms.length);
 
     const nVm = vms.length;
+    this.exitStats = new Float64Array(nVm * EXIT_REASON_SLOTS * ES_STRIDE);
+    for (let k = 0; k < nVm * EXIT_REASON_SLOTS; k++) this.exitStats[k * ES_STRIDE + ES_MIN] = Infinity;
     this.out = {
       nativeMode: model.nativeMode,
       frequencyHz: model.frequencyHz,
@@ -460,7 +472,7 @@ export class Simulation {
       }
       this.leaveCurrentState(v);
     }
-    this.flushAllVcpus();
+    this.syncCounters();
     return this.out;
   }
 
@@ -480,7 +492,7 @@ export class Simulation {
   snapshot(): RawResult {
     // (Computing vCPUs first catch up: queued silent events the clock passed count, as at the end.)
     this.syncComputing();
-    this.flushAllVcpus();
+    this.syncCounters();
     const o = this.out;
     const units = Float64Array.from(o.vmUnits);
     // Before the warm-up ends there is no window yet: nothing counts.
@@ -506,7 +518,7 @@ export class Simulation {
   }
 
   get result(): RawResult {
-    this.flushAllVcpus();
+    this.syncCounters();
     return this.out;
   }
 
@@ -863,18 +875,19 @@ export class Simulation {
         else cKernel += hSum;
         if (counting) {
           const reason = plans.stepReason[s];
-          const k = vm * EXIT_REASON_SLOTS + reason;
+          const k = (vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE;
           const total = Math.round(trips * hwMean * hwFactor) + hSum + entry;
           const mean = total / trips;
           const sd = hMean * m.handlerCv;
-          out.exitCount[k] += trips;
-          out.exitCycles[k] += total;
-          out.exitSumSq[k] += trips * (mean * mean + sd * sd);
+          const es = this.exitStats;
+          es[k + ES_COUNT] += trips;
+          es[k + ES_CYCLES] += total;
+          es[k + ES_SUM_SQ] += trips * (mean * mean + sd * sd);
           // Three representative exits stand for the batch in the histogram and the extremes.
           for (let r = 0; r < 3; r++) {
             const one = Math.max(1, Math.round(mean + sd * this.normal(v)));
-            if (one < out.exitMin[k]) out.exitMin[k] = one;
-            if (one > out.exitMax[k]) out.exitMax[k] = one;
+            if (one < es[k + ES_MIN]) es[k + ES_MIN] = one;
+            if (one > es[k + ES_MAX]) es[k + ES_MAX] = one;
             out.exitHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(one)] += trips / 3;
           }
         }
@@ -958,11 +971,11 @@ export class Simulation {
     }
     const base = v * this.maxClass;
     const sb = this.vmOf[v] * this.maxClass;
-    const w = this.m.vms[this.vmOf[v]];
-    for (let c = 0; c < w.classCount; c++) {
+    const n = this.classCountOf[v];
+    for (let c = 0; c < n; c++) {
       // (Silent classes are applied from the queue by advanceGuest.)
       if (this.nextAt[base + c] <= clock && !this.classSilent[sb + c]) {
-        this.fireEvent(v, w, c);
+        this.fireEvent(v, this.m.vms[this.vmOf[v]], c);
         return;
       }
     }
@@ -1227,12 +1240,13 @@ export class Simulation {
         lastEntry = entry;
         if (counting) {
           const total = rec + save + store + load + msrLoad + handler + entry;
-          const k = vm * EXIT_REASON_SLOTS + reason;
-          out.exitCount[k]++;
-          out.exitCycles[k] += total;
-          out.exitSumSq[k] += total * total;
-          if (total < out.exitMin[k]) out.exitMin[k] = total;
-          if (total > out.exitMax[k]) out.exitMax[k] = total;
+          const k = (vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE;
+          const es = this.exitStats;
+          es[k + ES_COUNT]++;
+          es[k + ES_CYCLES] += total;
+          es[k + ES_SUM_SQ] += total * total;
+          if (total < es[k + ES_MIN]) es[k + ES_MIN] = total;
+          if (total > es[k + ES_MAX]) es[k + ES_MAX] = total;
           out.exitHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(total)]++;
         }
       }
@@ -1696,6 +1710,26 @@ export class Simulation {
 
   private flushAllVcpus(): void {
     for (let v = 0; v < this.nV; v++) this.flushVcpu(v);
+  }
+
+  /** Copies the interleaved exit statistics out to RawResult's arrays. */
+  private syncExitStats(): void {
+    const es = this.exitStats;
+    const o = this.out;
+    for (let k = 0; k < o.exitCount.length; k++) {
+      const b = k * ES_STRIDE;
+      o.exitCount[k] = es[b + ES_COUNT];
+      o.exitCycles[k] = es[b + ES_CYCLES];
+      o.exitSumSq[k] = es[b + ES_SUM_SQ];
+      o.exitMin[k] = es[b + ES_MIN];
+      o.exitMax[k] = es[b + ES_MAX];
+    }
+  }
+
+  /** Every counter brought up to date in `out` (rows held per vCPU, interleaved exit statistics). */
+  private syncCounters(): void {
+    this.flushAllVcpus();
+    this.syncExitStats();
   }
 
   private drawGap(stream: number, dist: number, mean: number, mu: number, sigma: number, table: Float64Array | undefined): number {
