@@ -1615,6 +1615,7 @@ export class Simulation {
     else if (this.state[running] === S_POLL) {
       // KVM polls only while nothing else is runnable (single_task_running): stop and block.
       this.book(p, this.vmOf[running], CAT.HALT_POLL, this.segStart[running], this.now);
+      this.heap.cancel(running); // (its poll window's end would find it blocked: no event needed)
       this.block(running);
     }
   }
