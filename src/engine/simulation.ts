@@ -517,6 +517,11 @@ export class Simulation {
     };
   }
 
+  /** Guest events so far (cheap: no counters are synced, unlike `result`). */
+  get guestEvents(): number {
+    return this.out.guestEvents;
+  }
+
   get result(): RawResult {
     this.syncCounters();
     return this.out;

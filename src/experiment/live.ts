@@ -77,9 +77,9 @@ export class LiveRun {
 
   private advance(to: number): void {
     for (const s of [this.native, ...this.sims]) {
-      const before = s.result.guestEvents;
+      const before = s.guestEvents;
       s.runUntil(to);
-      this.events += s.result.guestEvents - before;
+      this.events += s.guestEvents - before;
     }
   }
 
