@@ -9,6 +9,7 @@ import { shippedWorkloadNames } from '../../src/config/load.js';
 import { buildModel } from '../../src/model/build.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
+import { N_CAT } from '../../src/exits/cost.js';
 
 test('StreamBank.next(i) reproduces seedrandom alea exactly, stream by stream', () => {
   const bank = new StreamBank(1);
@@ -91,4 +92,44 @@ test('timer shortcuts (queued silent events, lazy lock releases, a unit end arme
   }
   // (cpu-bound and idle-guest have no silent events, walks or locks under some features.)
   assert.ok(fewer >= 15, `the shortcuts save timer events (${fewer} of ${cases.length} cases)`);
+});
+
+test('snapshots mid-run bring every counter up to date: per-pCPU cycles grow and stay within the window, exit statistics agree with the histogram, and the run ends as if never looked at', () => {
+  const r = resolveScenario('network-server', { durationSec: 0.05, warmupSec: 0.005, seed: 4, scheduler: 'fair', pcpus: 3 });
+  const model = () => buildModel({ scenario: r.scenario, scenarioFile: 't', workloads: r.workloads, profile: r.profile, features: parseFeatureSet('none'), nativeMode: false });
+  const sim = new Simulation(model());
+  sim.start();
+  const end = sim.endCycles;
+  let before: ArrayLike<number> = [];
+  for (let k = 1; k <= 10; k++) {
+    sim.runUntil((end * k) / 10);
+    const s = sim.snapshot();
+    for (let p = 0; p < s.pcpus; p++) {
+      let sum = 0;
+      for (let c = 0; c < N_CAT; c++) sum += s.pcpuCycles[p * N_CAT + c];
+      // Open segments are not booked yet, and an exit episode booked ahead is booked whole at its
+      // start: a pCPU books at most the window so far plus one episode (well under 10^6 cycles).
+      assert.ok(sum <= s.windowCycles + 1e6, `snapshot ${k}: pCPU ${p} books ${sum} of ${s.windowCycles}`);
+    }
+    s.pcpuCycles.forEach((x, i) => assert.ok(x >= (before[i] ?? 0), `snapshot ${k}: counter ${i} went back`));
+    before = s.pcpuCycles;
+    let exits = 0;
+    let histogram = 0;
+    s.exitCount.forEach((n, i) => {
+      exits += n;
+      if (n > 0) {
+        assert.ok(s.exitMin[i] * n <= s.exitCycles[i] && s.exitCycles[i] <= s.exitMax[i] * n, `snapshot ${k}: reason slot ${i} min/mean/max`);
+        assert.ok(s.exitSumSq[i] * n >= s.exitCycles[i] * s.exitCycles[i] - 1e-6 * s.exitSumSq[i] * n, `snapshot ${k}: slot ${i} variance ≥ 0`);
+      }
+    });
+    for (let i = 0; i < s.exitHistogram.length; i++) histogram += s.exitHistogram[i];
+    assert.equal(histogram, exits, `snapshot ${k}: every counted exit is in the histogram`);
+    if (k > 1) assert.ok(exits > 0, `snapshot ${k}: exits counted`);
+  }
+  const looked = sim.finish();
+  const plain = new Simulation(model()).run();
+  const { heapEvents: h1, ...a } = looked;
+  const { heapEvents: h2, ...b } = plain;
+  assert.deepEqual(a, b);
+  assert.equal(h1, h2);
 });
