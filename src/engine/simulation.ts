@@ -572,17 +572,8 @@ export class Simulation {
   private advanceGuest(v: number): void {
     const elapsed = this.now - this.segStart[v];
     if (elapsed <= 0) return; // still inside an episode booked ahead
-    const ph = this.phase[v];
-    if (ph === PH_COMPUTE && this.nativeRem[v] === 0 && this.silentLen[v] === 0 && !this.walkAhead[v] && !this.holding[v]) {
-      // Plain computing (the common case): the clock moves, the time is guest time.
-      this.computeClock[v] += elapsed;
-      this.bookVcpu(v, CAT.GUEST, this.segStart[v], this.now);
-      this.segStart[v] = this.now;
-      return;
-    }
-    const p = this.pcpuOf[v];
     const vm = this.vmOf[v];
-    switch (ph) {
+    switch (this.phase[v]) {
       case PH_NATIVE:
         this.bookVcpu(v, CAT.GUEST, this.segStart[v], this.now);
         this.nativeRem[v] -= elapsed;
