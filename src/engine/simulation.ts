@@ -1713,10 +1713,6 @@ export class Simulation {
     }
   }
 
-  private flushAllVcpus(): void {
-    for (let v = 0; v < this.nV; v++) this.flushVcpu(v);
-  }
-
   /** Copies the interleaved exit statistics out to RawResult's arrays. */
   private syncExitStats(): void {
     const es = this.exitStats;
@@ -1733,7 +1729,7 @@ export class Simulation {
 
   /** Every counter brought up to date in `out` (rows held per vCPU, interleaved exit statistics). */
   private syncCounters(): void {
-    this.flushAllVcpus();
+    for (let v = 0; v < this.nV; v++) this.flushVcpu(v);
     this.syncExitStats();
   }
 
