@@ -5,6 +5,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../config/errors.js';
 
+/**
+ * Writes one file whole or not at all: a temporary file beside it, then a
+ * rename over its name (the one write-then-rename of the project; every writer
+ * uses it). `mode` sets the file's permissions (e.g. 0o755 for a script).
+ */
+export function writeFileAtomic(file: string, text: string, mode?: number): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, text, mode === undefined ? undefined : { mode });
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
 export interface WriteOptions {
   /** Replace existing result files. */
   force: boolean;

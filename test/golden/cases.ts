@@ -1,0 +1,93 @@
+// Golden runs: whole seeded summaries of the shipped workloads, stored under
+// test/golden/ and compared byte for byte (test/unit/golden.test.ts). A
+// refactor changes no byte of them; a model change regenerates them on purpose
+// (`npm run golden`) and says why in its commit.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { resolveScenario, type ScenarioOverrides } from '../../src/experiment/scenario.js';
+import { runScenario } from '../../src/experiment/runner.js';
+import { parseFeatureSet } from '../../src/exits/features.js';
+import type { RunSummary } from '../../src/metrics/summarize.js';
+
+export interface GoldenCase {
+  /** File name under test/golden/ (without .json). */
+  name: string;
+  /** What the case covers. */
+  covers: string;
+  workload: string;
+  features: string;
+  overrides: ScenarioOverrides;
+  aggregate?: boolean;
+}
+
+/** Whole summaries, stored as JSON: closed and open workloads, locks and PLE, interrupts and halt polling, aggregated mode. */
+export const GOLDEN_CASES: GoldenCase[] = [
+  { name: 'kernel-build.modern', covers: 'closed workload, EPT walks, page faults', workload: 'kernel-build', features: 'modern', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 3 } },
+  { name: 'kernel-build.none', covers: 'closed workload, shadow paging, no VPID (TLB refills)', workload: 'kernel-build', features: 'none', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 3 } },
+  { name: 'network-server.apicv', covers: 'open workload, arrival queue, device interrupts, halt polling, posted interrupts', workload: 'network-server', features: 'apicv', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 4 } },
+  { name: 'network-server.none.fair', covers: 'open workload under overcommit, fair scheduler, interrupt exits', workload: 'network-server', features: 'none', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 4, pcpus: 2, scheduler: 'fair' } },
+  { name: 'spinlock-job.nehalem.rr', covers: 'spin locks, lock-holder preemption, PLE and directed yield (round-robin, overcommit)', workload: 'spinlock-job', features: 'nehalem', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 5, pcpus: 2, scheduler: 'round-robin' } },
+  { name: 'idle-guest.modern', covers: 'idle guest: HLT, NOHZ idle entry, timers', workload: 'idle-guest', features: 'modern', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 6 } },
+  { name: 'windows-desktop.none.aggregate', covers: 'aggregated mode (batched events)', workload: 'windows-desktop', features: 'none', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 7 }, aggregate: true },
+  { name: 'oltp-database.nehalem.aggregate', covers: 'aggregated mode with I/O and IPIs', workload: 'oltp-database', features: 'nehalem', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 8 }, aggregate: true },
+];
+
+export const SHIPPED_WORKLOADS = ['cpu-bound', 'idle-guest', 'kernel-build', 'network-server', 'oltp-database', 'spinlock-job', 'windows-desktop'];
+export const PRESETS = ['none', 'nehalem', 'apicv', 'modern'];
+export const SCHEDULERS = ['pinned', 'round-robin', 'fair'] as const;
+
+/** One row of the matrix: every shipped workload × preset × scheduler, exact and aggregated. */
+export interface MatrixCase {
+  key: string;
+  workload: string;
+  features: string;
+  overrides: ScenarioOverrides;
+  aggregate: boolean;
+}
+
+export function matrixCases(): MatrixCase[] {
+  const out: MatrixCase[] = [];
+  for (const workload of SHIPPED_WORKLOADS) {
+    for (const scheduler of SCHEDULERS) {
+      // Pinned needs a pCPU per vCPU; the others run overcommitted (4 vCPUs on 2 pCPUs) so that their policy matters.
+      const pcpus = scheduler === 'pinned' ? 4 : 2;
+      for (const aggregate of [false, true]) {
+        const key = `${workload}.${scheduler}${aggregate ? '.aggregate' : ''}`;
+        for (const features of PRESETS) out.push({ key: `${key}.${features}`, workload, features, overrides: { durationSec: 0.1, warmupSec: 0.02, seed: 11, pcpus, scheduler }, aggregate });
+      }
+    }
+  }
+  return out;
+}
+
+export function summaryText(s: RunSummary): string {
+  return JSON.stringify(s, null, 2) + '\n';
+}
+
+export function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export async function runGolden(c: { workload: string; features: string; overrides: ScenarioOverrides; aggregate?: boolean }): Promise<RunSummary> {
+  const r = resolveScenario(c.workload, c.overrides);
+  const out = await runScenario(r, [parseFeatureSet(c.features)], { workers: 1, aggregate: c.aggregate });
+  return out.summaries[0];
+}
+
+/** The matrix as stored: one line per case, its summary's SHA-256 and efficiency (for a readable diff). */
+export async function matrixText(): Promise<string> {
+  const lines: Record<string, string> = {};
+  for (const c of matrixCases()) {
+    const s = await runGolden(c);
+    lines[c.key] = `${digest(summaryText(s))} efficiency=${s.total.efficiency === null ? 'n/a' : s.total.efficiency.toFixed(6)}`;
+  }
+  return JSON.stringify(lines, null, 1) + '\n';
+}
+
+/** The stored golden folder, in the source tree (this file runs from dist/test/golden/). */
+export function goldenDir(): string {
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  for (const dir of [here, path.resolve(here, '../../../test/golden')]) if (fs.existsSync(path.join(dir, 'matrix.json'))) return dir;
+  return path.resolve(here, '../../../test/golden');
+}
