@@ -59,7 +59,9 @@ export interface VmModel {
   classEmpirical: Float64Array[];
   /** Lock classes: mean hold cycles. */
   classHoldMean: Float64Array;
-  /** Classes the aggregated mode batches (exponential gaps, no effect on other vCPUs). */
+  /** Quiet classes: nothing reaching another vCPU or a device timer (plain work, or I/O completing at once). */
+  classQuiet: Uint8Array;
+  /** Classes the aggregated mode batches (quiet, exponential gaps). */
   classAggregatable: Uint8Array;
   // Wall-clock interrupt classes.
   wallCount: number;

@@ -1,6 +1,7 @@
 // Builds the engine's compiled model from validated inputs: resolves every
 // decision-table row for each VM once, turns rates into mean gaps in cycles,
 // and refuses combinations that make no sense (SPEC §4, §6) with an InputError.
+import { ARRIVAL_QUEUE_CAPACITY, HALT_POLL_GROW_START_SEC } from '../engine/settings.js';
 import { decide, type DecisionContext, type ResolvedExit } from '../exits/resolve.js';
 import type { EventKind } from '../exits/decision-table.js';
 import { FEATURE_BIT, featureNames, type FeatureName } from '../exits/features.js';
@@ -313,6 +314,11 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     !nativeMode && ept && tlb
       ? Math.round(tlb.missesPerUnit * extraWalkReferences(tlb.pageSize) * profile.memoryReferenceCycles.value * (1 - tlb.pageWalkCacheHitRate))
       : 0;
+  const deviceLatencyCycles = Float64Array.from(workload.devices, (d) => Math.round(((d.completionLatencyUs ?? 0) * f) / 1e6));
+  // Quiet: nothing that reaches another vCPU or arms a device timer (plain work, or I/O whose
+  // device completes at once). The one rule behind both the engine's silent events and the
+  // aggregated mode's batchable classes.
+  const classQuiet = Uint8Array.from(classBehaviour, (b, i) => (b === BEHAVIOUR_NORMAL || (b === BEHAVIOUR_IO && deviceLatencyCycles[classDevice[i]] === 0) ? 1 : 0));
   const unitCv = workload.cyclesPerUnitCv ?? 0;
   const unit = lognormalParams(workload.cyclesPerUnit, unitCv);
 
@@ -337,12 +343,11 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     classSigma: Float64Array.from(gaps, (g) => g.sigma),
     classEmpirical: gaps.map((g) => g.table ?? new Float64Array(0)),
     classHoldMean: Float64Array.from(holds),
-    // Batchable: exponential gaps and nothing that reaches another vCPU or a device timer.
-    // (IPIs stay exact: delivered in a burst at a batch's start they coalesce into pending
-    // interrupts injected at one entry, and the interrupt exits fall — a unit test shows it.)
-    classAggregatable: Uint8Array.from(gaps, (g, i) =>
-      g.dist === DIST_EXPONENTIAL && (classBehaviour[i] === BEHAVIOUR_NORMAL || (classBehaviour[i] === BEHAVIOUR_IO && (workload.devices[classDevice[i]]?.completionLatencyUs ?? 0) === 0)) ? 1 : 0,
-    ),
+    classQuiet,
+    // Batchable: quiet, with exponential gaps. (IPIs stay exact: delivered in a burst at a
+    // batch's start they coalesce into pending interrupts injected at one entry, and the
+    // interrupt exits fall — a unit test shows it.)
+    classAggregatable: Uint8Array.from(gaps, (g, i) => (g.dist === DIST_EXPONENTIAL && classQuiet[i] ? 1 : 0)),
     wallCount: wallGaps.length,
     wallType: Int32Array.from(wallType),
     wallDist: Int32Array.from(wallGaps, (g) => g.dist),
@@ -351,7 +356,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     wallSigma: Float64Array.from(wallGaps, (g) => g.sigma),
     wallEmpirical: wallGaps.map((g) => g.table ?? new Float64Array(0)),
     deviceCount: workload.devices.length,
-    deviceLatencyCycles: Float64Array.from(workload.devices, (d) => Math.round(((d.completionLatencyUs ?? 0) * f) / 1e6)),
+    deviceLatencyCycles,
     planHalt: plans.add(decideExits('hlt').exits, 0),
     planIdleEntry: plans.add(repeated(program.exits, idleEntryPrograms), idleEntryPrograms * programNative),
     // NOHZ timer programming and the HLT that follows as one episode (the programming's
@@ -420,8 +425,7 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
     vmcsMigrationCycles: nativeMode ? 0 : Math.round(profile.vmcsMigrationCycles.value),
     pleWindowCycles: !nativeMode && hasFeature('ple') && !exitlessIdle ? Math.round(profile.pleWindowCycles.value) : 0,
     haltPollCycles: !nativeMode && hasFeature('halt-polling') && !exitlessIdle ? Math.round(profile.haltPollCycles.value) : 0,
-    // KVM's halt_poll_ns_grow_start default, 10 µs (not checked against a primary text here).
-    haltPollStartCycles: Math.round(10e-6 * f),
+    haltPollStartCycles: Math.round(HALT_POLL_GROW_START_SEC * f),
     exitlessIdle,
     stages,
     hardwareMu: stageCv > 0 ? lognormalParams(1, stageCv).mu : 0,
@@ -429,7 +433,7 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
     plans: plans.table(),
     handlersUsed: [...plans.handlersUsed].sort(),
     vms,
-    queueCapacity: 4096,
+    queueCapacity: ARRIVAL_QUEUE_CAPACITY,
     aggregateBatchCycles: Math.max(0, Math.round(inputs.aggregateBatchCycles ?? 0)),
     handlerCv: profile.handlerCv.value,
     stageCv,

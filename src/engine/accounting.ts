@@ -1,0 +1,173 @@
+// Cycle accounting: every pCPU cycle of the measurement window [warm-up end,
+// run end] is booked into exactly one category (CAT), so each pCPU's row adds
+// up to the window exactly; per-reason exit statistics and the exit histogram.
+//
+// Two booking paths, by design: the hottest bookings (guest time, episodes
+// booked ahead) go into the running vCPU's own row, added to its pCPU's and
+// VM's counters when it leaves the pCPU or when counters are read; the rest
+// (spins, polls, entries, idle, clipped episodes) go straight to the pCPU and
+// VM. Cycle counts are integers below 2^53, so the sums are exact in any order.
+import { CAT, N_CAT } from '../exits/cost.js';
+import { EXIT_REASON_SLOTS } from '../exits/reasons.js';
+import { HISTOGRAM_BUCKETS, bucketOf } from './histogram.js';
+import type { RawResult } from './result.js';
+
+// Per-reason exit statistics, interleaved per (VM, reason) so one exit touches one cache line.
+const ES_COUNT = 0;
+const ES_CYCLES = 1;
+const ES_SUM_SQ = 2;
+const ES_MIN = 3;
+const ES_MAX = 4;
+const ES_STRIDE = 5;
+
+/** The categories an exit episode books, in the order they happen. */
+export const EPISODE_FIRST_CAT = CAT.EXIT_RECORD;
+export const EPISODE_LAST_CAT = CAT.INDIRECT_TLB_REFILL;
+
+export class CycleAccounts {
+  private readonly warmup: number;
+  private readonly end: number;
+  private readonly out: RawResult;
+  // Cycles a vCPU booked on its current pCPU, by category, not yet in its pCPU's and VM's counters.
+  private readonly vcpuCycles: Float64Array; // [v * N_CAT + cat]
+  /** An exit episode per vCPU, by category, until it is booked (bookEpisode). */
+  readonly episode: Float64Array; // [v * N_CAT + cat]
+  /** When each vCPU's episode started. */
+  readonly episodeStart: Float64Array;
+  private readonly exitStats: Float64Array; // [(vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE + field]
+
+  constructor(out: RawResult, vcpus: number, warmupCycles: number, endCycles: number) {
+    this.out = out;
+    this.warmup = warmupCycles;
+    this.end = endCycles;
+    this.vcpuCycles = new Float64Array(vcpus * N_CAT);
+    this.episode = new Float64Array(vcpus * N_CAT);
+    this.episodeStart = new Float64Array(vcpus);
+    const keys = out.exitCount.length;
+    this.exitStats = new Float64Array(keys * ES_STRIDE);
+    for (let k = 0; k < keys; k++) this.exitStats[k * ES_STRIDE + ES_MIN] = Infinity;
+  }
+
+  /** Books [from, to) on pCPU p (and VM vm unless -1), clipped to the measurement window. */
+  book(p: number, vm: number, cat: number, from: number, to: number): void {
+    const a = from > this.warmup ? from : this.warmup;
+    const b = to < this.end ? to : this.end;
+    if (b <= a) return;
+    const len = b - a;
+    this.out.pcpuCycles[p * N_CAT + cat] += len;
+    if (vm >= 0) this.out.vmCycles[vm * N_CAT + cat] += len;
+  }
+
+  /** Books [from, to) of vCPU v on its pCPU, clipped to the window, into its row. */
+  bookVcpu(v: number, cat: number, from: number, to: number): void {
+    const a = from > this.warmup ? from : this.warmup;
+    const b = to < this.end ? to : this.end;
+    if (b > a) this.vcpuCycles[v * N_CAT + cat] += b - a;
+  }
+
+  /** Adds vCPU v's row to pCPU p's and VM vm's counters (before it leaves the pCPU, or a read). */
+  flushVcpu(v: number, p: number, vm: number): void {
+    const row = this.vcpuCycles;
+    const b = v * N_CAT;
+    const pb = p * N_CAT;
+    const vb = vm * N_CAT;
+    const pc = this.out.pcpuCycles;
+    const vc = this.out.vmCycles;
+    for (let c = 0; c < N_CAT; c++) {
+      const x = row[b + c];
+      if (x !== 0) {
+        pc[pb + c] += x;
+        vc[vb + c] += x;
+        row[b + c] = 0;
+      }
+    }
+  }
+
+  /** Adds vCPU v's episode (wholly inside the window) to its row and clears it: an episode booked ahead. */
+  bookEpisodeAhead(v: number): void {
+    const row = this.vcpuCycles;
+    const e = this.episode;
+    const b = v * N_CAT;
+    for (let c = EPISODE_FIRST_CAT; c <= EPISODE_LAST_CAT; c++) {
+      row[b + c] += e[b + c];
+      e[b + c] = 0;
+    }
+  }
+
+  /** Books vCPU v's episode on pCPU p for VM vm, in category order from its start (clipped to the window). */
+  bookEpisode(v: number, p: number, vm: number): void {
+    const ep = v * N_CAT;
+    const e = this.episode;
+    let t = this.episodeStart[v];
+    let len = 0;
+    for (let c = EPISODE_FIRST_CAT; c <= EPISODE_LAST_CAT; c++) len += e[ep + c];
+    if (t >= this.warmup && t + len <= this.end) {
+      // Wholly inside the window (the common case): no clipping needed.
+      const pc = this.out.pcpuCycles;
+      const vc = this.out.vmCycles;
+      const pb = p * N_CAT;
+      const vb = vm * N_CAT;
+      for (let c = EPISODE_FIRST_CAT; c <= EPISODE_LAST_CAT; c++) {
+        const x = e[ep + c];
+        if (x > 0) {
+          pc[pb + c] += x;
+          vc[vb + c] += x;
+          e[ep + c] = 0;
+        }
+      }
+      return;
+    }
+    for (let c = EPISODE_FIRST_CAT; c <= EPISODE_LAST_CAT; c++) {
+      const x = e[ep + c];
+      if (x > 0) {
+        this.book(p, vm, c, t, t + x);
+        t += x;
+        e[ep + c] = 0;
+      }
+    }
+  }
+
+  /** One round trip of `totalCycles` for exit reason `reason` of VM vm. */
+  recordExit(vm: number, reason: number, totalCycles: number): void {
+    const k = (vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE;
+    const es = this.exitStats;
+    es[k + ES_COUNT]++;
+    es[k + ES_CYCLES] += totalCycles;
+    es[k + ES_SUM_SQ] += totalCycles * totalCycles;
+    if (totalCycles < es[k + ES_MIN]) es[k + ES_MIN] = totalCycles;
+    if (totalCycles > es[k + ES_MAX]) es[k + ES_MAX] = totalCycles;
+    this.out.exitHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(totalCycles)]++;
+  }
+
+  /** A batch of `trips` round trips (aggregated mode): their total and the summed squares of a law of mean `mean`, s.d. `sd`. */
+  recordExitBatch(vm: number, reason: number, trips: number, totalCycles: number, mean: number, sd: number): void {
+    const k = (vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE;
+    const es = this.exitStats;
+    es[k + ES_COUNT] += trips;
+    es[k + ES_CYCLES] += totalCycles;
+    es[k + ES_SUM_SQ] += trips * (mean * mean + sd * sd);
+  }
+
+  /** One representative exit of a batch: it sets the extremes and stands for `weight` exits in the histogram. */
+  recordRepresentative(vm: number, reason: number, cycles: number, weight: number): void {
+    const k = (vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE;
+    const es = this.exitStats;
+    if (cycles < es[k + ES_MIN]) es[k + ES_MIN] = cycles;
+    if (cycles > es[k + ES_MAX]) es[k + ES_MAX] = cycles;
+    this.out.exitHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(cycles)] += weight;
+  }
+
+  /** Copies the interleaved exit statistics out to RawResult's arrays. */
+  syncExitStats(): void {
+    const es = this.exitStats;
+    const o = this.out;
+    for (let k = 0; k < o.exitCount.length; k++) {
+      const b = k * ES_STRIDE;
+      o.exitCount[k] = es[b + ES_COUNT];
+      o.exitCycles[k] = es[b + ES_CYCLES];
+      o.exitSumSq[k] = es[b + ES_SUM_SQ];
+      o.exitMin[k] = es[b + ES_MIN];
+      o.exitMax[k] = es[b + ES_MAX];
+    }
+  }
+}

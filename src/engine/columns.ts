@@ -1,0 +1,146 @@
+// The state machine's typed-array columns — per vCPU, per pCPU, per VM —
+// allocated once per run. Simulation extends this class, so the hot path reads
+// its columns as fields of one object (no indirection per access).
+import type { EngineLayout } from './layout.js';
+import type { BuiltModel } from './model.js';
+
+// vCPU states.
+export const S_RUNNABLE = 0; // in a run queue, off-CPU
+export const S_HALTED = 1; // blocked until an interrupt
+export const S_GUEST = 2; // guest mode: native handling, 2-D walk, or compute
+export const S_SPIN = 3; // guest mode, spinning on a held lock
+export const S_EXIT = 4; // host mode: exit stages and handlers of an episode
+export const S_ENTRY = 5; // host switch to the vCPU thread (if any), VM entry, TLB refill without VPID
+export const S_POLL = 6; // halt polling in the host
+export const S_IDLE_GUEST = 7; // halted in guest mode on a dedicated pCPU (exitless idle, bare metal)
+
+// Guest-mode phases.
+export const PH_NATIVE = 0;
+export const PH_WALK = 1;
+export const PH_COMPUTE = 2;
+// An exit episode was booked ahead and something (an interrupt) arrived
+// during it: at the episode's end, go through entry again (inject, decide).
+export const PH_REENTER = 3;
+
+// What happens after an exit episode. CONTINUE folds the VM entry into the
+// episode (one timer event per episode); RESCHED (the host tick) decides at
+// the end whether the slice is over, so its entry waits for that decision.
+export const AFTER_CONTINUE = 0;
+export const AFTER_BLOCK = 1;
+export const AFTER_YIELD = 2;
+export const AFTER_RESCHED = 3;
+
+export class EngineColumns {
+  // Per vCPU: where it is.
+  protected readonly state: Int32Array;
+  protected readonly phase: Int32Array;
+  /** Start of the current segment (wall cycles); in the future while an episode booked ahead runs. */
+  protected readonly segStart: Float64Array;
+  protected readonly pcpuOf: Int32Array;
+  protected readonly lastPcpu: Int32Array;
+  protected readonly dispatchedAt: Float64Array;
+  /** Guest compute done (compute cycles): the clock of its guest-clock event classes. */
+  protected readonly computeClock: Float64Array;
+  /** [v * maxClass + c]: compute time of the class's next event. */
+  protected readonly nextAt: Float64Array;
+  // Per vCPU: its unit of work.
+  protected readonly unitActive: Uint8Array;
+  protected readonly unitStart: Float64Array;
+  protected readonly unitEndAt: Float64Array;
+  protected readonly unitSize: Float64Array;
+  /** Native handling still owed (cycles), paid before compute. */
+  protected readonly nativeRem: Float64Array;
+  /** 2-D walk still owed at the unit's end (cycles). */
+  protected readonly walkRem: Float64Array;
+  // The armed timer event of a computing vCPU includes the 2-D walk after its unit's end (one
+  // event for both); advanceGuest splits compute from walk if anything reads the clock sooner.
+  protected readonly walkAhead: Uint8Array;
+  protected readonly unitWalked: Uint8Array; // the walk is done; the unit completes at the next event
+  /** Aggregated mode: compute clock up to which the batchable events have been charged. */
+  protected readonly aggUntil: Float64Array;
+  // Per vCPU: locks.
+  protected readonly holding: Uint8Array;
+  protected readonly lockReleaseAt: Float64Array;
+  protected readonly wantsLock: Uint8Array;
+  protected readonly holdPending: Float64Array;
+  // Per vCPU: interrupts, idle and entry.
+  protected readonly pendingTimer: Int32Array;
+  protected readonly pendingDevice: Int32Array;
+  protected readonly idleEntryDone: Uint8Array;
+  protected readonly haltStart: Float64Array;
+  protected readonly pollWindow: Float64Array;
+  protected readonly blockStart: Float64Array;
+  protected readonly after: Int32Array;
+  protected readonly pendingEntry: Float64Array;
+  protected readonly pendingRefill: Float64Array;
+  protected readonly entrySeg: Float64Array;
+  protected readonly schedSeg: Float64Array;
+  protected readonly refillSeg: Float64Array;
+
+  // Per pCPU.
+  protected readonly cur: Int32Array;
+  protected readonly pIdle: Uint8Array;
+  protected readonly idleSince: Float64Array;
+  protected idlePcpus = 0;
+
+  // Per VM.
+  protected readonly lockHolder: Int32Array;
+  // Set while a vCPU may be spinning on the VM's lock: only then does the
+  // holder's release need a timer event of its own (an uncontended release is
+  // applied lazily, the next time the holder's clock is read).
+  protected readonly lockWatched: Uint8Array;
+  protected readonly queue: Float64Array; // ring buffers of arrival times
+  protected readonly qHead: Int32Array;
+  protected readonly qLen: Int32Array;
+  protected readonly rrTarget: Int32Array;
+
+  /** `shortcuts: false`: every lock counts as watched (each release has its own timer event). */
+  constructor(model: BuiltModel, layout: EngineLayout, shortcuts: boolean) {
+    const { nV, maxClass } = layout;
+    const nVm = model.vms.length;
+    this.state = new Int32Array(nV);
+    this.phase = new Int32Array(nV);
+    this.segStart = new Float64Array(nV);
+    this.pcpuOf = new Int32Array(nV).fill(-1);
+    this.lastPcpu = new Int32Array(nV).fill(-1);
+    this.dispatchedAt = new Float64Array(nV);
+    this.computeClock = new Float64Array(nV);
+    this.nextAt = new Float64Array(nV * maxClass).fill(Infinity);
+    this.unitActive = new Uint8Array(nV);
+    this.unitStart = new Float64Array(nV);
+    this.unitEndAt = new Float64Array(nV);
+    this.unitSize = new Float64Array(nV);
+    this.nativeRem = new Float64Array(nV);
+    this.walkRem = new Float64Array(nV);
+    this.walkAhead = new Uint8Array(nV);
+    this.unitWalked = new Uint8Array(nV);
+    this.aggUntil = new Float64Array(nV);
+    this.holding = new Uint8Array(nV);
+    this.lockReleaseAt = new Float64Array(nV).fill(Infinity);
+    this.wantsLock = new Uint8Array(nV);
+    this.holdPending = new Float64Array(nV);
+    this.pendingTimer = new Int32Array(nV);
+    this.pendingDevice = new Int32Array(nV);
+    this.idleEntryDone = new Uint8Array(nV);
+    this.haltStart = new Float64Array(nV);
+    this.pollWindow = new Float64Array(nV);
+    this.blockStart = new Float64Array(nV);
+    this.after = new Int32Array(nV);
+    this.pendingEntry = new Float64Array(nV);
+    this.pendingRefill = new Float64Array(nV);
+    this.entrySeg = new Float64Array(nV);
+    this.schedSeg = new Float64Array(nV);
+    this.refillSeg = new Float64Array(nV);
+
+    this.cur = new Int32Array(model.pcpus).fill(-1);
+    this.pIdle = new Uint8Array(model.pcpus);
+    this.idleSince = new Float64Array(model.pcpus);
+
+    this.lockHolder = new Int32Array(nVm).fill(-1);
+    this.lockWatched = new Uint8Array(nVm).fill(shortcuts ? 0 : 1);
+    this.queue = new Float64Array(nVm * model.queueCapacity);
+    this.qHead = new Int32Array(nVm);
+    this.qLen = new Int32Array(nVm);
+    this.rrTarget = new Int32Array(nVm);
+  }
+}

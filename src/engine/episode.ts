@@ -1,0 +1,254 @@
+// Exit-episode composition: the round trips of one exit plan (exact mode) or
+// of a batch of events (aggregated mode), drawn stage by stage and summed by
+// cycle category into the vCPU's episode row. Both paths end in the same
+// category write (writeEpisode); the engine then books the row ahead or at
+// the episode's end. A leaf: it draws, records exit statistics, and never
+// calls back into the state machine.
+import { CAT, N_CAT } from '../exits/cost.js';
+import type { CycleAccounts } from './accounting.js';
+import { poisson, standardNormal } from './draws.js';
+import type { BuiltModel, VmModel } from './model.js';
+import { normalFromUniform, type StreamBank } from './random.js';
+import { AGGREGATE_REPRESENTATIVE_EXITS, AGGREGATE_SPLIT_MAX_EXPECTED } from './settings.js';
+import type { EngineStreams } from './streams.js';
+
+/** The one write of an episode's categories (row `b` of `e`); returns the episode's length in cycles. */
+function writeEpisode(
+  e: Float64Array,
+  b: number,
+  record: number,
+  saveGuest: number,
+  msrStore: number,
+  loadHost: number,
+  msrLoad: number,
+  handlerKernel: number,
+  handlerUser: number,
+  entry: number,
+  refill: number,
+): number {
+  e[b + CAT.EXIT_RECORD] = record;
+  e[b + CAT.EXIT_SAVE_GUEST] = saveGuest;
+  e[b + CAT.EXIT_MSR_STORE] = msrStore;
+  e[b + CAT.EXIT_LOAD_HOST] = loadHost;
+  e[b + CAT.EXIT_MSR_LOAD] = msrLoad;
+  e[b + CAT.HANDLER_KERNEL] = handlerKernel;
+  e[b + CAT.HANDLER_USER] = handlerUser;
+  e[b + CAT.ENTRY] = entry;
+  e[b + CAT.INDIRECT_TLB_REFILL] = refill;
+  return record + saveGuest + msrStore + loadHost + msrLoad + handlerKernel + handlerUser + entry + refill;
+}
+
+export class EpisodeComposer {
+  private readonly m: BuiltModel;
+  private readonly rng: StreamBank;
+  private readonly costStreams: Int32Array;
+  private readonly decisionStreams: Int32Array;
+  private readonly aggStreams: Int32Array;
+  private readonly acct: CycleAccounts;
+  private readonly maxClass: number;
+  /** Per VM: events per compute cycle of all its batchable classes together. */
+  private readonly batchRatePerCycle: Float64Array;
+  /** Per VM and class: events per compute cycle of a batchable class (0 for the others). */
+  private readonly classBatchRatePerCycle: Float64Array;
+  // reuse: per-class counts and the five exit steps' cycles of one batch
+  private readonly batchCount: Int32Array;
+  private readonly batchExit = new Float64Array(5);
+
+  // Results of the last composition, besides the episode row (read right after the call).
+  /** Length of the episode in cycles. */
+  length = 0;
+  /** Exact mode, episode left open: the last round trip's entry, paid when the vCPU re-enters. */
+  lastEntry = 0;
+  /** Aggregated mode: the batch's guest events. */
+  events = 0;
+
+  constructor(model: BuiltModel, streams: EngineStreams, acct: CycleAccounts, maxClass: number) {
+    this.m = model;
+    this.rng = streams.rng;
+    this.costStreams = streams.costStreams;
+    this.decisionStreams = streams.decisionStreams;
+    this.aggStreams = streams.aggStreams;
+    this.acct = acct;
+    this.maxClass = maxClass;
+    this.batchCount = new Int32Array(maxClass);
+    this.classBatchRatePerCycle = new Float64Array(model.vms.length * maxClass);
+    this.batchRatePerCycle = Float64Array.from(model.vms, (w, vm) => {
+      let rate = 0;
+      for (let c = 0; c < w.classCount; c++) {
+        if (!w.classAggregatable[c]) continue;
+        this.classBatchRatePerCycle[vm * maxClass + c] = 1 / w.classMeanGap[c];
+        rate += 1 / w.classMeanGap[c];
+      }
+      return rate;
+    });
+  }
+
+  /**
+   * Draws the round trips of plan `plan` for vCPU v of VM vm into its episode
+   * row and returns how many there were (0: no exit). With `closed`, the last
+   * round trip's entry and TLB refill are part of the episode; otherwise its
+   * entry is left in `lastEntry` for the engine to pay when the vCPU re-enters.
+   * `counting`: inside the window, so exits are counted.
+   */
+  drawPlan(v: number, vm: number, plan: number, closed: boolean, counting: boolean): number {
+    const m = this.m;
+    const plans = m.plans;
+    const from = plans.start[plan];
+    const to = from + plans.length[plan];
+    const refill = m.vms[vm].tlbRefillCycles;
+    const stages = m.stages;
+    const st0 = stages[0].mean;
+    const st1 = stages[1].mean;
+    const st2 = stages[2].mean;
+    const st3 = stages[3].mean;
+    const st4 = stages[4].mean;
+    const st5 = stages[5].mean;
+    const hwMu = m.hardwareMu;
+    const hwSigma = m.hardwareSigma;
+    const rng = this.rng;
+    const costStream = this.costStreams[v];
+    // The episode's cycles by category, in locals until it is written.
+    let cRec = 0;
+    let cSave = 0;
+    let cStore = 0;
+    let cLoad = 0;
+    let cMsrLoad = 0;
+    let cKernel = 0;
+    let cUser = 0;
+    let cEntry = 0;
+    let cRefill = 0;
+    let trips = 0;
+    let lastEntry = 0;
+    for (let s = from; s < to; s++) {
+      const prob = plans.stepProbability[s];
+      if (prob < 1 && rng.next(this.decisionStreams[v]) >= prob) continue;
+      const reason = plans.stepReason[s];
+      const repeat = plans.stepRepeat[s];
+      const sigma = plans.stepHandlerSigma[s];
+      const user = plans.stepUser[s] === 1;
+      for (let r = 0; r < repeat; r++) {
+        if (trips > 0) {
+          // The previous round trip's entry and refill happen before this exit.
+          cEntry += lastEntry;
+          cRefill += refill;
+        }
+        trips++;
+        // One factor for the whole hardware transition: its steps run back to back on one core.
+        const hw = hwSigma > 0 ? Math.exp(hwMu + hwSigma * normalFromUniform(rng.next(costStream))) : 1;
+        const rec = Math.round(st0 * hw);
+        const save = Math.round(st1 * hw);
+        const store = Math.round(st2 * hw);
+        const load = Math.round(st3 * hw);
+        const msrLoad = Math.round(st4 * hw);
+        const entry = Math.round(st5 * hw);
+        const handler = sigma > 0 ? Math.round(Math.exp(plans.stepHandlerMu[s] + sigma * normalFromUniform(rng.next(costStream)))) : plans.stepHandlerMean[s];
+        cRec += rec;
+        cSave += save;
+        cStore += store;
+        cLoad += load;
+        cMsrLoad += msrLoad;
+        if (user) cUser += handler;
+        else cKernel += handler;
+        lastEntry = entry;
+        if (counting) this.acct.recordExit(vm, reason, rec + save + store + load + msrLoad + handler + entry);
+      }
+    }
+    if (trips === 0) return 0;
+    if (closed) {
+      cEntry += lastEntry;
+      cRefill += refill;
+    }
+    this.lastEntry = lastEntry;
+    this.length = writeEpisode(this.acct.episode, v * N_CAT, cRec, cSave, cStore, cLoad, cMsrLoad, cKernel, cUser, cEntry, cRefill);
+    return trips;
+  }
+
+  /**
+   * Aggregated mode: draws the batchable events of `computeCycles` of guest
+   * work of vCPU v at once — a Poisson count per class, summed costs (normal
+   * around the summed means, the central limit) — into its episode row.
+   * Returns the episode's length (0: nothing happened); `events` counts the
+   * guest events, whose native cycles are added to `nativeRem[v]` (in place).
+   */
+  drawBatch(v: number, vm: number, computeCycles: number, counting: boolean, nativeRem: Float64Array): number {
+    const m = this.m;
+    const w: VmModel = m.vms[vm];
+    const rng = this.rng;
+    const stream = this.aggStreams[v];
+    this.events = 0;
+    // Counts per class. A short batch (the usual case between frequent exact happenings) draws
+    // one Poisson count for all classes and splits it by rate — the same law, and most such
+    // batches end at one uniform: nothing happened.
+    const count = this.batchCount;
+    const rate = this.batchRatePerCycle[vm];
+    const rates = this.classBatchRatePerCycle;
+    const rb = vm * this.maxClass;
+    const expected = computeCycles * rate;
+    if (expected <= AGGREGATE_SPLIT_MAX_EXPECTED) {
+      const all = poisson(rng, stream, expected);
+      if (all === 0) return 0;
+      count.fill(0);
+      for (let e = 0; e < all; e++) {
+        let pick = rng.next(stream) * rate;
+        let c = 0;
+        for (; c < w.classCount - 1; c++) {
+          pick -= rates[rb + c];
+          if (pick < 0 && rates[rb + c] > 0) break;
+        }
+        // (Rounding can leave pick a hair above 0 at the end: the last batchable class.)
+        while (rates[rb + c] === 0) c--;
+        count[c]++;
+      }
+    } else {
+      for (let c = 0; c < w.classCount; c++) count[c] = rates[rb + c] > 0 ? poisson(rng, stream, computeCycles * rates[rb + c]) : 0;
+    }
+    const plans = m.plans;
+    const st = m.stages;
+    const hwMean = st[0].mean + st[1].mean + st[2].mean + st[3].mean + st[4].mean;
+    const cExit = this.batchExit;
+    cExit.fill(0);
+    let cKernel = 0;
+    let cUser = 0;
+    let cEntry = 0;
+    let cRefill = 0;
+    for (let c = 0; c < w.classCount; c++) {
+      const events = count[c];
+      if (events === 0) continue;
+      this.events += events;
+      const plan = w.classPlan[c];
+      nativeRem[v] += events * plans.nativeCycles[plan];
+      const a = plans.start[plan];
+      const b = a + plans.length[plan];
+      for (let s = a; s < b; s++) {
+        const prob = plans.stepProbability[s];
+        let trips = events * plans.stepRepeat[s];
+        if (prob < 1) trips = Math.max(0, Math.round(trips * prob + Math.sqrt(trips * prob * (1 - prob)) * standardNormal(rng, stream)));
+        if (trips === 0) continue;
+        // Sums of `trips` draws: normal around the summed means (the central limit).
+        const hMean = plans.stepHandlerMean[s];
+        const hSum = Math.max(0, Math.round(trips * hMean + Math.sqrt(trips) * hMean * m.handlerCv * standardNormal(rng, stream)));
+        const hwFactor = Math.max(0, 1 + (m.stageCv / Math.sqrt(trips)) * standardNormal(rng, stream));
+        for (let k = 0; k < 5; k++) cExit[k] += Math.round(trips * st[k].mean * hwFactor);
+        const entry = Math.round(trips * st[5].mean * hwFactor);
+        cEntry += entry;
+        cRefill += trips * w.tlbRefillCycles;
+        if (plans.stepUser[s]) cUser += hSum;
+        else cKernel += hSum;
+        if (counting) {
+          const reason = plans.stepReason[s];
+          const total = Math.round(trips * hwMean * hwFactor) + hSum + entry;
+          const mean = total / trips;
+          const sd = hMean * m.handlerCv;
+          this.acct.recordExitBatch(vm, reason, trips, total, mean, sd);
+          // A few representative exits stand for the batch in the histogram and the extremes.
+          for (let r = 0; r < AGGREGATE_REPRESENTATIVE_EXITS; r++) {
+            const one = Math.max(1, Math.round(mean + sd * standardNormal(rng, stream)));
+            this.acct.recordRepresentative(vm, reason, one, trips / AGGREGATE_REPRESENTATIVE_EXITS);
+          }
+        }
+      }
+    }
+    this.length = writeEpisode(this.acct.episode, v * N_CAT, cExit[0], cExit[1], cExit[2], cExit[3], cExit[4], cKernel, cUser, cEntry, cRefill);
+    return this.length;
+  }
+}
