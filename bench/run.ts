@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MSR_LISTS, Scenario, Workload, type Profile } from '../src/config/schema.js';
 import { loadProfile, loadWorkload } from '../src/config/load.js';
-import { buildModel } from '../src/model/build.js';
+import { buildRunModel } from '../src/experiment/run-path.js';
+import { writeFileAtomic } from '../src/output/atomic.js';
 import { Simulation } from '../src/engine/simulation.js';
 import { parseFeatureSet } from '../src/exits/features.js';
 import { hardwareRoundTripCycles } from '../src/exits/cost.js';
@@ -94,8 +95,7 @@ function runCase(c: Case): Result {
   );
   for (const vm of scenario.vms) if (!workloads.has(vm.workload)) workloads.set(vm.workload, loadWorkload(vm.workload));
   const profile = c.profile ?? loadProfile(scenario.host.profile).profile;
-  const f = profile.frequencyGHz.value * 1e9;
-  const model = buildModel({ scenario, scenarioFile: c.name, workloads, profile, features: parseFeatureSet(c.features), nativeMode: false, aggregateBatchCycles: c.aggregate ? f / 100 : 0 });
+  const model = buildRunModel({ scenario, file: c.name, workloads, profile }, parseFeatureSet(c.features), { aggregate: c.aggregate });
   global.gc?.();
   const sim = new Simulation(model);
   const t0 = process.hrtime.bigint();
@@ -138,10 +138,9 @@ if (caseArg >= 0) {
     // One shipped workload on its default host for 30 simulated seconds, exact then aggregated.
     const [, workload, features] = name.split(':');
     const r = resolveScenario(workload, { durationSec: 30, warmupSec: 0.1 });
-    const f = r.profile.frequencyGHz.value * 1e9;
     const row: Record<string, number> = {};
     for (const aggregate of [false, true]) {
-      const model = buildModel({ scenario: r.scenario, scenarioFile: r.file, workloads: r.workloads, profile: r.profile, features: parseFeatureSet(features), nativeMode: false, aggregateBatchCycles: aggregate ? f / 100 : 0 });
+      const model = buildRunModel(r, parseFeatureSet(features), { aggregate });
       const t0 = process.hrtime.bigint();
       const raw = new Simulation(model).run();
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -266,6 +265,5 @@ const json = {
   sweep: { jobs: sweep.points.length * 2, wall_s_1_worker: sweepWall[1], wall_s_2_workers: sweepWall[2], speedup_2_workers: speedup },
   tui: { plain_wall_s: median(plainWall), live_wall_s: median(liveWall), overhead: tuiOverhead },
 };
-fs.writeFileSync(out + '.tmp', JSON.stringify(json, null, 2) + '\n');
-fs.renameSync(out + '.tmp', out);
+writeFileAtomic(out, JSON.stringify(json, null, 2) + '\n');
 process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);

@@ -3,6 +3,7 @@
 // that depends on the array (afterok) merges the shards. Resubmitting runs
 // only the shards that are not complete. No scheduler of our own: sbatch,
 // squeue and the shard/merge commands do the work.
+import { writeFileAtomic } from '../output/atomic.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -119,8 +120,7 @@ export function submit(o: SubmitOptions): { submission: Submission; arrayScript:
   const arrayScript = path.join(out, 'slurm', 'array.sh');
   const mergeScript = path.join(out, 'slurm', 'merge.sh');
   for (const [f, text] of [[arrayScript, array], [mergeScript, merge]] as const) {
-    fs.writeFileSync(`${f}.tmp`, text, { mode: 0o755 });
-    fs.renameSync(`${f}.tmp`, f);
+    writeFileAtomic(f, text, 0o755);
   }
   let arrayJob: string | null = null;
   let mergeJob: string | null = null;
@@ -138,8 +138,7 @@ export function submit(o: SubmitOptions): { submission: Submission; arrayScript:
     submissions: [...(previous?.submissions ?? []), { at: new Date().toISOString(), array_job: arrayJob, merge_job: mergeJob, tasks }],
   };
   // Recorded for a dry run too (no job ids), so `slurm status` can follow shards run by hand.
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(submission, null, 2) + '\n');
-  fs.renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, JSON.stringify(submission, null, 2) + '\n');
   return { submission, arrayScript, mergeScript, tasks, note };
 }
 

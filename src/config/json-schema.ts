@@ -1,8 +1,7 @@
 // JSON Schema files for the input formats, generated from the zod validators
 // (so editors can check and complete them; `npm run schemas` rewrites them).
 import { z } from 'zod';
-import { Profile, Scenario, Workload } from './schema.js';
-import { SweepFile } from '../experiment/sweep-spec.js';
+import { Profile, Scenario, SweepFile, Workload } from './schema.js';
 
 export const SCHEMAS: Record<string, z.ZodType> = {
   'workload.schema.json': Workload,

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { InputError, describeValue } from './errors.js';
-import { didYouMean } from '../exits/features.js';
+import { didYouMean } from './suggest.js';
 import { Profile, Scenario, Workload, type ScenarioInput } from './schema.js';
 
 /** The package root (where package.json, workloads/ and profiles/ are). */

@@ -1,4 +1,5 @@
 // npm run schemas: writes schemas/*.schema.json from the validators.
+import { writeFileAtomic } from '../output/atomic.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from './load.js';
@@ -8,7 +9,6 @@ const dir = path.join(packageRoot(), 'schemas');
 fs.mkdirSync(dir, { recursive: true });
 for (const name of Object.keys(SCHEMAS)) {
   const file = path.join(dir, name);
-  fs.writeFileSync(`${file}.tmp`, jsonSchemaText(name));
-  fs.renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, jsonSchemaText(name));
   process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
 }

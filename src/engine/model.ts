@@ -2,9 +2,7 @@
 // typed arrays, every decision of the exit engine already taken (build.ts).
 // Nothing here refers to files, names of features or the terminal.
 
-export const POLICY_PINNED = 0;
-export const POLICY_ROUND_ROBIN = 1;
-export const POLICY_FAIR = 2;
+export { POLICY_FAIR, POLICY_PINNED, POLICY_ROUND_ROBIN } from '../scheduler/policies.js';
 
 /** What a guest-clock event class does besides its exits. */
 export const BEHAVIOUR_NORMAL = 0;

@@ -112,7 +112,7 @@ export class Simulation extends EngineColumns {
     this.firstVcpuOfVm = layout.firstVcpuOfVm;
     this.classCountOf = layout.classCountOf;
     this.heap = new TimerHeap(layout.slotCount);
-    this.policy = schedulerPolicy(model, layout.nV);
+    this.policy = schedulerPolicy(model.policy, model.pcpus, layout.nV, model.sliceCycles);
     this.rq = this.policy.queues;
     const streams = new EngineStreams(model, layout);
     this.rng = streams.rng;

@@ -94,10 +94,7 @@ export function evaluate(r: ResolvedScenario, features: number, slas: Sla[], var
   for (let k = 0; k < replications; k++) {
     const res = runPointJob({
       runIdPrefix: `capacity.n${n}.r${k}`,
-      scenario: { ...scenario, seed: scenario.seed + k },
-      scenarioFile: r.file,
-      workloads: [...r.workloads.entries()],
-      profile: r.profile,
+      spec: { scenario: { ...scenario, seed: scenario.seed + k }, file: r.file, workloads: r.workloads, profile: r.profile },
       featureSets: [features],
     });
     runs.push(res.summaries[0]);

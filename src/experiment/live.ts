@@ -2,11 +2,11 @@
 // bare-metal twin advance in lockstep slices, paced to a chosen speed, and a
 // frame of summaries is published a few times a second. No terminal here: the
 // worker entry (live-worker.ts) carries frames to whoever listens.
-import { buildModel } from '../model/build.js';
 import { Simulation } from '../engine/simulation.js';
 import { summarize, type RunSummary } from '../metrics/summarize.js';
-import { featureSetLabel } from '../exits/features.js';
-import { vmLayout, type PointJob } from './job.js';
+import { LIVE_SLICE_SEC } from './settings.js';
+import type { PointJob } from './job.js';
+import { buildRunModel, runId, summaryContext } from './run-path.js';
 
 export interface LiveFrame {
   type: 'frame';
@@ -32,7 +32,6 @@ export type LiveCommand =
 export class LiveRun {
   private readonly sims: Simulation[];
   private readonly native: Simulation;
-  private readonly layout;
   private readonly f: number;
   private readonly slice: number;
   private paused = false;
@@ -50,13 +49,10 @@ export class LiveRun {
     private readonly frameMs: number,
     private readonly publish: (frame: LiveFrame) => void,
   ) {
-    const base = { scenario: job.scenario, scenarioFile: job.scenarioFile, workloads: new Map(job.workloads), profile: job.profile };
-    this.native = new Simulation(buildModel({ ...base, features: 0, nativeMode: true }));
-    this.sims = job.featureSets.map((features) => new Simulation(buildModel({ ...base, features, nativeMode: false })));
-    this.layout = vmLayout(job.scenario, base.workloads);
-    this.f = job.profile.frequencyGHz.value * 1e9;
-    // 1 ms of simulated time per slice: fine enough to pace, coarse enough to cost nothing.
-    this.slice = Math.round(this.f / 1000);
+    this.native = new Simulation(buildRunModel(job.spec, 0, { nativeMode: true }));
+    this.sims = job.featureSets.map((features) => new Simulation(buildRunModel(job.spec, features)));
+    this.f = job.spec.profile.frequencyGHz.value * 1e9;
+    this.slice = Math.round(this.f * LIVE_SLICE_SEC);
     this.speed = speed;
   }
 
@@ -88,16 +84,9 @@ export class LiveRun {
     const end = this.native.endCycles;
     const summaries = this.sims.map((s, i) =>
       summarize(s.snapshot(), nat, {
-        runId: `live.${featureSetLabel(this.job.featureSets[i])}`,
-        scenario: this.job.scenario.name,
-        profile: this.job.profile.name,
-        features: featureSetLabel(this.job.featureSets[i]),
-        seed: this.job.scenario.seed,
-        durationSec: Math.max(1e-9, (this.now - this.job.scenario.warmupSec * this.f) / this.f),
-        warmupSec: this.job.scenario.warmupSec,
-        vmNames: this.layout.names,
-        vmWorkloads: this.layout.workloads,
-        vmVcpus: this.layout.vcpus,
+        ...summaryContext(this.job.spec, this.job.featureSets[i], runId('live', this.job.featureSets[i])),
+        // The window so far.
+        durationSec: Math.max(1e-9, (this.now - this.job.spec.scenario.warmupSec * this.f) / this.f),
       }),
     );
     const frame: LiveFrame = {

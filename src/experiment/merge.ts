@@ -1,5 +1,6 @@
 // Joins the shard folders of one study into one result: refuses mixed
 // studies, a job present in two shards, and missing jobs.
+import { writeFileAtomic } from '../output/atomic.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../config/errors.js';
@@ -57,9 +58,7 @@ export function writeMergedRuns(out: string, merged: Merged, force: boolean): vo
   fs.mkdirSync(path.join(out, 'runs'), { recursive: true });
   for (const rec of merged.records) {
     const f = path.join(out, 'runs', `${rec.key}.json`);
-    fs.writeFileSync(`${f}.tmp`, JSON.stringify(rec) + '\n');
-    fs.renameSync(`${f}.tmp`, f);
+    writeFileAtomic(f, JSON.stringify(rec) + '\n');
   }
-  fs.writeFileSync(path.join(out, 'study.json.tmp'), JSON.stringify(merged.state, null, 2) + '\n');
-  fs.renameSync(path.join(out, 'study.json.tmp'), path.join(out, 'study.json'));
+  writeFileAtomic(path.join(out, 'study.json'), JSON.stringify(merged.state, null, 2) + '\n');
 }

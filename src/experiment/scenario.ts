@@ -5,6 +5,7 @@ import { InputError } from '../config/errors.js';
 import { loadProfile, loadWorkload, looksLikeScenario, parseScenario, readDataFile } from '../config/load.js';
 import type { Profile, Scenario, Workload } from '../config/schema.js';
 import fs from 'node:fs';
+import { DEFAULT_HOST } from './settings.js';
 
 export interface ScenarioOverrides {
   pcpus?: number;
@@ -26,8 +27,6 @@ export interface ResolvedScenario {
   profileFile: string;
 }
 
-/** The default host of the default study and of a bare workload (SPEC §8). */
-export const DEFAULT_HOST = { pcpus: 4, profile: 'sapphire-rapids', scheduler: 'pinned' as const, vms: 2, vcpus: 2, durationSec: 1, warmupSec: 0.1 };
 
 export function resolveScenario(nameOrFile: string, o: ScenarioOverrides = {}): ResolvedScenario {
   let base: Scenario;

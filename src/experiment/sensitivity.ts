@@ -3,11 +3,10 @@
 // and rank parameters by the swing they cause in efficiency.
 import { produce, type Draft } from 'immer';
 import type { Profile, Workload } from '../config/schema.js';
-import { buildModel } from '../model/build.js';
 import { summarize } from '../metrics/summarize.js';
-import { featureSetLabel } from '../exits/features.js';
 import { runJobs, type RunOptions } from './runner.js';
-import { vmLayout, type Job } from './job.js';
+import type { Job } from './job.js';
+import { buildRunModel, runId, summaryContext } from './run-path.js';
 import type { ResolvedScenario } from './scenario.js';
 
 export interface Parameter {
@@ -51,7 +50,7 @@ const r = Math.round;
 
 /** The parameters of a resolved scenario that a perturbation can move. */
 export function parametersOf(res: ResolvedScenario, features: number): Parameter[] {
-  const model = buildModel({ scenario: res.scenario, scenarioFile: res.file, workloads: res.workloads, profile: res.profile, features, nativeMode: false });
+  const model = buildRunModel(res, features);
   const ps: Parameter[] = [];
   for (const stage of ['recordExitInfoCycles', 'saveGuestStateCycles', 'loadHostStateCycles', 'entryCycles', 'perMsrCycles'] as const) {
     ps.push(scaleProfile(`profile: stages.${stage}`, (d, k) => void (d.stages[stage].value = r(d.stages[stage].value * k))));
@@ -97,9 +96,8 @@ export function parametersOf(res: ResolvedScenario, features: number): Parameter
 
 export async function sensitivity(res: ResolvedScenario, features: number, deltaPct: number, opts: RunOptions = {}): Promise<SensitivityRow[]> {
   const params = parametersOf(res, features);
-  const base = { scenario: res.scenario, scenarioFile: res.file };
   const jobOf = (profile: Profile, workloads: Map<string, { workload: Workload; file: string }>, nativeMode: boolean): Job => ({
-    ...base, profile, workloads: [...workloads.entries()], features, nativeMode,
+    spec: { scenario: res.scenario, file: res.file, profile, workloads }, features, mode: { nativeMode },
   });
   const jobs: Job[] = [jobOf(res.profile, res.workloads, true), jobOf(res.profile, res.workloads, false)];
   // Per parameter: virt −, virt +, and for workload parameters native −, native +.
@@ -114,12 +112,8 @@ export async function sensitivity(res: ResolvedScenario, features: number, delta
     index.push({ minus, plus, nMinus, nPlus });
   }
   const results = await runJobs(jobs, opts);
-  const layout = vmLayout(res.scenario, res.workloads);
-  const eff = (virt: number, native: number) =>
-    summarize(results[virt].raw, results[native].raw, {
-      runId: 'sensitivity', scenario: res.scenario.name, profile: res.profile.name, features: featureSetLabel(features), seed: res.scenario.seed,
-      durationSec: res.scenario.durationSec, warmupSec: res.scenario.warmupSec, vmNames: layout.names, vmWorkloads: layout.workloads, vmVcpus: layout.vcpus,
-    }).total.efficiency;
+  const context = summaryContext(res, features, runId('sensitivity', features));
+  const eff = (virt: number, native: number) => summarize(results[virt].raw, results[native].raw, context).total.efficiency;
   const baseEff = eff(1, 0);
   const rows = params.map((p, i) => {
     const ix = index[i];

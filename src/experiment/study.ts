@@ -6,9 +6,9 @@
 // same result. The CSV is assembled from the saved jobs in a fixed order, so it
 // is byte-identical whatever the worker count or the order jobs finished in.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Tinypool } from 'tinypool';
+import { runOnWorkers, workerCount } from './pool.js';
+import { writeFileAtomic } from '../output/atomic.js';
 import { InputError } from '../config/errors.js';
 import { featureSetLabel } from '../exits/features.js';
 import type { RunSummary } from '../metrics/summarize.js';
@@ -87,12 +87,6 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
-
 export function readState(dir: string): StudyState | undefined {
   const f = path.join(dir, 'study.json');
   if (!fs.existsSync(f)) return undefined;
@@ -130,17 +124,14 @@ function openStudyDir(dir: string, state: StudyState, force: boolean): void {
     throw new InputError(dir, '--out', 'an empty folder, or one holding this study (or --force)', 'a folder with other files');
   }
   const prev = existing?.identity === state.identity ? existing.replications : 0;
-  writeAtomic(path.join(dir, 'study.json'), JSON.stringify({ ...state, replications: Math.max(prev, state.replications) }, null, 2) + '\n');
+  writeFileAtomic(path.join(dir, 'study.json'), JSON.stringify({ ...state, replications: Math.max(prev, state.replications) }, null, 2) + '\n');
 }
 
 export function pointJobOf(sweep: ExpandedSweep, job: StudyJob, aggregate = false): PointJob {
   const r = sweep.points[job.point].resolved;
   return {
     runIdPrefix: `${sweep.spec.name}.p${job.key.slice(1, job.key.indexOf('-'))}.r${job.key.slice(job.key.indexOf('-r') + 2)}`,
-    scenario: { ...r.scenario, seed: job.seed },
-    scenarioFile: r.file,
-    workloads: [...r.workloads.entries()],
-    profile: r.profile,
+    spec: { scenario: { ...r.scenario, seed: job.seed }, file: r.file, workloads: r.workloads, profile: r.profile },
     featureSets: sweep.featureSets,
     aggregate,
   };
@@ -186,22 +177,16 @@ export async function runStudy(sweep: ExpandedSweep, opts: StudyOptions): Promis
       key: job.key, point: job.point, replication: job.replication, seed: job.seed, values: sweep.points[job.point].values,
       summaries: res.summaries, guest_events: res.guestEvents,
     };
-    if (opts.outDir) writeAtomic(path.join(opts.outDir, 'runs', `${job.key}.json`), JSON.stringify(rec) + '\n');
+    if (opts.outDir) writeFileAtomic(path.join(opts.outDir, 'runs', `${job.key}.json`), JSON.stringify(rec) + '\n');
     done.set(job.key, rec);
     events += res.guestEvents;
     finished++;
     opts.onProgress?.(finished, todo.length, skipped);
   };
   // Always on worker threads (even one): the main thread stays free to answer Ctrl-C at once.
-  const workers = Math.max(1, Math.min(opts.workers ?? os.availableParallelism(), todo.length));
-  if (todo.length > 0) {
-    const pool = new Tinypool({ filename: new URL('./worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers });
-    try {
-      await Promise.all(todo.map(async (job) => save(job, (await pool.run(pointJobOf(sweep, job, opts.aggregate), { name: 'point' })) as PointResult)));
-    } finally {
-      await pool.destroy();
-    }
-  }
+  const tasks = todo.map((job) => ({ job, point: pointJobOf(sweep, job, opts.aggregate) }));
+  const byPoint = new Map(tasks.map((t) => [t.point, t.job]));
+  await runOnWorkers<PointJob, PointResult>(tasks.map((t) => t.point), workerCount(opts.workers, todo.length), 'point', (point, res) => save(byPoint.get(point)!, res));
   const records = mine.map((j) => done.get(j.key)!).filter(Boolean);
   return { records, ran: todo.length, skipped, guestEvents: events, complete: records.length === mine.length };
 }

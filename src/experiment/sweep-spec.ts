@@ -6,39 +6,13 @@ import { produce } from 'immer';
 import { z } from 'zod';
 import { InputError, describeValue } from '../config/errors.js';
 import { readDataFile, validate, loadProfile, loadWorkload } from '../config/load.js';
-import { Profile, Scenario, Workload } from '../config/schema.js';
+import { Profile, Scenario, SweepFile, SweepParameter, Workload } from '../config/schema.js';
 import { resolveScenario, type ResolvedScenario } from './scenario.js';
 import { FeatureParseError, parseFeatureSet } from '../exits/features.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const Value = z.union([z.number(), z.string(), z.boolean()]);
-
-export const SweepParameter = z
-  .object({
-    /** `host.pcpus`, `vms[0].count`, `workload:kernel-build.tlb.missesPerUnit`, `profile:handlerCycles.cpuid.value`. */
-    path: z.string().min(1),
-    values: z.array(Value).min(1).optional(),
-    range: z.object({ from: z.number().finite(), to: z.number().finite(), step: z.number().finite().positive() }).strict().optional(),
-    logRange: z.object({ from: z.number().finite().positive(), to: z.number().finite().positive(), points: z.number().int().min(2).max(1000) }).strict().optional(),
-    /** Round generated values to integers (counts). */
-    integer: z.boolean().optional(),
-  })
-  .strict();
-
-export const SweepFile = z
-  .object({
-    $schema: z.string().optional(),
-    name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
-    description: z.string().optional(),
-    /** A scenario (inline), or the path of a scenario or workload file, or a shipped workload name. */
-    base: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
-    parameters: z.array(SweepParameter).default([]),
-    featureSets: z.array(z.string().min(1)).min(1),
-    replications: z.number().int().min(1).max(10000).default(1),
-  })
-  .strict();
-export type SweepFile = z.infer<typeof SweepFile>;
+export { SweepFile } from '../config/schema.js';
 
 export interface SweepPoint {
   index: number;

@@ -1,10 +1,10 @@
-// Worker-thread entry for tinypool: runs jobs with no terminal attached.
+// Worker-thread entry for the pool (pool.ts): runs jobs with no terminal attached.
 import { runJob, runPointJob, type Job, type JobResult, type PointJob, type PointResult } from './job.js';
 
-export default function (job: Job): JobResult {
-  return runJob(job);
+export function job(task: Job): JobResult {
+  return runJob(task);
 }
 
-export function point(job: PointJob): PointResult {
-  return runPointJob(job);
+export function point(task: PointJob): PointResult {
+  return runPointJob(task);
 }

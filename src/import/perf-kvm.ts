@@ -2,7 +2,7 @@
 // VM-EXIT, MMIO Access, IO Port Access and MSR Access tables; 20- or
 // 40-character name columns; with or without Min/Max; live-mode timestamps;
 // `unknown kvm exit code` lines; the Total footer; rows wrapped before Max Time.
-import { didYouMean } from '../exits/features.js';
+import { didYouMean } from '../config/suggest.js';
 import { allExitReasonNames, parseExitReason } from '../exits/reasons.js';
 import { emptyMeasurement, lineError, type AccessCount, type Measurement, type MeasuredExit } from './measurement.js';
 

@@ -4,7 +4,7 @@ import type { ResolvedScenario } from '../experiment/scenario.js';
 import type { RunSummary } from '../metrics/summarize.js';
 import { writeResultFiles } from './atomic.js';
 import { exitsCsv, runsCsv, vmsCsv } from './csv.js';
-import { manifestJson } from './manifest.js';
+import { runManifestJson } from './manifest.js';
 
 export function writeRunFiles(dir: string, inputs: ResolvedScenario[], runs: RunSummary[], startedAt: Date, force: boolean): string[] {
   return writeResultFiles(
@@ -13,7 +13,7 @@ export function writeRunFiles(dir: string, inputs: ResolvedScenario[], runs: Run
       'runs.csv': runsCsv(runs),
       'vms.csv': vmsCsv(runs),
       'exits.csv': exitsCsv(runs),
-      'manifest.json': manifestJson({ argv: process.argv.slice(1), startedAt, finishedAt: new Date(), inputs, runs }),
+      'manifest.json': runManifestJson(startedAt, inputs, runs),
     },
     { force },
   );

@@ -5,7 +5,10 @@
 import { CATEGORY_NAMES } from '../exits/cost.js';
 import { estimate, type Estimate } from '../stats/confidence.js';
 import type { RunSummary } from '../metrics/summarize.js';
-import type { StudyRecord } from '../experiment/study.js';
+import { readState, type StudyRecord } from '../experiment/study.js';
+import type { ExpandedSweep } from '../experiment/sweep-spec.js';
+import { writeResultFiles } from './atomic.js';
+import { studyManifestJson } from './manifest.js';
 import { exitsCsv, runsCsv, vmsCsv } from './csv.js';
 import { stringify } from 'csv-stringify/sync';
 import { renderSvg } from './charts.js';
@@ -199,4 +202,11 @@ export async function studyFigures(records: StudyRecord[], featureLabels: string
     'throughput.svg': await renderSvg(efficiencySpec(t.summary, `${name}: throughput (mean, 95% CI)`, params, 'throughput_units_per_s')),
     'cycles.svg': await renderSvg(cyclesSpec(t.summary, `${name}: cycle breakdown`)),
   };
+}
+
+/** Writes a finished study's CSV, figures and manifest into its own folder (atomically, replacing its earlier outputs); `sweep` is absent for a merge. */
+export async function writeStudyOutputs(dir: string, sweep: ExpandedSweep | undefined, records: StudyRecord[], labels: string[], params: string[], name: string, startedAt: Date, extra: Record<string, unknown> = {}): Promise<string[]> {
+  const files: Record<string, string> = { ...studyCsvFiles(records, labels, params), ...(await studyFigures(records, labels, params, name)) };
+  files['manifest.json'] = studyManifestJson(startedAt, readState(dir), sweep, records, extra);
+  return writeResultFiles(dir, files, { force: true });
 }

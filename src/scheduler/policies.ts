@@ -3,8 +3,12 @@
 // over at a host tick, periodic balancing. The mechanism (per-pCPU run queues)
 // is run-queues.ts; the engine calls these and never tests a policy itself.
 // Adding a policy: a class here and a line in schedulerPolicy().
-import { POLICY_FAIR, POLICY_PINNED, type BuiltModel } from '../engine/model.js';
 import { RunQueues } from './run-queues.js';
+
+/** Policy ids as the compiled model carries them (BuiltModel.policy). */
+export const POLICY_PINNED = 0;
+export const POLICY_ROUND_ROBIN = 1;
+export const POLICY_FAIR = 2;
 
 export abstract class SchedulerPolicy {
   readonly queues: RunQueues;
@@ -114,9 +118,9 @@ export class FairPolicy extends SchedulerPolicy {
   }
 }
 
-/** The policy `model` names, over a run queue per pCPU. */
-export function schedulerPolicy(model: BuiltModel, vcpus: number): SchedulerPolicy {
-  if (model.policy === POLICY_PINNED) return new PinnedPolicy(model.pcpus, vcpus, model.sliceCycles);
-  if (model.policy === POLICY_FAIR) return new FairPolicy(model.pcpus, vcpus, model.sliceCycles);
-  return new RoundRobinPolicy(model.pcpus, vcpus, model.sliceCycles);
+/** Policy `policy` (POLICY_*) over a run queue per pCPU. */
+export function schedulerPolicy(policy: number, pcpus: number, vcpus: number, sliceCycles: number): SchedulerPolicy {
+  if (policy === POLICY_PINNED) return new PinnedPolicy(pcpus, vcpus, sliceCycles);
+  if (policy === POLICY_FAIR) return new FairPolicy(pcpus, vcpus, sliceCycles);
+  return new RoundRobinPolicy(pcpus, vcpus, sliceCycles);
 }

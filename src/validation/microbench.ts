@@ -3,7 +3,7 @@
 // the same engine as every other workload. Cycles per iteration = host cycles
 // per unit, as the test prints (t2 − t1) / iterations.
 import { Scenario, Workload, type Profile, type WorkloadInput } from '../config/schema.js';
-import { buildModel } from '../model/build.js';
+import { buildRunModel } from '../experiment/run-path.js';
 import { Simulation } from '../engine/simulation.js';
 import { CAT, N_CAT } from '../exits/cost.js';
 import { EXIT_REASON_SLOTS, exitReasonName } from '../exits/reasons.js';
@@ -114,14 +114,7 @@ export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features:
     seed: MICROBENCH_SEED,
     ...(opts.msrLists ? { msrLists: opts.msrLists } : {}),
   });
-  const model = buildModel({
-    scenario,
-    scenarioFile: `microbench ${t.name}`,
-    workloads: new Map([[workload.name, { workload, file: `kvm-unit-tests ${t.name}` }]]),
-    profile,
-    features,
-    nativeMode: false,
-  });
+  const model = buildRunModel({ scenario, file: `microbench ${t.name}`, workloads: new Map([[workload.name, { workload, file: `kvm-unit-tests ${t.name}` }]]), profile }, features);
   const raw = new Simulation(model).run();
   let busy = 0;
   for (let c = 0; c < N_CAT; c++) if (c !== CAT.IDLE) busy += raw.vmCycles[c];

@@ -1,4 +1,5 @@
 // npm run validate: regenerates docs/validation.md (atomically) and prints the verdicts.
+import { writeFileAtomic } from '../output/atomic.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../config/load.js';
@@ -7,8 +8,7 @@ import { computeValidation, within } from './report.js';
 const { rows, markdown } = computeValidation();
 const file = path.join(packageRoot(), 'docs', 'validation.md');
 fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(`${file}.tmp`, markdown);
-fs.renameSync(`${file}.tmp`, file);
+writeFileAtomic(file, markdown);
 const outside = rows.filter((r) => !within(r));
 process.stdout.write(`wrote ${path.relative(process.cwd(), file)}: ${rows.length} comparisons, ${outside.length} outside their stated tolerance\n`);
 for (const r of outside) process.stdout.write(`  outside: ${r.figure}: published ${r.published}, simulated ${r.simulated}\n`);

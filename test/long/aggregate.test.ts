@@ -19,8 +19,8 @@ for (const name of shippedWorkloadNames()) {
         const exits: number[] = [];
         for (let k = 0; k < REPS; k++) {
           const s = runPointJob({
-            runIdPrefix: 'agg', scenario: { ...r.scenario, seed: 100 + k + (aggregate ? 1000 : 0) }, scenarioFile: r.file,
-            workloads: [...r.workloads.entries()], profile: r.profile, featureSets: [parseFeatureSet(features)], aggregate,
+            runIdPrefix: 'agg', spec: { ...r, scenario: { ...r.scenario, seed: 100 + k + (aggregate ? 1000 : 0) } },
+            featureSets: [parseFeatureSet(features)], aggregate,
           }).summaries[0];
           eff.push(s.total.efficiency as number);
           exits.push(s.total.exit_count / s.duration_s);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveScenario } from '../../src/experiment/scenario.js';
 import { shippedWorkloadNames } from '../../src/config/load.js';
-import { buildModel } from '../../src/model/build.js';
+import { buildRunModel } from '../../src/experiment/run-path.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { N_CAT, CAT } from '../../src/exits/cost.js';
 import { PRESETS, parseFeatureSet } from '../../src/exits/features.js';
@@ -22,7 +22,7 @@ for (const name of shippedWorkloadNames()) {
       test(`cycle accounting adds up exactly: ${name}, ${preset}, ${c.scheduler}`, () => {
         const r = resolveScenario(name, { durationSec: 0.03, warmupSec: 0.007, scheduler: c.scheduler, pcpus: c.pcpus, seed: 7 });
         for (const nativeMode of [false, true]) {
-          const model = buildModel({ scenario: r.scenario, scenarioFile: 't', workloads: r.workloads, profile: r.profile, features: parseFeatureSet(preset), nativeMode });
+          const model = buildRunModel(r, parseFeatureSet(preset), { nativeMode: nativeMode });
           const raw = new Simulation(model).run();
           assertEveryPcpuCycleBooked(raw, `${name}, ${preset}, native ${nativeMode}`);
           let vmSum = 0;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { assertEveryPcpuCycleBooked, profile, simulate, workload } from '../helpers.js';
 import { resolveScenario } from '../../src/experiment/scenario.js';
 import { shippedWorkloadNames } from '../../src/config/load.js';
-import { buildModel } from '../../src/model/build.js';
+import { buildRunModel } from '../../src/experiment/run-path.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 
@@ -12,7 +12,7 @@ import { parseFeatureSet } from '../../src/exits/features.js';
 // reach their targets. (Its agreement with exact mode is in test/long.)
 const aggregateModel = (name: string, features: string, seed: number) => {
   const r = resolveScenario(name, { durationSec: 0.05, warmupSec: 0.01, scheduler: 'fair', pcpus: 3, seed });
-  return buildModel({ scenario: r.scenario, scenarioFile: 't', workloads: r.workloads, profile: r.profile, features: parseFeatureSet(features), nativeMode: false, aggregateBatchCycles: Math.round(r.profile.frequencyGHz.value * 1e7) });
+  return buildRunModel(r, parseFeatureSet(features), { aggregate: true });
 };
 
 for (const name of shippedWorkloadNames()) {

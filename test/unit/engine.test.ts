@@ -6,7 +6,7 @@ import { TimerHeap } from '../../src/engine/timer-heap.js';
 import { bucketOf, bucketValue, HISTOGRAM_RELATIVE_ERROR, histogramQuantiles, HISTOGRAM_BUCKETS } from '../../src/engine/histogram.js';
 import { resolveScenario } from '../../src/experiment/scenario.js';
 import { shippedWorkloadNames } from '../../src/config/load.js';
-import { buildModel } from '../../src/model/build.js';
+import { buildRunModel } from '../../src/experiment/run-path.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 import { N_CAT } from '../../src/exits/cost.js';
@@ -81,7 +81,7 @@ test('timer shortcuts (queued silent events, lazy lock releases, a unit end arme
   let fewer = 0;
   for (const [name, features, o] of cases) {
     const r = resolveScenario(name, { durationSec: 0.1, warmupSec: 0.01, seed: 9, ...o });
-    const model = () => buildModel({ scenario: r.scenario, scenarioFile: 't', workloads: r.workloads, profile: r.profile, features: parseFeatureSet(features), nativeMode: false });
+    const model = () => buildRunModel(r, parseFeatureSet(features));
     const queued = new Simulation(model()).run();
     const oneByOne = new Simulation(model(), { timerShortcuts: false }).run();
     const { heapEvents: h1, ...a } = queued;
@@ -96,7 +96,7 @@ test('timer shortcuts (queued silent events, lazy lock releases, a unit end arme
 
 test('snapshots mid-run bring every counter up to date: per-pCPU cycles grow and stay within the window (plus an episode booked ahead), exit statistics agree with the histogram, and the run ends as if never looked at', () => {
   const r = resolveScenario('network-server', { durationSec: 0.05, warmupSec: 0.005, seed: 4, scheduler: 'fair', pcpus: 3 });
-  const model = () => buildModel({ scenario: r.scenario, scenarioFile: 't', workloads: r.workloads, profile: r.profile, features: parseFeatureSet('none'), nativeMode: false });
+  const model = () => buildRunModel(r, parseFeatureSet('none'));
   const sim = new Simulation(model());
   sim.start();
   const end = sim.endCycles;

@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { InputError } from '../../src/config/errors.js';
 import { validate, loadProfile, packageRoot, shippedWorkloadNames } from '../../src/config/load.js';
 import { Profile, Scenario, Workload } from '../../src/config/schema.js';
-import { buildModel, estimateGuestEvents } from '../../src/model/build.js';
+import { estimateGuestEvents } from '../../src/model/build.js';
+import { buildRunModel } from '../../src/experiment/run-path.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { parseFeatureSet, FeatureParseError } from '../../src/exits/features.js';
 import { parseMeasurement } from '../../src/import/detect.js';
@@ -67,14 +68,14 @@ function simulateBriefly(w: Workload): void {
   const map = new Map([[w.name, { workload: w, file: 'prop.json' }]]);
   let model;
   try {
-    model = buildModel({ scenario, scenarioFile: 'prop', workloads: map, profile, features: parseFeatureSet('modern'), nativeMode: false });
+    model = buildRunModel({ scenario, file: 'prop', workloads: map, profile }, parseFeatureSet('modern'));
   } catch (err) {
     expectRefusal(err);
     return;
   }
   if (estimateGuestEvents(model) > 2e6) return; // the CLI refuses or warns about such runs before starting
   const raw = new Simulation(model).run();
-  const native = new Simulation(buildModel({ scenario, scenarioFile: 'prop', workloads: map, profile, features: 0, nativeMode: true })).run();
+  const native = new Simulation(buildRunModel({ scenario, file: 'prop', workloads: map, profile }, 0, { nativeMode: true })).run();
   for (let p = 0; p < raw.pcpus; p++) {
     let sum = 0;
     for (let c = 0; c < N_CAT; c++) sum += raw.pcpuCycles[p * N_CAT + c];
@@ -227,7 +228,7 @@ test('random workloads, features and hosts: the timer shortcuts give byte-identi
         ],
       });
       const scenario = Scenario.parse({ name: 'shortcuts', host: { pcpus: s.pcpus, scheduler: s.scheduler }, vms: [{ workload: 'shortcut', vcpus: s.vcpus, count: s.vms }], durationSec: 0.01, warmupSec: 0.002, seed: s.seed });
-      const model = () => buildModel({ scenario, scenarioFile: 'prop', workloads: new Map([['shortcut', { workload: w, file: 'prop.json' }]]), profile, features: parseFeatureSet(s.features), nativeMode: false });
+      const model = () => buildRunModel({ scenario, file: 'prop', workloads: new Map([['shortcut', { workload: w, file: 'prop.json' }]]), profile }, parseFeatureSet(s.features));
       const { heapEvents: _a, ...fast } = new Simulation(model()).run();
       const { heapEvents: _b, ...reference } = new Simulation(model(), { timerShortcuts: false }).run();
       assert.deepEqual(fast, reference);

@@ -1,0 +1,41 @@
+// `exitsim capacity`: the most VMs (or vCPUs) a host takes while every VM keeps the SLAs.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { InputError } from '../../config/errors.js';
+import { capacitySearch, parseSla, type CapacityResult } from '../../experiment/capacity.js';
+import { CAPACITY_REPLICATIONS } from '../../experiment/settings.js';
+import { writeResultFiles } from '../../output/atomic.js';
+import { capacityCsv, capacityTable } from '../../output/tables.js';
+import { CLI, addCommon, checkCsvTarget, collect, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
+
+type CapacityOptions = CommonOptions & { sla: string[]; vary: 'vms' | 'vcpus'; max: number };
+
+async function capacityCommand(file: string, o: CapacityOptions): Promise<void> {
+  const r = resolve(file, o);
+  const slas = (o.sla ?? []).map(parseSla);
+  if (slas.length === 0) throw new InputError(CLI, '--sla', 'at least one SLA, e.g. --sla "efficiency>=0.9"', 'none');
+  const sets = featureSetsOf(o, r, [r.scenario.features]);
+  if (o.csv) checkCsvTarget(o.csv, o.force ?? false, ['capacity.csv']);
+  const replications = o.replications ?? CAPACITY_REPLICATIONS;
+  const results: CapacityResult[] = sets.map((f) => capacitySearch(r, f, slas, { vary: o.vary, max: o.max, replications }));
+  if (o.csv) writeResultFiles(o.csv, { 'capacity.csv': capacityCsv(results, slas) }, { force: o.force ?? false });
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ scenario: r.scenario.name, slas: slas.map((x) => x.text), results }, null, 2) + '\n');
+    return;
+  }
+  const wname = r.workloads.get(r.scenario.vms[0].workload)?.workload.name ?? r.scenario.vms[0].workload;
+  const what = o.vary === 'vms' ? `VMs of ${wname} (${r.scenario.vms[0].vcpus} vCPUs each)` : `vCPUs per VM`;
+  process.stdout.write(
+    `Capacity of ${r.scenario.host.pcpus} pCPUs (${r.profile.name}, ${r.scenario.host.scheduler}): most ${what} with every VM meeting ${slas.map((x) => x.text).join(' and ')}; ` +
+      `worst VM's mean over ${replications} replications, boundary re-checked with ${replications * 2}\n\n` +
+      capacityTable(results, slas, o.vary, o.max) + '\n',
+  );
+}
+
+export function register(program: Command): void {
+  addCommon(program.command('capacity').argument('<workload-or-scenario>').description('the most VMs (or vCPUs) a host takes while every VM keeps an SLA, per feature set'), true)
+    .option('--sla <condition>', 'e.g. "efficiency>=0.9" or "p99_latency_us<=500"; repeatable', collect)
+    .addOption(new Option('--vary <what>', 'what grows').choices(['vms', 'vcpus']).default('vms'))
+    .option('--max <n>', 'largest count to try', intFlag('--max', 1), 64)
+    .action(async (file: string, o: CapacityOptions) => capacityCommand(file, o));
+}

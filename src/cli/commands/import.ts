@@ -1,0 +1,77 @@
+// `exitsim import`: a real measurement (perf kvm stat, kvm_stat, bcc kvmexit,
+// SystemTap, trace-cmd) → a workload with the same exit mix.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { InputError, describeValue } from '../../config/errors.js';
+import { loadProfile, loadWorkload } from '../../config/load.js';
+import { deriveWorkload } from '../../import/derive.js';
+import { readMeasurement } from '../../import/detect.js';
+import { checkFeaturesAgainstProfile } from '../../model/build.js';
+import { writeFileAtomic } from '../../output/atomic.js';
+import { CLI, collect, featuresFlag, intFlag, numberFlag, secondsFlag } from '../options.js';
+
+interface ImportOptions {
+  output: string;
+  features?: string[];
+  profile?: string;
+  duration?: number;
+  vcpus?: number;
+  base?: string;
+  unobserved?: string;
+  table?: number;
+  busyFraction?: number;
+  apicMode?: 'xapic' | 'x2apic';
+  hostTick?: number;
+  name?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+function importCommand(file: string, o: ImportOptions): void {
+  const m = readMeasurement(file, o.table);
+  const profile = loadProfile(o.profile ?? 'sapphire-rapids').profile;
+  const features = featuresFlag((o.features ?? ['modern']).join(','));
+  checkFeaturesAgainstProfile(features, profile, CLI);
+  if (o.unobserved !== undefined && o.unobserved !== 'zero') throw new InputError(CLI, '--unobserved', "'zero'", describeValue(o.unobserved));
+  const name = o.name ?? path.basename(o.output).replace(/\.(json|ya?ml)$/, '');
+  const d = deriveWorkload(m, {
+    name, features, profile, durationSec: o.duration, vcpus: o.vcpus, base: o.base ? loadWorkload(o.base).workload : undefined,
+    unobserved: o.unobserved as 'zero' | undefined, busyFraction: o.busyFraction, apicMode: o.apicMode, hostTickHz: o.hostTick,
+  });
+  if (fs.existsSync(o.output) && !o.force) throw new InputError(o.output, '-o', 'a new file (or --force to replace it)', 'an existing file');
+  try {
+    writeFileAtomic(path.resolve(o.output), JSON.stringify(d.workload, null, 2) + '\n');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(o.output, '-o', 'a writable file path', `a write failure (${code ?? (err as Error).message})`);
+  }
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ file: o.output, format: m.format, workload: d.workload, notes: d.notes, unobservable: d.unobservable }, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(`imported ${m.format} from ${file}${m.tables > 1 ? ` (table ${m.table} of ${m.tables})` : ''}: ${m.exits.length} exit reasons → ${o.output} (${d.workload.kind} workload, ${d.workload.events.length} events)\n`);
+  for (const n of d.notes) process.stdout.write(`  note: ${n}\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('import')
+    .argument('<measurement-file>')
+    .description('perf kvm stat / kvm_stat / bcc kvmexit / SystemTap / trace-cmd output → a workload with the same exit mix')
+    .requiredOption('-o, --output <workload.json>', 'the workload file to write')
+    .option('--features <list>', 'the feature set the measurement was taken with (default modern)', collect)
+    .option('--profile <name>', 'the CPU profile of the measured host (default sapphire-rapids)')
+    .option('--duration <seconds>', 'the measured window, when the file does not say', secondsFlag('--duration', false))
+    .option('--vcpus <n>', 'vCPUs the counts cover, when the file does not say', intFlag('--vcpus', 1))
+    .option('--table <n>', 'which table of a file with several', intFlag('--table', 1))
+    .option('--base <workload>', 'where events the measurement cannot show come from')
+    .option('--unobserved <zero>', "assume the unobservable events are absent ('zero')")
+    .option('--busy-fraction <x>', 'share of time the guest runs, when HLT times are missing', numberFlag('--busy-fraction', 'a number in (0, 1]', (n) => n > 0 && n <= 1))
+    .addOption(new Option('--apic-mode <mode>', 'the guest APIC mode').choices(['xapic', 'x2apic']))
+    .option('--host-tick <hz>', 'host tick of the measured host (its exits are subtracted)', intFlag('--host-tick', 0))
+    .option('--name <name>', 'workload name (default: the output file name)')
+    .option('--force', 'replace an existing output file')
+    .option('--json', 'machine-readable output')
+    .action((file: string, o: ImportOptions) => importCommand(file, o));
+}

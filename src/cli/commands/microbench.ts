@@ -1,0 +1,49 @@
+// `exitsim microbench`: kvm-unit-tests vmexit tests simulated, published figures beside.
+import type { Command } from 'commander';
+import { loadProfile } from '../../config/load.js';
+import { featureSetLabel } from '../../exits/features.js';
+import { checkFeaturesAgainstProfile } from '../../model/build.js';
+import { writeResultFiles } from '../../output/atomic.js';
+import { microbenchCsv, microbenchTable } from '../../output/tables.js';
+import { MICROBENCH_NOT_SIMULATED, runMicrobench } from '../../validation/microbench.js';
+import { PUBLISHED_MICRO } from '../../validation/published.js';
+import { CLI, checkCsvTarget, collect, featuresFlag } from '../options.js';
+
+interface MicrobenchOptions {
+  profile: string;
+  features?: string[];
+  json?: boolean;
+  csv?: string;
+  force?: boolean;
+}
+
+function microbenchCommand(o: MicrobenchOptions): void {
+  const profile = loadProfile(o.profile).profile;
+  const features = featuresFlag((o.features ?? ['modern']).join(','));
+  checkFeaturesAgainstProfile(features, profile, CLI);
+  if (o.csv) checkCsvTarget(o.csv, o.force ?? false, ['microbench.csv']);
+  const rows = runMicrobench(profile, features).map((r) => {
+    const pub = PUBLISHED_MICRO.filter((p) => p.test === r.test && p.profile === profile.name);
+    return { ...r, published: pub.map((p) => `${p.published} (${p.source.split(',')[0]})`).join('; ') };
+  });
+  if (o.csv) writeResultFiles(o.csv, { 'microbench.csv': microbenchCsv(rows, profile.name, featureSetLabel(features)) }, { force: o.force ?? false });
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ profile: profile.name, features: featureSetLabel(features), tests: rows }, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(`kvm-unit-tests vmexit, simulated on ${profile.name} (${profile.generation}), features ${featureSetLabel(features)}; cycles per iteration\n\n`);
+  process.stdout.write(microbenchTable(rows) + '\n\n');
+  process.stdout.write(`not simulated: ${MICROBENCH_NOT_SIMULATED.map(([t]) => t).join(', ')} (see docs/validation.md)\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('microbench')
+    .description('kvm-unit-tests vmexit tests simulated: cycles per iteration, with published figures beside')
+    .option('--profile <name>', 'CPU profile', 'sapphire-rapids')
+    .option('--features <list>', 'feature set (default modern)', collect)
+    .option('--json', 'machine-readable output')
+    .option('--csv <dir>', 'write microbench.csv to DIR')
+    .option('--force', 'replace an existing microbench.csv')
+    .action((o: MicrobenchOptions) => microbenchCommand(o));
+}

@@ -1,0 +1,12 @@
+// `exitsim report`: a simulated run printed in `perf kvm stat report` layout.
+import type { Command } from 'commander';
+import { perfReport } from '../../output/perf-report.js';
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .argument('<results-dir>')
+    .description('a simulated run printed in perf kvm stat report layout')
+    .option('--run <id>', 'one run of the folder (default: every run)')
+    .action((dir: string, o: { run?: string }) => void process.stdout.write(perfReport(dir, o.run)));
+}

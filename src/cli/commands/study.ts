@@ -1,0 +1,73 @@
+// `exitsim study` (npm start): every shipped workload on the default host
+// under the study presets, written to results/default-study/.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { packageRoot, shippedWorkloadNames } from '../../config/load.js';
+import { featureSetLabel } from '../../exits/features.js';
+import { DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, STUDY_PRESETS } from '../../experiment/settings.js';
+import { runStudy } from '../../experiment/study.js';
+import { expandSweep } from '../../experiment/sweep-spec.js';
+import { writeFileAtomic } from '../../output/atomic.js';
+import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
+import { formatDefaultStudy } from '../../output/study-text.js';
+import { progressReporter } from '../progress.js';
+import { intFlag, relativePaths } from '../options.js';
+
+interface StudyOptions {
+  quick?: boolean;
+  workers?: number;
+  out?: string;
+  replications?: number;
+}
+
+async function studyCommand(o: StudyOptions): Promise<void> {
+  const startedAt = new Date();
+  const names = shippedWorkloadNames();
+  const sweep = expandSweep(
+    {
+      name: 'default-study',
+      base: {
+        name: 'default-study',
+        host: { pcpus: DEFAULT_HOST.pcpus, profile: DEFAULT_HOST.profile, scheduler: DEFAULT_HOST.scheduler },
+        vms: [{ workload: names[0], vcpus: DEFAULT_HOST.vcpus, count: DEFAULT_HOST.vms }],
+        durationSec: o.quick ? QUICK_DURATION_SEC : DEFAULT_HOST.durationSec,
+        warmupSec: o.quick ? QUICK_WARMUP_SEC : DEFAULT_HOST.warmupSec,
+      },
+      parameters: [{ path: 'vms[0].workload', values: names }],
+      featureSets: STUDY_PRESETS,
+      replications: o.replications ?? 1,
+    },
+    'default study',
+  );
+  const base = sweep.points[0].resolved.scenario;
+  process.stdout.write(
+    `Default study: every shipped workload on the default host (${base.host.pcpus} pCPUs, ${base.host.profile}, ${base.host.scheduler}, ` +
+      `${base.vms[0].count} VMs × ${base.vms[0].vcpus} vCPUs), ${base.durationSec} s simulated after ${base.warmupSec} s warm-up, presets ${STUDY_PRESETS.join(' / ')}; baseline none` +
+      `${(o.replications ?? 1) > 1 ? `; ${o.replications} replications, mean ± 95% CI` : ''}.\n\n`,
+  );
+  const dir = o.out ?? path.join(packageRoot(), 'results', 'default-study');
+  // The default study owns its folder and replaces it each time (SPEC §8).
+  fs.rmSync(dir, { recursive: true, force: true });
+  const t0 = Date.now();
+  const res = await runStudy(sweep, { outDir: dir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: progressReporter('default study') });
+  const labels = sweep.featureSets.map(featureSetLabel);
+  const points = sweep.points.map((p) => ({ index: p.index, workload: String(p.values['vms[0].workload']) }));
+  const text = formatDefaultStudy(studyTables(res.records, labels), res.records, points, STUDY_PRESETS, labels);
+  const wall = (Date.now() - t0) / 1000;
+  process.stdout.write(text + '\n\nefficiency = bare-metal cycles per unit ÷ virtualized host cycles per unit (SPEC §10)\n');
+  const written = await writeStudyOutputs(dir, sweep, res.records, labels, sweep.spec.parameters.map((p) => p.path), 'default study', startedAt);
+  writeFileAtomic(path.join(dir, 'summary.txt'), text + '\n');
+  process.stdout.write(`\n${res.records.length * labels.length} runs, ${res.guestEvents.toLocaleString('en-US')} guest events in ${wall.toFixed(1)} s wall; wrote ${relativePaths([...written, path.join(dir, 'summary.txt')])}\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('study')
+    .description(`the default study: every shipped workload across presets ${STUDY_PRESETS.join(' / ')} (npm start)`)
+    .option('--quick', 'short runs')
+    .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
+    .option('--out <dir>', 'output folder (default results/default-study, replaced each time)')
+    .option('--replications <n>', 'independent seeds per run', intFlag('--replications', 1))
+    .action(async (o: StudyOptions) => studyCommand(o));
+}

@@ -1,0 +1,77 @@
+// `exitsim sweep` and `exitsim merge`: parameter sweeps on worker threads
+// (resumable, shardable) and the join of a sharded sweep's folders.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { featureSetLabel } from '../../exits/features.js';
+import { mergeShards, writeMergedRuns } from '../../experiment/merge.js';
+import { parseShard, readRecords, runStudy } from '../../experiment/study.js';
+import { loadSweep } from '../../experiment/sweep-spec.js';
+import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
+import { formatSweepTable } from '../../output/study-text.js';
+import { progressReporter } from '../progress.js';
+import { checkCost, intFlag, relativePaths } from '../options.js';
+
+interface SweepOptions {
+  workers?: number;
+  shard?: string;
+  out?: string;
+  replications?: number;
+  force?: boolean;
+  json?: boolean;
+  allowLong?: boolean;
+}
+
+async function sweepCommand(file: string, o: SweepOptions): Promise<void> {
+  const startedAt = new Date();
+  const sweep = loadSweep(file);
+  const shard = o.shard ? parseShard(o.shard) : undefined;
+  checkCost(sweep.points.map((p) => ({ r: p.resolved, sets: sweep.featureSets })), (o.replications ?? sweep.spec.replications) / (shard?.count ?? 1), o.allowLong);
+  const replications = o.replications ?? sweep.spec.replications;
+  const out = o.out ?? path.join('results', shard ? `${sweep.spec.name}.shard-${shard.index}-of-${shard.count}` : sweep.spec.name);
+  const labels = sweep.featureSets.map(featureSetLabel);
+  const res = await runStudy(sweep, { outDir: out, workers: o.workers, shard, force: o.force, replications, onProgress: progressReporter(`${sweep.spec.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`) });
+  const params = sweep.spec.parameters.map((p) => p.path);
+  const written = await writeStudyOutputs(out, sweep, res.records, labels, params, sweep.spec.name, startedAt, shard ? { shard } : {});
+  const t = studyTables(res.records, labels);
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ name: sweep.spec.name, identity: sweep.identity, out, ran: res.ran, reused: res.skipped, summary: t.summary, comparisons: t.comparisons }, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(
+    `${sweep.spec.name}: ${sweep.points.length} points × ${labels.length} feature sets × ${replications} replications${shard ? `, shard ${shard.index}/${shard.count}` : ''}; ${res.ran} jobs run, ${res.skipped} reused\n\n` +
+      formatSweepTable(t, params) +
+      `\n\nwrote ${relativePaths(written)}\n`,
+  );
+}
+
+async function mergeCommand(dirs: string[], o: { out: string; force?: boolean }): Promise<void> {
+  const startedAt = new Date();
+  const merged = mergeShards(dirs);
+  writeMergedRuns(o.out, merged, o.force ?? false);
+  const params = merged.state.points.length > 0 ? Object.keys(merged.state.points[0]) : [];
+  const records = [...readRecords(o.out).values()];
+  const written = await writeStudyOutputs(o.out, undefined, records, merged.state.feature_sets, params, merged.state.name, startedAt, { merged_from: dirs });
+  process.stdout.write(`merged ${dirs.length} shard(s) of ${merged.state.name} (${records.length} jobs); wrote ${relativePaths(written)}\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('sweep')
+    .argument('<sweep-file>')
+    .description('a parameter sweep on every core: resumable, shardable, byte-identical CSV for any worker count')
+    .option('--workers <n>', 'worker threads (default: all cores)', intFlag('--workers', 1))
+    .option('--shard <i/N>', 'run only the i-th of N deterministic slices')
+    .option('--out <dir>', 'output folder (default results/<name>)')
+    .option('--replications <n>', "replications (default: the sweep file's); raising it adds runs to an earlier study", intFlag('--replications', 1))
+    .option('--force', 'replace a different study in the output folder')
+    .option('--json', 'machine-readable summary on stdout')
+    .option('--allow-long', 'run even when the cost estimate says hours')
+    .action(async (file: string, o: SweepOptions) => sweepCommand(file, o));
+  program
+    .command('merge')
+    .argument('<dirs...>')
+    .description('join the shard folders of one sweep (refuses mixed sweeps, duplicates and gaps)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--force', 'replace files in the output folder')
+    .action(async (dirs: string[], o: { out: string; force?: boolean }) => mergeCommand(dirs, o));
+}

@@ -1,0 +1,28 @@
+// `exitsim tui`: watch a run live (full screen on a terminal, plain lines otherwise).
+import path from 'node:path';
+import type { Command } from 'commander';
+import { packageRoot } from '../../config/load.js';
+import { TUI_DEFAULT_WALL_SEC } from '../../experiment/settings.js';
+import { addCommon, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
+
+type TuiOptions = CommonOptions & { speed?: number; plain?: boolean };
+
+async function tuiCommand(file: string, o: TuiOptions): Promise<void> {
+  const r = resolve(file, o);
+  const sets = featureSetsOf(o, r, [r.scenario.features]);
+  const total = r.scenario.durationSec + r.scenario.warmupSec;
+  // By default a run takes about TUI_DEFAULT_WALL_SEC of wall time, slow enough to watch.
+  const speed = o.speed ?? total / TUI_DEFAULT_WALL_SEC;
+  const { runPlain, runTui } = await import('../../tui/run.js');
+  const opts = { resolved: r, featureSets: sets, speed, resultsDir: path.join(packageRoot(), 'results') };
+  // Keys need a terminal on stdin too; without one (a pipe, CI) print plain lines.
+  if (o.plain || !process.stdout.isTTY || !process.stdin.isTTY || process.env.CI === 'true') await runPlain({ ...opts, speed: o.speed ?? 0 });
+  else await runTui(opts);
+}
+
+export function register(program: Command): void {
+  addCommon(program.command('tui').argument('<workload-or-scenario>').description('watch a run live; several --features run side by side (paired)'), true)
+    .option('--speed <sim-s-per-s>', 'simulated seconds per wall second (0 = as fast as possible; default: the run takes ~20 s)', numberFlag('--speed', 'a non-negative number', (n) => n >= 0))
+    .option('--plain', 'plain progress lines instead of the full-screen view')
+    .action(async (file: string, o: TuiOptions) => tuiCommand(file, o));
+}

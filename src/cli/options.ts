@@ -1,0 +1,162 @@
+// What every command shares: flag parsers that refuse bad values with one
+// clear message, the common scenario flags, feature-set flags checked against
+// the CPU profile, the cost estimate before a run, and the output-folder check.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { InputError, describeValue } from '../config/errors.js';
+import { FEATURES, FeatureParseError, PRESETS, parseFeatureSet } from '../exits/features.js';
+import { checkFeaturesAgainstProfile, estimateGuestEvents } from '../model/build.js';
+import { resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
+import { buildRunModel } from '../experiment/run-path.js';
+import { ASSUMED_EVENTS_PER_SECOND, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, REFUSE_EVENTS, WARN_EVENTS } from '../experiment/settings.js';
+
+/** The "file" of a message about a flag. */
+export const CLI = 'command line';
+
+/**
+ * Estimates a run's cost before anything starts: refuses one that would take
+ * hours (unless --allow-long) and warns, with the estimate, about a long one.
+ */
+export function checkCost(runs: Array<{ r: ResolvedScenario; sets: number[] }>, repeat: number, allowLong: boolean | undefined): void {
+  let events = 0;
+  for (const { r, sets } of runs) {
+    for (const f of [0, ...sets]) events += estimateGuestEvents(buildRunModel(r, f, { nativeMode: f === 0 })) * repeat;
+  }
+  const seconds = events / ASSUMED_EVENTS_PER_SECOND;
+  const human = seconds < 120 ? `${seconds.toFixed(0)} s` : seconds < 7200 ? `${(seconds / 60).toFixed(0)} min` : `${(seconds / 3600).toFixed(1)} h`;
+  if (events > REFUSE_EVENTS && !allowLong) {
+    throw new InputError(CLI, '--duration', `a run of at most ~${(REFUSE_EVENTS / 1e9).toFixed(0)}e9 guest events (or --allow-long)`, `~${events.toExponential(1)} events, about ${human} of CPU time`, ' — shorten --duration, lower the rates, or use --aggregate');
+  }
+  if (events > WARN_EVENTS) process.stderr.write(`exitsim: warning: ~${events.toExponential(1)} guest events, about ${human} of CPU time (spread over the worker threads)\n`);
+}
+
+export function intFlag(flag: string, min: number) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!/^\s*-?\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+      throw new InputError(CLI, flag, `an integer ≥ ${min}`, describeValue(text));
+    }
+    return n;
+  };
+}
+
+export function secondsFlag(flag: string, allowZero: boolean) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
+      throw new InputError(CLI, flag, `a ${allowZero ? 'non-negative' : 'positive'} number of seconds`, describeValue(text));
+    }
+    return n;
+  };
+}
+
+/** A number in (lo, hi) or [0, ∞) style range checked by `ok`, for flags like --delta and --speed. */
+export function numberFlag(flag: string, expected: string, ok: (n: number) => boolean) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new InputError(CLI, flag, expected, describeValue(text));
+    return n;
+  };
+}
+
+/** Repeatable flags collect into a list. */
+export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function featuresFlag(text: string): number {
+  try {
+    return parseFeatureSet(text);
+  } catch (err) {
+    if (err instanceof FeatureParseError) {
+      throw new InputError(CLI, '--features', `feature names or presets (${[...Object.keys(PRESETS), ...FEATURES.map(([n]) => n)].join(', ')})`, `'${err.found}'`, err.hint);
+    }
+    throw err;
+  }
+}
+
+export interface CommonOptions {
+  features?: string[];
+  profile?: string;
+  pcpus?: number;
+  vms?: number;
+  vcpus?: number;
+  scheduler?: 'pinned' | 'round-robin' | 'fair';
+  duration?: number;
+  warmup?: number;
+  seed?: number;
+  hostTick?: number;
+  json?: boolean;
+  csv?: string;
+  force?: boolean;
+  quick?: boolean;
+  workers?: number;
+  replications?: number;
+  aggregate?: boolean;
+  allowLong?: boolean;
+}
+
+export function addCommon(cmd: Command, multiFeatures: boolean): Command {
+  return cmd
+    .option('--features <list>', multiFeatures ? 'a feature set; repeat for each set to compare (the first is the baseline)' : 'feature names and/or presets, comma-separated', collect)
+    .option('--profile <name>', 'CPU profile (exitsim list profiles)')
+    .option('--pcpus <n>', 'host pCPUs', intFlag('--pcpus', 1))
+    .option('--vms <n>', 'VMs of the workload', intFlag('--vms', 1))
+    .option('--vcpus <n>', 'vCPUs per VM', intFlag('--vcpus', 1))
+    .addOption(new Option('--scheduler <policy>', 'host scheduler').choices(['pinned', 'round-robin', 'fair']))
+    .option('--duration <seconds>', 'simulated seconds (after warm-up)', secondsFlag('--duration', false))
+    .option('--warmup <seconds>', 'simulated warm-up seconds, discarded', secondsFlag('--warmup', true))
+    .option('--seed <n>', 'random seed', intFlag('--seed', 0))
+    .option('--host-tick <hz>', 'host timer tick (0 = none)', intFlag('--host-tick', 0))
+    .option('--quick', `a short run for smoke tests (${QUICK_DURATION_SEC} s)`)
+    .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
+    .option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI', intFlag('--replications', 1))
+    .option('--aggregate', 'aggregated fast mode: batch non-interacting guest events (exact is the default)')
+    .option('--allow-long', 'run even when the cost estimate says hours')
+    .option('--json', 'print a machine-readable summary on stdout (nothing else)')
+    .option('--csv <dir>', 'write runs.csv, vms.csv, exits.csv and manifest.json to DIR')
+    .option('--force', 'replace results already in the --csv folder');
+}
+
+function overrides(o: CommonOptions): ScenarioOverrides {
+  return {
+    pcpus: o.pcpus,
+    vms: o.vms,
+    vcpus: o.vcpus,
+    profile: o.profile,
+    scheduler: o.scheduler,
+    durationSec: o.quick ? QUICK_DURATION_SEC : o.duration,
+    warmupSec: o.quick ? QUICK_WARMUP_SEC : o.warmup,
+    seed: o.seed,
+    hostTickHz: o.hostTick,
+  };
+}
+
+/** The scenario a command names (file or shipped workload), with the common flags applied. */
+export function resolve(file: string, o: CommonOptions): ResolvedScenario {
+  return resolveScenario(file, overrides(o));
+}
+
+/** The feature sets of --features (or `fallback`), each checked against the profile's CPU. */
+export function featureSetsOf(o: { features?: string[] }, r: ResolvedScenario, fallback: string[]): number[] {
+  const fromFlags = Boolean(o.features && o.features.length > 0);
+  const texts = fromFlags ? (o.features as string[]) : fallback;
+  const sets = texts.map(featuresFlag);
+  // A feature the CPU lacks is the flag's fault, or the scenario file's.
+  for (const s of sets) checkFeaturesAgainstProfile(s, r.profile, fromFlags ? CLI : r.file);
+  return sets;
+}
+
+/** Refuses an output folder with earlier results before any simulation runs. */
+export function checkCsvTarget(dir: string, force: boolean, names = ['runs.csv', 'vms.csv', 'exits.csv', 'manifest.json']): void {
+  if (force) return;
+  for (const name of names) {
+    if (fs.existsSync(path.join(dir, name))) {
+      throw new InputError(dir, '--csv', 'a folder without earlier results (or --force to replace them)', `an existing ${name}`);
+    }
+  }
+}
+
+/** Paths relative to the working directory, for "wrote …" lines. */
+export function relativePaths(files: string[]): string {
+  return files.map((f) => path.relative(process.cwd(), f)).join(', ');
+}

@@ -1,0 +1,82 @@
+// The one run path: what every caller (CLI, sweeps, TUI, sensitivity,
+// capacity, validation, bench, tests) uses to turn a resolved scenario, a
+// feature set and a mode into model inputs, to name a run, and to build the
+// context its summary needs. Change how a run is set up here, once.
+import type { Profile, Scenario, Workload } from '../config/schema.js';
+import { buildModel, type BuildInputs } from '../model/build.js';
+import type { BuiltModel } from '../engine/model.js';
+import { aggregateBatchCycles } from '../engine/settings.js';
+import { featureSetLabel } from '../exits/features.js';
+import type { SummaryContext } from '../metrics/summarize.js';
+
+/** What a run is made of: a scenario, its workloads and its CPU profile (a ResolvedScenario fits). */
+export interface RunSpec {
+  scenario: Scenario;
+  /** The file the scenario came from (for messages). */
+  file: string;
+  workloads: Map<string, { workload: Workload; file: string }>;
+  profile: Profile;
+}
+
+export interface RunMode {
+  /** Bare metal: the same workload with no hypervisor (SPEC §10). */
+  nativeMode?: boolean;
+  /** Aggregated fast mode (exact when absent). */
+  aggregate?: boolean;
+}
+
+/** The model inputs of `spec` under feature set `features` (bit set) in `mode`. */
+export function modelInputs(spec: RunSpec, features: number, mode: RunMode = {}): BuildInputs {
+  return {
+    scenario: spec.scenario,
+    scenarioFile: spec.file,
+    workloads: spec.workloads,
+    profile: spec.profile,
+    features,
+    nativeMode: mode.nativeMode ?? false,
+    aggregateBatchCycles: aggregateBatchCycles(mode.aggregate, spec.profile.frequencyGHz.value * 1e9),
+  };
+}
+
+/** The compiled model of `spec` under `features` in `mode` (throws InputError on bad input). */
+export function buildRunModel(spec: RunSpec, features: number, mode: RunMode = {}): BuiltModel {
+  return buildModel(modelInputs(spec, features, mode));
+}
+
+/** A run's id: `prefix.features[.sSEED]`, with every character outside [A-Za-z0-9_.,+-] replaced by `_` (file-name safe). */
+export function runId(prefix: string, features: number, seed?: number): string {
+  return `${prefix}.${featureSetLabel(features)}${seed === undefined ? '' : `.s${seed}`}`.replace(/[^A-Za-z0-9_.,+-]/g, '_');
+}
+
+/** The VM names, workloads and vCPU counts in the order the engine numbers VMs. */
+export function vmLayout(scenario: Scenario, workloads: Map<string, { workload: Workload }>): { names: string[]; workloads: string[]; vcpus: number[] } {
+  const names: string[] = [];
+  const wl: string[] = [];
+  const vcpus: number[] = [];
+  for (const placement of scenario.vms) {
+    const w = workloads.get(placement.workload)?.workload.name ?? placement.workload;
+    for (let k = 0; k < placement.count; k++) {
+      names.push(placement.count > 1 ? `${w}#${k + 1}` : w);
+      wl.push(w);
+      vcpus.push(placement.vcpus);
+    }
+  }
+  return { names, workloads: wl, vcpus };
+}
+
+/** What summarize() needs besides the raw counters: the run's id and the scenario's shape. */
+export function summaryContext(spec: RunSpec, features: number, id: string): SummaryContext {
+  const layout = vmLayout(spec.scenario, spec.workloads);
+  return {
+    runId: id,
+    scenario: spec.scenario.name,
+    profile: spec.profile.name,
+    features: featureSetLabel(features),
+    seed: spec.scenario.seed,
+    durationSec: spec.scenario.durationSec,
+    warmupSec: spec.scenario.warmupSec,
+    vmNames: layout.names,
+    vmWorkloads: layout.workloads,
+    vmVcpus: layout.vcpus,
+  };
+}

@@ -1,0 +1,28 @@
+// Every tunable of the experiment layer and the command line, with its unit
+// and reason (the engine's are in src/engine/settings.ts).
+
+/** The default host of the default study and of a bare workload (SPEC §8). */
+export const DEFAULT_HOST = { pcpus: 4, profile: 'sapphire-rapids', scheduler: 'pinned' as const, vms: 2, vcpus: 2, durationSec: 1, warmupSec: 0.1 };
+
+/** Presets of the default study (`npm start`), baseline first. */
+export const STUDY_PRESETS = ['none', 'nehalem', 'modern'];
+
+/** `--quick`: simulated seconds of a short smoke-test run, and its warm-up. */
+export const QUICK_DURATION_SEC = 0.1;
+export const QUICK_WARMUP_SEC = 0.01;
+
+/** Live runs advance in slices of this much simulated time (seconds): fine enough to pace, coarse enough to cost nothing. */
+export const LIVE_SLICE_SEC = 0.001;
+
+/** The TUI's default pace: a run takes about this many wall seconds, slow enough to watch. */
+export const TUI_DEFAULT_WALL_SEC = 20;
+
+/** Cost estimate before a run: guest events per wall second assumed (a conservative figure from npm run bench). */
+export const ASSUMED_EVENTS_PER_SECOND = 1.5e6;
+/** A run estimated above this many guest events gets a warning… */
+export const WARN_EVENTS = 3e8;
+/** …and above this many it is refused unless --allow-long. */
+export const REFUSE_EVENTS = 2e10;
+
+/** `capacity`: replications per evaluated count (the boundary is re-checked with twice as many). */
+export const CAPACITY_REPLICATIONS = 3;

@@ -1,0 +1,25 @@
+// `exitsim explain` as text or JSON.
+import type { Profile } from '../config/schema.js';
+import type { ExitExplanation } from '../exits/explain.js';
+import { pct, table } from './text.js';
+
+export function explainJson(e: ExitExplanation, profile: Profile, featuresLabel: string): string {
+  return JSON.stringify({ exit_reason: e.name, number: e.number, profile: profile.name, features: featuresLabel, handler: e.handler, location: e.location, stages: Object.fromEntries(e.stages.map((s) => [s.what, s.cycles])), total_cycles: e.totalCycles }, null, 2) + '\n';
+}
+
+export function explainText(e: ExitExplanation, profile: Profile, featuresLabel: string): string {
+  const ghz = profile.frequencyGHz.value;
+  const ns = (c: number) => (c / ghz).toFixed(1);
+  const total = e.totalCycles;
+  const out = [
+    `${e.name} (basic exit reason ${e.number}) on ${profile.name} (${profile.generation}, ${ghz} GHz), features ${featuresLabel}`,
+    e.rule
+      ? `caused by guest event '${e.rule.event}': ${e.rule.why}${e.happens ? '' : ' — note: with these features this exit does not happen; shown as it would be'}`
+      : 'no decision-table rule produces it: it reaches the engine only from imported workloads (raw exits)',
+    '',
+    table(['stage', 'cycles', 'ns', 'share', 'what'], [...e.stages.map((s) => [s.what, s.cycles, ns(s.cycles), pct(s.cycles / total), s.source]), ['round trip', total, ns(total), '100.00%', '']]),
+    '',
+    `Means of lognormal draws (stage CV ${profile.stageCv.value}, handler CV ${profile.handlerCv.value}). Calibration: ${profile.calibration.target} = ${profile.calibration.cycles} cycles (${profile.calibration.source}).`,
+  ];
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,26 @@
+// `exitsim list …` tables: shipped workloads, CPU profiles, features and presets, exit reasons.
+import type { Profile, Workload } from '../config/schema.js';
+import { FEATURES, PRESETS } from '../exits/features.js';
+import { EXIT_REASON_NAMES } from '../exits/reasons.js';
+import { table } from './text.js';
+
+export function workloadsTable(workloads: Array<[string, Workload]>): string {
+  return table(['workload', 'kind', 'description'], workloads.map(([n, w]) => [n, w.kind, w.description])) + '\n';
+}
+
+export function profilesTable(profiles: Array<[string, Profile]>): string {
+  return (
+    table(['profile', 'generation', 'launch', 'GHz', 'calibrated to', 'features it lacks'], profiles.map(([n, p]) => {
+      const lacks = (['ept', 'vpid', 'apicv', 'ipiv', 'ple'] as const).filter((c) => !p.capabilities[c]);
+      return [n, p.generation, p.launch, p.frequencyGHz.value, `${p.calibration.target} ${p.calibration.cycles}`, lacks.join(',') || '-'];
+    })) + '\n'
+  );
+}
+
+export function featuresTable(): string {
+  return table(['feature', 'what it does'], FEATURES.map(([n, d]) => [n, d])) + '\n\n' + table(['preset', 'features'], Object.entries(PRESETS).map(([n, p]) => [n, p.features.join(',') || '(none)'])) + '\n';
+}
+
+export function exitReasonsTable(): string {
+  return table(['#', 'exit reason'], EXIT_REASON_NAMES.map(([n, s]) => [String(n), s]), 0) + '\n';
+}
