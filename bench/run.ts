@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_MSR_LISTS, Scenario, Workload, type Profile } from '../src/config/schema.js';
 import { loadProfile, loadWorkload } from '../src/config/load.js';
 import { buildRunModel } from '../src/experiment/run-path.js';
-import { writeFileAtomic } from '../src/output/atomic.js';
+import { writeFileAtomic } from '../src/io/atomic.js';
 import { Simulation } from '../src/engine/simulation.js';
 import { parseFeatureSet } from '../src/exits/features.js';
 import { hardwareRoundTripCycles } from '../src/exits/cost.js';

@@ -3,7 +3,7 @@
 // that depends on the array (afterok) merges the shards. Resubmitting runs
 // only the shards that are not complete. No scheduler of our own: sbatch,
 // squeue and the shard/merge commands do the work.
-import { writeFileAtomic } from '../output/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

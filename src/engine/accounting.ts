@@ -12,13 +12,14 @@ import { EXIT_REASON_SLOTS } from '../exits/reasons.js';
 import { HISTOGRAM_BUCKETS, bucketOf } from './histogram.js';
 import type { RawResult } from './result.js';
 
-// Per-reason exit statistics, interleaved per (VM, reason) so one exit touches one cache line.
-const ES_COUNT = 0;
-const ES_CYCLES = 1;
-const ES_SUM_SQ = 2;
-const ES_MIN = 3;
-const ES_MAX = 4;
-const ES_STRIDE = 5;
+// Per-reason exit statistics, interleaved per (VM, reason) so one exit touches one cache line:
+// [(vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE + field].
+export const ES_COUNT = 0;
+export const ES_CYCLES = 1;
+export const ES_SUM_SQ = 2;
+export const ES_MIN = 3;
+export const ES_MAX = 4;
+export const ES_STRIDE = 5;
 
 /** The categories an exit episode books, in the order they happen. */
 export const EPISODE_FIRST_CAT = CAT.EXIT_RECORD;
@@ -28,13 +29,24 @@ export class CycleAccounts {
   private readonly warmup: number;
   private readonly end: number;
   private readonly out: RawResult;
-  // Cycles a vCPU booked on its current pCPU, by category, not yet in its pCPU's and VM's counters.
-  private readonly vcpuCycles: Float64Array; // [v * N_CAT + cat]
+  /** Cycles a vCPU booked on its current pCPU, by category, not yet in its pCPU's and VM's counters. */
+  readonly vcpuCycles: Float64Array; // [v * N_CAT + cat]
   /** An exit episode per vCPU, by category, until it is booked (bookEpisode). */
   readonly episode: Float64Array; // [v * N_CAT + cat]
   /** When each vCPU's episode started. */
   readonly episodeStart: Float64Array;
-  private readonly exitStats: Float64Array; // [(vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE + field]
+  /**
+   * Per-reason exit statistics (ES_* fields), with one more VM's block at the
+   * end (`warmupStatsVm`) where exits of the warm-up go and are never read.
+   * Exact exits are added by episode.ts's drawPlan, inline and without a
+   * branch on the warm-up: code that is cold while the warm-up gets it
+   * compiled stays slow (a call V8 would not inline) for the whole run.
+   */
+  readonly exitStats: Float64Array;
+  /** The VM index whose statistics block and histogram row take the warm-up's exits. */
+  readonly warmupStatsVm: number;
+  /** [vm * HISTOGRAM_BUCKETS + bucket]: round trips by cycles; the row after the last VM's is the warm-up's. */
+  readonly exitHistogram: Float64Array;
 
   constructor(out: RawResult, vcpus: number, warmupCycles: number, endCycles: number) {
     this.out = out;
@@ -43,7 +55,9 @@ export class CycleAccounts {
     this.vcpuCycles = new Float64Array(vcpus * N_CAT);
     this.episode = new Float64Array(vcpus * N_CAT);
     this.episodeStart = new Float64Array(vcpus);
-    const keys = out.exitCount.length;
+    this.warmupStatsVm = out.exitHistogram.length / HISTOGRAM_BUCKETS;
+    this.exitHistogram = new Float64Array(out.exitHistogram.length + HISTOGRAM_BUCKETS);
+    const keys = out.exitCount.length + EXIT_REASON_SLOTS;
     this.exitStats = new Float64Array(keys * ES_STRIDE);
     for (let k = 0; k < keys; k++) this.exitStats[k * ES_STRIDE + ES_MIN] = Infinity;
   }
@@ -65,6 +79,15 @@ export class CycleAccounts {
     if (b > a) this.vcpuCycles[v * N_CAT + cat] += b - a;
   }
 
+  /** Books a return to guest mode from `t`: the host's switch to the vCPU, VM entry, TLB refill, in that order. */
+  bookEntry(p: number, vm: number, t: number, switchCycles: number, entryCycles: number, refillCycles: number): void {
+    const a = t + switchCycles;
+    const b = a + entryCycles;
+    this.book(p, vm, CAT.HOST_SCHED, t, a);
+    this.book(p, vm, CAT.ENTRY, a, b);
+    this.book(p, vm, CAT.INDIRECT_TLB_REFILL, b, b + refillCycles);
+  }
+
   /** Adds vCPU v's row to pCPU p's and VM vm's counters (before it leaves the pCPU, or a read). */
   flushVcpu(v: number, p: number, vm: number): void {
     const row = this.vcpuCycles;
@@ -80,17 +103,6 @@ export class CycleAccounts {
         vc[vb + c] += x;
         row[b + c] = 0;
       }
-    }
-  }
-
-  /** Adds vCPU v's episode (wholly inside the window) to its row and clears it: an episode booked ahead. */
-  bookEpisodeAhead(v: number): void {
-    const row = this.vcpuCycles;
-    const e = this.episode;
-    const b = v * N_CAT;
-    for (let c = EPISODE_FIRST_CAT; c <= EPISODE_LAST_CAT; c++) {
-      row[b + c] += e[b + c];
-      e[b + c] = 0;
     }
   }
 
@@ -127,18 +139,6 @@ export class CycleAccounts {
     }
   }
 
-  /** One round trip of `totalCycles` for exit reason `reason` of VM vm. */
-  recordExit(vm: number, reason: number, totalCycles: number): void {
-    const k = (vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE;
-    const es = this.exitStats;
-    es[k + ES_COUNT]++;
-    es[k + ES_CYCLES] += totalCycles;
-    es[k + ES_SUM_SQ] += totalCycles * totalCycles;
-    if (totalCycles < es[k + ES_MIN]) es[k + ES_MIN] = totalCycles;
-    if (totalCycles > es[k + ES_MAX]) es[k + ES_MAX] = totalCycles;
-    this.out.exitHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(totalCycles)]++;
-  }
-
   /** A batch of `trips` round trips (aggregated mode): their total and the summed squares of a law of mean `mean`, s.d. `sd`. */
   recordExitBatch(vm: number, reason: number, trips: number, totalCycles: number, mean: number, sd: number): void {
     const k = (vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE;
@@ -154,13 +154,14 @@ export class CycleAccounts {
     const es = this.exitStats;
     if (cycles < es[k + ES_MIN]) es[k + ES_MIN] = cycles;
     if (cycles > es[k + ES_MAX]) es[k + ES_MAX] = cycles;
-    this.out.exitHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(cycles)] += weight;
+    this.exitHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(cycles)] += weight;
   }
 
-  /** Copies the interleaved exit statistics out to RawResult's arrays. */
+  /** Copies the interleaved exit statistics and the histogram (the warm-up's left out) to RawResult's arrays. */
   syncExitStats(): void {
     const es = this.exitStats;
     const o = this.out;
+    o.exitHistogram.set(this.exitHistogram.subarray(0, o.exitHistogram.length));
     for (let k = 0; k < o.exitCount.length; k++) {
       const b = k * ES_STRIDE;
       o.exitCount[k] = es[b + ES_COUNT];

@@ -31,6 +31,20 @@ export const AFTER_YIELD = 2;
 export const AFTER_RESCHED = 3;
 
 export class EngineColumns {
+  // Layout (see layout.ts), copied into fields for the hot path.
+  protected readonly nV: number;
+  protected readonly maxClass: number;
+  protected readonly maxWall: number;
+  protected readonly maxDev: number;
+  protected readonly wallBase: number;
+  protected readonly devBase: number;
+  protected readonly tickBase: number;
+  protected readonly arrivalBase: number;
+  protected readonly warmupSlot: number;
+  protected readonly vmOf: Int32Array;
+  protected readonly firstVcpuOfVm: Int32Array;
+  protected readonly classCountOf: Int32Array;
+
   // Per vCPU: where it is.
   protected readonly state: Int32Array;
   protected readonly phase: Int32Array;
@@ -89,15 +103,24 @@ export class EngineColumns {
   // holder's release need a timer event of its own (an uncontended release is
   // applied lazily, the next time the holder's clock is read).
   protected readonly lockWatched: Uint8Array;
-  protected readonly queue: Float64Array; // ring buffers of arrival times
-  protected readonly qHead: Int32Array;
-  protected readonly qLen: Int32Array;
   protected readonly rrTarget: Int32Array;
 
   /** `shortcuts: false`: every lock counts as watched (each release has its own timer event). */
   constructor(model: BuiltModel, layout: EngineLayout, shortcuts: boolean) {
     const { nV, maxClass } = layout;
     const nVm = model.vms.length;
+    this.nV = nV;
+    this.maxClass = maxClass;
+    this.maxWall = layout.maxWall;
+    this.maxDev = layout.maxDev;
+    this.wallBase = layout.wallBase;
+    this.devBase = layout.devBase;
+    this.tickBase = layout.tickBase;
+    this.arrivalBase = layout.arrivalBase;
+    this.warmupSlot = layout.warmupSlot;
+    this.vmOf = layout.vmOf;
+    this.firstVcpuOfVm = layout.firstVcpuOfVm;
+    this.classCountOf = layout.classCountOf;
     this.state = new Int32Array(nV);
     this.phase = new Int32Array(nV);
     this.segStart = new Float64Array(nV);
@@ -138,9 +161,24 @@ export class EngineColumns {
 
     this.lockHolder = new Int32Array(nVm).fill(-1);
     this.lockWatched = new Uint8Array(nVm).fill(shortcuts ? 0 : 1);
-    this.queue = new Float64Array(nVm * model.queueCapacity);
-    this.qHead = new Int32Array(nVm);
-    this.qLen = new Int32Array(nVm);
     this.rrTarget = new Int32Array(nVm);
+  }
+
+  /** How much of vCPU v's current unit is done (0..1) at time `now`, counting the 2-D walk at its end. */
+  protected unitProgress(v: number, now: number, walkCyclesPerUnit: number): number {
+    if (!this.unitActive[v]) return 0;
+    if (this.unitWalked[v]) return 1;
+    const size = this.unitSize[v];
+    const walk = walkCyclesPerUnit;
+    let clock = this.computeClock[v];
+    const guestMode = this.state[v] === S_GUEST;
+    if (guestMode && this.phase[v] === PH_COMPUTE) clock += Math.max(0, now - this.segStart[v] - this.nativeRem[v]);
+    let done = Math.min(size, clock - (this.unitEndAt[v] - size));
+    if (this.walkRem[v] > 0 || (guestMode && this.phase[v] === PH_WALK)) {
+      let walkLeft = this.walkRem[v];
+      if (guestMode && this.phase[v] === PH_WALK) walkLeft -= Math.max(0, now - this.segStart[v] - this.nativeRem[v]);
+      done = size + (walk - walkLeft);
+    }
+    return Math.max(0, Math.min(1, done / (size + walk)));
   }
 }

@@ -5,17 +5,24 @@
 // the episode's end. A leaf: it draws, records exit statistics, and never
 // calls back into the state machine.
 import { CAT, N_CAT } from '../exits/cost.js';
-import type { CycleAccounts } from './accounting.js';
+import { ES_COUNT, ES_CYCLES, ES_MAX, ES_MIN, ES_STRIDE, ES_SUM_SQ, type CycleAccounts } from './accounting.js';
+import { EXIT_REASON_SLOTS } from '../exits/reasons.js';
+import { HISTOGRAM_BUCKETS, bucketOf } from './histogram.js';
 import { poisson, standardNormal } from './draws.js';
 import type { BuiltModel, VmModel } from './model.js';
 import { normalFromUniform, type StreamBank } from './random.js';
 import { AGGREGATE_REPRESENTATIVE_EXITS, AGGREGATE_SPLIT_MAX_EXPECTED } from './settings.js';
 import type { EngineStreams } from './streams.js';
 
-/** The one write of an episode's categories (row `b` of `e`); returns the episode's length in cycles. */
+/**
+ * The one write of an episode's categories into row `b` of `e`: set (an
+ * episode row, booked when it ends) or added (`add`: a vCPU's own row, for an
+ * episode booked ahead).
+ */
 function writeEpisode(
   e: Float64Array,
   b: number,
+  add: boolean,
   record: number,
   saveGuest: number,
   msrStore: number,
@@ -25,7 +32,19 @@ function writeEpisode(
   handlerUser: number,
   entry: number,
   refill: number,
-): number {
+): void {
+  if (add) {
+    e[b + CAT.EXIT_RECORD] += record;
+    e[b + CAT.EXIT_SAVE_GUEST] += saveGuest;
+    e[b + CAT.EXIT_MSR_STORE] += msrStore;
+    e[b + CAT.EXIT_LOAD_HOST] += loadHost;
+    e[b + CAT.EXIT_MSR_LOAD] += msrLoad;
+    e[b + CAT.HANDLER_KERNEL] += handlerKernel;
+    e[b + CAT.HANDLER_USER] += handlerUser;
+    e[b + CAT.ENTRY] += entry;
+    e[b + CAT.INDIRECT_TLB_REFILL] += refill;
+    return;
+  }
   e[b + CAT.EXIT_RECORD] = record;
   e[b + CAT.EXIT_SAVE_GUEST] = saveGuest;
   e[b + CAT.EXIT_MSR_STORE] = msrStore;
@@ -35,7 +54,6 @@ function writeEpisode(
   e[b + CAT.HANDLER_USER] = handlerUser;
   e[b + CAT.ENTRY] = entry;
   e[b + CAT.INDIRECT_TLB_REFILL] = refill;
-  return record + saveGuest + msrStore + loadHost + msrLoad + handlerKernel + handlerUser + entry + refill;
 }
 
 export class EpisodeComposer {
@@ -57,6 +75,8 @@ export class EpisodeComposer {
   // Results of the last composition, besides the episode row (read right after the call).
   /** Length of the episode in cycles. */
   length = 0;
+  /** Exact mode: the episode went straight into the vCPU's own row (booked ahead). */
+  bookedAhead = false;
   /** Exact mode, episode left open: the last round trip's entry, paid when the vCPU re-enters. */
   lastEntry = 0;
   /** Aggregated mode: the batch's guest events. */
@@ -88,9 +108,11 @@ export class EpisodeComposer {
    * row and returns how many there were (0: no exit). With `closed`, the last
    * round trip's entry and TLB refill are part of the episode; otherwise its
    * entry is left in `lastEntry` for the engine to pay when the vCPU re-enters.
-   * `counting`: inside the window, so exits are counted.
+   * `counting`: inside the window, so exits are counted. An episode no longer
+   * than `aheadMax` cycles is booked ahead — added to the vCPU's own row at
+   * once (`bookedAhead`); pass -1 when the engine cannot book it ahead.
    */
-  drawPlan(v: number, vm: number, plan: number, closed: boolean, counting: boolean): number {
+  drawPlan(v: number, vm: number, plan: number, closed: boolean, counting: boolean, aheadMax: number): number {
     const m = this.m;
     const plans = m.plans;
     const from = plans.start[plan];
@@ -107,6 +129,12 @@ export class EpisodeComposer {
     const hwSigma = m.hardwareSigma;
     const rng = this.rng;
     const costStream = this.costStreams[v];
+    const es = this.acct.exitStats;
+    const hist = this.acct.exitHistogram;
+    // Outside the window, the statistics go to the warm-up's block (never read): no branch here.
+    const statsVm = counting ? vm : this.acct.warmupStatsVm;
+    const histBase = statsVm * HISTOGRAM_BUCKETS;
+    const statBase = statsVm * EXIT_REASON_SLOTS;
     // The episode's cycles by category, in locals until it is written.
     let cRec = 0;
     let cSave = 0;
@@ -150,7 +178,15 @@ export class EpisodeComposer {
         if (user) cUser += handler;
         else cKernel += handler;
         lastEntry = entry;
-        if (counting) this.acct.recordExit(vm, reason, rec + save + store + load + msrLoad + handler + entry);
+        // The round trip's exit statistics (accounting.ts's ES_* layout), inline on purpose (see exitStats).
+        const total = rec + save + store + load + msrLoad + handler + entry;
+        const k = (statBase + reason) * ES_STRIDE;
+        es[k + ES_COUNT]++;
+        es[k + ES_CYCLES] += total;
+        es[k + ES_SUM_SQ] += total * total;
+        if (total < es[k + ES_MIN]) es[k + ES_MIN] = total;
+        if (total > es[k + ES_MAX]) es[k + ES_MAX] = total;
+        hist[histBase + bucketOf(total)]++;
       }
     }
     if (trips === 0) return 0;
@@ -159,7 +195,10 @@ export class EpisodeComposer {
       cRefill += refill;
     }
     this.lastEntry = lastEntry;
-    this.length = writeEpisode(this.acct.episode, v * N_CAT, cRec, cSave, cStore, cLoad, cMsrLoad, cKernel, cUser, cEntry, cRefill);
+    const len = cRec + cSave + cStore + cLoad + cMsrLoad + cKernel + cUser + cEntry + cRefill;
+    this.length = len;
+    this.bookedAhead = len <= aheadMax;
+    writeEpisode(this.bookedAhead ? this.acct.vcpuCycles : this.acct.episode, v * N_CAT, this.bookedAhead, cRec, cSave, cStore, cLoad, cMsrLoad, cKernel, cUser, cEntry, cRefill);
     return trips;
   }
 
@@ -248,7 +287,8 @@ export class EpisodeComposer {
         }
       }
     }
-    this.length = writeEpisode(this.acct.episode, v * N_CAT, cExit[0], cExit[1], cExit[2], cExit[3], cExit[4], cKernel, cUser, cEntry, cRefill);
+    this.length = cExit[0] + cExit[1] + cExit[2] + cExit[3] + cExit[4] + cKernel + cUser + cEntry + cRefill;
+    if (this.length > 0) writeEpisode(this.acct.episode, v * N_CAT, false, cExit[0], cExit[1], cExit[2], cExit[3], cExit[4], cKernel, cUser, cEntry, cRefill);
     return this.length;
   }
 }

@@ -13,35 +13,19 @@
 import { CAT } from '../exits/cost.js';
 import { HISTOGRAM_BUCKETS, bucketOf } from './histogram.js';
 import { BEHAVIOUR_IO, BEHAVIOUR_IPI, BEHAVIOUR_LOCK, INTERRUPT_DEVICE, INTERRUPT_TIMER, type BuiltModel, type VmModel } from './model.js';
-import { normalFromUniform, type StreamBank } from './random.js';
 import { TimerHeap } from './timer-heap.js';
 import { CycleAccounts } from './accounting.js';
 import { EpisodeComposer } from './episode.js';
 import { RANK_FIRST, SilentQueue } from './silent-queue.js';
 import { EngineLayout } from './layout.js';
 import { EngineStreams } from './streams.js';
-import { classGap, exponentialCycles, roundPositive, wallGap } from './draws.js';
 import { copyRawResult, newRawResult, type RawResult } from './result.js';
-import {
-  AFTER_BLOCK,
-  AFTER_CONTINUE,
-  AFTER_RESCHED,
-  AFTER_YIELD,
-  EngineColumns,
-  PH_COMPUTE,
-  PH_NATIVE,
-  PH_REENTER,
-  PH_WALK,
-  S_ENTRY,
-  S_EXIT,
-  S_GUEST,
-  S_HALTED,
-  S_IDLE_GUEST,
-  S_POLL,
-  S_RUNNABLE,
-  S_SPIN,
-} from './columns.js';
+// prettier-ignore
+import { AFTER_BLOCK, AFTER_CONTINUE, AFTER_RESCHED, AFTER_YIELD, EngineColumns, PH_COMPUTE, PH_NATIVE, PH_REENTER, PH_WALK,
+  S_ENTRY, S_EXIT, S_GUEST, S_HALTED, S_IDLE_GUEST, S_POLL, S_RUNNABLE, S_SPIN } from './columns.js';
 import { schedulerPolicy, type SchedulerPolicy } from '../scheduler/policies.js';
+import { nextPollWindow } from '../scheduler/halt-poll.js';
+import { ArrivalQueues } from './arrival-queues.js';
 import type { RunQueues } from '../scheduler/run-queues.js';
 
 export type { RawResult } from './result.js';
@@ -54,34 +38,17 @@ export class Simulation extends EngineColumns {
   private readonly acct: CycleAccounts;
   private readonly composer: EpisodeComposer;
   private readonly silent: SilentQueue;
+  private readonly arrivals: ArrivalQueues;
   private now = 0;
   private readonly end: number;
   private readonly warmup: number;
   private readonly aggregate: boolean;
   private readonly shortcuts: boolean;
 
-  // Layout (see layout.ts), copied into fields for the hot path.
-  private readonly nV: number;
-  private readonly maxClass: number;
-  private readonly maxWall: number;
-  private readonly maxDev: number;
-  private readonly wallBase: number;
-  private readonly devBase: number;
-  private readonly tickBase: number;
-  private readonly arrivalBase: number;
-  private readonly warmupSlot: number;
-  private readonly vmOf: Int32Array;
-  private readonly firstVcpuOfVm: Int32Array;
-  private readonly classCountOf: Int32Array;
   private readonly classSilent: Uint8Array; // [vm * maxClass + c] (see silent-queue.ts)
 
-  // Random streams (see streams.ts).
-  private readonly rng: StreamBank;
-  private readonly classStreams: Int32Array;
-  private readonly wallStreams: Int32Array;
-  private readonly targetStreams: Int32Array;
-  private readonly unitStreams: Int32Array;
-  private readonly arrivalStreams: Int32Array;
+  /** Every random draw of the run, each from its own stream (streams.ts). */
+  private readonly draw: EngineStreams;
 
   private readonly out: RawResult;
 
@@ -99,33 +66,17 @@ export class Simulation extends EngineColumns {
     this.end = model.endCycles;
     this.warmup = model.warmupCycles;
     this.aggregate = model.aggregateBatchCycles > 0;
-    this.nV = layout.nV;
-    this.maxClass = layout.maxClass;
-    this.maxWall = layout.maxWall;
-    this.maxDev = layout.maxDev;
-    this.wallBase = layout.wallBase;
-    this.devBase = layout.devBase;
-    this.tickBase = layout.tickBase;
-    this.arrivalBase = layout.arrivalBase;
-    this.warmupSlot = layout.warmupSlot;
-    this.vmOf = layout.vmOf;
-    this.firstVcpuOfVm = layout.firstVcpuOfVm;
-    this.classCountOf = layout.classCountOf;
     this.heap = new TimerHeap(layout.slotCount);
     this.policy = schedulerPolicy(model.policy, model.pcpus, layout.nV, model.sliceCycles);
     this.rq = this.policy.queues;
     const streams = new EngineStreams(model, layout);
-    this.rng = streams.rng;
-    this.classStreams = streams.classStreams;
-    this.wallStreams = streams.wallStreams;
-    this.targetStreams = streams.targetStreams;
-    this.unitStreams = streams.unitStreams;
-    this.arrivalStreams = streams.arrivalStreams;
+    this.draw = streams;
     this.out = newRawResult(model);
     this.acct = new CycleAccounts(this.out, layout.nV, this.warmup, this.end);
     this.composer = new EpisodeComposer(model, streams, this.acct, layout.maxClass);
     this.silent = new SilentQueue(model, layout, streams, this.nextAt, shortcuts);
     this.classSilent = this.silent.classSilent;
+    this.arrivals = new ArrivalQueues(model.vms.length, model.queueCapacity);
   }
 
   /** Runs to the end and returns the raw counters. */
@@ -160,15 +111,15 @@ export class Simulation extends EngineColumns {
       const vm = this.vmOf[v];
       const w = m.vms[vm];
       for (let c = 0; c < w.classCount; c++) {
-        this.nextAt[v * this.maxClass + c] = this.aggregate && w.classAggregatable[c] ? Infinity : this.drawClassGap(v, w, c);
+        this.nextAt[v * this.maxClass + c] = this.aggregate && w.classAggregatable[c] ? Infinity : this.draw.classGap(v, w, c);
       }
-      for (let k = 0; k < w.wallCount; k++) this.heap.set(this.wallBase + v * this.maxWall + k, this.drawWallGap(v, w, k));
+      for (let k = 0; k < w.wallCount; k++) this.heap.set(this.wallBase + v * this.maxWall + k, this.draw.wallGap(v, w, k));
       this.pendingEntry[v] = m.nativeMode ? 0 : m.stages[5].mean;
       this.state[v] = S_RUNNABLE;
       this.rq.push(this.policy.home(v), v);
     }
     for (let vm = 0; vm < m.vms.length; vm++) {
-      if (m.vms[vm].arrivalGapCycles > 0) this.heap.set(this.arrivalBase + vm, this.drawArrivalGap(vm));
+      if (m.vms[vm].arrivalGapCycles > 0) this.heap.set(this.arrivalBase + vm, this.draw.arrivalGap(vm, this.m.vms[vm].arrivalGapCycles));
     }
     if (m.tickPeriodCycles > 0) {
       for (let p = 0; p < m.pcpus; p++) {
@@ -214,7 +165,7 @@ export class Simulation extends EngineColumns {
     this.syncCounters();
     const units = Float64Array.from(this.out.vmUnits);
     // Before the warm-up ends there is no window yet: nothing counts.
-    if (this.now > this.warmup) for (let v = 0; v < this.nV; v++) units[this.vmOf[v]] += this.unitProgress(v);
+    if (this.now > this.warmup) for (let v = 0; v < this.nV; v++) units[this.vmOf[v]] += this.unitProgress(v, this.now, this.m.vms[this.vmOf[v]].walkCyclesPerUnit);
     return copyRawResult(this.out, units, Math.max(0, this.now - this.warmup));
   }
 
@@ -495,11 +446,11 @@ export class Simulation extends EngineColumns {
 
   private fireEvent(v: number, w: VmModel, c: number): void {
     this.out.guestEvents++;
-    this.nextAt[v * this.maxClass + c] = this.computeClock[v] + this.drawClassGap(v, w, c);
+    this.nextAt[v * this.maxClass + c] = this.computeClock[v] + this.draw.classGap(v, w, c);
     const behaviour = w.classBehaviour[c];
     if (behaviour === BEHAVIOUR_LOCK) {
       // Drawn whether or not the lock is free, so every feature set sees the same sequence.
-      const hold = exponentialCycles(this.rng, this.classStreams[v * this.maxClass + c], w.classHoldMean[c]);
+      const hold = this.draw.lockHold(v, c, w.classHoldMean[c]);
       if (this.holding[v]) {
         this.scheduleGuest(v);
         return;
@@ -517,13 +468,7 @@ export class Simulation extends EngineColumns {
     } else if (behaviour === BEHAVIOUR_IPI) {
       const first = this.firstVcpuOfVm[this.vmOf[v]];
       const n = w.vcpus;
-      let target = v;
-      if (n > 1) {
-        const k = Math.floor(this.rng.next(this.targetStreams[v]) * (n - 1));
-        target = first + k;
-        if (target >= v) target++;
-      }
-      if (target !== v) this.raiseInterrupt(target, INTERRUPT_DEVICE);
+      if (n > 1) this.raiseInterrupt(this.draw.ipiTarget(v, first, n), INTERRUPT_DEVICE);
     }
     if (!this.startPlan(v, w.classPlan[c], AFTER_CONTINUE)) this.enterGuest(v);
   }
@@ -560,13 +505,8 @@ export class Simulation extends EngineColumns {
     if (!this.unitActive[v]) {
       const vm = this.vmOf[v];
       if (w.closed) this.startUnit(v, w, this.now);
-      else if (this.qLen[vm] > 0) {
-        const cap = this.m.queueCapacity;
-        const arrived = this.queue[vm * cap + this.qHead[vm]];
-        this.qHead[vm] = (this.qHead[vm] + 1) % cap;
-        this.qLen[vm]--;
-        this.startUnit(v, w, arrived);
-      } else {
+      else if (this.arrivals.length[vm] > 0) this.startUnit(v, w, this.arrivals.shift(vm));
+      else {
         this.halt(v, w);
         return;
       }
@@ -578,34 +518,15 @@ export class Simulation extends EngineColumns {
     this.unitActive[v] = 1;
     this.unitStart[v] = startedAt;
     this.idleEntryDone[v] = 0;
-    let size = w.cyclesPerUnit;
-    if (w.unitSigma > 0) size = roundPositive(Math.exp(w.unitMu + w.unitSigma * normalFromUniform(this.rng.next(this.unitStreams[v]))));
+    const size = this.draw.unitSize(v, w);
     this.unitEndAt[v] = this.computeClock[v] + size;
     this.unitSize[v] = size;
-  }
-
-  /** How much of vCPU v's current unit is done (0..1), counting the 2-D walk at its end. */
-  private unitProgress(v: number): number {
-    if (!this.unitActive[v]) return 0;
-    if (this.unitWalked[v]) return 1;
-    const size = this.unitSize[v];
-    const walk = this.m.vms[this.vmOf[v]].walkCyclesPerUnit;
-    let clock = this.computeClock[v];
-    const guestMode = this.state[v] === S_GUEST;
-    if (guestMode && this.phase[v] === PH_COMPUTE) clock += Math.max(0, this.now - this.segStart[v] - this.nativeRem[v]);
-    let done = Math.min(size, clock - (this.unitEndAt[v] - size));
-    if (this.walkRem[v] > 0 || (guestMode && this.phase[v] === PH_WALK)) {
-      let walkLeft = this.walkRem[v];
-      if (guestMode && this.phase[v] === PH_WALK) walkLeft -= Math.max(0, this.now - this.segStart[v] - this.nativeRem[v]);
-      done = size + (walk - walkLeft);
-    }
-    return Math.max(0, Math.min(1, done / (size + walk)));
   }
 
   /** At the window's edges, in-progress units count by the fraction done. */
   private countPartialUnits(sign: number): void {
     this.syncComputing();
-    for (let v = 0; v < this.nV; v++) this.out.vmUnits[this.vmOf[v]] += sign * this.unitProgress(v);
+    for (let v = 0; v < this.nV; v++) this.out.vmUnits[this.vmOf[v]] += sign * this.unitProgress(v, this.now, this.m.vms[this.vmOf[v]].walkCyclesPerUnit);
   }
 
   /** Brings every computing vCPU's clocks up to now (bookkeeping only: its timer stays valid). */
@@ -696,28 +617,22 @@ export class Simulation extends EngineColumns {
     const now = this.now;
     const composer = this.composer;
     const closed = after === AFTER_CONTINUE;
-    if (composer.drawPlan(v, vm, plan, closed, now >= this.warmup) === 0) return false; // the caller goes on in guest mode
+    // Fast path: when nothing can cut the episode short and after it the vCPU just computes on,
+    // it is booked now (if wholly inside the window) and the next guest happening is armed past
+    // its end: one timer event per exit. Anything arriving meanwhile sees segStart in the future
+    // and waits, as in host mode.
+    const aheadMax =
+      closed && now >= this.warmup && this.unitActive[v] && !this.wantsLock[v] && this.walkRem[v] === 0 && this.pendingTimer[v] === 0 && this.pendingDevice[v] === 0
+        ? this.end - now
+        : -1;
+    if (composer.drawPlan(v, vm, plan, closed, now >= this.warmup, aheadMax) === 0) return false; // the caller goes on in guest mode
     if (!closed) {
       this.pendingEntry[v] = composer.lastEntry;
       this.pendingRefill[v] = m.vms[vm].tlbRefillCycles;
     }
     const len = composer.length;
     this.acct.episodeStart[v] = now;
-    if (
-      closed &&
-      now >= this.warmup &&
-      now + len <= this.end &&
-      this.unitActive[v] &&
-      !this.wantsLock[v] &&
-      this.walkRem[v] === 0 &&
-      this.pendingTimer[v] === 0 &&
-      this.pendingDevice[v] === 0
-    ) {
-      // Fast path: nothing can cut an episode short, and after it the vCPU just computes on.
-      // Book it now (wholly inside the window) and arm the next guest happening past its end:
-      // one timer event per exit. Anything arriving meanwhile sees segStart in the future and
-      // waits, as in host mode.
-      this.acct.bookEpisodeAhead(v);
+    if (composer.bookedAhead) {
       this.scheduleGuestFrom(v, now + len);
       return true;
     }
@@ -778,14 +693,7 @@ export class Simulation extends EngineColumns {
   }
 
   private bookEntry(v: number): void {
-    const p = this.pcpuOf[v];
-    const vm = this.vmOf[v];
-    const t = this.segStart[v];
-    const a = t + this.schedSeg[v];
-    const b = a + this.entrySeg[v];
-    this.acct.book(p, vm, CAT.HOST_SCHED, t, a);
-    this.acct.book(p, vm, CAT.ENTRY, a, b);
-    this.acct.book(p, vm, CAT.INDIRECT_TLB_REFILL, b, b + this.refillSeg[v]);
+    this.acct.bookEntry(this.pcpuOf[v], this.vmOf[v], this.segStart[v], this.schedSeg[v], this.entrySeg[v], this.refillSeg[v]);
   }
 
   // ---- idle and interrupts --------------------------------------------------------
@@ -817,7 +725,7 @@ export class Simulation extends EngineColumns {
   private hasWake(v: number): boolean {
     if (this.pendingTimer[v] > 0 || this.pendingDevice[v] > 0) return true;
     const vm = this.vmOf[v];
-    return !this.m.vms[vm].closed && this.qLen[vm] > 0;
+    return !this.m.vms[vm].closed && this.arrivals.length[vm] > 0;
   }
 
   private block(v: number): void {
@@ -850,17 +758,9 @@ export class Simulation extends EngineColumns {
     }
   }
 
-  /**
-   * KVM's adaptive halt polling: a halt longer than the maximum window resets
-   * the vCPU's window to 0; a shorter one grows it (from the start value, ×2).
-   */
+  /** KVM's adaptive halt polling (src/scheduler/halt-poll.ts). */
   private adaptPollWindow(v: number): void {
-    const max = this.m.haltPollCycles;
-    if (max === 0) return;
-    const halted = this.now - this.haltStart[v];
-    const w = this.pollWindow[v];
-    if (halted > max) this.pollWindow[v] = 0;
-    else if (w < max) this.pollWindow[v] = w === 0 ? this.m.haltPollStartCycles : Math.min(max, w * 2);
+    this.pollWindow[v] = nextPollWindow(this.pollWindow[v], this.now - this.haltStart[v], this.m.haltPollCycles, this.m.haltPollStartCycles);
   }
 
   /** A guest interrupt aimed at vCPU v (its timer, a device, an IPI). */
@@ -917,7 +817,7 @@ export class Simulation extends EngineColumns {
 
   private onWall(v: number, k: number): void {
     const w = this.m.vms[this.vmOf[v]];
-    this.heap.set(this.wallBase + v * this.maxWall + k, this.now + this.drawWallGap(v, w, k));
+    this.heap.set(this.wallBase + v * this.maxWall + k, this.now + this.draw.wallGap(v, w, k));
     this.raiseInterrupt(v, w.wallType[k]);
   }
 
@@ -936,15 +836,12 @@ export class Simulation extends EngineColumns {
 
   private onArrival(vm: number): void {
     const w = this.m.vms[vm];
-    this.heap.set(this.arrivalBase + vm, this.now + this.drawArrivalGap(vm));
-    const cap = this.m.queueCapacity;
+    this.heap.set(this.arrivalBase + vm, this.now + this.draw.arrivalGap(vm, this.m.vms[vm].arrivalGapCycles));
     if (this.now >= this.warmup) this.out.vmArrivals[vm]++;
-    if (this.qLen[vm] >= cap) {
+    if (!this.arrivals.push(vm, this.now)) {
       if (this.now >= this.warmup) this.out.vmDropped[vm]++;
       return;
     }
-    this.queue[vm * cap + ((this.qHead[vm] + this.qLen[vm]) % cap)] = this.now;
-    this.qLen[vm]++;
     // The request's interrupt goes to an idle vCPU if there is one, else round robin.
     const first = this.firstVcpuOfVm[vm];
     let target = -1;
@@ -1034,19 +931,5 @@ export class Simulation extends EngineColumns {
       return;
     }
     this.startEntry(v);
-  }
-
-  // ---- draws ----------------------------------------------------------------------
-
-  private drawClassGap(v: number, w: VmModel, c: number): number {
-    return classGap(this.rng, this.classStreams[v * this.maxClass + c], w, c);
-  }
-
-  private drawWallGap(v: number, w: VmModel, k: number): number {
-    return wallGap(this.rng, this.wallStreams[v * this.maxWall + k], w, k);
-  }
-
-  private drawArrivalGap(vm: number): number {
-    return exponentialCycles(this.rng, this.arrivalStreams[vm], this.m.vms[vm].arrivalGapCycles);
   }
 }

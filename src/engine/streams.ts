@@ -3,9 +3,10 @@
 // wall-clock classes, exit costs, exit decisions, IPI targets, unit sizes and
 // aggregated batches; per VM for arrivals. Streams are named by their path
 // under the seed, so adding one never shifts another.
-import type { BuiltModel } from './model.js';
+import type { BuiltModel, VmModel } from './model.js';
 import type { EngineLayout } from './layout.js';
 import { StreamBank } from './random.js';
+import { classGap, exponentialCycles, lognormal, roundPositive, wallGap } from './draws.js';
 
 export class EngineStreams {
   readonly rng: StreamBank;
@@ -20,10 +21,14 @@ export class EngineStreams {
   readonly aggStreams: Int32Array;
   /** Per VM. */
   readonly arrivalStreams: Int32Array;
+  private readonly maxClass: number;
+  private readonly maxWall: number;
 
   constructor(model: BuiltModel, layout: EngineLayout) {
     const { nV, maxClass, maxWall } = layout;
     const vms = model.vms;
+    this.maxClass = maxClass;
+    this.maxWall = maxWall;
     this.rng = new StreamBank(nV * (maxClass + maxWall + 5) + vms.length);
     this.classStreams = new Int32Array(nV * maxClass);
     this.wallStreams = new Int32Array(nV * maxWall);
@@ -47,5 +52,38 @@ export class EngineStreams {
         this.aggStreams[v] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'aggregate');
       }
     });
+  }
+
+  // The draws the state machine makes, each from its own stream (draws.ts has the samplers).
+
+  /** vCPU v's next gap of guest-clock class c (compute cycles). */
+  classGap(v: number, w: VmModel, c: number): number {
+    return classGap(this.rng, this.classStreams[v * this.maxClass + c], w, c);
+  }
+
+  /** vCPU v's next gap of wall-clock class k (wall cycles). */
+  wallGap(v: number, w: VmModel, k: number): number {
+    return wallGap(this.rng, this.wallStreams[v * this.maxWall + k], w, k);
+  }
+
+  /** The next gap between VM vm's arrivals (wall cycles). */
+  arrivalGap(vm: number, meanCycles: number): number {
+    return exponentialCycles(this.rng, this.arrivalStreams[vm], meanCycles);
+  }
+
+  /** How long vCPU v will hold the lock of class c (cycles): drawn from the class's own stream. */
+  lockHold(v: number, c: number, meanCycles: number): number {
+    return exponentialCycles(this.rng, this.classStreams[v * this.maxClass + c], meanCycles);
+  }
+
+  /** The size of vCPU v's next unit of work (cycles). */
+  unitSize(v: number, w: VmModel): number {
+    return w.unitSigma > 0 ? roundPositive(lognormal(this.rng, this.unitStreams[v], w.unitMu, w.unitSigma)) : w.cyclesPerUnit;
+  }
+
+  /** Another vCPU of the `n` of vCPU v's VM (first vCPU `first`), uniformly: an IPI's target. */
+  ipiTarget(v: number, first: number, n: number): number {
+    const target = first + Math.floor(this.rng.next(this.targetStreams[v]) * (n - 1));
+    return target >= v ? target + 1 : target;
   }
 }

@@ -1,6 +1,6 @@
 // Joins the shard folders of one study into one result: refuses mixed
 // studies, a job present in two shards, and missing jobs.
-import { writeFileAtomic } from '../output/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../config/errors.js';

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runOnWorkers, workerCount } from './pool.js';
-import { writeFileAtomic } from '../output/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { InputError } from '../config/errors.js';
 import { featureSetLabel } from '../exits/features.js';
 import type { RunSummary } from '../metrics/summarize.js';

@@ -2,7 +2,7 @@
 // shared by the CLI and the TUI's save key.
 import type { ResolvedScenario } from '../experiment/scenario.js';
 import type { RunSummary } from '../metrics/summarize.js';
-import { writeResultFiles } from './atomic.js';
+import { writeResultFiles } from '../io/atomic.js';
 import { exitsCsv, runsCsv, vmsCsv } from './csv.js';
 import { runManifestJson } from './manifest.js';
 

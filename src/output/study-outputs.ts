@@ -7,7 +7,7 @@ import { estimate, type Estimate } from '../stats/confidence.js';
 import type { RunSummary } from '../metrics/summarize.js';
 import { readState, type StudyRecord } from '../experiment/study.js';
 import type { ExpandedSweep } from '../experiment/sweep-spec.js';
-import { writeResultFiles } from './atomic.js';
+import { writeResultFiles } from '../io/atomic.js';
 import { studyManifestJson } from './manifest.js';
 import { exitsCsv, runsCsv, vmsCsv } from './csv.js';
 import { stringify } from 'csv-stringify/sync';

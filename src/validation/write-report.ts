@@ -1,5 +1,5 @@
 // npm run validate: regenerates docs/validation.md (atomically) and prints the verdicts.
-import { writeFileAtomic } from '../output/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../config/load.js';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GOLDEN_CASES, goldenDir, matrixText, runGolden, summaryText } from './cases.js';
-import { writeFileAtomic } from '../../src/output/atomic.js';
+import { writeFileAtomic } from '../../src/io/atomic.js';
 
 const dir = goldenDir();
 for (const c of GOLDEN_CASES) {

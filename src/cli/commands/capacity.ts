@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { InputError } from '../../config/errors.js';
 import { capacitySearch, parseSla, type CapacityResult } from '../../experiment/capacity.js';
 import { CAPACITY_REPLICATIONS } from '../../experiment/settings.js';
-import { writeResultFiles } from '../../output/atomic.js';
+import { writeResultFiles } from '../../io/atomic.js';
 import { capacityCsv, capacityTable } from '../../output/tables.js';
 import { CLI, addCommon, checkCsvTarget, collect, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
 

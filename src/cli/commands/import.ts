@@ -8,7 +8,7 @@ import { loadProfile, loadWorkload } from '../../config/load.js';
 import { deriveWorkload } from '../../import/derive.js';
 import { readMeasurement } from '../../import/detect.js';
 import { checkFeaturesAgainstProfile } from '../../model/build.js';
-import { writeFileAtomic } from '../../output/atomic.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { CLI, collect, featuresFlag, intFlag, numberFlag, secondsFlag } from '../options.js';
 
 interface ImportOptions {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadProfile } from '../../config/load.js';
 import { featureSetLabel } from '../../exits/features.js';
 import { checkFeaturesAgainstProfile } from '../../model/build.js';
-import { writeResultFiles } from '../../output/atomic.js';
+import { writeResultFiles } from '../../io/atomic.js';
 import { microbenchCsv, microbenchTable } from '../../output/tables.js';
 import { MICROBENCH_NOT_SIMULATED, runMicrobench } from '../../validation/microbench.js';
 import { PUBLISHED_MICRO } from '../../validation/published.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { featureSetLabel } from '../../exits/features.js';
 import { sensitivity } from '../../experiment/sensitivity.js';
-import { writeResultFiles } from '../../output/atomic.js';
+import { writeResultFiles } from '../../io/atomic.js';
 import { renderSvg, tornadoSpec } from '../../output/charts.js';
 import { sensitivityCsv, sensitivityTable } from '../../output/tables.js';
 import { addCommon, checkCsvTarget, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';

@@ -8,7 +8,7 @@ import { featureSetLabel } from '../../exits/features.js';
 import { DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, STUDY_PRESETS } from '../../experiment/settings.js';
 import { runStudy } from '../../experiment/study.js';
 import { expandSweep } from '../../experiment/sweep-spec.js';
-import { writeFileAtomic } from '../../output/atomic.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
 import { formatDefaultStudy } from '../../output/study-text.js';
 import { progressReporter } from '../progress.js';

@@ -1,9 +1,9 @@
 // npm run schemas: writes schemas/*.schema.json from the validators.
-import { writeFileAtomic } from '../output/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from './load.js';
-import { SCHEMAS, jsonSchemaText } from './json-schema.js';
+import { packageRoot } from '../config/load.js';
+import { SCHEMAS, jsonSchemaText } from '../config/json-schema.js';
 
 const dir = path.join(packageRoot(), 'schemas');
 fs.mkdirSync(dir, { recursive: true });

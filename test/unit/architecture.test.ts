@@ -1,0 +1,89 @@
+// The folder layout is the architecture (README "Architecture"): each folder
+// of src/ sits on a layer and imports only from its own layer's folders or
+// lower ones; the engine's files stay small. These tests fail on an upward
+// import or an engine file that has grown past its size.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../../src/config/load.js';
+
+/** Layer of each folder of src/: imports go to the same layer or lower. */
+export const LAYERS: Record<string, number> = {
+  config: 0,
+  io: 1,
+  stats: 1,
+  workloads: 1,
+  scheduler: 1,
+  exits: 1,
+  engine: 2,
+  model: 3,
+  metrics: 3,
+  import: 3,
+  experiment: 4,
+  validation: 5,
+  output: 6,
+  cluster: 7,
+  tui: 7,
+  cli: 8,
+};
+
+const src = path.join(packageRoot(), 'src');
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(p) : /\.tsx?$/.test(e.name) ? [p] : [];
+  });
+}
+
+/** Every (importing file, imported file) pair inside src/, from `import … from '…'` and `import('…')`. */
+function imports(): Array<{ from: string; to: string }> {
+  const out: Array<{ from: string; to: string }> = [];
+  for (const file of sourceFiles(src)) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)'(\.[^']+)'/g)) {
+      out.push({ from: path.relative(src, file), to: path.relative(src, path.resolve(path.dirname(file), m[1])) });
+    }
+  }
+  return out;
+}
+
+const folderOf = (rel: string) => rel.split(path.sep)[0];
+
+test('every folder of src/ has a layer', () => {
+  const folders = fs.readdirSync(src, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  assert.deepEqual(folders.filter((f) => LAYERS[f] === undefined), []);
+});
+
+test('no import runs upward (a folder imports only from its layer or below)', () => {
+  const found = imports();
+  assert.ok(found.length > 100, `imports were read (${found.length})`);
+  const upward = found.filter(({ from, to }) => LAYERS[folderOf(to)] > LAYERS[folderOf(from)]).map(({ from, to }) => `${from} → ${to}`);
+  assert.deepEqual(upward, []);
+});
+
+test('the simulation core imports no terminal, UI or CLI code (it runs in a worker thread)', () => {
+  const core = ['engine', 'exits', 'scheduler', 'model', 'workloads', 'metrics'];
+  const bad = imports().filter(({ from, to }) => core.includes(folderOf(from)) && ['tui', 'cli', 'output'].includes(folderOf(to)));
+  assert.deepEqual(bad, []);
+  for (const file of sourceFiles(src).filter((f) => core.includes(folderOf(path.relative(src, f))))) {
+    assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /from '(ink|react|commander)'/, path.relative(src, file));
+  }
+});
+
+test('engine files stay small: simulation.ts (the state machine) under 1,000 lines, every other engine file under 400', () => {
+  for (const file of sourceFiles(path.join(src, 'engine'))) {
+    const lines = fs.readFileSync(file, 'utf8').split('\n').length;
+    const limit = path.basename(file) === 'simulation.ts' ? 1000 : 400;
+    assert.ok(lines <= limit, `${path.relative(src, file)}: ${lines} lines (limit ${limit})`);
+  }
+});
+
+test('every CLI command is a file of its own in src/cli/commands/, and main.ts only registers them', () => {
+  const main = fs.readFileSync(path.join(src, 'cli', 'main.ts'), 'utf8');
+  const commands = fs.readdirSync(path.join(src, 'cli', 'commands')).filter((f) => f.endsWith('.ts'));
+  assert.ok(commands.length >= 12, `${commands.length} command files`);
+  for (const c of commands) assert.match(main, new RegExp(`'./commands/${c.replace('.ts', '.js')}'`), `main.ts registers ${c}`);
+  assert.ok(main.split('\n').length < 80, 'main.ts stays a registry');
+});
