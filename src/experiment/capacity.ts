@@ -3,6 +3,7 @@
 // judged on the mean over replications of the worst VM; the search brackets
 // the answer by doubling, bisects, then re-checks the boundary with twice the
 // replications so one noisy run cannot move the answer.
+import { CAPACITY_BOUNDARY_REPLICATION_FACTOR } from './settings.js';
 import { produce } from 'immer';
 import { InputError, describeValue } from '../config/errors.js';
 import { featureSetLabel } from '../exits/features.js';
@@ -139,7 +140,7 @@ export function capacitySearch(r: ResolvedScenario, features: number, slas: Sla[
     else hi = mid;
   }
   // Re-check the boundary with twice the replications; step down (or up) if noise misled the search.
-  const strict = opts.replications * 2;
+  const strict = opts.replications * CAPACITY_BOUNDARY_REPLICATION_FACTOR;
   while (lo > 1 && !ev(lo, strict).fits) lo--;
   while (lo < opts.max && ev(lo + 1, strict).fits) lo++;
   return { features: label, vary: opts.vary, max: lo, atMax: ev(lo, strict), evaluations };

@@ -24,5 +24,7 @@ export const WARN_EVENTS = 3e8;
 /** …and above this many it is refused unless --allow-long. */
 export const REFUSE_EVENTS = 2e10;
 
-/** `capacity`: replications per evaluated count (the boundary is re-checked with twice as many). */
+/** `capacity`: replications per evaluated count (default of --replications). */
 export const CAPACITY_REPLICATIONS = 3;
+/** `capacity`: the boundary found is re-checked with this many times the replications, so noise does not set it. */
+export const CAPACITY_BOUNDARY_REPLICATION_FACTOR = 2;

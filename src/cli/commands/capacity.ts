@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { InputError } from '../../config/errors.js';
 import { capacitySearch, parseSla, type CapacityResult } from '../../experiment/capacity.js';
-import { CAPACITY_REPLICATIONS } from '../../experiment/settings.js';
+import { CAPACITY_BOUNDARY_REPLICATION_FACTOR, CAPACITY_REPLICATIONS } from '../../experiment/settings.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { capacityCsv, capacityTable } from '../../output/tables.js';
 import { CLI, addCommon, checkCsvTarget, collect, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
@@ -27,7 +27,7 @@ async function capacityCommand(file: string, o: CapacityOptions): Promise<void> 
   const what = o.vary === 'vms' ? `VMs of ${wname} (${r.scenario.vms[0].vcpus} vCPUs each)` : `vCPUs per VM`;
   process.stdout.write(
     `Capacity of ${r.scenario.host.pcpus} pCPUs (${r.profile.name}, ${r.scenario.host.scheduler}): most ${what} with every VM meeting ${slas.map((x) => x.text).join(' and ')}; ` +
-      `worst VM's mean over ${replications} replications, boundary re-checked with ${replications * 2}\n\n` +
+      `worst VM's mean over ${replications} replications, boundary re-checked with ${replications * CAPACITY_BOUNDARY_REPLICATION_FACTOR}\n\n` +
       capacityTable(results, slas, o.vary, o.max) + '\n',
   );
 }
