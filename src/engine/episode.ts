@@ -1,7 +1,7 @@
 // Exit-episode composition: the round trips of one exit plan (exact mode) or
 // of a batch of events (aggregated mode), drawn stage by stage and summed by
 // cycle category into the vCPU's episode row. Both paths end in the same
-// category write (writeEpisode); the engine then books the row ahead or at
+// category write (addEpisode); the engine then books the row ahead or at
 // the episode's end. A leaf: it draws, records exit statistics, and never
 // calls back into the state machine.
 import { CAT, N_CAT } from '../exits/cost.js';
@@ -15,14 +15,13 @@ import { AGGREGATE_REPRESENTATIVE_EXITS, AGGREGATE_SPLIT_MAX_EXPECTED } from './
 import type { EngineStreams } from './streams.js';
 
 /**
- * The one write of an episode's categories into row `b` of `e`: set (an
- * episode row, booked when it ends) or added (`add`: a vCPU's own row, for an
- * episode booked ahead).
+ * The one write of an episode's categories, added into row `b` of `e`: a
+ * vCPU's own row (an episode booked ahead), or its episode row, which is all
+ * zeros until the episode is booked (accounting.ts's bookEpisode clears it).
  */
-function writeEpisode(
+function addEpisode(
   e: Float64Array,
   b: number,
-  add: boolean,
   record: number,
   saveGuest: number,
   msrStore: number,
@@ -33,27 +32,15 @@ function writeEpisode(
   entry: number,
   refill: number,
 ): void {
-  if (add) {
-    e[b + CAT.EXIT_RECORD] += record;
-    e[b + CAT.EXIT_SAVE_GUEST] += saveGuest;
-    e[b + CAT.EXIT_MSR_STORE] += msrStore;
-    e[b + CAT.EXIT_LOAD_HOST] += loadHost;
-    e[b + CAT.EXIT_MSR_LOAD] += msrLoad;
-    e[b + CAT.HANDLER_KERNEL] += handlerKernel;
-    e[b + CAT.HANDLER_USER] += handlerUser;
-    e[b + CAT.ENTRY] += entry;
-    e[b + CAT.INDIRECT_TLB_REFILL] += refill;
-    return;
-  }
-  e[b + CAT.EXIT_RECORD] = record;
-  e[b + CAT.EXIT_SAVE_GUEST] = saveGuest;
-  e[b + CAT.EXIT_MSR_STORE] = msrStore;
-  e[b + CAT.EXIT_LOAD_HOST] = loadHost;
-  e[b + CAT.EXIT_MSR_LOAD] = msrLoad;
-  e[b + CAT.HANDLER_KERNEL] = handlerKernel;
-  e[b + CAT.HANDLER_USER] = handlerUser;
-  e[b + CAT.ENTRY] = entry;
-  e[b + CAT.INDIRECT_TLB_REFILL] = refill;
+  e[b + CAT.EXIT_RECORD] += record;
+  e[b + CAT.EXIT_SAVE_GUEST] += saveGuest;
+  e[b + CAT.EXIT_MSR_STORE] += msrStore;
+  e[b + CAT.EXIT_LOAD_HOST] += loadHost;
+  e[b + CAT.EXIT_MSR_LOAD] += msrLoad;
+  e[b + CAT.HANDLER_KERNEL] += handlerKernel;
+  e[b + CAT.HANDLER_USER] += handlerUser;
+  e[b + CAT.ENTRY] += entry;
+  e[b + CAT.INDIRECT_TLB_REFILL] += refill;
 }
 
 export class EpisodeComposer {
@@ -198,7 +185,7 @@ export class EpisodeComposer {
     const len = cRec + cSave + cStore + cLoad + cMsrLoad + cKernel + cUser + cEntry + cRefill;
     this.length = len;
     this.bookedAhead = len <= aheadMax;
-    writeEpisode(this.bookedAhead ? this.acct.vcpuCycles : this.acct.episode, v * N_CAT, this.bookedAhead, cRec, cSave, cStore, cLoad, cMsrLoad, cKernel, cUser, cEntry, cRefill);
+    addEpisode(this.bookedAhead ? this.acct.vcpuCycles : this.acct.episode, v * N_CAT, cRec, cSave, cStore, cLoad, cMsrLoad, cKernel, cUser, cEntry, cRefill);
     return trips;
   }
 
@@ -288,7 +275,7 @@ export class EpisodeComposer {
       }
     }
     this.length = cExit[0] + cExit[1] + cExit[2] + cExit[3] + cExit[4] + cKernel + cUser + cEntry + cRefill;
-    if (this.length > 0) writeEpisode(this.acct.episode, v * N_CAT, false, cExit[0], cExit[1], cExit[2], cExit[3], cExit[4], cKernel, cUser, cEntry, cRefill);
+    if (this.length > 0) addEpisode(this.acct.episode, v * N_CAT, cExit[0], cExit[1], cExit[2], cExit[3], cExit[4], cKernel, cUser, cEntry, cRefill);
     return this.length;
   }
 }

@@ -5,7 +5,7 @@
 // under the seed, so adding one never shifts another.
 import type { BuiltModel, VmModel } from './model.js';
 import type { EngineLayout } from './layout.js';
-import { StreamBank } from './random.js';
+import { DIST_EXPONENTIAL, StreamBank } from './random.js';
 import { classGap, exponentialCycles, lognormal, roundPositive, wallGap } from './draws.js';
 
 export class EngineStreams {
@@ -58,7 +58,10 @@ export class EngineStreams {
 
   /** vCPU v's next gap of guest-clock class c (compute cycles). */
   classGap(v: number, w: VmModel, c: number): number {
-    return classGap(this.rng, this.classStreams[v * this.maxClass + c], w, c);
+    const stream = this.classStreams[v * this.maxClass + c];
+    // The common case written out here (one call fewer on the hottest draw): draws.ts's classGap.
+    if (w.classDist[c] === DIST_EXPONENTIAL) return roundPositive(-w.classMeanGap[c] * Math.log(1 - this.rng.next(stream)));
+    return classGap(this.rng, stream, w, c);
   }
 
   /** vCPU v's next gap of wall-clock class k (wall cycles). */
