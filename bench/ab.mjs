@@ -1,14 +1,31 @@
 // A/B speed of two builds of the engine (e.g. before and after a refactor):
 //   node bench/ab.mjs DIST_A DIST_B [rounds]
-// Each run is a fresh process (a warm-up run, then the timed one). Each DIST is a built tree (the folder holding src/ after `npm run build`, e.g. dist).
-// Runs the same scenarios alternately A, B, A, B… and prints the median wall time
-// of each and B's change in %. Figures only: no assertion (speed is not a test).
+// Each DIST is a built tree: the folder holding src/ after `npm run build` (e.g. dist), inside a
+// checkout (its profiles/ and workloads/ beside). Both builds are loaded into one process and run
+// the same scenarios alternately (A B, B A, A B, …, after a warm-up run each), so the machine's
+// drift hits both alike; prints the median and minimum wall time of each and B's change in %.
+// Figures only: no assertion (speed is not a test). It calls buildModel directly, so it works on
+// builds from before the run path existed.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+const [distA, distB, roundsArg] = process.argv.slice(2);
+if (!distA || !distB) {
+  console.error('usage: node bench/ab.mjs DIST_A DIST_B [rounds]');
+  process.exit(2);
+}
+const rounds = Number(roundsArg ?? 15);
 
+const CASES = [
+  { name: 'kernel-build none', workload: 'kernel-build', features: 'none', o: { durationSec: 6 } },
+  { name: 'kernel-build modern', workload: 'kernel-build', features: 'modern', o: { durationSec: 10 } },
+  { name: 'network-server apicv', workload: 'network-server', features: 'apicv', o: { durationSec: 3 } },
+  { name: 'oltp-database nehalem', workload: 'oltp-database', features: 'nehalem', o: { durationSec: 4 } },
+  { name: 'idle-guest modern', workload: 'idle-guest', features: 'modern', o: { durationSec: 20 } },
+  { name: 'spinlock-job nehalem rr 2p', workload: 'spinlock-job', features: 'nehalem', o: { durationSec: 3, pcpus: 2, scheduler: 'round-robin' } },
+  { name: 'windows-desktop none fair 2p', workload: 'windows-desktop', features: 'none', o: { durationSec: 4, pcpus: 2, scheduler: 'fair' } },
+  { name: 'windows-desktop none aggregate', workload: 'windows-desktop', features: 'none', o: { durationSec: 20 }, aggregate: true },
+];
 
 async function engine(dist) {
   const load = (p) => import(pathToFileURL(path.resolve(dist, p)).href);
@@ -18,63 +35,37 @@ async function engine(dist) {
     load('src/engine/simulation.js'),
     load('src/exits/features.js'),
   ]);
-  return { resolveScenario, buildModel, Simulation, parseFeatureSet };
+  return (c) => {
+    const r = resolveScenario(c.workload, c.o);
+    const f = r.profile.frequencyGHz.value * 1e9;
+    const model = buildModel({ scenario: r.scenario, scenarioFile: r.file, workloads: r.workloads, profile: r.profile, features: parseFeatureSet(c.features), nativeMode: false, aggregateBatchCycles: c.aggregate ? Math.round(f * 0.01) : 0 });
+    const t0 = process.hrtime.bigint();
+    const raw = new Simulation(model).run();
+    return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, events: raw.guestEvents };
+  };
 }
 
-const CASES = [
-  { name: 'kernel-build none', workload: 'kernel-build', features: 'none', o: { durationSec: 8 } },
-  { name: 'kernel-build modern', workload: 'kernel-build', features: 'modern', o: { durationSec: 8 } },
-  { name: 'network-server apicv', workload: 'network-server', features: 'apicv', o: { durationSec: 4 } },
-  { name: 'oltp-database nehalem', workload: 'oltp-database', features: 'nehalem', o: { durationSec: 4 } },
-  { name: 'spinlock-job nehalem rr 2p', workload: 'spinlock-job', features: 'nehalem', o: { durationSec: 4, pcpus: 2, scheduler: 'round-robin' } },
-  { name: 'windows-desktop none fair 2p', workload: 'windows-desktop', features: 'none', o: { durationSec: 4, pcpus: 2, scheduler: 'fair' } },
-  { name: 'windows-desktop none aggregate', workload: 'windows-desktop', features: 'none', o: { durationSec: 20 }, aggregate: true },
-];
-
-function runOnce(e, c) {
-  const r = e.resolveScenario(c.workload, c.o);
-  const f = r.profile.frequencyGHz.value * 1e9;
-  const model = e.buildModel({ scenario: r.scenario, scenarioFile: r.file, workloads: r.workloads, profile: r.profile, features: e.parseFeatureSet(c.features), nativeMode: false, aggregateBatchCycles: c.aggregate ? Math.round(f * 0.01) : 0 });
-  const t0 = process.hrtime.bigint();
-  const raw = new e.Simulation(model).run();
-  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, events: raw.guestEvents };
-}
-
-const [distA, distB, roundsArg] = process.argv.slice(2);
-if (distA === '--one') {
-  // Child: one warm-up run, then the timed one, in a fresh process (no JIT or GC state shared with the other build).
-  const e = await engine(distB);
-  const c = CASES[Number(roundsArg)];
-  runOnce(e, c);
-  const r = runOnce(e, c);
-  console.log(JSON.stringify(r));
-  process.exit(0);
-}
-if (!distA || !distB) {
-  console.error('usage: node bench/ab.mjs DIST_A DIST_B [rounds]');
-  process.exit(2);
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const rounds = Number(roundsArg ?? 7);
-const self = fileURLToPath(import.meta.url);
-function timed(dist, i) {
-  const r = spawnSync(process.execPath, [self, '--one', dist, String(i)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
-}
-console.log(`A = ${distA}\nB = ${distB}\n${rounds} alternating rounds per scenario, median wall seconds\n`);
-console.log('scenario                          A (s)    B (s)   B vs A   events/s (B)');
-for (const [i, c] of CASES.entries()) {
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const median = (xs) => sorted(xs)[Math.floor(xs.length / 2)];
+const A = await engine(distA);
+const B = await engine(distB);
+console.log(`A = ${distA}\nB = ${distB}\n${rounds} alternating rounds per scenario; wall seconds\n`);
+console.log('scenario                         A median  B median  B vs A   A min   B min  B vs A   events/s (B)');
+for (const c of CASES) {
+  A(c); // warm-up
+  B(c);
   const ta = [];
   const tb = [];
   let events = 0;
   for (let k = 0; k < rounds; k++) {
-    ta.push(timed(distA, i).seconds);
-    const b = timed(distB, i);
-    tb.push(b.seconds);
-    events = b.events;
+    const order = k % 2 === 0 ? [A, B] : [B, A];
+    for (const run of order) {
+      const r = run(c);
+      (run === A ? ta : tb).push(r.seconds);
+      if (run === B) events = r.events;
+    }
   }
-  const ma = median(ta);
-  const mb = median(tb);
-  console.log(`${c.name.padEnd(32)} ${ma.toFixed(3).padStart(6)}   ${mb.toFixed(3).padStart(6)}   ${(((mb - ma) / ma) * 100).toFixed(1).padStart(5)}%   ${(events / mb / 1e6).toFixed(2)} M`);
+  const [ma, mb, na, nb] = [median(ta), median(tb), sorted(ta)[0], sorted(tb)[0]];
+  const pct = (b, a) => `${(((b - a) / a) * 100).toFixed(1)}%`.padStart(7);
+  console.log(`${c.name.padEnd(31)} ${ma.toFixed(3).padStart(8)}  ${mb.toFixed(3).padStart(8)}  ${pct(mb, ma)}  ${na.toFixed(3)}  ${nb.toFixed(3)} ${pct(nb, na)}   ${(events / mb / 1e6).toFixed(2)} M`);
 }
