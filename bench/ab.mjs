@@ -1,11 +1,13 @@
 // A/B speed of two builds of the engine (e.g. before and after a refactor):
-//   node bench/ab.mjs DIST_A DIST_B [rounds]
+//   node bench/ab.mjs DIST_A DIST_B [rounds]        (AB_ONLY=text: only scenarios whose name has it)
 // Each DIST is a built tree: the folder holding src/ after `npm run build` (e.g. dist), inside a
 // checkout (its profiles/ and workloads/ beside). Both builds are loaded into one process and run
 // the same scenarios alternately (A B, B A, A B, …, after a warm-up run each), so the machine's
 // drift hits both alike; prints the median and minimum wall time of each and B's change in %.
 // Figures only: no assertion (speed is not a test). It calls buildModel directly, so it works on
 // builds from before the run path existed.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -25,7 +27,17 @@ const CASES = [
   { name: 'spinlock-job nehalem rr 2p', workload: 'spinlock-job', features: 'nehalem', o: { durationSec: 3, pcpus: 2, scheduler: 'round-robin' } },
   { name: 'windows-desktop none fair 2p', workload: 'windows-desktop', features: 'none', o: { durationSec: 4, pcpus: 2, scheduler: 'fair' } },
   { name: 'windows-desktop none aggregate', workload: 'windows-desktop', features: 'none', o: { durationSec: 20 }, aggregate: true },
+  // npm run bench's data centre: 64 pCPUs (fair), 48 VMs × 4 vCPUs of the shipped workloads.
+  { name: 'datacenter 64p 192v fair', scenario: datacenter(0.5), features: 'modern' },
 ];
+
+function datacenter(durationSec) {
+  const shipped = ['kernel-build', 'network-server', 'oltp-database', 'cpu-bound', 'idle-guest', 'windows-desktop', 'spinlock-job'];
+  const file = path.join(os.tmpdir(), `exitsim-ab-datacenter-${process.pid}.json`);
+  fs.writeFileSync(file, JSON.stringify({ name: 'datacenter', host: { pcpus: 64, scheduler: 'fair' }, vms: shipped.map((w, i) => ({ workload: w, vcpus: 4, count: i < 6 ? 7 : 6 })), durationSec }));
+  process.on('exit', () => fs.rmSync(file, { force: true }));
+  return file;
+}
 
 async function engine(dist) {
   const load = (p) => import(pathToFileURL(path.resolve(dist, p)).href);
@@ -36,7 +48,7 @@ async function engine(dist) {
     load('src/exits/features.js'),
   ]);
   return (c) => {
-    const r = resolveScenario(c.workload, c.o);
+    const r = resolveScenario(c.scenario ?? c.workload, c.o ?? {});
     const f = r.profile.frequencyGHz.value * 1e9;
     const model = buildModel({ scenario: r.scenario, scenarioFile: r.file, workloads: r.workloads, profile: r.profile, features: parseFeatureSet(c.features), nativeMode: false, aggregateBatchCycles: c.aggregate ? Math.round(f * 0.01) : 0 });
     const t0 = process.hrtime.bigint();
@@ -51,7 +63,8 @@ const A = await engine(distA);
 const B = await engine(distB);
 console.log(`A = ${distA}\nB = ${distB}\n${rounds} alternating rounds per scenario; wall seconds\n`);
 console.log('scenario                         A median  B median  B vs A   A min   B min  B vs A   events/s (B)');
-for (const c of CASES) {
+// AB_ONLY=text keeps the scenarios whose name contains it.
+for (const c of CASES.filter((x) => !process.env.AB_ONLY || x.name.includes(process.env.AB_ONLY))) {
   A(c); // warm-up
   B(c);
   const ta = [];

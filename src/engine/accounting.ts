@@ -9,7 +9,7 @@
 // VM. Cycle counts are integers below 2^53, so the sums are exact in any order.
 import { CAT, N_CAT } from '../exits/cost.js';
 import { EXIT_REASON_SLOTS } from '../exits/reasons.js';
-import { HISTOGRAM_BUCKETS, bucketOf } from './histogram.js';
+import { HISTOGRAM_BUCKETS } from './histogram.js';
 import type { RawResult } from './result.js';
 
 // Per-reason exit statistics, interleaved per (VM, reason) so one exit touches one cache line:
@@ -38,9 +38,9 @@ export class CycleAccounts {
   /**
    * Per-reason exit statistics (ES_* fields), with one more VM's block at the
    * end (`warmupStatsVm`) where exits of the warm-up go and are never read.
-   * Exact exits are added by episode.ts's drawPlan, inline and without a
-   * branch on the warm-up: code that is cold while the warm-up gets it
-   * compiled stays slow (a call V8 would not inline) for the whole run.
+   * Exits are added by episode.ts (drawPlan, drawBatch) inline, and exact
+   * ones without a branch on the warm-up: a call in a branch that is cold
+   * while the warm-up gets it compiled stays a call V8 does not inline.
    */
   readonly exitStats: Float64Array;
   /** The VM index whose statistics block and histogram row take the warm-up's exits. */
@@ -137,24 +137,6 @@ export class CycleAccounts {
         e[ep + c] = 0;
       }
     }
-  }
-
-  /** A batch of `trips` round trips (aggregated mode): their total and the summed squares of a law of mean `mean`, s.d. `sd`. */
-  recordExitBatch(vm: number, reason: number, trips: number, totalCycles: number, mean: number, sd: number): void {
-    const k = (vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE;
-    const es = this.exitStats;
-    es[k + ES_COUNT] += trips;
-    es[k + ES_CYCLES] += totalCycles;
-    es[k + ES_SUM_SQ] += trips * (mean * mean + sd * sd);
-  }
-
-  /** One representative exit of a batch: it sets the extremes and stands for `weight` exits in the histogram. */
-  recordRepresentative(vm: number, reason: number, cycles: number, weight: number): void {
-    const k = (vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE;
-    const es = this.exitStats;
-    if (cycles < es[k + ES_MIN]) es[k + ES_MIN] = cycles;
-    if (cycles > es[k + ES_MAX]) es[k + ES_MAX] = cycles;
-    this.exitHistogram[vm * HISTOGRAM_BUCKETS + bucketOf(cycles)] += weight;
   }
 
   /** Copies the interleaved exit statistics and the histogram (the warm-up's left out) to RawResult's arrays. */

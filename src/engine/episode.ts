@@ -265,11 +265,19 @@ export class EpisodeComposer {
           const total = Math.round(trips * hwMean * hwFactor) + hSum + entry;
           const mean = total / trips;
           const sd = hMean * m.handlerCv;
-          this.acct.recordExitBatch(vm, reason, trips, total, mean, sd);
+          // The batch's exit statistics (accounting.ts's ES_* layout), inline as in drawPlan.
+          const es = this.acct.exitStats;
+          const k = (vm * EXIT_REASON_SLOTS + reason) * ES_STRIDE;
+          es[k + ES_COUNT] += trips;
+          es[k + ES_CYCLES] += total;
+          es[k + ES_SUM_SQ] += trips * (mean * mean + sd * sd);
           // A few representative exits stand for the batch in the histogram and the extremes.
+          const hist = this.acct.exitHistogram;
           for (let r = 0; r < AGGREGATE_REPRESENTATIVE_EXITS; r++) {
             const one = Math.max(1, Math.round(mean + sd * standardNormal(rng, stream)));
-            this.acct.recordRepresentative(vm, reason, one, trips / AGGREGATE_REPRESENTATIVE_EXITS);
+            if (one < es[k + ES_MIN]) es[k + ES_MIN] = one;
+            if (one > es[k + ES_MAX]) es[k + ES_MAX] = one;
+            hist[vm * HISTOGRAM_BUCKETS + bucketOf(one)] += trips / AGGREGATE_REPRESENTATIVE_EXITS;
           }
         }
       }
