@@ -27,6 +27,8 @@ const CASES = [
   { name: 'spinlock-job nehalem rr 2p', workload: 'spinlock-job', features: 'nehalem', o: { durationSec: 3, pcpus: 2, scheduler: 'round-robin' } },
   { name: 'windows-desktop none fair 2p', workload: 'windows-desktop', features: 'none', o: { durationSec: 4, pcpus: 2, scheduler: 'fair' } },
   { name: 'windows-desktop none aggregate', workload: 'windows-desktop', features: 'none', o: { durationSec: 20 }, aggregate: true },
+  // npm run bench's simple-64: 64 pinned vCPUs, one exit kind of a fixed 1,500 cycles.
+  { name: 'simple-64', simple64: true, features: 'none' },
   // npm run bench's data centre: 64 pCPUs (fair), 48 VMs × 4 vCPUs of the shipped workloads.
   { name: 'datacenter 64p 192v fair', scenario: datacenter(0.5), features: 'modern' },
 ];
@@ -41,14 +43,30 @@ function datacenter(durationSec) {
 
 async function engine(dist) {
   const load = (p) => import(pathToFileURL(path.resolve(dist, p)).href);
-  const [{ resolveScenario }, { buildModel }, { Simulation }, { parseFeatureSet }] = await Promise.all([
+  const [{ resolveScenario }, { buildModel }, { Simulation }, { parseFeatureSet }, schema, { loadProfile }, { hardwareRoundTripCycles }] = await Promise.all([
     load('src/experiment/scenario.js'),
     load('src/model/build.js'),
     load('src/engine/simulation.js'),
     load('src/exits/features.js'),
+    load('src/config/schema.js'),
+    load('src/config/load.js'),
+    load('src/exits/cost.js'),
   ]);
+  const simple64 = () => {
+    const profile = structuredClone(loadProfile('sapphire-rapids').profile);
+    profile.stageCv.value = 0;
+    profile.handlerCv.value = 0;
+    const f = profile.frequencyGHz.value * 1e9;
+    const handler = 1500 - hardwareRoundTripCycles(profile, schema.DEFAULT_MSR_LISTS);
+    const workload = schema.Workload.parse({
+      name: 'simple-64', description: 'bench', sources: ['issue 7'], kind: 'closed', unitName: 'unit', cyclesPerUnit: 1e12,
+      events: [{ kind: 'raw-exit', reason: 'VMCALL', handlerCycles: handler, nativeCycles: 0, perGuestSec: f / 20000, source: 'issue 7' }],
+    });
+    const scenario = schema.Scenario.parse({ name: 'simple-64', host: { pcpus: 64, hostTickHz: 0 }, vms: [{ workload: 'simple-64', vcpus: 1, count: 64 }], durationSec: 2e9 / f });
+    return { scenario, file: 'simple-64', workloads: new Map([['simple-64', { workload, file: 'simple-64' }]]), profile };
+  };
   return (c) => {
-    const r = resolveScenario(c.scenario ?? c.workload, c.o ?? {});
+    const r = c.simple64 ? simple64() : resolveScenario(c.scenario ?? c.workload, c.o ?? {});
     const f = r.profile.frequencyGHz.value * 1e9;
     const model = buildModel({ scenario: r.scenario, scenarioFile: r.file, workloads: r.workloads, profile: r.profile, features: parseFeatureSet(c.features), nativeMode: false, aggregateBatchCycles: c.aggregate ? Math.round(f * 0.01) : 0 });
     const t0 = process.hrtime.bigint();

@@ -3,7 +3,6 @@
 // and peak RSS; simple-64 beside the bare typed-array loop of bench/peers/;
 // exact vs aggregated mode; sweep scaling; the live view's overhead. Prints a
 // table and writes bench/results.json. Figures only — no assertions.
-import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

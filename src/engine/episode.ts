@@ -55,6 +55,22 @@ export class EpisodeComposer {
   private readonly batchRatePerCycle: Float64Array;
   /** Per VM and class: events per compute cycle of a batchable class (0 for the others). */
   private readonly classBatchRatePerCycle: Float64Array;
+  // The model's figures drawPlan reads on every exit, as fields (one load each, not a chain).
+  private readonly plans: BuiltModel['plans'];
+  private readonly st0: number;
+  private readonly st1: number;
+  private readonly st2: number;
+  private readonly st3: number;
+  private readonly st4: number;
+  private readonly st5: number;
+  private readonly hwMu: number;
+  private readonly hwSigma: number;
+  private readonly tlbRefillCycles: Float64Array;
+  private readonly exitStats: Float64Array;
+  private readonly exitHistogram: Float64Array;
+  private readonly warmupStatsVm: number;
+  private readonly vcpuRows: Float64Array;
+  private readonly episodeRows: Float64Array;
   // reuse: per-class counts and the five exit steps' cycles of one batch
   private readonly batchCount: Int32Array;
   private readonly batchExit = new Float64Array(5);
@@ -77,6 +93,16 @@ export class EpisodeComposer {
     this.aggStreams = streams.aggStreams;
     this.acct = acct;
     this.maxClass = maxClass;
+    this.plans = model.plans;
+    [this.st0, this.st1, this.st2, this.st3, this.st4, this.st5] = model.stages.map((s) => s.mean);
+    this.hwMu = model.hardwareMu;
+    this.hwSigma = model.hardwareSigma;
+    this.tlbRefillCycles = Float64Array.from(model.vms, (w) => w.tlbRefillCycles);
+    this.exitStats = acct.exitStats;
+    this.exitHistogram = acct.exitHistogram;
+    this.warmupStatsVm = acct.warmupStatsVm;
+    this.vcpuRows = acct.vcpuCycles;
+    this.episodeRows = acct.episode;
     this.batchCount = new Int32Array(maxClass);
     this.classBatchRatePerCycle = new Float64Array(model.vms.length * maxClass);
     this.batchRatePerCycle = Float64Array.from(model.vms, (w, vm) => {
@@ -100,26 +126,24 @@ export class EpisodeComposer {
    * once (`bookedAhead`); pass -1 when the engine cannot book it ahead.
    */
   drawPlan(v: number, vm: number, plan: number, closed: boolean, counting: boolean, aheadMax: number): number {
-    const m = this.m;
-    const plans = m.plans;
+    const plans = this.plans;
     const from = plans.start[plan];
     const to = from + plans.length[plan];
-    const refill = m.vms[vm].tlbRefillCycles;
-    const stages = m.stages;
-    const st0 = stages[0].mean;
-    const st1 = stages[1].mean;
-    const st2 = stages[2].mean;
-    const st3 = stages[3].mean;
-    const st4 = stages[4].mean;
-    const st5 = stages[5].mean;
-    const hwMu = m.hardwareMu;
-    const hwSigma = m.hardwareSigma;
+    const refill = this.tlbRefillCycles[vm];
+    const st0 = this.st0;
+    const st1 = this.st1;
+    const st2 = this.st2;
+    const st3 = this.st3;
+    const st4 = this.st4;
+    const st5 = this.st5;
+    const hwMu = this.hwMu;
+    const hwSigma = this.hwSigma;
     const rng = this.rng;
     const costStream = this.costStreams[v];
-    const es = this.acct.exitStats;
-    const hist = this.acct.exitHistogram;
+    const es = this.exitStats;
+    const hist = this.exitHistogram;
     // Outside the window, the statistics go to the warm-up's block (never read): no branch here.
-    const statsVm = counting ? vm : this.acct.warmupStatsVm;
+    const statsVm = counting ? vm : this.warmupStatsVm;
     const histBase = statsVm * HISTOGRAM_BUCKETS;
     const statBase = statsVm * EXIT_REASON_SLOTS;
     // The episode's cycles by category, in locals until it is written.
@@ -185,7 +209,7 @@ export class EpisodeComposer {
     const len = cRec + cSave + cStore + cLoad + cMsrLoad + cKernel + cUser + cEntry + cRefill;
     this.length = len;
     this.bookedAhead = len <= aheadMax;
-    addEpisode(this.bookedAhead ? this.acct.vcpuCycles : this.acct.episode, v * N_CAT, cRec, cSave, cStore, cLoad, cMsrLoad, cKernel, cUser, cEntry, cRefill);
+    addEpisode(this.bookedAhead ? this.vcpuRows : this.episodeRows, v * N_CAT, cRec, cSave, cStore, cLoad, cMsrLoad, cKernel, cUser, cEntry, cRefill);
     return trips;
   }
 

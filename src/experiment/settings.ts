@@ -28,3 +28,9 @@ export const REFUSE_EVENTS = 2e10;
 export const CAPACITY_REPLICATIONS = 3;
 /** `capacity`: the boundary found is re-checked with this many times the replications, so noise does not set it. */
 export const CAPACITY_BOUNDARY_REPLICATION_FACTOR = 2;
+
+/** The live view publishes a frame every this many wall milliseconds (10 frames/s: smooth, and cheap against the run). */
+export const LIVE_FRAME_MS = 100;
+/** Plain progress (no terminal, CI): frames every 200 ms, a line at most every second. */
+export const PLAIN_FRAME_MS = 200;
+export const PLAIN_LINE_INTERVAL_MS = 1000;

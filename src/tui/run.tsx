@@ -1,5 +1,6 @@
 // `exitsim tui`: ink on a terminal; plain progress lines when stdout is not a
 // TTY or CI=true. The simulation always runs in a worker thread.
+import { LIVE_FRAME_MS, PLAIN_FRAME_MS, PLAIN_LINE_INTERVAL_MS } from '../experiment/settings.js';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { render } from 'ink';
@@ -54,10 +55,10 @@ export async function runPlain(opts: TuiOptions): Promise<void> {
       opts.resolved,
       opts.featureSets,
       opts.speed,
-      opts.frameMs ?? 200,
+      opts.frameMs ?? PLAIN_FRAME_MS,
       (f) => {
         const now = Date.now();
-        if (now - last < 1000 && !f.done) return;
+        if (now - last < PLAIN_LINE_INTERVAL_MS && !f.done) return;
         last = now;
         const cols = f.summaries.map((s) => `${s.features}: ${s.total.throughput_units_per_s.toFixed(1)} units/s, eff ${s.total.efficiency === null ? 'n/a' : (s.total.efficiency * 100).toFixed(2) + '%'}`);
         process.stdout.write(`t ${f.simSeconds.toFixed(3)}/${f.totalSeconds.toFixed(3)} s | ${(f.eventsPerWallSec / 1e6).toFixed(2)}M events/s | ${cols.join(' | ')}\n`);
@@ -80,10 +81,10 @@ export async function runTui(opts: TuiOptions): Promise<void> {
       title={title}
       featureSets={opts.featureSets}
       speed={opts.speed}
-      start={(sets, speed, onFrame, onError) => startLive(r, sets, speed, opts.frameMs ?? 100, onFrame, onError)}
+      start={(sets, speed, onFrame, onError) => startLive(r, sets, speed, opts.frameMs ?? LIVE_FRAME_MS, onFrame, onError)}
       save={saver(opts, startedAt)}
     />,
-    { maxFps: 10, exitOnCtrlC: true },
+    { maxFps: 1000 / LIVE_FRAME_MS, exitOnCtrlC: true },
   );
   await app.waitUntilExit();
 }

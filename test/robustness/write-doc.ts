@@ -1,6 +1,5 @@
 // npm run robustness-doc: regenerates docs/robustness.md.
 import { writeFileAtomic } from '../../src/io/atomic.js';
-import fs from 'node:fs';
 import path from 'node:path';
 import { CASES, ROOT, robustnessDoc, runCase } from './cases.js';
 
