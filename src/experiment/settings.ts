@@ -34,3 +34,15 @@ export const LIVE_FRAME_MS = 100;
 /** Plain progress (no terminal, CI): frames every 200 ms, a line at most every second. */
 export const PLAIN_FRAME_MS = 200;
 export const PLAIN_LINE_INTERVAL_MS = 1000;
+
+/** `--ci-target`: the first round's replications, and the most a sequential run adds up to. */
+export const SEQUENTIAL_FIRST_REPLICATIONS = 5;
+export const SEQUENTIAL_MAX_REPLICATIONS = 200;
+
+/**
+ * A run in which a VM finishes fewer units than this in the window gets a note: its efficiency
+ * moves by points from seed to seed (idle-guest, ~25 units per VM a run: s.d. 2.5 pp over 600
+ * seeds), so one run says little without replications. kernel-build (~190 units per VM a run:
+ * s.d. 0.27 pp over 20 seeds) stays above it. Measured 2026-12-02 on the shipped workloads.
+ */
+export const FEW_UNITS_WARNING = 100;

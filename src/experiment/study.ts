@@ -45,6 +45,8 @@ export interface StudyOptions {
   replications: number;
   aggregate?: boolean;
   onProgress?: (done: number, total: number, skipped: number) => void;
+  /** Jobs already done (by key), e.g. by an earlier round of a sequential run: reused, not run again. */
+  reuse?: Iterable<StudyRecord>;
 }
 
 export interface StudyState {
@@ -162,7 +164,7 @@ export function stateOf(sweep: ExpandedSweep, replications: number, shard?: Shar
 export async function runStudy(sweep: ExpandedSweep, opts: StudyOptions): Promise<StudyRun> {
   const all = studyJobs(sweep, opts.replications);
   const mine = shardJobs(all, opts.shard);
-  const done = new Map<string, StudyRecord>();
+  const done = new Map<string, StudyRecord>([...(opts.reuse ?? [])].map((rec) => [rec.key, rec]));
   if (opts.outDir) {
     openStudyDir(opts.outDir, stateOf(sweep, opts.replications, opts.shard), opts.force ?? false);
     for (const [k, rec] of readRecords(opts.outDir)) done.set(k, rec);

@@ -175,3 +175,31 @@ test('exitsim sensitivity ranks parameters by swing and writes CSV and a tornado
   assert.equal(csv.length, s.rows.length);
   assert.equal(exitsim('sensitivity', 'windows-desktop', '--delta', '150').code, 2);
 });
+
+test('exitsim run notes a run whose VMs finish too few units, and not one with enough', () => {
+  const idle = exitsim('run', 'idle-guest');
+  assert.equal(idle.code, 0, idle.stderr);
+  assert.match(idle.stdout, /note: a VM finished only \d+ units/);
+  const build = exitsim('run', 'kernel-build'); // ~190 units per VM in 1 s
+  assert.equal(build.code, 0, build.stderr);
+  assert.doesNotMatch(build.stdout, /finished only/);
+});
+
+test('exitsim compare --ci-target adds replications until the CI is within the target, and says so', () => {
+  const r = exitsim('compare', 'idle-guest', '--features', 'none', '--features', 'modern', '--duration', '0.2', '--ci-target', '2', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.reached, true);
+  assert.ok(s.widest_half_width_pp <= 2);
+  assert.ok(s.replications >= 5);
+  assert.ok(s.summary.every((row: { efficiency: { ci95: number } }) => row.efficiency.ci95 * 100 <= 2));
+});
+
+test('exitsim run refuses --ci-target with --replications, and a target that is not a positive number', () => {
+  const both = exitsim('run', 'idle-guest', '--ci-target', '1', '--replications', '3');
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--ci-target/);
+  const bad = exitsim('run', 'idle-guest', '--ci-target', '-1');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--ci-target.*positive/);
+});

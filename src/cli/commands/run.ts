@@ -8,17 +8,29 @@ import { runStudy } from '../../experiment/study.js';
 import { singlePointSweep, type ExpandedSweep } from '../../experiment/sweep-spec.js';
 import type { RunSummary } from '../../metrics/summarize.js';
 import { writeRunFiles } from '../../output/run-files.js';
-import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
+import { studyTables, writeStudyOutputs, type StudyTables } from '../../output/study-outputs.js';
+import { runToCiTarget } from '../../experiment/sequential.js';
+import { FEW_UNITS_WARNING, SEQUENTIAL_FIRST_REPLICATIONS } from '../../experiment/settings.js';
 import { formatReplicatedTable } from '../../output/study-text.js';
 import { formatCompare, formatRun } from '../../output/text.js';
 import { progressReporter } from '../progress.js';
-import { CLI, addCommon, checkCost, checkCsvTarget, featureSetsOf, resolve, type CommonOptions } from '../options.js';
+import { CLI, addCommon, checkCost, checkCsvTarget, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
 
 function jsonSummary(runs: RunSummary[]): string {
   return JSON.stringify(runs.length === 1 ? runs[0] : { baseline: runs[0].features, runs }, null, 2) + '\n';
 }
 
-async function runCommand(file: string, o: CommonOptions, compare: boolean): Promise<void> {
+type RunOptions = CommonOptions & { ciTarget?: number };
+
+/** A note when a VM finished too few units in the window for one run (or a few) to say much. */
+function fewUnitsNote(runs: RunSummary[], replications: number): string {
+  const fewest = Math.min(...runs.flatMap((s) => s.vms.map((v) => v.units)));
+  if (!(fewest < FEW_UNITS_WARNING) || replications >= 10) return '';
+  const advice = replications > 1 ? 'more replications (10 or more) or a longer --duration' : '--replications 10, --ci-target 0.5 or a longer --duration';
+  return `\nnote: a VM finished only ${fewest.toFixed(0)} units in the window: with so few, efficiency varies from seed to seed more than its digits suggest (idle-guest, ~25 units: ±2.5 pp) — use ${advice}\n`;
+}
+
+async function runCommand(file: string, o: RunOptions, compare: boolean): Promise<void> {
   const startedAt = new Date();
   const r = resolve(file, o);
   if (!compare && o.features && o.features.length > 1) {
@@ -26,7 +38,14 @@ async function runCommand(file: string, o: CommonOptions, compare: boolean): Pro
   }
   const fallback = compare ? ['none', 'modern'] : [r.scenario.features];
   const sets = featureSetsOf(o, r, fallback);
-  checkCost([{ r, sets }], o.replications ?? 1, o.allowLong);
+  if (o.ciTarget !== undefined && o.replications !== undefined) {
+    throw new InputError(CLI, '--ci-target', 'either --ci-target or --replications, not both', `--ci-target ${o.ciTarget} with --replications ${o.replications}`);
+  }
+  checkCost([{ r, sets }], o.ciTarget !== undefined ? SEQUENTIAL_FIRST_REPLICATIONS : o.replications ?? 1, o.allowLong);
+  if (o.ciTarget !== undefined) {
+    await sequentialCommand(singlePointSweep(r, sets), o, o.ciTarget, compare);
+    return;
+  }
   if ((o.replications ?? 1) > 1) {
     await replicatedCommand(singlePointSweep(r, sets), o, compare);
     return;
@@ -42,7 +61,27 @@ async function runCommand(file: string, o: CommonOptions, compare: boolean): Pro
     process.stdout.write(jsonSummary(runs));
     return;
   }
-  process.stdout.write((compare ? formatCompare(runs) : formatRun(runs[0])) + '\n');
+  process.stdout.write((compare ? formatCompare(runs) : formatRun(runs[0])) + '\n' + fewUnitsNote(runs, 1));
+}
+
+async function sequentialCommand(sweep: ExpandedSweep, o: RunOptions, targetPp: number, compare: boolean): Promise<void> {
+  const startedAt = new Date();
+  const labels = sweep.featureSets.map(featureSetLabel);
+  const res = await runToCiTarget(sweep, targetPp, {
+    outDir: o.csv, workers: o.workers, force: o.force, aggregate: o.aggregate, paired: compare,
+    onRound: o.json ? undefined : (n, w) => process.stderr.write(`exitsim: ${n} replications: widest 95% half-width ${Number.isFinite(w) ? w.toFixed(2) : '∞'} pp (target ${targetPp} pp)\n`),
+  });
+  const t = studyTables(res.records, labels);
+  if (o.csv) await writeStudyOutputs(o.csv, sweep, res.records, labels, [], sweep.spec.name, startedAt);
+  const verdict = res.reached
+    ? `target reached: every efficiency${compare ? ' and paired difference' : ''} within ±${targetPp} pp (widest ±${res.widestHalfWidthPp.toFixed(2)} pp) after ${res.replications} replications`
+    : `target NOT reached: widest ±${res.widestHalfWidthPp.toFixed(2)} pp after ${res.replications} replications (the cap); lengthen --duration to narrow it`;
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ baseline: labels[0], replications: res.replications, ci_target_pp: targetPp, reached: res.reached, widest_half_width_pp: res.widestHalfWidthPp, summary: t.summary, comparisons: t.comparisons }, null, 2) + '\n');
+    return;
+  }
+  writeReplicated(sweep, t, labels, res.replications, compare);
+  process.stdout.write(`\n${verdict}\n`);
 }
 
 async function replicatedCommand(sweep: ExpandedSweep, o: CommonOptions, compare: boolean): Promise<void> {
@@ -55,16 +94,28 @@ async function replicatedCommand(sweep: ExpandedSweep, o: CommonOptions, compare
     process.stdout.write(JSON.stringify({ baseline: labels[0], replications: o.replications, summary: t.summary, comparisons: t.comparisons }, null, 2) + '\n');
     return;
   }
-  const r0 = sweep.points[0].resolved;
-  process.stdout.write(
-    `${r0.scenario.name} — profile ${r0.profile.name}, ${o.replications} replications (seeds ${r0.scenario.seed}…${r0.scenario.seed + (o.replications ?? 1) - 1}), ${r0.scenario.durationSec} s simulated after ${r0.scenario.warmupSec} s warm-up; ` +
-      `mean ± 95% CI (Student t)${compare ? `; Δ is the paired difference against ${labels[0]} (common random numbers)` : ''}\n\n` +
-      formatReplicatedTable(t, labels, compare) + '\n',
-  );
+  writeReplicated(sweep, t, labels, o.replications ?? 1, compare);
+  process.stdout.write(fewUnitsNote(t.runs, o.replications ?? 1));
   if (o.csv) process.stdout.write(`\n${res.skipped} jobs reused, ${res.ran} run; wrote ${o.csv}\n`);
 }
 
+function writeReplicated(sweep: ExpandedSweep, t: StudyTables, labels: string[], replications: number, compare: boolean): void {
+  const r0 = sweep.points[0].resolved;
+  process.stdout.write(
+    `${r0.scenario.name} — profile ${r0.profile.name}, ${replications} replications (seeds ${r0.scenario.seed}…${r0.scenario.seed + replications - 1}), ${r0.scenario.durationSec} s simulated after ${r0.scenario.warmupSec} s warm-up; ` +
+      `mean ± 95% CI (Student t)${compare ? `; Δ is the paired difference against ${labels[0]} (common random numbers)` : ''}\n\n` +
+      formatReplicatedTable(t, labels, compare) + '\n',
+  );
+}
+
+const ciTargetFlag = numberFlag('--ci-target', 'a positive number of percentage points (e.g. 0.5)', (n) => n > 0);
+const CI_TARGET_HELP = 'add replications until every efficiency (and paired difference) has a 95% CI within ±PP percentage points';
+
 export function register(program: Command): void {
-  addCommon(program.command('run').argument('<workload-or-scenario>').description('run one scenario and print a summary'), false).action(async (file: string, o: CommonOptions) => runCommand(file, o, false));
-  addCommon(program.command('compare').argument('<workload-or-scenario>').description('the same scenario under several feature sets (baseline = the first)'), true).action(async (file: string, o: CommonOptions) => runCommand(file, o, true));
+  addCommon(program.command('run').argument('<workload-or-scenario>').description('run one scenario and print a summary'), false)
+    .option('--ci-target <pp>', CI_TARGET_HELP, ciTargetFlag)
+    .action(async (file: string, o: RunOptions) => runCommand(file, o, false));
+  addCommon(program.command('compare').argument('<workload-or-scenario>').description('the same scenario under several feature sets (baseline = the first)'), true)
+    .option('--ci-target <pp>', CI_TARGET_HELP, ciTargetFlag)
+    .action(async (file: string, o: RunOptions) => runCommand(file, o, true));
 }
