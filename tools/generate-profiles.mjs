@@ -13,7 +13,7 @@ const ref = {
   'mmio-user': [1651, true, 'as io-user (no separate published figure)'],
   'msr-read': [529, true, 'taken equal to cpuid (a simple emulated instruction); no published figure'],
   'msr-write': [529, true, 'taken equal to cpuid (a simple emulated instruction); no published figure'],
-  'timer-program': [800, true, 'TSC-deadline write arms an hrtimer or the preemption timer; tscdeadline_latency ~3200 cycles end to end (Jiang/Bonzini preemption-timer commit); split assumed'],
+  'timer-program': [1523, false, 'calibrated: kvm-unit-tests tscdeadline_immed = 2919 cycles with APICv on a Skylake-SP server before the TSC-deadline fastpath (Wanpeng Li, "[PATCH 0/2] KVM: VMX: Tscdeadline timer emulation fastpath", kvm@vger 2020-04-21), less the 784-cycle hardware round trip, the 364-cycle per-exit mitigation cost, and the test\'s interrupt handler and EOI (~250, estimated); the same handler serves a deadline in the future (an hrtimer or the preemption timer armed) — no separate figure'],
   'msr-write-icr': [1000, true, 'x2APIC ICR write; virtual IPI 3,102 cycles end to end on Xeon E5-2450 (Dall et al., ATC 2017 Tab. 2 [S]) includes delivery; sender share assumed'],
   'msr-write-eoi': [772, false, 'virtual IRQ completion 1,556 − 784 hardware (Dall et al., ISCA 2016 Tab. II [S], Xeon E5-2450)'],
   'apic-access-eoi': [1072, true, 'msr-write-eoi 772 + ~300 for decoding the trapping instruction (assumed)'],

@@ -48,9 +48,16 @@ export const InstructionEvent = z
     reason: z.union([z.string(), z.number().int().nonnegative()]).optional(),
     /** Handler cycles of this event's exits, overriding the profile's (a measured figure; imported workloads set it). */
     handlerCycles: nonNegative.optional(),
+    /**
+     * timer-program: the deadline written has already passed, so the timer fires at once — the
+     * hypervisor injects the interrupt at the next entry and the guest runs its handler
+     * (interruptHandlerCycles) and EOI (kvm-unit-tests tscdeadline_immed).
+     */
+    deadlinePassed: z.boolean().optional(),
     ...EventCommon,
   })
-  .strict();
+  .strict()
+  .refine((e) => e.deadlinePassed === undefined || e.kind === 'timer-program', { message: 'a field of timer-program events only', path: ['deadlinePassed'] });
 
 export const InterruptEvent = z
   .object({

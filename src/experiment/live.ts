@@ -37,6 +37,7 @@ export class LiveRun {
   private paused = false;
   private stepping = false;
   private stopped = false;
+  private finished = false;
   private speed: number;
   private simBudget = 0;
   private lastWall = 0;
@@ -80,10 +81,18 @@ export class LiveRun {
   }
 
   frame(wallSeconds: number): LiveFrame {
-    const nat = this.native.snapshot();
     const end = this.native.endCycles;
+    // At the end the runs are finished — open episodes and entries booked up to the end, as a
+    // plain run books them — and the last frame reads their final counters, not a snapshot.
+    const finished = this.now >= end;
+    if (finished && !this.finished) {
+      for (const s of [this.native, ...this.sims]) s.finish();
+      this.finished = true;
+    }
+    const read = (s: Simulation) => (finished ? s.result : s.snapshot());
+    const nat = read(this.native);
     const summaries = this.sims.map((s, i) =>
-      summarize(s.snapshot(), nat, {
+      summarize(read(s), nat, {
         ...summaryContext(this.job.spec, this.job.featureSets[i], runId('live', this.job.featureSets[i])),
         // The window so far.
         durationSec: Math.max(1e-9, (this.now - this.job.spec.scenario.warmupSec * this.f) / this.f),
@@ -141,10 +150,7 @@ export class LiveRun {
         this.publish(frame);
         frameStart = performance.now();
         simAtFrame = this.now;
-        if (frame.done) {
-          for (const s of [this.native, ...this.sims]) s.finish();
-          return;
-        }
+        if (frame.done) return;
       }
       // Let commands arrive; sleep a little when there is nothing to do.
       await new Promise((r) => setTimeout(r, this.paused || this.simBudget < 1 ? 15 : 0));

@@ -285,6 +285,16 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     }
     const d = decideExits(kind, extra);
     const nativePaid = d.rule.reflected || d.exits.length === 0 || d.exits.every((x) => x.probability < 1);
+    if (e.kind === 'timer-program' && e.deadlinePassed) {
+      // The timer fires during the write's own exit: the interrupt is injected at the entry that
+      // ends it (no exit of its own); the guest's handler and EOI follow (the EOI exits without
+      // APICv, SPEC §3's eoi rules).
+      const eoiNow = decideExits('eoi');
+      classPlan.push(plans.add([...d.exits, ...eoiNow.exits], (nativePaid ? nativeOf(e) : 0) + workload.interruptHandlerCycles + NATIVE_CYCLES.eoi.cycles, handlerOverride));
+      classBehaviour.push(behaviour);
+      classDevice.push(device);
+      return;
+    }
     classPlan.push(plans.add(d.exits, nativePaid ? nativeOf(e) : 0, handlerOverride));
     classBehaviour.push(behaviour);
     classDevice.push(device);
