@@ -23,7 +23,7 @@ const ref = {
   'external-interrupt': [1100, true, 'EXTERNAL_INTERRUPT exits averaged 0.71 µs on a Skylake server (Wanpeng Li, "KVM: LAPIC: Inject timer interrupt via posted interrupt"); hardware part removed, frequency assumed'],
   'host-tick': [1500, true, 'host timer interrupt plus scheduler tick work; external-interrupt + ~400 (assumed)'],
   'interrupt-window': [500, true, 'PENDING_INTERRUPT averaged 0.49–0.73 µs in perf kvm stat (Arcangeli, kvm@vger 2019-10-15) including hardware; assumed'],
-  'preemption-timer': [800, true, 'PREEMPTION_TIMER averaged 0.62 µs in perf kvm stat (sysbench blog 2020, CPU not stated) including hardware; assumed'],
+  'preemption-timer': [1930, false, 'calibrated: kvm-unit-tests tscdeadline (a deadline 3000 cycles ahead, the vCPU spinning) = 5661.75 cycles with APICv on a Skylake-SP server before the fastpath (Wanpeng Li, "[PATCH 0/2] KVM: VMX: Tscdeadline timer emulation fastpath", kvm@vger 2020-04-21), with the timer-program handler fitted to tscdeadline_immed; it covers the expiry exit, the expired-timer handling and the injection (kvm_vcpu_kick included: ~600 cycles, Bonzini/Wanpeng Li rcuwait thread 2021). Higher than the 0.62 µs PREEMPTION_TIMER average of a perf kvm stat sample (sysbench blog 2020, CPU not stated), which this replaces'],
   'hlt': [600, true, 'work before the vCPU blocks (kvm_vcpu_halt); perf shows HLT min 0.43 µs (Arcangeli 2019); assumed'],
   'pause': [1500, true, 'kvm_vcpu_on_spin scans the VM for a yield target; PAUSE averaged 1.48 µs in perf (Arcangeli 2019); assumed'],
   'shadow-page-fault': [3000, true, 'NF: no per-fault cycle figure was found (reference §7); assumed, checked against the VMware EPT macro result in docs'],

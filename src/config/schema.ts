@@ -54,10 +54,28 @@ export const InstructionEvent = z
      * (interruptHandlerCycles) and EOI (kvm-unit-tests tscdeadline_immed).
      */
     deadlinePassed: z.boolean().optional(),
+    /**
+     * timer-program: the deadline written, in cycles after the write — the vCPU's one-shot LAPIC
+     * timer fires then (the hypervisor arms the VMX preemption timer or an hrtimer), and the guest
+     * handles the interrupt without re-programming it (kvm-unit-tests tscdeadline: 3000).
+     */
+    deadlineCycles: positive.optional(),
+    /**
+     * timer-program with deadlineCycles: the unit spins until the timer's interrupt is handled;
+     * io: the unit spins until the device's completion interrupt is handled (a latency-bound
+     * request at queue depth 1; the device needs completionLatencyUs).
+     */
+    waitsForInterrupt: z.boolean().optional(),
     ...EventCommon,
   })
   .strict()
-  .refine((e) => e.deadlinePassed === undefined || e.kind === 'timer-program', { message: 'a field of timer-program events only', path: ['deadlinePassed'] });
+  .refine((e) => e.deadlinePassed === undefined || e.kind === 'timer-program', { message: 'a field of timer-program events only', path: ['deadlinePassed'] })
+  .refine((e) => e.deadlineCycles === undefined || e.kind === 'timer-program', { message: 'a field of timer-program events only', path: ['deadlineCycles'] })
+  .refine((e) => !(e.deadlineCycles !== undefined && e.deadlinePassed), { message: 'a deadline ahead (deadlineCycles) or one already passed (deadlinePassed), not both', path: ['deadlinePassed'] })
+  .refine((e) => !e.waitsForInterrupt || (e.kind === 'timer-program' && e.deadlineCycles !== undefined) || e.kind === 'io', {
+    message: 'a field of io events and of timer-program events with deadlineCycles',
+    path: ['waitsForInterrupt'],
+  });
 
 export const InterruptEvent = z
   .object({

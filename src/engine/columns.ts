@@ -2,7 +2,7 @@
 // allocated once per run. Simulation extends this class, so the hot path reads
 // its columns as fields of one object (no indirection per access).
 import type { EngineLayout } from './layout.js';
-import type { BuiltModel } from './model.js';
+import { WAIT_NONE, type BuiltModel } from './model.js';
 
 // vCPU states.
 export const S_RUNNABLE = 0; // in a run queue, off-CPU
@@ -13,6 +13,7 @@ export const S_EXIT = 4; // host mode: exit stages and handlers of an episode
 export const S_ENTRY = 5; // host switch to the vCPU thread (if any), VM entry, TLB refill without VPID
 export const S_POLL = 6; // halt polling in the host
 export const S_IDLE_GUEST = 7; // halted in guest mode on a dedicated pCPU (exitless idle, bare metal)
+export const S_WAIT = 8; // guest mode, spinning until an awaited interrupt (a timer deadline, an I/O completion) is handled
 
 // Guest-mode phases.
 export const PH_NATIVE = 0;
@@ -41,6 +42,7 @@ export class EngineColumns {
   protected readonly tickBase: number;
   protected readonly arrivalBase: number;
   protected readonly warmupSlot: number;
+  protected readonly lapicBase: number;
   protected readonly vmOf: Int32Array;
   protected readonly firstVcpuOfVm: Int32Array;
   protected readonly classCountOf: Int32Array;
@@ -80,6 +82,9 @@ export class EngineColumns {
   // Per vCPU: interrupts, idle and entry.
   protected readonly pendingTimer: Int32Array;
   protected readonly pendingDevice: Int32Array;
+  protected readonly pendingOneShot: Int32Array;
+  /** The interrupt kind the vCPU's unit waits for (INTERRUPT_*), or WAIT_NONE. */
+  protected readonly waitingFor: Int32Array;
   protected readonly idleEntryDone: Uint8Array;
   protected readonly haltStart: Float64Array;
   protected readonly pollWindow: Float64Array;
@@ -118,6 +123,7 @@ export class EngineColumns {
     this.tickBase = layout.tickBase;
     this.arrivalBase = layout.arrivalBase;
     this.warmupSlot = layout.warmupSlot;
+    this.lapicBase = layout.lapicBase;
     this.vmOf = layout.vmOf;
     this.firstVcpuOfVm = layout.firstVcpuOfVm;
     this.classCountOf = layout.classCountOf;
@@ -144,6 +150,8 @@ export class EngineColumns {
     this.holdPending = new Float64Array(nV);
     this.pendingTimer = new Int32Array(nV);
     this.pendingDevice = new Int32Array(nV);
+    this.pendingOneShot = new Int32Array(nV);
+    this.waitingFor = new Int32Array(nV).fill(WAIT_NONE);
     this.idleEntryDone = new Uint8Array(nV);
     this.haltStart = new Float64Array(nV);
     this.pollWindow = new Float64Array(nV);

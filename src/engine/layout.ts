@@ -1,7 +1,8 @@
 // Where everything of a run sits: vCPU numbering (VM by VM), the widest VM's
 // class, wall and device counts, and the timer heap's slot ranges — one slot
 // per vCPU activity, per (vCPU, wall-clock class), per (vCPU, device), per pCPU
-// tick, per VM's arrivals, and the warm-up's end.
+// tick, per VM's arrivals, the warm-up's end, and per vCPU one-shot LAPIC timer (last, so the
+// slots before it keep their numbers: ties between equal times go by slot).
 import type { BuiltModel } from './model.js';
 
 export class EngineLayout {
@@ -16,6 +17,8 @@ export class EngineLayout {
   readonly tickBase: number;
   readonly arrivalBase: number;
   readonly warmupSlot: number;
+  /** First of the vCPUs' one-shot LAPIC timer slots. */
+  readonly lapicBase: number;
   /** Per vCPU: its VM. */
   readonly vmOf: Int32Array;
   /** Per VM (and one past the last): its first vCPU. */
@@ -44,6 +47,7 @@ export class EngineLayout {
     this.tickBase = this.devBase + nV * maxDev;
     this.arrivalBase = this.tickBase + model.pcpus;
     this.warmupSlot = this.arrivalBase + vms.length;
+    this.lapicBase = this.warmupSlot + 1;
     this.vmOf = new Int32Array(nV);
     this.firstVcpuOfVm = new Int32Array(vms.length + 1);
     this.classCountOf = new Int32Array(nV);
@@ -60,6 +64,6 @@ export class EngineLayout {
 
   /** Timer slots in all. */
   get slotCount(): number {
-    return this.warmupSlot + 1;
+    return this.lapicBase + this.nV;
   }
 }

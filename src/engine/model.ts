@@ -9,9 +9,15 @@ export const BEHAVIOUR_NORMAL = 0;
 export const BEHAVIOUR_IO = 1;
 export const BEHAVIOUR_IPI = 2;
 export const BEHAVIOUR_LOCK = 3;
+/** A TSC-deadline write with a deadline ahead: it arms the vCPU's one-shot LAPIC timer. */
+export const BEHAVIOUR_ONESHOT = 4;
 
 export const INTERRUPT_TIMER = 0;
 export const INTERRUPT_DEVICE = 1;
+/** The vCPU's one-shot LAPIC timer (a deadline the guest wrote): handled without re-programming. */
+export const INTERRUPT_ONESHOT = 2;
+/** No wait: the unit computes on after the event. */
+export const WAIT_NONE = -1;
 
 /**
  * An exit plan: the round trips one event causes, as a range of steps in the
@@ -57,6 +63,10 @@ export interface VmModel {
   classEmpirical: Float64Array[];
   /** Lock classes: mean hold cycles. */
   classHoldMean: Float64Array;
+  /** One-shot timer classes: cycles from the write to the deadline (0 for the others). */
+  classDeadlineCycles: Float64Array;
+  /** The interrupt kind (INTERRUPT_*) the unit waits for after the event, spinning; WAIT_NONE when it does not wait. */
+  classWaitKind: Int32Array;
   /** Quiet classes: nothing reaching another vCPU or a device timer (plain work, or I/O completing at once). */
   classQuiet: Uint8Array;
   /** Classes the aggregated mode batches (quiet, exponential gaps). */
@@ -82,6 +92,8 @@ export interface VmModel {
   planDeliverTimer: number;
   planInjectDevice: number;
   planInjectTimer: number;
+  planDeliverOneShot: number;
+  planInjectOneShot: number;
 }
 
 export interface StageDraw {

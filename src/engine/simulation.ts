@@ -12,7 +12,9 @@
 // per-pCPU accounting adds up to the window length exactly.
 import { CAT } from '../exits/cost.js';
 import { HISTOGRAM_BUCKETS, bucketOf } from './histogram.js';
-import { BEHAVIOUR_IO, BEHAVIOUR_IPI, BEHAVIOUR_LOCK, INTERRUPT_DEVICE, INTERRUPT_TIMER, type BuiltModel, type VmModel } from './model.js';
+// prettier-ignore
+import { BEHAVIOUR_IO, BEHAVIOUR_IPI, BEHAVIOUR_LOCK, BEHAVIOUR_ONESHOT, INTERRUPT_DEVICE, INTERRUPT_ONESHOT, INTERRUPT_TIMER, WAIT_NONE,
+  type BuiltModel, type VmModel } from './model.js';
 import { TimerHeap } from './timer-heap.js';
 import { CycleAccounts } from './accounting.js';
 import { EpisodeComposer } from './episode.js';
@@ -22,7 +24,7 @@ import { EngineStreams } from './streams.js';
 import { copyRawResult, newRawResult, type RawResult } from './result.js';
 // prettier-ignore
 import { AFTER_BLOCK, AFTER_CONTINUE, AFTER_RESCHED, AFTER_YIELD, EngineColumns, PH_COMPUTE, PH_NATIVE, PH_REENTER, PH_WALK,
-  S_ENTRY, S_EXIT, S_GUEST, S_HALTED, S_IDLE_GUEST, S_POLL, S_RUNNABLE, S_SPIN } from './columns.js';
+  S_ENTRY, S_EXIT, S_GUEST, S_HALTED, S_IDLE_GUEST, S_POLL, S_RUNNABLE, S_SPIN, S_WAIT } from './columns.js';
 import { schedulerPolicy, type SchedulerPolicy } from '../scheduler/policies.js';
 import { nextPollWindow } from '../scheduler/halt-poll.js';
 import { ArrivalQueues } from './arrival-queues.js';
@@ -201,7 +203,8 @@ export class Simulation extends EngineColumns {
       this.raiseInterrupt(((slot - this.devBase) / this.maxDev) | 0, INTERRUPT_DEVICE);
     } else if (slot < this.arrivalBase) this.onTick(slot - this.tickBase);
     else if (slot < this.warmupSlot) this.onArrival(slot - this.arrivalBase);
-    else this.countPartialUnits(-1);
+    else if (slot === this.warmupSlot) this.countPartialUnits(-1);
+    else this.raiseInterrupt(slot - this.lapicBase, INTERRUPT_ONESHOT);
   }
 
   private onActivity(v: number): void {
@@ -311,7 +314,7 @@ export class Simulation extends EngineColumns {
     // its own; before computing it is a debt paid in the same segment, saving a timer event.
     // (Also while interrupts are pending: the next is injected when this handler's native work
     // is done, not at the next guest happening.)
-    if (this.nativeRem[v] > 0 && (this.wantsLock[v] || !this.unitActive[v] || this.pendingTimer[v] > 0 || this.pendingDevice[v] > 0)) {
+    if (this.nativeRem[v] > 0 && (this.wantsLock[v] || !this.unitActive[v] || this.pendingTimer[v] > 0 || this.pendingDevice[v] > 0 || this.pendingOneShot[v] > 0 || this.waitingFor[v] !== WAIT_NONE)) {
       this.phase[v] = PH_NATIVE;
       this.heap.set(v, from + this.nativeRem[v]);
       return;
@@ -465,6 +468,11 @@ export class Simulation extends EngineColumns {
       const latency = w.deviceLatencyCycles[w.classDevice[c]];
       // One completion interrupt outstanding per device and vCPU: later ones coalesce into it.
       if (latency > 0 && !this.heap.isArmed(slot)) this.heap.set(slot, this.now + latency);
+      this.waitingFor[v] = w.classWaitKind[c];
+    } else if (behaviour === BEHAVIOUR_ONESHOT) {
+      // The deadline counts from the write: the TSC runs on while the write's exit is handled.
+      this.heap.set(this.lapicBase + v, this.now + w.classDeadlineCycles[c]);
+      this.waitingFor[v] = w.classWaitKind[c];
     } else if (behaviour === BEHAVIOUR_IPI) {
       const first = this.firstVcpuOfVm[this.vmOf[v]];
       const n = w.vcpus;
@@ -483,10 +491,23 @@ export class Simulation extends EngineColumns {
     } else if (this.pendingDevice[v] > 0) {
       this.pendingDevice[v]--;
       this.idleEntryDone[v] = 0;
+      if (this.waitingFor[v] === INTERRUPT_DEVICE) this.waitingFor[v] = WAIT_NONE;
       if (this.startPlan(v, w.planInjectDevice, AFTER_CONTINUE)) return;
+    } else if (this.pendingOneShot[v] > 0) {
+      this.pendingOneShot[v]--;
+      this.idleEntryDone[v] = 0;
+      if (this.waitingFor[v] === INTERRUPT_ONESHOT) this.waitingFor[v] = WAIT_NONE;
+      if (this.startPlan(v, w.planInjectOneShot, AFTER_CONTINUE)) return;
     }
     if (this.nativeRem[v] > 0) {
       this.scheduleGuest(v);
+      return;
+    }
+    if (this.waitingFor[v] !== WAIT_NONE) {
+      // The unit spins (in guest mode, no PAUSE) until the awaited interrupt is handled.
+      this.state[v] = S_WAIT;
+      this.segStart[v] = this.now;
+      this.heap.cancel(v);
       return;
     }
     if (this.wantsLock[v]) {
@@ -622,7 +643,15 @@ export class Simulation extends EngineColumns {
     // its end: one timer event per exit. Anything arriving meanwhile sees segStart in the future
     // and waits, as in host mode.
     const aheadMax =
-      closed && now >= this.warmup && this.unitActive[v] && !this.wantsLock[v] && this.walkRem[v] === 0 && this.pendingTimer[v] === 0 && this.pendingDevice[v] === 0
+      closed &&
+      now >= this.warmup &&
+      this.unitActive[v] &&
+      !this.wantsLock[v] &&
+      this.walkRem[v] === 0 &&
+      this.pendingTimer[v] === 0 &&
+      this.pendingDevice[v] === 0 &&
+      this.pendingOneShot[v] === 0 &&
+      this.waitingFor[v] === WAIT_NONE
         ? this.end - now
         : -1;
     if (composer.drawPlan(v, vm, plan, closed, now >= this.warmup, aheadMax) === 0) return false; // the caller goes on in guest mode
@@ -723,7 +752,7 @@ export class Simulation extends EngineColumns {
   }
 
   private hasWake(v: number): boolean {
-    if (this.pendingTimer[v] > 0 || this.pendingDevice[v] > 0) return true;
+    if (this.pendingTimer[v] > 0 || this.pendingDevice[v] > 0 || this.pendingOneShot[v] > 0) return true;
     const vm = this.vmOf[v];
     return !this.m.vms[vm].closed && this.arrivals.length[vm] > 0;
   }
@@ -763,28 +792,35 @@ export class Simulation extends EngineColumns {
     this.pollWindow[v] = nextPollWindow(this.pollWindow[v], this.now - this.haltStart[v], this.m.haltPollCycles, this.m.haltPollStartCycles);
   }
 
-  /** A guest interrupt aimed at vCPU v (its timer, a device, an IPI). */
+  /** A guest interrupt aimed at vCPU v (its timer, a device, an IPI, its one-shot timer). */
   private raiseInterrupt(v: number, kind: number): void {
     const st = this.state[v];
     if (st === S_GUEST && this.now < this.segStart[v]) {
       // Inside an episode booked ahead (host mode): the interrupt waits for entry.
-      if (kind === INTERRUPT_TIMER) this.pendingTimer[v]++;
-      else this.pendingDevice[v]++;
+      this.addPending(v, kind);
       this.phase[v] = PH_REENTER;
       this.heap.set(v, this.segStart[v]);
       return;
     }
-    if (st === S_GUEST || st === S_SPIN || st === S_IDLE_GUEST) {
+    if (st === S_GUEST || st === S_SPIN || st === S_IDLE_GUEST || st === S_WAIT) {
       // The vCPU is in guest mode: delivery exits unless posted (APICv).
       this.leaveCurrentState(v);
       const w = this.m.vms[this.vmOf[v]];
       this.idleEntryDone[v] = 0;
-      if (!this.startPlan(v, kind === INTERRUPT_TIMER ? w.planDeliverTimer : w.planDeliverDevice, AFTER_CONTINUE)) this.enterGuest(v);
+      // Its handler is what a waiting unit waits for.
+      if (this.waitingFor[v] === kind) this.waitingFor[v] = WAIT_NONE;
+      const plan = kind === INTERRUPT_TIMER ? w.planDeliverTimer : kind === INTERRUPT_DEVICE ? w.planDeliverDevice : w.planDeliverOneShot;
+      if (!this.startPlan(v, plan, AFTER_CONTINUE)) this.enterGuest(v);
       return;
     }
-    if (kind === INTERRUPT_TIMER) this.pendingTimer[v]++;
-    else this.pendingDevice[v]++;
+    this.addPending(v, kind);
     if (st === S_HALTED || st === S_POLL) this.wake(v);
+  }
+
+  private addPending(v: number, kind: number): void {
+    if (kind === INTERRUPT_TIMER) this.pendingTimer[v]++;
+    else if (kind === INTERRUPT_DEVICE) this.pendingDevice[v]++;
+    else this.pendingOneShot[v]++;
   }
 
   /** Books the current guest-mode segment of a vCPU that is on a pCPU. */
@@ -797,6 +833,11 @@ export class Simulation extends EngineColumns {
         return;
       case S_SPIN:
         this.acct.book(p, vm, CAT.SPIN, this.segStart[v], this.now);
+        this.segStart[v] = this.now;
+        return;
+      case S_WAIT:
+        // Spinning on a flag is the guest's own work (bare metal spins too).
+        this.acct.bookVcpu(v, CAT.GUEST, this.segStart[v], this.now);
         this.segStart[v] = this.now;
         return;
       case S_IDLE_GUEST:
@@ -828,7 +869,7 @@ export class Simulation extends EngineColumns {
     if (v < 0) return;
     const st = this.state[v];
     if (st === S_GUEST && this.now < this.segStart[v]) return; // in host mode (an episode booked ahead)
-    if (st === S_GUEST || st === S_SPIN || st === S_IDLE_GUEST) {
+    if (st === S_GUEST || st === S_SPIN || st === S_IDLE_GUEST || st === S_WAIT) {
       this.leaveCurrentState(v);
       if (!this.startPlan(v, this.m.vms[this.vmOf[v]].planHostTick, AFTER_RESCHED)) this.enterGuest(v);
     }

@@ -23,8 +23,11 @@ import {
   BEHAVIOUR_IPI,
   BEHAVIOUR_LOCK,
   BEHAVIOUR_NORMAL,
+  BEHAVIOUR_ONESHOT,
   INTERRUPT_DEVICE,
+  INTERRUPT_ONESHOT,
   INTERRUPT_TIMER,
+  WAIT_NONE,
   POLICY_FAIR,
   POLICY_PINNED,
   POLICY_ROUND_ROBIN,
@@ -233,6 +236,8 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   const classDevice: number[] = [];
   const gaps: GapSpec[] = [];
   const holds: number[] = [];
+  const deadlines: number[] = [];
+  const waitKinds: number[] = [];
   const wallType: number[] = [];
   const wallGaps: GapSpec[] = [];
 
@@ -253,6 +258,10 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     gaps.push(gapSpec(e, meanGap, file, `${field}.${e.perUnit !== undefined ? 'perUnit' : 'perGuestSec'}`));
     holds.push(0);
     let behaviour = BEHAVIOUR_NORMAL;
+    // A deadline ahead arms the one-shot timer; the unit may wait for its interrupt, or for an I/O's completion.
+    deadlines.push(e.kind === 'timer-program' && e.deadlineCycles !== undefined ? Math.round(e.deadlineCycles) : 0);
+    waitKinds.push(!e.waitsForInterrupt ? WAIT_NONE : e.kind === 'io' ? INTERRUPT_DEVICE : INTERRUPT_ONESHOT);
+    if (e.kind === 'timer-program' && e.deadlineCycles !== undefined) behaviour = BEHAVIOUR_ONESHOT;
     let device = -1;
     let extra: Partial<DecisionContext> = {};
     // A measured handler time (imported workloads) overrides the profile's.
@@ -304,6 +313,8 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     const s = workload.spinlock;
     gaps.push(gapSpec({}, workload.cyclesPerUnit / s.acquiresPerUnit, file, 'spinlock.acquiresPerUnit'));
     holds.push(s.holdCycles);
+    deadlines.push(0);
+    waitKinds.push(WAIT_NONE);
     classPlan.push(plans.add([], 0));
     classBehaviour.push(BEHAVIOUR_LOCK);
     classDevice.push(-1);
@@ -353,6 +364,8 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     classSigma: Float64Array.from(gaps, (g) => g.sigma),
     classEmpirical: gaps.map((g) => g.table ?? new Float64Array(0)),
     classHoldMean: Float64Array.from(holds),
+    classDeadlineCycles: Float64Array.from(deadlines),
+    classWaitKind: Int32Array.from(waitKinds),
     classQuiet,
     // Batchable: quiet, with exponential gaps. (IPIs stay exact: delivered in a burst at a
     // batch's start they coalesce into pending interrupts injected at one entry, and the
@@ -378,6 +391,9 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     planDeliverTimer: plans.add([...decideExits('timer-expiry').exits, ...eoi.exits, ...program.exits], handler + eoiNative + programNative),
     planInjectDevice: plans.add(eoi.exits, handler + eoiNative),
     planInjectTimer: plans.add([...eoi.exits, ...program.exits], handler + eoiNative + programNative),
+    // The one-shot timer's interrupt: delivered (the expiry exits, unless posted) and EOI'd, not re-programmed.
+    planDeliverOneShot: plans.add([...decideExits('timer-expiry').exits, ...eoi.exits], handler + eoiNative),
+    planInjectOneShot: plans.add(eoi.exits, handler + eoiNative),
   };
 }
 

@@ -71,6 +71,15 @@ export const MICROBENCH_TESTS: MicrobenchTest[] = [
     interruptHandlerCycles: ISR_CYCLES,
     events: [{ kind: 'timer-program', deadlinePassed: true, ...once }],
   },
+  {
+    // vmexit.c: x = 0; wrmsr(MSR_IA32_TSCDEADLINE, rdtsc() + 3000); while (x == 0) — the timer fires
+    // 3000 cycles after the write, is delivered (a preemption-timer or host-timer exit, or posted),
+    // and its handler sets x and writes EOI.
+    name: 'tscdeadline',
+    action: 'WRMSR IA32_TSC_DEADLINE 3000 cycles ahead, then spin until the timer interrupt is handled',
+    interruptHandlerCycles: ISR_CYCLES,
+    events: [{ kind: 'timer-program', deadlineCycles: 3000, waitsForInterrupt: true, ...once }],
+  },
   { name: 'mov_dr', action: 'MOV to DR7', events: [{ kind: 'dr-access', ...once }] },
   { name: 'x2apic_self_ipi', action: 'WRMSR x2APIC ICR, sender side', events: [{ kind: 'ipi-send', ...once }] },
   { name: 'xapic_self_ipi', action: 'xAPIC ICR write (MMIO), sender side', apicMode: 'xapic', events: [{ kind: 'ipi-send', ...once }] },
@@ -117,6 +126,8 @@ export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features:
     cyclesPerUnit: LOOP_CYCLES,
     apicMode: t.apicMode ?? 'x2apic',
     tprBelowThresholdProbability: 0,
+    // The tests run with interrupts enabled (vmexit.c main: sti()), so an injection never waits for a window.
+    interruptWindowProbability: 0,
     ...(t.interruptHandlerCycles === undefined ? {} : { interruptHandlerCycles: t.interruptHandlerCycles }),
     devices: t.devices ?? [],
     events: t.events,
