@@ -56,12 +56,14 @@ export function featureNames(set: number): FeatureName[] {
  */
 export function featureSetLabel(set: number): string {
   const names = featureNames(set);
-  let best: string[] = names.length === 0 ? ['none'] : names;
+  // A plain list that starts with a preset's name would read as the preset: lead with 'none' then.
+  let best: string[] = names.length === 0 ? ['none'] : names[0] in PRESETS ? ['none', ...names] : names;
   for (const [preset, def] of Object.entries(PRESETS)) {
     const p = featureSetFromNames(def.features);
     if (p === set) return preset;
     const items = [preset, ...featureNames(set & ~p), ...featureNames(p & ~set).map((n) => `-${n}`)];
-    if (items.length < best.length) best = items;
+    // (Only a form that parses back to this very set: a removal can take a dependent feature along.)
+    if (items.length < best.length && parseFeatureSet(items.join(',')) === set) best = items;
   }
   return best.join(',');
 }
@@ -82,19 +84,34 @@ export class FeatureParseError extends Error {
 }
 
 /**
+ * Features that need another: removing the one removes them too. IPI
+ * virtualization is part of APICv (KVM turns enable_ipiv off without
+ * enable_apicv, arch/x86/kvm/vmx/vmx.c hardware_setup).
+ */
+const NEEDS: Partial<Record<FeatureName, FeatureName[]>> = { apicv: ['ipiv'] };
+
+/**
  * Parses "modern", "ept,vpid", "nehalem,apicv" or "modern,-ipiv": presets and
- * names are joined; a leading '-' removes a feature. Throws FeatureParseError.
+ * names are joined; a leading '-' removes a feature. `apicv` names both a
+ * preset and a feature: first in the list it is the preset, anywhere else the
+ * feature ("nehalem,apicv" adds APICv alone), and removed it is always the
+ * feature ("modern,-apicv" is modern without APICv — and without IPIv, which
+ * needs it). Throws FeatureParseError.
  */
 export function parseFeatureSet(text: string): number {
   let set = 0;
   const known = [...Object.keys(PRESETS), ...FEATURES.map(([n]) => n)];
+  let first = true;
   for (const raw of text.split(',')) {
     const word = raw.trim().toLowerCase();
     if (word === '') continue;
     const remove = word.startsWith('-');
     const name = remove ? word.slice(1) : word;
+    const asPreset = name in PRESETS && (first || !(name in FEATURE_BIT)) && !remove;
+    first = false;
     let bits: number;
-    if (name in PRESETS) bits = featureSetFromNames(PRESETS[name].features);
+    if (remove && name in FEATURE_BIT) bits = featureSetFromNames([name as FeatureName, ...(NEEDS[name as FeatureName] ?? [])]);
+    else if (asPreset || (name in PRESETS && !(name in FEATURE_BIT))) bits = featureSetFromNames(PRESETS[name].features);
     else if (name in FEATURE_BIT) bits = FEATURE_BIT[name as FeatureName];
     else throw new FeatureParseError(raw.trim(), didYouMean(name, known));
     set = remove ? set & ~bits : set | bits;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { profile, simulate, workload } from '../helpers.js';
-import { parseFeatureSet, featureSetLabel, FeatureParseError } from '../../src/exits/features.js';
+import { parseFeatureSet, featureSetLabel, featureNames, FEATURES, FeatureParseError } from '../../src/exits/features.js';
 import { InputError } from '../../src/config/errors.js';
 import type { Workload } from '../../src/config/schema.js';
 
@@ -130,4 +130,16 @@ test('parseFeatureSet joins presets and names, removes with -, and refuses unkno
     assert.equal(parseFeatureSet(featureSetLabel(parseFeatureSet(text))), parseFeatureSet(text), `round trip of ${text}`);
   }
   assert.throws(() => parseFeatureSet('eptt'), (e: unknown) => e instanceof FeatureParseError && /did you mean 'ept'/.test(e.message));
+});
+
+test('parseFeatureSet: a removed name is the feature even where a preset shares it ("modern,-apicv" keeps EPT), and takes IPIv along', () => {
+  const names = (t: string) => featureNames(parseFeatureSet(t));
+  assert.deepEqual(names('modern,-apicv'), ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling']);
+  assert.deepEqual(names('apicv,-apicv'), ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling']);
+  assert.deepEqual(names('nehalem,apicv'), ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd'], 'after the first item, apicv is the feature');
+  assert.deepEqual(names('apicv'), featureNames(parseFeatureSet('nehalem,apicv,halt-polling')), 'first, it is the preset');
+});
+
+test('featureSetLabel(set) parses back to the same set, for every one of the 2,048 sets', () => {
+  for (let set = 0; set < 1 << FEATURES.length; set++) assert.equal(parseFeatureSet(featureSetLabel(set)), set, featureSetLabel(set));
 });
