@@ -3,8 +3,8 @@
 import { useEffect, useReducer, useRef } from 'react';
 import { useApp, useInput, useStdout } from 'ink';
 import type { LiveCommand, LiveFrame } from '../experiment/live.js';
-import { initialState, reduce, type Action } from './state.js';
-import { keyToAction } from './keys.js';
+import { initialState, reduce } from './state.js';
+import { keysToActions } from './keys.js';
 import { Screen } from './view.js';
 
 export interface LiveSource {
@@ -56,12 +56,12 @@ export function App({ title, featureSets, speed, start, save, width, height }: A
   }, [state.quitting, exit]);
 
   useInput((input, key) => {
-    const action: Action | null = keyToAction(input, key);
-    if (!action) return;
-    dispatch(action);
-    if (action.type === 'step') source.current?.command({ type: 'step' });
-    if (action.type === 'save') {
-      dispatch({ type: 'message', text: state.frame ? save(state.frame) : 'nothing to save yet' });
+    for (const action of keysToActions(input, key)) {
+      dispatch(action);
+      if (action.type === 'step') source.current?.command({ type: 'step' });
+      if (action.type === 'save') {
+        dispatch({ type: 'message', text: state.frame ? save(state.frame) : 'nothing to save yet' });
+      }
     }
   });
 

@@ -34,4 +34,16 @@ export function keyToAction(input: string, key: KeyFlags): Action | null {
   return i >= 0 ? { type: 'toggle-feature', index: i } : null;
 }
 
+/**
+ * Every key of one input chunk, in order: keys typed (or sent) faster than the
+ * screen reads them arrive together (" 7"), and each must count.
+ */
+export function keysToActions(input: string, key: KeyFlags): Action[] {
+  if (key.tab || key.escape || key.ctrl || input.length <= 1) {
+    const a = keyToAction(input, key);
+    return a ? [a] : [];
+  }
+  return [...input].map((ch) => keyToAction(ch, {})).filter((a): a is Action => a !== null);
+}
+
 export const HELP = '[space] pause  [n] step  [+/-] speed  [m] max  [1-9,0,=] toggle feature  [tab] focus  [s] save  [q] quit';

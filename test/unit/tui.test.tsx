@@ -4,7 +4,7 @@ import { render } from 'ink-testing-library';
 import { App, type LiveSourceFactory } from '../../src/tui/app.js';
 import { Screen, sparkline, bar } from '../../src/tui/view.js';
 import { initialState, reduce } from '../../src/tui/state.js';
-import { keyToAction } from '../../src/tui/keys.js';
+import { keyToAction, keysToActions } from '../../src/tui/keys.js';
 import { parseFeatureSet, featureSetLabel } from '../../src/exits/features.js';
 import { LiveRun, type LiveCommand, type LiveFrame } from '../../src/experiment/live.js';
 import { pointJobOf } from '../../src/experiment/study.js';
@@ -67,6 +67,12 @@ test('sparkline and bar draw proportionally', () => {
   assert.equal(sparkline([0, 1, 2, 3, 4, 5, 6, 7], 8), '▁▂▃▄▅▆▇█');
   assert.equal(bar(0.5, 10), '█████·····');
   assert.equal(bar(2, 4), '████');
+});
+
+test('keysToActions counts every key of a chunk that arrived at once (" 7": resume, then toggle ioeventfd)', () => {
+  assert.deepEqual(keysToActions(' 7', {}), [{ type: 'toggle-pause' }, { type: 'toggle-feature', index: 6 }]);
+  assert.deepEqual(keysToActions('x', {}), []);
+  assert.deepEqual(keysToActions('', { tab: true }), [{ type: 'focus-next' }]);
 });
 
 test('keyToAction maps every key of the help line', () => {
