@@ -150,27 +150,21 @@ function macroRows(): CheckRow[] {
     note: `sandybridge: ${cr8Shadow} cycles with TPR shadow, ${cr8Exit} with a CR_ACCESS exit`,
   });
 
-  // APICv on the TSC-deadline timer test (kvm-unit-tests tscdeadline_immed).
+  // APICv on the TSC-deadline tests (kvm-unit-tests): cycles without ÷ with APICv, Skylake-SP.
   const sk = profile('skylake-sp');
-  const tscImmed = MICROBENCH_TESTS.find((t) => t.name === 'tscdeadline_immed')!;
-  const tscOff = runMicrobenchTest(tscImmed, sk, parseFeatureSet('nehalem')).cycles_per_iteration;
-  const tscOn = runMicrobenchTest(tscImmed, sk, parseFeatureSet('apicv')).cycles_per_iteration;
-  add({
-    effect: 'apicv', figure: 'APICv on the TSC-deadline timer test: tscdeadline_immed cycles without ÷ with APICv', published: round2(4780.75 / 2919),
-    simulated: round2(tscOff / tscOn), tolerance: 0.1, kind: 'independent',
-    source: 'Wanpeng Li, "[PATCH 0/2] KVM: VMX: Tscdeadline timer emulation fastpath", kvm@vger 2020-04-21, Skylake-SP: 4780.75 vs 2919 cycles (before the fastpath)',
-    note: `skylake-sp: ${tscOff} cycles without APICv (the EOI write exits), ${tscOn} with (posted interrupt, virtualized EOI); the with-APICv figure is calibrated, the ratio is a prediction`,
-  });
-
-  const tscWait = MICROBENCH_TESTS.find((t) => t.name === 'tscdeadline')!;
-  const waitOff = runMicrobenchTest(tscWait, sk, parseFeatureSet('nehalem')).cycles_per_iteration;
-  const waitOn = runMicrobenchTest(tscWait, sk, parseFeatureSet('apicv')).cycles_per_iteration;
-  add({
-    effect: 'apicv', figure: 'APICv on the TSC-deadline wait test: tscdeadline cycles without ÷ with APICv', published: round2(7474 / 5661.75),
-    simulated: round2(waitOff / waitOn), tolerance: 0.1, kind: 'independent',
-    source: 'Wanpeng Li, kvm@vger 2020-04-21 (as above): 7474 vs 5661.75 cycles',
-    note: `skylake-sp: ${waitOff} cycles without APICv, ${waitOn} with; the deadline is 3000 cycles after the write, which the write's exit mostly uses up; the with-APICv figure is calibrated, the ratio is a prediction`,
-  });
+  const WLI = 'Wanpeng Li, "[PATCH 0/2] KVM: VMX: Tscdeadline timer emulation fastpath", kvm@vger 2020-04-21, Skylake-SP (before the fastpath)';
+  const apicvRatio = (test: string, off: number, on: number, what: string, how: string) => {
+    const t = MICROBENCH_TESTS.find((x) => x.name === test)!;
+    const simOff = runMicrobenchTest(t, sk, parseFeatureSet('nehalem')).cycles_per_iteration;
+    const simOn = runMicrobenchTest(t, sk, parseFeatureSet('apicv')).cycles_per_iteration;
+    add({
+      effect: 'apicv', figure: `APICv on the ${what}: ${test} cycles without ÷ with APICv`, published: round2(off / on),
+      simulated: round2(simOff / simOn), tolerance: 0.1, kind: 'independent', source: `${WLI}: ${off} vs ${on} cycles`,
+      note: `skylake-sp: ${simOff} cycles without APICv, ${simOn} with; ${how}; the with-APICv figure is calibrated, the ratio is a prediction`,
+    });
+  };
+  apicvRatio('tscdeadline_immed', 4780.75, 2919, 'TSC-deadline timer test', 'without APICv the EOI write exits, with it the interrupt is posted and the EOI virtualized');
+  apicvRatio('tscdeadline', 7474, 5661.75, 'TSC-deadline wait test', "the deadline is 3000 cycles after the write, which the write's exit mostly uses up");
 
   // Generations over time.
   const hw = (name: string) => runMicrobenchTest(HARDWARE_ROUND_TRIP_TEST, profile(name), 0).cycles_per_iteration - LOOP_CYCLES;
