@@ -66,12 +66,19 @@ export const InstructionEvent = z
      * request at queue depth 1; the device needs completionLatencyUs).
      */
     waitsForInterrupt: z.boolean().optional(),
+    /**
+     * io with waitsForInterrupt: requests the unit keeps in flight — it computes on until this many
+     * are outstanding, then waits for one to complete (each completes completionLatencyUs after
+     * it was issued, with an interrupt of its own). Default 1.
+     */
+    queueDepth: z.number().int().min(1).max(1024).optional(),
     ...EventCommon,
   })
   .strict()
   .refine((e) => e.deadlinePassed === undefined || e.kind === 'timer-program', { message: 'a field of timer-program events only', path: ['deadlinePassed'] })
   .refine((e) => e.deadlineCycles === undefined || e.kind === 'timer-program', { message: 'a field of timer-program events only', path: ['deadlineCycles'] })
   .refine((e) => !(e.deadlineCycles !== undefined && e.deadlinePassed), { message: 'a deadline ahead (deadlineCycles) or one already passed (deadlinePassed), not both', path: ['deadlinePassed'] })
+  .refine((e) => e.queueDepth === undefined || (e.kind === 'io' && e.waitsForInterrupt), { message: 'a field of io events that wait (waitsForInterrupt)', path: ['queueDepth'] })
   .refine((e) => !e.waitsForInterrupt || (e.kind === 'timer-program' && e.deadlineCycles !== undefined) || e.kind === 'io', {
     message: 'a field of io events and of timer-program events with deadlineCycles',
     path: ['waitsForInterrupt'],

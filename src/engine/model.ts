@@ -82,6 +82,14 @@ export interface VmModel {
   // Devices.
   deviceCount: number;
   deviceLatencyCycles: Float64Array;
+  /**
+   * Per device: the most requests a waiting io class keeps in flight on it (0: no class waits on
+   * it — its completions coalesce, one outstanding per vCPU). A device with a depth tracks every
+   * request's completion.
+   */
+  deviceQueueDepth: Int32Array;
+  /** Per class: for a waiting io class, the requests it keeps in flight before it waits. */
+  classQueueDepth: Int32Array;
   // Plans the engine starts by itself.
   planHalt: number;
   planIdleEntry: number;

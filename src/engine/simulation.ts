@@ -28,6 +28,7 @@ import { AFTER_BLOCK, AFTER_CONTINUE, AFTER_RESCHED, AFTER_YIELD, EngineColumns,
 import { schedulerPolicy, type SchedulerPolicy } from '../scheduler/policies.js';
 import { nextPollWindow } from '../scheduler/halt-poll.js';
 import { ArrivalQueues } from './arrival-queues.js';
+import { DeviceQueues } from './device-queues.js';
 import type { RunQueues } from '../scheduler/run-queues.js';
 
 export type { RawResult } from './result.js';
@@ -41,6 +42,7 @@ export class Simulation extends EngineColumns {
   private readonly composer: EpisodeComposer;
   private readonly silent: SilentQueue;
   private readonly arrivals: ArrivalQueues;
+  private readonly deviceQueues: DeviceQueues;
   private now = 0;
   private readonly end: number;
   private readonly warmup: number;
@@ -79,6 +81,7 @@ export class Simulation extends EngineColumns {
     this.silent = new SilentQueue(model, layout, streams, this.nextAt, shortcuts);
     this.classSilent = this.silent.classSilent;
     this.arrivals = new ArrivalQueues(model.vms.length, model.queueCapacity);
+    this.deviceQueues = new DeviceQueues(layout.nV * layout.maxDev, Math.max(0, ...model.vms.map((w) => Math.max(0, ...w.deviceQueueDepth))));
   }
 
   /** Runs to the end and returns the raw counters. */
@@ -200,7 +203,7 @@ export class Simulation extends EngineColumns {
       const i = slot - this.wallBase;
       this.onWall((i / this.maxWall) | 0, i % this.maxWall);
     } else if (slot < this.tickBase) {
-      this.raiseInterrupt(((slot - this.devBase) / this.maxDev) | 0, INTERRUPT_DEVICE);
+      this.onDeviceCompletion(slot - this.devBase);
     } else if (slot < this.arrivalBase) this.onTick(slot - this.tickBase);
     else if (slot < this.warmupSlot) this.onArrival(slot - this.arrivalBase);
     else if (slot === this.warmupSlot) this.countPartialUnits(-1);
@@ -464,11 +467,18 @@ export class Simulation extends EngineColumns {
       return;
     }
     if (behaviour === BEHAVIOUR_IO) {
-      const slot = this.devBase + v * this.maxDev + w.classDevice[c];
-      const latency = w.deviceLatencyCycles[w.classDevice[c]];
-      // One completion interrupt outstanding per device and vCPU: later ones coalesce into it.
-      if (latency > 0 && !this.heap.isArmed(slot)) this.heap.set(slot, this.now + latency);
-      this.waitingFor[v] = w.classWaitKind[c];
+      const d = w.classDevice[c];
+      const slot = this.devBase + v * this.maxDev + d;
+      const latency = w.deviceLatencyCycles[d];
+      if (w.deviceQueueDepth[d] > 0) {
+        // A tracked device: every request completes on its own; the unit waits once its queue is full.
+        const k = v * this.maxDev + d;
+        if (this.deviceQueues.push(k, this.now + latency) === 1) this.heap.set(slot, this.now + latency);
+        if (this.deviceQueues.count[k] >= w.classQueueDepth[c]) this.waitingFor[v] = INTERRUPT_DEVICE;
+      } else if (latency > 0 && !this.heap.isArmed(slot)) {
+        // One completion interrupt outstanding per device and vCPU: later ones coalesce into it.
+        this.heap.set(slot, this.now + latency);
+      }
     } else if (behaviour === BEHAVIOUR_ONESHOT) {
       // The deadline counts from the write: the TSC runs on while the write's exit is handled.
       this.heap.set(this.lapicBase + v, this.now + w.classDeadlineCycles[c]);
@@ -854,6 +864,17 @@ export class Simulation extends EngineColumns {
         this.acct.book(p, vm, CAT.HALT_POLL, this.segStart[v], this.now);
         return;
     }
+  }
+
+  /** A device completion (slot index i = v * maxDev + device): its interrupt; a tracked device arms its next completion. */
+  private onDeviceCompletion(i: number): void {
+    const v = (i / this.maxDev) | 0;
+    const w = this.m.vms[this.vmOf[v]];
+    if (w.deviceQueueDepth[i % this.maxDev] > 0) {
+      const next = this.deviceQueues.pop(i);
+      if (next >= 0) this.heap.set(this.devBase + i, next);
+    }
+    this.raiseInterrupt(v, INTERRUPT_DEVICE);
   }
 
   private onWall(v: number, k: number): void {

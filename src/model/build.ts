@@ -237,6 +237,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   const gaps: GapSpec[] = [];
   const holds: number[] = [];
   const deadlines: number[] = [];
+  const queueDepths: number[] = [];
   const waitKinds: number[] = [];
   const wallType: number[] = [];
   const wallGaps: GapSpec[] = [];
@@ -261,6 +262,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     // A deadline ahead arms the one-shot timer; the unit may wait for its interrupt, or for an I/O's completion.
     deadlines.push(e.kind === 'timer-program' && e.deadlineCycles !== undefined ? Math.round(e.deadlineCycles) : 0);
     waitKinds.push(!e.waitsForInterrupt ? WAIT_NONE : e.kind === 'io' ? INTERRUPT_DEVICE : INTERRUPT_ONESHOT);
+    queueDepths.push(e.kind === 'io' && e.waitsForInterrupt ? (e.queueDepth ?? 1) : 0);
     if (e.kind === 'timer-program' && e.deadlineCycles !== undefined) behaviour = BEHAVIOUR_ONESHOT;
     let device = -1;
     let extra: Partial<DecisionContext> = {};
@@ -314,6 +316,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     gaps.push(gapSpec({}, workload.cyclesPerUnit / s.acquiresPerUnit, file, 'spinlock.acquiresPerUnit'));
     holds.push(s.holdCycles);
     deadlines.push(0);
+    queueDepths.push(0);
     waitKinds.push(WAIT_NONE);
     classPlan.push(plans.add([], 0));
     classBehaviour.push(BEHAVIOUR_LOCK);
@@ -336,6 +339,22 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
       ? Math.round(tlb.missesPerUnit * extraWalkReferences(tlb.pageSize) * profile.memoryReferenceCycles.value * (1 - tlb.pageWalkCacheHitRate))
       : 0;
   const deviceLatencyCycles = Float64Array.from(workload.devices, (d) => Math.round(((d.completionLatencyUs ?? 0) * f) / 1e6));
+  // A device that a unit waits on tracks every request: each waiting event on it needs a completion
+  // to wait for, and every event on it must wait with the same depth (the ring holds that many).
+  workload.events.forEach((ev, i) => {
+    if (ev.kind !== 'io' || !('waitsForInterrupt' in ev) || !ev.waitsForInterrupt) return;
+    const d = deviceIndex.get(ev.device as string) as number;
+    if (deviceLatencyCycles[d] === 0) {
+      throw new InputError(file, `events[${i}].waitsForInterrupt`, `a device with a completionLatencyUs above 0 to wait for`, `device ${ev.device} completes at once`);
+    }
+    workload.events.forEach((other, j) => {
+      if (other.kind !== 'io' || other.device !== ev.device) return;
+      const depth = (x: typeof other) => ('waitsForInterrupt' in x && x.waitsForInterrupt ? (x.queueDepth ?? 1) : 0);
+      if (depth(other) !== depth(ev)) {
+        throw new InputError(file, `events[${j}]`, `on device ${ev.device}, which events[${i}] waits on, a waiting io event with queueDepth ${depth(ev)}`, depth(other) === 0 ? 'an event that does not wait' : `queueDepth ${depth(other)}`);
+      }
+    });
+  });
   // Quiet: nothing that reaches another vCPU or arms a device timer (plain work, or I/O whose
   // device completes at once). The one rule behind both the engine's silent events and the
   // aggregated mode's batchable classes.
@@ -380,6 +399,8 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     wallEmpirical: wallGaps.map((g) => g.table ?? new Float64Array(0)),
     deviceCount: workload.devices.length,
     deviceLatencyCycles,
+    deviceQueueDepth: Int32Array.from(workload.devices, (_, d) => Math.max(0, ...queueDepths.filter((_q, c) => classDevice[c] === d))),
+    classQueueDepth: Int32Array.from(queueDepths),
     planHalt: plans.add(decideExits('hlt').exits, 0),
     planIdleEntry: plans.add(repeated(program.exits, idleEntryPrograms), idleEntryPrograms * programNative),
     // NOHZ timer programming and the HLT that follows as one episode (the programming's

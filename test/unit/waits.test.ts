@@ -9,18 +9,18 @@ import { NATIVE_CYCLES } from '../../src/workloads/native-cycles.js';
 
 const ISR = 300;
 
-function qd1Workload(latencyUs: number) {
+function qd1Workload(latencyUs: number, queueDepth?: number) {
   return workload({
     name: 'qd1', description: 'one read per unit, waiting for its completion', sources: ['test'], kind: 'closed', unitName: 'read',
     cyclesPerUnit: 20_000, interruptHandlerCycles: ISR, apicMode: 'x2apic', interruptWindowProbability: 0,
     devices: [{ name: 'disk', kind: 'virtio', bus: 'mmio', completionLatencyUs: latencyUs, source: 'test' }],
-    events: [{ kind: 'io', device: 'disk', perUnit: 1, distribution: 'constant', nativeCycles: 0, waitsForInterrupt: true, source: 'test' }],
+    events: [{ kind: 'io', device: 'disk', perUnit: 1, distribution: 'constant', nativeCycles: 0, waitsForInterrupt: true, ...(queueDepth ? { queueDepth } : {}), source: 'test' }],
   });
 }
 
-const qd1Case = (latencyUs: number, features: string) => ({
+const qd1Case = (latencyUs: number, features: string, queueDepth?: number) => ({
   scenario: { name: 'qd1', host: { pcpus: 1, hostTickHz: 0 }, vms: [{ workload: 'qd1', vcpus: 1 }], durationSec: 0.2, seed: 3 },
-  workloads: [qd1Workload(latencyUs)],
+  workloads: [qd1Workload(latencyUs, queueDepth)],
   profile: profile('sapphire-rapids', (p) => {
     p.stageCv.value = 0;
     p.handlerCv.value = 0;
@@ -79,3 +79,32 @@ test('a workload refuses waitsForInterrupt on events that cannot wait, and deadl
   assert.throws(() => workload({ ...base, events: [{ kind: 'cpuid', perUnit: 1, deadlineCycles: 10, source: 's' }] }));
   assert.throws(() => workload({ ...base, events: [{ kind: 'timer-program', perUnit: 1, deadlineCycles: 10, deadlinePassed: true, source: 's' }] }));
 });
+
+test('queue depth: with the device latency far above the work, N requests in flight give about N times the IOPS of one, until the work bounds it', () => {
+  const f = 2.6e9;
+  const perUnitWork = 20_000 + ISR + NATIVE_CYCLES.eoi.cycles; // guest cycles a unit costs besides waiting
+  const iops = (qd: number) => {
+    const raw = simulateRaw(qd1Case(200, 'modern', qd), true);
+    return raw.vmUnits[0] / (raw.windowCycles / f);
+  };
+  const one = iops(1);
+  const four = iops(4);
+  const deep = iops(64);
+  assert.ok(Math.abs(four / one - 4) < 0.3, `qd4 ${four.toFixed(0)} vs qd1 ${one.toFixed(0)} IOPS`);
+  // At depth 64 the 200 µs latency is hidden: one unit per ~perUnitWork cycles, the CPU-bound limit.
+  assert.ok(Math.abs(deep / (f / perUnitWork) - 1) < 0.05, `qd64 ${deep.toFixed(0)} IOPS vs the CPU bound ${(f / perUnitWork).toFixed(0)}`);
+});
+
+test('a waiting io event needs a device that completes later, and every event on that device must wait with the same depth', () => {
+  const bad = (events: object[], latency = 10) => () =>
+    simulate({
+      ...qd1Case(latency, 'modern'),
+      workloads: [workload({ ...qd1Workload(latency), events: events as never })],
+    });
+  const wait = { kind: 'io', device: 'disk', perUnit: 1, waitsForInterrupt: true, source: 't' };
+  assert.throws(bad([wait], 0), /completionLatencyUs above 0/);
+  assert.throws(bad([wait, { kind: 'io', device: 'disk', perUnit: 1, source: 't' }]), /does not wait/);
+  assert.throws(bad([wait, { ...wait, queueDepth: 4 }]), /queueDepth 4/);
+  assert.throws(() => workload({ ...qd1Workload(10), events: [{ kind: 'io', device: 'disk', perUnit: 1, queueDepth: 4, source: 't' }] }), 'queueDepth needs waitsForInterrupt');
+});
+
