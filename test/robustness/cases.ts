@@ -28,6 +28,7 @@ export const CASES: Case[] = [
   { what: 'event names an unknown device', args: ['run', `${B}/unknown-device.json`] },
   { what: 'unknown event kind', args: ['run', `${B}/unknown-event-kind.json`] },
   { what: 'two rates on one event', args: ['run', `${B}/two-rates.json`] },
+  { what: 'a unit waiting on a device that completes at once', args: ['run', `${B}/wait-on-instant-device.json`] },
   { what: 'deadlinePassed on an event that is not a timer programming', args: ['run', `${B}/deadline-passed-wrong-kind.json`] },
   { what: '--ci-target that is not a positive number', args: ['run', 'idle-guest', '--ci-target', '0'] },
   { what: '--ci-target with --replications', args: ['run', 'idle-guest', '--ci-target', '1', '--replications', '3'] },
