@@ -2,7 +2,7 @@
 // allocated once per run. Simulation extends this class, so the hot path reads
 // its columns as fields of one object (no indirection per access).
 import type { EngineLayout } from './layout.js';
-import { WAIT_NONE, type BuiltModel } from './model.js';
+import { INTERRUPT_DEVICE, INTERRUPT_TIMER, WAIT_NONE, type BuiltModel } from './model.js';
 
 // vCPU states.
 export const S_RUNNABLE = 0; // in a run queue, off-CPU
@@ -170,6 +170,36 @@ export class EngineColumns {
     this.lockHolder = new Int32Array(nVm).fill(-1);
     this.lockWatched = new Uint8Array(nVm).fill(shortcuts ? 0 : 1);
     this.rrTarget = new Int32Array(nVm);
+  }
+
+  /** An interrupt of kind `kind` (INTERRUPT_*) waits for vCPU v's next entry. */
+  protected addPending(v: number, kind: number): void {
+    if (kind === INTERRUPT_TIMER) this.pendingTimer[v]++;
+    else if (kind === INTERRUPT_DEVICE) this.pendingDevice[v]++;
+    else this.pendingOneShot[v]++;
+  }
+
+  /** The vCPU of VM vm a request's interrupt goes to: an idle one if there is one, else the next in turn (round robin). */
+  protected arrivalTarget(vm: number): number {
+    const first = this.firstVcpuOfVm[vm];
+    const n = this.firstVcpuOfVm[vm + 1] - first;
+    for (let j = 0; j < n; j++) {
+      const st = this.state[first + j];
+      if (st === S_HALTED || st === S_POLL || st === S_IDLE_GUEST) return first + j;
+    }
+    const target = first + this.rrTarget[vm];
+    this.rrTarget[vm] = (this.rrTarget[vm] + 1) % n;
+    return target;
+  }
+
+  /** Whether an interrupt waits for vCPU v's next entry. */
+  protected hasPendingInterrupt(v: number): boolean {
+    return this.pendingTimer[v] > 0 || this.pendingDevice[v] > 0 || this.pendingOneShot[v] > 0;
+  }
+
+  /** Whether vCPU v, back in guest mode, would just compute on: a unit active, no lock wanted, no interrupt pending, nothing awaited. */
+  protected onlyComputes(v: number): boolean {
+    return this.unitActive[v] === 1 && !this.wantsLock[v] && !this.hasPendingInterrupt(v) && this.waitingFor[v] === WAIT_NONE;
   }
 
   /** How much of vCPU v's current unit is done (0..1) at time `now`, counting the 2-D walk at its end. */

@@ -317,7 +317,7 @@ export class Simulation extends EngineColumns {
     // its own; before computing it is a debt paid in the same segment, saving a timer event.
     // (Also while interrupts are pending: the next is injected when this handler's native work
     // is done, not at the next guest happening.)
-    if (this.nativeRem[v] > 0 && (this.wantsLock[v] || !this.unitActive[v] || this.pendingTimer[v] > 0 || this.pendingDevice[v] > 0 || this.pendingOneShot[v] > 0 || this.waitingFor[v] !== WAIT_NONE)) {
+    if (this.nativeRem[v] > 0 && !this.onlyComputes(v)) {
       this.phase[v] = PH_NATIVE;
       this.heap.set(v, from + this.nativeRem[v]);
       return;
@@ -652,18 +652,7 @@ export class Simulation extends EngineColumns {
     // it is booked now (if wholly inside the window) and the next guest happening is armed past
     // its end: one timer event per exit. Anything arriving meanwhile sees segStart in the future
     // and waits, as in host mode.
-    const aheadMax =
-      closed &&
-      now >= this.warmup &&
-      this.unitActive[v] &&
-      !this.wantsLock[v] &&
-      this.walkRem[v] === 0 &&
-      this.pendingTimer[v] === 0 &&
-      this.pendingDevice[v] === 0 &&
-      this.pendingOneShot[v] === 0 &&
-      this.waitingFor[v] === WAIT_NONE
-        ? this.end - now
-        : -1;
+    const aheadMax = closed && now >= this.warmup && this.walkRem[v] === 0 && this.onlyComputes(v) ? this.end - now : -1;
     if (composer.drawPlan(v, vm, plan, closed, now >= this.warmup, aheadMax) === 0) return false; // the caller goes on in guest mode
     if (!closed) {
       this.pendingEntry[v] = composer.lastEntry;
@@ -762,7 +751,7 @@ export class Simulation extends EngineColumns {
   }
 
   private hasWake(v: number): boolean {
-    if (this.pendingTimer[v] > 0 || this.pendingDevice[v] > 0 || this.pendingOneShot[v] > 0) return true;
+    if (this.hasPendingInterrupt(v)) return true;
     const vm = this.vmOf[v];
     return !this.m.vms[vm].closed && this.arrivals.length[vm] > 0;
   }
@@ -825,12 +814,6 @@ export class Simulation extends EngineColumns {
     }
     this.addPending(v, kind);
     if (st === S_HALTED || st === S_POLL) this.wake(v);
-  }
-
-  private addPending(v: number, kind: number): void {
-    if (kind === INTERRUPT_TIMER) this.pendingTimer[v]++;
-    else if (kind === INTERRUPT_DEVICE) this.pendingDevice[v]++;
-    else this.pendingOneShot[v]++;
   }
 
   /** Books the current guest-mode segment of a vCPU that is on a pCPU. */
@@ -897,28 +880,13 @@ export class Simulation extends EngineColumns {
   }
 
   private onArrival(vm: number): void {
-    const w = this.m.vms[vm];
     this.heap.set(this.arrivalBase + vm, this.now + this.draw.arrivalGap(vm, this.m.vms[vm].arrivalGapCycles));
     if (this.now >= this.warmup) this.out.vmArrivals[vm]++;
     if (!this.arrivals.push(vm, this.now)) {
       if (this.now >= this.warmup) this.out.vmDropped[vm]++;
       return;
     }
-    // The request's interrupt goes to an idle vCPU if there is one, else round robin.
-    const first = this.firstVcpuOfVm[vm];
-    let target = -1;
-    for (let j = 0; j < w.vcpus; j++) {
-      const st = this.state[first + j];
-      if (st === S_HALTED || st === S_POLL || st === S_IDLE_GUEST) {
-        target = first + j;
-        break;
-      }
-    }
-    if (target < 0) {
-      target = first + this.rrTarget[vm];
-      this.rrTarget[vm] = (this.rrTarget[vm] + 1) % w.vcpus;
-    }
-    this.raiseInterrupt(target, INTERRUPT_DEVICE);
+    this.raiseInterrupt(this.arrivalTarget(vm), INTERRUPT_DEVICE);
   }
 
   // ---- scheduling (the decisions are the policy's: src/scheduler/policies.ts) -------
