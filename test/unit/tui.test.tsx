@@ -21,7 +21,14 @@ const frame = (simSeconds: number, done = false): LiveFrame => ({
   type: 'frame', simSeconds, totalSeconds: 0.06, eventsPerWallSec: 2_500_000, simSecondsPerWallSec: 0.5, elapsedWallSeconds: 1, paused: false, done, summaries,
 });
 
-const tick = () => new Promise((res) => setTimeout(res, 30));
+/** Waits until `cond` holds (polling; the suite must pass on a busy machine), or fails after 10 s naming `what`. */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > 10_000) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 5));
+  }
+}
 
 function fakeSource() {
   const starts: number[][] = [];
@@ -93,36 +100,28 @@ test('App: frames render; space pauses the worker; + doubles speed; a feature ke
   const src = fakeSource();
   const saved: LiveFrame[] = [];
   const app = render(<App title="test" featureSets={sets} speed={0.05} start={src.start} save={(f) => (saved.push(f), 'saved to results/x')} width={80} height={24} />);
-  await tick();
+  const screen = () => app.lastFrame() ?? '';
+  await until(() => src.starts.length === 1, 'the live run to start');
   src.emit(frame(0.03));
-  await tick();
-  assert.match(app.lastFrame() ?? '', /running t 0\.030/);
+  await until(() => /running t 0\.030/.test(screen()), 'the first frame');
   app.stdin.write(' ');
-  await tick();
-  assert.match(app.lastFrame() ?? '', /pausing t 0\.030/, 'not PAUSED until the worker confirms');
-  assert.ok(src.commands.some((c) => c.type === 'pause'));
+  await until(() => src.commands.some((c) => c.type === 'pause'), 'the pause command');
+  assert.match(screen(), /pausing t 0\.030/, 'not PAUSED until the worker confirms');
   src.emit({ ...frame(0.031), paused: true });
-  await tick();
-  assert.match(app.lastFrame() ?? '', /PAUSED t 0\.031/);
+  await until(() => /PAUSED t 0\.031/.test(screen()), 'PAUSED once the worker confirms');
   app.stdin.write('n');
-  await tick();
-  assert.ok(src.commands.some((c) => c.type === 'step'));
+  await until(() => src.commands.some((c) => c.type === 'step'), 'the step command');
   app.stdin.write('+');
-  await tick();
-  assert.ok(src.commands.some((c) => c.type === 'speed' && c.simSecondsPerWallSec === 0.1));
+  await until(() => src.commands.some((c) => c.type === 'speed' && c.simSecondsPerWallSec === 0.1), 'the doubled speed');
   app.stdin.write('s');
-  await tick();
-  assert.equal(saved.length, 1);
-  assert.match(app.lastFrame() ?? '', /saved to results\/x/);
+  await until(() => saved.length === 1 && /saved to results\/x/.test(screen()), 'the save and its message');
   app.stdin.write('1'); // ept off in the last column
-  await tick();
-  assert.equal(src.starts.length, 2, 'restarted');
+  await until(() => src.starts.length === 2, 'the paired restart');
   assert.equal(featureSetLabel(src.starts[1][1]), 'modern,-ept');
   assert.equal(src.starts[1][0], sets[0], 'the baseline column is unchanged');
   assert.ok(src.commands.some((c) => c.type === 'stop'), 'the old run was stopped');
   app.stdin.write('q');
-  await tick();
-  assert.ok(src.commands.filter((c) => c.type === 'stop').length >= 2);
+  await until(() => src.commands.filter((c) => c.type === 'stop').length >= 2, 'quit to stop the run');
   app.unmount();
 });
 
