@@ -133,16 +133,15 @@ test('LiveRun: time stops where pause arrives (unspent budget is dropped), a ste
   const live = new LiveRun(job, 0.02, 20, (f) => frames.push(f));
   const done = live.run();
   try {
-    await new Promise((res) => setTimeout(res, 150));
+    await until(() => frames.some((f) => f.simSeconds > 0), 'time to advance');
     live.command({ type: 'pause' });
-    await new Promise((res) => setTimeout(res, 120));
     const pausedFrames = () => frames.filter((f) => f.paused);
-    assert.ok(pausedFrames().length >= 2, 'paused frames keep coming');
+    await until(() => pausedFrames().length >= 2, 'paused frames to keep coming');
     const t = pausedFrames()[0].simSeconds;
     assert.ok(t > 0, 'time had advanced before the pause');
     assert.ok(pausedFrames().every((f) => f.simSeconds === t), 'no frame after the pause moves time');
     live.command({ type: 'step' });
-    await new Promise((res) => setTimeout(res, 100));
+    await until(() => frames[frames.length - 1].simSeconds > t, 'the step to show in a frame');
     const after = frames[frames.length - 1];
     assert.ok(after.paused);
     assert.ok(Math.abs(after.simSeconds - t - 0.001) < 1e-9, `a step is 1 ms: ${t} -> ${after.simSeconds}`);
