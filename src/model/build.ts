@@ -295,7 +295,9 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
       return;
     }
     const d = decideExits(kind, extra);
-    const nativePaid = d.rule.reflected || d.exits.length === 0 || d.exits.every((x) => x.probability < 1);
+    // Bare metal pays every event's native work; a virtualized event that exits for good (its
+    // handler emulates it) does not — a reflected one (a shadow #PF) still does.
+    const nativePaid = nativeMode || d.rule.reflected || d.exits.length === 0 || d.exits.every((x) => x.probability < 1);
     if (e.kind === 'timer-program' && e.deadlinePassed) {
       // The timer fires during the write's own exit: the interrupt is injected at the entry that
       // ends it (no exit of its own); the guest's handler and EOI follow (the EOI exits without
