@@ -30,6 +30,8 @@ const ref = {
   'ept-violation': [4000, true, 'NF per fault; perf kvm stat shows EPT_VIOLATION min 0.5 µs, mean 8.8–8.9 µs with 26 ms outliers (Arcangeli 2019; Windows sample); assumed'],
   'cr3-write-shadow': [2000, true, 'shadow paging must switch shadow roots; NF, assumed'],
   'invlpg-shadow': [1200, true, 'shadow PTE invalidation; NF, assumed'],
+  'pt-write-emulate': [2000, true, 'a trapped write to a write-protected guest page table: KVM decodes and emulates the store (as inl_from_kernel does a port read in the kernel: 2435 − 784 = 1651 cycles, Lutomirski 2017, the nearest published in-kernel emulation) and updates the shadow entry (~350, assumed); NF per write'],
+  'shadow-root-miss': [4000, true, 'added to cr3-write-shadow when the new CR3 is not in the root cache: free the old root, find or build the new one (kvm_mmu_get_page), sync its unsync children (mmu_sync_roots), request a TLB flush; NF, assumed'],
   'tpr-write': [300, true, 'MOV to CR8 exit: a register update, lighter than cpuid; assumed'],
   'tpr-below-threshold': [400, true, 'assumed'],
   'rdtsc': [300, true, 'assumed'],

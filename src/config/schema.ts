@@ -18,7 +18,7 @@ export type Cited = z.infer<typeof Cited>;
 
 export const INSTRUCTION_EVENT_KINDS = [
   'page-fault', 'first-touch', 'cr3-write', 'invlpg', 'io', 'msr-read', 'msr-write', 'cpuid', 'rdtsc',
-  'vmcall', 'tpr-write', 'timer-program', 'ipi-send', 'dr-access', 'raw-exit',
+  'vmcall', 'tpr-write', 'timer-program', 'ipi-send', 'dr-access', 'raw-exit', 'pt-write', 'process-lifecycle',
 ] as const;
 export const INTERRUPT_EVENT_KINDS = ['timer', 'device-interrupt'] as const;
 
@@ -143,6 +143,21 @@ export const Workload = z
       })
       .strict()
       .optional(),
+    /**
+     * The guest's address spaces, as the shadow MMU sees them (SPEC §3 shadow paging): how many a
+     * vCPU switches among (the shadow root cache holds the current and 3 previous roots) and how
+     * many page-table pages one short-lived process owns (each is write-protected and shadowed).
+     */
+    pageTables: z
+      .object({
+        /** Distinct address spaces a vCPU switches among (CR3 targets), ≥ 1. */
+        addressSpacesPerVcpu: z.number().min(1).max(1e6),
+        /** Guest page-table pages of one process (4 KB each: VmPTE / 4 KB). */
+        pageTablePagesPerProcess: nonNegative,
+        source: z.string().min(1),
+      })
+      .strict()
+      .optional(),
     devices: z.array(Device).default([]),
     events: z.array(z.union([InstructionEvent, InterruptEvent])).default([]),
     spinlock: z
@@ -167,7 +182,7 @@ export const HANDLER_NAMES = [
   'mmio-kernel', 'mmio-user', 'io-emulated', 'msr-read', 'msr-write', 'timer-program', 'cpuid', 'rdtsc',
   'vmcall', 'hlt', 'pause', 'external-interrupt', 'host-tick', 'interrupt-window', 'apic-access-eoi',
   'apic-access-icr', 'apic-write', 'eoi-induced', 'msr-write-eoi', 'msr-write-icr', 'tpr-write',
-  'tpr-below-threshold', 'preemption-timer', 'dr-access', 'raw-exit',
+  'tpr-below-threshold', 'preemption-timer', 'dr-access', 'raw-exit', 'pt-write-emulate', 'shadow-root-miss',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 

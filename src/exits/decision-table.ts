@@ -13,6 +13,7 @@ export const ENGINE_EVENT_KINDS = [
 export type EventKind =
   | 'page-fault' | 'first-touch' | 'cr3-write' | 'invlpg' | 'io' | 'msr-read' | 'msr-write' | 'cpuid'
   | 'rdtsc' | 'vmcall' | 'tpr-write' | 'timer-program' | 'ipi-send' | 'dr-access' | 'raw-exit'
+  | 'pt-write' | 'process-lifecycle'
   | (typeof ENGINE_EVENT_KINDS)[number];
 
 export interface Condition {
@@ -30,7 +31,7 @@ export interface ExitSpec {
   handler: HandlerName;
   location: 'kernel' | 'user';
   /** The exit repeats this many times per event (a context number). */
-  repeat?: 'shadowPageFaultExits' | 'deviceExitsPerOp';
+  repeat?: 'shadowPageFaultExits' | 'deviceExitsPerOp' | 'lifecycleWriteTraps';
   /** The exit happens with this probability (a workload number); else always. */
   probability?: 'interruptWindowProbability' | 'levelTriggeredFraction' | 'tprBelowThresholdProbability';
 }
@@ -75,6 +76,28 @@ export const DECISION_TABLE: DecisionRule[] = [
     event: 'invlpg',
     exits: [{ reason: 'INVLPG', handler: 'invlpg-shadow', location: K }],
     why: 'shadow paging: the shadow PTE must be invalidated',
+  },
+  {
+    event: 'pt-write',
+    when: { features: { ept: true } },
+    exits: [],
+    why: 'EPT: the guest writes its own page tables natively',
+  },
+  {
+    event: 'pt-write',
+    exits: [{ reason: 'EXCEPTION_NMI', handler: 'pt-write-emulate', location: K }],
+    why: 'shadow paging: a write to a write-protected guest page table (an upper level, or a leaf table not yet unsync) faults; KVM emulates it and updates the shadow entry',
+  },
+  {
+    event: 'process-lifecycle',
+    when: { features: { ept: true } },
+    exits: [],
+    why: 'EPT: fork, exec and exit change only guest page tables, natively',
+  },
+  {
+    event: 'process-lifecycle',
+    exits: [{ reason: 'EXCEPTION_NMI', handler: 'pt-write-emulate', location: K, repeat: 'lifecycleWriteTraps' }],
+    why: 'shadow paging: fork write-protects the parent\'s page tables and exec/exit tear two trees down — each shadowed page-table page traps on its first write (a leaf then goes unsync; an upper level is zapped after 3 writes)',
   },
   // Device I/O.
   { event: 'io', when: { deviceKind: 'passthrough' }, exits: [], why: 'passed-through device: no exit on the data path' },

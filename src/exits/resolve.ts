@@ -16,6 +16,8 @@ export interface DecisionContext {
   /** Numbers the rules' `repeat` and `probability` refer to. */
   shadowPageFaultExits: number;
   deviceExitsPerOp: number;
+  /** Shadow paging: trapped page-table writes per process lifecycle (fork + exec + exit). */
+  lifecycleWriteTraps: number;
   interruptWindowProbability: number;
   levelTriggeredFraction: number;
   tprBelowThresholdProbability: number;

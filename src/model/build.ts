@@ -11,6 +11,7 @@ import { InputError, describeValue } from '../config/errors.js';
 import {
   DEFAULT_MSR_LISTS,
   DEFAULT_MSR_PASS_THROUGH,
+  type HandlerName,
   type InstructionEvent,
   type InterruptEvent,
   type Profile,
@@ -18,6 +19,7 @@ import {
   type Workload,
 } from '../config/schema.js';
 import { NATIVE_CYCLES } from '../workloads/native-cycles.js';
+import { lifecycleWriteTraps, rootMissProbability } from '../workloads/shadow-mmu.js';
 import {
   BEHAVIOUR_IO,
   BEHAVIOUR_IPI,
@@ -134,6 +136,12 @@ class PlanBuilder {
     return id;
   }
 
+  /** A handler's mean cycles from the profile (an input error if the profile lacks it). */
+  meanOf(handler: HandlerName): number {
+    this.handlersUsed.add(handler);
+    return this.profile.handlerCycles[handler]?.value ?? this.missing(handler);
+  }
+
   private missing(handler: string): never {
     throw new InputError(`profile ${this.profile.name}`, `handlerCycles.${handler}`, 'a handler cost', 'nothing');
   }
@@ -214,10 +222,12 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     preemptionTimer: profile.capabilities.preemptionTimer,
     shadowPageFaultExits: profile.shadowPageFaultExits.value,
     deviceExitsPerOp: 1,
+    lifecycleWriteTraps: lifecycleWriteTraps(workload.pageTables?.pageTablePagesPerProcess ?? 0),
     interruptWindowProbability: workload.interruptWindowProbability,
     levelTriggeredFraction: workload.levelTriggeredFraction,
     tprBelowThresholdProbability: workload.tprBelowThresholdProbability,
   };
+  const tlb = workload.tlb;
   const decideExits = (kind: EventKind, extra: Partial<DecisionContext> = {}) => decide(kind, { ...ctxBase, ...extra });
 
   if (workload.kind === 'open' && workload.arrivalsPerSec === undefined) {
@@ -294,10 +304,24 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
       classDevice.push(device);
       return;
     }
+    if (e.kind === 'process-lifecycle' && !(workload.pageTables && workload.pageTables.pageTablePagesPerProcess > 0)) {
+      throw new InputError(file, 'pageTables.pageTablePagesPerProcess', 'the page-table pages of one process (above 0) for process-lifecycle events', workload.pageTables ? '0' : 'no pageTables section');
+    }
     const d = decideExits(kind, extra);
     // Bare metal pays every event's native work; a virtualized event that exits for good (its
     // handler emulates it) does not — a reflected one (a shadow #PF) still does.
     const nativePaid = nativeMode || d.rule.reflected || d.exits.length === 0 || d.exits.every((x) => x.probability < 1);
+    if (e.kind === 'cr3-write' && d.exits.length > 0 && workload.pageTables) {
+      // Shadow paging: a switch to a root that is not in KVM's root cache frees the current root,
+      // finds or builds the new one, syncs its unsync children and flushes the guest's TLB — more
+      // handler work in the same exit, and a TLB refill in the guest after it (booked as guest time).
+      const miss = rootMissProbability(workload.pageTables.addressSpacesPerVcpu);
+      const refill = tlb ? miss * tlb.refillCyclesAfterFlush : 0;
+      classPlan.push(plans.add(d.exits, nativeMode ? nativeOf(e) : refill, handlerOverride ?? (nativeMode ? undefined : plans.meanOf('cr3-write-shadow') + miss * plans.meanOf('shadow-root-miss'))));
+      classBehaviour.push(behaviour);
+      classDevice.push(device);
+      return;
+    }
     if (e.kind === 'timer-program' && e.deadlinePassed) {
       // The timer fires during the write's own exit: the interrupt is injected at the entry that
       // ends it (no exit of its own); the guest's handler and EOI follow (the EOI exits without
@@ -333,7 +357,6 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   const idleEntryPrograms = Math.round(workload.timerProgramsPerIdleEntry);
   const repeated = (exits: ResolvedExit[], n: number) => (n === 0 ? [] : exits.map((x) => ({ ...x, repeat: x.repeat * n })));
 
-  const tlb = workload.tlb;
   const ept = (features & FEATURE_BIT.ept) !== 0;
   const vpid = (features & FEATURE_BIT.vpid) !== 0;
   const walk =

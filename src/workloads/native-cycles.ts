@@ -24,6 +24,8 @@ export const NATIVE_CYCLES: Record<string, NativeCost> = {
   'ipi-send': { cycles: 200, source: 'x2APIC ICR write natively; assumed', estimate: true },
   'dr-access': { cycles: 20, source: 'assumed', estimate: true },
   'raw-exit': { cycles: 0, source: 'an imported exit with no known guest-side work', estimate: true },
+  'pt-write': { cycles: 20, source: 'a store to a page-table entry that hits the cache, plus its locking in the guest kernel; assumed', estimate: true },
+  'process-lifecycle': { cycles: 0, source: 'the guest\'s own fork, exec and exit work is inside cyclesPerUnit (a measured CPU time); only what a hypervisor adds is modelled', estimate: false },
   eoi: { cycles: 50, source: 'x2APIC EOI write natively; assumed', estimate: true },
   timer: { cycles: 0, source: 'the guest interrupt handler is the workload field interruptHandlerCycles', estimate: false },
   'device-interrupt': { cycles: 0, source: 'the guest interrupt handler is the workload field interruptHandlerCycles', estimate: false },

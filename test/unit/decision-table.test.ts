@@ -13,6 +13,7 @@ function ctx(features: string, extra: Partial<DecisionContext> = {}): DecisionCo
     preemptionTimer: true,
     shadowPageFaultExits: 3,
     deviceExitsPerOp: 1,
+    lifecycleWriteTraps: 32,
     interruptWindowProbability: 0.05,
     levelTriggeredFraction: 0.1,
     tprBelowThresholdProbability: 0.01,
@@ -106,4 +107,16 @@ test('decide: ioeventfd moves virtio notifies from the user-space VMM to the ker
 test('decide: shadow page faults repeat as many times as the profile says', () => {
   assert.equal(decide('page-fault', ctx('none', { shadowPageFaultExits: 3 })).exits[0].repeat, 3);
   assert.equal(decide('page-fault', ctx('none', { shadowPageFaultExits: 2 })).exits[0].repeat, 2);
+});
+
+test('shadow paging: a guest page-table write traps and is emulated; under EPT it runs natively', () => {
+  const shadow = decide('pt-write', ctx('nehalem,-ept'));
+  assert.deepEqual(shadow.exits.map((x) => [exitReasonName(x.reason), x.handler, x.repeat]), [['EXCEPTION_NMI', 'pt-write-emulate', 1]]);
+  assert.equal(decide('pt-write', ctx('nehalem')).exits.length, 0);
+});
+
+test('shadow paging: a process lifecycle traps once per shadowed page-table write (lifecycleWriteTraps); none under EPT', () => {
+  const shadow = decide('process-lifecycle', ctx('none'));
+  assert.deepEqual(shadow.exits.map((x) => [exitReasonName(x.reason), x.handler, x.repeat]), [['EXCEPTION_NMI', 'pt-write-emulate', 32]]);
+  assert.equal(decide('process-lifecycle', ctx('none,ept')).exits.length, 0);
 });
