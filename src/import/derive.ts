@@ -76,6 +76,17 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
   let busy = 1;
   if (open) {
     if (hlt?.totalUs !== undefined) {
+      // A vCPU cannot halt longer than the window: more halted time means the counts cover more
+      // vCPUs (or a longer window) than given. 5% slack for the tool's own clock skew.
+      const vcpuSeconds = window * vcpus;
+      if (hlt.totalUs / 1e6 > vcpuSeconds * 1.05) {
+        throw new InputError(
+          m.file,
+          o.vcpus !== undefined ? '--vcpus' : '--duration',
+          `HLT time within the window's vCPU-seconds (${round(window, 4)} s × ${vcpus} vCPU${vcpus === 1 ? '' : 's'} = ${round(vcpuSeconds, 4)} s): at least --vcpus ${Math.ceil(hlt.totalUs / 1e6 / window / 1.05)}, or a longer --duration`,
+          `${round(hlt.totalUs / 1e6, 4)} s of HLT time`,
+        );
+      }
       busy = Math.min(0.99, Math.max(0.001, 1 - hlt.totalUs / (window * vcpus * 1e6)));
       notes.push(`HLT time ${round(hlt.totalUs / 1e6, 4)} s of ${round(window * vcpus, 4)} vCPU-seconds is idle: the guest runs ${round(busy * 100, 3)}% of the time`);
     } else {

@@ -107,7 +107,10 @@ export function parsePerfKvm(text: string, file: string, tableChoice?: number): 
   m.table = choice;
   if (exitTables.length > 1) m.notes.push(`the file has ${exitTables.length} VM-EXIT tables; imported table ${choice} (line ${exitTables[choice - 1].headerLine}); --table N picks another`);
   if (live) m.notes.push('perf kvm stat live output: one refresh interval; --duration is that interval');
-  for (const t of tables) check(t, file, lines);
+  for (const t of tables) {
+    const note = check(t, file, lines);
+    if (note && (t.kind !== 'VM-EXIT' || t === exitTables[choice - 1])) m.notes.push(note);
+  }
   const chosen = exitTables[choice - 1];
   if (chosen) {
     if (chosen.vcpuScoped) m.vcpus = 1;
@@ -145,16 +148,33 @@ function toExit(r: Table['rows'][number], t: Table, file: string): MeasuredExit 
   };
 }
 
-/** Numbers that contradict each other are refused, with the line. */
-function check(t: Table, file: string, lines: string[]): void {
-  const total = t.rows.reduce((a, r) => a + r.samples, 0);
-  if (t.totalSamples !== undefined && t.totalSamples !== total) {
-    throw lineError(file, t.footerLine as number, `Total Samples equal to the sum of the rows (${total})`, lines[(t.footerLine as number) - 1].trim());
+/**
+ * Numbers that contradict each other are refused, with the line. A table whose poster kept only
+ * its top rows (Total Samples above the rows' sum, or Samples% adding up to less than 100 with no
+ * footer) is not a contradiction: its shown rows are checked against the whole, and the returned
+ * note says how many samples were left out.
+ */
+function check(t: Table, file: string, lines: string[]): string | undefined {
+  const shown = t.rows.reduce((a, r) => a + r.samples, 0);
+  const shownPct = t.rows.reduce((a, r) => a + r.samplesPct, 0);
+  let total = shown;
+  let implied = false;
+  if (t.totalSamples !== undefined) {
+    if (t.totalSamples < shown) {
+      throw lineError(file, t.footerLine as number, `Total Samples at least the sum of the rows (${shown})`, lines[(t.footerLine as number) - 1].trim());
+    }
+    total = t.totalSamples;
+  } else if (shownPct > 0 && shownPct < 99.5) {
+    // No footer and the percentages stop short of 100: the whole they are shares of.
+    total = Math.round((shown * 100) / shownPct);
+    implied = true;
   }
   for (const r of t.rows) {
     const pct = (r.samples / total) * 100;
-    if (Math.abs(pct - r.samplesPct) > 0.02 + 0.005 * r.samplesPct) {
-      throw lineError(file, r.line, `Samples% consistent with the counts (${pct.toFixed(2)}% for ${r.samples} of ${total})`, lines[r.line - 1].trim());
+    // An implied whole carries the rounding of the printed percentages.
+    const slack = implied ? 0.01 * pct + 0.05 : 0;
+    if (Math.abs(pct - r.samplesPct) > 0.02 + 0.005 * r.samplesPct + slack) {
+      throw lineError(file, r.line, `Samples% consistent with the counts (${pct.toFixed(2)}% for ${r.samples} of ${total}${t.totalSamples !== undefined ? ', the Total Samples' : ''})`, lines[r.line - 1].trim());
     }
     if (t.hasMinMax) {
       const [min, max, avg] = r.times;
@@ -163,4 +183,10 @@ function check(t: Table, file: string, lines: string[]): void {
       }
     }
   }
+  if (total <= shown) return undefined;
+  const left = total - shown;
+  return (
+    `the ${t.kind} table (line ${t.headerLine}) shows ${shown} of ${total} samples${implied ? ' (the whole implied by Samples%, which add up to ' + shownPct.toFixed(2) + '%)' : ' (Total Samples)'}: ` +
+    `the copy kept only its top rows; the ${left} samples (${((left / total) * 100).toFixed(1)}%) of reasons not shown are left out of the workload`
+  );
 }
