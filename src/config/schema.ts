@@ -63,7 +63,8 @@ export const InstructionEvent = z
     /**
      * timer-program with deadlineCycles: the unit spins until the timer's interrupt is handled;
      * io: the unit spins until the device's completion interrupt is handled (a latency-bound
-     * request at queue depth 1; the device needs completionLatencyUs).
+     * request at queue depth 1; the device needs completionLatencyUs); ipi-send: the sender spins
+     * until the target vCPU has run its handler (kvm-unit-tests `ipi`: on_cpu waits for the target).
      */
     waitsForInterrupt: z.boolean().optional(),
     /**
@@ -79,8 +80,8 @@ export const InstructionEvent = z
   .refine((e) => e.deadlineCycles === undefined || e.kind === 'timer-program', { message: 'a field of timer-program events only', path: ['deadlineCycles'] })
   .refine((e) => !(e.deadlineCycles !== undefined && e.deadlinePassed), { message: 'a deadline ahead (deadlineCycles) or one already passed (deadlinePassed), not both', path: ['deadlinePassed'] })
   .refine((e) => e.queueDepth === undefined || (e.kind === 'io' && e.waitsForInterrupt), { message: 'a field of io events that wait (waitsForInterrupt)', path: ['queueDepth'] })
-  .refine((e) => !e.waitsForInterrupt || (e.kind === 'timer-program' && e.deadlineCycles !== undefined) || e.kind === 'io', {
-    message: 'a field of io events and of timer-program events with deadlineCycles',
+  .refine((e) => !e.waitsForInterrupt || (e.kind === 'timer-program' && e.deadlineCycles !== undefined) || e.kind === 'io' || e.kind === 'ipi-send', {
+    message: 'a field of io and ipi-send events and of timer-program events with deadlineCycles',
     path: ['waitsForInterrupt'],
   });
 
@@ -130,6 +131,11 @@ export const Workload = z
     tprBelowThresholdProbability: fraction.default(0),
     /** Guest cycles of the guest's own interrupt handler. */
     interruptHandlerCycles: nonNegative.default(1000),
+    /**
+     * vCPUs that run units (the first N of each VM); the others only take interrupts and idle — a
+     * single-threaded job on a bigger VM, or kvm-unit-tests' IPI target. Default: all.
+     */
+    activeVcpus: z.number().int().min(1).max(4096).optional(),
     /** Timer-deadline writes the guest makes each time it goes idle (NOHZ tick stop). */
     timerProgramsPerIdleEntry: nonNegative.default(1),
     tlb: z
@@ -233,6 +239,8 @@ export const Profile = z
     hostContextSwitchCycles: Cited,
     pleWindowCycles: Cited,
     haltPollCycles: Cited,
+    /** An IPI's hardware latency to another core's vCPU, coherence misses included (0 if absent: not modelled). */
+    crossCoreInterruptCycles: Cited.optional(),
     memoryReferenceCycles: Cited,
     /** Shadow paging: exits per guest demand fault (3 in early KVM). */
     shadowPageFaultExits: Cited,

@@ -43,6 +43,8 @@ export class EngineColumns {
   protected readonly arrivalBase: number;
   protected readonly warmupSlot: number;
   protected readonly lapicBase: number;
+  protected readonly ipiBase: number;
+  protected readonly ackBase: number;
   protected readonly vmOf: Int32Array;
   protected readonly firstVcpuOfVm: Int32Array;
   protected readonly classCountOf: Int32Array;
@@ -83,7 +85,7 @@ export class EngineColumns {
   protected readonly pendingTimer: Int32Array;
   protected readonly pendingDevice: Int32Array;
   protected readonly pendingOneShot: Int32Array;
-  /** The interrupt kind the vCPU's unit waits for (INTERRUPT_*), or WAIT_NONE. */
+  /** The interrupt kind the vCPU's unit waits for (INTERRUPT_*), WAIT_ACK, or WAIT_NONE. */
   protected readonly waitingFor: Int32Array;
   protected readonly idleEntryDone: Uint8Array;
   protected readonly haltStart: Float64Array;
@@ -109,6 +111,8 @@ export class EngineColumns {
   // applied lazily, the next time the holder's clock is read).
   protected readonly lockWatched: Uint8Array;
   protected readonly rrTarget: Int32Array;
+  /** Per VM: its vCPUs that run units (the first ones); the others only take interrupts. */
+  protected readonly activeVcpusOfVm: Int32Array;
 
   /** `shortcuts: false`: every lock counts as watched (each release has its own timer event). */
   constructor(model: BuiltModel, layout: EngineLayout, shortcuts: boolean) {
@@ -124,6 +128,8 @@ export class EngineColumns {
     this.arrivalBase = layout.arrivalBase;
     this.warmupSlot = layout.warmupSlot;
     this.lapicBase = layout.lapicBase;
+    this.ipiBase = layout.ipiBase;
+    this.ackBase = layout.ackBase;
     this.vmOf = layout.vmOf;
     this.firstVcpuOfVm = layout.firstVcpuOfVm;
     this.classCountOf = layout.classCountOf;
@@ -170,6 +176,7 @@ export class EngineColumns {
     this.lockHolder = new Int32Array(nVm).fill(-1);
     this.lockWatched = new Uint8Array(nVm).fill(shortcuts ? 0 : 1);
     this.rrTarget = new Int32Array(nVm);
+    this.activeVcpusOfVm = Int32Array.from(model.vms, (w) => w.activeVcpus);
   }
 
   /** An interrupt of kind `kind` (INTERRUPT_*) waits for vCPU v's next entry. */
@@ -182,7 +189,7 @@ export class EngineColumns {
   /** The vCPU of VM vm a request's interrupt goes to: an idle one if there is one, else the next in turn (round robin). */
   protected arrivalTarget(vm: number): number {
     const first = this.firstVcpuOfVm[vm];
-    const n = this.firstVcpuOfVm[vm + 1] - first;
+    const n = this.activeVcpusOfVm[vm];
     for (let j = 0; j < n; j++) {
       const st = this.state[first + j];
       if (st === S_HALTED || st === S_POLL || st === S_IDLE_GUEST) return first + j;

@@ -1,8 +1,9 @@
 // Where everything of a run sits: vCPU numbering (VM by VM), the widest VM's
 // class, wall and device counts, and the timer heap's slot ranges — one slot
 // per vCPU activity, per (vCPU, wall-clock class), per (vCPU, device), per pCPU
-// tick, per VM's arrivals, the warm-up's end, and per vCPU one-shot LAPIC timer (last, so the
-// slots before it keep their numbers: ties between equal times go by slot).
+// tick, per VM's arrivals, the warm-up's end, per vCPU one-shot LAPIC timer, per vCPU an IPI leaving
+// KVM's handler, and per vCPU an awaited IPI's acknowledgement (new ranges go last, so the slots
+// before them keep their numbers: ties between equal times go by slot).
 import type { BuiltModel } from './model.js';
 
 export class EngineLayout {
@@ -19,6 +20,10 @@ export class EngineLayout {
   readonly warmupSlot: number;
   /** First of the vCPUs' one-shot LAPIC timer slots. */
   readonly lapicBase: number;
+  /** First of the vCPUs' "IPI sent by KVM's handler" slots (an ICR write that exited). */
+  readonly ipiBase: number;
+  /** First of the vCPUs' "the target has handled my IPI" slots (a sender that waits). */
+  readonly ackBase: number;
   /** Per vCPU: its VM. */
   readonly vmOf: Int32Array;
   /** Per VM (and one past the last): its first vCPU. */
@@ -48,6 +53,8 @@ export class EngineLayout {
     this.arrivalBase = this.tickBase + model.pcpus;
     this.warmupSlot = this.arrivalBase + vms.length;
     this.lapicBase = this.warmupSlot + 1;
+    this.ipiBase = this.lapicBase + nV;
+    this.ackBase = this.ipiBase + nV;
     this.vmOf = new Int32Array(nV);
     this.firstVcpuOfVm = new Int32Array(vms.length + 1);
     this.classCountOf = new Int32Array(nV);
@@ -64,6 +71,6 @@ export class EngineLayout {
 
   /** Timer slots in all. */
   get slotCount(): number {
-    return this.lapicBase + this.nV;
+    return this.ackBase + this.nV;
   }
 }

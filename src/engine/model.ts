@@ -18,6 +18,8 @@ export const INTERRUPT_DEVICE = 1;
 export const INTERRUPT_ONESHOT = 2;
 /** No wait: the unit computes on after the event. */
 export const WAIT_NONE = -1;
+/** Not an interrupt: an IPI sender waits until the target has run its handler (a flag it sets). */
+export const WAIT_ACK = 3;
 
 /**
  * An exit plan: the round trips one event causes, as a range of steps in the
@@ -41,6 +43,8 @@ export interface VmModel {
   name: string;
   workload: string;
   vcpus: number;
+  /** vCPUs (the first of the VM) that run units; the others only take interrupts. */
+  activeVcpus: number;
   closed: boolean;
   cyclesPerUnit: number;
   unitMu: number;
@@ -112,6 +116,8 @@ export interface StageDraw {
 
 export interface BuiltModel {
   nativeMode: boolean;
+  /** Cycles from an IPI's send until its target takes it (the hardware's cross-core latency). */
+  crossCoreInterruptCycles: number;
   frequencyHz: number;
   seed: number;
   endCycles: number;

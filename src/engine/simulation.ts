@@ -13,11 +13,12 @@
 import { CAT } from '../exits/cost.js';
 import { HISTOGRAM_BUCKETS, bucketOf } from './histogram.js';
 // prettier-ignore
-import { BEHAVIOUR_IO, BEHAVIOUR_IPI, BEHAVIOUR_LOCK, BEHAVIOUR_ONESHOT, INTERRUPT_DEVICE, INTERRUPT_ONESHOT, INTERRUPT_TIMER, WAIT_NONE,
+import { BEHAVIOUR_IO, BEHAVIOUR_IPI, BEHAVIOUR_LOCK, BEHAVIOUR_ONESHOT, INTERRUPT_DEVICE, INTERRUPT_ONESHOT, INTERRUPT_TIMER, WAIT_ACK, WAIT_NONE,
   type BuiltModel, type VmModel } from './model.js';
 import { TimerHeap } from './timer-heap.js';
 import { CycleAccounts } from './accounting.js';
 import { EpisodeComposer } from './episode.js';
+import { IpiFlight } from './ipi-flight.js';
 import { RANK_FIRST, SilentQueue } from './silent-queue.js';
 import { EngineLayout } from './layout.js';
 import { EngineStreams } from './streams.js';
@@ -40,6 +41,7 @@ export class Simulation extends EngineColumns {
   private readonly rq: RunQueues;
   private readonly acct: CycleAccounts;
   private readonly composer: EpisodeComposer;
+  private readonly ipis: IpiFlight;
   private readonly silent: SilentQueue;
   private readonly arrivals: ArrivalQueues;
   private readonly deviceQueues: DeviceQueues;
@@ -78,6 +80,7 @@ export class Simulation extends EngineColumns {
     this.out = newRawResult(model);
     this.acct = new CycleAccounts(this.out, layout.nV, this.warmup, this.end);
     this.composer = new EpisodeComposer(model, streams, this.acct, layout.maxClass);
+    this.ipis = new IpiFlight(layout.nV, layout.firstVcpuOfVm, layout.vmOf, this.heap, layout.ackBase);
     this.silent = new SilentQueue(model, layout, streams, this.nextAt, shortcuts);
     this.classSilent = this.silent.classSilent;
     this.arrivals = new ArrivalQueues(model.vms.length, model.queueCapacity);
@@ -207,7 +210,9 @@ export class Simulation extends EngineColumns {
     } else if (slot < this.arrivalBase) this.onTick(slot - this.tickBase);
     else if (slot < this.warmupSlot) this.onArrival(slot - this.arrivalBase);
     else if (slot === this.warmupSlot) this.countPartialUnits(-1);
-    else this.raiseInterrupt(slot - this.lapicBase, INTERRUPT_ONESHOT);
+    else if (slot < this.ipiBase) this.raiseInterrupt(slot - this.lapicBase, INTERRUPT_ONESHOT);
+    else if (slot < this.ackBase) this.sendIpi(slot - this.ipiBase, this.ipis.land(slot - this.ipiBase));
+    else this.onAck(slot - this.ackBase);
   }
 
   private onActivity(v: number): void {
@@ -483,12 +488,34 @@ export class Simulation extends EngineColumns {
       // The deadline counts from the write: the TSC runs on while the write's exit is handled.
       this.heap.set(this.lapicBase + v, this.now + w.classDeadlineCycles[c]);
       this.waitingFor[v] = w.classWaitKind[c];
-    } else if (behaviour === BEHAVIOUR_IPI) {
-      const first = this.firstVcpuOfVm[this.vmOf[v]];
-      const n = w.vcpus;
-      if (n > 1) this.raiseInterrupt(this.draw.ipiTarget(v, first, n), INTERRUPT_DEVICE);
+    } else if (behaviour === BEHAVIOUR_IPI && w.vcpus > 1) {
+      const target = this.draw.ipiTarget(v, this.firstVcpuOfVm[this.vmOf[v]], w.vcpus);
+      if (w.classWaitKind[c] === WAIT_ACK) this.waitingFor[v] = WAIT_ACK;
+      // Sent at the end of KVM's handler when the ICR write exits, at once with IPIv; then the cross-core latency.
+      const exited = this.startPlan(v, w.classPlan[c], AFTER_CONTINUE);
+      const sentAt = exited ? this.now + this.composer.length - this.composer.lastEntry - w.tlbRefillCycles : this.now;
+      const earlier = this.ipis.queue(v, target, sentAt + this.m.crossCoreInterruptCycles, this.ipiBase);
+      if (earlier >= 0) this.sendIpi(v, earlier);
+      if (!exited) this.enterGuest(v);
+      return;
     }
     if (!this.startPlan(v, w.classPlan[c], AFTER_CONTINUE)) this.enterGuest(v);
+  }
+
+  /** An IPI from v reaches its target; a sender that waits is owed the target's handling. */
+  private sendIpi(v: number, target: number): void {
+    if (this.waitingFor[v] === WAIT_ACK) this.ipis.await(v, target);
+    this.raiseInterrupt(target, INTERRUPT_DEVICE);
+  }
+
+  /** The target has handled sender s's IPI: the flag s spins on is set. */
+  private onAck(s: number): void {
+    if (this.waitingFor[s] !== WAIT_ACK) return;
+    this.waitingFor[s] = WAIT_NONE;
+    if (this.state[s] === S_WAIT) {
+      this.leaveCurrentState(s);
+      this.enterGuest(s);
+    }
   }
 
   /** Entering guest mode: inject what is pending, then run, spin, start a unit or halt. */
@@ -502,7 +529,9 @@ export class Simulation extends EngineColumns {
       this.pendingDevice[v]--;
       this.idleEntryDone[v] = 0;
       if (this.waitingFor[v] === INTERRUPT_DEVICE) this.waitingFor[v] = WAIT_NONE;
-      if (this.startPlan(v, w.planInjectDevice, AFTER_CONTINUE)) return;
+      const injected = this.startPlan(v, w.planInjectDevice, AFTER_CONTINUE);
+      this.ipis.handled(v, this.now + (injected ? this.composer.length : 0) + this.m.plans.nativeCycles[w.planInjectDevice]);
+      if (injected) return;
     } else if (this.pendingOneShot[v] > 0) {
       this.pendingOneShot[v]--;
       this.idleEntryDone[v] = 0;
@@ -535,6 +564,8 @@ export class Simulation extends EngineColumns {
     }
     if (!this.unitActive[v]) {
       const vm = this.vmOf[v];
+      // A vCPU that runs no units only takes interrupts.
+      if (v - this.firstVcpuOfVm[vm] >= w.activeVcpus) return this.halt(v, w);
       if (w.closed) this.startUnit(v, w, this.now);
       else if (this.arrivals.length[vm] > 0) this.startUnit(v, w, this.arrivals.shift(vm));
       else {
@@ -809,7 +840,9 @@ export class Simulation extends EngineColumns {
       // Its handler is what a waiting unit waits for.
       if (this.waitingFor[v] === kind) this.waitingFor[v] = WAIT_NONE;
       const plan = kind === INTERRUPT_TIMER ? w.planDeliverTimer : kind === INTERRUPT_DEVICE ? w.planDeliverDevice : w.planDeliverOneShot;
-      if (!this.startPlan(v, plan, AFTER_CONTINUE)) this.enterGuest(v);
+      const exited = this.startPlan(v, plan, AFTER_CONTINUE);
+      if (kind === INTERRUPT_DEVICE) this.ipis.handled(v, this.now + (exited ? this.composer.length : 0) + this.m.plans.nativeCycles[plan]);
+      if (!exited) this.enterGuest(v);
       return;
     }
     this.addPending(v, kind);

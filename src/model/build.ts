@@ -29,6 +29,7 @@ import {
   INTERRUPT_DEVICE,
   INTERRUPT_ONESHOT,
   INTERRUPT_TIMER,
+  WAIT_ACK,
   WAIT_NONE,
   POLICY_FAIR,
   POLICY_PINNED,
@@ -271,7 +272,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     let behaviour = BEHAVIOUR_NORMAL;
     // A deadline ahead arms the one-shot timer; the unit may wait for its interrupt, or for an I/O's completion.
     deadlines.push(e.kind === 'timer-program' && e.deadlineCycles !== undefined ? Math.round(e.deadlineCycles) : 0);
-    waitKinds.push(!e.waitsForInterrupt ? WAIT_NONE : e.kind === 'io' ? INTERRUPT_DEVICE : INTERRUPT_ONESHOT);
+    waitKinds.push(!e.waitsForInterrupt ? WAIT_NONE : e.kind === 'io' ? INTERRUPT_DEVICE : e.kind === 'ipi-send' ? WAIT_ACK : INTERRUPT_ONESHOT);
     queueDepths.push(e.kind === 'io' && e.waitsForInterrupt ? (e.queueDepth ?? 1) : 0);
     if (e.kind === 'timer-program' && e.deadlineCycles !== undefined) behaviour = BEHAVIOUR_ONESHOT;
     let device = -1;
@@ -391,6 +392,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     name: workload.name,
     workload: workload.name,
     vcpus,
+    activeVcpus: Math.min(vcpus, workload.activeVcpus ?? vcpus),
     closed: workload.kind === 'closed',
     cyclesPerUnit: Math.round(workload.cyclesPerUnit),
     unitMu: unit.mu,
@@ -485,6 +487,7 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
   const warmupCycles = Math.round(scenario.warmupSec * f);
   return {
     nativeMode,
+    crossCoreInterruptCycles: Math.round(profile.crossCoreInterruptCycles?.value ?? 0),
     frequencyHz: f,
     seed: scenario.seed,
     warmupCycles,

@@ -18,7 +18,7 @@ export function microbenchCsv(rows: MicrobenchRowWithPublished[], profile: strin
 }
 
 export function microbenchTable(rows: MicrobenchRowWithPublished[]): string {
-  return table(['test', 'cycles', 'exits', 'exit reasons', 'published (same profile)'], rows.map((r) => [r.test, r.cycles_per_iteration, r.exits_per_iteration, r.exit_reasons, r.published || '-']));
+  return table(['test', 'cycles', 'exits', 'exit reasons', 'published (same profile and features)'], rows.map((r) => [r.test, r.cycles_per_iteration, r.exits_per_iteration, r.exit_reasons, r.published || '-']));
 }
 
 export function sensitivityCsv(rows: SensitivityRow[], deltaPct: number): string {

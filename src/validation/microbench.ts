@@ -7,6 +7,7 @@ import { buildRunModel } from '../experiment/run-path.js';
 import { Simulation } from '../engine/simulation.js';
 import { CAT, N_CAT } from '../exits/cost.js';
 import { EXIT_REASON_SLOTS, exitReasonName } from '../exits/reasons.js';
+import { FEATURE_BIT } from '../exits/features.js';
 
 /** Cycles of the kvm-unit-tests loop around the action (call, return, loop); an estimate. */
 export const LOOP_CYCLES = 1;
@@ -20,6 +21,14 @@ export interface MicrobenchTest {
   apicMode?: 'xapic' | 'x2apic';
   /** Guest cycles of the test's interrupt handler (tests that take an interrupt). */
   interruptHandlerCycles?: number;
+  /** Cycles the iteration spins after its action (ipi_halt: 2000, so the target halts again). */
+  spinCycles?: number;
+  /**
+   * Two-vCPU tests: vCPU 0 runs the loop, vCPU 1 only takes its IPIs — halting between them
+   * ('halt', upstream kvm-unit-tests: ap_online loops on HLT) or in an idle loop that never exits
+   * ('poll', the modified test of the IPIv series: exitless idle).
+   */
+  target?: 'halt' | 'poll';
 }
 
 /**
@@ -82,12 +91,43 @@ export const MICROBENCH_TESTS: MicrobenchTest[] = [
   },
   { name: 'mov_dr', action: 'MOV to DR7', events: [{ kind: 'dr-access', ...once }] },
   { name: 'x2apic_self_ipi', action: 'WRMSR x2APIC ICR, sender side', events: [{ kind: 'ipi-send', ...once }] },
+  // on_cpu(1, nop, 0): an x2APIC ICR write to vCPU 1, then spin until its handler (smp.c ipi():
+  // call the function, set ipi_done, EOI, IRET) has run.
+  {
+    name: 'ipi',
+    action: 'on_cpu(1, nop): x2APIC ICR write to vCPU 1, spin until its handler ran; vCPU 1 halts between IPIs',
+    target: 'halt',
+    interruptHandlerCycles: ISR_CYCLES,
+    events: [{ kind: 'ipi-send', waitsForInterrupt: true, ...once }],
+  },
+  {
+    name: 'ipi_halt',
+    action: 'as ipi, then spin 2000 cycles so that vCPU 1 halts again',
+    target: 'halt',
+    spinCycles: 2000,
+    interruptHandlerCycles: ISR_CYCLES,
+    events: [{ kind: 'ipi-send', waitsForInterrupt: true, ...once }],
+  },
+  {
+    name: 'ipi_poll',
+    action: 'as ipi, vCPU 1 in an idle loop instead of HLT (the IPIv series\' modified test)',
+    target: 'poll',
+    interruptHandlerCycles: ISR_CYCLES,
+    events: [{ kind: 'ipi-send', waitsForInterrupt: true, ...once }],
+  },
+  {
+    name: 'xapic_ipi_poll',
+    action: 'as ipi_poll with an xAPIC (MMIO) ICR write',
+    target: 'poll',
+    apicMode: 'xapic',
+    interruptHandlerCycles: ISR_CYCLES,
+    events: [{ kind: 'ipi-send', waitsForInterrupt: true, ...once }],
+  },
   { name: 'xapic_self_ipi', action: 'xAPIC ICR write (MMIO), sender side', apicMode: 'xapic', events: [{ kind: 'ipi-send', ...once }] },
 ];
 
 /** Tests of the suite that exitsim does not simulate, and why. */
 export const MICROBENCH_NOT_SIMULATED: Array<[string, string]> = [
-  ['ipi / ipi_halt', 'need the target vCPU to acknowledge; exitsim delivers IPIs but does not model the round trip the test waits for'],
   ['ple_round_robin', 'a token passed among spinning vCPUs; no published figure (reference §4 NF)'],
   ['toggle_cr0_wp / toggle_cr4_pge', 'CR0/CR4 writes and MMU context resets are not guest event kinds'],
   ['pci-mem / pci-io', 'need pci-testdev; no published non-nested figure'],
@@ -123,7 +163,10 @@ export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features:
     sources: ['kvm-unit-tests x86/vmexit.c'],
     kind: 'closed',
     unitName: 'iteration',
-    cyclesPerUnit: LOOP_CYCLES,
+    cyclesPerUnit: LOOP_CYCLES + (t.spinCycles ?? 0),
+    // A test's idle vCPU loops on HLT (or spins); it does not re-program a timer as Linux does.
+    timerProgramsPerIdleEntry: 0,
+    ...(t.target ? { activeVcpus: 1 } : {}),
     apicMode: t.apicMode ?? 'x2apic',
     tprBelowThresholdProbability: 0,
     // The tests run with interrupts enabled (vmexit.c main: sti()), so an injection never waits for a window.
@@ -136,13 +179,15 @@ export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features:
   const durationSec = (iterations * 8000) / (profile.frequencyGHz.value * 1e9);
   const scenario = Scenario.parse({
     name: `microbench-${t.name}`,
-    host: { pcpus: 1, profile: profile.name, hostTickHz: 0 },
-    vms: [{ workload: workload.name, vcpus: 1 }],
+    host: { pcpus: t.target ? 2 : 1, profile: profile.name, hostTickHz: 0 },
+    vms: [{ workload: workload.name, vcpus: t.target ? 2 : 1 }],
     durationSec,
     seed: MICROBENCH_SEED,
     ...(opts.msrLists ? { msrLists: opts.msrLists } : {}),
   });
-  const model = buildRunModel({ scenario, file: `microbench ${t.name}`, workloads: new Map([[workload.name, { workload, file: `kvm-unit-tests ${t.name}` }]]), profile }, features);
+  // The target in an idle loop: it idles in guest mode (exitless idle), never halting.
+  const testFeatures = t.target === 'poll' ? features | FEATURE_BIT['exitless-idle'] : features;
+  const model = buildRunModel({ scenario, file: `microbench ${t.name}`, workloads: new Map([[workload.name, { workload, file: `kvm-unit-tests ${t.name}` }]]), profile }, testFeatures);
   const raw = new Simulation(model).run();
   let busy = 0;
   for (let c = 0; c < N_CAT; c++) if (c !== CAT.IDLE) busy += raw.vmCycles[c];

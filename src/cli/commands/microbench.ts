@@ -7,6 +7,7 @@ import { writeResultFiles } from '../../io/atomic.js';
 import { microbenchCsv, microbenchTable } from '../../output/tables.js';
 import { MICROBENCH_NOT_SIMULATED, runMicrobench } from '../../validation/microbench.js';
 import { PUBLISHED_MICRO } from '../../validation/published.js';
+import { parseFeatureSet } from '../../exits/features.js';
 import { CLI, checkCsvTarget, collect, featuresFlag } from '../options.js';
 
 interface MicrobenchOptions {
@@ -23,7 +24,7 @@ function microbenchCommand(o: MicrobenchOptions): void {
   checkFeaturesAgainstProfile(features, profile, CLI);
   if (o.csv) checkCsvTarget(o.csv, o.force ?? false, ['microbench.csv']);
   const rows = runMicrobench(profile, features).map((r) => {
-    const pub = PUBLISHED_MICRO.filter((p) => p.test === r.test && p.profile === profile.name);
+    const pub = PUBLISHED_MICRO.filter((p) => p.test === r.test && p.profile === profile.name && parseFeatureSet(p.features) === features);
     return { ...r, published: pub.map((p) => `${p.published} (${p.source.split(',')[0]})`).join('; ') };
   });
   if (o.csv) writeResultFiles(o.csv, { 'microbench.csv': microbenchCsv(rows, profile.name, featureSetLabel(features)) }, { force: o.force ?? false });
