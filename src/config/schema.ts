@@ -102,6 +102,12 @@ export const Device = z
     exitsPerOp: z.number().int().min(1).max(64).optional(),
     /** Completion interrupt this long after an operation; 0 = none. */
     completionLatencyUs: nonNegative.optional(),
+    /**
+     * User-space VMM work per request that runs in the vCPU thread when the notify reaches user
+     * space (no ioeventfd): the VMM handles the request before it re-enters the guest. With
+     * ioeventfd an I/O thread does it, off the vCPU (on a host CPU exitsim does not charge).
+     */
+    vmmServiceCycles: nonNegative.optional(),
     source: z.string().min(1),
   })
   .strict();

@@ -278,7 +278,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     let device = -1;
     let extra: Partial<DecisionContext> = {};
     // A measured handler time (imported workloads) overrides the profile's.
-    const handlerOverride: number | undefined = e.handlerCycles;
+    let handlerOverride: number | undefined = e.handlerCycles;
     const kind: EventKind = e.kind;
     if (e.kind === 'io') {
       if (e.device === undefined) throw new InputError(file, `${field}.device`, 'the name of a device from `devices`', 'nothing');
@@ -309,6 +309,11 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
       throw new InputError(file, 'pageTables.pageTablePagesPerProcess', 'the page-table pages of one process (above 0) for process-lifecycle events', workload.pageTables ? '0' : 'no pageTables section');
     }
     const d = decideExits(kind, extra);
+    const service = device >= 0 ? (workload.devices[device].vmmServiceCycles ?? 0) : 0;
+    if (service > 0 && !nativeMode && d.exits.length === 1 && d.exits[0].location === 'user' && d.exits[0].repeat === 1) {
+      // The notify reached the user-space VMM: it serves the request in the vCPU thread.
+      handlerOverride = (handlerOverride ?? plans.meanOf(d.exits[0].handler)) + service;
+    }
     // Bare metal pays every event's native work; a virtualized event that exits for good (its
     // handler emulates it) does not — a reflected one (a shadow #PF) still does.
     const nativePaid = nativeMode || d.rule.reflected || d.exits.length === 0 || d.exits.every((x) => x.probability < 1);
