@@ -68,6 +68,12 @@ export const InstructionEvent = z
      */
     waitsForInterrupt: z.boolean().optional(),
     /**
+     * With waitsForInterrupt on io and timer-program events: how the guest waits — 'spin' (a loop,
+     * as kvm-unit-tests does; the default) or 'idle' (the thread blocks, the vCPU goes idle and
+     * halts until the interrupt: an O_DSYNC write, a request/response over the network).
+     */
+    whileWaiting: z.enum(['spin', 'idle']).optional(),
+    /**
      * io with waitsForInterrupt: requests the unit keeps in flight — it computes on until this many
      * are outstanding, then waits for one to complete (each completes completionLatencyUs after
      * it was issued, with an interrupt of its own). Default 1.
@@ -80,6 +86,7 @@ export const InstructionEvent = z
   .refine((e) => e.deadlineCycles === undefined || e.kind === 'timer-program', { message: 'a field of timer-program events only', path: ['deadlineCycles'] })
   .refine((e) => !(e.deadlineCycles !== undefined && e.deadlinePassed), { message: 'a deadline ahead (deadlineCycles) or one already passed (deadlinePassed), not both', path: ['deadlinePassed'] })
   .refine((e) => e.queueDepth === undefined || (e.kind === 'io' && e.waitsForInterrupt), { message: 'a field of io events that wait (waitsForInterrupt)', path: ['queueDepth'] })
+  .refine((e) => e.whileWaiting === undefined || (e.waitsForInterrupt && e.kind !== 'ipi-send'), { message: 'a field of io and timer-program events that wait (waitsForInterrupt)', path: ['whileWaiting'] })
   .refine((e) => !e.waitsForInterrupt || (e.kind === 'timer-program' && e.deadlineCycles !== undefined) || e.kind === 'io' || e.kind === 'ipi-send', {
     message: 'a field of io and ipi-send events and of timer-program events with deadlineCycles',
     path: ['waitsForInterrupt'],

@@ -87,6 +87,8 @@ export class EngineColumns {
   protected readonly pendingOneShot: Int32Array;
   /** The interrupt kind the vCPU's unit waits for (INTERRUPT_*), WAIT_ACK, or WAIT_NONE. */
   protected readonly waitingFor: Int32Array;
+  /** 1 while the vCPU's wait is an idle one (the guest halts), 0 while it spins. */
+  protected readonly waitIdle: Uint8Array;
   protected readonly idleEntryDone: Uint8Array;
   protected readonly haltStart: Float64Array;
   protected readonly pollWindow: Float64Array;
@@ -158,6 +160,7 @@ export class EngineColumns {
     this.pendingDevice = new Int32Array(nV);
     this.pendingOneShot = new Int32Array(nV);
     this.waitingFor = new Int32Array(nV).fill(WAIT_NONE);
+    this.waitIdle = new Uint8Array(nV);
     this.idleEntryDone = new Uint8Array(nV);
     this.haltStart = new Float64Array(nV);
     this.pollWindow = new Float64Array(nV);

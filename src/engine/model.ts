@@ -71,6 +71,8 @@ export interface VmModel {
   classDeadlineCycles: Float64Array;
   /** The interrupt kind (INTERRUPT_*) the unit waits for after the event, spinning; WAIT_NONE when it does not wait. */
   classWaitKind: Int32Array;
+  /** Per class: 1 if the guest idles (halts) while it waits, 0 if it spins. */
+  classWaitIdle: Uint8Array;
   /** Quiet classes: nothing reaching another vCPU or a device timer (plain work, or I/O completing at once). */
   classQuiet: Uint8Array;
   /** Classes the aggregated mode batches (quiet, exponential gaps). */

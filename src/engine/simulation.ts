@@ -459,6 +459,7 @@ export class Simulation extends EngineColumns {
     this.out.guestEvents++;
     this.nextAt[v * this.maxClass + c] = this.computeClock[v] + this.draw.classGap(v, w, c);
     const behaviour = w.classBehaviour[c];
+    this.waitIdle[v] = w.classWaitIdle[c]; // how it waits, if this event makes it wait
     if (behaviour === BEHAVIOUR_LOCK) {
       // Drawn whether or not the lock is free, so every feature set sees the same sequence.
       const hold = this.draw.lockHold(v, c, w.classHoldMean[c]);
@@ -512,10 +513,9 @@ export class Simulation extends EngineColumns {
   private onAck(s: number): void {
     if (this.waitingFor[s] !== WAIT_ACK) return;
     this.waitingFor[s] = WAIT_NONE;
-    if (this.state[s] === S_WAIT) {
-      this.leaveCurrentState(s);
-      this.enterGuest(s);
-    }
+    if (this.state[s] !== S_WAIT) return;
+    this.leaveCurrentState(s);
+    this.enterGuest(s);
   }
 
   /** Entering guest mode: inject what is pending, then run, spin, start a unit or halt. */
@@ -543,7 +543,8 @@ export class Simulation extends EngineColumns {
       return;
     }
     if (this.waitingFor[v] !== WAIT_NONE) {
-      // The unit spins (in guest mode, no PAUSE) until the awaited interrupt is handled.
+      // The unit waits for the interrupt: its thread blocks (the vCPU idles) or it spins (no PAUSE).
+      if (this.waitIdle[v]) return this.halt(v, w);
       this.state[v] = S_WAIT;
       this.segStart[v] = this.now;
       this.heap.cancel(v);
@@ -784,7 +785,7 @@ export class Simulation extends EngineColumns {
   private hasWake(v: number): boolean {
     if (this.hasPendingInterrupt(v)) return true;
     const vm = this.vmOf[v];
-    return !this.m.vms[vm].closed && this.arrivals.length[vm] > 0;
+    return !this.unitActive[v] && !this.m.vms[vm].closed && this.arrivals.length[vm] > 0;
   }
 
   private block(v: number): void {

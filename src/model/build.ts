@@ -250,6 +250,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   const deadlines: number[] = [];
   const queueDepths: number[] = [];
   const waitKinds: number[] = [];
+  const waitIdle: number[] = [];
   const wallType: number[] = [];
   const wallGaps: GapSpec[] = [];
 
@@ -272,6 +273,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     let behaviour = BEHAVIOUR_NORMAL;
     // A deadline ahead arms the one-shot timer; the unit may wait for its interrupt, or for an I/O's completion.
     deadlines.push(e.kind === 'timer-program' && e.deadlineCycles !== undefined ? Math.round(e.deadlineCycles) : 0);
+    waitIdle.push(e.waitsForInterrupt && e.whileWaiting === 'idle' ? 1 : 0);
     waitKinds.push(!e.waitsForInterrupt ? WAIT_NONE : e.kind === 'io' ? INTERRUPT_DEVICE : e.kind === 'ipi-send' ? WAIT_ACK : INTERRUPT_ONESHOT);
     queueDepths.push(e.kind === 'io' && e.waitsForInterrupt ? (e.queueDepth ?? 1) : 0);
     if (e.kind === 'timer-program' && e.deadlineCycles !== undefined) behaviour = BEHAVIOUR_ONESHOT;
@@ -350,6 +352,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     deadlines.push(0);
     queueDepths.push(0);
     waitKinds.push(WAIT_NONE);
+    waitIdle.push(0);
     classPlan.push(plans.add([], 0));
     classBehaviour.push(BEHAVIOUR_LOCK);
     classDevice.push(-1);
@@ -417,6 +420,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     classHoldMean: Float64Array.from(holds),
     classDeadlineCycles: Float64Array.from(deadlines),
     classWaitKind: Int32Array.from(waitKinds),
+    classWaitIdle: Uint8Array.from(waitIdle),
     classQuiet,
     // Batchable: quiet, with exponential gaps. (IPIs stay exact: delivered in a burst at a
     // batch's start they coalesce into pending interrupts injected at one entry, and the
