@@ -396,7 +396,7 @@ kvm-unit-tests results and patch cover letters. *predicted*: no constant was fit
 (or to either side of the ratio, beyond what the note says); *calibrated*: it was, so agreement
 proves nothing. Not here, and why: EPT on a network request/response workload (no published on/off
 figure was found; exitsim predicts EPT ~3 points *slower* on network-server, from its 2-D walks on a
-workload with almost no page-table activity — see the README's model notes); halt polling on a
+workload with almost no page-table activity — see the README's model notes). Not compared either:
 Bonzini's O_DSYNC result for halt polling (30% → 60–65% of bare metal, kernel commit f7819512, 2015)
 needs the write latency of his battery-backed disk, which it does not state.
 
