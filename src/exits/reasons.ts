@@ -4,6 +4,9 @@
 // Linux's list but agree across third-party VT-x headers.
 // Source: shared reference calibration.md §11.
 
+/** Pseudo reason (above every VT-x one) for the exits of a measurement's rows that were not shown. */
+export const UNLISTED_REASON = 86;
+
 export const EXIT_REASON_NAMES: ReadonlyArray<readonly [number, string]> = [
   [0, 'EXCEPTION_NMI'], [1, 'EXTERNAL_INTERRUPT'], [2, 'TRIPLE_FAULT'], [3, 'INIT_SIGNAL'],
   [4, 'SIPI_SIGNAL'], [5, 'IO_SMI'], [6, 'OTHER_SMI'], [7, 'INTERRUPT_WINDOW'], [8, 'NMI_WINDOW'],
@@ -20,10 +23,12 @@ export const EXIT_REASON_NAMES: ReadonlyArray<readonly [number, string]> = [
   [62, 'PML_FULL'], [63, 'XSAVES'], [64, 'XRSTORS'], [67, 'UMWAIT'], [68, 'TPAUSE'], [70, 'ENCLV'],
   [71, 'SGX_CONFLICT'], [74, 'BUS_LOCK'], [75, 'NOTIFY'], [76, 'SEAMCALL'], [77, 'TDCALL'],
   [84, 'MSR_READ_IMM'], [85, 'MSR_WRITE_IMM'],
+  // Not a VT-x reason: exits of reasons a measurement did not list (a table cut to its top rows).
+  [UNLISTED_REASON, 'UNLISTED'],
 ];
 
 /** Highest basic exit reason number + 1: per-reason counters are arrays of this length. */
-export const EXIT_REASON_SLOTS = 86;
+export const EXIT_REASON_SLOTS = 87;
 
 const nameByNumber = new Map<number, string>(EXIT_REASON_NAMES);
 const numberByName = new Map<string, number>(EXIT_REASON_NAMES.map(([n, s]) => [s, n]));

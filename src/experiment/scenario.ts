@@ -5,6 +5,7 @@ import { InputError } from '../config/errors.js';
 import { loadProfile, loadWorkload, looksLikeScenario, parseScenario, readDataFile } from '../config/load.js';
 import type { Profile, Scenario, Workload } from '../config/schema.js';
 import fs from 'node:fs';
+import path from 'node:path';
 import { DEFAULT_HOST } from './settings.js';
 
 export interface ScenarioOverrides {
@@ -69,7 +70,11 @@ export function resolveScenario(nameOrFile: string, o: ScenarioOverrides = {}): 
   scenario.vms.forEach((vm, i) => {
     if (workloads.has(vm.workload)) return;
     try {
-      workloads.set(vm.workload, loadWorkload(vm.workload));
+      // A workload path in a scenario file is relative to that file (an imported scenario names the
+      // workload written beside it), else to the working directory, else a shipped name.
+      const beside = isFile ? path.resolve(path.dirname(nameOrFile), vm.workload) : '';
+      const useBeside = beside !== '' && !fs.existsSync(vm.workload) && fs.existsSync(beside) && fs.statSync(beside).isFile();
+      workloads.set(vm.workload, loadWorkload(useBeside ? beside : vm.workload));
     } catch (err) {
       if (err instanceof InputError && err.file === vm.workload) {
         throw new InputError(file, `vms[${i}].workload`, err.expected, JSON.stringify(vm.workload), err.hint);

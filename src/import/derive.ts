@@ -2,9 +2,11 @@
 // features it was measured with (issue 6). Rates per reason come from the
 // counts; handler time from the tool's times where it gives them; HLT is the
 // unit structure (a wake-up, some work, halt again) and its time is idle, not
-// handler cost. What the measurement cannot show — guest events that did not
-// exit under those features — comes from a base workload or an explicit
-// --unobserved zero, never silently from nothing.
+// handler cost. What the measurement cannot say is assumed, each assumption
+// stated once (in the notes and the workload's sources) with the flag that
+// overrides it: the window (1 s; absolute rates scale with it, the mix does
+// not), the vCPU count (the fewest its HLT time fits in), and guest events that
+// did not exit under those features (none, unless --base gives them).
 import { InputError } from '../config/errors.js';
 import { Workload, type Profile, type WorkloadInput } from '../config/schema.js';
 import { decide, type DecisionContext } from '../exits/resolve.js';
@@ -33,7 +35,12 @@ export interface DeriveOptions {
 export interface Derived {
   workload: Workload;
   notes: string[];
+  /** What the file does not say and was assumed, each with the flag that overrides it. */
+  assumptions: string[];
   unobservable: string[];
+  /** The window and vCPU count the rates were read with (stated or assumed). */
+  windowSec: number;
+  vcpus: number;
 }
 
 /** Guest event kinds whose rate an exit count can reveal, and which features hide them. */
@@ -55,10 +62,22 @@ const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
 
 export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
   const notes = [...m.notes];
-  const window = m.windowSec ?? o.durationSec;
-  if (!window || !(window > 0)) throw new InputError(m.file, '--duration', 'the length of the measured window in seconds (the file does not say it)', 'nothing');
-  const vcpus = o.vcpus ?? m.vcpus;
-  if (!vcpus) throw new InputError(m.file, '--vcpus', 'the number of vCPUs the counts cover (the file does not say it)', 'nothing');
+  const assumptions: string[] = [];
+  const window = m.windowSec ?? o.durationSec ?? 1;
+  if (m.windowSec === undefined && o.durationSec === undefined) {
+    assumptions.push('the window is not stated: 1 s assumed (--duration overrides) — absolute rates scale with it, the exit mix does not');
+  }
+  const hltSec = (m.exits.find((e) => e.reason === R.HLT)?.totalUs ?? 0) / 1e6;
+  // The fewest vCPUs the HLT time fits in (5% slack for the tool's clock), at least one.
+  const fewest = Math.max(1, Math.ceil(hltSec / window / 1.05));
+  const vcpus = o.vcpus ?? m.vcpus ?? fewest;
+  if (o.vcpus === undefined && m.vcpus === undefined) {
+    assumptions.push(
+      fewest > 1
+        ? `the vCPU count is not stated: ${fewest} assumed, the fewest whose ${round(window * fewest, 4)} vCPU-seconds hold the ${round(hltSec, 4)} s of HLT time (--vcpus overrides)`
+        : 'the vCPU count is not stated: 1 assumed (--vcpus overrides) — per-vCPU rates scale with it, the exit mix does not',
+    );
+  }
   if (m.windowSec && o.durationSec && Math.abs(m.windowSec - o.durationSec) > 1e-9) notes.push(`--duration ${o.durationSec} overrides nothing: the file covers ${m.windowSec} s`);
   const f = o.profile.frequencyGHz.value * 1e9;
   const hw = hardwareRoundTripCycles(o.profile, DEFAULT_MSR_LISTS);
@@ -191,6 +210,16 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     }
   }
 
+  // Rows the file did not show: one UNLISTED bucket, at their measured count (and time, if the footer gives it).
+  if (m.unlisted && m.unlisted.count > 0) {
+    const u = m.unlisted;
+    const avg = u.totalUs !== undefined ? Math.max(0, Math.round((u.totalUs / u.count) * 1e-6 * f - hw)) : o.profile.handlerCycles['raw-exit']?.value;
+    events.push({
+      kind: 'raw-exit', reason: 'UNLISTED', handlerCycles: avg, nativeCycles: 0, perUnit: round(perUnitOf(u.count / (window * vcpus))), distribution: 'exponential',
+      source: `measured: ${u.count} exits of reasons the file does not list (${m.format}, ${m.file})${u.totalUs !== undefined ? '; their time from the footer' : '; their time unknown: the raw-exit default'}`,
+    } as Ev);
+  }
+
   // What the measurement cannot show.
   const ctx: DecisionContext = {
     features, apicMode, usesDebugRegisters: byReason.has(R.DR_ACCESS), preemptionTimer: o.profile.capabilities.preemptionTimer,
@@ -214,19 +243,14 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     } else if (o.unobserved === 'zero') {
       notes.push(`unobservable under ${featureSetLabel(features)} (${unobservable.join(', ')}): assumed zero (--unobserved zero)`);
     } else {
-      throw new InputError(
-        m.file,
-        '--base',
-        `a base workload for what the measurement cannot show (--base NAME), or --unobserved zero to assume none`,
-        `no source for ${unobservable.join(', ')} (they do not exit under ${featureSetLabel(features)})`,
-      );
+      assumptions.push(`guest events that do not exit under ${featureSetLabel(features)} (${unobservable.join(', ')}) are not in the measurement: none assumed (--base WORKLOAD takes them from a workload)`);
     }
   }
 
   const workload = Workload.parse({
     name: o.name,
     description: `Imported from ${m.file} (${m.format}${m.tables > 1 ? `, table ${m.table} of ${m.tables}` : ''}): ${m.exits.reduce((a, e) => a + e.count, 0)} exits in ${window} s on ${vcpus} vCPU(s), measured with features ${featureSetLabel(features)}.`,
-    sources: [`exitsim import of ${m.file} (${m.format}) on profile ${o.profile.name}, features ${featureSetLabel(features)}`, ...notes],
+    sources: [`exitsim import of ${m.file} (${m.format}) on profile ${o.profile.name}, features ${featureSetLabel(features)}`, ...assumptions.map((a) => `assumed: ${a}`), ...notes],
     kind: open ? 'open' : 'closed',
     unitName: open ? 'wake-up (work between two halts)' : '1 ms of guest work',
     cyclesPerUnit,
@@ -242,5 +266,5 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     devices,
     events,
   });
-  return { workload, notes, unobservable };
+  return { workload, notes, assumptions, unobservable, windowSec: window, vcpus };
 }

@@ -8,7 +8,10 @@ import { looksLikeBcc, parseBcc } from './bcc.js';
 import { looksLikeSystemtap, parseSystemtap } from './systemtap.js';
 import { looksLikeFtrace, parseFtrace } from './ftrace.js';
 
-export function parseMeasurement(text: string, file: string, table?: number): Measurement {
+export function parseMeasurement(raw: string, file: string, table?: number): Measurement {
+  if (raw.includes('\u0000')) throw new InputError(file, '', 'a text file: perf kvm stat, kvm_stat, bcc kvmexit, SystemTap or trace-cmd output', 'binary data');
+  // Pastes come with CRLF or CR line ends.
+  const text = raw.replace(/\r\n?/g, '\n');
   if (text.trim() === '') throw new InputError(file, '', 'a perf kvm stat, kvm_stat, bcc kvmexit, SystemTap or trace-cmd output', 'an empty file');
   if (looksLikePerf(text)) return parsePerfKvm(text, file, table);
   if (looksLikeBcc(text)) return parseBcc(text, file, table);

@@ -36,6 +36,8 @@ export interface Measurement {
   /** Counts are already per second (kvm_stat's CurAvg/s). */
   perSecond?: boolean;
   exits: MeasuredExit[];
+  /** Exits of rows the file does not show (a table cut to its top rows): their count, and time if known. */
+  unlisted?: { count: number; totalUs?: number };
   msrAccess: AccessCount[];
   ioPortAccess: AccessCount[];
   mmioAccess: AccessCount[];

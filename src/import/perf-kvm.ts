@@ -108,8 +108,15 @@ export function parsePerfKvm(text: string, file: string, tableChoice?: number): 
   if (exitTables.length > 1) m.notes.push(`the file has ${exitTables.length} VM-EXIT tables; imported table ${choice} (line ${exitTables[choice - 1].headerLine}); --table N picks another`);
   if (live) m.notes.push('perf kvm stat live output: one refresh interval; --duration is that interval');
   for (const t of tables) {
-    const note = check(t, file, lines);
-    if (note && (t.kind !== 'VM-EXIT' || t === exitTables[choice - 1])) m.notes.push(note);
+    const cut = check(t, file, lines);
+    if (!cut || (t.kind === 'VM-EXIT' && t !== exitTables[choice - 1])) continue;
+    m.notes.push(cut.note);
+    if (t.kind === 'VM-EXIT') {
+      // The footer's handled time covers the rows not shown too.
+      const shownUs = t.rows.reduce((a, r) => a + r.samples * r.times[r.times.length - 1], 0);
+      const leftUs = t.totalUs !== undefined ? t.totalUs - shownUs : undefined;
+      m.unlisted = { count: cut.left, ...(leftUs !== undefined && leftUs > 0 ? { totalUs: leftUs } : {}) };
+    }
   }
   const chosen = exitTables[choice - 1];
   if (chosen) {
@@ -154,7 +161,7 @@ function toExit(r: Table['rows'][number], t: Table, file: string): MeasuredExit 
  * footer) is not a contradiction: its shown rows are checked against the whole, and the returned
  * note says how many samples were left out.
  */
-function check(t: Table, file: string, lines: string[]): string | undefined {
+function check(t: Table, file: string, lines: string[]): { note: string; left: number } | undefined {
   const shown = t.rows.reduce((a, r) => a + r.samples, 0);
   const shownPct = t.rows.reduce((a, r) => a + r.samplesPct, 0);
   let total = shown;
@@ -185,8 +192,9 @@ function check(t: Table, file: string, lines: string[]): string | undefined {
   }
   if (total <= shown) return undefined;
   const left = total - shown;
-  return (
+  const note =
     `the ${t.kind} table (line ${t.headerLine}) shows ${shown} of ${total} samples${implied ? ' (the whole implied by Samples%, which add up to ' + shownPct.toFixed(2) + '%)' : ' (Total Samples)'}: ` +
-    `the copy kept only its top rows; the ${left} samples (${((left / total) * 100).toFixed(1)}%) of reasons not shown are left out of the workload`
-  );
+    `the copy kept only its top rows; the ${left} samples (${((left / total) * 100).toFixed(1)}%) of reasons not shown ` +
+    (t.kind === 'VM-EXIT' ? 'become UNLISTED exits in the workload' : 'are not split by key');
+  return { note, left };
 }

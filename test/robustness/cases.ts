@@ -62,7 +62,7 @@ export const CASES: Case[] = [
   { what: 'measurement: percentages that contradict the total', args: ['import', `${I}/bad-wrong-total.txt`, '-o', '/tmp/exitsim-robustness.json'] },
   { what: 'measurement: more HLT time than the window\'s vCPU-seconds', args: ['import', 'test/fixtures/real-exits/01-sysbench-cpu.txt', '--duration', '22.66', '--vcpus', '1', '--unobserved', 'zero', '-o', '/tmp/exitsim-robustness.json'] },
   { what: 'measurement: empty file', args: ['import', `${I}/bad-empty.txt`, '-o', '/tmp/exitsim-robustness.json'] },
-  { what: 'measurement without a window', args: ['import', `${I}/bcc-one-thread.txt`, '-o', '/tmp/exitsim-robustness.json', '--vcpus', '1', '--unobserved', 'zero'] },
+  { what: 'measurement: a binary file', args: ['import', 'test/fixtures/bad/binary.bin', '-o', '/tmp/exitsim-robustness.json'] },
   { what: 'merge of a folder that is not a study', args: ['merge', 'docs', '--out', '/tmp/exitsim-robustness-merge'] },
   { what: 'report on a folder without results', args: ['report', 'docs'] },
 ];

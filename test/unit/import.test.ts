@@ -154,16 +154,25 @@ test('import: malformed inputs are refused with file, line, expected and found',
   for (const [f, re] of cases) assert.throws(() => readMeasurement(made(f)), (e: unknown) => e instanceof InputError && re.test(e.message) && e.message.includes(f), f);
 });
 
-test('import: what the measurement cannot show comes from --base or --unobserved zero, never from nothing', () => {
+test('import: what the measurement cannot show comes from --base, or is assumed absent and said so', () => {
   const m = readMeasurement(real('12-linux-idle-perf-tui-series-example.txt'));
-  assert.throws(() => deriveWorkload(m, { name: 'x', features: parseFeatureSet('apicv'), profile: skx, durationSec: 1, vcpus: 2 }), (e: unknown) => e instanceof InputError && /page-fault, cr3-write, invlpg/.test(e.message));
+  const none = deriveWorkload(m, { name: 'x', features: parseFeatureSet('apicv'), profile: skx, durationSec: 1, vcpus: 2 });
+  assert.ok(none.assumptions.some((a) => /page-fault, cr3-write, invlpg.*none assumed \(--base WORKLOAD/.test(a)), none.assumptions.join(' | '));
+  assert.ok(none.workload.sources.some((x) => /^assumed: guest events that do not exit/.test(x)), 'the assumption is in the workload\'s sources');
   const base = JSON.parse(fs.readFileSync(path.join(root, 'workloads', 'kernel-build.json'), 'utf8'));
   const d = deriveWorkload(m, { name: 'x', features: parseFeatureSet('apicv'), profile: skx, durationSec: 1, vcpus: 2, base });
   assert.ok(d.workload.events.some((e) => e.kind === 'page-fault' && /from base workload kernel-build/.test(e.source)));
   // Without EPT, page faults exit: they are observable, nothing is needed for them.
   const shadow = deriveWorkload(m, { name: 'x', features: parseFeatureSet('none'), profile: loadProfile('merom').profile, durationSec: 1, vcpus: 2, unobserved: 'zero' });
   assert.ok(!shadow.unobservable.includes('page-fault'));
-  assert.throws(() => deriveWorkload(readMeasurement(made('bcc-one-thread.txt')), { name: 'x', features: 0, profile: skx, unobserved: 'zero', vcpus: 1 }), /--duration/);
+  // No window in the file and none given: 1 s assumed, stated with its flag.
+  const noWindow = deriveWorkload(readMeasurement(made('bcc-one-thread.txt')), { name: 'x', features: 0, profile: skx, unobserved: 'zero', vcpus: 1 });
+  assert.equal(noWindow.windowSec, 1);
+  assert.ok(noWindow.assumptions.some((a) => /window is not stated: 1 s assumed \(--duration overrides\)/.test(a)));
+  // No vCPU count: the fewest the HLT time fits in.
+  const sysbench = deriveWorkload(readMeasurement(real('01-sysbench-cpu.txt')), { name: 'x', features: parseFeatureSet('apicv'), profile: skx, durationSec: 22.66, unobserved: 'zero' });
+  assert.equal(sysbench.vcpus, 3);
+  assert.ok(sysbench.assumptions.some((a) => /3 assumed, the fewest whose 67\.98 vCPU-seconds hold the 68\.23 s of HLT time \(--vcpus overrides\)/.test(a)), sysbench.assumptions.join(' | '));
 });
 
 test('round trip: simulate → report → import → simulate gives the same exit mix within sampling error', () => {
@@ -186,12 +195,19 @@ test('round trip: simulate → report → import → simulate gives the same exi
   }
 });
 
-test('exitsim import writes the workload, refuses to overwrite it, and report refuses a folder without results', () => {
+test('exitsim import writes a scenario and its workload beside it, refuses to overwrite them, and report refuses a folder without results', () => {
   const d = tmp();
   const out = path.join(d, 'w.json');
   const r = exitsim('import', made('kvm_stat-children.txt'), '-o', out, '--vcpus', '2', '--unobserved', 'zero');
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(JSON.parse(fs.readFileSync(out, 'utf8')).kind, 'open');
+  const scenario = JSON.parse(fs.readFileSync(out, 'utf8'));
+  assert.deepEqual(scenario.vms, [{ workload: 'w.workload.json', vcpus: 2, count: 1 }]);
+  assert.equal(scenario.host.pcpus, 2);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(d, 'w.workload.json'), 'utf8')).kind, 'open');
+  // The scenario runs from anywhere: its workload is found beside it.
+  const run = spawnSync(process.execPath, [path.join(root, 'bin', 'exitsim.js'), 'run', out, '--duration', '0.2', '--json'], { cwd: os.tmpdir(), encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout).vms[0].vcpus, 2);
   const again = exitsim('import', made('kvm_stat-children.txt'), '-o', out, '--vcpus', '2', '--unobserved', 'zero');
   assert.equal(again.status, 2);
   assert.match(again.stderr, /--force/);

@@ -18,7 +18,7 @@ test('every bad input gets exit code 2, one line naming where and what, no stack
     assert.doesNotMatch(o.message, /\bat .+:\d+:\d+\)?$|internal error/m, `${c.what}: no stack trace`);
     assert.equal(o.stdout, '', `${c.what}: nothing on stdout`);
   });
-  assert.ok(!fs.existsSync('/tmp/exitsim-robustness.json'), 'refused imports wrote nothing');
+  assert.ok(!fs.existsSync('/tmp/exitsim-robustness.json') && !fs.existsSync('/tmp/exitsim-robustness.workload.json'), 'refused imports wrote nothing');
 });
 
 test('docs/robustness.md is what the CLI answers today (npm run robustness-doc)', () => {

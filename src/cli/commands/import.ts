@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError, describeValue } from '../../config/errors.js';
-import { loadProfile, loadWorkload } from '../../config/load.js';
+import { loadProfile, loadWorkload, parseScenario } from '../../config/load.js';
+import { featureSetLabel } from '../../exits/features.js';
 import { deriveWorkload } from '../../import/derive.js';
 import { readMeasurement } from '../../import/detect.js';
 import { checkFeaturesAgainstProfile } from '../../model/build.js';
@@ -28,6 +29,11 @@ interface ImportOptions {
   json?: boolean;
 }
 
+/** The workload's file beside the scenario: OUT.json → OUT.workload.json. */
+export function workloadFileFor(output: string): string {
+  return output.replace(/(\.(json|ya?ml))?$/, '.workload.json');
+}
+
 function importCommand(file: string, o: ImportOptions): void {
   const m = readMeasurement(file, o.table);
   const profile = loadProfile(o.profile ?? 'sapphire-rapids').profile;
@@ -39,34 +45,59 @@ function importCommand(file: string, o: ImportOptions): void {
     name, features, profile, durationSec: o.duration, vcpus: o.vcpus, base: o.base ? loadWorkload(o.base).workload : undefined,
     unobserved: o.unobserved as 'zero' | undefined, busyFraction: o.busyFraction, apicMode: o.apicMode, hostTickHz: o.hostTick,
   });
-  if (fs.existsSync(o.output) && !o.force) throw new InputError(o.output, '-o', 'a new file (or --force to replace it)', 'an existing file');
+  // The scenario reproduces the measured host: one VM of the measured vCPUs, each on its own pCPU,
+  // the measured features, profile and host tick; its workload is written beside it.
+  const workloadFile = workloadFileFor(o.output);
+  const scenario = {
+    name,
+    description: `Imported from ${file} (${m.format}): the measured VM on its host; exitsim run reproduces its exit rates, compare --features asks what-ifs.`,
+    host: { pcpus: d.vcpus, profile: profile.name, scheduler: 'pinned', hostTickHz: o.hostTick ?? 250 },
+    vms: [{ workload: path.basename(workloadFile), vcpus: d.vcpus, count: 1 }],
+    features: featureSetLabel(features),
+    durationSec: Math.min(5, Math.max(1, d.windowSec)),
+    warmupSec: 0.1,
+    seed: 1,
+  };
+  parseScenario(scenario, o.output); // what is written must load
+  for (const out of [o.output, workloadFile]) {
+    if (fs.existsSync(out) && !o.force) throw new InputError(out, '-o', 'a new file (or --force to replace it)', 'an existing file');
+  }
   try {
-    writeFileAtomic(path.resolve(o.output), JSON.stringify(d.workload, null, 2) + '\n');
+    writeFileAtomic(path.resolve(workloadFile), JSON.stringify(d.workload, null, 2) + '\n');
+    writeFileAtomic(path.resolve(o.output), JSON.stringify(scenario, null, 2) + '\n');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(o.output, '-o', 'a writable file path', `a write failure (${code ?? (err as Error).message})`);
   }
   if (o.json) {
-    process.stdout.write(JSON.stringify({ file: o.output, format: m.format, workload: d.workload, notes: d.notes, unobservable: d.unobservable }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ file: o.output, workloadFile, format: m.format, scenario, workload: d.workload, assumptions: d.assumptions, notes: d.notes, unobservable: d.unobservable }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(`imported ${m.format} from ${file}${m.tables > 1 ? ` (table ${m.table} of ${m.tables})` : ''}: ${m.exits.length} exit reasons → ${o.output} (${d.workload.kind} workload, ${d.workload.events.length} events)\n`);
+  process.stdout.write(
+    `imported ${m.format} from ${file}${m.tables > 1 ? ` (table ${m.table} of ${m.tables})` : ''}: ${m.exits.length} exit reasons → ${o.output} ` +
+      `(scenario: 1 VM × ${d.vcpus} vCPU${d.vcpus === 1 ? '' : 's'}, ${profile.name}, ${featureSetLabel(features)}) and ${workloadFileFor(path.basename(o.output))} (${d.workload.kind} workload, ${d.workload.events.length} events)\n`,
+  );
+  if (d.assumptions.length > 0) {
+    process.stdout.write('assumed, since the file does not say:\n');
+    for (const a of d.assumptions) process.stdout.write(`  - ${a}\n`);
+  }
   for (const n of d.notes) process.stdout.write(`  note: ${n}\n`);
+  process.stdout.write(`next: exitsim run ${o.output}   (reproduces the measured exit rates)\n      exitsim compare ${o.output} --features ${featureSetLabel(features)} --features modern\n`);
 }
 
 export function register(program: Command): void {
   program
     .command('import')
     .argument('<measurement-file>')
-    .description('perf kvm stat / kvm_stat / bcc kvmexit / SystemTap / trace-cmd output → a workload with the same exit mix')
-    .requiredOption('-o, --output <workload.json>', 'the workload file to write')
+    .description('perf kvm stat / kvm_stat / bcc kvmexit / SystemTap / trace-cmd output → a scenario (and its workload) with the same exit rates')
+    .requiredOption('-o, --output <scenario.json>', 'the scenario file to write (its workload goes beside it, as NAME.workload.json)')
     .option('--features <list>', 'the feature set the measurement was taken with (default modern)', collect)
     .option('--profile <name>', 'the CPU profile of the measured host (default sapphire-rapids)')
-    .option('--duration <seconds>', 'the measured window, when the file does not say', secondsFlag('--duration', false))
-    .option('--vcpus <n>', 'vCPUs the counts cover, when the file does not say', intFlag('--vcpus', 1))
+    .option('--duration <seconds>', 'the measured window, when the file does not say (default: 1 s, stated)', secondsFlag('--duration', false))
+    .option('--vcpus <n>', 'vCPUs the counts cover, when the file does not say (default: the fewest its HLT time fits in, stated)', intFlag('--vcpus', 1))
     .option('--table <n>', 'which table of a file with several', intFlag('--table', 1))
     .option('--base <workload>', 'where events the measurement cannot show come from')
-    .option('--unobserved <zero>', "assume the unobservable events are absent ('zero')")
+    .option('--unobserved <zero>', "assume the unobservable events are absent ('zero', the default, then stated)")
     .option('--busy-fraction <x>', 'share of time the guest runs, when HLT times are missing', numberFlag('--busy-fraction', 'a number in (0, 1]', (n) => n > 0 && n <= 1))
     .addOption(new Option('--apic-mode <mode>', 'the guest APIC mode').choices(['xapic', 'x2apic']))
     .option('--host-tick <hz>', 'host tick of the measured host (its exits are subtracted)', intFlag('--host-tick', 0))
