@@ -59,6 +59,72 @@ const ALIASES: Record<string, string> = {
   XCPT_OR_NMI: 'EXCEPTION_NMI',
 };
 
+/**
+ * AMD SVM exit names as `perf kvm stat` and `kvm_stat` print them on an AMD host (Linux
+ * arch/x86/include/uapi/asm/svm.h, SVM_EXIT_REASONS), read as the VT-x reason whose guest event and
+ * handler are the closest, until exitsim models SVM itself (SVM and VT-x split some reasons
+ * differently: `msr` is one exit for reads and writes, `npf` covers both EPT violations and the
+ * MMIO accesses VT-x reports as EPT misconfigurations).
+ */
+const SVM_NAMES: Record<string, string> = {
+  NPF: 'EPT_VIOLATION',
+  MSR: 'MSR_WRITE',
+  IO: 'IO_INSTRUCTION',
+  HLT: 'HLT',
+  INTERRUPT: 'EXTERNAL_INTERRUPT',
+  NMI: 'EXCEPTION_NMI',
+  SMI: 'OTHER_SMI',
+  INIT: 'INIT_SIGNAL',
+  VINTR: 'INTERRUPT_WINDOW',
+  HYPERCALL: 'VMCALL',
+  VMMCALL: 'VMCALL',
+  CPUID: 'CPUID',
+  PAUSE: 'PAUSE_INSTRUCTION',
+  RDTSC: 'RDTSC',
+  RDTSCP: 'RDTSCP',
+  RDPMC: 'RDPMC',
+  INVLPG: 'INVLPG',
+  INVLPGA: 'INVLPG',
+  INVD: 'INVD',
+  WBINVD: 'WBINVD',
+  XSETBV: 'XSETBV',
+  MONITOR: 'MONITOR_INSTRUCTION',
+  MWAIT: 'MWAIT_INSTRUCTION',
+  MWAIT_COND: 'MWAIT_INSTRUCTION',
+  IRET: 'NMI_WINDOW', // SVM intercepts IRET to open the NMI window
+  TASK_SWITCH: 'TASK_SWITCH',
+  SHUTDOWN: 'TRIPLE_FAULT',
+  INVALID_GUEST_STATE: 'INVALID_STATE',
+  VMRUN: 'VMRESUME',
+  VMLOAD: 'VMPTRLD',
+  VMSAVE: 'VMPTRST',
+  RSM: 'RSM',
+  INVPCID: 'INVPCID',
+  BUSLOCK: 'BUS_LOCK',
+  'IDLE-HALT': 'HLT',
+  READ_IDTR: 'GDTR_IDTR',
+  READ_GDTR: 'GDTR_IDTR',
+  WRITE_IDTR: 'GDTR_IDTR',
+  WRITE_GDTR: 'GDTR_IDTR',
+  READ_LDTR: 'LDTR_TR',
+  READ_RT: 'LDTR_TR',
+  WRITE_LDTR: 'LDTR_TR',
+  WRITE_RT: 'LDTR_TR',
+  CR0_SEL_WRITE: 'CR_ACCESS',
+  WRITE_EFER_TRAP: 'MSR_WRITE',
+  AVIC_INCOMPLETE_IPI: 'APIC_WRITE', // an ICR write AVIC could not deliver: the target is not running
+  AVIC_UNACCELERATED_ACCESS: 'APIC_ACCESS',
+};
+
+/** An SVM name (case-insensitive) as its VT-x reason name, or undefined. */
+function svmName(upper: string): string | undefined {
+  if (SVM_NAMES[upper]) return SVM_NAMES[upper];
+  if (/^(READ|WRITE)_CR\d+(_TRAP)?$/.test(upper)) return 'CR_ACCESS';
+  if (/^(READ|WRITE)_DR\d$/.test(upper)) return 'DR_ACCESS';
+  if (/^[A-Z]{2} EXCP$/.test(upper)) return 'EXCEPTION_NMI'; // "PF excp", "UD excp", …
+  return undefined;
+}
+
 export function exitReasonName(reason: number): string {
   return nameByNumber.get(reason) ?? `UNKNOWN_${reason}`;
 }
@@ -73,9 +139,9 @@ export function parseExitReason(text: string): number | undefined {
     const n = Number(trimmed);
     return nameByNumber.has(n) ? n : undefined;
   }
-  let upper = trimmed.toUpperCase().replace(/^(VMX_)?EXIT_REASON_/, '').replace(/^VMX_EXIT_/, '');
+  let upper = trimmed.toUpperCase().replace(/^(VMX_)?EXIT_REASON_/, '').replace(/^VMX_EXIT_/, '').replace(/^SVM_EXIT_/, '');
   upper = ALIASES[upper] ?? upper;
-  return numberByName.get(upper);
+  return numberByName.get(upper) ?? numberByName.get(svmName(upper) ?? '');
 }
 
 export function allExitReasonNames(): string[] {

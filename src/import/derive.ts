@@ -41,6 +41,8 @@ export interface Derived {
   /** The window and vCPU count the rates were read with (stated or assumed). */
   windowSec: number;
   vcpus: number;
+  /** The host tick the workload leaves to the simulated host (stated, or what the measurement holds). */
+  hostTickHz: number;
 }
 
 /** Guest event kinds whose rate an exit count can reveal, and which features hide them. */
@@ -60,8 +62,25 @@ type Ev = WorkloadInput['events'] extends Array<infer T> | undefined ? T : never
 
 const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
 
+/** Erlang C: the probability that an arrival waits, c servers at offered load a (< c). */
+export function erlangC(c: number, a: number): number {
+  if (a <= 0) return 0;
+  if (a >= c) return 1;
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < c; k++) {
+    term *= a / k;
+    sum += term;
+  }
+  const last = (term * a) / c / (1 - a / c);
+  return last / (sum + last);
+}
+
 export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
   const notes = [...m.notes];
+  if (m.exits.some((e) => /^[a-z][a-z0-9_-]*$|^[A-Z]{2} excp$/.test(e.name))) {
+    notes.push('AMD SVM exit names are read as their VT-x counterparts until exitsim models SVM (npf → EPT_VIOLATION, msr → MSR_WRITE, interrupt → EXTERNAL_INTERRUPT, vintr → INTERRUPT_WINDOW, hypercall → VMCALL, "PF excp" → EXCEPTION_NMI, …)');
+  }
   const assumptions: string[] = [];
   const window = m.windowSec ?? o.durationSec ?? 1;
   if (m.windowSec === undefined && o.durationSec === undefined) {
@@ -114,8 +133,24 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     }
   }
   // A unit is one wake-up (open) or 1 ms of guest work (closed).
-  const cyclesPerUnit = Math.max(1000, Math.round(open ? (busy / hltRate) * f : 1e-3 * f));
-  const perUnitOf = (ratePerSec: number) => (open ? ratePerSec / hltRate : (ratePerSec * cyclesPerUnit) / f);
+  // Wake-ups that find the vCPU busy queue behind the running one and need no halt of their own:
+  // a halt ends each busy period, so arrivals = halts ÷ the idle share (M/G/1 busy periods).
+  // With c vCPUs sharing the work (M/G/c), an arrival queues only when all are busy (Erlang C).
+  const queued = open ? erlangC(vcpus, vcpus * busy) : 0;
+  const arrivalRate = open ? hltRate / Math.max(0.05, 1 - queued) : 0;
+  if (open && queued > 0.01) notes.push(`a halt ends each busy period: wake-ups arrive at ${round(arrivalRate, 4)}/s per vCPU, the ${round(hltRate, 4)}/s of HLT ÷ the ${round(1 - queued, 3)} share of arrivals that find a vCPU idle`);
+  const cyclesPerUnit = Math.max(1000, Math.round(open ? (busy / arrivalRate) * f : 1e-3 * f));
+  // A busy guest (no HLT) computes only between its exits: events per guest second are the measured
+  // rates over the share of time left to the guest (each exit at its measured time, else a default).
+  let guestShare = 1;
+  if (!open) {
+    const exitCycles = (e: { count: number; avgUs?: number }) => (e.count / (window * vcpus)) * (e.avgUs !== undefined ? e.avgUs * 1e-6 * f : hw + (o.profile.handlerCycles['raw-exit']?.value ?? 0));
+    const u = m.unlisted;
+    const busyInExits = (m.exits.reduce((a, e) => a + exitCycles(e), 0) + (u ? exitCycles({ count: u.count, avgUs: u.totalUs !== undefined ? u.totalUs / u.count : undefined }) : 0)) / f;
+    guestShare = Math.max(0.05, 1 - busyInExits);
+    if (guestShare < 0.99) notes.push(`the guest never halts and its exits take ${round((1 - guestShare) * 100, 3)}% of the time: events per guest second are the measured rates ÷ ${round(guestShare, 4)}`);
+  }
+  const perUnitOf = (ratePerSec: number) => (open ? ratePerSec / arrivalRate : (ratePerSec * cyclesPerUnit) / (f * guestShare));
 
   const events: Ev[] = [];
   const devices: NonNullable<WorkloadInput['devices']> = [];
@@ -130,8 +165,20 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
   const raw = (e: MeasuredExit, rate: number, why: string) =>
     addEvent({ kind: 'raw-exit', reason: exitReasonName(e.reason as number), handlerCycles: handler(e) ?? o.profile.handlerCycles['raw-exit']?.value, nativeCycles: 0, source: `${src(e)}; ${why}` } as Ev, e, rate);
 
-  // Exits the engine itself makes, to subtract from the measured counts.
-  const tick = (o.hostTickHz ?? 250) * busy;
+  // Exits the engine itself makes, to subtract from the measured counts. A host tick the measured
+  // EXTERNAL_INTERRUPT rate cannot hold is lowered to what it holds (a tickless host, or a window
+  // shorter than assumed).
+  let hostTickHz = o.hostTickHz ?? 250;
+  const ext = byReason.get(R.EXTERNAL_INTERRUPT);
+  if (o.hostTickHz === undefined) {
+    const extRate = ext ? perSec(ext) : 0;
+    const complete = !m.unlisted;
+    if ((ext || complete) && extRate < hostTickHz * busy) {
+      hostTickHz = round(extRate / busy, 4);
+      assumptions.push(`the host tick is not stated and the measured EXTERNAL_INTERRUPT rate (${round(extRate, 4)}/s) cannot hold a 250 Hz one: ${hostTickHz} Hz assumed (--host-tick overrides)`);
+    }
+  }
+  const tick = hostTickHz * busy;
   const wakeEois = open && !on('apicv') ? hltRate : 0;
 
   for (const e of m.exits) {
@@ -201,7 +248,7 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
       }
       case R.EXTERNAL_INTERRUPT: {
         const left = rate - tick;
-        notes.push(`EXTERNAL_INTERRUPT includes the host tick: ${round(tick, 4)}/s (${o.hostTickHz ?? 250} Hz × ${round(busy, 3)} busy) is left to the simulated host`);
+        notes.push(`EXTERNAL_INTERRUPT includes the host tick: ${round(tick, 4)}/s (${hostTickHz} Hz × ${round(busy, 3)} busy) is left to the simulated host`);
         raw(e, left, 'host and device interrupts beyond the host tick');
         continue;
       }
@@ -254,7 +301,7 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     kind: open ? 'open' : 'closed',
     unitName: open ? 'wake-up (work between two halts)' : '1 ms of guest work',
     cyclesPerUnit,
-    ...(open ? { arrivalsPerSec: round(hltRate * vcpus) } : {}),
+    ...(open ? { arrivalsPerSec: round(arrivalRate * vcpus) } : {}),
     apicMode,
     usesDebugRegisters: byReason.has(R.DR_ACCESS),
     interruptWindowProbability: 0,
@@ -266,5 +313,5 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     devices,
     events,
   });
-  return { workload, notes, assumptions, unobservable, windowSec: window, vcpus };
+  return { workload, notes, assumptions, unobservable, windowSec: window, vcpus, hostTickHz };
 }

@@ -18,6 +18,18 @@ const DEBUGFS_REASONS: Record<string, string> = {
   nmi_window_exits: 'NMI_WINDOW',
 };
 
+/**
+ * Tracepoints of kvm_stat's default view that fire once per exit of one reason (Linux
+ * arch/x86/kvm/trace.h): an MSR access KVM handles, a port or MMIO access it emulates, a
+ * hypercall, a CPUID. (kvm_msr counts reads and writes alike: taken as writes, the common case.)
+ */
+const DEFAULT_VIEW: ReadonlyArray<readonly [string, string]> = [
+  ['kvm_msr', 'MSR_WRITE'],
+  ['kvm_pio', 'IO_INSTRUCTION'],
+  ['kvm_hypercall', 'VMCALL'],
+  ['kvm_cpuid', 'CPUID'],
+];
+
 export function looksLikeKvmStat(text: string): boolean {
   return text.split('\n').some((l) => TP_HEADER.test(l)) || /^\s*kvm statistics\s*$/m.test(text) || /^\s*(exits|halt_exits)\s+\d+\s+\d+\s*$/m.test(text);
 }
@@ -57,8 +69,30 @@ function tracepoint(lines: string[], file: string): Measurement {
     } else if (event === 'kvm_exit') exitTotal = { line: n, total: Number(total), rate: Number(cur) };
   }
   if (exits.length === 0) {
-    const at = exitTotal?.line ?? 1;
-    throw lineError(file, at, 'per-reason kvm_exit(REASON) rows (run kvm_stat with the kvm_exit child events shown, e.g. its -f kvm_exit filter with reasons); a bare kvm_exit total cannot be split into exit reasons', lines[at - 1]?.trim() ?? '');
+    // kvm_stat's default view: no per-reason rows, only tracepoints. Those that fire once per exit
+    // of one reason name it; the rest of kvm_exit is UNLISTED.
+    if (!exitTotal) throw lineError(file, 1, 'kvm_exit(REASON) rows, or at least a kvm_exit row to take the exit rate from', lines.find((l) => TP_ROW.test(l))?.trim() ?? '');
+    let named = 0;
+    const rates = new Map<string, number>();
+    for (const line of lines) {
+      const row = TP_ROW.exec(line);
+      if (row) rates.set(row[1], Number(row[4]));
+    }
+    for (const [event, reasonName] of DEFAULT_VIEW) {
+      const rate = rates.get(event);
+      if (!rate) continue;
+      exits.push({ reason: parseExitReason(reasonName) as number, name: reasonName, count: rate });
+      named += rate;
+    }
+    const left = Math.max(0, exitTotal.rate - named);
+    if (left > 0) m.unlisted = { count: left };
+    m.notes.push(
+      `kvm_stat's default view has no exit reasons: ${[...DEFAULT_VIEW].filter(([e]) => rates.get(e)).map(([e, r]) => `${e} → ${r}`).join(', ') || 'no tracepoint names one'}; ` +
+        `the other ${left}/s of kvm_exit are UNLISTED (run kvm_stat with kvm_exit's children, e.g. -f 'kvm_exit(*)', for every reason)`,
+    );
+    m.exits = exits;
+    m.notes.push("rates are kvm_stat's CurAvg/s (per second, all vCPUs of the traced VMs)");
+    return m;
   }
   if (exitTotal) {
     const sum = exits.reduce((a, e) => a + e.count, 0);

@@ -7,7 +7,8 @@ import { allExitReasonNames, parseExitReason } from '../exits/reasons.js';
 import { emptyMeasurement, lineError, type AccessCount, type Measurement, type MeasuredExit } from './measurement.js';
 
 const HEADER = /^\s*(VM-EXIT|MMIO Access|IO Port Access|MSR Access)\s+Samples\s+Samples%\s+Time%\s+(Min Time\s+Max Time\s+)?Avg time\s*$/;
-const ROW = /^\s*(\S+)\s+(\d+)\s+([\d.]+)%\s+([\d.]+)%(.*)$/;
+// A name is one word, or an AMD exception ("PF excp").
+const ROW = /^\s*([A-Z]{2} excp|\S+)\s+(\d+)\s+([\d.]+)%\s+([\d.]+)%(.*)$/;
 const TIMES = /([\d.]+)us/g;
 const CONTINUATION = /^\s*([\d.]+us\s*)+(\(\s*\+-\s*[\d.]+%\s*\)?)?\s*$/;
 const FOOTER = /^\s*Total Samples:\s*(\d+),\s*Total events handled time:\s*([\d.]+)us\.?\s*$/;

@@ -94,6 +94,16 @@ export function checkFeaturesAgainstProfile(features: number, profile: Profile, 
   }
 }
 
+/** `features` without what the CPU profile lacks (e.g. modern on Skylake-SP: modern without IPIv). */
+export function supportedFeatures(features: number, profile: Profile): number {
+  let out = features;
+  for (const name of featureNames(features)) {
+    const cap = CAPABILITY_OF[name];
+    if (cap && !profile.capabilities[cap]) out &= ~FEATURE_BIT[name];
+  }
+  return out;
+}
+
 class PlanBuilder {
   private readonly start: number[] = [];
   private readonly length: number[] = [];

@@ -72,7 +72,7 @@ test('import: every real sample is imported or refused with the line named', () 
     ['02-win10-idle-apic-timer-before-after.txt', 2, true],
     ['04-linux-bpftrace-and-pipe-pingpong.txt', 1, true],
     ['04-linux-bpftrace-and-pipe-pingpong.txt', 2, true],
-    ['06-kvm_stat-migrated-guest-timer-storm.txt', undefined, false],
+    ['06-kvm_stat-migrated-guest-timer-storm.txt', undefined, true],
     ['08-bcc-kvmexit-light-guests.txt', 1, true],
     ['08-bcc-kvmexit-light-guests.txt', 3, true],
     ['12-linux-idle-perf-tui-series-example.txt', 1, true],
@@ -211,11 +211,35 @@ test('exitsim import writes a scenario and its workload beside it, refuses to ov
   const again = exitsim('import', made('kvm_stat-children.txt'), '-o', out, '--vcpus', '2', '--unobserved', 'zero');
   assert.equal(again.status, 2);
   assert.match(again.stderr, /--force/);
-  const bad = exitsim('import', real('06-kvm_stat-migrated-guest-timer-storm.txt'), '-o', path.join(d, 'x.json'));
+  const bad = exitsim('import', path.join(root, 'test', 'fixtures', 'bad', 'binary.bin'), '-o', path.join(d, 'x.json'));
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /06-kvm_stat-migrated-guest-timer-storm\.txt: line 11/);
-  assert.ok(!fs.existsSync(path.join(d, 'x.json')));
+  assert.match(bad.stderr, /binary\.bin: .*binary data/);
+  assert.ok(!fs.existsSync(path.join(d, 'x.json')) && !fs.existsSync(path.join(d, 'x.workload.json')));
   const rep = exitsim('report', d);
   assert.equal(rep.status, 2);
   assert.match(rep.stderr, /runs\.csv/);
+});
+
+test('import: Erlang C — one vCPU queues an arrival with the busy share; known values for more', async () => {
+  const { erlangC } = await import('../../src/import/derive.js');
+  assert.ok(Math.abs(erlangC(1, 0.3) - 0.3) < 1e-12);
+  assert.ok(Math.abs(erlangC(2, 1) - 1 / 3) < 1e-12);
+  assert.equal(erlangC(4, 0), 0);
+  assert.equal(erlangC(2, 2), 1);
+  assert.ok(erlangC(8, 2) < erlangC(2, 0.5 * 2), 'more vCPUs at the same per-vCPU load queue less');
+});
+
+test('import: AMD SVM names (npf, msr, "PF excp", …) are read as their VT-x counterparts, with a note', () => {
+  const m = readMeasurement(made('perf-amd-svm.txt'));
+  assert.deepEqual(m.exits.map((e) => e.reason), [32, 12, 1, 48, 10, 0]);
+  const d = deriveWorkload(m, { name: 'amd', features: parseFeatureSet('apicv'), profile: skx, durationSec: 1, vcpus: 1 });
+  assert.ok(d.notes.some((n) => /AMD SVM exit names/.test(n)));
+});
+
+test('import: kvm_stat\'s default view (no exit reasons) is read: the MSR tracepoint names its exits, the rest are UNLISTED', () => {
+  const m = readMeasurement(real('06-kvm_stat-migrated-guest-timer-storm.txt'));
+  assert.deepEqual(m.exits.map((e) => [e.name, e.count]), [['MSR_WRITE', 92289]]);
+  assert.equal(m.unlisted?.count, 277006 - 92289);
+  const d = deriveWorkload(m, { name: 's', features: parseFeatureSet('nehalem'), profile: skx });
+  assert.ok(d.workload.events.some((e) => e.kind === 'raw-exit' && e.reason === 'UNLISTED'));
 });

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile, loadWorkload, parseScenario } from '../../config/load.js';
-import { featureSetLabel } from '../../exits/features.js';
+import { featureSetLabel, parseFeatureSet } from '../../exits/features.js';
 import { deriveWorkload } from '../../import/derive.js';
 import { readMeasurement } from '../../import/detect.js';
-import { checkFeaturesAgainstProfile } from '../../model/build.js';
+import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/build.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { CLI, collect, featuresFlag, intFlag, numberFlag, secondsFlag } from '../options.js';
 
@@ -51,7 +51,7 @@ function importCommand(file: string, o: ImportOptions): void {
   const scenario = {
     name,
     description: `Imported from ${file} (${m.format}): the measured VM on its host; exitsim run reproduces its exit rates, compare --features asks what-ifs.`,
-    host: { pcpus: d.vcpus, profile: profile.name, scheduler: 'pinned', hostTickHz: o.hostTick ?? 250 },
+    host: { pcpus: d.vcpus, profile: profile.name, scheduler: 'pinned', hostTickHz: d.hostTickHz },
     vms: [{ workload: path.basename(workloadFile), vcpus: d.vcpus, count: 1 }],
     features: featureSetLabel(features),
     durationSec: Math.min(5, Math.max(1, d.windowSec)),
@@ -82,7 +82,12 @@ function importCommand(file: string, o: ImportOptions): void {
     for (const a of d.assumptions) process.stdout.write(`  - ${a}\n`);
   }
   for (const n of d.notes) process.stdout.write(`  note: ${n}\n`);
-  process.stdout.write(`next: exitsim run ${o.output}   (reproduces the measured exit rates)\n      exitsim compare ${o.output} --features ${featureSetLabel(features)} --features modern\n`);
+  const best = supportedFeatures(parseFeatureSet('modern'), profile);
+  const whatIf =
+    best !== features
+      ? `exitsim compare ${o.output} --features ${featureSetLabel(features)} --features ${featureSetLabel(best)}   (what the rest of this host's features would buy)`
+      : `exitsim run ${o.output} --profile sapphire-rapids --features modern   (the measured guest on a current host with every feature)`;
+  process.stdout.write(`next: exitsim run ${o.output}   (reproduces the measured exit rates)\n      ${whatIf}\n`);
 }
 
 export function register(program: Command): void {
