@@ -30,77 +30,123 @@ const DEFAULT_VIEW: ReadonlyArray<readonly [string, string]> = [
   ['kvm_cpuid', 'CPUID'],
 ];
 
+/** `kvm_stat -1` (once): `name total delta`, one tracepoint per line, no header. */
+const ONCE_ROW = /^\s*(kvm_[a-z_]+(?:\([A-Za-z0-9_ -]+\))?)\s+(\d+)\s+(\d+)\s*$/;
+/** `kvm_stat -l` (log): a header of tracepoint names, then a row of counts per interval. */
+const LOG_HEADER = /^\s*(kvm_[a-z_]+(?:\([A-Za-z0-9_ -]+\))?\s+)+kvm_[a-z_]+(?:\([A-Za-z0-9_ -]+\))?\s*$/;
+
 export function looksLikeKvmStat(text: string): boolean {
-  return text.split('\n').some((l) => TP_HEADER.test(l)) || /^\s*kvm statistics\s*$/m.test(text) || /^\s*(exits|halt_exits)\s+\d+\s+\d+\s*$/m.test(text);
+  const lines = text.split('\n');
+  return (
+    lines.some((l) => TP_HEADER.test(l) || LOG_HEADER.test(l)) ||
+    lines.filter((l) => ONCE_ROW.test(l)).length >= 2 ||
+    /^\s*kvm statistics\s*$/m.test(text) ||
+    /^\s*(exits|halt_exits)\s+\d+\s+\d+\s*$/m.test(text)
+  );
 }
 
 export function parseKvmStat(text: string, file: string): Measurement {
   const lines = text.split(/\r?\n/);
   if (lines.some((l) => TP_HEADER.test(l))) return tracepoint(lines, file);
+  if (lines.some((l) => LOG_HEADER.test(l))) return logMode(lines, file);
+  if (lines.filter((l) => ONCE_ROW.test(l)).length >= 2) return once(lines, file);
   return debugfs(lines, file);
+}
+
+/**
+ * Exits from tracepoint counts: kvm_exit(REASON) children when present; else the tracepoints
+ * that name one reason (DEFAULT_VIEW), the rest of kvm_exit UNLISTED.
+ */
+function fromEvents(m: Measurement, file: string, counts: Map<string, number>, lineOf: (event: string) => number): void {
+  for (const [event, count] of counts) {
+    const child = /^kvm_exit\((.+)\)$/.exec(event);
+    if (!child) continue;
+    const reason = parseExitReason(child[1]);
+    if (reason === undefined) throw lineError(file, lineOf(event), 'kvm_exit(REASON) with an exit reason name, alias or number', event);
+    m.exits.push({ reason, name: child[1], count });
+  }
+  if (m.exits.length > 0) return;
+  const total = counts.get('kvm_exit');
+  if (total === undefined) throw lineError(file, 1, 'kvm_exit(REASON) rows, or at least a kvm_exit row to take the exit count from', '');
+  let named = 0;
+  for (const [event, reasonName] of DEFAULT_VIEW) {
+    const c = counts.get(event);
+    if (!c) continue;
+    m.exits.push({ reason: parseExitReason(reasonName) as number, name: reasonName, count: c });
+    named += c;
+  }
+  const left = Math.max(0, total - named);
+  if (left > 0) m.unlisted = { count: left };
+  m.notes.push(`kvm_stat without kvm_exit's children has no exit reasons: ${m.exits.map((e) => e.name).join(', ') || 'none'} from the tracepoints that name one; the other ${left} of kvm_exit are UNLISTED (show kvm_exit's children for every reason)`);
+}
+
+function once(lines: string[], file: string): Measurement {
+  const m = emptyMeasurement('kvm_stat', file);
+  const counts = new Map<string, number>();
+  const at = new Map<string, number>();
+  lines.forEach((l, i) => {
+    const row = ONCE_ROW.exec(l);
+    if (!row) return;
+    counts.set(row[1], Number(row[2]));
+    at.set(row[1], i + 1);
+  });
+  fromEvents(m, file, counts, (e) => at.get(e) ?? 1);
+  m.notes.push('kvm_stat -1: totals since the tracepoints were enabled (the window is not in the output)');
+  return m;
+}
+
+function logMode(lines: string[], file: string): Measurement {
+  const m = emptyMeasurement('kvm_stat', file);
+  const h = lines.findIndex((l) => LOG_HEADER.test(l));
+  const names = lines[h].trim().split(/\s+/);
+  const counts = new Map<string, number>(names.map((n) => [n, 0]));
+  let rows = 0;
+  for (let i = h + 1; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '' || LOG_HEADER.test(line)) continue; // kvm_stat repeats the header now and then
+    const cells = line.split(/\s+/);
+    if (!cells.every((c) => /^\d+$/.test(c))) continue;
+    if (cells.length !== names.length) throw lineError(file, i + 1, `a row of ${names.length} counts under the header (line ${h + 1})`, line);
+    cells.forEach((c, k) => counts.set(names[k], (counts.get(names[k]) ?? 0) + Number(c)));
+    rows++;
+  }
+  if (rows === 0) throw lineError(file, h + 1, 'rows of counts under the kvm_stat -l header', lines[h].trim());
+  fromEvents(m, file, counts, () => h + 1);
+  m.windowSec = rows;
+  m.notes.push(`kvm_stat -l: ${rows} interval(s) summed; each taken as kvm_stat's default 1 s`);
+  return m;
 }
 
 function tracepoint(lines: string[], file: string): Measurement {
   const m = emptyMeasurement('kvm_stat', file);
   m.perSecond = true;
   m.windowSec = 1;
-  const exits: MeasuredExit[] = [];
-  let exitTotal: { line: number; total: number; rate: number } | undefined;
+  // CurAvg/s is the current per-second rate; a 0 rate with a total shows an exit seen before the sample window.
+  const rates = new Map<string, number>();
+  const at = new Map<string, number>();
   let started = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const n = i + 1;
     if (TP_HEADER.test(line)) {
       started = true;
       continue;
     }
     if (!started || line.trim() === '' || /^\s*#/.test(line)) continue;
+    if (/^\s*Total\s+(\d+)\s+(\d+)\s*$/.test(line)) break;
     const row = TP_ROW.exec(line);
-    const totalRow = /^\s*Total\s+(\d+)\s+(\d+)\s*$/.exec(line);
-    if (totalRow) break;
-    if (!row) throw lineError(file, n, 'a kvm_stat row: Event Total %Total CurAvg/s', line.trim());
-    const [, event, total, , cur] = row;
-    const child = /^kvm_exit\((.+)\)$/.exec(event);
-    if (child) {
-      const reason = parseExitReason(child[1]);
-      if (reason === undefined) throw lineError(file, n, 'kvm_exit(REASON) with an exit reason name, alias or number', event);
-      // CurAvg/s is the current per-second rate; a 0 rate with a total shows an exit seen before the sample window.
-      exits.push({ reason, name: child[1], count: Number(cur) });
-    } else if (event === 'kvm_exit') exitTotal = { line: n, total: Number(total), rate: Number(cur) };
+    if (!row) throw lineError(file, i + 1, 'a kvm_stat row: Event Total %Total CurAvg/s', line.trim());
+    rates.set(row[1], Number(row[4]));
+    at.set(row[1], i + 1);
   }
-  if (exits.length === 0) {
-    // kvm_stat's default view: no per-reason rows, only tracepoints. Those that fire once per exit
-    // of one reason name it; the rest of kvm_exit is UNLISTED.
-    if (!exitTotal) throw lineError(file, 1, 'kvm_exit(REASON) rows, or at least a kvm_exit row to take the exit rate from', lines.find((l) => TP_ROW.test(l))?.trim() ?? '');
-    let named = 0;
-    const rates = new Map<string, number>();
-    for (const line of lines) {
-      const row = TP_ROW.exec(line);
-      if (row) rates.set(row[1], Number(row[4]));
-    }
-    for (const [event, reasonName] of DEFAULT_VIEW) {
-      const rate = rates.get(event);
-      if (!rate) continue;
-      exits.push({ reason: parseExitReason(reasonName) as number, name: reasonName, count: rate });
-      named += rate;
-    }
-    const left = Math.max(0, exitTotal.rate - named);
-    if (left > 0) m.unlisted = { count: left };
-    m.notes.push(
-      `kvm_stat's default view has no exit reasons: ${[...DEFAULT_VIEW].filter(([e]) => rates.get(e)).map(([e, r]) => `${e} → ${r}`).join(', ') || 'no tracepoint names one'}; ` +
-        `the other ${left}/s of kvm_exit are UNLISTED (run kvm_stat with kvm_exit's children, e.g. -f 'kvm_exit(*)', for every reason)`,
-    );
-    m.exits = exits;
-    m.notes.push("rates are kvm_stat's CurAvg/s (per second, all vCPUs of the traced VMs)");
-    return m;
-  }
-  if (exitTotal) {
-    const sum = exits.reduce((a, e) => a + e.count, 0);
-    if (Math.abs(sum - exitTotal.rate) > Math.max(2, exitTotal.rate * 0.02)) {
-      throw lineError(file, exitTotal.line, `a kvm_exit rate equal to the sum of its children (${sum}/s)`, lines[exitTotal.line - 1].trim());
+  fromEvents(m, file, rates, (e) => at.get(e) ?? 1);
+  const total = rates.get('kvm_exit');
+  if (total !== undefined && !m.unlisted) {
+    const sum = m.exits.reduce((a, e) => a + e.count, 0);
+    if (Math.abs(sum - total) > Math.max(2, total * 0.02)) {
+      const line = at.get('kvm_exit') as number;
+      throw lineError(file, line, `a kvm_exit rate equal to the sum of its children (${sum}/s)`, lines[line - 1].trim());
     }
   }
-  m.exits = exits;
   m.notes.push("rates are kvm_stat's CurAvg/s (per second, all vCPUs of the traced VMs)");
   return m;
 }

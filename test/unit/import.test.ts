@@ -243,3 +243,28 @@ test('import: kvm_stat\'s default view (no exit reasons) is read: the MSR tracep
   const d = deriveWorkload(m, { name: 's', features: parseFeatureSet('nehalem'), profile: skx });
   assert.ok(d.workload.events.some((e) => e.kind === 'raw-exit' && e.reason === 'UNLISTED'));
 });
+
+test('import: a trace\'s service time leaves out the time sched_switch shows the thread switched out', () => {
+  const m = readMeasurement(made('ftrace-sched-switch.txt'));
+  const ept = m.exits.find((e) => e.name === 'EPT_VIOLATION')!;
+  assert.ok(Math.abs((ept.avgUs as number) - 10) < 1e-6, `5010 µs − 5000 µs switched out = 10 µs (${ept.avgUs})`);
+  assert.ok(m.notes.some((n) => /sched_switch shows it switched out \(2 switches\)/.test(n)));
+});
+
+test('import: without sched_switch, an exit that outlasts the cap is capped and said so; a short trace says how uncertain its rates are', () => {
+  const m = readMeasurement(made('ftrace-descheduled.txt'));
+  const ept = m.exits.find((e) => e.name === 'EPT_VIOLATION')!;
+  assert.equal(ept.maxUs, 1000);
+  assert.ok(m.notes.some((n) => /1 exit\(s\) other than HLT took longer than 1000 µs .* capped/.test(n)), m.notes.join(' | '));
+  assert.ok(m.notes.some((n) => /warning: only 2 exits over 0\.044108 s: .*±139% \(Poisson, 95%\)/.test(n)), m.notes.join(' | '));
+});
+
+test('import: kvm_stat -1 (totals, children shown) and -l (log rows per interval, default view) are read', () => {
+  const once = readMeasurement(made('kvm_stat-once.txt'));
+  assert.deepEqual(once.exits.map((e) => [e.name, e.count]), [['HLT', 40000], ['MSR_WRITE', 60000], ['EXTERNAL_INTERRUPT', 20000]]);
+  assert.equal(once.windowSec, undefined, 'the window is not in the output: assumed by derive');
+  const log = readMeasurement(made('kvm_stat-log.txt'));
+  assert.equal(log.windowSec, 3, 'three 1 s intervals (the repeated header skipped)');
+  assert.deepEqual(log.exits.map((e) => [e.name, e.count]), [['MSR_WRITE', 6000], ['IO_INSTRUCTION', 1500]]);
+  assert.equal(log.unlisted?.count, 15000 - 7500);
+});
