@@ -129,7 +129,7 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
       notes.push(`HLT time ${round(hlt.totalUs / 1e6, 4)} s of ${round(window * vcpus, 4)} vCPU-seconds is idle: the guest runs ${round(busy * 100, 3)}% of the time`);
     } else {
       busy = o.busyFraction ?? 0.05;
-      notes.push(`the measurement has no HLT time: the guest is assumed to run ${busy * 100}% of the time (--busy-fraction)`);
+      (o.busyFraction === undefined ? assumptions : notes).push(`the measurement has no HLT time: the guest is taken to run ${busy * 100}% of the time (--busy-fraction${o.busyFraction === undefined ? ' overrides' : ''})`);
     }
   }
   // A unit is one wake-up (open) or 1 ms of guest work (closed).

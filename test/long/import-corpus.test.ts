@@ -74,6 +74,18 @@ for (const [file, table, features] of SAMPLES) {
       const simTop = Object.entries(s.total.exits).find(([name]) => name === exitName(top.reason))?.[1].count ?? 0;
       const simShare = simTop / simTotal;
       assert.ok(Math.abs(simShare - top.share) <= 0.05, `${file} (${what}): ${top.name} is ${(top.share * 100).toFixed(1)}% measured, ${(simShare * 100).toFixed(1)}% simulated`);
+      if (what !== 'as posted') continue;
+      // As posted: every reason with 5% of the exits or more at its measured rate per second,
+      // within 10% plus Poisson noise (4σ of the simulated count).
+      const total = m.exits.reduce((a, e) => a + e.count, 0) + (m.unlisted?.count ?? 0);
+      const rows = [...m.exits.map((e) => [exitName(e.reason as number), e.count] as const), ...(m.unlisted ? [['UNLISTED', m.unlisted.count] as const] : [])];
+      for (const [name, count] of rows) {
+        if (count / total < 0.05) continue;
+        const measured = count / d.windowSec;
+        const simulated = s.total.exits[name]?.rate_per_s ?? 0;
+        const tolerance = 0.1 * measured + 4 * Math.sqrt(Math.max(1, measured * 0.5)) / 0.5;
+        assert.ok(Math.abs(simulated - measured) <= tolerance, `${file}: ${name} measured ${measured.toFixed(1)}/s, simulated ${simulated.toFixed(1)}/s (± ${tolerance.toFixed(1)})`);
+      }
     }
   });
 }
