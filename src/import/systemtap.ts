@@ -1,10 +1,10 @@
 // SystemTap kvm_service_time: `reason: count sum(us) min(us) avg(us) max(us)`
-// with numeric basic exit reasons (commas between the numbers are accepted).
+// with basic exit reasons as numbers or names (commas between the numbers are accepted).
 import { parseExitReason } from '../exits/reasons.js';
 import { emptyMeasurement, lineError, type Measurement } from './measurement.js';
 
-const ROW = /^\s*(\d+)\s*:\s*(\d+)\s*,?\s*(\d+)\s*,?\s*(\d+)\s*,?\s*(\d+)\s*,?\s*(\d+)\s*$/;
-const SHORT_ROW = /^\s*(\d+)\s*:\s*(\d+)\s*,?\s*(\d+)\s*,?\s*(\d+)\s*$/;
+const ROW = /^\s*(\d+|[A-Za-z_]+)\s*:\s*(\d+)\s*,?\s*(\d+)\s*,?\s*(\d+)\s*,?\s*(\d+)\s*,?\s*(\d+)\s*$/;
+const SHORT_ROW = /^\s*(\d+|[A-Za-z_]+)\s*:\s*(\d+)\s*,?\s*(\d+)\s*,?\s*(\d+)\s*$/;
 
 export function looksLikeSystemtap(text: string): boolean {
   const rows = text.split('\n').filter((l) => ROW.test(l) || SHORT_ROW.test(l));
@@ -16,13 +16,13 @@ export function parseSystemtap(text: string, file: string): Measurement {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (line.trim() === '' || /^\s*#/.test(line) || /reason/i.test(line)) continue;
+    if (line.trim() === '' || /^\s*#/.test(line) || /^\s*reason\b/i.test(line)) continue;
     const full = ROW.exec(line);
     const short = full ? null : SHORT_ROW.exec(line);
     if (!full && !short) throw lineError(file, i + 1, 'a kvm_service_time row: reason: count sum(us) min(us) avg(us) max(us)', line.trim());
     const r = (full ?? short) as RegExpExecArray;
     const reason = parseExitReason(r[1]);
-    if (reason === undefined) throw lineError(file, i + 1, 'a known basic exit reason number', r[1]);
+    if (reason === undefined) throw lineError(file, i + 1, 'a known basic exit reason, by number or name', r[1]);
     const count = Number(r[2]);
     const sum = Number(r[3]);
     if (full) {

@@ -268,3 +268,9 @@ test('import: kvm_stat -1 (totals, children shown) and -l (log rows per interval
   assert.deepEqual(log.exits.map((e) => [e.name, e.count]), [['MSR_WRITE', 6000], ['IO_INSTRUCTION', 1500]]);
   assert.equal(log.unlisted?.count, 15000 - 7500);
 });
+
+test('import: SystemTap kvm_service_time keyed by reason names is read like the numbered one', () => {
+  const m = readMeasurement(made('systemtap-by-name.txt'));
+  assert.equal(m.format, 'systemtap');
+  assert.deepEqual(m.exits.map((e) => [e.reason, e.count, e.avgUs]), [[12, 500, 800], [32, 2000, 2], [48, 300, 9]]);
+});
