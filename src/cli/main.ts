@@ -3,7 +3,10 @@
 // turns errors into exit codes: 0 success, 2 bad input or usage, 1 runtime
 // failure, 130 interrupted.
 import { Command, CommanderError } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
 import { InputError } from '../config/errors.js';
+import { packageRoot } from '../config/load.js';
 import { register as capacity } from './commands/capacity.js';
 import { register as explain } from './commands/explain.js';
 import { register as importMeasurement } from './commands/import.js';
@@ -18,12 +21,22 @@ import { register as sweep } from './commands/sweep.js';
 import { register as tui } from './commands/tui.js';
 import { register as validate } from './commands/validate.js';
 
+/** The package's version (package.json beside src/ and dist/). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** Commands in the order `exitsim --help` lists them. */
 const COMMANDS = [run, explain, list, study, microbench, sensitivity, sweep, capacity, tui, importMeasurement, report, slurm, validate];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('exitsim')
     .description('Discrete-event simulator of hardware-virtualization (VT-x) exit overhead')
+    .version(packageVersion(), '-V, --version', 'the version of exitsim')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const register of COMMANDS) register(program);

@@ -24,11 +24,18 @@ export interface Sla {
 const METRICS: SlaMetric[] = ['efficiency', 'throughput_units_per_s', 'p50_latency_us', 'p95_latency_us', 'p99_latency_us'];
 
 export function parseSla(text: string): Sla {
-  const m = /^\s*([a-z0-9_]+)\s*(>=|<=)\s*([0-9.eE+-]+)\s*$/.exec(text);
+  const m = /^\s*([a-z0-9_]+)\s*(>=|<=)\s*([0-9.eE+-]+)\s*(%?)\s*$/.exec(text);
   const metric = m?.[1] as SlaMetric | undefined;
   const value = m ? Number(m[3]) : NaN;
-  if (!m || !METRICS.includes(metric as SlaMetric) || !Number.isFinite(value)) {
-    throw new InputError('command line', '--sla', `METRIC>=X or METRIC<=X with METRIC one of ${METRICS.join(', ')}`, describeValue(text));
+  if (!m || !METRICS.includes(metric as SlaMetric) || !Number.isFinite(value) || value < 0 || (m[4] === '%' && metric !== 'efficiency')) {
+    throw new InputError('command line', '--sla', `METRIC>=X or METRIC<=X with METRIC one of ${METRICS.join(', ')} (efficiency in percent, as every screen shows it: efficiency>=85%)`, describeValue(text));
+  }
+  if (metric === 'efficiency') {
+    // Percent, as the screens show it; a bare fraction would silently mean under 1%.
+    if (value > 100 || (m[4] !== '%' && value <= 1)) {
+      throw new InputError('command line', '--sla', `efficiency in percent, above 1 and at most 100 (efficiency>=85 or efficiency>=85%)`, `${describeValue(text)}${value > 0 && value <= 1 ? ` — did you mean efficiency${m[2]}${+(value * 100).toFixed(4)}%?` : ''}`);
+    }
+    return { metric, op: m[2] as '>=' | '<=', value: value / 100, text: `${metric}${m[2]}${value}%` };
   }
   return { metric: metric as SlaMetric, op: m[2] as '>=' | '<=', value, text: text.trim() };
 }

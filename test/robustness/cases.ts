@@ -54,6 +54,7 @@ export const CASES: Case[] = [
   { what: 'output folder under a regular file', args: ['run', 'cpu-bound', '--quick', '--csv', `${B}/README.md/out`] },
   { what: 'shard outside 1..N', args: ['sweep', 'workloads/studies/msr-bitmap.yaml', '--shard', '3/2'] },
   { what: 'malformed SLA', args: ['capacity', 'cpu-bound', '--sla', 'efficiency>>0.9'] },
+  { what: 'an efficiency SLA as a fraction while screens show percent', args: ['capacity', 'cpu-bound', '--sla', 'efficiency>=0.85'] },
   { what: 'unknown exit reason to explain', args: ['explain', 'EPT_VIOLATOIN'] },
   { what: 'unknown list', args: ['list', 'profile'] },
   { what: 'unknown command', args: ['simulate', 'cpu-bound'] },
@@ -63,6 +64,7 @@ export const CASES: Case[] = [
   { what: 'measurement: more HLT time than the window\'s vCPU-seconds', args: ['import', 'test/fixtures/real-exits/01-sysbench-cpu.txt', '--duration', '22.66', '--vcpus', '1', '--unobserved', 'zero', '-o', '/tmp/exitsim-robustness.json'] },
   { what: 'measurement: empty file', args: ['import', `${I}/bad-empty.txt`, '-o', '/tmp/exitsim-robustness.json'] },
   { what: 'measurement: a binary file', args: ['import', 'test/fixtures/bad/binary.bin', '-o', '/tmp/exitsim-robustness.json'] },
+  { what: 'the default study into a folder with other files (without --force)', args: ['study', '--quick', '--out', 'test/fixtures/bad'] },
   { what: 'merge of a folder that is not a study', args: ['merge', 'docs', '--out', '/tmp/exitsim-robustness-merge'] },
   { what: 'report on a folder without results', args: ['report', 'docs'] },
 ];

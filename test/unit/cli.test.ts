@@ -203,3 +203,19 @@ test('exitsim run refuses --ci-target with --replications, and a target that is 
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--ci-target.*positive/);
 });
+
+test('--version prints the package version', () => {
+  const r = exitsim('--version');
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.trim(), JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
+});
+
+test('the default study refuses a folder the user names that holds other files, and leaves them alone', () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-study-'));
+  fs.writeFileSync(path.join(d, 'mine.txt'), 'keep');
+  const r = exitsim('study', '--quick', '--out', d);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--out: expected a new or empty folder.*--force.*mine\.txt/);
+  assert.equal(r.stdout, '');
+  assert.equal(fs.readFileSync(path.join(d, 'mine.txt'), 'utf8'), 'keep');
+});

@@ -156,6 +156,16 @@ test('capacity search returns the analytic answer: VMs ≤ pCPUs · f / (cycles 
   assert.throws(() => parseSla('efficiency>>0.9'), /--sla/);
 });
 
+test('an efficiency SLA is read in percent, as every screen shows it; a bare fraction is refused with what it likely meant', () => {
+  assert.equal(parseSla('efficiency>=85').value, 0.85);
+  assert.equal(parseSla('efficiency>=85%').value, 0.85);
+  assert.equal(parseSla('efficiency >= 92.5 %').text, 'efficiency>=92.5%');
+  assert.throws(() => parseSla('efficiency>=0.85'), /did you mean efficiency>=85%/);
+  assert.throws(() => parseSla('efficiency>=120'), /at most 100/);
+  assert.throws(() => parseSla('p99_latency_us<=500%'), /--sla/);
+  assert.equal(parseSla('p99_latency_us<=500').value, 500);
+});
+
 test('slurm submit --dry-run writes an array script (one shard per task) and a merge script; status reads the shard folders', () => {
   const d = tmp();
   const f = sweepFile(d);

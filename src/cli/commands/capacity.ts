@@ -13,7 +13,7 @@ type CapacityOptions = CommonOptions & { sla: string[]; vary: 'vms' | 'vcpus'; m
 async function capacityCommand(file: string, o: CapacityOptions): Promise<void> {
   const r = resolve(file, o);
   const slas = (o.sla ?? []).map(parseSla);
-  if (slas.length === 0) throw new InputError(CLI, '--sla', 'at least one SLA, e.g. --sla "efficiency>=0.9"', 'none');
+  if (slas.length === 0) throw new InputError(CLI, '--sla', 'at least one SLA, e.g. --sla "efficiency>=90%"', 'none');
   const sets = featureSetsOf(o, r, [r.scenario.features]);
   if (o.csv) checkCsvTarget(o.csv, o.force ?? false, ['capacity.csv']);
   const replications = o.replications ?? CAPACITY_REPLICATIONS;
@@ -34,7 +34,7 @@ async function capacityCommand(file: string, o: CapacityOptions): Promise<void> 
 
 export function register(program: Command): void {
   addCommon(program.command('capacity').argument('<workload-or-scenario>').description('the most VMs (or vCPUs) a host takes while every VM keeps an SLA, per feature set'), true)
-    .option('--sla <condition>', 'e.g. "efficiency>=0.9" or "p99_latency_us<=500"; repeatable', collect)
+    .option('--sla <condition>', 'e.g. "efficiency>=90%" or "p99_latency_us<=500"; repeatable', collect)
     .addOption(new Option('--vary <what>', 'what grows').choices(['vms', 'vcpus']).default('vms'))
     .option('--max <n>', 'largest count to try', intFlag('--max', 1), 64)
     .action(async (file: string, o: CapacityOptions) => capacityCommand(file, o));

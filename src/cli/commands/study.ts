@@ -12,9 +12,11 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
 import { formatDefaultStudy } from '../../output/study-text.js';
 import { progressReporter } from '../progress.js';
+import { InputError } from '../../config/errors.js';
 import { intFlag, relativePaths } from '../options.js';
 
 interface StudyOptions {
+  force?: boolean;
   quick?: boolean;
   workers?: number;
   out?: string;
@@ -23,6 +25,22 @@ interface StudyOptions {
 
 async function studyCommand(o: StudyOptions): Promise<void> {
   const startedAt = new Date();
+  const dir = o.out ?? path.join(packageRoot(), 'results', 'default-study');
+  // The default study owns its folder and replaces it each time (SPEC §8); a folder the user names
+  // is replaced only if it holds an earlier default study, or with --force.
+  if (o.out !== undefined && !o.force && fs.existsSync(dir)) {
+    const entries = fs.statSync(dir).isDirectory() ? fs.readdirSync(dir).filter((f) => !f.startsWith('.')) : ['(a file)'];
+    let earlier = false;
+    try {
+      earlier = JSON.parse(fs.readFileSync(path.join(dir, 'study.json'), 'utf8')).name === 'default-study';
+    } catch {
+      earlier = false;
+    }
+    if (entries.length > 0 && !earlier) {
+      throw new InputError(dir, '--out', 'a new or empty folder, or one holding an earlier default study (or --force to replace it)', `a folder with ${entries.length} other entr${entries.length === 1 ? 'y' : 'ies'} (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''})`);
+    }
+  }
+
   const names = shippedWorkloadNames();
   const sweep = expandSweep(
     {
@@ -46,8 +64,6 @@ async function studyCommand(o: StudyOptions): Promise<void> {
       `${base.vms[0].count} VMs × ${base.vms[0].vcpus} vCPUs), ${base.durationSec} s simulated after ${base.warmupSec} s warm-up, presets ${STUDY_PRESETS.join(' / ')}; baseline none` +
       `${(o.replications ?? 1) > 1 ? `; ${o.replications} replications, mean ± 95% CI` : ''}.\n\n`,
   );
-  const dir = o.out ?? path.join(packageRoot(), 'results', 'default-study');
-  // The default study owns its folder and replaces it each time (SPEC §8).
   fs.rmSync(dir, { recursive: true, force: true });
   const t0 = Date.now();
   const res = await runStudy(sweep, { outDir: dir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: progressReporter('default study') });
@@ -67,7 +83,8 @@ export function register(program: Command): void {
     .description(`the default study: every shipped workload across presets ${STUDY_PRESETS.join(' / ')} (npm start)`)
     .option('--quick', 'short runs')
     .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
-    .option('--out <dir>', 'output folder (default results/default-study, replaced each time)')
+    .option('--out <dir>', 'output folder (default results/default-study, replaced each time; another folder only if empty, or holding an earlier default study)')
+    .option('--force', 'replace whatever --out holds')
     .option('--replications <n>', 'independent seeds per run', intFlag('--replications', 1))
     .action(async (o: StudyOptions) => studyCommand(o));
 }
