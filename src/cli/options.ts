@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError, describeValue } from '../config/errors.js';
-import { FEATURES, FeatureParseError, PRESETS, parseFeatureSet } from '../exits/features.js';
+import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, parseFeatureSet } from '../exits/features.js';
 import { checkFeaturesAgainstProfile, estimateGuestEvents } from '../model/build.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
 import { buildRunModel } from '../experiment/run-path.js';
@@ -64,6 +64,13 @@ export function numberFlag(flag: string, expected: string, ok: (n: number) => bo
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 export function featuresFlag(text: string): number {
+  const words = text.split(',').map((w) => w.trim().toLowerCase()).filter((w) => w !== '');
+  if (words.length === 0) throw new InputError(CLI, '--features', 'a feature set: a preset (none, nehalem, modern, …), feature names, or both', describeValue(text));
+  // A set starts from at most one preset; "none,modern" is two sets written as one.
+  const presets = words.filter((w, i) => w in PRESETS && (i === 0 || !(w in FEATURE_BIT)));
+  if (presets.length > 1) {
+    throw new InputError(CLI, '--features', 'one preset per feature set, first, then features to add or remove (modern,-ipiv)', `'${text}', which names ${presets.length} presets`, ` — to compare them, give each its own --features: ${presets.map((p) => `--features ${p}`).join(' ')}`);
+  }
   try {
     return parseFeatureSet(text);
   } catch (err) {
@@ -95,26 +102,33 @@ export interface CommonOptions {
   allowLong?: boolean;
 }
 
-export function addCommon(cmd: Command, multiFeatures: boolean): Command {
-  return cmd
-    .option('--features <list>', multiFeatures ? 'a feature set; repeat for each set to compare (the first is the baseline)' : 'feature names and/or presets, comma-separated', collect)
-    .option('--profile <name>', 'CPU profile (exitsim list profiles)')
-    .option('--pcpus <n>', 'host pCPUs', intFlag('--pcpus', 1))
-    .option('--vms <n>', 'VMs of the workload', intFlag('--vms', 1))
-    .option('--vcpus <n>', 'vCPUs per VM', intFlag('--vcpus', 1))
-    .addOption(new Option('--scheduler <policy>', 'host scheduler').choices(['pinned', 'round-robin', 'fair']))
-    .option('--duration <seconds>', 'simulated seconds (after warm-up)', secondsFlag('--duration', false))
-    .option('--warmup <seconds>', 'simulated warm-up seconds, discarded', secondsFlag('--warmup', true))
-    .option('--seed <n>', 'random seed', intFlag('--seed', 0))
-    .option('--host-tick <hz>', 'host timer tick (0 = none)', intFlag('--host-tick', 0))
-    .option('--quick', `a short run for smoke tests (${QUICK_DURATION_SEC} s)`)
-    .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
-    .option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI', intFlag('--replications', 1))
-    .option('--aggregate', 'aggregated fast mode: batch non-interacting guest events (exact is the default)')
-    .option('--allow-long', 'run even when the cost estimate says hours')
-    .option('--json', 'print a machine-readable summary on stdout (nothing else)')
-    .option('--csv <dir>', 'write runs.csv, vms.csv, exits.csv and manifest.json to DIR')
-    .option('--force', 'replace results already in the --csv folder');
+/**
+ * The options most commands share. A command leaves out the ones it does not use (`omit`, by long
+ * name), so that they are an error there rather than listed and ignored.
+ */
+export function addCommon(cmd: Command, multiFeatures: boolean, omit: string[] = []): Command {
+  const options: Option[] = [
+    new Option('--features <list>', multiFeatures ? 'a feature set; repeat for each set to compare (the first is the baseline)' : 'feature names and/or presets, comma-separated').argParser(collect),
+    new Option('--profile <name>', 'CPU profile (exitsim list profiles)'),
+    new Option('--pcpus <n>', 'host pCPUs').argParser(intFlag('--pcpus', 1)),
+    new Option('--vms <n>', 'VMs of the workload').argParser(intFlag('--vms', 1)),
+    new Option('--vcpus <n>', 'vCPUs per VM').argParser(intFlag('--vcpus', 1)),
+    new Option('--scheduler <policy>', 'host scheduler').choices(['pinned', 'round-robin', 'fair']),
+    new Option('--duration <seconds>', 'simulated seconds (after warm-up)').argParser(secondsFlag('--duration', false)),
+    new Option('--warmup <seconds>', 'simulated warm-up seconds, discarded').argParser(secondsFlag('--warmup', true)),
+    new Option('--seed <n>', 'random seed').argParser(intFlag('--seed', 0)),
+    new Option('--host-tick <hz>', 'host timer tick (0 = none)').argParser(intFlag('--host-tick', 0)),
+    new Option('--quick', `a short run for smoke tests (${QUICK_DURATION_SEC} s)`),
+    new Option('--workers <n>', 'worker threads').argParser(intFlag('--workers', 1)),
+    new Option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI').argParser(intFlag('--replications', 1)),
+    new Option('--aggregate', 'aggregated fast mode: batch non-interacting guest events (exact is the default)'),
+    new Option('--allow-long', 'run even when the cost estimate says hours'),
+    new Option('--json', 'print a machine-readable summary on stdout (nothing else)'),
+    new Option('--csv <dir>', 'write runs.csv, vms.csv, exits.csv and manifest.json to DIR'),
+    new Option('--force', 'replace results already in the --csv folder'),
+  ];
+  for (const option of options) if (!omit.includes(option.long as string)) cmd.addOption(option);
+  return cmd;
 }
 
 function overrides(o: CommonOptions): ScenarioOverrides {

@@ -151,7 +151,7 @@ export function validate<T extends z.ZodType>(schema: T, data: unknown, file: st
     case 'too_small':
       throw new InputError(file, where, `${issue.origin === 'array' ? 'at least' : issue.inclusive ? '≥' : '>'} ${issue.minimum}${issue.origin === 'array' ? ' items' : ''}`, describeValue(found));
     case 'too_big':
-      throw new InputError(file, where, `${issue.inclusive ? '≤' : '<'} ${issue.maximum}`, describeValue(found));
+      throw new InputError(file, where, `${issue.inclusive ? '≤' : '<'} ${Number(issue.maximum) === 2 ** 53 ? '2^53 (no cycle count or rate beyond it is exact)' : issue.maximum}`, describeValue(found));
     default:
       throw new InputError(file, where, issue.message, describeValue(found));
   }

@@ -2,8 +2,10 @@
 // workload, a CPU profile and a scenario may contain, with units in the names.
 import { z } from 'zod';
 
-const positive = z.number().finite().positive();
-const nonNegative = z.number().finite().nonnegative();
+// Cycle counts and rates above 2^53 cannot be exact (nor physical): refused like NaN.
+const MAX_EXACT = 2 ** 53;
+const positive = z.number().finite().positive().max(MAX_EXACT);
+const nonNegative = z.number().finite().nonnegative().max(MAX_EXACT);
 const fraction = z.number().finite().min(0).max(1);
 
 /** A number with the published figure or rule it comes from. */

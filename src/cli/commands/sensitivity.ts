@@ -6,13 +6,22 @@ import { sensitivity } from '../../experiment/sensitivity.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { renderSvg, tornadoSpec } from '../../output/charts.js';
 import { sensitivityCsv, sensitivityTable } from '../../output/tables.js';
-import { addCommon, checkCsvTarget, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
+import { CLI, addCommon, checkCsvTarget, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
+import { InputError } from '../../config/errors.js';
 
 type SensitivityOptions = CommonOptions & { delta: number; out?: string };
 
 async function sensitivityCommand(file: string, o: SensitivityOptions): Promise<void> {
+  // Flags the common set lists that mean something else here, or nothing: refused or mapped, never ignored.
+  if (o.csv !== undefined) {
+    if (o.out !== undefined && o.out !== o.csv) throw new InputError(CLI, '--csv', 'one output folder (--out; --csv is its alias here)', `--out ${o.out} and --csv ${o.csv}`);
+    o.out = o.csv;
+  }
+  if ((o.replications ?? 1) > 1) throw new InputError(CLI, '--replications', 'one seed per perturbation (sensitivity compares runs on the same seed; change it with --seed)', String(o.replications));
   const r = resolve(file, o);
-  const [features] = featureSetsOf(o, r, [r.scenario.features]);
+  const sets = featureSetsOf(o, r, [r.scenario.features]);
+  if (sets.length > 1) throw new InputError(CLI, '--features', 'one feature set (sensitivity perturbs one configuration)', `${sets.length} sets: ${sets.map(featureSetLabel).join(' / ')}`);
+  const [features] = sets;
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['sensitivity.csv', 'tornado.svg']);
   const rows = await sensitivity(r, features, o.delta, { workers: o.workers });
   const title = `${r.scenario.name}, ${r.profile.name}, ${featureSetLabel(features)}: efficiency at ±${o.delta}%`;
