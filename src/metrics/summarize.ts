@@ -152,6 +152,10 @@ export function summarize(virt: RawResult, native: RawResult, ctx: SummaryContex
   let totalUnits = 0;
   let totalNativeUnits = 0;
   let totalDropped = 0;
+  // Total efficiency values each VM's work at its own bare-metal cycles per unit: units of different
+  // workloads (builds, requests) cannot be added into one per-unit ratio.
+  let workAtNative = 0;
+  let busyOfWork = 0;
   ctx.vmNames.forEach((name, vm) => {
     const units = virt.vmUnits[vm];
     const nativeUnits = native.vmUnits[vm];
@@ -164,6 +168,10 @@ export function summarize(virt: RawResult, native: RawResult, ctx: SummaryContex
     totalDropped += virt.vmDropped[vm];
     const hostPerUnit = units > 0 ? virtBusy / units : null;
     const nativePerUnit = nativeUnits > 0 ? nativeBusy / nativeUnits : null;
+    if (hostPerUnit && nativePerUnit) {
+      workAtNative += units * nativePerUnit;
+      busyOfWork += virtBusy;
+    }
     const { exits, total } = exitsOf(virt, [vm], seconds);
     vmsOut.push({
       vm: name,
@@ -205,7 +213,7 @@ export function summarize(virt: RawResult, native: RawResult, ctx: SummaryContex
       units: totalUnits,
       throughput_units_per_s: round(totalUnits / seconds, 3),
       native_throughput_units_per_s: round(totalNativeUnits / seconds, 3),
-      efficiency: hostPerUnit && nativePerUnit ? round(nativePerUnit / hostPerUnit, 6) : null,
+      efficiency: busyOfWork > 0 ? round(workAtNative / busyOfWork, 6) : null,
       host_cycles_per_unit: hostPerUnit === null ? null : round(hostPerUnit, 1),
       native_cycles_per_unit: nativePerUnit === null ? null : round(nativePerUnit, 1),
       dropped_arrivals: totalDropped,
