@@ -31,21 +31,32 @@ export function checkCost(runs: Array<{ r: ResolvedScenario; sets: number[] }>, 
   if (events > WARN_EVENTS) process.stderr.write(`exitsim: warning: ~${events.toExponential(1)} guest events, about ${human} of CPU time (spread over the worker threads)\n`);
 }
 
-export function intFlag(flag: string, min: number) {
+export function intFlag(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (text: string): number => {
     const n = Number(text);
-    if (!/^\s*-?\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) {
-      throw new InputError(CLI, flag, `an integer ≥ ${min}`, describeValue(text));
+    if (!/^\s*-?\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InputError(CLI, flag, max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`, describeValue(text));
     }
     return n;
   };
 }
 
+/** Host ticks run at tens to thousands of Hz; a megahertz tick is a typo. */
+export const MAX_HOST_TICK_HZ = 1_000_000;
+
+/** A decimal number as people type it (no hex, binary or octal: "0x10" is not 16 here). */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/** Shortest simulated window a flag accepts: a microsecond (thousands of cycles). */
+export const MIN_SECONDS = 1e-6;
+/** Longest: a simulated day (the cost estimate refuses far less, but a typo should not get that far). */
+export const MAX_SECONDS = 86_400;
+
 export function secondsFlag(flag: string, allowZero: boolean) {
   return (text: string): number => {
     const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
-      throw new InputError(CLI, flag, `a ${allowZero ? 'non-negative' : 'positive'} number of seconds`, describeValue(text));
+    if (!DECIMAL.test(text) || !Number.isFinite(n) || n < 0 || (!allowZero && n === 0) || (n > 0 && n < MIN_SECONDS) || n > MAX_SECONDS) {
+      throw new InputError(CLI, flag, `${allowZero ? '0 or ' : ''}a decimal number of seconds between ${MIN_SECONDS} and ${MAX_SECONDS}`, describeValue(text));
     }
     return n;
   };
@@ -55,7 +66,7 @@ export function secondsFlag(flag: string, allowZero: boolean) {
 export function numberFlag(flag: string, expected: string, ok: (n: number) => boolean) {
   return (text: string): number => {
     const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new InputError(CLI, flag, expected, describeValue(text));
+    if (!DECIMAL.test(text) || !Number.isFinite(n) || !ok(n)) throw new InputError(CLI, flag, expected, describeValue(text));
     return n;
   };
 }
@@ -117,7 +128,7 @@ export function addCommon(cmd: Command, multiFeatures: boolean, omit: string[] =
     new Option('--duration <seconds>', 'simulated seconds (after warm-up)').argParser(secondsFlag('--duration', false)),
     new Option('--warmup <seconds>', 'simulated warm-up seconds, discarded').argParser(secondsFlag('--warmup', true)),
     new Option('--seed <n>', 'random seed').argParser(intFlag('--seed', 0)),
-    new Option('--host-tick <hz>', 'host timer tick (0 = none)').argParser(intFlag('--host-tick', 0)),
+    new Option('--host-tick <hz>', 'host timer tick (0 = none)').argParser(intFlag('--host-tick', 0, MAX_HOST_TICK_HZ)),
     new Option('--quick', `a short run for smoke tests (${QUICK_DURATION_SEC} s)`),
     new Option('--workers <n>', 'worker threads').argParser(intFlag('--workers', 1)),
     new Option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI').argParser(intFlag('--replications', 1)),
@@ -132,6 +143,14 @@ export function addCommon(cmd: Command, multiFeatures: boolean, omit: string[] =
 }
 
 function overrides(o: CommonOptions): ScenarioOverrides {
+  // --quick sets both windows: a --duration or --warmup beside it would be silently ignored.
+  if (o.quick && (o.duration !== undefined || o.warmup !== undefined)) {
+    throw new InputError(CLI, o.duration !== undefined ? '--duration' : '--warmup', `no window beside --quick (it runs ${QUICK_DURATION_SEC} s after ${QUICK_WARMUP_SEC} s of warm-up)`, o.duration !== undefined ? `--duration ${o.duration}` : `--warmup ${o.warmup}`, ' — drop --quick to choose the window');
+  }
+  // Replications use seeds seed, seed+1, …: all must be distinct, exact integers.
+  if (o.seed !== undefined && o.seed + (o.replications ?? 1) - 1 > Number.MAX_SAFE_INTEGER) {
+    throw new InputError(CLI, '--seed', `a seed of at most 2^53 − ${o.replications ?? 1} with ${o.replications ?? 1} replications (they use seed, seed+1, …)`, String(o.seed));
+  }
   return {
     pcpus: o.pcpus,
     vms: o.vms,

@@ -81,11 +81,14 @@ export function shardJobs(jobs: StudyJob[], shard: Shard | undefined): StudyJob[
   return jobs.filter((_, k) => k % shard.count === shard.index - 1);
 }
 
+/** More shards than this is a typo (each is a job of its own). */
+export const MAX_SHARDS = 100_000;
+
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new InputError('command line', '--shard', 'i/N with 1 ≤ i ≤ N (e.g. 2/8)', JSON.stringify(text));
+  if (!m || count < 1 || index < 1 || index > count || count > MAX_SHARDS) throw new InputError('command line', '--shard', `i/N with 1 ≤ i ≤ N ≤ ${MAX_SHARDS} (e.g. 2/8)`, JSON.stringify(text));
   return { index, count };
 }
 

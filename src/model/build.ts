@@ -504,6 +504,10 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
   const stages = [means.recordExitInfo, means.saveGuestState, means.msrStore, means.loadHostState, means.msrLoad, means.entry].map(draw);
   const hasFeature = (n: FeatureName) => (features & FEATURE_BIT[n]) !== 0;
   const warmupCycles = Math.round(scenario.warmupSec * f);
+  // A host tick faster than a thousand cycles is no tick (its period would round to nothing).
+  if (scenario.host.hostTickHz > 0 && f / scenario.host.hostTickHz < 1000) {
+    throw new InputError(inputs.scenarioFile, 'host.hostTickHz', `a host tick of at most ${f / 1000} Hz (a period of 1,000 cycles or more at ${profile.frequencyGHz.value} GHz), or 0 for none`, describeValue(scenario.host.hostTickHz));
+  }
   return {
     nativeMode,
     crossCoreInterruptCycles: Math.round(profile.crossCoreInterruptCycles?.value ?? 0),

@@ -10,7 +10,7 @@ import { deriveWorkload } from '../../import/derive.js';
 import { readMeasurement } from '../../import/detect.js';
 import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/build.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { CLI, collect, featuresFlag, intFlag, numberFlag, secondsFlag } from '../options.js';
+import { CLI, MAX_HOST_TICK_HZ, collect, featuresFlag, intFlag, numberFlag, secondsFlag } from '../options.js';
 
 interface ImportOptions {
   output: string;
@@ -105,7 +105,7 @@ export function register(program: Command): void {
     .option('--unobserved <zero>', "assume the unobservable events are absent ('zero', the default, then stated)")
     .option('--busy-fraction <x>', 'share of time the guest runs, when HLT times are missing', numberFlag('--busy-fraction', 'a number in (0, 1]', (n) => n > 0 && n <= 1))
     .addOption(new Option('--apic-mode <mode>', 'the guest APIC mode').choices(['xapic', 'x2apic']))
-    .option('--host-tick <hz>', 'host tick of the measured host (its exits are subtracted)', intFlag('--host-tick', 0))
+    .option('--host-tick <hz>', 'host tick of the measured host (its exits are subtracted)', intFlag('--host-tick', 0, MAX_HOST_TICK_HZ))
     .option('--name <name>', 'workload name (default: the output file name)')
     .option('--force', 'replace an existing output file')
     .option('--json', 'machine-readable output')
