@@ -41,6 +41,14 @@ export function intFlag(flag: string, min: number, max = Number.MAX_SAFE_INTEGER
   };
 }
 
+/** An output folder: not an empty path (which would write nothing and say nothing). */
+export function dirFlag(flag: string) {
+  return (text: string): string => {
+    if (text.trim() === '') throw new InputError(CLI, flag, 'a folder to write to', "'' (an empty path)");
+    return text;
+  };
+}
+
 /** Host ticks run at tens to thousands of Hz; a megahertz tick is a typo. */
 export const MAX_HOST_TICK_HZ = 1_000_000;
 
@@ -135,7 +143,7 @@ export function addCommon(cmd: Command, multiFeatures: boolean, omit: string[] =
     new Option('--aggregate', 'aggregated fast mode: batch non-interacting guest events (exact is the default)'),
     new Option('--allow-long', 'run even when the cost estimate says hours'),
     new Option('--json', 'print a machine-readable summary on stdout (nothing else)'),
-    new Option('--csv <dir>', 'write runs.csv, vms.csv, exits.csv and manifest.json to DIR'),
+    new Option('--csv <dir>', 'write runs.csv, vms.csv, exits.csv and manifest.json to DIR').argParser(dirFlag('--csv')),
     new Option('--force', 'replace results already in the --csv folder'),
   ];
   for (const option of options) if (!omit.includes(option.long as string)) cmd.addOption(option);
@@ -181,6 +189,7 @@ export function featureSetsOf(o: { features?: string[] }, r: ResolvedScenario, f
 
 /** Refuses an output folder with earlier results before any simulation runs. */
 export function checkCsvTarget(dir: string, force: boolean, names = ['runs.csv', 'vms.csv', 'exits.csv', 'manifest.json']): void {
+  if (dir.trim() === '') throw new InputError(CLI, '--csv', 'a folder to write to', "'' (an empty path)");
   if (force) return;
   for (const name of names) {
     if (fs.existsSync(path.join(dir, name))) {

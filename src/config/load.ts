@@ -45,6 +45,8 @@ export function readDataFile(file: string): unknown {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(file, '', 'a readable file', code === 'ENOENT' ? 'no such file' : `an unreadable file (${code})`);
   }
+  // Editors on Windows save a byte-order mark: it is not content.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new InputError(file, '', 'JSON or YAML content', 'an empty file');
   if (/\.ya?ml$/i.test(file)) {
     const doc = YAML.parseDocument(text, { prettyErrors: true });

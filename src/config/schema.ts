@@ -342,7 +342,8 @@ export const SweepParameter = z
 export const SweepFile = z
   .object({
     $schema: z.string().optional(),
-    name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    // It names the output folder: no path separators, and not '.' or '..'.
+    name: z.string().min(1).regex(/^(?!\.{1,2}$)[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only, and not '.' or '..'"),
     description: z.string().optional(),
     /** A scenario (inline), or the path of a scenario or workload file, or a shipped workload name. */
     base: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),

@@ -59,6 +59,9 @@ function tokens(p: string): Array<string | number> {
 /** Sets `value` at `path` in a draft (objects and arrays only; the path must exist up to its parent). */
 function setPath(draft: unknown, p: string, value: unknown, file: string, field: string): void {
   const ts = tokens(p);
+  // Only the input's own fields: never an object's prototype machinery.
+  const forbidden = ts.find((t) => t === '__proto__' || t === 'constructor' || t === 'prototype');
+  if (forbidden !== undefined) throw new InputError(file, field, 'a path through the input\'s own fields', `'${forbidden}' in ${describeValue(p)}`);
   let cur = draft as Record<string | number, unknown>;
   for (let k = 0; k < ts.length - 1; k++) {
     const next = cur[ts[k]];

@@ -219,3 +219,16 @@ test('the default study refuses a folder the user names that holds other files, 
   assert.equal(r.stdout, '');
   assert.equal(fs.readFileSync(path.join(d, 'mine.txt'), 'utf8'), 'keep');
 });
+
+test('a file saved with a UTF-8 byte-order mark is read (the mark is not content)', () => {
+  const r = exitsim('validate', 'test/fixtures/bom-workload.json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /valid workload/);
+});
+
+test('a sweep path through __proto__ is refused and pollutes nothing', () => {
+  const r = exitsim('sweep', 'test/fixtures/bad/sweep-proto.yaml', '--out', path.join(os.tmpdir(), 'exitsim-proto'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /__proto__/);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});

@@ -6,7 +6,7 @@ import { sensitivity } from '../../experiment/sensitivity.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { renderSvg, tornadoSpec } from '../../output/charts.js';
 import { sensitivityCsv, sensitivityTable } from '../../output/tables.js';
-import { CLI, addCommon, checkCsvTarget, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
+import { CLI, addCommon, checkCsvTarget, dirFlag, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
 import { InputError } from '../../config/errors.js';
 
 type SensitivityOptions = CommonOptions & { delta: number; out?: string };
@@ -41,6 +41,6 @@ async function sensitivityCommand(file: string, o: SensitivityOptions): Promise<
 export function register(program: Command): void {
   addCommon(program.command('sensitivity').argument('<workload-or-scenario>').description('perturb every cost and rate ±x% and rank them by their effect on efficiency'), false)
     .option('--delta <pct>', 'perturbation in percent', numberFlag('--delta', 'a percentage between 0 and 100', (n) => n > 0 && n < 100), 20)
-    .option('--out <dir>', 'write sensitivity.csv and tornado.svg to DIR')
+    .option('--out <dir>', 'write sensitivity.csv and tornado.svg to DIR', dirFlag('--out'))
     .action(async (file: string, o: SensitivityOptions) => sensitivityCommand(file, o));
 }

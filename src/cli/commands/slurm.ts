@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { status as slurmStatus, submit as slurmSubmit } from '../../cluster/slurm.js';
 import { loadSweep } from '../../experiment/sweep-spec.js';
 import { table } from '../../output/text.js';
-import { collect, intFlag } from '../options.js';
+import { collect, dirFlag, intFlag } from '../options.js';
 
 interface SubmitOptions {
   shards: number;
@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .argument('<sweep-file>')
     .description('write and submit the array job (resubmits only incomplete shards) and a dependent merge job')
     .requiredOption('--shards <n>', 'array tasks (shards)', intFlag('--shards', 1))
-    .option('--out <dir>', 'shared output folder (default results/<sweep name>.slurm)')
+    .option('--out <dir>', 'shared output folder (default results/<sweep name>.slurm)', dirFlag('--out'))
     .option('--replications <n>', "replications (default: the sweep file's)", intFlag('--replications', 1))
     .option('--partition <name>', 'Slurm partition')
     .option('--time <limit>', 'Slurm time limit per task, e.g. 01:00:00')

@@ -13,7 +13,7 @@ import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
 import { formatDefaultStudy } from '../../output/study-text.js';
 import { progressReporter } from '../progress.js';
 import { InputError } from '../../config/errors.js';
-import { intFlag, relativePaths } from '../options.js';
+import { dirFlag, intFlag, relativePaths } from '../options.js';
 
 interface StudyOptions {
   force?: boolean;
@@ -83,7 +83,7 @@ export function register(program: Command): void {
     .description(`the default study: every shipped workload across presets ${STUDY_PRESETS.join(' / ')} (npm start)`)
     .option('--quick', 'short runs')
     .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
-    .option('--out <dir>', 'output folder (default results/default-study, replaced each time; another folder only if empty, or holding an earlier default study)')
+    .option('--out <dir>', 'output folder (default results/default-study, replaced each time; another folder only if empty, or holding an earlier default study)', dirFlag('--out'))
     .option('--force', 'replace whatever --out holds')
     .option('--replications <n>', 'independent seeds per run', intFlag('--replications', 1))
     .action(async (o: StudyOptions) => studyCommand(o));
