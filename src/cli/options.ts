@@ -94,7 +94,7 @@ export function featuresFlag(text: string): number {
     return parseFeatureSet(text);
   } catch (err) {
     if (err instanceof FeatureParseError) {
-      throw new InputError(CLI, '--features', `feature names or presets (${[...Object.keys(PRESETS), ...FEATURES.map(([n]) => n)].join(', ')})`, `'${err.found}'`, err.hint);
+      throw new InputError(CLI, '--features', `feature names or presets (${[...new Set([...Object.keys(PRESETS), ...FEATURES.map(([n]) => n)])].join(', ')})`, `'${err.found}'`, err.hint);
     }
     throw err;
   }
@@ -129,9 +129,9 @@ export function addCommon(cmd: Command, multiFeatures: boolean, omit: string[] =
   const options: Option[] = [
     new Option('--features <list>', multiFeatures ? 'a feature set; repeat for each set to compare (the first is the baseline)' : 'feature names and/or presets, comma-separated').argParser(collect),
     new Option('--profile <name>', 'CPU profile (exitsim list profiles)'),
-    new Option('--pcpus <n>', 'host pCPUs').argParser(intFlag('--pcpus', 1)),
-    new Option('--vms <n>', 'VMs of the workload').argParser(intFlag('--vms', 1)),
-    new Option('--vcpus <n>', 'vCPUs per VM').argParser(intFlag('--vcpus', 1)),
+    new Option('--pcpus <n>', 'host pCPUs').argParser(intFlag('--pcpus', 1, 4096)),
+    new Option('--vms <n>', 'VMs of the workload').argParser(intFlag('--vms', 1, 100_000)),
+    new Option('--vcpus <n>', 'vCPUs per VM').argParser(intFlag('--vcpus', 1, 4096)),
     new Option('--scheduler <policy>', 'host scheduler').choices(['pinned', 'round-robin', 'fair']),
     new Option('--duration <seconds>', 'simulated seconds (after warm-up)').argParser(secondsFlag('--duration', false)),
     new Option('--warmup <seconds>', 'simulated warm-up seconds, discarded').argParser(secondsFlag('--warmup', true)),
@@ -181,7 +181,16 @@ export function resolve(file: string, o: CommonOptions): ResolvedScenario {
 export function featureSetsOf(o: { features?: string[] }, r: ResolvedScenario, fallback: string[]): number[] {
   const fromFlags = Boolean(o.features && o.features.length > 0);
   const texts = fromFlags ? (o.features as string[]) : fallback;
-  const sets = texts.map(featuresFlag);
+  // A bad set in a scenario file is the file's fault, not the command line's.
+  const sets = texts.map((t) => {
+    if (fromFlags) return featuresFlag(t);
+    try {
+      return featuresFlag(t);
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError(r.file, 'features', err.expected, err.found, err.hint);
+      throw err;
+    }
+  });
   // A feature the CPU lacks is the flag's fault, or the scenario file's.
   for (const s of sets) checkFeaturesAgainstProfile(s, r.profile, fromFlags ? CLI : r.file);
   return sets;
