@@ -132,7 +132,7 @@ test('bad input: a missing field, an unknown field, a feature the CPU lacks, a b
   u.cyclesPerUnitt = 5;
   assertRefused(['run', writeJson(d, 'unknown.json', u), '--quick'], /unknown\.json: cyclesPerUnitt: .*did you mean 'cyclesPerUnit'/);
   assertRefused(['run', 'cpu-bound', '--quick', '--profile', 'merom', '--features', 'ept'], /merom.*EPT/);
-  assertRefused(['run', 'cpu-bound', '--quick', '--pcpus', 'many'], /--pcpus: expected an integer ≥ 1, found "many"/);
+  assertRefused(['run', 'cpu-bound', '--quick', '--pcpus', 'many'], /--pcpus: expected an integer from 1 to 4096, found "many"/);
   const s = { name: 's', host: { pcpus: 1 }, vms: [{ workload: 'cpu-bound', vcpus: 4 }] };
   assertRefused(['run', writeJson(d, 'pinned.json', s), '--quick'], /host\.pcpus: expected at least as many pCPUs as vCPUs/);
 });
