@@ -7,6 +7,8 @@ const MAX_EXACT = 2 ** 53;
 const positive = z.number().finite().positive().max(MAX_EXACT);
 const nonNegative = z.number().finite().nonnegative().max(MAX_EXACT);
 const fraction = z.number().finite().min(0).max(1);
+/** A name that is printed in titles and tables: no control characters (they would drive the terminal). */
+const Name = z.string().min(1).regex(/^[^\u0000-\u001f\u007f]+$/, 'a name without control characters');
 
 /** A number with the published figure or rule it comes from. */
 export const Cited = z
@@ -104,7 +106,7 @@ export const InterruptEvent = z
 
 export const Device = z
   .object({
-    name: z.string().min(1),
+    name: Name,
     kind: z.enum(['emulated', 'virtio', 'passthrough']),
     bus: z.enum(['pio', 'mmio']),
     /** Emulated devices need several exits per operation (Agesen 2012 §9: 2.6 on e1000). */
@@ -127,7 +129,7 @@ const SchemaRef = { $schema: z.string().optional() };
 export const Workload = z
   .object({
     ...SchemaRef,
-    name: z.string().min(1),
+    name: Name,
     description: z.string().min(1),
     sources: z.array(z.string().min(1)).min(1),
     kind: z.enum(['closed', 'open']),
@@ -210,7 +212,7 @@ export type HandlerName = (typeof HANDLER_NAMES)[number];
 export const Profile = z
   .object({
     ...SchemaRef,
-    name: z.string().min(1),
+    name: Name,
     generation: z.string().min(1),
     launch: z.string().min(1),
     description: z.string().min(1),
@@ -274,7 +276,7 @@ export const VmPlacement = z
 export const Scenario = z
   .object({
     ...SchemaRef,
-    name: z.string().min(1).default('scenario'),
+    name: Name.default('scenario'),
     description: z.string().optional(),
     host: z
       .object({

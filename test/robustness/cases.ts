@@ -76,6 +76,7 @@ export const CASES: Case[] = [
   { what: 'an empty output path', args: ['run', 'cpu-bound', '--quick', '--csv', ''] },
   { what: 'an unknown feature in a scenario file (blamed on the file)', args: ['run', 'test/fixtures/bad/scenario-bad-feature.json'] },
   { what: 'a pCPU count beyond the schema (blamed on the flag)', args: ['run', 'cpu-bound', '--pcpus', '100000'] },
+  { what: 'control characters in a name', args: ['validate', 'test/fixtures/bad/control-chars.json'] },
   { what: 'two presets in one feature set', args: ['compare', 'cpu-bound', '--features', 'none,modern'] },
   { what: 'an empty feature set', args: ['run', 'cpu-bound', '--features', ''] },
   { what: 'two feature sets for sensitivity', args: ['sensitivity', 'cpu-bound', '--features', 'none', '--features', 'modern'] },
