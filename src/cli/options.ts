@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError, describeValue } from '../config/errors.js';
-import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, parseFeatureSet } from '../exits/features.js';
-import { checkFeaturesAgainstProfile, estimateGuestEvents } from '../model/build.js';
+import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, featureSetLabel, parseFeatureSet } from '../exits/features.js';
+import { checkFeaturesAgainstProfile, estimateGuestEvents, supportedFeatures } from '../model/build.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
 import { buildRunModel } from '../experiment/run-path.js';
 import { ASSUMED_EVENTS_PER_SECOND, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, REFUSE_EVENTS, WARN_EVENTS } from '../experiment/settings.js';
@@ -191,9 +191,17 @@ export function featureSetsOf(o: { features?: string[] }, r: ResolvedScenario, f
       throw err;
     }
   });
-  // A feature the CPU lacks is the flag's fault, or the scenario file's.
-  for (const s of sets) checkFeaturesAgainstProfile(s, r.profile, fromFlags ? CLI : r.file);
-  return sets;
+  // The default preset (modern) falls back to what the profile supports, and says so; otherwise a
+  // feature the CPU lacks is the flag's fault, or the scenario file's.
+  return sets.map((s, i) => {
+    if (!fromFlags && r.featuresDefaulted && texts[i].trim().toLowerCase() === 'modern') {
+      const supported = supportedFeatures(s, r.profile);
+      if (supported !== s) process.stderr.write(`exitsim: note: ${r.profile.generation} lacks part of the preset modern: running features ${featureSetLabel(supported)} (--features overrides)\n`);
+      return supported;
+    }
+    checkFeaturesAgainstProfile(s, r.profile, fromFlags ? CLI : r.file);
+    return s;
+  });
 }
 
 /** Refuses an output folder with earlier results before any simulation runs. */

@@ -22,6 +22,8 @@ export interface ScenarioOverrides {
 
 export interface ResolvedScenario {
   scenario: Scenario;
+  /** The feature set is the default preset, not one the scenario file names. */
+  featuresDefaulted?: boolean;
   file: string;
   workloads: Map<string, { workload: Workload; file: string }>;
   profile: Profile;
@@ -83,5 +85,6 @@ export function resolveScenario(nameOrFile: string, o: ScenarioOverrides = {}): 
     }
   });
   const { profile, file: profileFile } = loadProfile(scenario.host.profile);
-  return { scenario, file, workloads, profile, profileFile };
+  const featuresDefaulted = !(data !== undefined && looksLikeScenario(data) && typeof data === 'object' && data !== null && 'features' in data);
+  return { scenario, file, workloads, profile, profileFile, featuresDefaulted };
 }

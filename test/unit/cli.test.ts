@@ -232,3 +232,14 @@ test('a sweep path through __proto__ is refused and pollutes nothing', () => {
   assert.match(r.stderr, /__proto__/);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+test('the default preset falls back to what the profile supports, and says so; a set the user names is still checked', () => {
+  const r = exitsim('run', 'cpu-bound', '--profile', 'skylake-sp', '--quick', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).features, 'apicv');
+  assert.match(r.stderr, /Skylake-SP lacks part of the preset modern: running features apicv/);
+  const e = exitsim('explain', 'CPUID', '--profile', 'prescott');
+  assert.equal(e.code, 0, e.stderr);
+  assert.match(e.stderr, /Prescott .* lacks part of the default preset modern/);
+  assert.equal(exitsim('run', 'cpu-bound', '--profile', 'skylake-sp', '--quick', '--features', 'modern').code, 2);
+});

@@ -4,9 +4,9 @@ import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile } from '../../config/load.js';
 import { didYouMean } from '../../config/suggest.js';
 import { explainExit } from '../../exits/explain.js';
-import { featureSetLabel } from '../../exits/features.js';
+import { featureSetLabel, parseFeatureSet } from '../../exits/features.js';
 import { allExitReasonNames, parseExitReason } from '../../exits/reasons.js';
-import { checkFeaturesAgainstProfile } from '../../model/build.js';
+import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/build.js';
 import { explainJson, explainText } from '../../output/explain.js';
 import { CLI, collect, featuresFlag } from '../options.js';
 
@@ -16,8 +16,10 @@ function explainCommand(reasonText: string, o: { profile: string; features?: str
     throw new InputError(CLI, 'EXIT_REASON', 'an exit reason name, alias or number (exitsim list exit-reasons)', describeValue(reasonText), didYouMean(reasonText.toUpperCase(), allExitReasonNames()));
   }
   const profile = loadProfile(o.profile).profile;
-  const features = featuresFlag((o.features ?? ['modern']).join(','));
-  checkFeaturesAgainstProfile(features, profile, CLI);
+  // The default preset falls back to what the profile supports (and says so); a set the user names is checked.
+  const features = o.features ? featuresFlag(o.features.join(',')) : supportedFeatures(parseFeatureSet('modern'), profile);
+  if (o.features) checkFeaturesAgainstProfile(features, profile, CLI);
+  else if (features !== parseFeatureSet('modern')) process.stderr.write(`exitsim: note: ${profile.generation} lacks part of the default preset modern: features ${featureSetLabel(features)}\n`);
   const e = explainExit(reason, profile, features);
   process.stdout.write(o.json ? explainJson(e, profile, featureSetLabel(features)) : explainText(e, profile, featureSetLabel(features)));
 }
