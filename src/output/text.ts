@@ -1,8 +1,11 @@
 // Readable text for the terminal: aligned tables, run summaries, comparisons.
 import type { RunSummary } from '../metrics/summarize.js';
 
+/** A number as every table shows it: thousands separators, at most two decimals. */
+export const cell = (x: string | number): string => (typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: 2 }) : x);
+
 export function table(header: string[], rows: Array<Array<string | number>>, alignLeft = 1): string {
-  const cells = [header, ...rows.map((r) => r.map(String))];
+  const cells = [header, ...rows.map((r) => r.map(cell))];
   const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]) => r.map((x, c) => (c < alignLeft ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ').trimEnd();
   return [line(cells[0]), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
