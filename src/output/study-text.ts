@@ -2,11 +2,11 @@
 // and replicated run/compare (mean ± 95% CI).
 import type { StudyRecord } from '../experiment/study.js';
 import type { StudyTables } from './study-outputs.js';
-import { num, table } from './text.js';
+import { num, pctCi, table } from './text.js';
 
 type Est = { mean: number | null; ci95: number | null };
 
-const efficiencyCi = (e: Est): string => (e.mean === null ? 'n/a' : `${(e.mean * 100).toFixed(2)}%${e.ci95 === null ? '' : ` ± ${(e.ci95 * 100).toFixed(2)}`}`);
+const efficiencyCi = (e: Est): string => pctCi(e.mean, e.ci95);
 
 /** The default study: one row per workload, efficiency per preset, the last preset against the first, its top exits. */
 export function formatDefaultStudy(t: StudyTables, records: StudyRecord[], points: Array<{ index: number; workload: string }>, presets: string[], labels: string[]): string {
@@ -35,7 +35,7 @@ export function formatReplicatedTable(t: StudyTables, labels: string[], compare:
   const ci = (e: Est, scale = 100, digits = 2) => (e.mean === null ? 'n/a' : `${(e.mean * scale).toFixed(digits)} ± ${e.ci95 === null ? '?' : (e.ci95 * scale).toFixed(digits)}`);
   const rows = t.summary.map((s) => {
     const c = t.comparisons.find((x) => x.features === s.features);
-    return [s.features + (s.features === labels[0] ? ' (baseline)' : ''), `${ci(s.efficiency)}%`, c ? `${ci(c.efficiency_diff_pct, 1)}%` : '', ci(s.throughput_units_per_s, 1, 1), ci(s.exits_per_s, 1, 0)];
+    return [s.features + (s.features === labels[0] ? ' (baseline)' : ''), efficiencyCi(s.efficiency), c ? `${ci(c.efficiency_diff_pct, 1)}%` : '', ci(s.throughput_units_per_s, 1, 1), ci(s.exits_per_s, 1, 0)];
   });
-  return table(['features', 'efficiency', compare ? 'Δ efficiency vs baseline' : '', 'units/s', 'exits/s'], rows);
+  return table(['features', 'efficiency (mean ± 95% CI)', compare ? 'Δ efficiency vs baseline (relative)' : '', 'units/s', 'exits/s'], rows);
 }
