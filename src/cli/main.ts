@@ -20,6 +20,7 @@ import { register as study } from './commands/study.js';
 import { register as sweep } from './commands/sweep.js';
 import { register as tui } from './commands/tui.js';
 import { register as validate } from './commands/validate.js';
+import { usageErrorText } from './usage-errors.js';
 
 /** The package's version (package.json beside src/ and dist/). */
 function packageVersion(): string {
@@ -38,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Discrete-event simulator of hardware-virtualization (VT-x) exit overhead')
     .version(packageVersion(), '-V, --version', 'the version of exitsim')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(usageErrorText(s)) });
   for (const register of COMMANDS) register(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

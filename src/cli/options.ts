@@ -31,6 +31,9 @@ export function checkCost(runs: Array<{ r: ResolvedScenario; sets: number[] }>, 
   if (events > WARN_EVENTS) process.stderr.write(`exitsim: warning: ~${events.toExponential(1)} guest events, about ${human} of CPU time (spread over the worker threads)\n`);
 }
 
+/** As in sweep files: beyond this a CI is narrower than any model input is known. */
+export const MAX_REPLICATIONS = 10_000;
+
 export function intFlag(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (text: string): number => {
     const n = Number(text);
@@ -139,7 +142,7 @@ export function addCommon(cmd: Command, multiFeatures: boolean, omit: string[] =
     new Option('--host-tick <hz>', 'host timer tick (0 = none)').argParser(intFlag('--host-tick', 0, MAX_HOST_TICK_HZ)),
     new Option('--quick', `a short run for smoke tests (${QUICK_DURATION_SEC} s)`),
     new Option('--workers <n>', 'worker threads').argParser(intFlag('--workers', 1)),
-    new Option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI').argParser(intFlag('--replications', 1)),
+    new Option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI').argParser(intFlag('--replications', 1, MAX_REPLICATIONS)),
     new Option('--aggregate', 'aggregated fast mode: batch non-interacting guest events (exact is the default)'),
     new Option('--allow-long', 'run even when the cost estimate says hours'),
     new Option('--json', 'print a machine-readable summary on stdout (nothing else)'),

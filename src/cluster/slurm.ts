@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../config/errors.js';
 import { packageRoot } from '../config/load.js';
+import { readStateJson } from '../config/read-input.js';
 import { loadSweep } from '../experiment/sweep-spec.js';
 import { readRecords, shardJobs, studyJobs } from '../experiment/study.js';
 
@@ -35,6 +36,8 @@ export interface Submission {
   out: string;
   submissions: Array<{ at: string; array_job: string | null; merge_job: string | null; tasks: number[] }>;
 }
+
+const SUBMISSION_FIELDS = ['sweep_file', 'sweep_identity', 'shards', 'replications', 'submissions'];
 
 export const shardDir = (out: string, i: number, n: number) => path.join(out, `shard-${i}-of-${n}`);
 export const mergedDir = (out: string) => path.join(out, 'merged');
@@ -108,7 +111,7 @@ export function submit(o: SubmitOptions): { submission: Submission; arrayScript:
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let previous: Submission | undefined;
   if (fs.existsSync(file)) {
-    previous = JSON.parse(fs.readFileSync(file, 'utf8')) as Submission;
+    previous = readStateJson<Submission>(file, 'a slurm submission record', SUBMISSION_FIELDS);
     if (previous.sweep_identity !== sweep.identity || previous.shards !== o.shards || previous.replications !== replications) {
       throw new InputError(out, '--out', `a folder for this sweep with ${previous.shards} shards and ${previous.replications} replications (or a new folder)`, `sweep ${sweep.spec.name} (${sweep.identity}) with ${o.shards} shards and ${replications} replications`);
     }
@@ -153,7 +156,7 @@ export interface Status {
 export function status(out: string, squeue = 'squeue'): Status {
   const file = path.join(out, 'slurm', 'submission.json');
   if (!fs.existsSync(file)) throw new InputError(out, 'slurm/submission.json', 'a folder written by exitsim slurm submit', 'no submission.json');
-  const sub = JSON.parse(fs.readFileSync(file, 'utf8')) as Submission;
+  const sub = readStateJson<Submission>(file, 'a slurm submission record', SUBMISSION_FIELDS);
   const shards = shardProgress(sub.sweep_file, out, sub.shards, sub.replications);
   const last = sub.submissions[sub.submissions.length - 1];
   const jobs: Record<string, string> = {};

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { InputError, describeValue } from './errors.js';
 import { didYouMean } from './suggest.js';
 import { Profile, Scenario, Workload, type ScenarioInput } from './schema.js';
+import { MAX_DATA_FILE_BYTES, readInputText } from './read-input.js';
 
 /** The package root (where package.json, workloads/ and profiles/ are). */
 export function packageRoot(): string {
@@ -38,13 +39,7 @@ export const shippedProfileNames = (): string[] => listNames(profilesDir());
 
 /** Parses a JSON or YAML file into plain data, or throws an InputError naming the line. */
 export function readDataFile(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(file, '', 'a readable file', code === 'ENOENT' ? 'no such file' : `an unreadable file (${code})`);
-  }
+  let text = readInputText(file, MAX_DATA_FILE_BYTES, 'JSON or YAML file');
   // Editors on Windows save a byte-order mark: it is not content.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new InputError(file, '', 'JSON or YAML content', 'an empty file');
@@ -55,7 +50,12 @@ export function readDataFile(file: string): unknown {
       const line = e.linePos?.[0]?.line;
       throw new InputError(file, line ? `line ${line}` : '', 'valid YAML', e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
     }
-    return doc.toJS();
+    try {
+      // maxAliasCount bounds "billion laughs" alias expansion (yaml's own guard, stated here).
+      return doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      throw new InputError(file, '', 'YAML whose aliases expand to a bounded document', (err as Error).message.split('\n')[0]);
+    }
   }
   try {
     return JSON.parse(text);

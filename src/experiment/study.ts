@@ -10,10 +10,11 @@ import path from 'node:path';
 import { runOnWorkers, workerCount } from './pool.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { InputError } from '../config/errors.js';
+import { readStateJson } from '../config/read-input.js';
 import { featureSetLabel } from '../exits/features.js';
 import type { RunSummary } from '../metrics/summarize.js';
 import type { PointJob, PointResult } from './job.js';
-import type { ExpandedSweep } from './sweep-spec.js';
+import { MAX_STUDY_JOBS, type ExpandedSweep } from './sweep-spec.js';
 
 export interface StudyJob {
   key: string;
@@ -64,6 +65,11 @@ export interface StudyState {
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 export function studyJobs(sweep: ExpandedSweep, replications: number): StudyJob[] {
+  // Counted before any job is built (a million replications once allocated 2 GB before the first run).
+  const count = sweep.points.length * replications;
+  if (count > MAX_STUDY_JOBS) {
+    throw new InputError(sweep.file, 'replications', `at most ${MAX_STUDY_JOBS.toLocaleString('en-US')} jobs (points × replications)`, `${sweep.points.length.toLocaleString('en-US')} × ${replications.toLocaleString('en-US')}`);
+  }
   const pw = Math.max(4, String(sweep.points.length - 1).length);
   const rw = Math.max(3, String(replications - 1).length);
   const jobs: StudyJob[] = [];
@@ -95,7 +101,7 @@ export function parseShard(text: string): Shard {
 export function readState(dir: string): StudyState | undefined {
   const f = path.join(dir, 'study.json');
   if (!fs.existsSync(f)) return undefined;
-  return JSON.parse(fs.readFileSync(f, 'utf8')) as StudyState;
+  return readStateJson<StudyState>(f, 'a study state', ['name', 'identity', 'points', 'replications']);
 }
 
 export function readRecords(dir: string): Map<string, StudyRecord> {
@@ -104,7 +110,7 @@ export function readRecords(dir: string): Map<string, StudyRecord> {
   if (!fs.existsSync(runs)) return out;
   for (const f of fs.readdirSync(runs).sort()) {
     if (!f.endsWith('.json')) continue; // temporary files of runs in flight are not results
-    const rec = JSON.parse(fs.readFileSync(path.join(runs, f), 'utf8')) as StudyRecord;
+    const rec = readStateJson<StudyRecord>(path.join(runs, f), 'a study run record', ['key', 'point', 'replication', 'seed', 'summaries']);
     out.set(rec.key, rec);
   }
   return out;

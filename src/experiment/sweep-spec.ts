@@ -14,6 +14,10 @@ import path from 'node:path';
 
 export { SweepFile } from '../config/schema.js';
 
+export const MAX_SWEEP_POINTS = 100_000;
+/** Jobs (points × replications) a study may hold; each is a record in memory and a file on disk. */
+export const MAX_STUDY_JOBS = 1_000_000;
+
 export interface SweepPoint {
   index: number;
   /** The parameter values of this point, by path. */
@@ -99,8 +103,22 @@ export function expandSweep(spec: SweepFile, file: string): ExpandedSweep {
   } else baseData = validate(Scenario, spec.base, `${file} (base)`);
   const axes = spec.parameters.map((p, i) => ({ path: p.path, values: valuesOf(p, file, i) }));
   const total = axes.reduce((a, x) => a * x.values.length, 1);
-  if (total > 1_000_000) throw new InputError(file, 'parameters', 'at most 1,000,000 points', String(total));
+  // Checked before any point is built: 100,000 points take ~680 MB while they expand (measured).
+  if (total > MAX_SWEEP_POINTS) throw new InputError(file, 'parameters', `at most ${MAX_SWEEP_POINTS.toLocaleString('en-US')} points (the product of the parameters' value counts)`, total.toLocaleString('en-US'));
   const points: SweepPoint[] = [];
+  // Points share the workload and profile objects they load (a 20,000-point sweep held 20,000
+  // copies of each: 2.6 GB); a point that changes one gets its own (immer copies on write).
+  const loads: LoadCache = { workloads: new Map(), profiles: new Map() };
+  // The identity is the hash of {name, featureSets, points: [...]} as one JSON text, fed point by
+  // point so that the text of a large sweep is never built whole (same bytes, same hash).
+  const hash = crypto.createHash('sha256');
+  hash.update(`{"name":${JSON.stringify(spec.name)},"featureSets":${JSON.stringify(featureSets)},"points":[`);
+  const jsonOf = new WeakMap<object, string>();
+  const cachedJson = (o: object) => {
+    let t = jsonOf.get(o);
+    if (t === undefined) jsonOf.set(o, (t = JSON.stringify(o)));
+    return t;
+  };
   for (let index = 0; index < total; index++) {
     let rest = index;
     const values: Record<string, number | string | boolean> = {};
@@ -110,17 +128,23 @@ export function expandSweep(spec: SweepFile, file: string): ExpandedSweep {
       values[axes[a].path] = axes[a].values[rest % n];
       rest = Math.floor(rest / n);
     }
-    points.push({ index, values, resolved: resolvePoint(baseData, baseFile, values, file) });
+    const resolved = resolvePoint(baseData, baseFile, values, file, loads);
+    points.push({ index, values, resolved });
+    hash.update(
+      `${index > 0 ? ',' : ''}{"values":${JSON.stringify(values)},"scenario":${JSON.stringify(resolved.scenario)},"workloads":[${[...resolved.workloads.values()].map((w) => cachedJson(w.workload)).join(',')}],"profile":${cachedJson(resolved.profile)}}`,
+    );
   }
-  const identity = crypto
-    .createHash('sha256')
-    .update(JSON.stringify({ name: spec.name, featureSets, points: points.map((p) => ({ values: p.values, scenario: p.resolved.scenario, workloads: [...p.resolved.workloads.values()].map((w) => w.workload), profile: p.resolved.profile })) }))
-    .digest('hex')
-    .slice(0, 16);
+  hash.update(']}');
+  const identity = hash.digest('hex').slice(0, 16);
   return { spec, file, featureSets, points, identity };
 }
 
-function resolvePoint(baseData: unknown, baseFile: string, values: Record<string, number | string | boolean>, file: string): ResolvedScenario {
+interface LoadCache {
+  workloads: Map<string, { workload: Workload; file: string }>;
+  profiles: Map<string, { profile: Profile; file: string }>;
+}
+
+function resolvePoint(baseData: unknown, baseFile: string, values: Record<string, number | string | boolean>, file: string, loads: LoadCache): ResolvedScenario {
   const scenarioPaths = Object.entries(values).filter(([p]) => !p.startsWith('workload:') && !p.startsWith('profile:'));
   const data = produce(baseData as object, (d) => {
     for (const [p, v] of scenarioPaths) setPath(d, p, v, file, `parameters (${p})`);
@@ -131,10 +155,14 @@ function resolvePoint(baseData: unknown, baseFile: string, values: Record<string
   for (const vm of scenario.vms) {
     if (!workloads.has(vm.workload)) {
       const candidate = path.resolve(path.dirname(baseFile), vm.workload);
-      workloads.set(vm.workload, loadWorkload(fs.existsSync(candidate) ? candidate : vm.workload));
+      const ref = fs.existsSync(candidate) ? candidate : vm.workload;
+      let loaded = loads.workloads.get(ref);
+      if (!loaded) loads.workloads.set(ref, (loaded = loadWorkload(ref)));
+      workloads.set(vm.workload, loaded);
     }
   }
-  const loaded = loadProfile(scenario.host.profile);
+  let loaded = loads.profiles.get(scenario.host.profile);
+  if (!loaded) loads.profiles.set(scenario.host.profile, (loaded = loadProfile(scenario.host.profile)));
   let profile = loaded.profile;
   for (const [p, v] of Object.entries(values)) {
     if (p.startsWith('profile:')) {

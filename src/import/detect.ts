@@ -1,5 +1,5 @@
 // Which tool wrote a measurement file, then its parser.
-import fs from 'node:fs';
+import { MAX_MEASUREMENT_FILE_BYTES, readInputText } from '../config/read-input.js';
 import { InputError } from '../config/errors.js';
 import type { Measurement } from './measurement.js';
 import { looksLikePerf, parsePerfKvm } from './perf-kvm.js';
@@ -22,11 +22,6 @@ export function parseMeasurement(raw: string, file: string, table?: number): Mea
 }
 
 export function readMeasurement(file: string, table?: number): Measurement {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError(file, '', 'a readable measurement file', (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'an unreadable file');
-  }
+  const text = readInputText(file, MAX_MEASUREMENT_FILE_BYTES, 'measurement file');
   return parseMeasurement(text, file, table);
 }

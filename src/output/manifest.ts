@@ -44,8 +44,24 @@ export function runManifestJson(startedAt: Date, inputs: ResolvedScenario[], run
 
 /** The manifest of a study (study, sweep, merge, replicated run/compare); `sweep` is absent for a merge. */
 export function studyManifestJson(startedAt: Date, state: StudyState | undefined, sweep: ExpandedSweep | undefined, records: StudyRecord[], extra: Record<string, unknown> = {}): string {
+  // Each workload the points share is written once (points name it by index): a sweep of 20,000 points
+  // over one workload wrote it 20,000 times (a 64 MB manifest).
+  const workloads: Array<{ file: string; workload: unknown }> = [];
+  const indexOf = new Map<object, number>();
   const inputs = sweep
-    ? sweep.points.map((p) => ({ values: p.values, scenario: p.resolved.scenario, profile: p.resolved.profile.name, workloads: [...p.resolved.workloads.values()].map((w) => ({ file: w.file, workload: w.workload })) }))
+    ? sweep.points.map((p) => ({
+        values: p.values,
+        scenario: p.resolved.scenario,
+        profile: p.resolved.profile.name,
+        workloads: [...p.resolved.workloads.values()].map((w) => {
+          let k = indexOf.get(w.workload);
+          if (k === undefined) {
+            indexOf.set(w.workload, (k = workloads.length));
+            workloads.push({ file: w.file, workload: w.workload });
+          }
+          return k;
+        }),
+      }))
     : undefined;
   return text({
     ...header(startedAt),
@@ -53,6 +69,7 @@ export function studyManifestJson(startedAt: Date, state: StudyState | undefined
     seeds: records.map((r) => ({ key: r.key, seed: r.seed })),
     profiles: sweep ? Object.fromEntries(sweep.points.map((p) => [p.resolved.profile.name, p.resolved.profile])) : undefined,
     inputs,
+    workloads: sweep ? workloads : undefined,
     ...extra,
   });
 }

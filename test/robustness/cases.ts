@@ -85,6 +85,16 @@ export const CASES: Case[] = [
   { what: 'the default study into a folder with other files (without --force)', args: ['study', '--quick', '--out', 'test/fixtures/bad'] },
   { what: 'merge of a folder that is not a study', args: ['merge', 'docs', '--out', '/tmp/exitsim-robustness-merge'] },
   { what: 'report on a folder without results', args: ['report', 'docs'] },
+  { what: 'a character device as input (/dev/zero never ends)', args: ['validate', '/dev/zero'] },
+  { what: 'a character device as a measurement', args: ['import', '/dev/zero', '-o', '/tmp/exitsim-robustness.json'] },
+  { what: 'YAML "billion laughs" (aliases of aliases)', args: ['run', `${B}/yaml-alias-bomb.yaml`] },
+  { what: 'YAML alias without its anchor', args: ['run', `${B}/yaml-undefined-alias.yaml`] },
+  { what: 'a sweep of a million points', args: ['sweep', `${B}/sweep-too-many-points.yaml`] },
+  { what: 'a hundred thousand replications', args: ['run', 'cpu-bound', '--replications', '100000'] },
+  { what: 'a damaged study.json', args: ['merge', `${B}/corrupt-study`, '--out', '/tmp/exitsim-robustness-merge'] },
+  { what: 'an unknown option (commander)', args: ['run', 'cpu-bound', '--sead', '3'] },
+  { what: 'a missing argument (commander)', args: ['run'] },
+  { what: 'a choice outside the list (commander)', args: ['run', 'cpu-bound', '--scheduler', 'lottery'] },
 ];
 
 export interface Outcome {

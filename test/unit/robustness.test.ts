@@ -47,3 +47,22 @@ test('exitsim validate checks workloads, scenarios, sweeps, profiles and measure
   assert.match(v('test/fixtures/import/kvm_stat-children.txt').stdout, /valid kvm_stat measurement/);
   assert.equal(v('test/fixtures/bad/negative-rate.json').status, 2);
 });
+
+test('inputs are bounded before they are read: a FIFO and an oversized file are refused at once, by name', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-bounded-'));
+  const fifo = path.join(dir, 'fifo.json');
+  const made = spawnSync('mkfifo', [fifo]);
+  const big = path.join(dir, 'big.json');
+  fs.writeFileSync(big, '');
+  fs.truncateSync(big, 5 * 1024 * 1024); // sparse: a 5 MB file without writing 5 MB
+  const v = (f: string) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'exitsim.js'), 'validate', f], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  if (made.status === 0) {
+    const r = v(fifo);
+    assert.equal(r.status, 2, `a FIFO is refused rather than read (it would block forever): ${r.stderr}`);
+    assert.match(r.stderr, /fifo\.json: \(top level\): expected a regular file .*found a named pipe/);
+  }
+  const r = v(big);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /big\.json: \(top level\): expected a JSON or YAML file of at most 4 MB, found 5 MB/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
