@@ -9,7 +9,7 @@ import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, featureSetLabel, par
 import { checkFeaturesAgainstProfile, estimateGuestEvents, supportedFeatures } from '../model/build.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
 import { buildRunModel } from '../experiment/run-path.js';
-import { ASSUMED_EVENTS_PER_SECOND, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, REFUSE_EVENTS, WARN_EVENTS } from '../experiment/settings.js';
+import { ASSUMED_EVENTS_PER_SECOND, DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, REFUSE_EVENTS, WARN_EVENTS } from '../experiment/settings.js';
 
 /** The "file" of a message about a flag. */
 export const CLI = 'command line';
@@ -115,6 +115,8 @@ export interface CommonOptions {
   seed?: number;
   hostTick?: number;
   json?: boolean;
+  out?: string;
+  /** The old name of --out (main.ts moves it into `out`). */
   csv?: string;
   force?: boolean;
   quick?: boolean;
@@ -130,24 +132,26 @@ export interface CommonOptions {
  */
 export function addCommon(cmd: Command, multiFeatures: boolean, omit: string[] = []): Command {
   const options: Option[] = [
-    new Option('--features <list>', multiFeatures ? 'a feature set; repeat for each set to compare (the first is the baseline)' : 'feature names and/or presets, comma-separated').argParser(collect),
-    new Option('--profile <name>', 'CPU profile (exitsim list profiles)'),
-    new Option('--pcpus <n>', 'host pCPUs').argParser(intFlag('--pcpus', 1, 4096)),
-    new Option('--vms <n>', 'VMs of the workload').argParser(intFlag('--vms', 1, 100_000)),
-    new Option('--vcpus <n>', 'vCPUs per VM').argParser(intFlag('--vcpus', 1, 4096)),
-    new Option('--scheduler <policy>', 'host scheduler').choices(['pinned', 'round-robin', 'fair']),
-    new Option('--duration <seconds>', 'simulated seconds (after warm-up)').argParser(secondsFlag('--duration', false)),
-    new Option('--warmup <seconds>', 'simulated warm-up seconds, discarded').argParser(secondsFlag('--warmup', true)),
-    new Option('--seed <n>', 'random seed').argParser(intFlag('--seed', 0)),
-    new Option('--host-tick <hz>', 'host timer tick (0 = none)').argParser(intFlag('--host-tick', 0, MAX_HOST_TICK_HZ)),
+    new Option('--features <list>', multiFeatures ? 'a feature set; repeat for each set to compare (the first is the baseline; default: compare none and modern, the others the scenario\'s)' : 'feature names and/or presets, comma-separated (default: the scenario\'s; a workload alone: modern, or what the profile supports of it)').argParser(collect),
+    new Option('--profile <name>', `CPU profile, exitsim list profiles (default: the scenario's; a workload alone: ${DEFAULT_HOST.profile})`),
+    new Option('--pcpus <n>', `host pCPUs (default: the scenario's; a workload alone: ${DEFAULT_HOST.pcpus}, or enough for its vCPUs)`).argParser(intFlag('--pcpus', 1, 4096)),
+    new Option('--vms <n>', `VMs of the workload (default: ${DEFAULT_HOST.vms})`).argParser(intFlag('--vms', 1, 100_000)),
+    new Option('--vcpus <n>', `vCPUs per VM (default: the scenario's; a workload alone: ${DEFAULT_HOST.vcpus})`).argParser(intFlag('--vcpus', 1, 4096)),
+    new Option('--scheduler <policy>', `host scheduler (default: the scenario's; a workload alone: ${DEFAULT_HOST.scheduler})`).choices(['pinned', 'round-robin', 'fair']),
+    new Option('--duration <seconds>', `simulated seconds after warm-up (default: the scenario's; a workload alone: ${DEFAULT_HOST.durationSec})`).argParser(secondsFlag('--duration', false)),
+    new Option('--warmup <seconds>', `simulated warm-up seconds, discarded (default: the scenario's; a workload alone: ${DEFAULT_HOST.warmupSec})`).argParser(secondsFlag('--warmup', true)),
+    new Option('--seed <n>', 'random seed (default: the scenario\'s, else 1)').argParser(intFlag('--seed', 0)),
+    new Option('--host-tick <hz>', 'host timer tick, 0 = none (default: the scenario\'s, else 250)').argParser(intFlag('--host-tick', 0, MAX_HOST_TICK_HZ)),
     new Option('--quick', `a short run for smoke tests (${QUICK_DURATION_SEC} s)`),
-    new Option('--workers <n>', 'worker threads').argParser(intFlag('--workers', 1)),
-    new Option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI').argParser(intFlag('--replications', 1, MAX_REPLICATIONS)),
+    new Option('--workers <n>', 'worker threads (default: one per core, at most one per job)').argParser(intFlag('--workers', 1)),
+    new Option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI (default: 1)').argParser(intFlag('--replications', 1, MAX_REPLICATIONS)),
     new Option('--aggregate', 'aggregated fast mode: batch non-interacting guest events (exact is the default)'),
     new Option('--allow-long', 'run even when the cost estimate says hours'),
     new Option('--json', 'print a machine-readable summary on stdout (nothing else)'),
-    new Option('--csv <dir>', 'write runs.csv, vms.csv, exits.csv and manifest.json to DIR').argParser(dirFlag('--csv')),
-    new Option('--force', 'replace results already in the --csv folder'),
+    new Option('--out <dir>', 'write the result files (CSV, manifest) to DIR (default: none written)').argParser(dirFlag('--out')),
+    // The old name of --out, kept for one release (main.ts says so when it is used).
+    new Option('--csv <dir>').argParser(dirFlag('--csv')).hideHelp(),
+    new Option('--force', 'replace results already in the --out folder'),
   ];
   for (const option of options) if (!omit.includes(option.long as string)) cmd.addOption(option);
   return cmd;
@@ -209,11 +213,11 @@ export function featureSetsOf(o: { features?: string[] }, r: ResolvedScenario, f
 
 /** Refuses an output folder with earlier results before any simulation runs. */
 export function checkCsvTarget(dir: string, force: boolean, names = ['runs.csv', 'vms.csv', 'exits.csv', 'manifest.json']): void {
-  if (dir.trim() === '') throw new InputError(CLI, '--csv', 'a folder to write to', "'' (an empty path)");
+  if (dir.trim() === '') throw new InputError(CLI, '--out', 'a folder to write to', "'' (an empty path)");
   if (force) return;
   for (const name of names) {
     if (fs.existsSync(path.join(dir, name))) {
-      throw new InputError(dir, '--csv', 'a folder without earlier results (or --force to replace them)', `an existing ${name}`);
+      throw new InputError(dir, '--out', 'a folder without earlier results (or --force to replace them)', `an existing ${name}`);
     }
   }
 }

@@ -21,6 +21,8 @@ export interface SubmitOptions {
   partition?: string;
   timeLimit?: string;
   cpusPerTask?: number;
+  /** The node binary the job scripts run (default: `node` on the compute node's PATH). */
+  node?: string;
   sbatchArgs?: string[];
   dryRun?: boolean;
   sbatch?: string;
@@ -59,7 +61,9 @@ export function shardProgress(sweepFile: string, out: string, shards: number, re
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function scripts(o: SubmitOptions, sweepFile: string, out: string, replications: number): { array: string; merge: string } {
-  const node = process.execPath;
+  // The node a compute node finds on its PATH (after `module load`, nvm, …) unless --node names one:
+  // the submitting machine's own path may not exist there.
+  const node = o.node ?? 'node';
   const bin = path.join(packageRoot(), 'bin', 'exitsim.js');
   const common = [
     '#!/bin/sh',
@@ -129,7 +133,11 @@ export function submit(o: SubmitOptions): { submission: Submission; arrayScript:
   let mergeJob: string | null = null;
   let note: string;
   const cmd = o.sbatch ?? 'sbatch';
-  if (o.dryRun) note = `dry run: wrote ${arrayScript} and ${mergeScript}; submit with sbatch --array=${tasks.join(',') || '(none)'} ${arrayScript}`;
+  if (o.dryRun) {
+    note =
+      `dry run: wrote ${arrayScript} and ${mergeScript}; submit them with\n` +
+      (tasks.length > 0 ? `  ARRAY=$(sbatch --parsable --array=${tasks.join(',')} ${q(arrayScript)})\n  sbatch --dependency=afterok:$ARRAY ${q(mergeScript)}` : `  sbatch ${q(mergeScript)}   (every shard is complete)`);
+  }
   else if (tasks.length === 0 && fs.existsSync(path.join(mergedDir(out), 'runs.csv'))) note = 'every shard is complete and merged: nothing to submit';
   else {
     if (tasks.length > 0) arrayJob = sbatch(cmd, ['--parsable', `--array=${tasks.join(',')}`, arrayScript]);

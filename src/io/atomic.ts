@@ -32,12 +32,12 @@ export function writeResultFiles(dir: string, files: Record<string, string>, opt
     fs.mkdirSync(dir, { recursive: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(dir, '--csv', 'a directory that can be created or written', `an unusable path (${code})`);
+    throw new InputError(dir, '--out', 'a directory that can be created or written', `an unusable path (${code})`);
   }
   if (!opts.force) {
     const existing = names.filter((n) => fs.existsSync(path.join(dir, n)));
     if (existing.length > 0) {
-      throw new InputError(dir, '--csv', 'a folder without earlier results (or --force to replace them)', `existing ${existing.join(', ')}`);
+      throw new InputError(dir, '--out', 'a folder without earlier results (or --force to replace them)', `existing ${existing.join(', ')}`);
     }
   }
   const temps: string[] = [];
@@ -51,7 +51,7 @@ export function writeResultFiles(dir: string, files: Record<string, string>, opt
   } catch (err) {
     for (const t of temps) fs.rmSync(t, { force: true });
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(dir, '--csv', 'a writable directory with free space', `a write failure (${code ?? (err as Error).message})`);
+    throw new InputError(dir, '--out', 'a writable directory with free space', `a write failure (${code ?? (err as Error).message})`);
   }
   return names.map((n) => path.join(dir, n));
 }

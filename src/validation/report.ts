@@ -410,7 +410,7 @@ ${mdChecks(macro.filter((r) => !r.effect))}
 
 ## 4. The simulated microbenchmark suite per profile
 
-\`exitsim microbench --profile P --features F\` prints these tables (and \`--csv\`).
+\`exitsim microbench --profile P --features F\` prints these tables (and \`--out\`).
 
 ${microTables.join('\n\n')}
 

@@ -80,10 +80,10 @@ test('engine files stay small: simulation.ts (the state machine) under 1,000 lin
   }
 });
 
-test('every CLI command is a file of its own in src/cli/commands/, and main.ts only registers them', () => {
-  const main = fs.readFileSync(path.join(src, 'cli', 'main.ts'), 'utf8');
+test('every CLI command is a file of its own in src/cli/commands/, and program.ts only registers them', () => {
+  const main = fs.readFileSync(path.join(src, 'cli', 'program.ts'), 'utf8');
   const commands = fs.readdirSync(path.join(src, 'cli', 'commands')).filter((f) => f.endsWith('.ts'));
   assert.ok(commands.length >= 12, `${commands.length} command files`);
-  for (const c of commands) assert.match(main, new RegExp(`'./commands/${c.replace('.ts', '.js')}'`), `main.ts registers ${c}`);
+  for (const c of commands) assert.match(main, new RegExp(`'./commands/${c.replace('.ts', '.js')}'`), `program.ts registers ${c}`);
   assert.ok(main.split('\n').length < 80, 'main.ts stays a registry');
 });

@@ -63,9 +63,9 @@ test('exitsim list shows workloads, profiles, features and exit reasons', () => 
   assert.match(exitsim('list', 'exit-reasons').stdout, /48\s+EPT_VIOLATION/);
 });
 
-test('exitsim run --csv writes runs, vms and exits CSV that parse back, and refuses to overwrite', () => {
+test('exitsim run --out writes runs, vms and exits CSV that parse back, and refuses to overwrite', () => {
   const dir = tmp();
-  const r = exitsim('run', 'network-server', '--quick', '--csv', dir);
+  const r = exitsim('run', 'network-server', '--quick', '--out', dir);
   assert.equal(r.code, 0, r.stderr);
   const runs = parse(fs.readFileSync(path.join(dir, 'runs.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.equal(runs.length, 1);
@@ -75,16 +75,16 @@ test('exitsim run --csv writes runs, vms and exits CSV that parse back, and refu
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
   assert.equal(manifest.runs[0].run_id, runs[0].run_id);
   const before = fs.readFileSync(path.join(dir, 'runs.csv'), 'utf8');
-  const again = exitsim('run', 'network-server', '--quick', '--seed', '9', '--csv', dir);
+  const again = exitsim('run', 'network-server', '--quick', '--seed', '9', '--out', dir);
   assert.equal(again.code, 2);
   assert.match(again.stderr, /--force/);
   assert.equal(fs.readFileSync(path.join(dir, 'runs.csv'), 'utf8'), before, 'the earlier result is untouched');
-  assert.equal(exitsim('run', 'network-server', '--quick', '--seed', '9', '--csv', dir, '--force').code, 0);
+  assert.equal(exitsim('run', 'network-server', '--quick', '--seed', '9', '--out', dir, '--force').code, 0);
 });
 
 function assertRefused(args: string[], pattern: RegExp) {
   const dir = tmp();
-  const r = exitsim(...args, '--csv', dir);
+  const r = exitsim(...args, '--out', dir);
   assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.stderr}`);
   assert.equal(r.stdout, '');
   const lines = r.stderr.trim().split('\n');
@@ -154,7 +154,7 @@ test('exitsim microbench prints cycles per iteration with published figures besi
   assert.match(r.stdout, /cpuid\s+1,3\d\d\s+1\s+CPUID\s+1313 \(Lutomirski\)/);
   assert.match(r.stdout, /mov_to_cr8\s+17\s+0/);
   const dir = tmp();
-  assert.equal(exitsim('microbench', '--profile', 'prescott', '--features', 'none', '--csv', dir).code, 0);
+  assert.equal(exitsim('microbench', '--profile', 'prescott', '--features', 'none', '--out', dir).code, 0);
   const rows = parse(fs.readFileSync(path.join(dir, 'microbench.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.ok(rows.find((x) => x.test === 'mov_to_cr8' && x.exit_reasons === 'CR_ACCESS'), 'no TPR shadow: CR8 writes exit');
   assert.equal(exitsim('microbench', '--profile', 'prescott', '--features', 'ept').code, 2, 'Prescott has no EPT');

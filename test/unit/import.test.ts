@@ -178,7 +178,7 @@ test('import: what the measurement cannot show comes from --base, or is assumed 
 test('round trip: simulate → report → import → simulate gives the same exit mix within sampling error', () => {
   for (const [workload, vcpus] of [['idle-guest', 1], ['kernel-build', 2]] as const) {
     const d = tmp();
-    const run1 = exitsim('run', workload, '--vms', '1', '--vcpus', String(vcpus), '--pcpus', String(vcpus), '--duration', '2', '--warmup', '0', '--csv', path.join(d, 'a'));
+    const run1 = exitsim('run', workload, '--vms', '1', '--vcpus', String(vcpus), '--pcpus', String(vcpus), '--duration', '2', '--warmup', '0', '--out', path.join(d, 'a'));
     assert.equal(run1.status, 0, run1.stderr);
     const report = exitsim('report', path.join(d, 'a'));
     assert.equal(report.status, 0, report.stderr);

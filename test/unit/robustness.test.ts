@@ -33,7 +33,7 @@ test('the shipped JSON Schema files are generated from the validators (npm run s
 
 test('CSV is safe to open in a spreadsheet: a formula-like name gets a leading quote and parses back', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-csv-'));
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'exitsim.js'), 'run', 'test/fixtures/bad/formula-name.json', '--quick', '--csv', dir], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'exitsim.js'), 'run', 'test/fixtures/bad/formula-name.json', '--quick', '--out', dir], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const vms = parse(fs.readFileSync(path.join(dir, 'vms.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.ok(vms.every((v) => v.workload.startsWith("'=")), JSON.stringify(vms.map((v) => v.workload)));

@@ -172,8 +172,10 @@ test('slurm submit --dry-run writes an array script (one shard per task) and a m
   const out = path.join(d, 'cluster');
   const r = exitsim('slurm', 'submit', f, '--shards', '3', '--out', out, '--dry-run', '--partition', 'short', '--sbatch-arg=--account=lab');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /sbatch --array=1,2,3/);
+  assert.match(r.stdout, /sbatch --parsable --array=1,2,3 /);
+  assert.match(r.stdout, /sbatch --dependency=afterok:\$ARRAY .*merge\.sh/, 'the merge submission is printed too');
   const array = fs.readFileSync(path.join(out, 'slurm', 'array.sh'), 'utf8');
+  assert.match(array, /^'node' /m, "the compute node's own node (on its PATH), not this machine's path");
   assert.match(array, /#SBATCH --partition=short/);
   assert.match(array, /#SBATCH --account=lab/);
   assert.match(array, /sweep .* --shard "\$SLURM_ARRAY_TASK_ID\/3"/);
@@ -185,4 +187,6 @@ test('slurm submit --dry-run writes an array script (one shard per task) and a m
   assert.equal(st.merged, false);
   const dry = exitsim('slurm', 'submit', f, '--shards', '3', '--out', out, '--dry-run');
   assert.match(dry.stdout, /--array=1,3 /, 'only the incomplete shards');
+  assert.equal(exitsim('slurm', 'submit', f, '--shards', '3', '--out', out, '--dry-run', '--node', '/opt/node20/bin/node').code, 0);
+  assert.match(fs.readFileSync(path.join(out, 'slurm', 'array.sh'), 'utf8'), /^'\/opt\/node20\/bin\/node' /m, '--node names another');
 });

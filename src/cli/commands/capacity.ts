@@ -15,10 +15,10 @@ async function capacityCommand(file: string, o: CapacityOptions): Promise<void> 
   const slas = (o.sla ?? []).map(parseSla);
   if (slas.length === 0) throw new InputError(CLI, '--sla', 'at least one SLA, e.g. --sla "efficiency>=90%"', 'none');
   const sets = featureSetsOf(o, r, [r.scenario.features]);
-  if (o.csv) checkCsvTarget(o.csv, o.force ?? false, ['capacity.csv']);
+  if (o.out) checkCsvTarget(o.out, o.force ?? false, ['capacity.csv']);
   const replications = o.replications ?? CAPACITY_REPLICATIONS;
   const results: CapacityResult[] = sets.map((f) => capacitySearch(r, f, slas, { vary: o.vary, max: o.max, replications }));
-  if (o.csv) writeResultFiles(o.csv, { 'capacity.csv': capacityCsv(results, slas) }, { force: o.force ?? false });
+  if (o.out) writeResultFiles(o.out, { 'capacity.csv': capacityCsv(results, slas) }, { force: o.force ?? false });
   if (o.json) {
     process.stdout.write(JSON.stringify({ scenario: r.scenario.name, slas: slas.map((x) => x.text), results }, null, 2) + '\n');
     return;
@@ -34,7 +34,7 @@ async function capacityCommand(file: string, o: CapacityOptions): Promise<void> 
 
 export function register(program: Command): void {
   addCommon(program.command('capacity').argument('<workload-or-scenario>').description('the most VMs (or vCPUs) a host takes while every VM keeps an SLA, per feature set'), true)
-    .option('--sla <condition>', 'e.g. "efficiency>=90%" or "p99_latency_us<=500"; repeatable', collect)
+    .option('--sla <condition>', 'e.g. "efficiency>=90%" or "p99_latency_us<=500"; repeatable; at least one required', collect)
     .addOption(new Option('--vary <what>', 'what grows').choices(['vms', 'vcpus']).default('vms'))
     .option('--max <n>', 'largest count to try', intFlag('--max', 1), 64)
     .action(async (file: string, o: CapacityOptions) => capacityCommand(file, o));

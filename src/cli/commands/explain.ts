@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .argument('<EXIT_REASON>')
     .description('one exit of that reason, stage by stage, with cycles')
     .option('--profile <name>', 'CPU profile', 'sapphire-rapids')
-    .option('--features <list>', 'feature set', collect)
+    .option('--features <list>', 'feature set (default: modern, or what the profile supports of it)', collect)
     .option('--json', 'machine-readable output')
     .action((reason: string, o: { profile: string; features?: string[]; json?: boolean }) => explainCommand(reason, o));
 }

@@ -13,7 +13,9 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { CLI, MAX_HOST_TICK_HZ, collect, featuresFlag, intFlag, numberFlag, secondsFlag } from '../options.js';
 
 interface ImportOptions {
-  output: string;
+  out?: string;
+  /** The old name of --out (main.ts moves it into `out`). */
+  output?: string;
   features?: string[];
   profile?: string;
   duration?: number;
@@ -35,19 +37,22 @@ export function workloadFileFor(output: string): string {
 }
 
 function importCommand(file: string, o: ImportOptions): void {
+  // Checked here, not by commander: --output (the old name) may stand in for it.
+  if (o.out === undefined) throw new InputError(CLI, '--out', 'the scenario file to write (-o NAME.json)', 'nothing');
+  const out = o.out;
   const m = readMeasurement(file, o.table);
   const profile = loadProfile(o.profile ?? 'sapphire-rapids').profile;
   const features = featuresFlag((o.features ?? ['modern']).join(','));
   checkFeaturesAgainstProfile(features, profile, CLI);
   if (o.unobserved !== undefined && o.unobserved !== 'zero') throw new InputError(CLI, '--unobserved', "'zero'", describeValue(o.unobserved));
-  const name = o.name ?? path.basename(o.output).replace(/\.(json|ya?ml)$/, '');
+  const name = o.name ?? path.basename(out).replace(/\.(json|ya?ml)$/, '');
   const d = deriveWorkload(m, {
     name, features, profile, durationSec: o.duration, vcpus: o.vcpus, base: o.base ? loadWorkload(o.base).workload : undefined,
     unobserved: o.unobserved as 'zero' | undefined, busyFraction: o.busyFraction, apicMode: o.apicMode, hostTickHz: o.hostTick,
   });
   // The scenario reproduces the measured host: one VM of the measured vCPUs, each on its own pCPU,
   // the measured features, profile and host tick; its workload is written beside it.
-  const workloadFile = workloadFileFor(o.output);
+  const workloadFile = workloadFileFor(out);
   const scenario = {
     name,
     description: `Imported from ${file} (${m.format}): the measured VM on its host; exitsim run reproduces its exit rates, compare --features asks what-ifs.`,
@@ -58,24 +63,24 @@ function importCommand(file: string, o: ImportOptions): void {
     warmupSec: 0.1,
     seed: 1,
   };
-  parseScenario(scenario, o.output); // what is written must load
-  for (const out of [o.output, workloadFile]) {
-    if (fs.existsSync(out) && !o.force) throw new InputError(out, '-o', 'a new file (or --force to replace it)', 'an existing file');
+  parseScenario(scenario, out); // what is written must load
+  for (const target of [out, workloadFile]) {
+    if (fs.existsSync(target) && !o.force) throw new InputError(target, '--out', 'a new file (or --force to replace it)', 'an existing file');
   }
   try {
     writeFileAtomic(path.resolve(workloadFile), JSON.stringify(d.workload, null, 2) + '\n');
-    writeFileAtomic(path.resolve(o.output), JSON.stringify(scenario, null, 2) + '\n');
+    writeFileAtomic(path.resolve(out), JSON.stringify(scenario, null, 2) + '\n');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(o.output, '-o', 'a writable file path', `a write failure (${code ?? (err as Error).message})`);
+    throw new InputError(out, '--out', 'a writable file path', `a write failure (${code ?? (err as Error).message})`);
   }
   if (o.json) {
-    process.stdout.write(JSON.stringify({ file: o.output, workloadFile, format: m.format, scenario, workload: d.workload, assumptions: d.assumptions, notes: d.notes, unobservable: d.unobservable }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ file: out, workloadFile, format: m.format, scenario, workload: d.workload, assumptions: d.assumptions, notes: d.notes, unobservable: d.unobservable }, null, 2) + '\n');
     return;
   }
   process.stdout.write(
-    `imported ${m.format} from ${file}${m.tables > 1 ? ` (table ${m.table} of ${m.tables})` : ''}: ${m.exits.length} exit reasons → ${o.output} ` +
-      `(scenario: 1 VM × ${d.vcpus} vCPU${d.vcpus === 1 ? '' : 's'}, ${profile.name}, ${featureSetLabel(features)}) and ${workloadFileFor(path.basename(o.output))} (${d.workload.kind} workload, ${d.workload.events.length} events)\n`,
+    `imported ${m.format} from ${file}${m.tables > 1 ? ` (table ${m.table} of ${m.tables})` : ''}: ${m.exits.length} exit reasons → ${out} ` +
+      `(scenario: 1 VM × ${d.vcpus} vCPU${d.vcpus === 1 ? '' : 's'}, ${profile.name}, ${featureSetLabel(features)}) and ${workloadFileFor(path.basename(out))} (${d.workload.kind} workload, ${d.workload.events.length} events)\n`,
   );
   if (d.assumptions.length > 0) {
     process.stdout.write('assumed, since the file does not say:\n');
@@ -85,9 +90,9 @@ function importCommand(file: string, o: ImportOptions): void {
   const best = supportedFeatures(parseFeatureSet('modern'), profile);
   const whatIf =
     best !== features
-      ? `exitsim compare ${o.output} --features ${featureSetLabel(features)} --features ${featureSetLabel(best)}   (what the rest of this host's features would buy)`
-      : `exitsim run ${o.output} --profile sapphire-rapids --features modern   (the measured guest on a current host with every feature)`;
-  process.stdout.write(`next: exitsim run ${o.output}   (reproduces the measured exit rates)\n      ${whatIf}\n`);
+      ? `exitsim compare ${out} --features ${featureSetLabel(features)} --features ${featureSetLabel(best)}   (what the rest of this host's features would buy)`
+      : `exitsim run ${out} --profile sapphire-rapids --features modern   (the measured guest on a current host with every feature)`;
+  process.stdout.write(`next: exitsim run ${out}   (reproduces the measured exit rates)\n      ${whatIf}\n`);
 }
 
 export function register(program: Command): void {
@@ -95,17 +100,18 @@ export function register(program: Command): void {
     .command('import')
     .argument('<measurement-file>')
     .description('perf kvm stat / kvm_stat / bcc kvmexit / SystemTap / trace-cmd output → a scenario (and its workload) with the same exit rates')
-    .requiredOption('-o, --output <scenario.json>', 'the scenario file to write (its workload goes beside it, as NAME.workload.json)')
+    .option('-o, --out <scenario.json>', 'the scenario file to write (required; its workload goes beside it, as NAME.workload.json)')
+    .addOption(new Option('--output <scenario.json>').hideHelp())
     .option('--features <list>', 'the feature set the measurement was taken with (default modern)', collect)
     .option('--profile <name>', 'the CPU profile of the measured host (default sapphire-rapids)')
     .option('--duration <seconds>', 'the measured window, when the file does not say (default: 1 s, stated)', secondsFlag('--duration', false))
     .option('--vcpus <n>', 'vCPUs the counts cover, when the file does not say (default: the fewest its HLT time fits in, stated)', intFlag('--vcpus', 1))
-    .option('--table <n>', 'which table of a file with several', intFlag('--table', 1))
-    .option('--base <workload>', 'where events the measurement cannot show come from')
+    .option('--table <n>', 'which table of a file with several (default: the only one; several must be chosen)', intFlag('--table', 1))
+    .option('--base <workload>', 'where events the measurement cannot show come from (default: none, see --unobserved)')
     .option('--unobserved <zero>', "assume the unobservable events are absent ('zero', the default, then stated)")
-    .option('--busy-fraction <x>', 'share of time the guest runs, when HLT times are missing', numberFlag('--busy-fraction', 'a number in (0, 1]', (n) => n > 0 && n <= 1))
-    .addOption(new Option('--apic-mode <mode>', 'the guest APIC mode').choices(['xapic', 'x2apic']))
-    .option('--host-tick <hz>', 'host tick of the measured host (its exits are subtracted)', intFlag('--host-tick', 0, MAX_HOST_TICK_HZ))
+    .option('--busy-fraction <x>', 'share of time the guest runs, when HLT times are missing (default: 0.05, stated)', numberFlag('--busy-fraction', 'a number in (0, 1]', (n) => n > 0 && n <= 1))
+    .addOption(new Option('--apic-mode <mode>', 'the guest APIC mode (default: x2apic)').choices(['xapic', 'x2apic']))
+    .option('--host-tick <hz>', 'host tick of the measured host, its exits are subtracted (default: 250, lowered if the measured interrupts cannot hold it, stated)', intFlag('--host-tick', 0, MAX_HOST_TICK_HZ))
     .option('--name <name>', 'workload name (default: the output file name)')
     .option('--force', 'replace an existing output file')
     .option('--json', 'machine-readable output')

@@ -1,5 +1,5 @@
 // `exitsim microbench`: kvm-unit-tests vmexit tests simulated, published figures beside.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadProfile } from '../../config/load.js';
 import { featureSetLabel } from '../../exits/features.js';
 import { checkFeaturesAgainstProfile } from '../../model/build.js';
@@ -8,12 +8,13 @@ import { microbenchCsv, microbenchTable } from '../../output/tables.js';
 import { MICROBENCH_NOT_SIMULATED, runMicrobench } from '../../validation/microbench.js';
 import { PUBLISHED_MICRO } from '../../validation/published.js';
 import { parseFeatureSet } from '../../exits/features.js';
-import { CLI, checkCsvTarget, collect, featuresFlag } from '../options.js';
+import { CLI, checkCsvTarget, collect, dirFlag, featuresFlag } from '../options.js';
 
 interface MicrobenchOptions {
   profile: string;
   features?: string[];
   json?: boolean;
+  out?: string;
   csv?: string;
   force?: boolean;
 }
@@ -22,12 +23,12 @@ function microbenchCommand(o: MicrobenchOptions): void {
   const profile = loadProfile(o.profile).profile;
   const features = featuresFlag((o.features ?? ['modern']).join(','));
   checkFeaturesAgainstProfile(features, profile, CLI);
-  if (o.csv) checkCsvTarget(o.csv, o.force ?? false, ['microbench.csv']);
+  if (o.out) checkCsvTarget(o.out, o.force ?? false, ['microbench.csv']);
   const rows = runMicrobench(profile, features).map((r) => {
     const pub = PUBLISHED_MICRO.filter((p) => p.test === r.test && p.profile === profile.name && parseFeatureSet(p.features) === features);
     return { ...r, published: pub.map((p) => `${p.published} (${p.source.split(',')[0]})`).join('; ') };
   });
-  if (o.csv) writeResultFiles(o.csv, { 'microbench.csv': microbenchCsv(rows, profile.name, featureSetLabel(features)) }, { force: o.force ?? false });
+  if (o.out) writeResultFiles(o.out, { 'microbench.csv': microbenchCsv(rows, profile.name, featureSetLabel(features)) }, { force: o.force ?? false });
   if (o.json) {
     process.stdout.write(JSON.stringify({ profile: profile.name, features: featureSetLabel(features), tests: rows }, null, 2) + '\n');
     return;
@@ -44,7 +45,8 @@ export function register(program: Command): void {
     .option('--profile <name>', 'CPU profile', 'sapphire-rapids')
     .option('--features <list>', 'feature set (default modern)', collect)
     .option('--json', 'machine-readable output')
-    .option('--csv <dir>', 'write microbench.csv to DIR')
+    .option('--out <dir>', 'write microbench.csv to DIR (default: none written)', dirFlag('--out'))
+    .addOption(new Option('--csv <dir>').argParser(dirFlag('--csv')).hideHelp())
     .option('--force', 'replace an existing microbench.csv')
     .action((o: MicrobenchOptions) => microbenchCommand(o));
 }

@@ -50,11 +50,11 @@ async function runCommand(file: string, o: RunOptions, compare: boolean): Promis
     await replicatedCommand(singlePointSweep(r, sets), o, compare);
     return;
   }
-  if (o.csv) checkCsvTarget(o.csv, o.force ?? false);
+  if (o.out) checkCsvTarget(o.out, o.force ?? false);
   const result = await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate });
   const runs = result.summaries;
-  if (o.csv) {
-    const written = writeRunFiles(o.csv, [r], runs, startedAt, o.force ?? false);
+  if (o.out) {
+    const written = writeRunFiles(o.out, [r], runs, startedAt, o.force ?? false);
     if (!o.json) process.stdout.write(`wrote ${written.join(', ')}\n`);
   }
   if (o.json) {
@@ -68,11 +68,11 @@ async function sequentialCommand(sweep: ExpandedSweep, o: RunOptions, targetPp: 
   const startedAt = new Date();
   const labels = sweep.featureSets.map(featureSetLabel);
   const res = await runToCiTarget(sweep, targetPp, {
-    outDir: o.csv, workers: o.workers, force: o.force, aggregate: o.aggregate, paired: compare,
+    outDir: o.out, workers: o.workers, force: o.force, aggregate: o.aggregate, paired: compare,
     onRound: o.json ? undefined : (n, w) => process.stderr.write(`exitsim: ${n} replications: widest 95% half-width ${Number.isFinite(w) ? w.toFixed(2) : '∞'} pp (target ${targetPp} pp)\n`),
   });
   const t = studyTables(res.records, labels);
-  if (o.csv) await writeStudyOutputs(o.csv, sweep, res.records, labels, [], sweep.spec.name, startedAt);
+  if (o.out) await writeStudyOutputs(o.out, sweep, res.records, labels, [], sweep.spec.name, startedAt);
   const verdict = res.reached
     ? `target reached: every efficiency${compare ? ' and paired difference' : ''} within ±${targetPp} pp (widest ±${res.widestHalfWidthPp.toFixed(2)} pp) after ${res.replications} replications`
     : `target NOT reached: widest ±${res.widestHalfWidthPp.toFixed(2)} pp after ${res.replications} replications (the cap); lengthen --duration to narrow it`;
@@ -87,16 +87,16 @@ async function sequentialCommand(sweep: ExpandedSweep, o: RunOptions, targetPp: 
 async function replicatedCommand(sweep: ExpandedSweep, o: CommonOptions, compare: boolean): Promise<void> {
   const startedAt = new Date();
   const labels = sweep.featureSets.map(featureSetLabel);
-  const res = await runStudy(sweep, { outDir: o.csv, workers: o.workers, force: o.force, replications: o.replications ?? 1, aggregate: o.aggregate, onProgress: o.json ? undefined : progressReporter(sweep.spec.name) });
+  const res = await runStudy(sweep, { outDir: o.out, workers: o.workers, force: o.force, replications: o.replications ?? 1, aggregate: o.aggregate, onProgress: o.json ? undefined : progressReporter(sweep.spec.name) });
   const t = studyTables(res.records, labels);
-  if (o.csv) await writeStudyOutputs(o.csv, sweep, res.records, labels, [], sweep.spec.name, startedAt);
+  if (o.out) await writeStudyOutputs(o.out, sweep, res.records, labels, [], sweep.spec.name, startedAt);
   if (o.json) {
     process.stdout.write(JSON.stringify({ baseline: labels[0], replications: o.replications, summary: t.summary, comparisons: t.comparisons }, null, 2) + '\n');
     return;
   }
   writeReplicated(sweep, t, labels, o.replications ?? 1, compare);
   process.stdout.write(fewUnitsNote(t.runs, o.replications ?? 1));
-  if (o.csv) process.stdout.write(`\n${res.skipped} jobs reused, ${res.ran} run; wrote ${o.csv}\n`);
+  if (o.out) process.stdout.write(`\n${res.skipped} jobs reused, ${res.ran} run; wrote ${o.out}\n`);
 }
 
 function writeReplicated(sweep: ExpandedSweep, t: StudyTables, labels: string[], replications: number, compare: boolean): void {
@@ -109,7 +109,7 @@ function writeReplicated(sweep: ExpandedSweep, t: StudyTables, labels: string[],
 }
 
 const ciTargetFlag = numberFlag('--ci-target', 'a positive number of percentage points (e.g. 0.5)', (n) => n > 0);
-const CI_TARGET_HELP = 'add replications until every efficiency (and paired difference) has a 95% CI within ±PP percentage points';
+const CI_TARGET_HELP = 'add replications until every efficiency (and paired difference) has a 95% CI within ±PP percentage points (default: off)';
 
 export function register(program: Command): void {
   addCommon(program.command('run').argument('<workload-or-scenario>').description('run one scenario and print a summary'), false)

@@ -6,17 +6,13 @@ import { sensitivity } from '../../experiment/sensitivity.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { renderSvg, tornadoSpec } from '../../output/charts.js';
 import { sensitivityCsv, sensitivityTable } from '../../output/tables.js';
-import { CLI, addCommon, checkCsvTarget, dirFlag, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
+import { CLI, addCommon, checkCsvTarget, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
 import { InputError } from '../../config/errors.js';
 
-type SensitivityOptions = CommonOptions & { delta: number; out?: string };
+type SensitivityOptions = CommonOptions & { delta: number };
 
 async function sensitivityCommand(file: string, o: SensitivityOptions): Promise<void> {
   // Flags the common set lists that mean something else here, or nothing: refused or mapped, never ignored.
-  if (o.csv !== undefined) {
-    if (o.out !== undefined && o.out !== o.csv) throw new InputError(CLI, '--csv', 'one output folder (--out; --csv is its alias here)', `--out ${o.out} and --csv ${o.csv}`);
-    o.out = o.csv;
-  }
   if ((o.replications ?? 1) > 1) throw new InputError(CLI, '--replications', 'one seed per perturbation (sensitivity compares runs on the same seed; change it with --seed)', String(o.replications));
   const r = resolve(file, o);
   const sets = featureSetsOf(o, r, [r.scenario.features]);
@@ -41,6 +37,5 @@ async function sensitivityCommand(file: string, o: SensitivityOptions): Promise<
 export function register(program: Command): void {
   addCommon(program.command('sensitivity').argument('<workload-or-scenario>').description('perturb every cost and rate ±x% and rank them by their effect on efficiency'), false)
     .option('--delta <pct>', 'perturbation in percent', numberFlag('--delta', 'a percentage between 0 and 100', (n) => n > 0 && n < 100), 20)
-    .option('--out <dir>', 'write sensitivity.csv and tornado.svg to DIR', dirFlag('--out'))
     .action(async (file: string, o: SensitivityOptions) => sensitivityCommand(file, o));
 }

@@ -15,6 +15,7 @@ interface SubmitOptions {
   cpusPerTask?: number;
   sbatchArg?: string[];
   dryRun?: boolean;
+  node?: string;
 }
 
 export function register(program: Command): void {
@@ -23,17 +24,18 @@ export function register(program: Command): void {
     .command('submit')
     .argument('<sweep-file>')
     .description('write and submit the array job (resubmits only incomplete shards) and a dependent merge job')
-    .requiredOption('--shards <n>', 'array tasks (shards)', intFlag('--shards', 1))
+    .requiredOption('--shards <n>', 'array tasks (shards); required', intFlag('--shards', 1))
     .option('--out <dir>', 'shared output folder (default results/<sweep name>.slurm)', dirFlag('--out'))
     .option('--replications <n>', "replications (default: the sweep file's)", intFlag('--replications', 1))
-    .option('--partition <name>', 'Slurm partition')
-    .option('--time <limit>', 'Slurm time limit per task, e.g. 01:00:00')
-    .option('--cpus-per-task <n>', 'cores per shard (worker threads)', intFlag('--cpus-per-task', 1))
-    .option('--sbatch-arg <arg>', 'extra #SBATCH line, repeatable (e.g. --sbatch-arg=--account=lab)', collect)
-    .option('--dry-run', 'write the job scripts, submit nothing')
+    .option('--partition <name>', "Slurm partition (default: the cluster's)")
+    .option('--time <limit>', "Slurm time limit per task, e.g. 01:00:00 (default: the partition's)")
+    .option('--cpus-per-task <n>', 'cores per shard, its worker threads (default: 1)', intFlag('--cpus-per-task', 1))
+    .option('--sbatch-arg <arg>', 'extra #SBATCH line, repeatable, e.g. --sbatch-arg=--account=lab (default: none)', collect)
+    .option('--node <path>', "the node binary on the compute nodes (default: node on their PATH)")
+    .option('--dry-run', 'write the job scripts and print the sbatch commands, submit nothing')
     .action((file: string, o: SubmitOptions) => {
       const out = o.out ?? path.join('results', `${loadSweep(file).spec.name}.slurm`);
-      const r = slurmSubmit({ sweepFile: file, out, shards: o.shards, replications: o.replications, partition: o.partition, timeLimit: o.time, cpusPerTask: o.cpusPerTask, sbatchArgs: o.sbatchArg, dryRun: o.dryRun });
+      const r = slurmSubmit({ sweepFile: file, out, shards: o.shards, replications: o.replications, partition: o.partition, timeLimit: o.time, cpusPerTask: o.cpusPerTask, sbatchArgs: o.sbatchArg, dryRun: o.dryRun, node: o.node });
       process.stdout.write(`${r.note}\nfolder: ${r.submission.out}\nfollow with: exitsim slurm status ${out}\n`);
     });
   slurm

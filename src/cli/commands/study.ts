@@ -13,7 +13,7 @@ import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
 import { formatDefaultStudy } from '../../output/study-text.js';
 import { progressReporter } from '../progress.js';
 import { InputError } from '../../config/errors.js';
-import { dirFlag, intFlag, relativePaths } from '../options.js';
+import { MAX_REPLICATIONS, dirFlag, intFlag, relativePaths } from '../options.js';
 
 interface StudyOptions {
   force?: boolean;
@@ -82,9 +82,9 @@ export function register(program: Command): void {
     .command('study')
     .description(`the default study: every shipped workload across presets ${STUDY_PRESETS.join(' / ')} (npm start)`)
     .option('--quick', 'short runs')
-    .option('--workers <n>', 'worker threads', intFlag('--workers', 1))
+    .option('--workers <n>', 'worker threads (default: one per core)', intFlag('--workers', 1))
     .option('--out <dir>', 'output folder (default results/default-study, replaced each time; another folder only if empty, or holding an earlier default study)', dirFlag('--out'))
     .option('--force', 'replace whatever --out holds')
-    .option('--replications <n>', 'independent seeds per run', intFlag('--replications', 1))
+    .option('--replications <n>', 'independent seeds per run (default: 1)', intFlag('--replications', 1, MAX_REPLICATIONS))
     .action(async (o: StudyOptions) => studyCommand(o));
 }

@@ -9,7 +9,7 @@ import { loadSweep } from '../../experiment/sweep-spec.js';
 import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
 import { formatSweepTable } from '../../output/study-text.js';
 import { progressReporter } from '../progress.js';
-import { checkCost, dirFlag, intFlag, relativePaths } from '../options.js';
+import { MAX_REPLICATIONS, checkCost, dirFlag, intFlag, relativePaths } from '../options.js';
 
 interface SweepOptions {
   workers?: number;
@@ -60,9 +60,9 @@ export function register(program: Command): void {
     .argument('<sweep-file>')
     .description('a parameter sweep on every core: resumable, shardable, byte-identical CSV for any worker count')
     .option('--workers <n>', 'worker threads (default: all cores)', intFlag('--workers', 1))
-    .option('--shard <i/N>', 'run only the i-th of N deterministic slices')
+    .option('--shard <i/N>', 'run only the i-th of N deterministic slices (default: all of it)')
     .option('--out <dir>', 'output folder (default results/<name>)', dirFlag('--out'))
-    .option('--replications <n>', "replications (default: the sweep file's); raising it adds runs to an earlier study", intFlag('--replications', 1))
+    .option('--replications <n>', "replications (default: the sweep file's); raising it adds runs to an earlier study", intFlag('--replications', 1, MAX_REPLICATIONS))
     .option('--force', 'replace a different study in the output folder')
     .option('--json', 'machine-readable summary on stdout')
     .option('--allow-long', 'run even when the cost estimate says hours')
@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .command('merge')
     .argument('<dirs...>')
     .description('join the shard folders of one sweep (refuses mixed sweeps, duplicates and gaps)')
-    .requiredOption('--out <dir>', 'output folder', dirFlag('--out'))
+    .requiredOption('--out <dir>', 'output folder (required)', dirFlag('--out'))
     .option('--force', 'replace files in the output folder')
     .action(async (dirs: string[], o: { out: string; force?: boolean }) => mergeCommand(dirs, o));
 }

@@ -1,0 +1,18 @@
+// Examples shown at the end of each command's --help: one line a new user can
+// paste (each runs from a clone as written; test/unit/cli.test.ts runs a few).
+export const EXAMPLES: Record<string, string[]> = {
+  run: ['exitsim run kernel-build', 'exitsim run network-server --features nehalem --duration 2 --json', 'exitsim run kernel-build --vms 4 --pcpus 4 --replications 5 --out /tmp/kb5'],
+  compare: ['exitsim compare kernel-build --features none --features ept --features modern', 'exitsim compare oltp-database --ci-target 0.5'],
+  explain: ['exitsim explain EPT_VIOLATION', 'exitsim explain CPUID --profile nehalem --features none'],
+  list: ['exitsim list workloads', 'exitsim list exit-reasons'],
+  study: ['exitsim study', 'exitsim study --quick --out /tmp/study'],
+  microbench: ['exitsim microbench', 'exitsim microbench --profile skylake-sp --features nehalem --out /tmp/micro'],
+  sensitivity: ['exitsim sensitivity kernel-build --delta 10', 'exitsim sensitivity network-server --out /tmp/tornado'],
+  sweep: ['exitsim sweep workloads/studies/msr-bitmap.yaml', 'exitsim sweep workloads/studies/generations.yaml --shard 1/4 --out /tmp/gen-1'],
+  merge: ['exitsim merge /tmp/gen-1 /tmp/gen-2 /tmp/gen-3 /tmp/gen-4 --out /tmp/gen'],
+  capacity: ['exitsim capacity network-server --sla "efficiency>=90%"', 'exitsim capacity oltp-database --sla "p99_latency_us<=500" --features none --features modern'],
+  tui: ['exitsim tui kernel-build --features none --features modern'],
+  import: ['exitsim import test/fixtures/real-exits/01-sysbench-cpu.txt -o /tmp/sysbench.json'],
+  report: ['exitsim run kernel-build --out /tmp/kb && exitsim report /tmp/kb'],
+  validate: ['exitsim validate workloads/kernel-build.json'],
+};

@@ -1,0 +1,66 @@
+// The command tree of exitsim: every command registered (src/cli/commands/, one
+// file each), their examples, and the one-output-flag rule. main.ts runs it;
+// tests read it to check the help (options, examples) without running anything.
+import { Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../config/errors.js';
+import { packageRoot } from '../config/load.js';
+import { register as capacity } from './commands/capacity.js';
+import { register as explain } from './commands/explain.js';
+import { register as importMeasurement } from './commands/import.js';
+import { register as list } from './commands/list.js';
+import { register as microbench } from './commands/microbench.js';
+import { register as report } from './commands/report.js';
+import { register as run } from './commands/run.js';
+import { register as sensitivity } from './commands/sensitivity.js';
+import { register as slurm } from './commands/slurm.js';
+import { register as study } from './commands/study.js';
+import { register as sweep } from './commands/sweep.js';
+import { register as tui } from './commands/tui.js';
+import { register as validate } from './commands/validate.js';
+import { usageErrorText } from './usage-errors.js';
+import { EXAMPLES } from './examples.js';
+
+/** The package's version (package.json beside src/ and dist/). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * `--out` is the one output flag of every command; `--csv` (run, compare, capacity, microbench,
+ * sensitivity) and `--output` (import) were its names before and still work for one release.
+ */
+function oneOutputFlag(command: Command): void {
+  const o = command.opts();
+  for (const old of ['csv', 'output'] as const) {
+    if (o[old] === undefined) continue;
+    if (o.out !== undefined && o.out !== o[old]) throw new InputError('command line', `--${old}`, `one output path (--out; --${old} is its old name)`, `--out ${o.out} and --${old} ${o[old]}`);
+    command.setOptionValue('out', o[old]);
+    command.setOptionValue(old, undefined);
+    process.stderr.write(`exitsim: note: --${old} is now --out (every command's output flag); --${old} will be removed in the next release\n`);
+  }
+}
+
+/** Commands in the order `exitsim --help` lists them. */
+const COMMANDS = [run, explain, list, study, microbench, sensitivity, sweep, capacity, tui, importMeasurement, report, slurm, validate];
+
+/** The program, ready to parse. */
+export function buildProgram(): Command {
+  const program = new Command('exitsim')
+    .description('Discrete-event simulator of hardware-virtualization (VT-x) exit overhead')
+    .version(packageVersion(), '-V, --version', 'the version of exitsim')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(usageErrorText(s)) });
+  for (const register of COMMANDS) register(program);
+  program.hook('preAction', (_program, command) => oneOutputFlag(command));
+  for (const command of program.commands) {
+    const examples = EXAMPLES[command.name()];
+    if (examples) command.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+  }
+  return program;
+}
