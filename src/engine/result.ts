@@ -29,6 +29,9 @@ export interface RawResult {
   exitSumSq: Float64Array;
   /** HLT: cycles the vCPU stayed blocked (apart from handler cycles). */
   vmBlockedCycles: Float64Array;
+  /** HLT: the shortest and longest single blocked stretch in the window (perf's Min/Max Time of HLT). */
+  vmBlockedMin: Float64Array;
+  vmBlockedMax: Float64Array;
   /** [vm * HISTOGRAM_BUCKETS + bucket] */
   exitHistogram: Float64Array;
   latencyHistogram: Float64Array;
@@ -56,6 +59,8 @@ export function newRawResult(model: BuiltModel): RawResult {
     exitMax: new Float64Array(nVm * EXIT_REASON_SLOTS),
     exitSumSq: new Float64Array(nVm * EXIT_REASON_SLOTS),
     vmBlockedCycles: new Float64Array(nVm),
+    vmBlockedMin: new Float64Array(nVm).fill(Infinity),
+    vmBlockedMax: new Float64Array(nVm),
     exitHistogram: new Float64Array(nVm * HISTOGRAM_BUCKETS),
     latencyHistogram: new Float64Array(nVm * HISTOGRAM_BUCKETS),
     guestEvents: 0,
@@ -80,7 +85,16 @@ export function copyRawResult(o: RawResult, vmUnits: Float64Array, windowCycles:
     exitMax: o.exitMax.slice(),
     exitSumSq: o.exitSumSq.slice(),
     vmBlockedCycles: o.vmBlockedCycles.slice(),
+    vmBlockedMin: o.vmBlockedMin.slice(),
+    vmBlockedMax: o.vmBlockedMax.slice(),
     exitHistogram: o.exitHistogram.slice(),
     latencyHistogram: o.latencyHistogram.slice(),
   };
+}
+
+/** A halted vCPU of `vm` woke after `cycles` blocked (inside the window): its total and extremes. */
+export function noteBlocked(o: RawResult, vm: number, cycles: number): void {
+  o.vmBlockedCycles[vm] += cycles;
+  if (cycles < o.vmBlockedMin[vm]) o.vmBlockedMin[vm] = cycles;
+  if (cycles > o.vmBlockedMax[vm]) o.vmBlockedMax[vm] = cycles;
 }

@@ -22,7 +22,7 @@ import { IpiFlight } from './ipi-flight.js';
 import { RANK_FIRST, SilentQueue } from './silent-queue.js';
 import { EngineLayout } from './layout.js';
 import { EngineStreams } from './streams.js';
-import { copyRawResult, newRawResult, type RawResult } from './result.js';
+import { copyRawResult, newRawResult, noteBlocked, type RawResult } from './result.js';
 // prettier-ignore
 import { AFTER_BLOCK, AFTER_CONTINUE, AFTER_RESCHED, AFTER_YIELD, EngineColumns, PH_COMPUTE, PH_NATIVE, PH_REENTER, PH_WALK,
   S_ENTRY, S_EXIT, S_GUEST, S_HALTED, S_IDLE_GUEST, S_POLL, S_RUNNABLE, S_SPIN, S_WAIT } from './columns.js';
@@ -800,7 +800,7 @@ export class Simulation extends EngineColumns {
     switch (this.state[v]) {
       case S_HALTED: {
         const from = this.blockStart[v] > this.warmup ? this.blockStart[v] : this.warmup;
-        if (this.now > from) this.out.vmBlockedCycles[this.vmOf[v]] += this.now - from;
+        if (this.now > from) noteBlocked(this.out, this.vmOf[v], this.now - from);
         this.adaptPollWindow(v);
         this.makeRunnable(v);
         return;

@@ -17,6 +17,9 @@ export interface ExitStats {
   stddev_cycles: number;
   /** HLT: time the vCPU stayed blocked, kept apart from handler cycles. */
   blocked_cycles: number;
+  /** HLT: the shortest and longest single blocked stretch (0 when none ended in the window). */
+  min_blocked_cycles: number;
+  max_blocked_cycles: number;
 }
 
 export interface Percentiles {
@@ -113,7 +116,15 @@ function exitsOf(raw: RawResult, vms: number[], seconds: number): { exits: Recor
     if (count === 0) continue;
     total += count;
     let blocked = 0;
-    if (r === R.HLT) for (const vm of vms) blocked += raw.vmBlockedCycles[vm];
+    let minBlocked = Infinity;
+    let maxBlocked = 0;
+    if (r === R.HLT) {
+      for (const vm of vms) {
+        blocked += raw.vmBlockedCycles[vm];
+        minBlocked = Math.min(minBlocked, raw.vmBlockedMin[vm]);
+        maxBlocked = Math.max(maxBlocked, raw.vmBlockedMax[vm]);
+      }
+    }
     exits[exitReasonName(r)] = {
       count,
       rate_per_s: round(count / seconds, 3),
@@ -123,6 +134,8 @@ function exitsOf(raw: RawResult, vms: number[], seconds: number): { exits: Recor
       max_cycles: max,
       stddev_cycles: round(Math.sqrt(Math.max(0, sumSq / count - (cycles / count) ** 2)), 1),
       blocked_cycles: blocked,
+      min_blocked_cycles: Number.isFinite(minBlocked) ? minBlocked : 0,
+      max_blocked_cycles: maxBlocked,
     };
   }
   // Sorted by cycles, largest first, as perf kvm stat sorts by samples.

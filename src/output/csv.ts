@@ -68,12 +68,12 @@ export function vmsCsv(runs: RunSummary[]): string {
 
 export function exitsCsv(runs: RunSummary[]): string {
   const header = [
-    'run_id', 'exit_reason', 'count', 'rate_per_s', 'total_cycles', 'min_cycles', 'mean_cycles', 'max_cycles', 'stddev_cycles', 'blocked_cycles',
+    'run_id', 'exit_reason', 'count', 'rate_per_s', 'total_cycles', 'min_cycles', 'mean_cycles', 'max_cycles', 'stddev_cycles', 'blocked_cycles', 'min_blocked_cycles', 'max_blocked_cycles',
   ];
   const rows: unknown[][] = [];
   for (const r of runs) {
     for (const [name, e] of Object.entries(r.total.exits)) {
-      rows.push([r.run_id, name, e.count, e.rate_per_s, e.cycles, e.min_cycles, e.mean_cycles, e.max_cycles, e.stddev_cycles, e.blocked_cycles]);
+      rows.push([r.run_id, name, e.count, e.rate_per_s, e.cycles, e.min_cycles, e.mean_cycles, e.max_cycles, e.stddev_cycles, e.blocked_cycles, e.min_blocked_cycles, e.max_blocked_cycles]);
     }
   }
   return toCsv(header, rows);

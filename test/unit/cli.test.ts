@@ -243,3 +243,22 @@ test('the default preset falls back to what the profile supports, and says so; a
   assert.match(e.stderr, /Prescott .* lacks part of the default preset modern/);
   assert.equal(exitsim('run', 'cpu-bound', '--profile', 'skylake-sp', '--quick', '--features', 'modern').code, 2);
 });
+
+test('report names runs by workload and features, --run takes a name or a part of one, and HLT Min/Max Time bracket its mean', () => {
+  const dir = tmp();
+  const out = path.join(dir, 'r');
+  assert.equal(exitsim('compare', 'idle-guest', '--quick', '--features', 'none', '--features', 'modern', '--out', out).code, 0);
+  const one = exitsim('report', out, '--run', 'idle-guest/modern');
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal((one.stdout.match(/^# exitsim run /gm) ?? []).length, 1);
+  assert.match(one.stdout, /^# exitsim run idle-guest\/modern \(/m);
+  const hlt = one.stdout.split('\n').find((l) => /^\s+HLT /.test(l))!;
+  const [min, max, avg] = [...hlt.matchAll(/([\d.]+)us/g)].map((m) => Number(m[1]));
+  assert.ok(min <= avg && avg <= max && max > min, hlt);
+  assert.match(one.stdout, /# HLT: Min\/Max Time = /);
+  const both = exitsim('report', out, '--run', 'idle-guest');
+  assert.equal((both.stdout.match(/^# exitsim run /gm) ?? []).length, 2, 'a part of a name selects every run that has it');
+  const bad = exitsim('report', out, '--run', 'kernel-build');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--run: expected a run of runs\.csv by name \(idle-guest\/none, idle-guest\/modern\)/);
+});

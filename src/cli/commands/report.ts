@@ -7,6 +7,6 @@ export function register(program: Command): void {
     .command('report')
     .argument('<results-dir>')
     .description('a simulated run printed in perf kvm stat report layout')
-    .option('--run <id>', 'one run of the folder (default: every run)')
+    .option('--run <name>', 'runs of the folder by name (kernel-build/modern), by a part of it (kernel-build, modern) or by run id (default: every run)')
     .action((dir: string, o: { run?: string }) => void process.stdout.write(perfReport(dir, o.run)));
 }
