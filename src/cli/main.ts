@@ -4,11 +4,16 @@
 import { CommanderError } from 'commander';
 import { InputError } from '../config/errors.js';
 import { buildProgram } from './program.js';
+import { installInterruptHandler, setInterruptNote } from './interrupt.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  installInterruptHandler();
   try {
     await program.parseAsync(argv, { from: 'user' });
+    // A Ctrl-C that came during the last (synchronous) writes is handled here, not lost to exit 0.
+    setInterruptNote(() => 'the command had finished: everything it prints and writes is complete');
+    await new Promise((resolve) => setImmediate(resolve));
     return 0;
   } catch (err) {
     if (err instanceof InputError) {
@@ -21,6 +26,5 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.on('SIGINT', () => process.exit(130));
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -27,3 +27,46 @@ export function progressReporter(label: string): (done: number, total: number, s
     }
   };
 }
+
+const clock = (s: number) => (Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}` : '--:--');
+
+/** Whether progress is drawn: a terminal on stderr (never in pipes, logs or CI, where it would be noise). */
+export function progressOnTty(): boolean {
+  return Boolean(process.stderr.isTTY) && process.env.CI !== 'true';
+}
+
+/**
+ * Progress inside runs (run, compare, sensitivity): the share of simulated time done and an ETA
+ * from the wall time so far, redrawn on one stderr line and erased when done. Undefined off a terminal.
+ */
+export function simulatedTimeProgress(label: string): ((fraction: number) => void) | undefined {
+  if (!progressOnTty()) return undefined;
+  const t0 = Date.now();
+  let finished = false;
+  return (fraction) => {
+    if (finished) return;
+    const elapsed = (Date.now() - t0) / 1000;
+    if (fraction >= 1) {
+      finished = true;
+      process.stderr.write('\r\x1b[K');
+      return;
+    }
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    const eta = fraction > 0.01 ? (elapsed / fraction) * (1 - fraction) : NaN;
+    process.stderr.write(`\r\x1b[K${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0)}% of the simulated time, ${clock(elapsed)} elapsed, ETA ${clock(eta)}`);
+  };
+}
+
+/** Progress of a search of unknown length (capacity): what was tried last, runs so far, elapsed. */
+export function stepProgress(label: string): ((line: string) => void) | undefined {
+  if (!progressOnTty()) return undefined;
+  const t0 = Date.now();
+  return (line) => {
+    if (line === '') {
+      process.stderr.write('\r\x1b[K');
+      return;
+    }
+    process.stderr.write(`\r\x1b[K${label}: ${line}, ${clock((Date.now() - t0) / 1000)} elapsed`);
+  };
+}

@@ -83,6 +83,8 @@ export interface CapacityOptions {
   vary: 'vms' | 'vcpus';
   max: number;
   replications: number;
+  /** Told of each new evaluation and the simulation runs so far (for progress). */
+  onEvaluation?: (e: Evaluation, runs: number) => void;
 }
 
 function withN(r: ResolvedScenario, vary: 'vms' | 'vcpus', n: number) {
@@ -128,6 +130,7 @@ export function capacitySearch(r: ResolvedScenario, features: number, slas: Sla[
       e = evaluate(r, features, slas, opts.vary, n, reps);
       cache.set(key, e);
       evaluations.push(e);
+      opts.onEvaluation?.(e, evaluations.reduce((a, x) => a + x.replications, 0));
     }
     return e;
   };

@@ -8,7 +8,12 @@ export interface Job {
   spec: RunSpec;
   features: number;
   mode: RunMode;
+  /** Where the job reports the share of its simulated time done (a cell of shared memory the main thread reads). */
+  progress?: { cells: Float64Array; slot: number };
 }
+
+/** Slices of a job with progress: each is one runUntil, so reporting costs nothing per event. */
+const PROGRESS_SLICES = 200;
 
 export interface JobResult {
   raw: RawResult;
@@ -18,7 +23,17 @@ export interface JobResult {
 export function runJob(job: Job): JobResult {
   const model = buildRunModel(job.spec, job.features, job.mode);
   const t0 = process.hrtime.bigint();
-  const raw = new Simulation(model).run();
+  let raw: RawResult;
+  if (job.progress) {
+    // The same events in the same order as run(): runUntil only stops between timers.
+    const sim = new Simulation(model);
+    sim.start();
+    for (let k = 1; k <= PROGRESS_SLICES; k++) {
+      sim.runUntil((model.endCycles * k) / PROGRESS_SLICES);
+      job.progress.cells[job.progress.slot] = k / PROGRESS_SLICES;
+    }
+    raw = sim.finish();
+  } else raw = new Simulation(model).run();
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { raw, wallSeconds };
 }

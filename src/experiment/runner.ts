@@ -9,13 +9,31 @@ export interface RunOptions {
   workers?: number;
   /** Aggregated fast mode. */
   aggregate?: boolean;
+  /** Called about four times a second with the share of the jobs' simulated time done (0–1); the jobs then run on worker threads. */
+  onProgress?: (fraction: number) => void;
 }
+
+const PROGRESS_POLL_MS = 250;
 
 /** Runs jobs in order: in this thread when one worker would do, else on the pool. */
 export async function runJobs(jobs: Job[], opts: RunOptions = {}): Promise<JobResult[]> {
   const workers = workerCount(opts.workers, jobs.length);
-  if (workers <= 1) return jobs.map(runJob);
-  return runOnWorkers<Job, JobResult>(jobs, workers, 'job');
+  const onProgress = opts.onProgress;
+  if (!onProgress) {
+    if (workers <= 1) return jobs.map(runJob);
+    return runOnWorkers<Job, JobResult>(jobs, workers, 'job');
+  }
+  // Progress: the jobs write their share done into shared memory; this thread, free while they
+  // run on workers (even one), reads it on a timer.
+  const cells = new Float64Array(new SharedArrayBuffer(8 * jobs.length));
+  const timer = setInterval(() => onProgress(cells.reduce((a, x) => a + x, 0) / jobs.length), PROGRESS_POLL_MS);
+  try {
+    const results = await runOnWorkers<Job, JobResult>(jobs.map((j, slot) => ({ ...j, progress: { cells, slot } })), workers, 'job');
+    onProgress(1);
+    return results;
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 export interface ScenarioRun {

@@ -26,8 +26,16 @@ export interface WriteOptions {
   force: boolean;
 }
 
+/** Written last and removed first: a folder's set of results is whole exactly when it has one. */
+export const MANIFEST = 'manifest.json';
+
+/**
+ * Writes a set of result files whole or not at all: every file goes to a temporary name first; then
+ * an earlier manifest is removed, the files are renamed into place, and the manifest comes last.
+ * A kill between renames leaves a set without a manifest, which readers refuse as incomplete.
+ */
 export function writeResultFiles(dir: string, files: Record<string, string>, opts: WriteOptions): string[] {
-  const names = Object.keys(files);
+  const names = Object.keys(files).sort((a, b) => Number(a === MANIFEST) - Number(b === MANIFEST));
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (err) {
@@ -47,6 +55,7 @@ export function writeResultFiles(dir: string, files: Record<string, string>, opt
       fs.writeFileSync(tmp, files[name]);
       temps.push(tmp);
     }
+    if (names.includes(MANIFEST)) fs.rmSync(path.join(dir, MANIFEST), { force: true });
     names.forEach((name, i) => fs.renameSync(temps[i], path.join(dir, name)));
   } catch (err) {
     for (const t of temps) fs.rmSync(t, { force: true });

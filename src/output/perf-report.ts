@@ -53,6 +53,10 @@ function selects(id: string, names: Map<string, { name: string; tokens: Set<stri
 
 export function perfReport(dir: string, runSelector?: string): string {
   const runs = readCsv(dir, 'runs.csv');
+  // The manifest is written last: without it the set of files was cut short (a kill while writing).
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    throw new InputError(dir, 'manifest.json', 'a complete results folder (exitsim writes its manifest last)', 'runs.csv without manifest.json: an interrupted write; run the command again');
+  }
   const exits = readCsv(dir, 'exits.csv') as unknown as ExitRow[];
   const vms = fs.existsSync(path.join(dir, 'vms.csv')) ? readCsv(dir, 'vms.csv') : [];
   const names = runNames(runs, vms);

@@ -112,8 +112,10 @@ test('a study folder holding another study is not overwritten without --force', 
   assert.equal(exitsim('sweep', sweepFile(d, 'other'), '--workers', '1', '--out', path.join(d, 'x'), '--force').code, 0);
 });
 
-async function killAfter(args: string[], runsDir: string, atLeast: number, signal: NodeJS.Signals): Promise<number | null> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: 'ignore', env: { ...process.env, CI: 'true' } });
+async function killAfter(args: string[], runsDir: string, atLeast: number, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' } });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const n = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).filter((x) => x.endsWith('.json')).length : 0;
@@ -121,7 +123,7 @@ async function killAfter(args: string[], runsDir: string, atLeast: number, signa
     await new Promise((r) => setTimeout(r, 20));
   }
   child.kill(signal);
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
 }
 
 test('a sweep killed mid-run resumes: nothing lost, nothing duplicated, same CSV as an uninterrupted run', async () => {
@@ -131,8 +133,9 @@ test('a sweep killed mid-run resumes: nothing lost, nothing duplicated, same CSV
   await killAfter(['sweep', f, '--workers', '1', '--out', out], path.join(out, 'runs'), 3, 'SIGKILL');
   const afterKill = fs.readdirSync(path.join(out, 'runs')).filter((x) => x.endsWith('.json')).length;
   assert.ok(afterKill >= 3 && afterKill < 12, `${afterKill} jobs saved before the kill`);
-  const code = await killAfter(['sweep', f, '--workers', '1', '--out', out], path.join(out, 'runs'), afterKill + 2, 'SIGINT');
+  const { code, stderr } = await killAfter(['sweep', f, '--workers', '1', '--out', out], path.join(out, 'runs'), afterKill + 2, 'SIGINT');
   assert.equal(code, 130, 'Ctrl-C exits with 130');
+  assert.match(stderr, /exitsim: interrupted — \d+ of 12 jobs are saved in .*killed; run the same command to resume: exitsim sweep .*killme.* --out .*killed/, 'Ctrl-C says what was saved and how to resume');
   const resumed = exitsim('sweep', f, '--workers', '2', '--out', out, '--json');
   assert.equal(resumed.code, 0, resumed.stderr);
   const j = JSON.parse(resumed.stdout);
@@ -189,4 +192,39 @@ test('slurm submit --dry-run writes an array script (one shard per task) and a m
   assert.match(dry.stdout, /--array=1,3 /, 'only the incomplete shards');
   assert.equal(exitsim('slurm', 'submit', f, '--shards', '3', '--out', out, '--dry-run', '--node', '/opt/node20/bin/node').code, 0);
   assert.match(fs.readFileSync(path.join(out, 'slurm', 'array.sh'), 'utf8'), /^'\/opt\/node20\/bin\/node' /m, '--node names another');
+});
+
+test('an interrupted default study resumes (its finished jobs are kept); a finished one is recomputed', async () => {
+  const d = tmp();
+  const out = path.join(d, 'study');
+  const { code, stderr } = await killAfter(['study', '--out', out, '--workers', '1', '--replications', '2'], path.join(out, 'runs'), 2, 'SIGINT');
+  assert.equal(code, 130);
+  assert.match(stderr, /interrupted — \d+ of 14 jobs are saved in .*study; run the same command to resume: exitsim study --out /);
+  assert.ok(!fs.existsSync(path.join(out, 'manifest.json')), 'no manifest: the folder is not a finished study');
+  const saved = fs.readdirSync(path.join(out, 'runs')).filter((x) => x.endsWith('.json')).length;
+  // Resume, and interrupt again as soon as the progress line says what it reused.
+  const child = spawn(process.execPath, [bin, 'study', '--out', out, '--workers', '1', '--replications', '2'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' } });
+  let err = '';
+  const reused = await new Promise<string>((resolve) => {
+    child.stderr!.on('data', (chunk) => {
+      err += chunk;
+      const m = /(\d+) done before/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    child.on('close', () => resolve(''));
+  });
+  child.kill('SIGINT');
+  await new Promise((r) => child.on('close', r));
+  assert.ok(Number(reused) >= saved, `resumed with ${reused} jobs done before (${saved} were saved): ${err}`);
+});
+
+test('report refuses a results folder whose manifest is missing (a set cut short by a kill)', () => {
+  const d = tmp();
+  const out = path.join(d, 'r');
+  assert.equal(exitsim('run', 'cpu-bound', '--quick', '--out', out).code, 0);
+  assert.equal(exitsim('report', out).code, 0);
+  fs.rmSync(path.join(out, 'manifest.json'));
+  const r = exitsim('report', out);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /manifest\.json: expected a complete results folder .*an interrupted write/);
 });

@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { InputError } from '../../config/errors.js';
+import { featureSetLabel } from '../../exits/features.js';
+import { stepProgress } from '../progress.js';
 import { capacitySearch, parseSla, type CapacityResult } from '../../experiment/capacity.js';
 import { CAPACITY_BOUNDARY_REPLICATION_FACTOR, CAPACITY_REPLICATIONS } from '../../experiment/settings.js';
 import { writeResultFiles } from '../../io/atomic.js';
@@ -17,7 +19,15 @@ async function capacityCommand(file: string, o: CapacityOptions): Promise<void> 
   const sets = featureSetsOf(o, r, [r.scenario.features]);
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['capacity.csv']);
   const replications = o.replications ?? CAPACITY_REPLICATIONS;
-  const results: CapacityResult[] = sets.map((f) => capacitySearch(r, f, slas, { vary: o.vary, max: o.max, replications }));
+  const results: CapacityResult[] = sets.map((f) => {
+    const step = stepProgress(`capacity ${featureSetLabel(f)}`);
+    const result = capacitySearch(r, f, slas, {
+      vary: o.vary, max: o.max, replications,
+      onEvaluation: step && ((e, runs) => step(`${e.n} ${o.vary === 'vms' ? 'VMs' : 'vCPUs'} ${e.fits ? 'fit' : 'do not fit'} (${runs} runs so far)`)),
+    });
+    step?.('');
+    return result;
+  });
   if (o.out) writeResultFiles(o.out, { 'capacity.csv': capacityCsv(results, slas) }, { force: o.force ?? false });
   if (o.json) {
     process.stdout.write(JSON.stringify({ scenario: r.scenario.name, slas: slas.map((x) => x.text), results }, null, 2) + '\n');

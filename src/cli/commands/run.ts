@@ -13,7 +13,8 @@ import { runToCiTarget } from '../../experiment/sequential.js';
 import { FEW_UNITS_WARNING, SEQUENTIAL_FIRST_REPLICATIONS } from '../../experiment/settings.js';
 import { formatReplicatedTable } from '../../output/study-text.js';
 import { formatCompare, formatRun } from '../../output/text.js';
-import { progressReporter } from '../progress.js';
+import { progressReporter, simulatedTimeProgress } from '../progress.js';
+import { trackStudy } from '../interrupt.js';
 import { CLI, addCommon, checkCost, checkCsvTarget, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
 
 function jsonSummary(runs: RunSummary[]): string {
@@ -51,7 +52,7 @@ async function runCommand(file: string, o: RunOptions, compare: boolean): Promis
     return;
   }
   if (o.out) checkCsvTarget(o.out, o.force ?? false);
-  const result = await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate });
+  const result = await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate, onProgress: simulatedTimeProgress(r.scenario.name) });
   const runs = result.summaries;
   if (o.out) {
     const written = writeRunFiles(o.out, [r], runs, startedAt, o.force ?? false);
@@ -87,7 +88,7 @@ async function sequentialCommand(sweep: ExpandedSweep, o: RunOptions, targetPp: 
 async function replicatedCommand(sweep: ExpandedSweep, o: CommonOptions, compare: boolean): Promise<void> {
   const startedAt = new Date();
   const labels = sweep.featureSets.map(featureSetLabel);
-  const res = await runStudy(sweep, { outDir: o.out, workers: o.workers, force: o.force, replications: o.replications ?? 1, aggregate: o.aggregate, onProgress: o.json ? undefined : progressReporter(sweep.spec.name) });
+  const res = await runStudy(sweep, { outDir: o.out, workers: o.workers, force: o.force, replications: o.replications ?? 1, aggregate: o.aggregate, onProgress: trackStudy(o.out, o.json ? undefined : progressReporter(sweep.spec.name)) });
   const t = studyTables(res.records, labels);
   if (o.out) await writeStudyOutputs(o.out, sweep, res.records, labels, [], sweep.spec.name, startedAt);
   if (o.json) {

@@ -8,6 +8,7 @@ import { renderSvg, tornadoSpec } from '../../output/charts.js';
 import { sensitivityCsv, sensitivityTable } from '../../output/tables.js';
 import { CLI, addCommon, checkCsvTarget, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
 import { InputError } from '../../config/errors.js';
+import { simulatedTimeProgress } from '../progress.js';
 
 type SensitivityOptions = CommonOptions & { delta: number };
 
@@ -19,7 +20,7 @@ async function sensitivityCommand(file: string, o: SensitivityOptions): Promise<
   if (sets.length > 1) throw new InputError(CLI, '--features', 'one feature set (sensitivity perturbs one configuration)', `${sets.length} sets: ${sets.map(featureSetLabel).join(' / ')}`);
   const [features] = sets;
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['sensitivity.csv', 'tornado.svg']);
-  const rows = await sensitivity(r, features, o.delta, { workers: o.workers });
+  const rows = await sensitivity(r, features, o.delta, { workers: o.workers, onProgress: simulatedTimeProgress(`${r.scenario.name} ±${o.delta}%`) });
   const title = `${r.scenario.name}, ${r.profile.name}, ${featureSetLabel(features)}: efficiency at ±${o.delta}%`;
   if (o.out) {
     const svg = await renderSvg(tornadoSpec(rows, title, o.delta));

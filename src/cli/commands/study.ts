@@ -13,6 +13,7 @@ import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
 import { formatDefaultStudy } from '../../output/study-text.js';
 import { progressReporter } from '../progress.js';
 import { InputError } from '../../config/errors.js';
+import { trackStudy } from '../interrupt.js';
 import { MAX_REPLICATIONS, dirFlag, intFlag, relativePaths } from '../options.js';
 
 interface StudyOptions {
@@ -64,9 +65,11 @@ async function studyCommand(o: StudyOptions): Promise<void> {
       `${base.vms[0].count} VMs × ${base.vms[0].vcpus} vCPUs), ${base.durationSec} s simulated after ${base.warmupSec} s warm-up, presets ${STUDY_PRESETS.join(' / ')}; baseline none` +
       `${(o.replications ?? 1) > 1 ? `; ${o.replications} replications, mean ± 95% CI` : ''}.\n\n`,
   );
-  fs.rmSync(dir, { recursive: true, force: true });
+  // A finished study (its manifest is written last) is recomputed; an interrupted one resumes: its
+  // finished jobs are on disk, and the same inputs give the same study identity.
+  if (fs.existsSync(path.join(dir, 'manifest.json'))) fs.rmSync(dir, { recursive: true, force: true });
   const t0 = Date.now();
-  const res = await runStudy(sweep, { outDir: dir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: progressReporter('default study') });
+  const res = await runStudy(sweep, { outDir: dir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter('default study')) });
   const labels = sweep.featureSets.map(featureSetLabel);
   const points = sweep.points.map((p) => ({ index: p.index, workload: String(p.values['vms[0].workload']) }));
   const text = formatDefaultStudy(studyTables(res.records, labels), res.records, points, STUDY_PRESETS, labels);

@@ -9,6 +9,7 @@ import { loadSweep } from '../../experiment/sweep-spec.js';
 import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
 import { formatSweepTable } from '../../output/study-text.js';
 import { progressReporter } from '../progress.js';
+import { trackStudy } from '../interrupt.js';
 import { MAX_REPLICATIONS, checkCost, dirFlag, intFlag, relativePaths } from '../options.js';
 
 interface SweepOptions {
@@ -29,7 +30,7 @@ async function sweepCommand(file: string, o: SweepOptions): Promise<void> {
   const replications = o.replications ?? sweep.spec.replications;
   const out = o.out ?? path.join('results', shard ? `${sweep.spec.name}.shard-${shard.index}-of-${shard.count}` : sweep.spec.name);
   const labels = sweep.featureSets.map(featureSetLabel);
-  const res = await runStudy(sweep, { outDir: out, workers: o.workers, shard, force: o.force, replications, onProgress: progressReporter(`${sweep.spec.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`) });
+  const res = await runStudy(sweep, { outDir: out, workers: o.workers, shard, force: o.force, replications, onProgress: trackStudy(out, progressReporter(`${sweep.spec.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`)) });
   const params = sweep.spec.parameters.map((p) => p.path);
   const written = await writeStudyOutputs(out, sweep, res.records, labels, params, sweep.spec.name, startedAt, shard ? { shard } : {});
   const t = studyTables(res.records, labels);
