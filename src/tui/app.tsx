@@ -65,7 +65,7 @@ export function App({ title, featureSets, speed, start, save, width, height }: A
     }
   });
 
-  const w = width ?? Math.max(60, stdout?.columns ?? 80);
-  const h = height ?? Math.max(20, stdout?.rows ?? 24);
+  const w = width ?? stdout?.columns ?? 80;
+  const h = height ?? stdout?.rows ?? 24;
   return <Screen state={state} width={w - 1} height={h} title={title} />;
 }

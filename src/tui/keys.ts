@@ -46,4 +46,5 @@ export function keysToActions(input: string, key: KeyFlags): Action[] {
   return [...input].map((ch) => keyToAction(ch, {})).filter((a): a is Action => a !== null);
 }
 
-export const HELP = '[space] pause  [n] step  [+/-] speed  [m] max  [1-9,0,=] toggle feature  [tab] focus  [s] save  [q] quit';
+/** The keys, most needed first; the screen wraps them onto as many lines as its width needs. */
+export const HELP_ITEMS = ['[q] quit', '[s] save', '[space] pause', '[n] step', '[+/-] speed', '[m] max', '[tab] focus', '[1-9,0,=] toggle feature'];

@@ -4,7 +4,7 @@
 import { Box, Text } from 'ink';
 import type { RunSummary } from '../metrics/summarize.js';
 import { featureSetLabel } from '../exits/features.js';
-import { HELP } from './keys.js';
+import { HELP_ITEMS } from './keys.js';
 import type { TuiState } from './state.js';
 
 const SPARKS = '▁▂▃▄▅▆▇█';
@@ -27,6 +27,27 @@ const fmt = (x: number | null | undefined, digits = 1) =>
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 const si = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0));
 const cut = (s: string, w: number) => (s.length > w ? `${s.slice(0, Math.max(0, w - 1))}…` : s.padEnd(w));
+/** Cuts from the middle, keeping a name's end (kernel-bu…#2), so that VMs of one workload stay apart. */
+const cutMiddle = (s: string, w: number) => {
+  if (s.length <= w) return s.padEnd(w);
+  const tail = /#\d+$/.exec(s)?.[0] ?? s.slice(-3);
+  return `${s.slice(0, Math.max(0, w - tail.length - 1))}…${tail}`;
+};
+
+/** The smallest terminal the screen is laid out for. */
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 24;
+
+/** Help items packed into lines of at most `width` characters. */
+export function helpLines(width: number): string[] {
+  const lines: string[] = [];
+  for (const item of HELP_ITEMS) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 2 + item.length <= width) lines[last] += `  ${item}`;
+    else lines.push(item);
+  }
+  return lines;
+}
 
 function Header({ state, width, title }: { state: TuiState; width: number; title: string }) {
   const f = state.frame;
@@ -69,7 +90,7 @@ function Columns({ state, width }: { state: TuiState; width: number }) {
       ))}
       {(sums[state.focus]?.vms ?? []).slice(0, 3).map((vm, k) => (
         <Text key={vm.vm} dimColor>
-          {cut(`  ${vm.vm}`, labelW - 1) + ' ' + sums.map((s) => cut(`${fmt(s.vms[k]?.throughput_units_per_s)} ${pct(s.vms[k]?.efficiency)}`, colW)).join('')}
+          {'  ' + cutMiddle(vm.vm, labelW - 3) + ' ' + sums.map((s) => cut(`${fmt(s.vms[k]?.throughput_units_per_s)} ${pct(s.vms[k]?.efficiency)}`, colW)).join('')}
         </Text>
       ))}
     </Box>
@@ -113,18 +134,28 @@ function Stages({ state, width }: { state: TuiState; width: number }) {
   if (!s) return null;
   const c = s.total.cycles_by_stage;
   const total = Object.values(c).reduce((a, b) => a + b, 0) || 1;
-  const parts = STAGE_GROUPS.map(([label, keys]) => [label, keys.reduce((a, k) => a + (c[k] ?? 0), 0) / total] as const).filter(([, x]) => x > 0);
+  // Largest first: a narrow terminal cuts the smallest items, never the one that matters most.
+  const parts = STAGE_GROUPS.map(([label, keys]) => [label, keys.reduce((a, k) => a + (c[k] ?? 0), 0) / total] as const)
+    .filter(([, x]) => x > 0)
+    .sort((a, b) => b[1] - a[1]);
   const text = parts.map(([label, x]) => `${label} ${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`).join(' · ');
   return <Text>{cut(`cycles: ${text}`, width)}</Text>;
 }
 
+/** The scale of an autoscaled sparkline: the lowest and highest value it draws. */
+function sparkScale(values: number[], width: number): string {
+  const xs = values.slice(-width);
+  return xs.length === 0 ? '' : `${si(Math.min(...xs))}–${si(Math.max(...xs))}`;
+}
+
 function Sparks({ state, width }: { state: TuiState; width: number }) {
-  const w = Math.max(10, width - 28);
+  const scaleW = 14;
+  const w = Math.max(10, width - 22 - scaleW);
   return (
     <Box flexDirection="column" marginTop={1}>
       {state.featureSets.map((fs, i) => (
         <Text key={i}>
-          {cut(`units/s ${featureSetLabel(fs)}`, 26)} <Text color="green">{sparkline(state.history[i] ?? [], w)}</Text>
+          {cut(`units/s ${featureSetLabel(fs)}`, 20)} <Text color="green">{sparkline(state.history[i] ?? [], w)}</Text> {sparkScale(state.history[i] ?? [], w)}
         </Text>
       ))}
     </Box>
@@ -132,9 +163,19 @@ function Sparks({ state, width }: { state: TuiState; width: number }) {
 }
 
 export function Screen({ state, width, height, title }: { state: TuiState; width: number; height: number; title: string }) {
-  // 24 rows: 2 header, 1+1+4+vms columns, 1+1+rows exits, 1 stages, 1+n sparks, 1 message, 1 help.
+  // `width` leaves the terminal's last column free (a full line would wrap on some terminals).
+  if (width + 1 < MIN_COLUMNS || height < MIN_ROWS) {
+    return (
+      <Box flexDirection="column">
+        <Text bold>{`terminal too small (${width + 1}×${height}): exitsim tui needs at least ${MIN_COLUMNS}×${MIN_ROWS}.`}</Text>
+        <Text>Enlarge the window (the run goes on), press q to quit, or run with CI=true for plain progress lines.</Text>
+      </Box>
+    );
+  }
+  const help = helpLines(width);
+  // Rows: 2 header, 1+1+4+vms columns, 1+1+rows exits, 1 stages, 1+n sparks, 1 message, the help.
   const vmRows = Math.min(3, state.frame?.summaries[state.focus]?.vms.length ?? 0);
-  const fixed = 2 + 1 + 5 + vmRows + 2 + 1 + 1 + state.featureSets.length + 2;
+  const fixed = 2 + 1 + 5 + vmRows + 2 + 1 + 1 + state.featureSets.length + 1 + help.length;
   const exitRows = Math.max(2, Math.min(10, height - fixed - 1));
   return (
     <Box flexDirection="column" width={width}>
@@ -144,7 +185,11 @@ export function Screen({ state, width, height, title }: { state: TuiState; width
       <Stages state={state} width={width} />
       <Sparks state={state} width={width} />
       <Text color="yellow">{cut(state.message, width)}</Text>
-      <Text dimColor>{cut(HELP, width)}</Text>
+      {help.map((line) => (
+        <Text key={line} dimColor>
+          {line}
+        </Text>
+      ))}
     </Box>
   );
 }

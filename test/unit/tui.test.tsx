@@ -58,7 +58,22 @@ test('Screen(state) shows time, events/s, per-set throughput and efficiency, exi
   assert.match(text, /EPT_VIOLATION\s+[\d,]+\/s\s+[\d,]+c █+/);
   assert.match(text, /cycles: guest \d/);
   assert.match(text, /\[space\] pause/);
+  assert.match(text, /\[q\] quit/, 'the help is whole at 80 columns (wrapped, not cut)');
+  assert.match(text, /\[s\] save/);
+  assert.match(text, /toggle feature/);
   assert.match(text, /Δ units\/s/);
+  assert.match(text, /^ {2}kernel-\S*#1 /m, 'VMs of one workload keep distinct labels');
+  assert.match(text, /^ {2}kernel-\S*#2 /m);
+  assert.match(text, /cycles: guest \d+\.\d%/, 'the largest share comes first, so it is never cut');
+  assert.match(text, /units\/s modern +[▁-█]+ [\d.]+k?–[\d.]+k?$/m, 'each sparkline states its scale');
+});
+
+test('Screen below 80×24 says the terminal is too small instead of drawing a cut screen', () => {
+  let state = initialState(sets, 0.05);
+  state = reduce(state, { type: 'frame', frame: frame(0.05) });
+  const text = render(<Screen state={state} width={59} height={18} title="exitsim tui — test" />).lastFrame() ?? '';
+  assert.match(text, /terminal too small \(60×18\): exitsim tui needs at least 80×24/);
+  assert.doesNotMatch(text, /exit reasons/);
 });
 
 test('Screen adapts to a larger terminal: more exit rows, wider bars', () => {
