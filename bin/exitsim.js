@@ -8,4 +8,5 @@ if (!existsSync(main)) {
   process.stderr.write('exitsim: not built yet — run `npm ci` (or `npm run build`) in the checkout first\n');
   process.exit(1);
 }
-await import(main.href);
+const { main: run } = await import(main.href);
+process.exitCode = await run(process.argv.slice(2));

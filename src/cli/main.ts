@@ -4,12 +4,14 @@
 import { CommanderError } from 'commander';
 import { InputError } from '../config/errors.js';
 import { buildProgram } from './program.js';
+import { checkFlagValues } from './flag-rules.js';
 import { installInterruptHandler, setInterruptNote } from './interrupt.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   installInterruptHandler();
   try {
+    checkFlagValues(program, argv);
     await program.parseAsync(argv, { from: 'user' });
     // A Ctrl-C that came during the last (synchronous) writes is handled here, not lost to exit 0.
     setInterruptNote(() => 'the command had finished: everything it prints and writes is complete');
@@ -25,6 +27,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-const code = await main(process.argv.slice(2));
-process.exitCode = code;

@@ -181,7 +181,16 @@ function overrides(o: CommonOptions): ScenarioOverrides {
 
 /** The scenario a command names (file or shipped workload), with the common flags applied. */
 export function resolve(file: string, o: CommonOptions): ResolvedScenario {
-  return resolveScenario(file, overrides(o));
+  const r = resolveScenario(file, overrides(o));
+  // The file's feature set is checked even where --features (or compare's default) replaces it: a
+  // bad field is refused, not silently unused.
+  try {
+    featuresFlag(r.scenario.features);
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(r.file, 'features', err.expected, err.found, err.hint);
+    throw err;
+  }
+  return r;
 }
 
 /** The feature sets of --features (or `fallback`), each checked against the profile's CPU. */

@@ -4,7 +4,6 @@
 import { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../config/errors.js';
 import { packageRoot } from '../config/load.js';
 import { register as capacity } from './commands/capacity.js';
 import { register as explain } from './commands/explain.js';
@@ -21,6 +20,7 @@ import { register as tui } from './commands/tui.js';
 import { register as validate } from './commands/validate.js';
 import { usageErrorText } from './usage-errors.js';
 import { EXAMPLES } from './examples.js';
+import { oneOutputFlag } from './flag-rules.js';
 
 /** The package's version (package.json beside src/ and dist/). */
 function packageVersion(): string {
@@ -28,21 +28,6 @@ function packageVersion(): string {
     return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
-  }
-}
-
-/**
- * `--out` is the one output flag of every command; `--csv` (run, compare, capacity, microbench,
- * sensitivity) and `--output` (import) were its names before and still work for one release.
- */
-function oneOutputFlag(command: Command): void {
-  const o = command.opts();
-  for (const old of ['csv', 'output'] as const) {
-    if (o[old] === undefined) continue;
-    if (o.out !== undefined && o.out !== o[old]) throw new InputError('command line', `--${old}`, `one output path (--out; --${old} is its old name)`, `--out ${o.out} and --${old} ${o[old]}`);
-    command.setOptionValue('out', o[old]);
-    command.setOptionValue(old, undefined);
-    process.stderr.write(`exitsim: note: --${old} is now --out (every command's output flag); --${old} will be removed in the next release\n`);
   }
 }
 
@@ -64,3 +49,4 @@ export function buildProgram(): Command {
   }
   return program;
 }
+

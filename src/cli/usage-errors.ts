@@ -8,7 +8,7 @@ const RULES: Array<[RegExp, (m: RegExpMatchArray) => [field: string, expected: s
   [/^required option '([^']+)' not specified/, (m) => [m[1].split(/[ ,]+/).find((w) => w.startsWith('--')) ?? m[1], 'this option (it is required)', 'nothing']],
   [/^unknown command '([^']+)'/, (m) => ['command', 'one of the commands exitsim --help lists', `'${m[1]}'`]],
   [/^too many arguments for '([^']+)'\. Expected (\d+) arguments? but got (\d+)/, (m) => ['arguments', `${m[2]} argument${m[2] === '1' ? '' : 's'} for ${m[1]}`, m[3]]],
-  [/^option '([^']+)' argument '([^']*)' is invalid\. Allowed choices are (.+?)\.?$/, (m) => [m[1].split(' ')[0], `one of ${m[3]}`, `'${m[2]}'`]],
+  [/^option '([^']+)' argument '(.*)' is invalid\. Allowed choices are (.+?)\.?$/, (m) => [m[1].split(' ')[0], `one of ${m[3]}`, `'${m[2]}'`]],
 ];
 
 /** Rewrites commander's "error: …" text (with its "(Did you mean …?)" line) into exitsim's form; other text passes through. */

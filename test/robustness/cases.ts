@@ -95,6 +95,14 @@ export const CASES: Case[] = [
   { what: 'an unknown option (commander)', args: ['run', 'cpu-bound', '--sead', '3'] },
   { what: 'a missing argument (commander)', args: ['run'] },
   { what: 'a choice outside the list (commander)', args: ['run', 'cpu-bound', '--scheduler', 'lottery'] },
+  { what: 'a flag left without its value (the next flag follows)', args: ['capacity', 'cpu-bound', '--sla', '--duration', '1'] },
+  { what: 'a live view paced to take days (fuzz)', args: ['tui', 'cpu-bound', '--speed', '1e-300'] },
+  { what: 'an empty shard (fuzz)', args: ['sweep', 'workloads/studies/msr-bitmap.yaml', '--shard', ''] },
+  { what: 'a perturbation too small to show (fuzz)', args: ['sensitivity', 'cpu-bound', '--delta', '1e-300'] },
+  { what: 'a CI target beyond 100 pp (fuzz)', args: ['run', 'cpu-bound', '--ci-target', '9007199254740993'] },
+  { what: 'a bad feature set in a scenario compare does not use (fuzz)', args: ['compare', `${B}/scenario-bad-feature.json`] },
+  { what: 'a bad feature set in a scenario, to validate (fuzz)', args: ['validate', `${B}/scenario-bad-feature.json`] },
+  { what: 'a workload the live view would refuse in its worker (fuzz)', args: ['tui', `${B}/unknown-device.json`] },
 ];
 
 export interface Outcome {
@@ -120,9 +128,18 @@ the field path, what was expected and what was found; none prints a stack trace 
 file. Property-based tests (\`test/unit/properties.test.ts\`, fast-check) feed random and mutated
 workloads, scenarios, sweeps, profiles and measurements to the same validators and parsers: each is
 accepted and simulates without error (no NaN in the output), or refused with such a message.
+A fuzz run of the whole command line (\`test/long/cli-fuzz.test.ts\`, 10,000 cases in process:
+every command from a valid base with one thing made wrong — a flag's value, an unknown flag, a bad
+input file, a flag left without its value) checks exit code 2, one line in this form naming the
+flag or the file, no stack trace, nothing on stdout and nothing written. The rows marked *(fuzz)*
+are what it found.
 
-Output files are written to a temporary name and renamed; an existing result is not overwritten
-without \`--force\`; a killed or interrupted sweep keeps every finished job and resumes
+Inputs are bounded before they are read: regular files only (a FIFO or \`/dev/zero\` is refused at
+once), at most 4 MB for scenarios, workloads, profiles and sweeps and 256 MB for measurements,
+YAML aliases limited; sweeps at most 100,000 points and 1,000,000 jobs, checked before any is built.
+
+Output files are written to a temporary name and renamed, the manifest last (readers refuse a
+set without one); an existing result is not overwritten without \`--force\`; a killed or interrupted sweep keeps every finished job and resumes
 (\`test/unit/study.test.ts\`); CSV text cells that a spreadsheet would run as a formula get a
 leading \`'\`.
 

@@ -195,13 +195,13 @@ test('exitsim compare --ci-target adds replications until the CI is within the t
   assert.ok(s.summary.every((row: { efficiency: { ci95: number } }) => row.efficiency.ci95 * 100 <= 2));
 });
 
-test('exitsim run refuses --ci-target with --replications, and a target that is not a positive number', () => {
+test('exitsim run refuses --ci-target with --replications, and a target outside (0, 100] pp', () => {
   const both = exitsim('run', 'idle-guest', '--ci-target', '1', '--replications', '3');
   assert.equal(both.code, 2);
   assert.match(both.stderr, /--ci-target/);
   const bad = exitsim('run', 'idle-guest', '--ci-target', '-1');
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--ci-target.*positive/);
+  assert.match(bad.stderr, /--ci-target: expected percentage points above 0 and at most 100/);
 });
 
 test('--version prints the package version', () => {

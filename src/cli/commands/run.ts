@@ -116,7 +116,7 @@ function writeReplicated(sweep: ExpandedSweep, t: StudyTables, labels: string[],
   );
 }
 
-const ciTargetFlag = numberFlag('--ci-target', 'a positive number of percentage points (e.g. 0.5)', (n) => n > 0);
+const ciTargetFlag = numberFlag('--ci-target', 'percentage points above 0 and at most 100 (e.g. 0.5)', (n) => n > 0 && n <= 100);
 const CI_TARGET_HELP = 'add replications until every efficiency (and paired difference) has a 95% CI within ±PP percentage points (default: off)';
 
 export function register(program: Command): void {

@@ -37,6 +37,6 @@ async function sensitivityCommand(file: string, o: SensitivityOptions): Promise<
 
 export function register(program: Command): void {
   addCommon(program.command('sensitivity').argument('<workload-or-scenario>').description('perturb every cost and rate ±x% and rank them by their effect on efficiency'), false)
-    .option('--delta <pct>', 'perturbation in percent', numberFlag('--delta', 'a percentage between 0 and 100', (n) => n > 0 && n < 100), 20)
+    .option('--delta <pct>', 'perturbation in percent', numberFlag('--delta', 'a percentage from 0.1 to 99 (smaller changes drown in rounding)', (n) => n >= 0.1 && n <= 99), 20)
     .action(async (file: string, o: SensitivityOptions) => sensitivityCommand(file, o));
 }

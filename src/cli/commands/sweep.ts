@@ -25,7 +25,7 @@ interface SweepOptions {
 async function sweepCommand(file: string, o: SweepOptions): Promise<void> {
   const startedAt = new Date();
   const sweep = loadSweep(file);
-  const shard = o.shard ? parseShard(o.shard) : undefined;
+  const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
   checkCost(sweep.points.map((p) => ({ r: p.resolved, sets: sweep.featureSets })), (o.replications ?? sweep.spec.replications) / (shard?.count ?? 1), o.allowLong);
   const replications = o.replications ?? sweep.spec.replications;
   const out = o.out ?? path.join('results', shard ? `${sweep.spec.name}.shard-${shard.index}-of-${shard.count}` : sweep.spec.name);

@@ -4,12 +4,11 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { looksLikeScenario, readDataFile, validate } from '../../config/load.js';
 import { Profile } from '../../config/schema.js';
-import { parseFeatureSet } from '../../exits/features.js';
 import { buildRunModel } from '../../experiment/run-path.js';
 import { resolveScenario } from '../../experiment/scenario.js';
 import { loadSweep } from '../../experiment/sweep-spec.js';
 import { readMeasurement } from '../../import/detect.js';
-import { checkFeaturesAgainstProfile } from '../../model/build.js';
+import { featureSetsOf } from '../options.js';
 
 function validateCommand(file: string): void {
   const isData = /\.(json|ya?ml)$/i.test(file);
@@ -35,8 +34,8 @@ function validateCommand(file: string): void {
     return;
   }
   const r = resolveScenario(file, {});
-  const features = parseFeatureSet(r.scenario.features);
-  checkFeaturesAgainstProfile(features, r.profile, r.file);
+  // The scenario's feature set, checked as run checks it (a bad one is the file's fault).
+  const [features] = featureSetsOf({}, r, [r.scenario.features]);
   buildRunModel(r, features);
   process.stdout.write(`${file}: valid ${looksLikeScenario(data) ? 'scenario' : 'workload'} (${r.scenario.vms.length} VM placement(s), profile ${r.profile.name})\n`);
 }
