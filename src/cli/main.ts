@@ -2,7 +2,7 @@
 // errors into exit codes: 0 success, 2 bad input or usage, 1 runtime failure,
 // 130 interrupted.
 import { CommanderError } from 'commander';
-import { InputError } from '../config/errors.js';
+import { InputError, OutputError } from '../config/errors.js';
 import { buildProgram } from './program.js';
 import { checkFlagValues } from './flag-rules.js';
 import { installInterruptHandler, setInterruptNote } from './interrupt.js';
@@ -21,6 +21,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof InputError) {
       process.stderr.write(`exitsim: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof OutputError) {
+      process.stderr.write(`exitsim: ${err.message}\n`);
+      return 1;
     }
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     process.stderr.write(`exitsim: internal error: ${(err as Error).stack ?? String(err)}\n`);

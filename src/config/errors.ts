@@ -24,3 +24,27 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   return String(value);
 }
+
+/**
+ * A result that could not be written (a full disk, a file-size limit, a read-only folder): not bad
+ * input but a failure of the machine, said in one line (exit 1) after every temporary file is removed.
+ */
+export class OutputError extends Error {
+  constructor(
+    readonly file: string,
+    readonly code: string,
+  ) {
+    super(`${file}: could not write (${OUTPUT_CAUSES[code] ?? code}); nothing half-written was left behind`);
+    this.name = 'OutputError';
+  }
+}
+
+const OUTPUT_CAUSES: Record<string, string> = {
+  ENOSPC: 'no space left on the device, ENOSPC',
+  EFBIG: 'the file-size limit (ulimit -f) was reached, EFBIG',
+  EDQUOT: 'the disk quota is exhausted, EDQUOT',
+  EACCES: 'permission denied, EACCES',
+  EROFS: 'a read-only file system, EROFS',
+  EISDIR: 'a folder stands where the file goes, EISDIR',
+  ENOTDIR: 'a file stands where a folder goes, ENOTDIR',
+};

@@ -3,7 +3,7 @@
 // never replaced unless the caller says so (--force, or a folder it owns).
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../config/errors.js';
+import { InputError, OutputError } from '../config/errors.js';
 
 /**
  * Writes one file whole or not at all: a temporary file beside it, then a
@@ -17,7 +17,7 @@ export function writeFileAtomic(file: string, text: string, mode?: number): void
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw err;
+    throw new OutputError(file, (err as NodeJS.ErrnoException).code ?? (err as Error).message);
   }
 }
 
@@ -52,15 +52,14 @@ export function writeResultFiles(dir: string, files: Record<string, string>, opt
   try {
     for (const name of names) {
       const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);
+      temps.push(tmp); // before the write: a write cut short (a full disk) leaves a part to remove
       fs.writeFileSync(tmp, files[name]);
-      temps.push(tmp);
     }
     if (names.includes(MANIFEST)) fs.rmSync(path.join(dir, MANIFEST), { force: true });
     names.forEach((name, i) => fs.renameSync(temps[i], path.join(dir, name)));
   } catch (err) {
     for (const t of temps) fs.rmSync(t, { force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(dir, '--out', 'a writable directory with free space', `a write failure (${code ?? (err as Error).message})`);
+    throw new OutputError(dir, (err as NodeJS.ErrnoException).code ?? (err as Error).message);
   }
   return names.map((n) => path.join(dir, n));
 }

@@ -66,3 +66,16 @@ test('inputs are bounded before they are read: a FIFO and an oversized file are 
   assert.match(r.stderr, /big\.json: \(top level\): expected a JSON or YAML file of at most 4 MB, found 5 MB/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('a write cut short (the file-size limit, as a full disk would) exits 1 with one line and leaves no temporary file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-full-'));
+  const out = path.join(dir, 'out');
+  // ulimit -f 8: at most 8 KiB per file; the run's manifest is larger.
+  const r = spawnSync('bash', ['-c', `ulimit -f 8 && exec "${process.execPath}" bin/exitsim.js run kernel-build --quick --out "${out}"`], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^exitsim: .*out: could not write \(the file-size limit \(ulimit -f\) was reached, EFBIG\); nothing half-written was left behind$/);
+  assert.deepEqual(fs.readdirSync(out), [], 'no temporary file, no partial set');
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { InputError, describeValue } from '../../config/errors.js';
+import { InputError, OutputError, describeValue } from '../../config/errors.js';
 import { loadProfile, loadWorkload, parseScenario } from '../../config/load.js';
 import { featureSetLabel, parseFeatureSet } from '../../exits/features.js';
 import { deriveWorkload } from '../../import/derive.js';
@@ -69,10 +69,16 @@ function importCommand(file: string, o: ImportOptions): void {
   }
   try {
     writeFileAtomic(path.resolve(workloadFile), JSON.stringify(d.workload, null, 2) + '\n');
-    writeFileAtomic(path.resolve(out), JSON.stringify(scenario, null, 2) + '\n');
+    try {
+      writeFileAtomic(path.resolve(out), JSON.stringify(scenario, null, 2) + '\n');
+    } catch (err) {
+      fs.rmSync(path.resolve(workloadFile), { force: true }); // the pair appears whole or not at all
+      throw err;
+    }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(out, '--out', 'a writable file path', `a write failure (${code ?? (err as Error).message})`);
+    // A folder that is not there is the path's fault; a full disk is the machine's (OutputError, exit 1).
+    if (err instanceof OutputError && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) throw new InputError(out, '--out', 'a file path in an existing folder', 'a folder that does not exist');
+    throw err;
   }
   if (o.json) {
     process.stdout.write(JSON.stringify({ file: out, workloadFile, format: m.format, scenario, workload: d.workload, assumptions: d.assumptions, notes: d.notes, unobservable: d.unobservable }, null, 2) + '\n');
