@@ -24,3 +24,17 @@ export function featuresTable(): string {
 export function exitReasonsTable(): string {
   return table(['#', 'exit reason'], EXIT_REASON_NAMES.map(([n, s]) => [String(n), s]), 0) + '\n';
 }
+
+/** The same lists as data (`exitsim list … --json`). */
+export function listJson(what: string, workloads: Array<[string, Workload]>, profiles: Array<[string, Profile]>): unknown {
+  switch (what) {
+    case 'workloads':
+      return workloads.map(([name, w]) => ({ name, kind: w.kind, unit: w.unitName ?? null, description: w.description }));
+    case 'profiles':
+      return profiles.map(([name, p]) => ({ name, generation: p.generation, launch: p.launch, frequency_ghz: p.frequencyGHz.value, capabilities: p.capabilities }));
+    case 'features':
+      return { features: FEATURES.map(([name, what]) => ({ name, what })), presets: Object.fromEntries(Object.entries(PRESETS).map(([n, p]) => [n, p.features])) };
+    default:
+      return EXIT_REASON_NAMES.map(([number, name]) => ({ number, name }));
+  }
+}

@@ -2,7 +2,7 @@
 // and replicated run/compare (mean ± 95% CI).
 import type { StudyRecord } from '../experiment/study.js';
 import type { StudyTables } from './study-outputs.js';
-import { num, pctCi, table } from './text.js';
+import { meanCi, num, pctCi, table } from './text.js';
 
 type Est = { mean: number | null; ci95: number | null };
 
@@ -32,10 +32,10 @@ export function formatSweepTable(t: StudyTables, params: string[]): string {
 
 /** run/compare with replications: mean ± 95% CI per feature set, paired Δ against the baseline. */
 export function formatReplicatedTable(t: StudyTables, labels: string[], compare: boolean): string {
-  const ci = (e: Est, scale = 100, digits = 2) => (e.mean === null ? 'n/a' : `${(e.mean * scale).toFixed(digits)} ± ${e.ci95 === null ? '?' : (e.ci95 * scale).toFixed(digits)}`);
+  const ci = (e: Est, scale: number, digits: number, unit = '') => meanCi(e.mean === null ? null : e.mean * scale, e.ci95 === null ? null : e.ci95 * scale, digits, unit);
   const rows = t.summary.map((s) => {
     const c = t.comparisons.find((x) => x.features === s.features);
-    return [s.features + (s.features === labels[0] ? ' (baseline)' : ''), efficiencyCi(s.efficiency), c ? `${ci(c.efficiency_diff_pct, 1)}%` : '', ci(s.throughput_units_per_s, 1, 1), ci(s.exits_per_s, 1, 0)];
+    return [s.features + (s.features === labels[0] ? ' (baseline)' : ''), efficiencyCi(s.efficiency), c ? ci(c.efficiency_diff_pct, 1, 2, '%') : '', ci(s.throughput_units_per_s, 1, 1), ci(s.exits_per_s, 1, 0)];
   });
   return table(['features', 'efficiency (mean ± 95% CI)', compare ? 'Δ efficiency vs baseline (relative)' : '', 'units/s', 'exits/s'], rows);
 }

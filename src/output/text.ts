@@ -16,6 +16,9 @@ export const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 1
 export const pctCi = (mean: number | null, half: number | null): string =>
   mean === null ? 'n/a' : `${(mean * 100).toFixed(2)}%${half === null ? '' : ` ± ${(half * 100).toFixed(2)} pp`}`;
 export const num = (x: number | null, digits = 1): string => (x === null ? 'n/a' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+/** "mean ± half-width", both with the same digits and separators (1,234.5 ± 12.3); `unit` follows each. */
+export const meanCi = (mean: number | null, half: number | null, digits = 1, unit = ''): string =>
+  mean === null ? 'n/a' : `${num(mean, digits)}${unit} ± ${half === null ? '?' : `${num(half, digits)}${unit}`}`;
 
 export function formatRun(s: RunSummary): string {
   const out: string[] = [];

@@ -64,3 +64,16 @@ test('--csv still works as the old name of --out (with a note); both at once wit
   assert.ok(!fs.existsSync(path.join(dir, 'b')) && !fs.existsSync(path.join(dir, 'c')), 'nothing written');
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('--json wherever results are printed: list and study give JSON on stdout and nothing else', () => {
+  const list = spawnSync(process.execPath, [bin, 'list', 'workloads', '--json'], { cwd: root, encoding: 'utf8' });
+  assert.equal(list.status, 0, list.stderr);
+  assert.ok((JSON.parse(list.stdout) as Array<{ name: string }>).some((w) => w.name === 'kernel-build'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-studyjson-'));
+  const study = spawnSync(process.execPath, [bin, 'study', '--quick', '--json', '--out', path.join(dir, 's')], { cwd: root, encoding: 'utf8' });
+  assert.equal(study.status, 0, study.stderr);
+  const j = JSON.parse(study.stdout) as { summary: unknown[]; baseline: string };
+  assert.equal(j.baseline, 'none');
+  assert.equal(j.summary.length, 21, '7 workloads × 3 presets');
+  fs.rmSync(dir, { recursive: true, force: true });
+});

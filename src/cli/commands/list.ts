@@ -3,12 +3,19 @@ import type { Command } from 'commander';
 import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile, loadWorkload, shippedProfileNames, shippedWorkloadNames } from '../../config/load.js';
 import { didYouMean } from '../../config/suggest.js';
-import { exitReasonsTable, featuresTable, profilesTable, workloadsTable } from '../../output/lists.js';
+import { exitReasonsTable, featuresTable, listJson, profilesTable, workloadsTable } from '../../output/lists.js';
+import type { Profile, Workload } from '../../config/schema.js';
 import { CLI } from '../options.js';
 
 const WHAT = ['workloads', 'profiles', 'features', 'exit-reasons'];
 
-function listCommand(what: string): void {
+function listCommand(what: string, o: { json?: boolean }): void {
+  if (o.json && WHAT.includes(what)) {
+    const workloads = what === 'workloads' ? shippedWorkloadNames().map((n): [string, Workload] => [n, loadWorkload(n).workload]) : [];
+    const profiles = what === 'profiles' ? shippedProfileNames().map((n): [string, Profile] => [n, loadProfile(n).profile]) : [];
+    process.stdout.write(JSON.stringify(listJson(what, workloads, profiles), null, 2) + '\n');
+    return;
+  }
   switch (what) {
     case 'workloads':
       process.stdout.write(workloadsTable(shippedWorkloadNames().map((n) => [n, loadWorkload(n).workload])));
@@ -28,5 +35,10 @@ function listCommand(what: string): void {
 }
 
 export function register(program: Command): void {
-  program.command('list').argument('<what>', WHAT.join(' | ')).description('what is available').action((what: string) => listCommand(what));
+  program
+    .command('list')
+    .argument('<what>', WHAT.join(' | '))
+    .description('what is available')
+    .option('--json', 'the list as JSON on stdout')
+    .action((what: string, o: { json?: boolean }) => listCommand(what, o));
 }

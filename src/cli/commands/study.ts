@@ -22,6 +22,7 @@ interface StudyOptions {
   workers?: number;
   out?: string;
   replications?: number;
+  json?: boolean;
 }
 
 async function studyCommand(o: StudyOptions): Promise<void> {
@@ -60,7 +61,7 @@ async function studyCommand(o: StudyOptions): Promise<void> {
     'default study',
   );
   const base = sweep.points[0].resolved.scenario;
-  process.stdout.write(
+  if (!o.json) process.stdout.write(
     `Default study: every shipped workload on the default host (${base.host.pcpus} pCPUs, ${base.host.profile}, ${base.host.scheduler}, ` +
       `${base.vms[0].count} VMs × ${base.vms[0].vcpus} vCPUs), ${base.durationSec} s simulated after ${base.warmupSec} s warm-up, presets ${STUDY_PRESETS.join(' / ')}; baseline none` +
       `${(o.replications ?? 1) > 1 ? `; ${o.replications} replications, mean ± 95% CI` : ''}.\n\n`,
@@ -74,9 +75,15 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   const points = sweep.points.map((p) => ({ index: p.index, workload: String(p.values['vms[0].workload']) }));
   const text = formatDefaultStudy(studyTables(res.records, labels), res.records, points, STUDY_PRESETS, labels);
   const wall = (Date.now() - t0) / 1000;
-  process.stdout.write(text + '\n\nefficiency = bare-metal cycles per unit ÷ virtualized host cycles per unit (SPEC §10)\n');
-  const written = await writeStudyOutputs(dir, sweep, res.records, labels, sweep.spec.parameters.map((p) => p.path), 'default study', startedAt);
+  // summary.txt first: the manifest, written last by writeStudyOutputs, marks the folder complete.
   writeFileAtomic(path.join(dir, 'summary.txt'), text + '\n');
+  const written = await writeStudyOutputs(dir, sweep, res.records, labels, sweep.spec.parameters.map((p) => p.path), 'default study', startedAt);
+  if (o.json) {
+    const t = studyTables(res.records, labels);
+    process.stdout.write(JSON.stringify({ name: 'default-study', out: dir, baseline: labels[0], replications: o.replications ?? 1, ran: res.ran, reused: res.skipped, summary: t.summary, comparisons: t.comparisons }, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(text + '\n\nefficiency = bare-metal cycles per unit ÷ virtualized host cycles per unit (SPEC §10)\n');
   process.stdout.write(`\n${res.records.length * labels.length} runs, ${res.guestEvents.toLocaleString('en-US')} guest events in ${wall.toFixed(1)} s wall; wrote ${relativePaths([...written, path.join(dir, 'summary.txt')])}\n`);
 }
 
@@ -89,5 +96,6 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder (default results/default-study, replaced each time; another folder only if empty, or holding an earlier default study)', dirFlag('--out'))
     .option('--force', 'replace whatever --out holds')
     .option('--replications <n>', 'independent seeds per run (default: 1)', intFlag('--replications', 1, MAX_REPLICATIONS))
+    .option('--json', 'a machine-readable summary on stdout (nothing else)')
     .action(async (o: StudyOptions) => studyCommand(o));
 }
