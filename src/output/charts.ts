@@ -1,9 +1,10 @@
 // SVG figures, rendered headlessly with Vega-Lite (no browser, no canvas).
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { SensitivityRow } from '../experiment/sensitivity.js';
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded when a figure is drawn: vega takes a quarter second to load, which every command paid.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();

@@ -20,10 +20,14 @@ async function tuiCommand(file: string, o: TuiOptions): Promise<void> {
   const total = r.scenario.durationSec + r.scenario.warmupSec;
   // By default a run takes about TUI_DEFAULT_WALL_SEC of wall time, slow enough to watch.
   const speed = o.speed ?? total / TUI_DEFAULT_WALL_SEC;
+  const plain = o.plain || !process.stdout.isTTY || !process.stdin.isTTY || process.env.CI === 'true';
+  // The screen library takes about half a second to load: say something at once.
+  if (!plain) process.stdout.write(`exitsim tui: starting ${r.scenario.name}…`);
   const { runPlain, runTui } = await import('../../tui/run.js');
+  if (!plain) process.stdout.write('\r\x1b[K'); // the screen takes the line
   const opts = { resolved: r, featureSets: sets, speed, resultsDir: path.join(packageRoot(), 'results') };
   // Keys need a terminal on stdin too; without one (a pipe, CI) print plain lines.
-  if (o.plain || !process.stdout.isTTY || !process.stdin.isTTY || process.env.CI === 'true') await runPlain({ ...opts, speed: o.speed ?? 0 });
+  if (plain) await runPlain({ ...opts, speed: o.speed ?? 0 });
   else await runTui(opts);
 }
 
