@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { loadProfile } from '../../config/load.js';
 import { featureSetLabel } from '../../exits/features.js';
-import { checkFeaturesAgainstProfile } from '../../model/build.js';
+import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/build.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { microbenchCsv, microbenchTable } from '../../output/tables.js';
 import { MICROBENCH_NOT_SIMULATED, runMicrobench } from '../../validation/microbench.js';
@@ -21,8 +21,10 @@ interface MicrobenchOptions {
 
 function microbenchCommand(o: MicrobenchOptions): void {
   const profile = loadProfile(o.profile).profile;
-  const features = featuresFlag((o.features ?? ['modern']).join(','));
-  checkFeaturesAgainstProfile(features, profile, CLI);
+  // As explain: the default preset falls back to what the profile supports (and says so); a named set is checked.
+  const features = o.features ? featuresFlag(o.features.join(',')) : supportedFeatures(parseFeatureSet('modern'), profile);
+  if (o.features) checkFeaturesAgainstProfile(features, profile, CLI);
+  else if (features !== parseFeatureSet('modern')) process.stderr.write(`exitsim: note: ${profile.generation} lacks part of the default preset modern: features ${featureSetLabel(features)}\n`);
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['microbench.csv']);
   const rows = runMicrobench(profile, features).map((r) => {
     const pub = PUBLISHED_MICRO.filter((p) => p.test === r.test && p.profile === profile.name && parseFeatureSet(p.features) === features);
