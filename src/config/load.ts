@@ -190,7 +190,20 @@ export function looksLikeScenario(data: unknown): boolean {
   return typeof data === 'object' && data !== null && 'vms' in data;
 }
 
+/** VM placements a scenario may list (each has at least one vCPU; build.ts caps vCPUs at 65,536). */
+export const MAX_VM_PLACEMENTS = 65_536;
+
 export function parseScenario(data: unknown, file: string): Scenario {
+  // Counted before anything is validated or loaded: 70,000 placements took 4 s to reach the vCPU cap.
+  const vms = (data as { vms?: unknown } | null)?.vms;
+  const placements = Array.isArray(vms) ? vms.length : 0;
+  if (placements > MAX_VM_PLACEMENTS) throw new InputError(file, 'vms', `at most ${MAX_VM_PLACEMENTS.toLocaleString('en-US')} VM placements (use count for many VMs alike)`, placements.toLocaleString('en-US'));
+  // Likewise the total they ask for, when every count is a plain number.
+  if (Array.isArray(vms)) {
+    let total = 0;
+    for (const v of vms) total += typeof v?.vcpus === 'number' && typeof v?.count === 'number' ? v.vcpus * v.count : typeof v?.vcpus === 'number' ? v.vcpus : 0;
+    if (total > MAX_VM_PLACEMENTS) throw new InputError(file, 'vms', `at most ${MAX_VM_PLACEMENTS.toLocaleString('en-US')} vCPUs in one scenario`, total.toLocaleString('en-US'));
+  }
   return validate(Scenario, data, file);
 }
 
