@@ -58,15 +58,17 @@ export function simulatedTimeProgress(label: string): ((fraction: number) => voi
   };
 }
 
-/** Progress of a search of unknown length (capacity): what was tried last, runs so far, elapsed. */
-export function stepProgress(label: string): ((line: string) => void) | undefined {
+/** Progress of a search (capacity): what was tried last, runs done and left (an estimate), elapsed and ETA. */
+export function stepProgress(label: string): ((line: string, leftPerDone?: number) => void) | undefined {
   if (!progressOnTty()) return undefined;
   const t0 = Date.now();
-  return (line) => {
+  return (line, leftPerDone) => {
     if (line === '') {
       process.stderr.write('\r\x1b[K');
       return;
     }
-    process.stderr.write(`\r\x1b[K${label}: ${line}, ${clock((Date.now() - t0) / 1000)} elapsed`);
+    const elapsed = (Date.now() - t0) / 1000;
+    const eta = leftPerDone === undefined ? '' : `, ETA ~${clock(elapsed * leftPerDone)}`;
+    process.stderr.write(`\r\x1b[K${label}: ${line}, ${clock(elapsed)} elapsed${eta}`);
   };
 }

@@ -83,8 +83,8 @@ export interface CapacityOptions {
   vary: 'vms' | 'vcpus';
   max: number;
   replications: number;
-  /** Told of each new evaluation and the simulation runs so far (for progress). */
-  onEvaluation?: (e: Evaluation, runs: number) => void;
+  /** Told of each new evaluation, the simulation runs so far and an estimate of the runs still to come (for progress). */
+  onEvaluation?: (e: Evaluation, runs: number, runsLeft: number) => void;
 }
 
 function withN(r: ResolvedScenario, vary: 'vms' | 'vcpus', n: number) {
@@ -115,7 +115,9 @@ export function evaluate(r: ResolvedScenario, features: number, slas: Sla[], var
     const e = estimate(runs.map((s) => worst(s, sla)));
     metrics[sla.metric] = e.mean;
     const ok = e.mean !== null && (sla.op === '>=' ? e.mean >= sla.value : e.mean <= sla.value);
-    if (!ok) failures.push(`${sla.text} (worst VM ${e.mean === null ? 'n/a' : Number(e.mean.toPrecision(4))})`);
+    // In the SLA's own unit: an efficiency in percent, as it was written.
+    const shown = e.mean === null ? 'n/a' : sla.metric === 'efficiency' ? `${(e.mean * 100).toFixed(2)}%` : String(Number(e.mean.toPrecision(4)));
+    if (!ok) failures.push(`${sla.text} (worst VM ${shown})`);
   }
   return { n, replications, fits: failures.length === 0, failed: failures.join('; '), metrics };
 }
@@ -123,6 +125,17 @@ export function evaluate(r: ResolvedScenario, features: number, slas: Sla[], var
 export function capacitySearch(r: ResolvedScenario, features: number, slas: Sla[], opts: CapacityOptions): CapacityResult {
   const cache = new Map<string, Evaluation>();
   const evaluations: Evaluation[] = [];
+  // The search's state, for the estimate of what is left: doubling until a count fails, then
+  // halving [lo, hi), then the boundary re-checked with more replications (two counts at least).
+  let lo = 1;
+  let hi = 2;
+  let bracketed = false;
+  const strict = opts.replications * CAPACITY_BOUNDARY_REPLICATION_FACTOR;
+  const runsLeft = () => {
+    const doubling = bracketed ? 0 : Math.max(0, Math.ceil(Math.log2((opts.max + 1) / hi)));
+    const halving = Math.ceil(Math.log2(Math.max(1, (bracketed ? hi : Math.min(2 * hi, opts.max + 1)) - lo)));
+    return (doubling + halving) * opts.replications + 2 * strict;
+  };
   const ev = (n: number, reps = opts.replications) => {
     const key = `${n}/${reps}`;
     let e = cache.get(key);
@@ -130,27 +143,25 @@ export function capacitySearch(r: ResolvedScenario, features: number, slas: Sla[
       e = evaluate(r, features, slas, opts.vary, n, reps);
       cache.set(key, e);
       evaluations.push(e);
-      opts.onEvaluation?.(e, evaluations.reduce((a, x) => a + x.replications, 0));
+      opts.onEvaluation?.(e, evaluations.reduce((a, x) => a + x.replications, 0), runsLeft());
     }
     return e;
   };
   const label = featureSetLabel(features);
   if (!ev(1).fits) return { features: label, vary: opts.vary, max: 0, atMax: null, evaluations };
   // Bracket: lo fits, hi does not (or hi = max + 1).
-  let lo = 1;
-  let hi = 2;
   while (hi <= opts.max && ev(hi).fits) {
     lo = hi;
     hi *= 2;
   }
   hi = Math.min(hi, opts.max + 1);
+  bracketed = true;
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (ev(mid).fits) lo = mid;
     else hi = mid;
   }
   // Re-check the boundary with twice the replications; step down (or up) if noise misled the search.
-  const strict = opts.replications * CAPACITY_BOUNDARY_REPLICATION_FACTOR;
   while (lo > 1 && !ev(lo, strict).fits) lo--;
   while (lo < opts.max && ev(lo + 1, strict).fits) lo++;
   return { features: label, vary: opts.vary, max: lo, atMax: ev(lo, strict), evaluations };

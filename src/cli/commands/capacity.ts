@@ -23,7 +23,7 @@ async function capacityCommand(file: string, o: CapacityOptions): Promise<void> 
     const step = stepProgress(`capacity ${featureSetLabel(f)}`);
     const result = capacitySearch(r, f, slas, {
       vary: o.vary, max: o.max, replications,
-      onEvaluation: step && ((e, runs) => step(`${e.n} ${o.vary === 'vms' ? 'VMs' : 'vCPUs'} ${e.fits ? 'fit' : 'do not fit'} (${runs} runs so far)`)),
+      onEvaluation: step && ((e, runs, left) => step(`${e.n} ${o.vary === 'vms' ? 'VMs' : 'vCPUs'} ${e.fits ? 'fit' : 'do not fit'}; ${runs} runs done, about ${left} to go`, left / Math.max(1, runs))),
     });
     step?.('');
     return result;
