@@ -13,6 +13,7 @@ export const EXAMPLES: Record<string, string[]> = {
   capacity: ['exitsim capacity network-server --sla "efficiency>=90%"', 'exitsim capacity oltp-database --sla "p99_latency_us<=500" --features none --features modern'],
   tui: ['exitsim tui kernel-build --features none --features modern'],
   import: ['exitsim import test/fixtures/real-exits/01-sysbench-cpu.txt -o /tmp/sysbench.json'],
+  rerun: ['exitsim run kernel-build --out /tmp/kb && exitsim rerun /tmp/kb/manifest.json --out /tmp/kb-again'],
   report: ['exitsim run kernel-build --out /tmp/kb && exitsim report /tmp/kb'],
   validate: ['exitsim validate workloads/kernel-build.json'],
 };

@@ -2,15 +2,13 @@
 // file each), their examples, and the one-output-flag rule. main.ts runs it;
 // tests read it to check the help (options, examples) without running anything.
 import { Command } from 'commander';
-import fs from 'node:fs';
-import path from 'node:path';
-import { packageRoot } from '../config/load.js';
 import { register as capacity } from './commands/capacity.js';
 import { register as explain } from './commands/explain.js';
 import { register as importMeasurement } from './commands/import.js';
 import { register as list } from './commands/list.js';
 import { register as microbench } from './commands/microbench.js';
 import { register as report } from './commands/report.js';
+import { register as rerun } from './commands/rerun.js';
 import { register as run } from './commands/run.js';
 import { register as sensitivity } from './commands/sensitivity.js';
 import { register as slurm } from './commands/slurm.js';
@@ -21,18 +19,10 @@ import { register as validate } from './commands/validate.js';
 import { usageErrorText } from './usage-errors.js';
 import { EXAMPLES } from './examples.js';
 import { oneOutputFlag } from './flag-rules.js';
-
-/** The package's version (package.json beside src/ and dist/). */
-function packageVersion(): string {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
+import { packageVersion } from '../output/manifest.js';
 
 /** Commands in the order `exitsim --help` lists them. */
-const COMMANDS = [run, explain, list, study, microbench, sensitivity, sweep, capacity, tui, importMeasurement, report, slurm, validate];
+const COMMANDS = [run, explain, list, study, microbench, sensitivity, sweep, capacity, tui, importMeasurement, report, rerun, slurm, validate];
 
 /** The program, ready to parse. */
 export function buildProgram(): Command {

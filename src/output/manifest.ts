@@ -1,6 +1,7 @@
 // manifest.json beside every result (SPEC §7): enough to reproduce any row.
 // One writer: every manifest starts with the same header (tool, version, node,
 // command line, times), then says what ran — single runs or a study.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../config/load.js';
@@ -10,16 +11,42 @@ import type { StudyRecord, StudyState } from '../experiment/study.js';
 import type { RunSummary } from '../metrics/summarize.js';
 
 export function packageVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The git commit of the code that ran, and whether it had uncommitted changes — when it runs from a checkout (null otherwise). */
+export function gitRevision(): { commit: string; dirty: boolean } | null {
+  const root = packageRoot();
+  // Only exitsim's own checkout: an installed package inside someone else's repository is not one.
+  if (!fs.existsSync(path.join(root, '.git'))) return null;
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no') !== '' };
+  } catch {
+    return null;
+  }
+}
+
+/** The command as typed, as one line a reader can paste (`npx exitsim …`, not the npx cache path). */
+export function commandLine(args: string[] = process.argv.slice(2)): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ['npx exitsim', ...args.map(quote)].join(' ');
 }
 
 function header(startedAt: Date): Record<string, unknown> {
   return {
     tool: 'exitsim',
     version: packageVersion(),
+    git: gitRevision(),
     node: process.version,
-    command_line: process.argv.slice(1),
+    platform: `${process.platform}-${process.arch}`,
+    command: commandLine(),
+    // Everything it needs is embedded below: this reruns it anywhere, byte for byte.
+    rerun: 'npx exitsim rerun manifest.json --out DIR',
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
   };
@@ -28,9 +55,11 @@ function header(startedAt: Date): Record<string, unknown> {
 const text = (o: Record<string, unknown>) => JSON.stringify(o, null, 2) + '\n';
 
 /** The manifest of single runs (run, compare, the TUI's save). */
-export function runManifestJson(startedAt: Date, inputs: ResolvedScenario[], runs: RunSummary[]): string {
+export function runManifestJson(startedAt: Date, inputs: ResolvedScenario[], runs: RunSummary[], aggregate = false): string {
   return text({
     ...header(startedAt),
+    kind: 'runs',
+    aggregate,
     runs: runs.map((r) => ({ run_id: r.run_id, scenario: r.scenario, features: r.features, seed: r.seed, profile: r.profile })),
     inputs: inputs.map((i) => ({
       scenario_file: i.file,
@@ -42,34 +71,48 @@ export function runManifestJson(startedAt: Date, inputs: ResolvedScenario[], run
   });
 }
 
-/** The manifest of a study (study, sweep, merge, replicated run/compare); `sweep` is absent for a merge. */
-export function studyManifestJson(startedAt: Date, state: StudyState | undefined, sweep: ExpandedSweep | undefined, records: StudyRecord[], extra: Record<string, unknown> = {}): string {
-  // Each workload the points share is written once (points name it by index): a sweep of 20,000 points
-  // over one workload wrote it 20,000 times (a 64 MB manifest).
-  const workloads: Array<{ file: string; workload: unknown }> = [];
-  const indexOf = new Map<object, number>();
-  const inputs = sweep
-    ? sweep.points.map((p) => ({
-        values: p.values,
-        scenario: p.resolved.scenario,
-        profile: p.resolved.profile.name,
-        workloads: [...p.resolved.workloads.values()].map((w) => {
-          let k = indexOf.get(w.workload);
-          if (k === undefined) {
-            indexOf.set(w.workload, (k = workloads.length));
-            workloads.push({ file: w.file, workload: w.workload });
-          }
-          return k;
-        }),
-      }))
-    : undefined;
+/** What a study manifest embeds to be rerun: every point's scenario, and each workload and profile once. */
+export interface StudyInputs {
+  inputs: Array<{ values: Record<string, number | string | boolean>; scenario: unknown; scenario_file: string; profile: number; workloads: Record<string, number> }>;
+  workloads: Array<{ file: string; workload: unknown }>;
+  profiles: Array<{ file: string; profile: unknown }>;
+}
+
+export function studyInputs(sweep: ExpandedSweep): StudyInputs {
+  // Each workload and profile the points share is written once (points name them by index): a sweep
+  // of 20,000 points over one workload wrote it 20,000 times (a 64 MB manifest).
+  const workloads: StudyInputs['workloads'] = [];
+  const profiles: StudyInputs['profiles'] = [];
+  const seen = new Map<object, number>();
+  const indexIn = <T>(list: T[], key: object, item: () => T) => {
+    let k = seen.get(key);
+    if (k === undefined) {
+      seen.set(key, (k = list.length));
+      list.push(item());
+    }
+    return k;
+  };
+  const inputs = sweep.points.map((p) => ({
+    values: p.values,
+    scenario: p.resolved.scenario as unknown,
+    scenario_file: p.resolved.file,
+    profile: indexIn(profiles, p.resolved.profile, () => ({ file: p.resolved.profileFile, profile: p.resolved.profile as unknown })),
+    workloads: Object.fromEntries([...p.resolved.workloads.entries()].map(([key, w]) => [key, indexIn(workloads, w.workload, () => ({ file: w.file, workload: w.workload as unknown }))])),
+  }));
+  return { inputs, workloads, profiles };
+}
+
+/**
+ * The manifest of a study (study, sweep, merge, replicated run/compare). A merge has no sweep: it
+ * carries the inputs over from its shards' manifests, so a merged result can be rerun too.
+ */
+export function studyManifestJson(startedAt: Date, state: StudyState | undefined, sweep: ExpandedSweep | undefined, records: StudyRecord[], extra: Record<string, unknown> = {}, carried?: StudyInputs): string {
   return text({
     ...header(startedAt),
+    kind: 'study',
     study: state,
     seeds: records.map((r) => ({ key: r.key, seed: r.seed })),
-    profiles: sweep ? Object.fromEntries(sweep.points.map((p) => [p.resolved.profile.name, p.resolved.profile])) : undefined,
-    inputs,
-    workloads: sweep ? workloads : undefined,
+    ...(sweep ? studyInputs(sweep) : (carried ?? {})),
     ...extra,
   });
 }

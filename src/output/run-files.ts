@@ -1,4 +1,4 @@
-// The files `run --csv` writes (runs.csv, vms.csv, exits.csv, manifest.json),
+// The files `run --out` writes (runs.csv, vms.csv, exits.csv, manifest.json),
 // shared by the CLI and the TUI's save key.
 import type { ResolvedScenario } from '../experiment/scenario.js';
 import type { RunSummary } from '../metrics/summarize.js';
@@ -6,14 +6,14 @@ import { writeResultFiles } from '../io/atomic.js';
 import { exitsCsv, runsCsv, vmsCsv } from './csv.js';
 import { runManifestJson } from './manifest.js';
 
-export function writeRunFiles(dir: string, inputs: ResolvedScenario[], runs: RunSummary[], startedAt: Date, force: boolean): string[] {
+export function writeRunFiles(dir: string, inputs: ResolvedScenario[], runs: RunSummary[], startedAt: Date, force: boolean, aggregate = false): string[] {
   return writeResultFiles(
     dir,
     {
       'runs.csv': runsCsv(runs),
       'vms.csv': vmsCsv(runs),
       'exits.csv': exitsCsv(runs),
-      'manifest.json': runManifestJson(startedAt, inputs, runs),
+      'manifest.json': runManifestJson(startedAt, inputs, runs, aggregate),
     },
     { force },
   );

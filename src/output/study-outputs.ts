@@ -8,7 +8,7 @@ import type { RunSummary } from '../metrics/summarize.js';
 import { readState, type StudyRecord } from '../experiment/study.js';
 import type { ExpandedSweep } from '../experiment/sweep-spec.js';
 import { writeResultFiles } from '../io/atomic.js';
-import { studyManifestJson } from './manifest.js';
+import { studyManifestJson, type StudyInputs } from './manifest.js';
 import { exitsCsv, runsCsv, vmsCsv } from './csv.js';
 import { stringify } from 'csv-stringify/sync';
 import { renderSvg } from './charts.js';
@@ -205,8 +205,8 @@ export async function studyFigures(records: StudyRecord[], featureLabels: string
 }
 
 /** Writes a finished study's CSV, figures and manifest into its own folder (atomically, replacing its earlier outputs); `sweep` is absent for a merge. */
-export async function writeStudyOutputs(dir: string, sweep: ExpandedSweep | undefined, records: StudyRecord[], labels: string[], params: string[], name: string, startedAt: Date, extra: Record<string, unknown> = {}): Promise<string[]> {
+export async function writeStudyOutputs(dir: string, sweep: ExpandedSweep | undefined, records: StudyRecord[], labels: string[], params: string[], name: string, startedAt: Date, extra: Record<string, unknown> = {}, carried?: StudyInputs): Promise<string[]> {
   const files: Record<string, string> = { ...studyCsvFiles(records, labels, params), ...(await studyFigures(records, labels, params, name)) };
-  files['manifest.json'] = studyManifestJson(startedAt, readState(dir), sweep, records, extra);
+  files['manifest.json'] = studyManifestJson(startedAt, readState(dir), sweep, records, extra, carried);
   return writeResultFiles(dir, files, { force: true });
 }

@@ -43,6 +43,7 @@ const BASES: Record<string, Base> = {
   // Folders made before the fuzz starts (below): a run's results and one shard of a sweep.
   report: { argv: ['report', path.join(work, 'results')] },
   merge: { argv: ['merge', path.join(work, 'shard'), '--out', fresh('merged')] },
+  rerun: { argv: ['rerun', path.join(work, 'results', 'manifest.json'), '--out', fresh('rerun')] },
   'slurm submit': { argv: ['slurm', 'submit', 'workloads/studies/msr-bitmap.yaml', '--shards', '2', '--out', fresh('slurm'), '--dry-run'], fileArg: 2 },
 };
 

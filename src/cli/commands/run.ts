@@ -62,7 +62,7 @@ async function runCommand(file: string, o: RunOptions, compare: boolean): Promis
   const result = await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate, onProgress: simulatedTimeProgress(r.scenario.name) });
   const runs = result.summaries;
   if (o.out) {
-    const written = writeRunFiles(o.out, [r], runs, startedAt, o.force ?? false);
+    const written = writeRunFiles(o.out, [r], runs, startedAt, o.force ?? false, o.aggregate ?? false);
     if (!o.json) process.stdout.write(`wrote ${written.join(', ')}\n`);
   }
   if (o.json) {

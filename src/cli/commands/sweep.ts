@@ -1,5 +1,6 @@
 // `exitsim sweep` and `exitsim merge`: parameter sweeps on worker threads
 // (resumable, shardable) and the join of a sharded sweep's folders.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { featureSetLabel } from '../../exits/features.js';
@@ -10,6 +11,8 @@ import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
 import { formatSweepTable } from '../../output/study-text.js';
 import { progressReporter } from '../progress.js';
 import { trackStudy } from '../interrupt.js';
+import { readStateJson } from '../../config/read-input.js';
+import type { StudyInputs } from '../../output/manifest.js';
 import { MAX_REPLICATIONS, checkCost, dirFlag, intFlag, relativePaths } from '../options.js';
 
 interface SweepOptions {
@@ -51,7 +54,10 @@ async function mergeCommand(dirs: string[], o: { out: string; force?: boolean })
   writeMergedRuns(o.out, merged, o.force ?? false);
   const params = merged.state.points.length > 0 ? Object.keys(merged.state.points[0]) : [];
   const records = [...readRecords(o.out).values()];
-  const written = await writeStudyOutputs(o.out, undefined, records, merged.state.feature_sets, params, merged.state.name, startedAt, { merged_from: dirs });
+  // The shards ran one sweep (merge checked their identity): the first one's manifest holds its inputs.
+  const first = path.join(dirs[0], 'manifest.json');
+  const carried = fs.existsSync(first) ? readStateJson<StudyInputs>(first, "a shard's manifest.json", ['tool']) : undefined;
+  const written = await writeStudyOutputs(o.out, undefined, records, merged.state.feature_sets, params, merged.state.name, startedAt, { merged_from: dirs }, carried?.inputs ? { inputs: carried.inputs, workloads: carried.workloads, profiles: carried.profiles } : undefined);
   process.stdout.write(`merged ${dirs.length} shard(s) of ${merged.state.name} (${records.length} jobs); wrote ${relativePaths(written)}\n`);
 }
 

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// A result's manifest embeds what it ran on: `exitsim rerun` repeats it from the manifest alone —
+// in another folder, with the input files gone — and the CSVs come out byte for byte the same.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const bin = path.join(root, 'bin', 'exitsim.js');
+const exitsim = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-rerun-'));
+const same = (a: string, b: string, files: string[]) => {
+  for (const f of files) assert.equal(fs.readFileSync(path.join(b, f), 'utf8'), fs.readFileSync(path.join(a, f), 'utf8'), `${f} byte for byte`);
+};
+
+test('rerun of a comparison: same CSVs; the manifest records version, git, node and the command as typed', () => {
+  const d = tmp();
+  // A workload file of our own, deleted before the rerun: the manifest must be enough.
+  const w = JSON.parse(fs.readFileSync(path.join(root, 'workloads', 'network-server.json'), 'utf8'));
+  w.name = 'mine';
+  const wf = path.join(d, 'mine.json');
+  fs.writeFileSync(wf, JSON.stringify(w));
+  const a = path.join(d, 'a');
+  assert.equal(exitsim('compare', wf, '--quick', '--seed', '7', '--features', 'none', '--features', 'ept', '--out', a).status, 0);
+  fs.rmSync(wf);
+  const r = exitsim('rerun', path.join(a, 'manifest.json'), '--out', path.join(d, 'b'));
+  assert.equal(r.status, 0, r.stderr);
+  same(a, path.join(d, 'b'), ['runs.csv', 'vms.csv', 'exits.csv']);
+  const m = JSON.parse(fs.readFileSync(path.join(a, 'manifest.json'), 'utf8'));
+  assert.equal(m.version, JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
+  assert.equal(m.node, process.version);
+  assert.match(m.command, /^npx exitsim compare .*mine\.json --quick --seed 7 --features none --features ept --out /);
+  if (fs.existsSync(path.join(root, '.git'))) assert.match(m.git.commit, /^[0-9a-f]{40}$/);
+});
+
+test('rerun of a sweep, and of a merged sharded sweep: same CSVs as the original', () => {
+  const d = tmp();
+  const sweep = path.join(d, 'tiny.yaml');
+  fs.writeFileSync(sweep, 'name: tiny\nbase: { name: t, host: { pcpus: 2 }, vms: [{ workload: kernel-build, vcpus: 1 }], durationSec: 0.01 }\nparameters: [{ path: seed, values: [1, 2] }]\nfeatureSets: [none, modern]\nreplications: 2\n');
+  const whole = path.join(d, 'whole');
+  assert.equal(exitsim('sweep', sweep, '--out', whole).status, 0);
+  assert.equal(exitsim('sweep', sweep, '--shard', '1/2', '--out', path.join(d, 'h1')).status, 0);
+  assert.equal(exitsim('sweep', sweep, '--shard', '2/2', '--out', path.join(d, 'h2')).status, 0);
+  const merged = path.join(d, 'merged');
+  assert.equal(exitsim('merge', path.join(d, 'h1'), path.join(d, 'h2'), '--out', merged).status, 0);
+  fs.rmSync(sweep);
+  const csvs = ['runs.csv', 'vms.csv', 'exits.csv', 'summary.csv', 'comparisons.csv'];
+  for (const [from, to] of [[whole, 'again'], [merged, 'merged-again']]) {
+    const r = exitsim('rerun', path.join(from, 'manifest.json'), '--out', path.join(d, to));
+    assert.equal(r.status, 0, r.stderr);
+    same(from, path.join(d, to), csvs);
+  }
+  same(whole, merged, csvs);
+});
+
+test('rerun refuses a manifest without embedded inputs, and a file that is not a manifest', () => {
+  const d = tmp();
+  const f = path.join(d, 'manifest.json');
+  fs.writeFileSync(f, JSON.stringify({ tool: 'exitsim', runs: [{ features: 'modern', seed: 1 }] }));
+  const r = exitsim('rerun', f, '--out', path.join(d, 'x'));
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /manifest\.json: inputs: expected the manifest of a run/);
+  fs.writeFileSync(f, JSON.stringify({ name: 'x' }));
+  assert.match(exitsim('rerun', f, '--out', path.join(d, 'x')).stderr, /manifest\.json: tool: expected an exitsim manifest.json with tool/);
+  assert.ok(!fs.existsSync(path.join(d, 'x')), 'nothing written');
+});
