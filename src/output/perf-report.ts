@@ -68,7 +68,7 @@ export function perfReport(dir: string, runSelector?: string): string {
   const out: string[] = [];
   for (const run of chosen) {
     const f = Number(run.frequency_hz);
-    const rows = exits.filter((e) => e.run_id === run.run_id);
+    const rows = exits.filter((e) => e.run_id === run.run_id && Number(e.count) > 0); // zero rows say a reason did not occur
     const blocked = (e: ExitRow) => Number(e.blocked_cycles || 0);
     const time = (e: ExitRow) => ((Number(e.total_cycles) + blocked(e)) / f) * 1e6;
     const totalSamples = rows.reduce((a, e) => a + Number(e.count), 0);

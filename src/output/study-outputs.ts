@@ -86,12 +86,15 @@ export function studyTables(records: StudyRecord[], featureLabels: string[]): St
   return { runs, summary, comparisons };
 }
 
+/** A parameter path as a column name R and pandas take unquoted: vms[0].workload → param_vms_0_workload. */
+export const paramColumn = (p: string): string => `param_${p.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`;
+
 const r6 = (x: number | null) => (x === null ? '' : Math.round(x * 1e6) / 1e6);
 
 export function summaryCsv(rows: SummaryRow[], params: string[]): string {
-  const header = ['point', ...params.map((p) => `param_${p}`), 'features', 'replications',
-    'efficiency_mean', 'efficiency_ci95', 'throughput_units_per_s_mean', 'throughput_units_per_s_ci95',
-    'exits_per_s_mean', 'exits_per_s_ci95', 'host_cycles_per_unit_mean', 'host_cycles_per_unit_ci95',
+  const header = ['point', ...params.map(paramColumn), 'features', 'replications',
+    'efficiency_mean', 'efficiency_ci95_halfwidth', 'throughput_units_per_s_mean', 'throughput_units_per_s_ci95_halfwidth',
+    'exits_per_s_mean', 'exits_per_s_ci95_halfwidth', 'host_cycles_per_unit_mean', 'host_cycles_per_unit_ci95_halfwidth',
     ...CATEGORY_NAMES.map((c) => `${c}_share_mean`)];
   return stringify([header, ...rows.map((r) => [
     r.point, ...params.map((p) => r.values[p]), r.features, r.replications,
@@ -102,8 +105,8 @@ export function summaryCsv(rows: SummaryRow[], params: string[]): string {
 }
 
 export function comparisonsCsv(rows: ComparisonRow[], params: string[]): string {
-  const header = ['point', ...params.map((p) => `param_${p}`), 'baseline', 'features', 'replications',
-    'efficiency_diff_pp_mean', 'efficiency_diff_pp_ci95', 'efficiency_diff_pct_mean', 'efficiency_diff_pct_ci95'];
+  const header = ['point', ...params.map(paramColumn), 'baseline', 'features', 'replications',
+    'efficiency_diff_pp_mean', 'efficiency_diff_pp_ci95_halfwidth', 'efficiency_diff_pct_mean', 'efficiency_diff_pct_ci95_halfwidth'];
   return stringify([header, ...rows.map((r) => [
     r.point, ...params.map((p) => r.values[p]), r.baseline, r.features, r.efficiency_diff_pp.n,
     r6(r.efficiency_diff_pp.mean), r6(r.efficiency_diff_pp.ci95), r6(r.efficiency_diff_pct.mean), r6(r.efficiency_diff_pct.ci95),
@@ -115,7 +118,7 @@ export function studyCsvFiles(records: StudyRecord[], featureLabels: string[], p
   const leadRecords = records.flatMap((r) => r.summaries.map(() => r));
   return {
     'runs.csv': runsCsv(t.runs, {
-      header: ['point', 'replication', ...params.map((p) => `param_${p}`)],
+      header: ['point', 'replication', ...params.map(paramColumn)],
       values: (i) => [leadRecords[i].point, leadRecords[i].replication, ...params.map((p) => leadRecords[i].values[p])],
     }),
     'vms.csv': vmsCsv(t.runs),

@@ -8,17 +8,21 @@ import { pct, table } from './text.js';
 
 const csv = (rows: unknown[][]): string => stringify(rows as string[][], { record_delimiter: '\n' });
 
-export type MicrobenchRowWithPublished = MicrobenchRow & { published: string };
+/** Published figures for the same test, profile and features: cycles per iteration and where from. */
+export type MicrobenchRowWithPublished = MicrobenchRow & { published: Array<{ cycles: number; source: string }> };
+
+const publishedText = (r: MicrobenchRowWithPublished) => r.published.map((p) => `${p.cycles} (${p.source})`).join('; ');
 
 export function microbenchCsv(rows: MicrobenchRowWithPublished[], profile: string, features: string): string {
   return csv([
-    ['test', 'cycles_per_iteration', 'exits_per_iteration', 'exit_reasons', 'published_cycles_per_iteration', 'profile', 'features'],
-    ...rows.map((r) => [r.test, r.cycles_per_iteration, r.exits_per_iteration, r.exit_reasons, r.published, profile, features]),
+    // Numbers in numeric columns only: the first published figure, its source beside it, any others as text.
+    ['test', 'cycles_per_iteration', 'exits_per_iteration', 'exit_reasons', 'published_cycles_per_iteration', 'published_source', 'other_published', 'profile', 'features'],
+    ...rows.map((r) => [r.test, r.cycles_per_iteration, r.exits_per_iteration, r.exit_reasons, r.published[0]?.cycles ?? '', r.published[0]?.source ?? '', r.published.slice(1).map((p) => `${p.cycles} (${p.source})`).join('; '), profile, features]),
   ]);
 }
 
 export function microbenchTable(rows: MicrobenchRowWithPublished[]): string {
-  return table(['test', 'cycles', 'exits', 'exit reasons', 'published (same profile and features)'], rows.map((r) => [r.test, r.cycles_per_iteration, r.exits_per_iteration, r.exit_reasons, r.published || '-']));
+  return table(['test', 'cycles', 'exits', 'exit reasons', 'published (same profile and features)'], rows.map((r) => [r.test, r.cycles_per_iteration, r.exits_per_iteration, r.exit_reasons, publishedText(r) || '-']));
 }
 
 export function sensitivityCsv(rows: SensitivityRow[], deltaPct: number): string {

@@ -64,7 +64,7 @@ test('a sweep gives byte-identical CSV and figures with 1 and 2 workers', () => 
   assert.equal(new Set(runs.map((x) => x.run_id)).size, runs.length, 'run ids are unique');
   const summary = parse(fs.readFileSync(path.join(d, 'w1', 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.equal(summary.length, 6);
-  assert.ok(summary.every((x) => Number(x.efficiency_ci95) >= 0 && x.replications === '2'));
+  assert.ok(summary.every((x) => Number(x.efficiency_ci95_halfwidth) >= 0 && x.replications === '2'));
 });
 
 test('shards + merge = the unsharded sweep; merge refuses gaps, duplicates and mixed sweeps', () => {

@@ -28,7 +28,7 @@ function microbenchCommand(o: MicrobenchOptions): void {
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['microbench.csv']);
   const rows = runMicrobench(profile, features).map((r) => {
     const pub = PUBLISHED_MICRO.filter((p) => p.test === r.test && p.profile === profile.name && parseFeatureSet(p.features) === features);
-    return { ...r, published: pub.map((p) => `${p.published} (${p.source.split(',')[0]})`).join('; ') };
+    return { ...r, published: pub.map((p) => ({ cycles: p.published, source: p.source.split(',')[0] })) };
   });
   if (o.out) writeResultFiles(o.out, { 'microbench.csv': microbenchCsv(rows, profile.name, featureSetLabel(features)) }, { force: o.force ?? false });
   if (o.json) {
