@@ -14,6 +14,7 @@ export const EXAMPLES: Record<string, string[]> = {
   tui: ['exitsim tui kernel-build --features none --features modern'],
   import: ['exitsim import test/fixtures/real-exits/01-sysbench-cpu.txt -o /tmp/sysbench.json'],
   rerun: ['exitsim run kernel-build --out /tmp/kb && exitsim rerun /tmp/kb/manifest.json --out /tmp/kb-again'],
+  table: ['exitsim table results/default-study', 'exitsim table results/default-study --format latex', 'exitsim table validation --out /tmp/tables'],
   report: ['exitsim run kernel-build --out /tmp/kb && exitsim report /tmp/kb'],
   validate: ['exitsim validate workloads/kernel-build.json'],
 };

@@ -13,6 +13,7 @@ import { register as run } from './commands/run.js';
 import { register as sensitivity } from './commands/sensitivity.js';
 import { register as slurm } from './commands/slurm.js';
 import { register as study } from './commands/study.js';
+import { register as table } from './commands/table.js';
 import { register as sweep } from './commands/sweep.js';
 import { register as tui } from './commands/tui.js';
 import { register as validate } from './commands/validate.js';
@@ -22,7 +23,7 @@ import { oneOutputFlag } from './flag-rules.js';
 import { packageVersion } from '../output/manifest.js';
 
 /** Commands in the order `exitsim --help` lists them. */
-const COMMANDS = [run, explain, list, study, microbench, sensitivity, sweep, capacity, tui, importMeasurement, report, rerun, slurm, validate];
+const COMMANDS = [run, explain, list, study, microbench, sensitivity, sweep, capacity, tui, importMeasurement, report, rerun, table, slurm, validate];
 
 /** The program, ready to parse. */
 export function buildProgram(): Command {

@@ -1,0 +1,132 @@
+// Tables for papers (`exitsim table`, and tables.md / tables.tex beside every study): the efficiency
+// comparison and the exit mix, from a result folder's CSVs, and the validation table, in Markdown
+// and in LaTeX (booktabs rules; numbers as siunitx \num{mean +- half-width}, no separators).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { InputError } from '../config/errors.js';
+
+export interface PaperTable {
+  caption: string;
+  label: string;
+  header: string[];
+  /** Cells: text, or a number with an optional 95% CI half-width and its digits. */
+  rows: Array<Array<string | { mean: number; half?: number; digits: number }>>;
+}
+
+type Cell = PaperTable['rows'][number][number];
+
+/** Numbers right, text left: a column is numeric when every cell of it is a number. */
+const numeric = (t: PaperTable, i: number) => t.rows.length > 0 && t.rows.every((r) => typeof r[i] !== 'string' || r[i] === '–');
+
+const plain = (c: Cell) => (typeof c === 'string' ? c : `${c.mean.toFixed(c.digits)}${c.half !== undefined ? ` ± ${c.half.toFixed(c.digits)}` : ''}`);
+
+export function markdown(t: PaperTable): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return [
+    `**${esc(t.caption)}**`,
+    '',
+    `| ${t.header.map(esc).join(' | ')} |`,
+    `|${t.header.map((_, i) => (numeric(t, i) ? '---:' : '---')).join('|')}|`,
+    ...t.rows.map((r) => `| ${r.map((c) => esc(plain(c))).join(' | ')} |`),
+  ].join('\n');
+}
+
+const tex = (s: string) => s.replace(/\\/g, '\\textbackslash{}').replace(/([&%$#_{}])/g, '\\$1').replace(/~/g, '\\textasciitilde{}').replace(/\^/g, '\\textasciicircum{}').replace(/±/g, '$\\pm$').replace(/Δ/g, '$\\Delta$').replace(/µ/g, '$\\mu$');
+
+export function latex(t: PaperTable): string {
+  const cell = (c: Cell) => (typeof c === 'string' ? tex(c) : `\\num{${c.mean.toFixed(c.digits)}${c.half !== undefined ? ` +- ${c.half.toFixed(c.digits)}` : ''}}`);
+  return [
+    '% needs \\usepackage{booktabs} and \\usepackage{siunitx}',
+    '\\begin{table}[t]',
+    '  \\centering',
+    `  \\caption{${tex(t.caption)}}`,
+    `  \\label{${t.label}}`,
+    `  \\begin{tabular}{${t.header.map((_, i) => (numeric(t, i) ? 'r' : 'l')).join('')}}`,
+    '    \\toprule',
+    `    ${t.header.map(tex).join(' & ')} \\\\`,
+    '    \\midrule',
+    ...t.rows.map((r) => `    ${r.map(cell).join(' & ')} \\\\`),
+    '    \\bottomrule',
+    '  \\end{tabular}',
+    '\\end{table}',
+  ].join('\n');
+}
+
+function readCsv(dir: string, name: string): Record<string, string>[] | undefined {
+  const f = path.join(dir, name);
+  if (!fs.existsSync(f)) return undefined;
+  return parse(fs.readFileSync(f, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+}
+
+const params = (row: Record<string, string>) => Object.keys(row).filter((k) => k.startsWith('param_'));
+const pointLabel = (row: Record<string, string>) => params(row).map((k) => row[k]).join(', ') || 'all';
+
+/** The tables of a result folder: efficiency per point and feature set, then the exit mix. */
+export function resultTables(dir: string): PaperTable[] {
+  const runs = readCsv(dir, 'runs.csv');
+  const exits = readCsv(dir, 'exits.csv');
+  if (!runs || !exits) throw new InputError(dir, 'runs.csv', 'a results folder (written by run --out, compare --out, study, sweep, merge or rerun)', 'no runs.csv and exits.csv');
+  const summary = readCsv(dir, 'summary.csv');
+  const features = [...new Set(runs.map((r) => r.features))];
+  const points = [...new Set(runs.map((r) => r.point ?? '0'))];
+  const labelOf = new Map(runs.map((r) => [r.point ?? '0', pointLabel(r)]));
+  // The parameters as the study named them (study.json keeps the paths), else the column names.
+  let paramNames = runs.length > 0 ? params(runs[0]).map((k) => k.slice('param_'.length)) : [];
+  const state = path.join(dir, 'study.json');
+  if (fs.existsSync(state)) {
+    const points = (JSON.parse(fs.readFileSync(state, 'utf8')) as { points?: Array<Record<string, unknown>> }).points;
+    if (points && points.length > 0 && Object.keys(points[0]).length === paramNames.length) paramNames = Object.keys(points[0]).map((k) => (k === 'vms[0].workload' ? 'workload' : k));
+  }
+  const n = summary ? Number(summary[0]?.replications ?? 1) : 1;
+  const out: PaperTable[] = [];
+  // Efficiency: mean ± 95% CI half-width over replications, in percent.
+  const eff = (point: string, f: string): Cell => {
+    const s = summary?.find((x) => x.point === point && x.features === f);
+    if (s) return { mean: Number(s.efficiency_mean) * 100, half: n > 1 && s.efficiency_ci95_halfwidth !== '' ? Number(s.efficiency_ci95_halfwidth) * 100 : undefined, digits: 2 };
+    const r = runs.filter((x) => (x.point ?? '0') === point && x.features === f);
+    return r.length === 0 ? '–' : { mean: (r.reduce((a, x) => a + Number(x.efficiency), 0) / r.length) * 100, digits: 2 };
+  };
+  out.push({
+    caption: `Efficiency (% of bare metal${n > 1 ? `; mean ± 95% CI half-width over ${n} replications` : ''}) by feature set.`,
+    label: 'tab:efficiency',
+    header: [paramNames.length > 0 ? paramNames.join(', ') : 'scenario', ...features.map((f) => `${f} (%)`)],
+    rows: points.map((p) => [paramNames.length > 0 ? labelOf.get(p)! : runs[0].scenario, ...features.map((f) => eff(p, f))]),
+  });
+  // Exit mix: per point, the reasons by rate (exits per simulated second, mean over replications).
+  for (const p of points) {
+    const mine = new Set(runs.filter((r) => (r.point ?? '0') === p).map((r) => r.run_id));
+    const featureOf = new Map(runs.map((r) => [r.run_id, r.features]));
+    const rows = exits.filter((e) => mine.has(e.run_id));
+    const rate = (reason: string, f: string) => {
+      const xs = rows.filter((e) => e.exit_reason === reason && featureOf.get(e.run_id) === f).map((e) => Number(e.rate_per_s));
+      return xs.length === 0 ? 0 : xs.reduce((a, x) => a + x, 0) / xs.length;
+    };
+    const reasons = [...new Set(rows.map((e) => e.exit_reason))]
+      .map((r) => [r, Math.max(...features.map((f) => rate(r, f)))] as const)
+      .filter(([, x]) => x > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([r]) => r);
+    out.push({
+      caption: `Exit mix${points.length > 1 ? ` at ${labelOf.get(p)}` : ''}: exits per simulated second by reason (the ten most frequent${n > 1 ? `; mean over ${n} replications` : ''}).`,
+      label: `tab:exits${points.length > 1 ? `-${p}` : ''}`,
+      header: ['exit reason', ...features.map((f) => `${f} (1/s)`)],
+      rows: reasons.map((r) => [r, ...features.map((f) => ({ mean: rate(r, f), digits: 0 }))]),
+    });
+  }
+  return out;
+}
+
+/** The validation table: every published figure against exitsim's, calibrated-to or predicted. */
+export function validationTable(rows: Array<{ figure: string; published: number; simulated: number; error: number; kind: string; source: string }>): PaperTable {
+  return {
+    caption: 'Published figures against exitsim. Calibrated figures were used to set a constant and prove nothing; predicted figures are the test.',
+    label: 'tab:validation',
+    header: ['figure', 'published', 'exitsim', 'error (%)', 'role', 'source'],
+    rows: rows.map((r) => [r.figure, { mean: r.published, digits: r.published >= 100 ? 0 : 2 }, { mean: r.simulated, digits: r.simulated >= 100 ? 0 : 2 }, { mean: r.error * 100, digits: 1 }, r.kind === 'independent' ? 'predicted' : 'calibrated', r.source]),
+  };
+}
+
+export const tablesMarkdown = (ts: PaperTable[]) => ts.map(markdown).join('\n\n') + '\n';
+export const tablesLatex = (ts: PaperTable[]) => ts.map(latex).join('\n\n') + '\n';
