@@ -235,3 +235,8 @@ export function checkCsvTarget(dir: string, force: boolean, names = ['runs.csv',
 export function relativePaths(files: string[]): string {
   return files.map((f) => path.relative(process.cwd(), f)).join(', ');
 }
+
+/** `--figure-size`: figures laid out for one column (3.5 in) or the page width (7 in), text ≥ 8 pt either way. */
+export function figureSizeOption(): Option {
+  return new Option('--figure-size <width>', 'figures sized for a single (3.5 in) or double (7 in) column').choices(['single', 'double']).default('double');
+}

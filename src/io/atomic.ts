@@ -34,7 +34,7 @@ export const MANIFEST = 'manifest.json';
  * an earlier manifest is removed, the files are renamed into place, and the manifest comes last.
  * A kill between renames leaves a set without a manifest, which readers refuse as incomplete.
  */
-export function writeResultFiles(dir: string, files: Record<string, string>, opts: WriteOptions): string[] {
+export function writeResultFiles(dir: string, files: Record<string, string | Buffer>, opts: WriteOptions): string[] {
   const names = Object.keys(files).sort((a, b) => Number(a === MANIFEST) - Number(b === MANIFEST));
   try {
     fs.mkdirSync(dir, { recursive: true });

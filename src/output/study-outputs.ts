@@ -11,8 +11,7 @@ import { writeResultFiles } from '../io/atomic.js';
 import { studyManifestJson, type StudyInputs } from './manifest.js';
 import { exitsCsv, runsCsv, vmsCsv } from './csv.js';
 import { stringify } from 'csv-stringify/sync';
-import { renderSvg } from './charts.js';
-import type { TopLevelSpec } from 'vega-lite';
+import { cyclesFigure, efficiencyFigure, figureFiles, throughputFigure, type FigureSize } from './figures.js';
 
 export interface StudyTables {
   runs: RunSummary[];
@@ -128,88 +127,19 @@ export function studyCsvFiles(records: StudyRecord[], featureLabels: string[], p
   };
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-
-function pointLabel(values: Record<string, number | string | boolean>): string {
-  const entries = Object.entries(values);
-  if (entries.length === 0) return 'all';
-  if (entries.length === 1) return String(entries[0][1]);
-  return entries.map(([k, v]) => `${k.split(/[.:]/).pop()}=${v}`).join(', ');
-}
-
-/** A figure per feature set with 95% CI bars; a curve over the first parameter when it is numeric. */
-export function efficiencySpec(rows: SummaryRow[], title: string, params: string[], metric: 'efficiency' | 'throughput_units_per_s' = 'efficiency'): TopLevelSpec {
-  const scale = metric === 'efficiency' ? 100 : 1;
-  const yTitle = metric === 'efficiency' ? 'efficiency (%)' : 'throughput (units/s, all VMs)';
-  const first = params[0];
-  const numeric = first !== undefined && rows.every((r) => typeof r.values[first] === 'number');
-  const data = rows.map((r) => ({
-    x: first === undefined ? r.features : numeric ? r.values[first] : pointLabel(r.values),
-    features: r.features,
-    mean: (r[metric].mean ?? 0) * scale,
-    lo: ((r[metric].mean ?? 0) - (r[metric].ci95 ?? 0)) * scale,
-    hi: ((r[metric].mean ?? 0) + (r[metric].ci95 ?? 0)) * scale,
-  }));
-  const xTitle = first ?? 'feature set';
-  if (numeric) {
-    const integers = data.every((d) => Number.isInteger(d.x));
-    return {
-      $schema: SCHEMA, title, width: 460, height: 280, data: { values: data },
-      encoding: {
-        x: { field: 'x', type: 'quantitative', title: xTitle, axis: integers ? { tickMinStep: 1, format: 'd' } : {} },
-        color: { field: 'features', type: 'nominal', title: 'features', sort: null, legend: { labelLimit: 260 } },
-      },
-      layer: [
-        { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: yTitle, scale: { zero: false } } } },
-        { mark: 'errorbar', encoding: { y: { field: 'lo', type: 'quantitative', title: null }, y2: { field: 'hi' } } },
-      ],
-    };
-  }
-  return {
-    $schema: SCHEMA, title, data: { values: data },
-    encoding: {
-      x: { field: 'x', type: 'nominal', title: xTitle, sort: null, axis: { labelAngle: -30, labelLimit: 180 } },
-      xOffset: { field: 'features', sort: null },
-      color: { field: 'features', type: 'nominal', title: 'features', sort: null },
-    },
-    width: { step: 18 * Math.max(1, new Set(rows.map((r) => r.features)).size) },
-    height: 260,
-    layer: [
-      { mark: 'bar', encoding: { y: { field: 'mean', type: 'quantitative', title: `${yTitle} with 95% CI` } } },
-      { mark: { type: 'errorbar', color: 'black' }, encoding: { y: { field: 'lo', type: 'quantitative', title: null }, y2: { field: 'hi' } } },
-    ],
-  };
-}
-
-/** Where the host cycles went: stacked shares per feature set (and point). */
-export function cyclesSpec(rows: SummaryRow[], title: string): TopLevelSpec {
-  const data = rows.flatMap((r) =>
-    CATEGORY_NAMES.filter((c) => c !== 'idle').map((c) => ({ bar: rows.length > 1 ? `${pointLabel(r.values)} | ${r.features}` : r.features, stage: c, share: r.cycles_share[c] * 100 })),
-  ).filter((d) => d.share > 0);
-  return {
-    $schema: SCHEMA, title, data: { values: data }, width: 460, height: { step: 16 },
-    mark: 'bar',
-    encoding: {
-      y: { field: 'bar', type: 'nominal', sort: null, title: null, axis: { labelLimit: 320 } },
-      x: { field: 'share', type: 'quantitative', stack: 'zero', title: '% of pCPU cycles (idle not shown)' },
-      color: { field: 'stage', type: 'nominal', sort: [...CATEGORY_NAMES], title: 'cycles', legend: { labelLimit: 200 } },
-      order: { field: 'stage' },
-    },
-  };
-}
-
-export async function studyFigures(records: StudyRecord[], featureLabels: string[], params: string[], name: string): Promise<Record<string, string>> {
+/** The study's figures, each as SVG, PDF and Vega-Lite spec (figures.ts). */
+export async function studyFigures(records: StudyRecord[], featureLabels: string[], params: string[], name: string, size: FigureSize = 'double'): Promise<Record<string, string | Buffer>> {
   const t = studyTables(records, featureLabels);
   return {
-    'efficiency.svg': await renderSvg(efficiencySpec(t.summary, `${name}: efficiency (mean, 95% CI)`, params)),
-    'throughput.svg': await renderSvg(efficiencySpec(t.summary, `${name}: throughput (mean, 95% CI)`, params, 'throughput_units_per_s')),
-    'cycles.svg': await renderSvg(cyclesSpec(t.summary, `${name}: cycle breakdown`)),
+    ...(await figureFiles('efficiency', efficiencyFigure(t.summary, `${name}: efficiency`, params, size))),
+    ...(await figureFiles('throughput', throughputFigure(t.summary, `${name}: throughput`, params, size))),
+    ...(await figureFiles('cycles', cyclesFigure(t.summary, `${name}: where the cycles went`, size))),
   };
 }
 
 /** Writes a finished study's CSV, figures and manifest into its own folder (atomically, replacing its earlier outputs); `sweep` is absent for a merge. */
-export async function writeStudyOutputs(dir: string, sweep: ExpandedSweep | undefined, records: StudyRecord[], labels: string[], params: string[], name: string, startedAt: Date, extra: Record<string, unknown> = {}, carried?: StudyInputs): Promise<string[]> {
-  const files: Record<string, string> = { ...studyCsvFiles(records, labels, params), ...(await studyFigures(records, labels, params, name)) };
+export async function writeStudyOutputs(dir: string, sweep: ExpandedSweep | undefined, records: StudyRecord[], labels: string[], params: string[], name: string, startedAt: Date, extra: Record<string, unknown> = {}, carried?: StudyInputs, size: FigureSize = 'double'): Promise<string[]> {
+  const files: Record<string, string | Buffer> = { ...studyCsvFiles(records, labels, params), ...(await studyFigures(records, labels, params, name, size)) };
   files['manifest.json'] = studyManifestJson(startedAt, readState(dir), sweep, records, extra, carried);
   return writeResultFiles(dir, files, { force: true });
 }

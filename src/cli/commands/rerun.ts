@@ -8,13 +8,15 @@ import { runStudy } from '../../experiment/study.js';
 import { writeRunFiles } from '../../output/run-files.js';
 import { writeStudyOutputs } from '../../output/study-outputs.js';
 import { trackStudy } from '../interrupt.js';
-import { checkCsvTarget, dirFlag, intFlag, relativePaths } from '../options.js';
+import { checkCsvTarget, dirFlag, figureSizeOption, intFlag, relativePaths } from '../options.js';
+import type { FigureSize } from '../../output/figures.js';
 import { progressReporter, simulatedTimeProgress } from '../progress.js';
 
 interface RerunOptions {
   out: string;
   force?: boolean;
   workers?: number;
+  figureSize?: FigureSize;
 }
 
 async function rerunCommand(manifest: string, o: RerunOptions): Promise<void> {
@@ -30,7 +32,7 @@ async function rerunCommand(manifest: string, o: RerunOptions): Promise<void> {
   const { sweep, state } = what;
   const res = await runStudy(sweep, { outDir: o.out, workers: o.workers, force: o.force, replications: state.replications, shard: state.shard ?? undefined, onProgress: trackStudy(o.out, progressReporter(`rerun ${state.name}`)) });
   const params = state.points.length > 0 ? Object.keys(state.points[0]) : [];
-  const written = await writeStudyOutputs(o.out, sweep, res.records, state.feature_sets, params, state.name, startedAt, state.shard ? { shard: state.shard } : {});
+  const written = await writeStudyOutputs(o.out, sweep, res.records, state.feature_sets, params, state.name, startedAt, state.shard ? { shard: state.shard } : {}, undefined, o.figureSize);
   process.stdout.write(`reran study ${state.name}: ${res.ran} jobs run, ${res.skipped} reused; wrote ${relativePaths(written)}\n`);
 }
 
@@ -42,5 +44,6 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output folder (required)', dirFlag('--out'))
     .option('--force', 'replace results already in the --out folder')
     .option('--workers <n>', 'worker threads (default: one per core)', intFlag('--workers', 1))
+    .addOption(figureSizeOption())
     .action(async (manifest: string, o: RerunOptions) => rerunCommand(manifest, o));
 }

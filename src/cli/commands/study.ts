@@ -14,7 +14,8 @@ import { formatDefaultStudy } from '../../output/study-text.js';
 import { progressReporter } from '../progress.js';
 import { InputError } from '../../config/errors.js';
 import { trackStudy } from '../interrupt.js';
-import { MAX_REPLICATIONS, dirFlag, intFlag, relativePaths } from '../options.js';
+import type { FigureSize } from '../../output/figures.js';
+import { figureSizeOption, MAX_REPLICATIONS, dirFlag, intFlag, relativePaths } from '../options.js';
 
 interface StudyOptions {
   force?: boolean;
@@ -23,6 +24,7 @@ interface StudyOptions {
   out?: string;
   replications?: number;
   json?: boolean;
+  figureSize?: FigureSize;
 }
 
 async function studyCommand(o: StudyOptions): Promise<void> {
@@ -77,7 +79,7 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   const wall = (Date.now() - t0) / 1000;
   // summary.txt first: the manifest, written last by writeStudyOutputs, marks the folder complete.
   writeFileAtomic(path.join(dir, 'summary.txt'), text + '\n');
-  const written = await writeStudyOutputs(dir, sweep, res.records, labels, sweep.spec.parameters.map((p) => p.path), 'default study', startedAt);
+  const written = await writeStudyOutputs(dir, sweep, res.records, labels, sweep.spec.parameters.map((p) => p.path), 'default study', startedAt, {}, undefined, o.figureSize);
   if (o.json) {
     const t = studyTables(res.records, labels);
     process.stdout.write(JSON.stringify({ name: 'default-study', out: dir, baseline: labels[0], replications: o.replications ?? 1, ran: res.ran, reused: res.skipped, summary: t.summary, comparisons: t.comparisons }, null, 2) + '\n');
@@ -97,5 +99,6 @@ export function register(program: Command): void {
     .option('--force', 'replace whatever --out holds')
     .option('--replications <n>', 'independent seeds per run (default: 1)', intFlag('--replications', 1, MAX_REPLICATIONS))
     .option('--json', 'a machine-readable summary on stdout (nothing else)')
+    .addOption(figureSizeOption())
     .action(async (o: StudyOptions) => studyCommand(o));
 }

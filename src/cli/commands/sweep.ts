@@ -13,7 +13,8 @@ import { progressReporter } from '../progress.js';
 import { trackStudy } from '../interrupt.js';
 import { readStateJson } from '../../config/read-input.js';
 import type { StudyInputs } from '../../output/manifest.js';
-import { MAX_REPLICATIONS, checkCost, dirFlag, intFlag, relativePaths } from '../options.js';
+import type { FigureSize } from '../../output/figures.js';
+import { figureSizeOption, MAX_REPLICATIONS, checkCost, dirFlag, intFlag, relativePaths } from '../options.js';
 
 interface SweepOptions {
   workers?: number;
@@ -23,6 +24,7 @@ interface SweepOptions {
   force?: boolean;
   json?: boolean;
   allowLong?: boolean;
+  figureSize?: FigureSize;
 }
 
 async function sweepCommand(file: string, o: SweepOptions): Promise<void> {
@@ -35,7 +37,7 @@ async function sweepCommand(file: string, o: SweepOptions): Promise<void> {
   const labels = sweep.featureSets.map(featureSetLabel);
   const res = await runStudy(sweep, { outDir: out, workers: o.workers, shard, force: o.force, replications, onProgress: trackStudy(out, progressReporter(`${sweep.spec.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`)) });
   const params = sweep.spec.parameters.map((p) => p.path);
-  const written = await writeStudyOutputs(out, sweep, res.records, labels, params, sweep.spec.name, startedAt, shard ? { shard } : {});
+  const written = await writeStudyOutputs(out, sweep, res.records, labels, params, sweep.spec.name, startedAt, shard ? { shard } : {}, undefined, o.figureSize);
   const t = studyTables(res.records, labels);
   if (o.json) {
     process.stdout.write(JSON.stringify({ name: sweep.spec.name, identity: sweep.identity, out, ran: res.ran, reused: res.skipped, summary: t.summary, comparisons: t.comparisons }, null, 2) + '\n');
@@ -48,7 +50,7 @@ async function sweepCommand(file: string, o: SweepOptions): Promise<void> {
   );
 }
 
-async function mergeCommand(dirs: string[], o: { out: string; force?: boolean }): Promise<void> {
+async function mergeCommand(dirs: string[], o: { out: string; force?: boolean; figureSize?: FigureSize }): Promise<void> {
   const startedAt = new Date();
   const merged = mergeShards(dirs);
   writeMergedRuns(o.out, merged, o.force ?? false);
@@ -57,7 +59,7 @@ async function mergeCommand(dirs: string[], o: { out: string; force?: boolean })
   // The shards ran one sweep (merge checked their identity): the first one's manifest holds its inputs.
   const first = path.join(dirs[0], 'manifest.json');
   const carried = fs.existsSync(first) ? readStateJson<StudyInputs>(first, "a shard's manifest.json", ['tool']) : undefined;
-  const written = await writeStudyOutputs(o.out, undefined, records, merged.state.feature_sets, params, merged.state.name, startedAt, { merged_from: dirs }, carried?.inputs ? { inputs: carried.inputs, workloads: carried.workloads, profiles: carried.profiles } : undefined);
+  const written = await writeStudyOutputs(o.out, undefined, records, merged.state.feature_sets, params, merged.state.name, startedAt, { merged_from: dirs }, carried?.inputs ? { inputs: carried.inputs, workloads: carried.workloads, profiles: carried.profiles } : undefined, o.figureSize);
   process.stdout.write(`merged ${dirs.length} shard(s) of ${merged.state.name} (${records.length} jobs); wrote ${relativePaths(written)}\n`);
 }
 
@@ -73,6 +75,7 @@ export function register(program: Command): void {
     .option('--force', 'replace a different study in the output folder')
     .option('--json', 'machine-readable summary on stdout')
     .option('--allow-long', 'run even when the cost estimate says hours')
+    .addOption(figureSizeOption())
     .action(async (file: string, o: SweepOptions) => sweepCommand(file, o));
   program
     .command('merge')
@@ -80,5 +83,6 @@ export function register(program: Command): void {
     .description('join the shard folders of one sweep (refuses mixed sweeps, duplicates and gaps)')
     .requiredOption('--out <dir>', 'output folder (required)', dirFlag('--out'))
     .option('--force', 'replace files in the output folder')
-    .action(async (dirs: string[], o: { out: string; force?: boolean }) => mergeCommand(dirs, o));
+    .addOption(figureSizeOption())
+    .action(async (dirs: string[], o: { out: string; force?: boolean; figureSize?: FigureSize }) => mergeCommand(dirs, o));
 }
