@@ -54,12 +54,26 @@ function header(startedAt: Date): Record<string, unknown> {
 
 const text = (o: Record<string, unknown>) => JSON.stringify(o, null, 2) + '\n';
 
+/**
+ * The command that runs the same again from the same files, with every setting spelled out (the
+ * scenario's own values as flags): what a methods section quotes. `rerun` needs no files at all.
+ */
+export function resolvedRunCommand(i: ResolvedScenario, runs: RunSummary[]): string {
+  const s = i.scenario;
+  const workloadOnly = [...i.workloads.values()].some((w) => w.file === i.file);
+  const args: Array<string | number> = [runs.length > 1 ? 'compare' : 'run', i.file, ...runs.flatMap((r) => ['--features', r.features])];
+  args.push('--profile', s.host.profile, '--pcpus', s.host.pcpus, '--scheduler', s.host.scheduler, '--host-tick', s.host.hostTickHz, '--duration', s.durationSec, '--warmup', s.warmupSec, '--seed', s.seed);
+  if (workloadOnly) args.push('--vms', s.vms[0].count, '--vcpus', s.vms[0].vcpus);
+  return commandLine(args.map(String));
+}
+
 /** The manifest of single runs (run, compare, the TUI's save). */
 export function runManifestJson(startedAt: Date, inputs: ResolvedScenario[], runs: RunSummary[], aggregate = false): string {
   return text({
     ...header(startedAt),
     kind: 'runs',
     aggregate,
+    resolved_command: inputs.length === 1 ? resolvedRunCommand(inputs[0], runs) + (aggregate ? ' --aggregate' : '') : undefined,
     runs: runs.map((r) => ({ run_id: r.run_id, scenario: r.scenario, features: r.features, seed: r.seed, profile: r.profile })),
     inputs: inputs.map((i) => ({
       scenario_file: i.file,
@@ -110,6 +124,7 @@ export function studyManifestJson(startedAt: Date, state: StudyState | undefined
   return text({
     ...header(startedAt),
     kind: 'study',
+    resolved_command: state && state.sweep_file !== 'default study' && sweep ? commandLine(['sweep', state.sweep_file, '--replications', String(state.replications), ...(state.shard ? ['--shard', `${state.shard.index}/${state.shard.count}`] : [])]) : undefined,
     study: state,
     seeds: records.map((r) => ({ key: r.key, seed: r.seed })),
     ...(sweep ? studyInputs(sweep) : (carried ?? {})),

@@ -34,6 +34,12 @@ test('rerun of a comparison: same CSVs; the manifest records version, git, node 
   assert.equal(m.node, process.version);
   assert.match(m.command, /^npx exitsim compare .*mine\.json --quick --seed 7 --features none --features ept --out /);
   if (fs.existsSync(path.join(root, '.git'))) assert.match(m.git.commit, /^[0-9a-f]{40}$/);
+  // Every setting spelled out: run from the same files, the resolved command gives the same CSVs.
+  assert.match(m.resolved_command, /^npx exitsim compare \S*mine\.json --features none --features ept --profile sapphire-rapids --pcpus 4 --scheduler pinned --host-tick 250 --duration 0\.1 --warmup 0\.01 --seed 7 --vms 2 --vcpus 2$/);
+  fs.writeFileSync(wf, JSON.stringify(w));
+  const again = exitsim(...(m.resolved_command as string).replace(/^npx exitsim /, '').split(' '), '--out', path.join(d, 'c'));
+  assert.equal(again.status, 0, again.stderr);
+  same(a, path.join(d, 'c'), ['runs.csv', 'vms.csv', 'exits.csv']);
 });
 
 test('rerun of a sweep, and of a merged sharded sweep: same CSVs as the original', () => {
