@@ -3,6 +3,8 @@
 // run: nothing until the end). A signal that arrives while result files are
 // written (synchronously) is handled right after them: main() gives it a turn
 // before it returns, so it is never lost to a clean exit 0.
+import { commandLine } from '../output/manifest.js';
+
 let note = (): string => 'nothing was saved (results are written when the command ends)';
 let installed = false;
 
@@ -13,8 +15,7 @@ export function setInterruptNote(fn: () => string): void {
 
 /** The command line as typed, for "run the same command again". */
 export function sameCommand(): string {
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return ['exitsim', ...process.argv.slice(2).map(quote)].join(' ');
+  return commandLine(process.argv.slice(2), 'exitsim');
 }
 
 export function installInterruptHandler(): void {

@@ -32,9 +32,9 @@ export function gitRevision(): { commit: string; dirty: boolean } | null {
 }
 
 /** The command as typed, as one line a reader can paste (`npx exitsim …`, not the npx cache path). */
-export function commandLine(args: string[] = process.argv.slice(2)): string {
+export function commandLine(args: string[] = process.argv.slice(2), prefix = 'npx exitsim'): string {
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return ['npx exitsim', ...args.map(quote)].join(' ');
+  return [prefix, ...args.map(quote)].join(' ');
 }
 
 function header(startedAt: Date): Record<string, unknown> {
