@@ -1,5 +1,5 @@
-// Progress for long studies: a bar with ETA on a terminal, plain lines
-// otherwise (CI=true, pipes), always on stderr so --json stdout stays clean.
+// Progress on stderr, drawn only where it helps: a bar with an ETA on a terminal for studies,
+// runs (share of simulated time) and searches; plain lines for studies otherwise (CI=true, pipes).
 /** m:ss, or --:-- before there is anything to go on. */
 const clock = (s: number) => (Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}` : '--:--');
 
