@@ -1,0 +1,34 @@
+// Workload classes of the estimate's error bands (docs/estimate.md): what the
+// analytic model approximates differs by mechanism, so its error is measured,
+// and quoted, per class — the kind of workload and whether pCPUs are shared.
+import type { RunSpec } from '../experiment/run-path.js';
+
+export type WorkloadKind = 'closed' | 'open' | 'spin-lock';
+export type Regime = 'dedicated' | 'overcommitted';
+
+export interface EstimateClass {
+  kind: WorkloadKind;
+  regime: Regime;
+  /** "closed, dedicated pCPUs" */
+  label: string;
+}
+
+export const KIND_TEXT: Record<WorkloadKind, string> = {
+  closed: 'closed (units back to back)',
+  open: 'open (arrivals; halts and wake-ups)',
+  'spin-lock': 'spin-lock (lock contention)',
+};
+export const REGIME_TEXT: Record<Regime, string> = { dedicated: 'dedicated pCPUs', overcommitted: 'overcommitted pCPUs (time sharing)' };
+
+export function classKey(c: { kind: WorkloadKind; regime: Regime }): string {
+  return `${c.kind}/${c.regime}`;
+}
+
+/** The class of a run: its hardest workload kind (a spin lock, then an open workload), and whether its vCPUs share pCPUs. */
+export function estimateClass(spec: RunSpec): EstimateClass {
+  const workloads = spec.scenario.vms.map((v) => spec.workloads.get(v.workload)?.workload);
+  const kind: WorkloadKind = workloads.some((w) => w?.spinlock) ? 'spin-lock' : workloads.some((w) => w?.kind === 'open') ? 'open' : 'closed';
+  const vcpus = spec.scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0);
+  const regime: Regime = spec.scenario.host.scheduler === 'pinned' || vcpus <= spec.scenario.host.pcpus ? 'dedicated' : 'overcommitted';
+  return { kind, regime, label: `${kind}, ${REGIME_TEXT[regime]}` };
+}
