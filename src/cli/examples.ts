@@ -3,6 +3,7 @@
 export const EXAMPLES: Record<string, string[]> = {
   run: ['exitsim run kernel-build', 'exitsim run network-server --features nehalem --duration 2 --json', 'exitsim run kernel-build --vms 4 --pcpus 4 --replications 5 --out /tmp/kb5'],
   compare: ['exitsim compare kernel-build --features none --features ept --features modern', 'exitsim compare oltp-database --ci-target 0.5'],
+  estimate: ['exitsim estimate kernel-build', 'exitsim estimate network-server --vms 8 --pcpus 4 --scheduler fair --features none --features modern --json'],
   explain: ['exitsim explain EPT_VIOLATION', 'exitsim explain CPUID --profile nehalem --features none'],
   list: ['exitsim list workloads', 'exitsim list exit-reasons'],
   study: ['exitsim study', 'exitsim study --quick --out /tmp/study'],

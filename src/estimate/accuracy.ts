@@ -2,8 +2,7 @@
 // preset × host shape (dedicated and overcommitted pCPUs), the exact figure a
 // mean over seeded replications with its 95% CI. The worst error per workload
 // class is the band `exitsim estimate` quotes; docs/estimate.md is this table.
-import { featureSetLabel } from '../exits/features.js';
-import { featuresFlag } from '../cli/options.js';
+import { featureSetLabel, parseFeatureSet } from '../exits/features.js';
 import { resolveScenario, type ResolvedScenario } from '../experiment/scenario.js';
 import { runScenarios } from '../experiment/runner.js';
 import { estimate as meanCi } from '../stats/confidence.js';
@@ -67,7 +66,7 @@ const pct = (x: number) => Math.round(x * 1e4) / 100;
 /** Runs every case (exact runs on `workers` threads) and compares. */
 export async function measureAccuracy(opts: { workers?: number; workloads?: string[] } = {}): Promise<{ rows: AccuracyRow[]; bands: ClassBand[] }> {
   const workloads = opts.workloads ?? ACCURACY_WORKLOADS;
-  const sets = ACCURACY_PRESETS.map(featuresFlag);
+  const sets = ACCURACY_PRESETS.map((p) => parseFeatureSet(p));
   const items: { resolved: ResolvedScenario; featureSets: number[] }[] = [];
   for (const w of workloads) for (const h of ACCURACY_HOSTS) for (let k = 0; k < ACCURACY_REPLICATIONS; k++) items.push({ resolved: caseSpec(w, h, 1 + k), featureSets: sets });
   const exact = await runScenarios(items, { workers: opts.workers });

@@ -346,6 +346,18 @@ function modelOutcome(m: BuiltModel): ModelOutcome {
       perVm.push({ busy, units, util, sharing: shared, terms });
     }
   }
+  // Time sharing cannot serve more than its pCPUs: past saturation open VMs get fair shares of
+  // them (the rest of their arrivals queue and are dropped), at the same cycles per unit.
+  const busyPerCycle = perVm.reduce((a, x) => a + x.busy, 0);
+  if (m.policy !== POLICY_PINNED && busyPerCycle > m.pcpus) {
+    const scale = m.pcpus / busyPerCycle;
+    perVm.forEach((x, i) => {
+      if (m.vms[i].closed) return;
+      x.busy *= scale;
+      x.units *= scale;
+      for (const key of Object.keys(x.terms) as (keyof CostTerms)[]) x.terms[key] *= scale;
+    });
+  }
   return { perVm };
 }
 

@@ -15,7 +15,8 @@ export interface InlineCase {
   aggregate?: boolean;
 }
 
-function specOf(c: InlineCase): RunSpec {
+/** The run spec of an inline case (what estimateRun and the run path take). */
+export function specOf(c: InlineCase): RunSpec {
   const scenario = Scenario.parse(c.scenario);
   const workloads = new Map(c.workloads.map((w) => [w.name, { workload: w, file: `${w.name}.json` }]));
   return { scenario, file: scenario.name, workloads, profile: c.profile };

@@ -21,6 +21,7 @@ export const LAYERS: Record<string, number> = {
   metrics: 3,
   import: 3,
   experiment: 4,
+  estimate: 4,
   validation: 5,
   output: 6,
   cluster: 7,

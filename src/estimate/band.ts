@@ -1,0 +1,25 @@
+// The error band quoted with an estimate: the worst error measured for the
+// scenario's workload class (docs/estimate.md), or, for a class the table does
+// not cover, the widest band there is.
+import type { RunSpec } from '../experiment/run-path.js';
+import type { ClassBand } from './accuracy.js';
+import { classKey, estimateClass } from './classes.js';
+import { ERROR_BANDS } from './error-bands.js';
+
+export interface QuotedBand {
+  class: string;
+  /** ± percentage points of efficiency. */
+  pp: number;
+  measured: boolean;
+  source: string;
+}
+
+/** Bands quote the measured worst error rounded up to the next 0.5 pp, never below 0.5 pp. */
+export function quotedBand(spec: RunSpec, bands: ClassBand[] = ERROR_BANDS): QuotedBand {
+  const cls = estimateClass(spec);
+  const b = bands.find((x) => classKey(x) === classKey(cls));
+  const up = (pp: number) => Math.max(0.5, Math.ceil(pp * 2) / 2);
+  if (b) return { class: cls.label, pp: up(b.worstErrorPp), measured: true, source: `worst of ${b.cases} cases in docs/estimate.md` };
+  const widest = bands.reduce((a, x) => Math.max(a, x.worstErrorPp), 0);
+  return { class: cls.label, pp: up(widest), measured: false, source: 'not measured for this class: the widest band in docs/estimate.md' };
+}
