@@ -75,6 +75,12 @@ export interface CapacityResult {
   vary: 'vms' | 'vcpus';
   /** 0 when not even one fits. */
   max: number;
+  /** How the answer was searched for: 'exact' or 'multi-fidelity'. */
+  search?: string;
+  /** Multi-fidelity: the count the estimate (with the measured noise of the worst VM) pointed at; null when it was not used. */
+  estimated?: number | null;
+  /** Simulations run (each replication of each count, bare-metal runs included). */
+  simulations?: number;
   atMax: Evaluation | null;
   evaluations: Evaluation[];
 }
@@ -94,21 +100,25 @@ function withN(r: ResolvedScenario, vary: 'vms' | 'vcpus', n: number) {
   });
 }
 
-export function evaluate(r: ResolvedScenario, features: number, slas: Sla[], vary: 'vms' | 'vcpus', n: number, replications: number): Evaluation {
+/** The scenario of `r` with `n` VMs (or vCPUs per VM). */
+export function withCount(r: ResolvedScenario, vary: 'vms' | 'vcpus', n: number) {
+  return withN(r, vary, n);
+}
+
+/** Why `n` cannot even be tried ('' when it can): the pinned scheduler needs a pCPU per vCPU. */
+export function untriable(r: ResolvedScenario, vary: 'vms' | 'vcpus', n: number): string {
   const scenario = withN(r, vary, n);
   const vcpus = scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0);
-  if (scenario.host.scheduler === 'pinned' && vcpus > scenario.host.pcpus) {
-    return { n, replications: 0, fits: false, failed: `pinned: ${vcpus} vCPUs on ${scenario.host.pcpus} pCPUs`, metrics: {} };
-  }
-  const runs: RunSummary[] = [];
-  for (let k = 0; k < replications; k++) {
-    const res = runPointJob({
-      runIdPrefix: `capacity.n${n}.r${k}`,
-      spec: { scenario: { ...scenario, seed: scenario.seed + k }, file: r.file, workloads: r.workloads, profile: r.profile },
-      featureSets: [features],
-    });
-    runs.push(res.summaries[0]);
-  }
+  return scenario.host.scheduler === 'pinned' && vcpus > scenario.host.pcpus ? `pinned: ${vcpus} vCPUs on ${scenario.host.pcpus} pCPUs` : '';
+}
+
+/** The SLA metric of the worst VM of a run (null when a VM has no figure). */
+export function worstOf(s: RunSummary, sla: Sla): number | null {
+  return worst(s, sla);
+}
+
+/** Judges count `n` from its replications' runs: the mean over them of the worst VM, against each SLA. */
+export function judge(n: number, runs: RunSummary[], slas: Sla[]): Evaluation {
   const metrics: Record<string, number | null> = {};
   const failures: string[] = [];
   for (const sla of slas) {
@@ -119,9 +129,26 @@ export function evaluate(r: ResolvedScenario, features: number, slas: Sla[], var
     const shown = e.mean === null ? 'n/a' : sla.metric === 'efficiency' ? `${(e.mean * 100).toFixed(2)}%` : String(Number(e.mean.toPrecision(4)));
     if (!ok) failures.push(`${sla.text} (worst VM ${shown})`);
   }
-  return { n, replications, fits: failures.length === 0, failed: failures.join('; '), metrics };
+  return { n, replications: runs.length, fits: failures.length === 0, failed: failures.join('; '), metrics };
 }
 
+export function evaluate(r: ResolvedScenario, features: number, slas: Sla[], vary: 'vms' | 'vcpus', n: number, replications: number): Evaluation {
+  const failed = untriable(r, vary, n);
+  if (failed) return { n, replications: 0, fits: false, failed, metrics: {} };
+  const scenario = withN(r, vary, n);
+  const runs: RunSummary[] = [];
+  for (let k = 0; k < replications; k++) {
+    const res = runPointJob({
+      runIdPrefix: `capacity.n${n}.r${k}`,
+      spec: { scenario: { ...scenario, seed: scenario.seed + k }, file: r.file, workloads: r.workloads, profile: r.profile },
+      featureSets: [features],
+    });
+    runs.push(res.summaries[0]);
+  }
+  return judge(n, runs, slas);
+}
+
+/** Today's search with exact runs only (`--search exact`): the reference the multi-fidelity search must agree with. */
 export function capacitySearch(r: ResolvedScenario, features: number, slas: Sla[], opts: CapacityOptions): CapacityResult {
   const cache = new Map<string, Evaluation>();
   const evaluations: Evaluation[] = [];
@@ -148,7 +175,7 @@ export function capacitySearch(r: ResolvedScenario, features: number, slas: Sla[
     return e;
   };
   const label = featureSetLabel(features);
-  if (!ev(1).fits) return { features: label, vary: opts.vary, max: 0, atMax: null, evaluations };
+  if (!ev(1).fits) return { features: label, vary: opts.vary, max: 0, atMax: null, evaluations, search: 'exact', estimated: null, simulations: 2 * opts.replications };
   // Bracket: lo fits, hi does not (or hi = max + 1).
   while (hi <= opts.max && ev(hi).fits) {
     lo = hi;
@@ -164,5 +191,7 @@ export function capacitySearch(r: ResolvedScenario, features: number, slas: Sla[
   // Re-check the boundary with twice the replications; step down (or up) if noise misled the search.
   while (lo > 1 && !ev(lo, strict).fits) lo--;
   while (lo < opts.max && ev(lo + 1, strict).fits) lo++;
-  return { features: label, vary: opts.vary, max: lo, atMax: ev(lo, strict), evaluations };
+  const atMax = ev(lo, strict);
+  // Each replication is a bare-metal run and a virtualized one.
+  return { features: label, vary: opts.vary, max: lo, atMax, evaluations, search: 'exact', estimated: null, simulations: 2 * evaluations.reduce((a, e) => a + e.replications, 0) };
 }

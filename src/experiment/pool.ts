@@ -27,3 +27,26 @@ export async function runOnWorkers<T, R>(tasks: T[], workers: number, fn: 'job' 
     await pool.destroy();
   }
 }
+
+/**
+ * A pool that stays up across batches (capacity searches run a few jobs at a time, many times):
+ * its threads start once. One worker runs jobs in this thread instead, so a single-core search
+ * pays no thread start-up.
+ */
+export class WorkerPool {
+  private readonly pool: Tinypool | null;
+
+  constructor(readonly workers: number) {
+    this.pool = workers > 1 ? new Tinypool({ filename: new URL('./worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers }) : null;
+  }
+
+  async run<T, R>(tasks: T[], fn: 'job' | 'point', inThread: (task: T) => R): Promise<R[]> {
+    if (!this.pool) return tasks.map(inThread);
+    const pool = this.pool;
+    return Promise.all(tasks.map(async (task) => (await pool.run(task, { name: fn })) as R));
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.destroy();
+  }
+}

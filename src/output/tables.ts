@@ -51,6 +51,10 @@ export function capacityCsv(results: CapacityResult[], slas: Sla[]): string {
 export function capacityTable(results: CapacityResult[], slas: Sla[], vary: string, max: number): string {
   return table(['features', `max ${vary}`, ...slas.map((x) => `${x.metric} at max`), 'first failure above max'], results.map((c) => {
     const above = c.evaluations.filter((e) => e.n === c.max + 1).pop();
-    return [c.features, c.max, ...slas.map((x) => (c.atMax?.metrics[x.metric] === undefined || c.atMax?.metrics[x.metric] === null ? 'n/a' : Number((c.atMax.metrics[x.metric] as number).toPrecision(4)))), above ? `${above.n}: ${above.failed}` : c.max >= max ? `reached --max ${max}` : ''];
+    return [c.features, c.max, ...slas.map((x) => {
+      const v = c.atMax?.metrics[x.metric];
+      // In the SLA's unit, as it was written: an efficiency in percent.
+      return v === undefined || v === null ? 'n/a' : x.metric === 'efficiency' ? `${(v * 100).toFixed(2)}%` : Number(v.toPrecision(4));
+    }), above ? `${above.n}: ${above.failed}` : c.max >= max ? `reached --max ${max}` : ''];
   }));
 }

@@ -4,13 +4,15 @@ import { Option } from 'commander';
 import { InputError } from '../../config/errors.js';
 import { featureSetLabel } from '../../exits/features.js';
 import { stepProgress } from '../progress.js';
-import { capacitySearch, parseSla, type CapacityResult } from '../../experiment/capacity.js';
+import { capacitySearch, parseSla, type CapacityResult, type Evaluation } from '../../experiment/capacity.js';
+import { multiFidelitySearch } from '../../experiment/capacity-search.js';
+import { workerCount } from '../../experiment/pool.js';
 import { CAPACITY_BOUNDARY_REPLICATION_FACTOR, CAPACITY_REPLICATIONS } from '../../experiment/settings.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { capacityCsv, capacityTable } from '../../output/tables.js';
 import { CLI, addCommon, checkCsvTarget, collect, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
 
-type CapacityOptions = CommonOptions & { sla: string[]; vary: 'vms' | 'vcpus'; max: number };
+type CapacityOptions = CommonOptions & { sla: string[]; vary: 'vms' | 'vcpus'; max: number; search: 'multi-fidelity' | 'exact' };
 
 async function capacityCommand(file: string, o: CapacityOptions): Promise<void> {
   const r = resolve(file, o);
@@ -19,15 +21,14 @@ async function capacityCommand(file: string, o: CapacityOptions): Promise<void> 
   const sets = featureSetsOf(o, r, [r.scenario.features]);
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['capacity.csv']);
   const replications = o.replications ?? CAPACITY_REPLICATIONS;
-  const results: CapacityResult[] = sets.map((f) => {
+  const results: CapacityResult[] = [];
+  for (const f of sets) {
     const step = stepProgress(`capacity ${featureSetLabel(f)}`);
-    const result = capacitySearch(r, f, slas, {
-      vary: o.vary, max: o.max, replications,
-      onEvaluation: step && ((e, runs, left) => step(`${e.n} ${o.vary === 'vms' ? 'VMs' : 'vCPUs'} ${e.fits ? 'fit' : 'do not fit'}; ${runs} runs done, about ${left} to go`, left / Math.max(1, runs))),
-    });
+    const onEvaluation = step && ((e: Evaluation, runs: number, left: number) => step(`${e.n} ${o.vary === 'vms' ? 'VMs' : 'vCPUs'} ${e.fits ? 'fit' : 'do not fit'}; ${runs} runs done, about ${left} to go`, left / Math.max(1, runs)));
+    const options = { vary: o.vary, max: o.max, replications, onEvaluation };
+    results.push(o.search === 'exact' ? capacitySearch(r, f, slas, options) : await multiFidelitySearch(r, f, slas, { ...options, workers: workerCount(o.workers, Infinity) }));
     step?.('');
-    return result;
-  });
+  }
   if (o.out) writeResultFiles(o.out, { 'capacity.csv': capacityCsv(results, slas) }, { force: o.force ?? false });
   if (o.json) {
     process.stdout.write(JSON.stringify({ scenario: r.scenario.name, slas: slas.map((x) => x.text), results }, null, 2) + '\n');
@@ -37,9 +38,18 @@ async function capacityCommand(file: string, o: CapacityOptions): Promise<void> 
   const what = o.vary === 'vms' ? `VMs of ${wname} (${r.scenario.vms[0].vcpus} vCPUs each)` : `vCPUs per VM`;
   process.stdout.write(
     `Capacity of ${r.scenario.host.pcpus} pCPUs (${r.profile.name}, ${r.scenario.host.scheduler}): most ${what} with every VM meeting ${slas.map((x) => x.text).join(' and ')}; ` +
-      `worst VM's mean over ${replications} replications, boundary re-checked with ${replications * CAPACITY_BOUNDARY_REPLICATION_FACTOR}\n\n` +
+      `worst VM's mean over ${replications} replications, boundary re-checked with ${replications * CAPACITY_BOUNDARY_REPLICATION_FACTOR}\n` +
+      `${searchNote(results, o.search)}\n\n` +
       capacityTable(results, slas, o.vary, o.max) + '\n',
   );
+}
+
+/** How the answer was found: which search, how many simulations, and what the estimate pointed at. */
+function searchNote(results: CapacityResult[], search: string): string {
+  const sims = results.reduce((a, x) => a + (x.simulations ?? 0), 0);
+  if (search === 'exact') return `search: exact runs only (${sims} simulations)`;
+  const guesses = results.map((x) => (x.estimated === null || x.estimated === undefined ? `${x.features}: none (the estimate has no figure for this SLA; exact bracketing)` : `${x.features}: ${x.estimated}`));
+  return `search: multi-fidelity — the estimate pointed at ${guesses.join(', ')}; exact runs decided (${sims} simulations, the boundary re-checked as the exact search does)`;
 }
 
 export function register(program: Command): void {
@@ -47,5 +57,6 @@ export function register(program: Command): void {
     .option('--sla <condition>', 'e.g. "efficiency>=90%" or "p99_latency_us<=500"; repeatable; at least one required', collect)
     .addOption(new Option('--vary <what>', 'what grows').choices(['vms', 'vcpus']).default('vms'))
     .option('--max <n>', 'largest count to try', intFlag('--max', 1), 64)
+    .addOption(new Option('--search <how>', 'multi-fidelity: the analytic estimate brackets the boundary, exact runs decide it; exact: exact runs only (the same answer, slower)').choices(['multi-fidelity', 'exact']).default('multi-fidelity'))
     .action(async (file: string, o: CapacityOptions) => capacityCommand(file, o));
 }
