@@ -14,11 +14,12 @@ import { Simulation } from '../src/engine/simulation.js';
 import { parseFeatureSet } from '../src/exits/features.js';
 import { hardwareRoundTripCycles } from '../src/exits/cost.js';
 import { table } from '../src/output/text.js';
-import { expandSweep, singlePointSweep } from '../src/experiment/sweep-spec.js';
-import { pointJobOf, runStudy } from '../src/experiment/study.js';
+import { singlePointSweep } from '../src/experiment/sweep-spec.js';
+import { pointJobOf } from '../src/experiment/study.js';
 import { resolveScenario } from '../src/experiment/scenario.js';
 import { runPointJob } from '../src/experiment/job.js';
 import { LiveRun } from '../src/experiment/live.js';
+import { CAPACITY_CASE, capacityRun, estimateVsExact, projectedSpeedup, sweepProfile, type CapacityRun, type SweepProfile } from './time-to-answer.js';
 // @ts-expect-error — the peer is plain JavaScript on purpose
 import { bareLoop } from '../../bench/peers/bare-loop.mjs';
 
@@ -148,6 +149,13 @@ if (caseArg >= 0) {
       if (!aggregate) row.guest_events = raw.guestEvents;
     }
     process.stdout.write(JSON.stringify(row) + '\n');
+  } else if (name.startsWith('capacity:')) {
+    process.stdout.write(JSON.stringify(await capacityRun(name === 'capacity:exact' ? 'exact' : 'multi-fidelity', 2)) + '\n');
+  } else if (name === 'estimate') {
+    process.stdout.write(JSON.stringify(estimateVsExact()) + '\n');
+  } else if (name.startsWith('sweep:')) {
+    const [, workers, duration] = name.split(':');
+    process.stdout.write(JSON.stringify(await sweepProfile(Number(workers), Number(duration))) + '\n');
   } else if (name === 'bare-loop') {
     const t0 = process.hrtime.bigint();
     const bare = bareLoop();
@@ -217,26 +225,41 @@ const long = results.find((r) => r.scenario === 'datacenter ×10' && r.mode === 
 const longAgg = results.find((r) => r.mode === 'aggregate') as Result;
 process.stdout.write(`long (datacenter, 10 s simulated): RSS by tenth of the run ${long.rss_mb_at.join(', ')} MB; aggregated mode ${(long.wall_s / longAgg.wall_s).toFixed(2)}x faster (${longAgg.wall_s} s vs ${long.wall_s} s)\n`);
 
-// Sweep scaling: the same study on 1 and on 2 worker threads (the CSV is identical; only wall time differs).
-const sweep = expandSweep(
-  {
-    name: 'bench-sweep',
-    base: { name: 'bench-sweep', host: { pcpus: 4 }, vms: [{ workload: 'kernel-build', vcpus: 2, count: 2 }], durationSec: 0.5 },
-    parameters: [{ path: 'seed', values: [1, 101, 201, 301, 401, 501, 601, 701] }],
-    featureSets: ['none', 'modern'],
-    replications: 2,
-  },
-  'bench',
+// Time to answer (issue 18): capacity with exact runs only vs the multi-fidelity search, the
+// estimate vs an exact run, and sweep scaling per worker count with a per-job profile.
+const capExact = inChild<CapacityRun>('capacity:exact');
+const capMf = inChild<CapacityRun>('capacity:mf');
+const capacity = {
+  exact_only_wall_s: capExact.wall_s, multi_fidelity_wall_s: capMf.wall_s, speedup: capExact.wall_s / capMf.wall_s, same_answer: capExact.max === capMf.max,
+  answer: capMf.max, exact_only_simulations: capExact.simulations, multi_fidelity_simulations: capMf.simulations, workers: 2,
+  exact_only_evaluations: capExact.evaluations, multi_fidelity_evaluations: capMf.evaluations,
+};
+const c = CAPACITY_CASE;
+process.stdout.write(
+  `\ncapacity of ${c.pcpus} pCPUs (${c.scheduler}), VMs of ${c.workload} × ${c.vcpus} vCPUs, ${c.sla}, --max ${c.max}, ${c.replications} replications, ${c.durationSec} s simulated:\n` +
+    `  exact runs only: ${capExact.wall_s.toFixed(2)} s (${capExact.simulations} simulations) → ${capExact.max}\n` +
+    `  multi-fidelity (2 workers): ${capMf.wall_s.toFixed(2)} s (${capMf.simulations} simulations) → ${capMf.max}; speed-up ${capacity.speedup.toFixed(2)}x, same answer: ${capacity.same_answer}\n`,
 );
-const sweepWall: Record<number, number> = {};
-for (const workers of [1, 2]) {
-  const s0 = process.hrtime.bigint();
-  await runStudy(sweep, { workers, replications: 2 });
-  sweepWall[workers] = Number(process.hrtime.bigint() - s0) / 1e9;
-}
-const speedup = sweepWall[1] / sweepWall[2];
-process.stdout.write(`sweep of ${sweep.points.length * 2} jobs: ${sweepWall[1].toFixed(2)} s on 1 worker, ${sweepWall[2].toFixed(2)} s on 2 workers: speed-up ${speedup.toFixed(2)}x\n`);
-
+const est = inChild<ReturnType<typeof estimateVsExact>>('estimate');
+const estimate = { wall_s: est.wall_s, exact_wall_s: est.exact_wall_s, worst_error_pp: est.worst_error_pp, estimate_efficiency: est.estimate_efficiency, exact_efficiency: est.exact_efficiency };
+process.stdout.write(`estimate of that host at 38 VMs: ${(est.wall_s * 1000).toFixed(1)} ms against ${est.exact_wall_s.toFixed(2)} s for one exact run of 1 simulated s (${(est.estimate_efficiency * 100).toFixed(2)}% vs ${(est.exact_efficiency * 100).toFixed(2)}%); worst error on the table of docs/estimate.md ${est.worst_error_pp.toFixed(2)} pp\n`);
+// Sweep scaling: the bench sweep of 16 jobs (0.5 simulated s each, as before) and the same with 8×
+// longer jobs, on 1 and 2 workers, each in a fresh process; the profile says where the time goes.
+const sweepRows: SweepProfile[] = [];
+for (const duration of [0.5, 4]) for (const workers of [1, 2]) sweepRows.push({ ...inChild<SweepProfile>(`sweep:${workers}:${duration}`), duration_s: duration } as SweepProfile & { duration_s: number });
+const one = sweepRows[0];
+const speedup = one.wall_s / sweepRows[1].wall_s;
+const longSpeedup = sweepRows[2].wall_s / sweepRows[3].wall_s;
+process.stdout.write(
+  '\nsweep of 16 point jobs (kernel-build, none + modern + bare metal):\n' +
+    table(
+      ['sim s per job', 'workers', 'wall s', 'Σ job s', 'Σ loop s', 'outside loops s', 'slowest job s', 'median job s'],
+      sweepRows.map((r) => [(r as SweepProfile & { duration_s: number }).duration_s, r.workers, r.wall_s.toFixed(2), r.job_s.toFixed(2), r.loop_s.toFixed(2), (r.job_s - r.loop_s).toFixed(2), r.first_job_s.toFixed(2), r.later_job_mean_s.toFixed(3)]),
+    ) +
+    `\nspeed-up on 2 workers: ${speedup.toFixed(2)}x (0.5 s jobs), ${longSpeedup.toFixed(2)}x (4 s jobs); projected from the 1-worker profile (serial main thread, one warm-up per worker): ` +
+    [2, 4, 8, 16].map((w) => `${w} workers ${projectedSpeedup(one, w).toFixed(2)}x / ${projectedSpeedup(sweepRows[2], w).toFixed(2)}x`).join(', ') + '\n',
+);
+const sweepWall = { 1: one.wall_s, 2: sweepRows[1].wall_s };
 // TUI overhead: the same runs plain, and as a live run publishing 10 frames a
 // second (snapshot + summaries + the structured clone postMessage makes).
 const live = resolveScenario('kernel-build', { durationSec: 2, warmupSec: 0.1 });
@@ -261,7 +284,12 @@ const json = {
   results,
   simple64_vs_bare_loop: { exitsim_events_per_s: s64.guest_events_per_wall_s, bare_events_per_s: Math.round(bareRate), ratio, exitsim_runs: simpleRates, bare_runs: bareRates.map(Math.round) },
   aggregate_by_workload: aggRows,
-  sweep: { jobs: sweep.points.length * 2, wall_s_1_worker: sweepWall[1], wall_s_2_workers: sweepWall[2], speedup_2_workers: speedup },
+  sweep: {
+    jobs: one.jobs, wall_s_1_worker: sweepWall[1], wall_s_2_workers: sweepWall[2], speedup_2_workers: speedup, speedup_2_workers_long_jobs: longSpeedup,
+    profile: sweepRows, projected_speedup: Object.fromEntries([2, 4, 8, 16].map((w) => [w, { short_jobs: projectedSpeedup(one, w), long_jobs: projectedSpeedup(sweepRows[2], w) }])),
+  },
+  capacity,
+  estimate,
   tui: { plain_wall_s: median(plainWall), live_wall_s: median(liveWall), overhead: tuiOverhead },
 };
 writeFileAtomic(out, JSON.stringify(json, null, 2) + '\n');

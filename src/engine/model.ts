@@ -122,6 +122,11 @@ export interface BuiltModel {
   crossCoreInterruptCycles: number;
   frequencyHz: number;
   seed: number;
+  /**
+   * The index of the first VM in stream names (0 but in a bare-metal run of the later VMs of a
+   * scenario alone: with a pCPU per vCPU its VMs never interact, so VM i's run is the same either way).
+   */
+  firstVmIndex: number;
   endCycles: number;
   warmupCycles: number;
   pcpus: number;

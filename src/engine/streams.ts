@@ -40,8 +40,9 @@ export class EngineStreams {
     this.arrivalStreams = new Int32Array(vms.length);
     const seed = model.seed;
     let v = 0;
-    vms.forEach((w, vm) => {
-      this.arrivalStreams[vm] = this.rng.add(seed, 'vm', vm, 'arrivals');
+    vms.forEach((w, index) => {
+      const vm = index + model.firstVmIndex;
+      this.arrivalStreams[index] = this.rng.add(seed, 'vm', vm, 'arrivals');
       for (let j = 0; j < w.vcpus; j++, v++) {
         for (let c = 0; c < w.classCount; c++) this.classStreams[v * maxClass + c] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'class', c);
         for (let k = 0; k < w.wallCount; k++) this.wallStreams[v * maxWall + k] = this.rng.add(seed, 'vm', vm, 'vcpu', j, 'wall', k);

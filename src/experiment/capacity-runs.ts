@@ -3,8 +3,8 @@
 // jobs run in parallel on a pool that stays up, and, when the VM count varies,
 // the bare-metal runs are shared across counts — with a pCPU per vCPU and
 // streams named by VM, bare-metal VM i does the same work whatever the number
-// of VMs beside it (a test holds this), so one bare-metal run of the largest
-// count serves every smaller one.
+// of VMs beside it (a test holds this), so bare-metal VMs are run once each:
+// a larger count runs only its new VMs (named by their index in the scenario).
 import { N_CAT } from '../exits/cost.js';
 import type { RawResult } from '../engine/result.js';
 import { summarize, type RunSummary } from '../metrics/summarize.js';
@@ -14,16 +14,40 @@ import { runId, summaryContext, type RunSpec } from './run-path.js';
 import { withCount } from './capacity.js';
 import type { ResolvedScenario } from './scenario.js';
 
-/** The bare-metal counters of the first `vms` VMs of a bare-metal run (what summarize reads of it). */
-export function firstVms(native: RawResult, vms: number): RawResult {
-  return { ...native, vmUnits: native.vmUnits.subarray(0, vms), vmCycles: native.vmCycles.subarray(0, vms * N_CAT) };
+/** Bare-metal counters of VMs 0 … n − 1, gathered from runs of consecutive VMs (what summarize reads of them). */
+class NativeVms {
+  count = 0;
+  private units = new Float64Array(0);
+  private cycles = new Float64Array(0);
+  private base: RawResult | null = null;
+
+  /** Appends a run of the next VMs. */
+  add(raw: RawResult): void {
+    const n = raw.vmUnits.length;
+    const units = new Float64Array(this.count + n);
+    units.set(this.units);
+    units.set(raw.vmUnits, this.count);
+    const cycles = new Float64Array((this.count + n) * N_CAT);
+    cycles.set(this.cycles);
+    cycles.set(raw.vmCycles, this.count * N_CAT);
+    this.units = units;
+    this.cycles = cycles;
+    this.count += n;
+    this.base ??= raw;
+  }
+
+  /** VMs 0 … n − 1 as one bare-metal result. */
+  first(n: number): RawResult {
+    return { ...(this.base as RawResult), vmUnits: this.units.subarray(0, n), vmCycles: this.cycles.subarray(0, n * N_CAT) };
+  }
 }
 
 export class CapacityRuns {
   private readonly pool: WorkerPool;
   private readonly summaries = new Map<string, RunSummary>();
-  /** Per replication: the bare-metal run with the most VMs so far (vary = vms). */
-  private readonly natives = new Map<number, { n: number; raw: RawResult }>();
+  /** Per replication: its bare-metal VMs so far (when only the count of one kind of VM varies). */
+  private readonly natives = new Map<number, NativeVms>();
+  private readonly sharedNatives: boolean;
   /** Simulations run so far (bare-metal ones included). */
   simulations = 0;
 
@@ -34,6 +58,8 @@ export class CapacityRuns {
     workers: number,
   ) {
     this.pool = new WorkerPool(workers);
+    // Later placements' VMs are numbered after the varied ones, so their streams move with the count.
+    this.sharedNatives = vary === 'vms' && r.scenario.vms.length === 1;
   }
 
   private spec(n: number, k: number): RunSpec {
@@ -56,15 +82,17 @@ export class CapacityRuns {
     const missing = wanted.filter(({ n, k }) => !this.has(n, k));
     if (missing.length === 0) return;
     const jobs: Job[] = [];
-    const nativeFor: Array<{ k: number; n: number } | null> = [];
-    if (this.vary === 'vms') {
-      // One bare-metal run per replication, of the largest count wanted (unless one is at hand).
+    const nativeFor: Array<{ k: number } | null> = [];
+    if (this.sharedNatives) {
+      // Per replication, the VMs not yet run on bare metal, up to the largest count wanted.
       const largest = new Map<number, number>();
       for (const { n, k } of missing) largest.set(k, Math.max(largest.get(k) ?? 0, n));
       for (const [k, n] of largest) {
-        if ((this.natives.get(k)?.n ?? 0) >= n) continue;
-        jobs.push({ spec: this.spec(n, k), features: 0, mode: { nativeMode: true } });
-        nativeFor.push({ k, n });
+        const have = this.natives.get(k)?.count ?? 0;
+        if (have >= n) continue;
+        const spec = this.spec(n - have, k);
+        jobs.push({ spec, features: 0, mode: { nativeMode: true, firstVmIndex: have } });
+        nativeFor.push({ k });
       }
     } else {
       for (const { n, k } of missing) {
@@ -83,13 +111,16 @@ export class CapacityRuns {
     const perPairNative = new Map<string, RawResult>();
     results.slice(0, nativeJobs).forEach((res, i) => {
       const tag = nativeFor[i];
-      if (tag) this.natives.set(tag.k, { n: tag.n, raw: res.raw });
-      else perPairNative.set(`${missing[i].n}/${missing[i].k}`, res.raw);
+      if (tag) {
+        const vms = this.natives.get(tag.k) ?? new NativeVms();
+        vms.add(res.raw);
+        this.natives.set(tag.k, vms);
+      } else perPairNative.set(`${missing[i].n}/${missing[i].k}`, res.raw);
     });
     missing.forEach(({ n, k }, i) => {
       const spec = this.spec(n, k);
       const vms = spec.scenario.vms.reduce((a, v) => a + v.count, 0);
-      const native = this.vary === 'vms' ? firstVms((this.natives.get(k) as { raw: RawResult }).raw, vms) : (perPairNative.get(`${n}/${k}`) as RawResult);
+      const native = this.sharedNatives ? (this.natives.get(k) as NativeVms).first(vms) : (perPairNative.get(`${n}/${k}`) as RawResult);
       const summary = summarize(results[nativeJobs + i].raw, native, summaryContext(spec, this.features, runId(`capacity.n${n}.r${k}`, this.features)));
       this.summaries.set(`${n}/${k}`, summary);
     });

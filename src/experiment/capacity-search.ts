@@ -84,6 +84,8 @@ export async function multiFidelitySearch(r: ResolvedScenario, features: number,
     let lastSide = 0;
     while (hi - lo > 1) {
       const n = Math.min(Math.max(next, lo + 1), hi - 1);
+      // The model's boundary pair in one batch (parallel on the pool): n expected to fit, n + 1 not.
+      if (model && n + 1 < hi && untriable(r, opts.vary, n + 1) === '') await runs.ensure(pairOf(n, opts.replications));
       const e = await ev(n);
       margins.set(n, margin(slas, e));
       const side = e.fits ? 1 : -1;
@@ -112,13 +114,19 @@ export async function multiFidelitySearch(r: ResolvedScenario, features: number,
         next = streak >= 2 || !(mLo - mHi > 0) ? Math.floor((lo + hi) / 2) : Math.round(lo + (mLo / (mLo - mHi)) * (hi - lo));
       } else next = e.fits ? 2 * n : Math.floor((lo + hi) / 2);
     }
-    // The exact search's re-check of the boundary, with its replications.
+    // The exact search's re-check of the boundary, with its replications (both counts' runs in one batch).
+    await runs.ensure(lo < opts.max && untriable(r, opts.vary, lo + 1) === '' ? pairOf(lo, strict) : pairOf(lo, strict).filter((x) => x.n === lo));
     while (lo > 1 && !(await ev(lo, strict)).fits) lo--;
     while (lo < opts.max && (await ev(lo + 1, strict)).fits) lo++;
     return finish(lo, await ev(lo, strict), firstGuess);
   } finally {
     await runs.close();
   }
+}
+
+/** The runs of counts n and n + 1, replications 0 … reps − 1. */
+function pairOf(n: number, reps: number): Array<{ n: number; k: number }> {
+  return [n, n + 1].flatMap((c) => Array.from({ length: reps }, (_, k) => ({ n: c, k })));
 }
 
 /** An evaluation's distance from its SLAs, relative to each threshold: ≥ 0 when every SLA is met. */

@@ -23,6 +23,8 @@ export interface RunMode {
   nativeMode?: boolean;
   /** Aggregated fast mode (exact when absent). */
   aggregate?: boolean;
+  /** Bare metal: the scenario holds the VMs from this index on of a larger one (capacity-runs.ts). */
+  firstVmIndex?: number;
 }
 
 /** The model inputs of `spec` under feature set `features` (bit set) in `mode`. */
@@ -35,6 +37,7 @@ export function modelInputs(spec: RunSpec, features: number, mode: RunMode = {})
     features,
     nativeMode: mode.nativeMode ?? false,
     aggregateBatchCycles: aggregateBatchCycles(mode.aggregate, spec.profile.frequencyGHz.value * 1e9),
+    firstVmIndex: mode.firstVmIndex,
   };
 }
 

@@ -148,6 +148,12 @@ export function pointJobOf(sweep: ExpandedSweep, job: StudyJob, aggregate = fals
   };
 }
 
+/** A point job's relative cost, for ordering: simulated vCPU-seconds (guest events grow with both), per run. */
+export function jobCost(job: PointJob): number {
+  const vcpus = job.spec.scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0);
+  return vcpus * (job.spec.scenario.durationSec + job.spec.scenario.warmupSec) * (job.featureSets.length + 1);
+}
+
 export interface StudyRun {
   records: StudyRecord[];
   ran: number;
@@ -195,7 +201,9 @@ export async function runStudy(sweep: ExpandedSweep, opts: StudyOptions): Promis
     opts.onProgress?.(finished, todo.length, skipped);
   };
   // Always on worker threads (even one): the main thread stays free to answer Ctrl-C at once.
+  // Longest first (LPT): the pool ends with short jobs instead of one long job running alone.
   const tasks = todo.map((job) => ({ job, point: pointJobOf(sweep, job, opts.aggregate) }));
+  tasks.sort((a, b) => jobCost(b.point) - jobCost(a.point));
   const byPoint = new Map(tasks.map((t) => [t.point, t.job]));
   await runOnWorkers<PointJob, PointResult>(tasks.map((t) => t.point), workerCount(opts.workers, todo.length), 'point', (point, res) => save(byPoint.get(point)!, res));
   const records = mine.map((j) => done.get(j.key)!).filter(Boolean);

@@ -68,6 +68,8 @@ export interface BuildInputs {
   nativeMode: boolean;
   /** Aggregated mode (issue 7): batch compute cycles per draw; absent or 0 = exact. */
   aggregateBatchCycles?: number;
+  /** Bare metal only: the scenario's VMs are its VMs from this index on (see BuiltModel.firstVmIndex). */
+  firstVmIndex?: number;
 }
 
 const CAPABILITY_OF: Partial<Record<FeatureName, keyof Profile['capabilities']>> = {
@@ -513,6 +515,7 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
     crossCoreInterruptCycles: Math.round(profile.crossCoreInterruptCycles?.value ?? 0),
     frequencyHz: f,
     seed: scenario.seed,
+    firstVmIndex: nativeMode ? (inputs.firstVmIndex ?? 0) : 0,
     warmupCycles,
     endCycles: warmupCycles + Math.round(scenario.durationSec * f),
     pcpus: nativeMode ? totalVcpus : scenario.host.pcpus,
