@@ -106,6 +106,9 @@ export async function multiFidelitySearch(r: ResolvedScenario, features: number,
         }
         next = g > lo ? Math.min(g, hi - 1) : lo + 1;
         if (streak >= 1) next = e.fits ? Math.max(next, n + 2 ** streak) : Math.min(next, n - 2 ** streak);
+        // Never more than double the largest count known to fit (as the exact search's doubling): a
+        // model that is wrong far out must not send the search to the most expensive counts.
+        if (hi > opts.max) next = Math.min(next, 2 * lo);
         if (closed && streak >= 2) next = Math.floor((lo + hi) / 2);
       } else if (closed) {
         // No model (an SLA the estimate has no figure for): interpolate the exact margins.

@@ -48,7 +48,9 @@ async function capacityCommand(file: string, o: CapacityOptions): Promise<void> 
 function searchNote(results: CapacityResult[], search: string): string {
   const sims = results.reduce((a, x) => a + (x.simulations ?? 0), 0);
   if (search === 'exact') return `search: exact runs only (${sims} simulations)`;
-  const guesses = results.map((x) => (x.estimated === null || x.estimated === undefined ? `${x.features}: none (the estimate has no figure for this SLA; exact bracketing)` : `${x.features}: ${x.estimated}`));
+  const guesses = results.map((x) =>
+    x.estimated !== null && x.estimated !== undefined ? `${x.features}: ${x.estimated}` : x.max === 0 ? `${x.features}: nothing (one already fails)` : `${x.features}: nothing (it has no figure for this SLA: exact bracketing)`,
+  );
   return `search: multi-fidelity — the estimate pointed at ${guesses.join(', ')}; exact runs decided (${sims} simulations, the boundary re-checked as the exact search does)`;
 }
 
