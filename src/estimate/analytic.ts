@@ -98,6 +98,8 @@ interface VcpuOutcome {
   /** Busy share of wall time. */
   utilisation: number;
   unitsPerCycle: number;
+  /** Open workloads: busy cycles per wall cycle that come whether or not units do (the guest's timer, devices). */
+  backgroundPerCycle: number;
   terms: CostTerms;
 }
 
@@ -126,7 +128,7 @@ function vcpuOutcome(m: BuiltModel, w: VmModel, share: Sharing, arrivalsPerCycle
   // wall time per unit feed back into the per-unit costs.
   let util = arrivalsPerCycle > 0 ? Math.min(1, arrivalsPerCycle * U) : 1;
   let wall = U * share.k;
-  let out: VcpuOutcome = { busyPerUnit: U, wallPerUnit: wall, utilisation: util, unitsPerCycle: 0, terms: zeroTerms() };
+  let out: VcpuOutcome = { busyPerUnit: U, wallPerUnit: wall, utilisation: util, unitsPerCycle: 0, backgroundPerCycle: 0, terms: zeroTerms() };
   for (let iter = 0; iter < 60; iter++) {
     const terms = zeroTerms();
     terms.guest = U;
@@ -240,6 +242,7 @@ function vcpuOutcome(m: BuiltModel, w: VmModel, share: Sharing, arrivalsPerCycle
     let busy: number;
     let wallCycles: number;
     let unitsPerCycle: number;
+    let backgroundPerCycle = 0;
     const unitBusy = sumTerms(terms);
     if (arrivalsPerCycle <= 0) {
       // Closed: B = B0 + T·ω + B·τ with T = k·B + idle waits.
@@ -261,10 +264,11 @@ function vcpuOutcome(m: BuiltModel, w: VmModel, share: Sharing, arrivalsPerCycle
       wallCycles = 1 / unitsPerCycle;
       terms.halt += halted * wakeCost;
       terms.interrupts += wallPerCycle / unitsPerCycle;
+      backgroundPerCycle = wallPerCycle / Math.max(1e-9, 1 - perBusy);
       terms.host += busy * perBusy;
       util = 0.5 * util + 0.5 * utilNew; // damped: the idle share and the wake-up cost feed each other
     }
-    const next: VcpuOutcome = { busyPerUnit: busy, wallPerUnit: wallCycles, utilisation: util, unitsPerCycle, terms };
+    const next: VcpuOutcome = { busyPerUnit: busy, wallPerUnit: wallCycles, utilisation: util, unitsPerCycle, backgroundPerCycle, terms };
     const settled = Math.abs(next.busyPerUnit - out.busyPerUnit) <= 1e-9 * next.busyPerUnit && Math.abs(wall - wallCycles) <= 1e-9 * wallCycles;
     out = next;
     wall = wallCycles;
@@ -309,7 +313,7 @@ function sharing(m: BuiltModel, demand: Float64Array, allBusy: boolean): Float64
 }
 
 interface ModelOutcome {
-  perVm: { busy: number; units: number; util: number; sharing: number; terms: CostTerms }[];
+  perVm: { busy: number; units: number; util: number; sharing: number; background: number; terms: CostTerms }[];
 }
 
 function modelOutcome(m: BuiltModel): ModelOutcome {
@@ -326,6 +330,7 @@ function modelOutcome(m: BuiltModel): ModelOutcome {
     for (const w of m.vms) {
       let busy = 0;
       let units = 0;
+      let background = 0;
       let util = 0;
       let shared = 0;
       const terms = zeroTerms();
@@ -338,25 +343,32 @@ function modelOutcome(m: BuiltModel): ModelOutcome {
         const arrivals = w.closed ? 0 : 1 / (w.arrivalGapCycles * w.activeVcpus);
         const o = vcpuOutcome(m, w, { k: k[v], sliceCycles: slice }, arrivals);
         busy += o.busyPerUnit * o.unitsPerCycle;
+        background += o.backgroundPerCycle;
         units += o.unitsPerCycle;
         util += o.utilisation / w.activeVcpus;
         demand[v] = o.utilisation;
         for (const key of Object.keys(terms) as (keyof CostTerms)[]) terms[key] += o.terms[key] * o.unitsPerCycle;
       }
-      perVm.push({ busy, units, util, sharing: shared, terms });
+      perVm.push({ busy, units, util, sharing: shared, background, terms });
     }
   }
   // Time sharing cannot serve more than its pCPUs: past saturation open VMs get fair shares of
-  // them (the rest of their arrivals queue and are dropped), at the same cycles per unit.
+  // them (the rest of their arrivals queue and are dropped). Their units shrink to fit; the guest's
+  // timer and devices go on at their wall-clock rates, so those cycles per unit grow.
   const busyPerCycle = perVm.reduce((a, x) => a + x.busy, 0);
   if (m.policy !== POLICY_PINNED && busyPerCycle > m.pcpus) {
-    const scale = m.pcpus / busyPerCycle;
-    perVm.forEach((x, i) => {
-      if (m.vms[i].closed) return;
-      x.busy *= scale;
+    const open = perVm.filter((_, i) => !m.vms[i].closed);
+    const fixed = perVm.reduce((a, x, i) => a + (m.vms[i].closed ? x.busy : x.background), 0);
+    const scalable = open.reduce((a, x) => a + x.busy - x.background, 0);
+    const scale = scalable > 0 ? Math.max(0, Math.min(1, (m.pcpus - fixed) / scalable)) : 1;
+    for (const x of open) {
+      const unitBusy = x.busy - x.background;
+      const newBusy = unitBusy * scale + x.background;
+      const ratio = x.busy > 0 ? newBusy / x.busy : 1;
+      for (const key of Object.keys(x.terms) as (keyof CostTerms)[]) x.terms[key] *= ratio;
+      x.busy = newBusy;
       x.units *= scale;
-      for (const key of Object.keys(x.terms) as (keyof CostTerms)[]) x.terms[key] *= scale;
-    });
+    }
   }
   return { perVm };
 }

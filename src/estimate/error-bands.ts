@@ -14,10 +14,10 @@ export const ERROR_BANDS: ClassBand[] = [
   {
     kind: 'closed',
     regime: 'overcommitted',
-    cases: 18,
-    worstErrorPp: 0.42,
-    meanAbsErrorPp: 0.13,
-    worstVmErrorPp: 3.68
+    cases: 24,
+    worstErrorPp: 1.27,
+    meanAbsErrorPp: 0.23,
+    worstVmErrorPp: 6.91
   },
   {
     kind: 'open',
@@ -30,10 +30,10 @@ export const ERROR_BANDS: ClassBand[] = [
   {
     kind: 'open',
     regime: 'overcommitted',
-    cases: 36,
-    worstErrorPp: 3.03,
-    meanAbsErrorPp: 0.72,
-    worstVmErrorPp: 3.56
+    cases: 48,
+    worstErrorPp: 5.13,
+    meanAbsErrorPp: 0.81,
+    worstVmErrorPp: 5.74
   },
   {
     kind: 'spin-lock',
@@ -46,9 +46,9 @@ export const ERROR_BANDS: ClassBand[] = [
   {
     kind: 'spin-lock',
     regime: 'overcommitted',
-    cases: 9,
+    cases: 12,
     worstErrorPp: 4.04,
-    meanAbsErrorPp: 1.23,
-    worstVmErrorPp: 3.25
+    meanAbsErrorPp: 1.26,
+    worstVmErrorPp: 9.42
   }
 ];
