@@ -25,7 +25,7 @@ import {
   WAIT_NONE,
 } from '../engine/model.js';
 import { buildRunModel, vmLayout, type RunSpec } from '../experiment/run-path.js';
-import { coalescedRate, erlangC } from './queueing.js';
+import { coalescedRate, erlangC, mg1Wait } from './queueing.js';
 
 /** Where a VM's busy cycles per unit go, by mechanism (cycles per unit). */
 export interface CostTerms {
@@ -209,8 +209,10 @@ function vcpuOutcome(m: BuiltModel, w: VmModel, share: Sharing, arrivalsPerCycle
       const hold = holdCycles * stretch;
       const acquiresPerBusy = lockAcquiresPerUnit / busySoFar;
       const others = (w.activeVcpus - 1) * acquiresPerBusy * runningShare * hold;
+      // The lock as an M/D/1 server (a hold of fixed length) of the others' acquisitions, kept below
+      // saturation (at 95%: past it the exact engine's waiters are preempted instead).
       const rho = Math.min(0.95, others);
-      const spinPerAcquire = (rho * hold) / (2 * (1 - rho));
+      const spinPerAcquire = mg1Wait(rho / hold, hold, 0);
       let spin = lockAcquiresPerUnit * spinPerAcquire;
       if (sharedPcpu) {
         // The holder is preempted when its slice ends while it holds the lock: once per slice, with the
