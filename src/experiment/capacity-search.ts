@@ -20,6 +20,7 @@ import { featureSetLabel } from '../exits/features.js';
 import { estimateRun, type RunEstimate } from '../estimate/analytic.js';
 import { CAPACITY_BOUNDARY_REPLICATION_FACTOR } from './settings.js';
 import { CapacityRuns } from './capacity-runs.js';
+import { buildRunModel } from './run-path.js';
 import { judge, untriable, withCount, type CapacityOptions, type CapacityResult, type Evaluation, type Sla } from './capacity.js';
 import type { RunSummary } from '../metrics/summarize.js';
 import type { ResolvedScenario } from './scenario.js';
@@ -37,6 +38,10 @@ const metricOf = (sla: Sla): VmMetric => (v) => (sla.metric === 'efficiency' ? v
 const meets = (sla: Sla, x: number) => (sla.op === '>=' ? x >= sla.value : x <= sla.value);
 
 export async function multiFidelitySearch(r: ResolvedScenario, features: number, slas: Sla[], opts: MultiFidelityOptions): Promise<CapacityResult> {
+  // Bad input fails here, in this thread, with its message (a worker's error loses its kind).
+  const one = { scenario: withCount(r, opts.vary, 1), file: r.file, workloads: r.workloads, profile: r.profile };
+  buildRunModel(one, features);
+  buildRunModel(one, 0, { nativeMode: true });
   const runs = new CapacityRuns(r, features, opts.vary, opts.workers);
   const strict = opts.replications * CAPACITY_BOUNDARY_REPLICATION_FACTOR;
   const evaluations: Evaluation[] = [];
