@@ -5,7 +5,7 @@ export const EXAMPLES: Record<string, string[]> = {
   compare: ['exitsim compare kernel-build --features none --features ept --features modern', 'exitsim compare oltp-database --ci-target 0.5'],
   estimate: ['exitsim estimate kernel-build', 'exitsim estimate network-server --vms 8 --pcpus 4 --scheduler fair --features none --features modern --json'],
   explain: ['exitsim explain EPT_VIOLATION', 'exitsim explain CPUID --profile nehalem --features none'],
-  list: ['exitsim list workloads', 'exitsim list exit-reasons'],
+  list: ['exitsim list workloads', 'exitsim list exit-reasons', 'exitsim list exit-reasons --arch svm'],
   study: ['exitsim study', 'exitsim study --quick --out /tmp/study'],
   microbench: ['exitsim microbench', 'exitsim microbench --profile skylake-sp --features nehalem --out /tmp/micro'],
   sensitivity: ['exitsim sensitivity kernel-build --delta 10', 'exitsim sensitivity network-server --out /tmp/tornado'],

@@ -2,6 +2,7 @@
 import type { Profile, Workload } from '../config/schema.js';
 import { FEATURES, PRESETS } from '../exits/features.js';
 import { EXIT_REASON_NAMES } from '../exits/reasons.js';
+import { SVM_EXIT_REASONS, svmCodeText, vmxEquivalent } from '../exits/svm-reasons.js';
 import { table } from './text.js';
 
 export function workloadsTable(workloads: Array<[string, Workload]>): string {
@@ -21,12 +22,19 @@ export function featuresTable(): string {
   return table(['feature', 'what it does'], FEATURES.map(([n, d]) => [n, d])) + '\n\n' + table(['preset', 'features'], Object.entries(PRESETS).map(([n, p]) => [n, p.features.join(',') || '(none)'])) + '\n';
 }
 
-export function exitReasonsTable(): string {
+export function exitReasonsTable(arch: 'vmx' | 'svm' = 'vmx'): string {
+  if (arch === 'svm') {
+    return (
+      'AMD SVM #VMEXIT codes (Linux arch/x86/include/uapi/asm/svm.h); "perf name" is what perf kvm stat prints on an AMD host,\n' +
+      'and "read as" the VT-x reason exitsim reads an AMD measurement as until it models the SVM world switch\n\n' +
+      table(['code', 'exit', 'perf name', 'read as'], SVM_EXIT_REASONS.map((r) => [svmCodeText(r.code), r.name, r.perfName || '(number)', vmxEquivalent(r) || '-']), 4) + '\n'
+    );
+  }
   return table(['#', 'exit reason'], EXIT_REASON_NAMES.map(([n, s]) => [String(n), s]), 0) + '\n';
 }
 
 /** The same lists as data (`exitsim list … --json`). */
-export function listJson(what: string, workloads: Array<[string, Workload]>, profiles: Array<[string, Profile]>): unknown {
+export function listJson(what: string, workloads: Array<[string, Workload]>, profiles: Array<[string, Profile]>, arch: 'vmx' | 'svm' = 'vmx'): unknown {
   switch (what) {
     case 'workloads':
       return workloads.map(([name, w]) => ({ name, kind: w.kind, unit: w.unitName ?? null, description: w.description }));
@@ -35,6 +43,7 @@ export function listJson(what: string, workloads: Array<[string, Workload]>, pro
     case 'features':
       return { features: FEATURES.map(([name, what]) => ({ name, what })), presets: Object.fromEntries(Object.entries(PRESETS).map(([n, p]) => [n, p.features])) };
     default:
+      if (arch === 'svm') return SVM_EXIT_REASONS.map((r) => ({ code: r.code, code_hex: svmCodeText(r.code), name: r.name, perf_name: r.perfName || null, read_as: vmxEquivalent(r) || null }));
       return EXIT_REASON_NAMES.map(([number, name]) => ({ number, name }));
   }
 }

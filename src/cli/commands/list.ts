@@ -1,5 +1,5 @@
 // `exitsim list workloads|profiles|features|exit-reasons`.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile, loadWorkload, shippedProfileNames, shippedWorkloadNames } from '../../config/load.js';
 import { didYouMean } from '../../config/suggest.js';
@@ -9,11 +9,14 @@ import { CLI } from '../options.js';
 
 const WHAT = ['workloads', 'profiles', 'features', 'exit-reasons'];
 
-function listCommand(what: string, o: { json?: boolean }): void {
+function listCommand(what: string, o: { json?: boolean; arch: 'vmx' | 'svm' }): void {
+  if (o.arch !== 'vmx' && what !== 'exit-reasons' && WHAT.includes(what)) {
+    throw new InputError(CLI, '--arch', '--arch only with list exit-reasons', `list ${what} --arch ${o.arch}`);
+  }
   if (o.json && WHAT.includes(what)) {
     const workloads = what === 'workloads' ? shippedWorkloadNames().map((n): [string, Workload] => [n, loadWorkload(n).workload]) : [];
     const profiles = what === 'profiles' ? shippedProfileNames().map((n): [string, Profile] => [n, loadProfile(n).profile]) : [];
-    process.stdout.write(JSON.stringify(listJson(what, workloads, profiles), null, 2) + '\n');
+    process.stdout.write(JSON.stringify(listJson(what, workloads, profiles, o.arch), null, 2) + '\n');
     return;
   }
   switch (what) {
@@ -27,7 +30,7 @@ function listCommand(what: string, o: { json?: boolean }): void {
       process.stdout.write(featuresTable());
       return;
     case 'exit-reasons':
-      process.stdout.write(exitReasonsTable());
+      process.stdout.write(exitReasonsTable(o.arch));
       return;
     default:
       throw new InputError(CLI, 'list', `one of ${WHAT.join(', ')}`, describeValue(what), didYouMean(what, WHAT));
@@ -40,5 +43,6 @@ export function register(program: Command): void {
     .argument('<what>', WHAT.join(' | '))
     .description('what is available')
     .option('--json', 'the list as JSON on stdout')
-    .action((what: string, o: { json?: boolean }) => listCommand(what, o));
+    .addOption(new Option('--arch <arch>', 'exit reasons of Intel VT-x (vmx) or AMD SVM (svm)').choices(['vmx', 'svm']).default('vmx'))
+    .action((what: string, o: { json?: boolean; arch: 'vmx' | 'svm' }) => listCommand(what, o));
 }
