@@ -2,8 +2,9 @@
 // preset × host shape (dedicated and overcommitted pCPUs), the exact figure a
 // mean over seeded replications with its 95% CI. The worst error per workload
 // class is the band `exitsim estimate` quotes; docs/estimate.md is this table.
-import { featureSetLabel, parseFeatureSet } from '../exits/features.js';
+import { parseFeatureSet } from '../exits/features.js';
 import { resolveScenario, type ResolvedScenario } from '../experiment/scenario.js';
+import { loadWorkload } from '../config/load.js';
 import { runScenarios } from '../experiment/runner.js';
 import { estimate as meanCi } from '../stats/confidence.js';
 import { estimateRun } from './analytic.js';
@@ -21,6 +22,12 @@ export const ACCURACY_HOSTS = [
   { scheduler: 'fair' as const, vms: 8, vcpus: 4, label: '8 VMs × 4 vCPUs, fair (8×)' },
 ];
 export const ACCURACY_PCPUS = 4;
+/** Every shipped workload on one host, one VM of 2 vCPUs each (14 vCPUs): dedicated, then 1.75× and 3.5× overcommitted. */
+export const MIXED_HOSTS = [
+  { scheduler: 'pinned' as const, pcpus: 16, label: 'all 7 workloads × 2 vCPUs, 16 pCPUs pinned' },
+  { scheduler: 'fair' as const, pcpus: 8, label: 'all 7 workloads × 2 vCPUs, 8 pCPUs fair (1.75×)' },
+  { scheduler: 'fair' as const, pcpus: 4, label: 'all 7 workloads × 2 vCPUs, 4 pCPUs fair (3.5×)' },
+];
 export const ACCURACY_REPLICATIONS = 3;
 /** Simulated seconds: enough units per VM that the exact mean is not mostly noise (idle-guest finishes ~25 units a second). */
 export function accuracyDurationSec(workload: string): number {
@@ -40,6 +47,8 @@ export interface AccuracyRow {
   worstVmEstimatePct: number;
   worstVmExactPct: number;
   worstVmErrorPp: number;
+  /** The largest |estimate − exact| of one VM's efficiency (its exact figure the mean over replications). */
+  largestVmErrorPp: number;
   estimateMs: number;
   exactWallS: number;
 }
@@ -53,6 +62,15 @@ export interface ClassBand {
   meanAbsErrorPp: number;
   /** The same for the worst VM (what capacity's SLAs read). */
   worstVmErrorPp: number;
+  /** The largest error of any one VM's efficiency in the class. */
+  largestVmErrorPp: number;
+}
+
+/** The mixed host: every shipped workload, one VM each, on `host`. */
+function mixedSpec(host: (typeof MIXED_HOSTS)[number], seed: number): ResolvedScenario {
+  const base = resolveScenario(ACCURACY_WORKLOADS[0], { pcpus: host.pcpus, scheduler: host.scheduler, vms: 1, vcpus: 2, durationSec: 0.5, warmupSec: 0.05, seed });
+  const workloads = new Map(ACCURACY_WORKLOADS.map((w) => [w, loadWorkload(w)]));
+  return { ...base, workloads, scenario: { ...base.scenario, name: 'mixed', vms: ACCURACY_WORKLOADS.map((w) => ({ ...base.scenario.vms[0], workload: w, count: 1, vcpus: 2 })) } };
 }
 
 function caseSpec(workload: string, host: (typeof ACCURACY_HOSTS)[number], seed: number): ResolvedScenario {
@@ -68,34 +86,38 @@ const pct = (x: number) => Math.round(x * 1e4) / 100;
 export async function measureAccuracy(opts: { workers?: number; workloads?: string[] } = {}): Promise<{ rows: AccuracyRow[]; bands: ClassBand[] }> {
   const workloads = opts.workloads ?? ACCURACY_WORKLOADS;
   const sets = ACCURACY_PRESETS.map((p) => parseFeatureSet(p));
+  const cases: Array<{ workload: string; host: string; spec: (seed: number) => ResolvedScenario }> = [
+    ...workloads.flatMap((w) => ACCURACY_HOSTS.map((h) => ({ workload: w, host: h.label, spec: (seed: number) => caseSpec(w, h, seed) }))),
+    ...(opts.workloads ? [] : MIXED_HOSTS.map((h) => ({ workload: 'mixed', host: h.label, spec: (seed: number) => mixedSpec(h, seed) }))),
+  ];
   const items: { resolved: ResolvedScenario; featureSets: number[] }[] = [];
-  for (const w of workloads) for (const h of ACCURACY_HOSTS) for (let k = 0; k < ACCURACY_REPLICATIONS; k++) items.push({ resolved: caseSpec(w, h, 1 + k), featureSets: sets });
+  for (const c of cases) for (let k = 0; k < ACCURACY_REPLICATIONS; k++) items.push({ resolved: c.spec(1 + k), featureSets: sets });
   const exact = await runScenarios(items, { workers: opts.workers });
   const rows: AccuracyRow[] = [];
   let i = 0;
-  for (const w of workloads) {
-    for (const h of ACCURACY_HOSTS) {
-      const reps = exact.slice(i, i + ACCURACY_REPLICATIONS);
-      i += ACCURACY_REPLICATIONS;
-      const spec = caseSpec(w, h, 1);
-      const cls = estimateClass(spec);
-      sets.forEach((f, s) => {
-        const t0 = performance.now();
-        const e = estimateRun(spec, f);
-        const estimateMs = performance.now() - t0;
-        const totals = meanCi(reps.map((r) => r.summaries[s].total.efficiency));
-        const worstExact = meanCi(reps.map((r) => Math.min(...r.summaries[s].vms.map((v) => v.efficiency ?? 0))));
-        const est = e.total.efficiency ?? 0;
-        const worstEst = Math.min(...e.vms.map((v) => v.efficiency ?? 0));
-        rows.push({
-          workload: w, host: h.label, preset: featureSetLabel(f) === '' ? ACCURACY_PRESETS[s] : ACCURACY_PRESETS[s], kind: cls.kind, regime: cls.regime,
-          estimatePct: pct(est), exactPct: pct(totals.mean ?? 0), exactCi95Pp: pct(totals.ci95 ?? 0),
-          errorPp: pct(est - (totals.mean ?? 0)),
-          worstVmEstimatePct: pct(worstEst), worstVmExactPct: pct(worstExact.mean ?? 0), worstVmErrorPp: pct(worstEst - (worstExact.mean ?? 0)),
-          estimateMs, exactWallS: reps.reduce((a, r) => a + r.wallSeconds / sets.length, 0) / reps.length,
-        });
+  for (const c of cases) {
+    const reps = exact.slice(i, i + ACCURACY_REPLICATIONS);
+    i += ACCURACY_REPLICATIONS;
+    const spec = c.spec(1);
+    const cls = estimateClass(spec);
+    sets.forEach((f, s) => {
+      const t0 = performance.now();
+      const e = estimateRun(spec, f);
+      const estimateMs = performance.now() - t0;
+      const totals = meanCi(reps.map((r) => r.summaries[s].total.efficiency));
+      const worstExact = meanCi(reps.map((r) => Math.min(...r.summaries[s].vms.map((v) => v.efficiency ?? 0))));
+      const est = e.total.efficiency ?? 0;
+      const worstEst = Math.min(...e.vms.map((v) => v.efficiency ?? 0));
+      const largestVm = Math.max(...e.vms.map((v, j) => Math.abs((v.efficiency ?? 0) - (meanCi(reps.map((r) => r.summaries[s].vms[j].efficiency)).mean ?? 0))));
+      rows.push({
+        workload: c.workload, host: c.host, preset: ACCURACY_PRESETS[s], kind: cls.kind, regime: cls.regime,
+        estimatePct: pct(est), exactPct: pct(totals.mean ?? 0), exactCi95Pp: pct(totals.ci95 ?? 0),
+        errorPp: pct(est - (totals.mean ?? 0)),
+        worstVmEstimatePct: pct(worstEst), worstVmExactPct: pct(worstExact.mean ?? 0), worstVmErrorPp: pct(worstEst - (worstExact.mean ?? 0)),
+        largestVmErrorPp: pct(largestVm),
+        estimateMs, exactWallS: reps.reduce((a, r) => a + r.wallSeconds / sets.length, 0) / reps.length,
       });
-    }
+    });
   }
   return { rows, bands: bandsOf(rows) };
 }
@@ -104,11 +126,12 @@ export function bandsOf(rows: AccuracyRow[]): ClassBand[] {
   const out = new Map<string, ClassBand & { sum: number }>();
   for (const r of rows) {
     const key = classKey(r);
-    const b = out.get(key) ?? { kind: r.kind, regime: r.regime, cases: 0, worstErrorPp: 0, meanAbsErrorPp: 0, worstVmErrorPp: 0, sum: 0 };
+    const b = out.get(key) ?? { kind: r.kind, regime: r.regime, cases: 0, worstErrorPp: 0, meanAbsErrorPp: 0, worstVmErrorPp: 0, largestVmErrorPp: 0, sum: 0 };
     b.cases++;
     b.sum += Math.abs(r.errorPp);
     b.worstErrorPp = Math.max(b.worstErrorPp, Math.abs(r.errorPp));
     b.worstVmErrorPp = Math.max(b.worstVmErrorPp, Math.abs(r.worstVmErrorPp));
+    b.largestVmErrorPp = Math.max(b.largestVmErrorPp, r.largestVmErrorPp);
     out.set(key, b);
   }
   return [...out.values()].map(({ sum, ...b }) => ({ ...b, meanAbsErrorPp: Math.round((sum / b.cases) * 100) / 100 }));
@@ -135,9 +158,9 @@ export function accuracyMarkdown(rows: AccuracyRow[], bands: ClassBand[]): strin
     '`exitsim estimate` quotes the worst error of the class a scenario falls in (its hardest workload kind, and',
     'whether its vCPUs share pCPUs). Efficiency in percent; errors in percentage points (estimate − exact).',
     '',
-    '| workload kind | pCPUs | cases | worst error (pp) | mean abs. error (pp) | worst VM: worst error (pp) |',
-    '|---|---|---:|---:|---:|---:|',
-    ...bands.map((b) => `| ${KIND_TEXT[b.kind]} | ${REGIME_TEXT[b.regime]} | ${b.cases} | ${fmt(b.worstErrorPp)} | ${fmt(b.meanAbsErrorPp)} | ${fmt(b.worstVmErrorPp)} |`),
+    '| workload kind | pCPUs | cases | worst error (pp) | mean abs. error (pp) | worst VM: worst error (pp) | any one VM: largest error (pp) |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...bands.map((b) => `| ${KIND_TEXT[b.kind]} | ${REGIME_TEXT[b.regime]} | ${b.cases} | ${fmt(b.worstErrorPp)} | ${fmt(b.meanAbsErrorPp)} | ${fmt(b.worstVmErrorPp)} | ${fmt(b.largestVmErrorPp)} |`),
     '',
     '## Where the approximation is poor',
     '',
@@ -148,17 +171,21 @@ export function accuracyMarkdown(rows: AccuracyRow[], bands: ClassBand[]): strin
     '- **The worst VM** under time sharing: which VMs share pCPUs, and the noise of a few units per VM, move the',
     '  exact worst VM more than the mean; the estimate gives the expected value per VM, not the minimum of noisy',
     '  ones. Capacity uses the estimate only to bracket the boundary and decides with exact runs.',
-    '- **Open workloads past saturation** (network-server at 8×: more demand than pCPUs, arrivals queue and',
-    '  are dropped): the estimate shares the pCPUs fairly and spreads the guest\'s timer over fewer units, but',
-    '  the exact engine\'s cycles per unit grow further with the number of vCPUs per pCPU (about 3 pp at 4 vCPUs',
-    '  per pCPU, more beyond); the mechanism is not modelled yet, so the band of that class is wide.',
+    '- **Open workloads past saturation** (network-server at 4–8×: more demand than pCPUs, arrivals queue and',
+    '  are dropped): the estimate shares the pCPUs max-min fairly and spreads the guest\'s timer over fewer',
+    '  units, but the exact engine\'s cycles per unit grow further with the number of vCPUs per pCPU (3–4 pp);',
+    '  the mechanism is not modelled yet, so the band of that class is wide.',
+    '- **One VM of a mixed host** (the last column): the total is close, but an idle guest sharing pCPUs with',
+    '  busy ones at 1.75× is off by ~10 pp — how many of its timer wake-ups fall into one wait for a pCPU',
+    '  depends on which runners it waits behind; at 3.5× the estimate is within ~2.5 pp. The band quoted is',
+    '  for the total efficiency; a per-VM answer on a mixed, lightly overcommitted host needs `exitsim run`.',
     '- **Open workloads with few units** (idle-guest): the exact figure itself is noisy (see its CI).',
     '',
     '## Every case',
     '',
-    '| workload | host | features | estimate (%) | exact (%) | ±95% CI (pp) | error (pp) | worst VM est. (%) | worst VM exact (%) | worst VM error (pp) |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.workload} | ${r.host} | ${r.preset} | ${fmt(r.estimatePct)} | ${fmt(r.exactPct)} | ${fmt(r.exactCi95Pp)} | ${fmt(r.errorPp)} | ${fmt(r.worstVmEstimatePct)} | ${fmt(r.worstVmExactPct)} | ${fmt(r.worstVmErrorPp)} |`),
+    '| workload | host | features | estimate (%) | exact (%) | ±95% CI (pp) | error (pp) | worst VM est. (%) | worst VM exact (%) | worst VM error (pp) | largest VM error (pp) |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.workload} | ${r.host} | ${r.preset} | ${fmt(r.estimatePct)} | ${fmt(r.exactPct)} | ${fmt(r.exactCi95Pp)} | ${fmt(r.errorPp)} | ${fmt(r.worstVmEstimatePct)} | ${fmt(r.worstVmExactPct)} | ${fmt(r.worstVmErrorPp)} | ${fmt(r.largestVmErrorPp)} |`),
     '',
   ];
   return lines.join('\n');

@@ -89,6 +89,8 @@ interface Sharing {
   k: number;
   /** Wall cycles of one slice as the engine ends it (at the first host tick after the slice). */
   sliceCycles: number;
+  /** The share of the pCPUs' demand from vCPUs that never idle: they give a pCPU up only at a slice's end. */
+  busyRunnerShare: number;
 }
 
 interface VcpuOutcome {
@@ -142,7 +144,12 @@ function vcpuOutcome(m: BuiltModel, w: VmModel, share: Sharing, arrivalsPerCycle
     for (let k = 0; k < w.wallCount; k++) wakeRate += 1 / w.wallMeanGap[k];
     if (arrivalsPerCycle > 0) wakeRate += arrivalsPerCycle;
     const pollCatch = m.haltPollCycles > 0 ? 1 - Math.exp(-wakeRate * m.haltPollCycles) : 0;
-    const wakeCost = haltExits ? idleEntry + switchCycles * (1 - pollCatch) : idleEntry;
+    // A woken vCPU that must wait for its pCPU behind a vCPU that never idles (whose slice ends at a
+    // host tick) takes the interrupts that come meanwhile in the same wake-up: a dead-time counter
+    // over that wait. (Behind vCPUs that idle the wait is short and not modelled.)
+    const queueWait = sharedPcpu ? Math.min(1, share.k - 1) * share.busyRunnerShare * (share.sliceCycles / 2) : 0;
+    const wakeShare = 1 / (1 + wakeRate * queueWait);
+    const wakeCost = (haltExits ? idleEntry + switchCycles * (1 - pollCatch) : idleEntry) * wakeShare;
     // An interrupt: delivered if the vCPU runs; injected at the entry after a wake-up if it is halted
     // (that wake-up's halt and switch included); injected at its next entry if descheduled.
     const interruptCost = (kind: number) =>
@@ -291,27 +298,49 @@ function sumTerms(t: CostTerms): number {
 }
 
 /**
- * How much demand shares each vCPU's pCPU. Pinned: none. A time-sharing scheduler with vCPUs that
- * never idle keeps them where they start (vCPU v on pCPU v mod P: nothing is idle to steal them);
- * with vCPUs that idle, load spreads, so every pCPU carries the average demand.
+ * How much demand shares each vCPU's pCPU (k ≥ 1: its wall time stretches by k while it runs), and
+ * the most of a pCPU a vCPU gets (`level`, Infinity when there is enough for all). Pinned: none. A
+ * time-sharing scheduler with vCPUs that never idle keeps them where they start (vCPU v on pCPU v mod
+ * P: nothing is idle to steal them). With vCPUs that idle, load spreads: below saturation a waking
+ * vCPU waits for a pCPU as a customer of an M/M/c queue with the pCPUs as servers (Erlang C) and
+ * stays off the halt path that much longer, while vCPUs that never idle have a pCPU each; past it,
+ * the fair scheduler gives every vCPU at most the same share (max-min fairness, water-filling): a
+ * vCPU that wants more gets `level` and stretches by demand/level.
  */
-function sharing(m: BuiltModel, demand: Float64Array, allBusy: boolean): Float64Array {
+function sharing(m: BuiltModel, demand: Float64Array, alwaysBusy: Uint8Array, allBusy: boolean): { k: Float64Array; level: number } {
   const k = new Float64Array(demand.length).fill(1);
-  if (m.policy === POLICY_PINNED) return k;
+  if (m.policy === POLICY_PINNED) return { k, level: Infinity };
   if (allBusy) {
     const perPcpu = new Float64Array(m.pcpus);
     demand.forEach((d, v) => (perPcpu[v % m.pcpus] += d));
     demand.forEach((_, v) => (k[v] = Math.max(1, perPcpu[v % m.pcpus])));
-    return k;
+    return { k, level: Infinity };
   }
-  // vCPUs that idle: a waking vCPU waits for a pCPU as a customer of an M/M/c queue with the
-  // pCPUs as servers (Erlang C); it stays off the halt path that much longer. At saturation,
-  // fair shares.
   let total = 0;
   for (const d of demand) total += d;
   const P = m.pcpus;
-  const queued = total < P ? 1 + erlangC(P, total) / (P - total) : Infinity;
-  return k.fill(Math.max(1, total / P, Math.min(queued, demand.length / P)));
+  if (total < P) {
+    const queued = Math.min(1 + erlangC(P, total) / (P - total), demand.length / P);
+    demand.forEach((_, v) => (k[v] = alwaysBusy[v] ? 1 : Math.max(1, queued)));
+    return { k, level: Infinity };
+  }
+  // Water-filling: the level L with Σ min(d, L) = P.
+  const sorted = Float64Array.from(demand).sort();
+  let rest = P;
+  let level = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const left = sorted.length - i;
+    if (sorted[i] * left >= rest) {
+      level = rest / left;
+      break;
+    }
+    rest -= sorted[i];
+    level = sorted[i];
+  }
+  let runnable = 0;
+  for (const d of demand) runnable += Math.min(1, d / level);
+  demand.forEach((d, v) => (k[v] = d > level ? d / level : Math.max(1, runnable / P)));
+  return { k, level };
 }
 
 interface ModelOutcome {
@@ -321,12 +350,24 @@ interface ModelOutcome {
 function modelOutcome(m: BuiltModel): ModelOutcome {
   const nV = m.vms.reduce((a, w) => a + w.vcpus, 0);
   const demand = new Float64Array(nV).fill(1);
+  const alwaysBusy = new Uint8Array(nV);
   const allBusy = m.vms.every((w) => w.closed && w.activeVcpus === w.vcpus);
   const slice = m.sliceCycles + m.tickPeriodCycles / 2;
+  // VMs of one placement share their compiled arrays: one outcome per (placement, sharing, arrivals).
+  const memo = new WeakMap<Int32Array, Map<string, VcpuOutcome>>();
+  let busyRunnerShare = 0;
+  const outcome = (w: VmModel, share: Sharing, arrivals: number) => {
+    let byKey = memo.get(w.classPlan);
+    if (!byKey) memo.set(w.classPlan, (byKey = new Map()));
+    const key = `${share.k}|${arrivals}|${share.busyRunnerShare}`;
+    let o = byKey.get(key);
+    if (!o) byKey.set(key, (o = vcpuOutcome(m, w, share, arrivals)));
+    return o;
+  };
   let perVm: ModelOutcome['perVm'] = [];
   // Demand and sharing feed each other (an open VM's utilisation); a few rounds settle them.
   for (let round = 0; round < (allBusy ? 1 : 8); round++) {
-    const k = sharing(m, demand, allBusy);
+    const { k, level } = sharing(m, demand, alwaysBusy, allBusy);
     perVm = [];
     let v = 0;
     for (const w of m.vms) {
@@ -343,34 +384,38 @@ function modelOutcome(m: BuiltModel): ModelOutcome {
           continue;
         }
         const arrivals = w.closed ? 0 : 1 / (w.arrivalGapCycles * w.activeVcpus);
-        const o = vcpuOutcome(m, w, { k: k[v], sliceCycles: slice }, arrivals);
-        busy += o.busyPerUnit * o.unitsPerCycle;
+        const o = outcome(w, { k: k[v], sliceCycles: slice, busyRunnerShare }, arrivals);
+        let vBusy = o.busyPerUnit * o.unitsPerCycle;
+        let vUnits = o.unitsPerCycle;
+        let ratio = 1;
+        if (!w.closed && o.utilisation > level) {
+          // An open vCPU past its fair share serves that much of its arrivals (the rest queue and
+          // are dropped); the guest's timer and devices go on at their wall-clock rates.
+          const bg = o.backgroundPerCycle;
+          const scale = o.utilisation > bg ? Math.max(0, (level - bg) / (o.utilisation - bg)) : 1;
+          const newBusy = (vBusy - bg) * scale + bg;
+          ratio = vBusy > 0 ? newBusy / vBusy : 1;
+          vBusy = newBusy;
+          vUnits *= scale;
+        }
+        busy += vBusy;
         background += o.backgroundPerCycle;
-        units += o.unitsPerCycle;
+        units += vUnits;
         util += o.utilisation / w.activeVcpus;
-        demand[v] = o.utilisation;
-        for (const key of Object.keys(terms) as (keyof CostTerms)[]) terms[key] += o.terms[key] * o.unitsPerCycle;
+        // What it would use with a pCPU to itself: a closed vCPU that never idles wants all of one.
+        demand[v] = w.closed ? Math.min(1, o.utilisation * k[v]) : o.utilisation;
+        alwaysBusy[v] = w.closed && demand[v] > 0.999 ? 1 : 0;
+        for (const key of Object.keys(terms) as (keyof CostTerms)[]) terms[key] += o.terms[key] * o.unitsPerCycle * ratio;
       }
       perVm.push({ busy, units, util, sharing: shared, background, terms });
     }
-  }
-  // Time sharing cannot serve more than its pCPUs: past saturation open VMs get fair shares of
-  // them (the rest of their arrivals queue and are dropped). Their units shrink to fit; the guest's
-  // timer and devices go on at their wall-clock rates, so those cycles per unit grow.
-  const busyPerCycle = perVm.reduce((a, x) => a + x.busy, 0);
-  if (m.policy !== POLICY_PINNED && busyPerCycle > m.pcpus) {
-    const open = perVm.filter((_, i) => !m.vms[i].closed);
-    const fixed = perVm.reduce((a, x, i) => a + (m.vms[i].closed ? x.busy : x.background), 0);
-    const scalable = open.reduce((a, x) => a + x.busy - x.background, 0);
-    const scale = scalable > 0 ? Math.max(0, Math.min(1, (m.pcpus - fixed) / scalable)) : 1;
-    for (const x of open) {
-      const unitBusy = x.busy - x.background;
-      const newBusy = unitBusy * scale + x.background;
-      const ratio = x.busy > 0 ? newBusy / x.busy : 1;
-      for (const key of Object.keys(x.terms) as (keyof CostTerms)[]) x.terms[key] *= ratio;
-      x.busy = newBusy;
-      x.units *= scale;
-    }
+    let always = 0;
+    let all = 0;
+    demand.forEach((d, i) => {
+      all += d;
+      if (alwaysBusy[i]) always += d;
+    });
+    busyRunnerShare = all > 0 ? always / all : 0;
   }
   return { perVm };
 }

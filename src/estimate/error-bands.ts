@@ -9,7 +9,8 @@ export const ERROR_BANDS: ClassBand[] = [
     cases: 12,
     worstErrorPp: 1.33,
     meanAbsErrorPp: 0.26,
-    worstVmErrorPp: 1.33
+    worstVmErrorPp: 1.33,
+    largestVmErrorPp: 1.33
   },
   {
     kind: 'closed',
@@ -17,7 +18,8 @@ export const ERROR_BANDS: ClassBand[] = [
     cases: 24,
     worstErrorPp: 1.27,
     meanAbsErrorPp: 0.23,
-    worstVmErrorPp: 6.91
+    worstVmErrorPp: 6.91,
+    largestVmErrorPp: 5.55
   },
   {
     kind: 'open',
@@ -25,15 +27,17 @@ export const ERROR_BANDS: ClassBand[] = [
     cases: 24,
     worstErrorPp: 1.4,
     meanAbsErrorPp: 0.45,
-    worstVmErrorPp: 3.31
+    worstVmErrorPp: 3.31,
+    largestVmErrorPp: 3.11
   },
   {
     kind: 'open',
     regime: 'overcommitted',
     cases: 48,
-    worstErrorPp: 5.13,
-    meanAbsErrorPp: 0.81,
-    worstVmErrorPp: 5.74
+    worstErrorPp: 3.17,
+    meanAbsErrorPp: 0.85,
+    worstVmErrorPp: 4.56,
+    largestVmErrorPp: 3.57
   },
   {
     kind: 'spin-lock',
@@ -41,7 +45,8 @@ export const ERROR_BANDS: ClassBand[] = [
     cases: 6,
     worstErrorPp: 0.03,
     meanAbsErrorPp: 0.02,
-    worstVmErrorPp: 0.06
+    worstVmErrorPp: 0.06,
+    largestVmErrorPp: 0.03
   },
   {
     kind: 'spin-lock',
@@ -49,6 +54,25 @@ export const ERROR_BANDS: ClassBand[] = [
     cases: 12,
     worstErrorPp: 4.04,
     meanAbsErrorPp: 1.26,
-    worstVmErrorPp: 9.42
+    worstVmErrorPp: 9.42,
+    largestVmErrorPp: 8.62
+  },
+  {
+    kind: 'mixed',
+    regime: 'dedicated',
+    cases: 3,
+    worstErrorPp: 0.23,
+    meanAbsErrorPp: 0.2,
+    worstVmErrorPp: 2.66,
+    largestVmErrorPp: 2.66
+  },
+  {
+    kind: 'mixed',
+    regime: 'overcommitted',
+    cases: 6,
+    worstErrorPp: 0.56,
+    meanAbsErrorPp: 0.35,
+    worstVmErrorPp: 10.96,
+    largestVmErrorPp: 10.96
   }
 ];
