@@ -30,7 +30,7 @@ interface Base {
 const BASES: Record<string, Base> = {
   run: { argv: ['run', 'cpu-bound', '--duration', '0.001', '--warmup', '0'], fileArg: 1 },
   compare: { argv: ['compare', 'cpu-bound', '--duration', '0.001', '--warmup', '0'], fileArg: 1 },
-  estimate: { argv: ['estimate', 'cpu-bound', '--vms', '2', '--pcpus', '2'], fileArg: 1 },
+  estimate: { argv: ['estimate', 'cpu-bound', '--vms', '2', '--pcpus', '4'], fileArg: 1 },
   explain: { argv: ['explain', 'CPUID'] },
   list: { argv: ['list', 'workloads'] },
   study: { argv: ['study', '--quick', '--out', fresh('study')] },
