@@ -8,8 +8,10 @@ import { ERROR_BANDS } from './error-bands.js';
 
 export interface QuotedBand {
   class: string;
-  /** ± percentage points of efficiency. */
+  /** ± percentage points of the total efficiency. */
   pp: number;
+  /** ± percentage points of any one VM's efficiency. */
+  vmPp: number;
   measured: boolean;
   source: string;
 }
@@ -19,7 +21,8 @@ export function quotedBand(spec: RunSpec, bands: ClassBand[] = ERROR_BANDS): Quo
   const cls = estimateClass(spec);
   const b = bands.find((x) => classKey(x) === classKey(cls));
   const up = (pp: number) => Math.max(0.5, Math.ceil(pp * 2) / 2);
-  if (b) return { class: cls.label, pp: up(b.worstErrorPp), measured: true, source: `worst of ${b.cases} cases in docs/estimate.md` };
+  if (b) return { class: cls.label, pp: up(b.worstErrorPp), vmPp: up(b.largestVmErrorPp), measured: true, source: `worst of ${b.cases} cases in docs/estimate.md` };
   const widest = bands.reduce((a, x) => Math.max(a, x.worstErrorPp), 0);
-  return { class: cls.label, pp: up(widest), measured: false, source: 'not measured for this class: the widest band in docs/estimate.md' };
+  const widestVm = bands.reduce((a, x) => Math.max(a, x.largestVmErrorPp), 0);
+  return { class: cls.label, pp: up(widest), vmPp: up(widestVm), measured: false, source: 'not measured for this class: the widest band in docs/estimate.md' };
 }

@@ -96,11 +96,12 @@ test('exitsim estimate --json: total.efficiency and throughput as run --json has
   assert.ok(j.total.efficiency > 0.5 && j.total.efficiency < 1);
   assert.ok(j.total.throughput_units_per_s > 0);
   assert.ok(j.band.efficiency_pp >= 0.5);
+  assert.ok(j.band.vm_efficiency_pp >= j.band.efficiency_pp, 'one VM is never estimated better than the total');
   assert.match(j.band.class, /closed, dedicated/);
   const text = exitsim('estimate', 'network-server', '--vms', '6', '--pcpus', '4', '--scheduler', 'fair', '--features', 'none', '--features', 'modern');
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /^ESTIMATE \(analytic, [\d.]+ ms; not a simulation\)/);
-  assert.match(text.stdout, /error band ±[\d.]+ pp of efficiency: open, overcommitted/);
+  assert.match(text.stdout, /error band ±[\d.]+ pp of the total efficiency, ±[\d.]+ pp of one VM's: open, overcommitted/);
   assert.equal((text.stdout.match(/^ESTIMATE/gm) ?? []).length, 2, 'one block per feature set');
 });
 

@@ -13,7 +13,7 @@ const NOT_FOR_ESTIMATE = ['--replications', '--workers', '--aggregate', '--allow
 function formatEstimate(e: RunEstimate, band: QuotedBand, ms: number): string {
   const lines = [
     `ESTIMATE (analytic, ${ms.toFixed(1)} ms; not a simulation) — ${e.scenario}, profile ${e.profile}, features ${e.features}, ${e.pcpus} pCPUs`,
-    `error band ±${band.pp} pp of efficiency: ${band.class} (${band.source}); exitsim run gives the exact figure`,
+    `error band ±${band.pp} pp of the total efficiency, ±${band.vmPp} pp of one VM's: ${band.class} (${band.source}); exitsim run gives the exact figure`,
     '',
     table(
       ['vm', 'vcpus', 'units/s', 'bare metal units/s', 'efficiency', 'host cycles/unit', 'pCPU sharing'],
@@ -42,7 +42,7 @@ async function estimateCommand(file: string, o: CommonOptions): Promise<void> {
     return { e, ms: performance.now() - t0 };
   });
   if (o.json) {
-    const one = (x: (typeof results)[number]) => ({ estimate: true, ...x.e, band: { efficiency_pp: band.pp, class: band.class, measured: band.measured, source: band.source }, wall_ms: Number(x.ms.toFixed(3)) });
+    const one = (x: (typeof results)[number]) => ({ estimate: true, ...x.e, band: { efficiency_pp: band.pp, vm_efficiency_pp: band.vmPp, class: band.class, measured: band.measured, source: band.source }, wall_ms: Number(x.ms.toFixed(3)) });
     const body = results.length === 1 ? one(results[0]) : { baseline: featureSetLabel(sets[0]), runs: results.map(one) };
     process.stdout.write(JSON.stringify(body, null, 2) + '\n');
     return;
