@@ -262,3 +262,12 @@ test('report names runs by workload and features, --run takes a name or a part o
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--run: expected a run of runs\.csv by name \(idle-guest\/none, idle-guest\/modern\)/);
 });
+
+test('exitsim run notes VMs that dropped arrivals: overloaded, their figures depend on the run\'s length', () => {
+  const r = exitsim('run', 'network-server', '--pcpus', '2', '--scheduler', 'fair', '--vms', '16', '--duration', '0.3', '--warmup', '0.01');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /note: network-server#1 \(modern\).* dropped arrivals: overloaded, their queues still filling in the window — their cycles per unit and efficiency depend on --duration/);
+  const calm = exitsim('run', 'network-server', '--quick');
+  assert.equal(calm.code, 0, calm.stderr);
+  assert.doesNotMatch(calm.stdout, /dropped arrivals/);
+});

@@ -32,10 +32,17 @@ function fewUnitsNote(runs: RunSummary[], replications: number): string {
       ? ''
       : `\nnote: ${above.map(({ v }) => `${v.vm} ${((v.efficiency as number) * 100).toFixed(4)}% (${v.units.toFixed(0)} units)`).join(', ')}: above 100% only by the noise of one run — ` +
         'the virtualized and bare-metal runs finish different units of varying size; --replications 10 gives the CI\n';
+  // An overloaded open VM (it dropped arrivals) is not in a steady state within the window: its queue
+  // fills while every accepted arrival's interrupt is paid before its unit is served (docs/estimate.md).
+  const dropping = runs.flatMap((s) => s.vms.filter((v) => v.dropped_arrivals > 0).map((v) => `${v.vm} (${s.features})`));
+  const overloadNote =
+    dropping.length === 0
+      ? ''
+      : `\nnote: ${[...new Set(dropping)].slice(0, 3).join(', ')}${dropping.length > 3 ? ' and others' : ''} dropped arrivals: overloaded, their queues still filling in the window — their cycles per unit and efficiency depend on --duration (a longer run is nearer the long run)\n`;
   const fewest = Math.min(...runs.flatMap((s) => s.vms.map((v) => v.units)));
-  if (!(fewest < FEW_UNITS_WARNING) || replications >= 10) return aboveNote;
+  if (!(fewest < FEW_UNITS_WARNING) || replications >= 10) return aboveNote + overloadNote;
   const advice = replications > 1 ? 'more replications (10 or more) or a longer --duration' : '--replications 10, --ci-target 0.5 or a longer --duration';
-  return aboveNote + `\nnote: a VM finished only ${fewest.toFixed(0)} units in the window: with so few, efficiency varies from seed to seed more than its digits suggest (idle-guest, ~25 units: ±2.5 pp) — use ${advice}\n`;
+  return aboveNote + overloadNote + `\nnote: a VM finished only ${fewest.toFixed(0)} units in the window: with so few, efficiency varies from seed to seed more than its digits suggest (idle-guest, ~25 units: ±2.5 pp) — use ${advice}\n`;
 }
 
 async function runCommand(file: string, o: RunOptions, compare: boolean): Promise<void> {
