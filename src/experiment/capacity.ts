@@ -112,11 +112,6 @@ export function untriable(r: ResolvedScenario, vary: 'vms' | 'vcpus', n: number)
   return scenario.host.scheduler === 'pinned' && vcpus > scenario.host.pcpus ? `pinned: ${vcpus} vCPUs on ${scenario.host.pcpus} pCPUs` : '';
 }
 
-/** The SLA metric of the worst VM of a run (null when a VM has no figure). */
-export function worstOf(s: RunSummary, sla: Sla): number | null {
-  return worst(s, sla);
-}
-
 /** Judges count `n` from its replications' runs: the mean over them of the worst VM, against each SLA. */
 export function judge(n: number, runs: RunSummary[], slas: Sla[]): Evaluation {
   const metrics: Record<string, number | null> = {};

@@ -1,5 +1,6 @@
-// The standard normal's quantile function (the engine's normal draws and the
-// capacity search's expected extremes both use it).
+// The standard normal distribution: its quantile function (the engine's normal
+// draws), its CDF and the expected minimum of independent normals (the
+// capacity search's model of the worst VM).
 
 /** Φ⁻¹(p) for 0 < p < 1. */
 export function inverseNormalCdf(p: number): number {
@@ -19,10 +20,6 @@ export function inverseNormalCdf(p: number): number {
   return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
-/** The expected largest of n standard normal draws (Blom's approximation, Φ⁻¹((n − 0.375)/(n + 0.25))); 0 for n = 1. */
-export function expectedMaxOfNormals(n: number): number {
-  return n <= 1 ? 0 : inverseNormalCdf((n - 0.375) / (n + 0.25));
-}
 
 /** Φ(x), the standard normal CDF (Abramowitz & Stegun 7.1.26 for erf: absolute error < 1.5e-7). */
 export function normalCdf(x: number): number {
