@@ -105,7 +105,8 @@ export function featuresFlag(text: string): number {
 
 export interface CommonOptions {
   features?: string[];
-  profile?: string;
+  /** One profile; compare collects a list (several CPUs). */
+  profile?: string | string[];
   pcpus?: number;
   vms?: number;
   vcpus?: number;
@@ -133,7 +134,9 @@ export interface CommonOptions {
 export function addCommon(cmd: Command, multiFeatures: boolean, omit: string[] = []): Command {
   const options: Option[] = [
     new Option('--features <list>', multiFeatures ? 'a feature set; repeat for each set to compare (the first is the baseline; default: compare none and modern, the others the scenario\'s)' : 'feature names and/or presets, comma-separated (default: the scenario\'s; a workload alone: modern, or what the profile supports of it)').argParser(collect),
-    new Option('--profile <name>', `CPU profile, exitsim list profiles (default: the scenario's; a workload alone: ${DEFAULT_HOST.profile})`),
+    multiFeatures
+      ? new Option('--profile <name>', `CPU profile, exitsim list profiles; repeat to compare CPUs (Intel against AMD) under the same feature sets (default: the scenario's; a workload alone: ${DEFAULT_HOST.profile})`).argParser(collect)
+      : new Option('--profile <name>', `CPU profile, exitsim list profiles (default: the scenario's; a workload alone: ${DEFAULT_HOST.profile})`),
     new Option('--pcpus <n>', `host pCPUs (default: the scenario's; a workload alone: ${DEFAULT_HOST.pcpus}, or enough for its vCPUs)`).argParser(intFlag('--pcpus', 1, 4096)),
     new Option('--vms <n>', `VMs of the workload (default: ${DEFAULT_HOST.vms})`).argParser(intFlag('--vms', 1, 100_000)),
     new Option('--vcpus <n>', `vCPUs per VM (default: the scenario's; a workload alone: ${DEFAULT_HOST.vcpus})`).argParser(intFlag('--vcpus', 1, 4096)),
@@ -170,7 +173,7 @@ function overrides(o: CommonOptions): ScenarioOverrides {
     pcpus: o.pcpus,
     vms: o.vms,
     vcpus: o.vcpus,
-    profile: o.profile,
+    profile: Array.isArray(o.profile) ? o.profile[0] : o.profile,
     scheduler: o.scheduler,
     durationSec: o.quick ? QUICK_DURATION_SEC : o.duration,
     warmupSec: o.quick ? QUICK_WARMUP_SEC : o.warmup,

@@ -206,6 +206,7 @@ export const HANDLER_NAMES = [
   'vmcall', 'hlt', 'pause', 'external-interrupt', 'host-tick', 'interrupt-window', 'apic-access-eoi',
   'apic-access-icr', 'apic-write', 'eoi-induced', 'msr-write-eoi', 'msr-write-icr', 'tpr-write',
   'tpr-below-threshold', 'preemption-timer', 'dr-access', 'raw-exit', 'pt-write-emulate', 'shadow-root-miss',
+  'avic-incomplete-ipi',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
@@ -217,6 +218,12 @@ export const Profile = z
     launch: z.string().min(1),
     description: z.string().min(1),
     frequencyGHz: Cited,
+    /** Intel VT-x or AMD SVM: which exit codes, world switch and feature names apply. */
+    arch: z.enum(['vmx', 'svm']).default('vmx'),
+    /**
+     * On SVM the VT-x names stand for their SVM counterparts: ept = NPT, vpid = ASIDs, apicv = AVIC,
+     * ipiv = AVIC's IPI acceleration, ple = the pause filter.
+     */
     capabilities: z
       .object({
         ept: z.boolean(),
@@ -225,13 +232,38 @@ export const Profile = z
         ipiv: z.boolean(),
         ple: z.boolean(),
         preemptionTimer: z.boolean(),
+        /** SVM: AVIC in x2APIC mode (without it KVM inhibits AVIC for an x2APIC guest). */
+        x2avic: z.boolean().default(false),
+        /** SVM: VMCB clean bits (VMRUN may keep cached state groups). */
+        vmcbClean: z.boolean().default(false),
+        /** SVM: next-RIP save and decode assists (the exit gives the next RIP and the instruction bytes). */
+        decodeAssists: z.boolean().default(false),
         source: z.string().min(1),
       })
       .strict(),
+    /** SVM world-switch costs beyond VMRUN and #VMEXIT themselves (required when arch is svm). */
+    svm: z
+      .object({
+        /** VMSAVE of the guest's FS/GS/TR/LDTR, KernelGSBase and SYSCALL/SYSENTER MSRs after #VMEXIT. */
+        vmsaveCycles: Cited,
+        /** VMLOAD of that state: the host's after #VMEXIT, the guest's before VMRUN. */
+        vmloadCycles: Cited,
+        /** VMRUN cycles the VMCB clean bits save by keeping cached state groups. */
+        cleanBitsSavedCycles: Cited,
+        /** Fetching and decoding the exiting instruction in software when the CPU gives neither next RIP nor its bytes. */
+        softwareDecodeCycles: Cited,
+      })
+      .strict()
+      .optional(),
     /** What the stage costs are calibrated to. */
     calibration: z
       .object({
-        target: z.enum(['hardware-round-trip', 'kvm-unit-tests-cpuid', 'kvm-unit-tests-vmcall']),
+        /**
+         * What was measured: a round trip without handler, a kvm-unit-tests test, KVM's window from
+         * before VMRUN to after VMSAVE on SVM (VMLOAD, VMRUN, #VMEXIT, VMSAVE), or Xen's null
+         * hypercall on SVM (VMRUN, #VMEXIT and Xen's handler).
+         */
+        target: z.enum(['hardware-round-trip', 'kvm-unit-tests-cpuid', 'kvm-unit-tests-vmcall', 'svm-vmrun-to-vmsave', 'xen-null-hypercall']),
         cycles: z.number().positive(),
         source: z.string().min(1),
         splitRule: z.string().min(1),
@@ -262,7 +294,14 @@ export const Profile = z
     /** Shadow paging: exits per guest demand fault (3 in early KVM). */
     shadowPageFaultExits: Cited,
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.arch === 'svm' && !p.svm) ctx.addIssue({ code: 'custom', path: ['svm'], message: 'an SVM profile needs its svm costs (vmsaveCycles, vmloadCycles, cleanBitsSavedCycles, softwareDecodeCycles)' });
+    if (p.arch === 'vmx' && p.svm) ctx.addIssue({ code: 'custom', path: ['svm'], message: 'svm costs only on an SVM profile (arch: svm)' });
+    if (p.arch === 'vmx' && (p.capabilities.x2avic || p.capabilities.vmcbClean || p.capabilities.decodeAssists)) {
+      ctx.addIssue({ code: 'custom', path: ['capabilities'], message: 'x2avic, vmcbClean and decodeAssists are SVM capabilities (arch: svm)' });
+    }
+  });
 export type Profile = z.infer<typeof Profile>;
 
 export const VmPlacement = z

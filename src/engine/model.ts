@@ -58,6 +58,8 @@ export interface VmModel {
   // Guest-clock event classes (one random stream each per vCPU).
   classCount: number;
   classPlan: Int32Array;
+  /** IPI classes: the plan when the target is not running (AVIC_INCOMPLETE_IPI), else −1. */
+  classPlanTargetAway: Int32Array;
   classBehaviour: Int32Array;
   classDevice: Int32Array;
   classDist: Int32Array;

@@ -154,13 +154,8 @@ export class Simulation extends EngineColumns {
     return this.out;
   }
 
-  get currentCycles(): number {
-    return this.now;
-  }
-
-  get endCycles(): number {
-    return this.end;
-  }
+  get currentCycles(): number { return this.now; } // prettier-ignore
+  get endCycles(): number { return this.end; } // prettier-ignore
 
   /**
    * The counters so far, as if the run ended now (for live views): copies,
@@ -493,7 +488,8 @@ export class Simulation extends EngineColumns {
       const target = this.draw.ipiTarget(v, this.firstVcpuOfVm[this.vmOf[v]], w.vcpus);
       if (w.classWaitKind[c] === WAIT_ACK) this.waitingFor[v] = WAIT_ACK;
       // Sent at the end of KVM's handler when the ICR write exits, at once with IPIv; then the cross-core latency.
-      const exited = this.startPlan(v, w.classPlan[c], AFTER_CONTINUE);
+      const away = w.classPlanTargetAway[c]; // (AVIC: a target that is descheduled or blocked)
+      const exited = this.startPlan(v, away >= 0 && (this.pcpuOf[target] < 0 || this.state[target] === S_HALTED) ? away : w.classPlan[c], AFTER_CONTINUE);
       const sentAt = exited ? this.now + this.composer.length - this.composer.lastEntry - w.tlbRefillCycles : this.now;
       const earlier = this.ipis.queue(v, target, sentAt + this.m.crossCoreInterruptCycles, this.ipiBase);
       if (earlier >= 0) this.sendIpi(v, earlier);

@@ -2,6 +2,7 @@
 // the handler (kernel, or user space plus the kernel↔user round trip), and VM
 // entry. Mean cycles only; the engine draws each stage around these means.
 import type { HandlerName, Profile } from '../config/schema.js';
+import { FEATURE_BIT } from './features.js';
 
 /** Accounting categories, in the order an exit's stages happen. */
 export const CAT = {
@@ -52,24 +53,67 @@ export function handlerMeanCycles(profile: Profile, handler: HandlerName): numbe
   return h.value;
 }
 
-/** Mean cycles of each stage of one round trip. */
+/**
+ * SVM handlers that must fetch and decode the exiting instruction in software when the CPU has no
+ * next-RIP save and decode assists: every intercepted instruction KVM skips (svm.c
+ * svm_skip_emulated_instruction falls back to the emulator, EMULTYPE_SKIP, without NRIPS) and the
+ * NPF/#PF emulations that read the instruction from guest memory (decode assists copy its bytes
+ * into the VMCB). IOIO needs neither: EXITINFO2 holds the next RIP on every SVM part.
+ */
+export const SOFTWARE_DECODE_HANDLERS: ReadonlySet<HandlerName> = new Set<HandlerName>([
+  'cpuid', 'vmcall', 'msr-read', 'msr-write', 'msr-write-icr', 'msr-write-eoi', 'timer-program', 'hlt', 'rdtsc',
+  'dr-access', 'tpr-write', 'cr3-write-shadow', 'invlpg-shadow', 'mmio-kernel', 'mmio-user', 'apic-access-eoi',
+  'apic-access-icr', 'pt-write-emulate',
+]);
+
+/** Extra handler cycles for a software instruction decode (SVM without decode assists; 0 otherwise). */
+export function softwareDecodeCycles(profile: Profile, features: number, handler: HandlerName): number {
+  if (profile.arch !== 'svm' || !profile.svm || (features & FEATURE_BIT['decode-assists']) !== 0) return 0;
+  return SOFTWARE_DECODE_HANDLERS.has(handler) ? profile.svm.softwareDecodeCycles.value : 0;
+}
+
+/**
+ * Mean cycles of each stage of one round trip. On SVM the same seven slots hold the SVM world
+ * switch (KVM's __svm_vcpu_run, arch/x86/kvm/svm/vmenter.S): #VMEXIT writes the exit code and
+ * EXITINFO to the VMCB (record) and saves guest state into it (save guest), KVM's VMSAVE of the
+ * guest's FS/GS/TR/SYSCALL state (the MSR-store slot), #VMEXIT's load of host state, KVM's VMLOAD of
+ * the host's (the MSR-load slot), the handler, and VMLOAD of the guest's plus VMRUN (entry), which
+ * skips state groups whose VMCB clean bits are set.
+ */
 export function stageMeans(
   profile: Profile,
   msr: MsrLists,
   handler: HandlerName,
   location: 'kernel' | 'user',
   handlerOverrideCycles?: number,
+  features = 0,
 ): StageBreakdown {
   const s = profile.stages;
-  const handlerCycles = handlerOverrideCycles ?? handlerMeanCycles(profile, handler);
+  const handlerCycles = handlerOverrideCycles ?? handlerMeanCycles(profile, handler) + softwareDecodeCycles(profile, features, handler);
+  const handlers = {
+    handlerKernel: location === 'kernel' ? handlerCycles : 0,
+    handlerUser: location === 'user' ? handlerCycles + profile.kernelUserRoundTripCycles.value : 0,
+  };
+  const svm = profile.arch === 'svm' ? profile.svm : undefined;
+  if (svm) {
+    const clean = (features & FEATURE_BIT['vmcb-clean']) !== 0 ? svm.cleanBitsSavedCycles.value : 0;
+    return {
+      recordExitInfo: s.recordExitInfoCycles.value,
+      saveGuestState: s.saveGuestStateCycles.value,
+      msrStore: svm.vmsaveCycles.value,
+      loadHostState: s.loadHostStateCycles.value,
+      msrLoad: svm.vmloadCycles.value,
+      ...handlers,
+      entry: svm.vmloadCycles.value + s.entryCycles.value - clean,
+    };
+  }
   return {
     recordExitInfo: s.recordExitInfoCycles.value,
     saveGuestState: s.saveGuestStateCycles.value,
     msrStore: s.perMsrCycles.value * msr.exitStore,
     loadHostState: s.loadHostStateCycles.value,
     msrLoad: s.perMsrCycles.value * msr.exitLoad,
-    handlerKernel: location === 'kernel' ? handlerCycles : 0,
-    handlerUser: location === 'user' ? handlerCycles + profile.kernelUserRoundTripCycles.value : 0,
+    ...handlers,
     entry: s.entryCycles.value + s.perMsrCycles.value * msr.entryLoad,
   };
 }
@@ -81,7 +125,7 @@ export function totalCycles(b: StageBreakdown): number {
 }
 
 /** The hardware part of a round trip: exit steps 1–5 and entry, no handler. */
-export function hardwareRoundTripCycles(profile: Profile, msr: MsrLists): number {
-  const b = stageMeans(profile, msr, 'cpuid', 'kernel', 0);
+export function hardwareRoundTripCycles(profile: Profile, msr: MsrLists, features = 0): number {
+  const b = stageMeans(profile, msr, 'cpuid', 'kernel', 0, features);
   return totalCycles(b);
 }

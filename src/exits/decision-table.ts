@@ -11,12 +11,15 @@ export const ENGINE_EVENT_KINDS = [
 ] as const;
 
 export type EventKind =
+  | 'ipi-target-away'
   | 'page-fault' | 'first-touch' | 'cr3-write' | 'invlpg' | 'io' | 'msr-read' | 'msr-write' | 'cpuid'
   | 'rdtsc' | 'vmcall' | 'tpr-write' | 'timer-program' | 'ipi-send' | 'dr-access' | 'raw-exit'
   | 'pt-write' | 'process-lifecycle'
   | (typeof ENGINE_EVENT_KINDS)[number];
 
 export interface Condition {
+  /** The CPU profile's architecture (absent: either). */
+  arch?: 'vmx' | 'svm';
   features?: Partial<Record<FeatureName, boolean>>;
   apicMode?: 'xapic' | 'x2apic';
   deviceKind?: 'emulated' | 'virtio' | 'passthrough';
@@ -27,7 +30,12 @@ export interface Condition {
 }
 
 export interface ExitSpec {
+  /** The VT-x exit reason. */
   reason: string;
+  /** The SVM #VMEXIT it is on an AMD profile (svm-codes.ts names). */
+  svm: string;
+  /** The SVM exit without nested paging, where it differs (an MMIO access is a #PF then, not an NPF). */
+  svmWithoutNpt?: string;
   handler: HandlerName;
   location: 'kernel' | 'user';
   /** The exit repeats this many times per event (a context number). */
@@ -54,27 +62,27 @@ export const DECISION_TABLE: DecisionRule[] = [
   { event: 'page-fault', when: { features: { ept: true } }, exits: [], why: 'EPT: the guest handles its own #PF natively' },
   {
     event: 'page-fault',
-    exits: [{ reason: 'EXCEPTION_NMI', handler: 'shadow-page-fault', location: K, repeat: 'shadowPageFaultExits' }],
+    exits: [{ reason: 'EXCEPTION_NMI', svm: 'EXCP_PF', handler: 'shadow-page-fault', location: K, repeat: 'shadowPageFaultExits' }],
     reflected: true,
     why: 'shadow paging: #PF exits (three exits per demand fault in early KVM), then is reflected to the guest',
   },
   {
     event: 'first-touch',
     when: { features: { ept: true } },
-    exits: [{ reason: 'EPT_VIOLATION', handler: 'ept-violation', location: K }],
+    exits: [{ reason: 'EPT_VIOLATION', svm: 'NPF', handler: 'ept-violation', location: K }],
     why: 'EPT: the first touch of a guest-physical page has no host mapping yet',
   },
   { event: 'first-touch', exits: [], why: 'shadow paging: folded into the #PF exit' },
   { event: 'cr3-write', when: { features: { ept: true } }, exits: [], why: 'EPT: CR3 writes do not exit' },
   {
     event: 'cr3-write',
-    exits: [{ reason: 'CR_ACCESS', handler: 'cr3-write-shadow', location: K }],
+    exits: [{ reason: 'CR_ACCESS', svm: 'WRITE_CR3', handler: 'cr3-write-shadow', location: K }],
     why: 'shadow paging: a guest context switch must switch shadow page tables',
   },
   { event: 'invlpg', when: { features: { ept: true } }, exits: [], why: 'EPT: INVLPG runs natively' },
   {
     event: 'invlpg',
-    exits: [{ reason: 'INVLPG', handler: 'invlpg-shadow', location: K }],
+    exits: [{ reason: 'INVLPG', svm: 'INVLPG', handler: 'invlpg-shadow', location: K }],
     why: 'shadow paging: the shadow PTE must be invalidated',
   },
   {
@@ -85,7 +93,7 @@ export const DECISION_TABLE: DecisionRule[] = [
   },
   {
     event: 'pt-write',
-    exits: [{ reason: 'EXCEPTION_NMI', handler: 'pt-write-emulate', location: K }],
+    exits: [{ reason: 'EXCEPTION_NMI', svm: 'EXCP_PF', handler: 'pt-write-emulate', location: K }],
     why: 'shadow paging: a write to a write-protected guest page table (an upper level, or a leaf table not yet unsync) faults; KVM emulates it and updates the shadow entry',
   },
   {
@@ -96,7 +104,7 @@ export const DECISION_TABLE: DecisionRule[] = [
   },
   {
     event: 'process-lifecycle',
-    exits: [{ reason: 'EXCEPTION_NMI', handler: 'pt-write-emulate', location: K, repeat: 'lifecycleWriteTraps' }],
+    exits: [{ reason: 'EXCEPTION_NMI', svm: 'EXCP_PF', handler: 'pt-write-emulate', location: K, repeat: 'lifecycleWriteTraps' }],
     why: 'shadow paging: fork write-protects the parent\'s page tables and exec/exit tear two trees down — each shadowed page-table page traps on its first write (a leaf then goes unsync; an upper level is zapped after 3 writes)',
   },
   // Device I/O.
@@ -104,55 +112,55 @@ export const DECISION_TABLE: DecisionRule[] = [
   {
     event: 'io',
     when: { deviceKind: 'emulated', deviceBus: 'pio' },
-    exits: [{ reason: 'IO_INSTRUCTION', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
+    exits: [{ reason: 'IO_INSTRUCTION', svm: 'IOIO', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
     why: 'emulated device: several port accesses per operation, emulated in the user-space VMM',
   },
   {
     event: 'io',
     when: { deviceKind: 'emulated', deviceBus: 'mmio', features: { ept: true } },
-    exits: [{ reason: 'EPT_MISCONFIG', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
+    exits: [{ reason: 'EPT_MISCONFIG', svm: 'NPF', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
     why: 'emulated MMIO device with EPT: EPT misconfiguration exits, emulated in user space',
   },
   {
     event: 'io',
     when: { deviceKind: 'emulated', deviceBus: 'mmio' },
-    exits: [{ reason: 'EXCEPTION_NMI', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
+    exits: [{ reason: 'EXCEPTION_NMI', svm: 'EXCP_PF', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
     why: 'emulated MMIO device with shadow paging: a #PF on the unmapped page, emulated in user space',
   },
   {
     event: 'io',
     when: { deviceKind: 'virtio', deviceBus: 'pio', features: { ioeventfd: true } },
-    exits: [{ reason: 'IO_INSTRUCTION', handler: 'io-kernel', location: K }],
+    exits: [{ reason: 'IO_INSTRUCTION', svm: 'IOIO', handler: 'io-kernel', location: K }],
     why: 'virtio notify on a port, completed in the kernel by ioeventfd',
   },
   {
     event: 'io',
     when: { deviceKind: 'virtio', deviceBus: 'pio' },
-    exits: [{ reason: 'IO_INSTRUCTION', handler: 'io-user', location: U }],
+    exits: [{ reason: 'IO_INSTRUCTION', svm: 'IOIO', handler: 'io-user', location: U }],
     why: 'virtio notify on a port, forwarded to the user-space VMM',
   },
   {
     event: 'io',
     when: { deviceKind: 'virtio', deviceBus: 'mmio', features: { ept: true, ioeventfd: true } },
-    exits: [{ reason: 'EPT_MISCONFIG', handler: 'mmio-kernel', location: K }],
+    exits: [{ reason: 'EPT_MISCONFIG', svm: 'NPF', handler: 'mmio-kernel', location: K }],
     why: 'virtio-mmio notify with EPT: fast MMIO eventfd in the kernel',
   },
   {
     event: 'io',
     when: { deviceKind: 'virtio', deviceBus: 'mmio', features: { ept: true } },
-    exits: [{ reason: 'EPT_MISCONFIG', handler: 'mmio-user', location: U }],
+    exits: [{ reason: 'EPT_MISCONFIG', svm: 'NPF', handler: 'mmio-user', location: U }],
     why: 'virtio-mmio notify with EPT, forwarded to the user-space VMM',
   },
   {
     event: 'io',
     when: { deviceKind: 'virtio', deviceBus: 'mmio', features: { ioeventfd: true } },
-    exits: [{ reason: 'EXCEPTION_NMI', handler: 'mmio-kernel', location: K }],
+    exits: [{ reason: 'EXCEPTION_NMI', svm: 'EXCP_PF', handler: 'mmio-kernel', location: K }],
     why: 'virtio-mmio notify with shadow paging, completed in the kernel by ioeventfd',
   },
   {
     event: 'io',
     when: { deviceKind: 'virtio', deviceBus: 'mmio' },
-    exits: [{ reason: 'EXCEPTION_NMI', handler: 'mmio-user', location: U }],
+    exits: [{ reason: 'EXCEPTION_NMI', svm: 'EXCP_PF', handler: 'mmio-user', location: U }],
     why: 'virtio-mmio notify with shadow paging, forwarded to the user-space VMM',
   },
   // MSRs and instructions.
@@ -162,129 +170,140 @@ export const DECISION_TABLE: DecisionRule[] = [
     exits: [],
     why: 'MSR bitmap: a pass-through MSR is read natively',
   },
-  { event: 'msr-read', exits: [{ reason: 'MSR_READ', handler: 'msr-read', location: K }], why: 'RDMSR of an intercepted MSR, or no MSR bitmap' },
+  { event: 'msr-read', exits: [{ reason: 'MSR_READ', svm: 'MSR', handler: 'msr-read', location: K }], why: 'RDMSR of an intercepted MSR, or no MSR bitmap' },
   {
     event: 'msr-write',
     when: { features: { 'msr-bitmap': true }, msrIntercepted: false },
     exits: [],
     why: 'MSR bitmap: a pass-through MSR is written natively',
   },
-  { event: 'msr-write', exits: [{ reason: 'MSR_WRITE', handler: 'msr-write', location: K }], why: 'WRMSR of an intercepted MSR, or no MSR bitmap' },
-  { event: 'cpuid', exits: [{ reason: 'CPUID', handler: 'cpuid', location: K }], why: 'CPUID always exits' },
+  { event: 'msr-write', exits: [{ reason: 'MSR_WRITE', svm: 'MSR', handler: 'msr-write', location: K }], why: 'WRMSR of an intercepted MSR, or no MSR bitmap' },
+  { event: 'cpuid', exits: [{ reason: 'CPUID', svm: 'CPUID', handler: 'cpuid', location: K }], why: 'CPUID always exits' },
   {
     event: 'rdtsc',
     when: { features: { 'rdtsc-exiting': true } },
-    exits: [{ reason: 'RDTSC', handler: 'rdtsc', location: K }],
+    exits: [{ reason: 'RDTSC', svm: 'RDTSC', handler: 'rdtsc', location: K }],
     why: 'RDTSC exiting is on',
   },
   { event: 'rdtsc', exits: [], why: 'RDTSC runs natively (TSC offsetting)' },
-  { event: 'vmcall', exits: [{ reason: 'VMCALL', handler: 'vmcall', location: K }], why: 'a hypercall always exits' },
+  { event: 'vmcall', exits: [{ reason: 'VMCALL', svm: 'VMMCALL', handler: 'vmcall', location: K }], why: 'a hypercall always exits' },
   {
     event: 'tpr-write',
     when: { features: { 'tpr-shadow': true } },
-    exits: [{ reason: 'TPR_BELOW_THRESHOLD', handler: 'tpr-below-threshold', location: K, probability: 'tprBelowThresholdProbability' }],
+    exits: [{ reason: 'TPR_BELOW_THRESHOLD', svm: 'WRITE_CR8', handler: 'tpr-below-threshold', location: K, probability: 'tprBelowThresholdProbability' }],
     why: 'TPR shadow: CR8 writes are virtualized; lowering below the threshold with an interrupt pending exits',
   },
-  { event: 'tpr-write', exits: [{ reason: 'CR_ACCESS', handler: 'tpr-write', location: K }], why: 'no TPR shadow: MOV to CR8 exits' },
+  { event: 'tpr-write', exits: [{ reason: 'CR_ACCESS', svm: 'WRITE_CR8', handler: 'tpr-write', location: K }], why: 'no TPR shadow: MOV to CR8 exits' },
   {
     event: 'timer-program',
-    exits: [{ reason: 'MSR_WRITE', handler: 'timer-program', location: K }],
+    exits: [{ reason: 'MSR_WRITE', svm: 'MSR', handler: 'timer-program', location: K }],
     why: 'WRMSR IA32_TSC_DEADLINE always exits: the hypervisor arms its own timer',
   },
-  { event: 'ipi-send', when: { features: { ipiv: true } }, exits: [], why: 'IPI virtualization: the ICR write does not exit' },
+  { event: 'ipi-send', when: { features: { ipiv: true } }, exits: [], why: 'IPI virtualization (AVIC on SVM): the ICR write does not exit' },
+  {
+    event: 'ipi-target-away',
+    when: { arch: 'svm', features: { ipiv: true } },
+    exits: [{ reason: 'AVIC_INCOMPLETE_IPI', svm: 'AVIC_INCOMPLETE_IPI', handler: 'avic-incomplete-ipi', location: K }],
+    why: 'AVIC: an IPI to a vCPU that is not running (IsRunning clear: descheduled or blocked in HLT) exits with AVIC_INCOMPLETE_IPI and KVM wakes the target; IPIv on VT-x posts it without an exit',
+  },
+  {
+    event: 'ipi-target-away',
+    exits: [],
+    why: 'the IPI is sent as to a running vCPU: posted and the target woken by the notification (IPIv), or the ICR write exited already',
+  },
   {
     event: 'ipi-send',
     when: { apicMode: 'x2apic' },
-    exits: [{ reason: 'MSR_WRITE', handler: 'msr-write-icr', location: K }],
+    exits: [{ reason: 'MSR_WRITE', svm: 'MSR', handler: 'msr-write-icr', location: K }],
     why: 'x2APIC ICR write (WRMSR 0x830)',
   },
   {
     event: 'ipi-send',
     when: { features: { apicv: true } },
-    exits: [{ reason: 'APIC_WRITE', handler: 'apic-write', location: K }],
+    exits: [{ reason: 'APIC_WRITE', svm: 'AVIC_UNACCELERATED_ACCESS', handler: 'apic-write', location: K }],
     why: 'xAPIC ICR write with APIC-register virtualization: a trap-like APIC_WRITE',
   },
   {
     event: 'ipi-send',
-    exits: [{ reason: 'APIC_ACCESS', handler: 'apic-access-icr', location: K }],
+    exits: [{ reason: 'APIC_ACCESS', svm: 'NPF', svmWithoutNpt: 'EXCP_PF', handler: 'apic-access-icr', location: K }],
     why: 'xAPIC ICR write to the emulated APIC page',
   },
   {
     event: 'dr-access',
     when: { usesDebugRegisters: true },
-    exits: [{ reason: 'DR_ACCESS', handler: 'dr-access', location: K }],
+    exits: [{ reason: 'DR_ACCESS', svm: 'WRITE_DR7', handler: 'dr-access', location: K }],
     why: 'the workload uses debug registers (MOV DR exits)',
   },
   { event: 'dr-access', exits: [], why: 'debug registers are not intercepted' },
   // Idle and spinning.
   { event: 'hlt', when: { features: { 'exitless-idle': true } }, exits: [], why: 'exitless idle: the guest halts on its dedicated pCPU' },
-  { event: 'hlt', exits: [{ reason: 'HLT', handler: 'hlt', location: K }], why: 'HLT exits; the vCPU blocks (halt polling may spin first)' },
+  { event: 'hlt', exits: [{ reason: 'HLT', svm: 'HLT', handler: 'hlt', location: K }], why: 'HLT exits; the vCPU blocks (halt polling may spin first)' },
   {
     event: 'pause-spin',
     when: { features: { ple: true, 'exitless-idle': false } },
-    exits: [{ reason: 'PAUSE_INSTRUCTION', handler: 'pause', location: K }],
+    exits: [{ reason: 'PAUSE_INSTRUCTION', svm: 'PAUSE', handler: 'pause', location: K }],
     why: 'PLE: a PAUSE loop longer than the window exits and yields',
   },
   { event: 'pause-spin', exits: [], why: 'no PLE (or exitless idle): the vCPU keeps spinning' },
   // Interrupts and timers.
   {
     event: 'host-tick',
-    exits: [{ reason: 'EXTERNAL_INTERRUPT', handler: 'host-tick', location: K }],
+    exits: [{ reason: 'EXTERNAL_INTERRUPT', svm: 'INTR', handler: 'host-tick', location: K }],
     why: 'a host interrupt while the guest runs always exits',
   },
   { event: 'interrupt-delivery', when: { features: { apicv: true } }, exits: [], why: 'APICv: the interrupt is posted, no exit' },
   {
     event: 'interrupt-delivery',
     exits: [
-      { reason: 'EXTERNAL_INTERRUPT', handler: 'external-interrupt', location: K },
-      { reason: 'INTERRUPT_WINDOW', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
+      { reason: 'EXTERNAL_INTERRUPT', svm: 'INTR', handler: 'external-interrupt', location: K },
+      { reason: 'INTERRUPT_WINDOW', svm: 'VINTR', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
     ],
     why: 'no APICv: the host interrupts the running vCPU to inject; an interrupt window exit if the guest has interrupts masked',
   },
   {
     event: 'timer-expiry',
     when: { preemptionTimer: true, features: { apicv: true } },
-    exits: [{ reason: 'PREEMPTION_TIMER', handler: 'preemption-timer', location: K }],
+    exits: [{ reason: 'PREEMPTION_TIMER', svm: 'INTR', handler: 'preemption-timer', location: K }],
     why: 'the guest timer is emulated with the VMX preemption timer',
   },
   {
     event: 'timer-expiry',
     when: { preemptionTimer: true },
     exits: [
-      { reason: 'PREEMPTION_TIMER', handler: 'preemption-timer', location: K },
-      { reason: 'INTERRUPT_WINDOW', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
+      { reason: 'PREEMPTION_TIMER', svm: 'INTR', handler: 'preemption-timer', location: K },
+      { reason: 'INTERRUPT_WINDOW', svm: 'VINTR', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
     ],
     why: 'the guest timer is emulated with the VMX preemption timer; injection may need an interrupt window',
   },
   {
     event: 'timer-expiry',
     when: { features: { apicv: true } },
-    exits: [{ reason: 'EXTERNAL_INTERRUPT', handler: 'external-interrupt', location: K }],
+    exits: [{ reason: 'EXTERNAL_INTERRUPT', svm: 'INTR', handler: 'external-interrupt', location: K }],
     why: 'the guest timer is a host hrtimer: its interrupt exits',
   },
   {
     event: 'timer-expiry',
     exits: [
-      { reason: 'EXTERNAL_INTERRUPT', handler: 'external-interrupt', location: K },
-      { reason: 'INTERRUPT_WINDOW', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
+      { reason: 'EXTERNAL_INTERRUPT', svm: 'INTR', handler: 'external-interrupt', location: K },
+      { reason: 'INTERRUPT_WINDOW', svm: 'VINTR', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
     ],
     why: 'the guest timer is a host hrtimer: its interrupt exits; injection may need an interrupt window',
   },
   {
     event: 'eoi',
     when: { features: { apicv: true } },
-    exits: [{ reason: 'EOI_INDUCED', handler: 'eoi-induced', location: K, probability: 'levelTriggeredFraction' }],
+    exits: [{ reason: 'EOI_INDUCED', svm: 'AVIC_UNACCELERATED_ACCESS', handler: 'eoi-induced', location: K, probability: 'levelTriggeredFraction' }],
     why: 'APICv: EOI is virtualized; a level-triggered vector in the EOI-exit bitmap exits',
   },
   {
     event: 'eoi',
     when: { apicMode: 'x2apic' },
-    exits: [{ reason: 'MSR_WRITE', handler: 'msr-write-eoi', location: K }],
+    exits: [{ reason: 'MSR_WRITE', svm: 'MSR', handler: 'msr-write-eoi', location: K }],
     why: 'no APICv, x2APIC: the EOI MSR write exits',
   },
   {
     event: 'eoi',
-    exits: [{ reason: 'APIC_ACCESS', handler: 'apic-access-eoi', location: K }],
+    exits: [{ reason: 'APIC_ACCESS', svm: 'NPF', svmWithoutNpt: 'EXCP_PF', handler: 'apic-access-eoi', location: K }],
     why: 'no APICv, xAPIC: the EOI register write traps on the APIC page',
   },
 ];

@@ -14,6 +14,10 @@ export const FEATURES = [
   ['ipiv', 'IPI virtualization: ICR writes do not exit'],
   ['exitless-idle', 'HLT/MWAIT/PAUSE do not exit (dedicated pCPU)'],
   ['rdtsc-exiting', 'RDTSC traps (the opposite of a mitigation)'],
+  // SVM mechanisms that VT-x has built in (its VMCS is cached on chip; every exit reports the
+  // instruction length): part of `modern`, refused only on an SVM profile that lacks them.
+  ['vmcb-clean', 'SVM VMCB clean bits: VMRUN keeps cached state groups instead of reloading them'],
+  ['decode-assists', 'SVM next-RIP save and decode assists: no software fetch and decode of the exiting instruction'],
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number][0];
@@ -36,10 +40,26 @@ export const PRESETS: Record<string, { features: FeatureName[]; description: str
     description: 'Ivy Bridge-EP and later: nehalem plus APICv/posted interrupts and halt polling',
   },
   modern: {
-    features: ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv'],
-    description: 'every mitigation (Sapphire Rapids and later), without exitless-idle and rdtsc-exiting',
+    features: ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv', 'vmcb-clean', 'decode-assists'],
+    description: 'every mitigation (Sapphire Rapids, Genoa and later), without exitless-idle and rdtsc-exiting',
   },
 };
+
+/**
+ * AMD SVM names for the same mechanisms (accepted anywhere a feature name is, and used to print a
+ * set on an SVM profile): NPT is SVM's EPT, ASIDs its VPID, the MSR permission map its MSR bitmap,
+ * AVIC its APICv with IPI acceleration (one feature: AVIC delivers IPIs to running vCPUs itself),
+ * the pause filter its PLE, V_TPR its TPR shadow.
+ */
+export const SVM_FEATURE_NAMES: ReadonlyArray<readonly [string, FeatureName[]]> = [
+  ['npt', ['ept']],
+  ['asid', ['vpid']],
+  ['msrpm', ['msr-bitmap']],
+  ['avic', ['apicv', 'ipiv']],
+  ['pause-filter', ['ple']],
+  ['v-tpr', ['tpr-shadow']],
+];
+const SVM_ALIAS = new Map<string, FeatureName[]>(SVM_FEATURE_NAMES.map(([n, f]) => [n, f]));
 
 export function hasFeature(set: number, name: FeatureName): boolean {
   return (set & FEATURE_BIT[name]) !== 0;
@@ -54,16 +74,48 @@ export function featureNames(set: number): FeatureName[] {
  * the shortest of the plain list and "preset,+added,-removed" forms (so
  * "nehalem,-ept" rather than five names). Always parseable by parseFeatureSet.
  */
-export function featureSetLabel(set: number): string {
+export function featureSetLabel(set: number, arch: 'vmx' | 'svm' = 'vmx'): string {
+  if (arch === 'svm') return svmWords(vmxFeatureSetLabel(set, SVM_PRESETS), set);
+  // VT-x has the SVM-only mechanisms built in: a VT-x set is named without them.
+  return vmxFeatureSetLabel(set & ~svmOnlyBits(), Object.keys(PRESETS), svmOnlyBits());
+}
+
+/**
+ * A label's VT-x feature names in their SVM words, only where the word parses back to the same
+ * bits: avic stands for apicv and ipiv together (and -apicv, which takes ipiv along).
+ */
+function svmWords(label: string, set: number): string {
+  const both = FEATURE_BIT.apicv | FEATURE_BIT.ipiv;
+  const avicWhole = (set & both) === both;
+  const out: string[] = [];
+  for (const w of label.split(',')) {
+    const minus = w.startsWith('-') ? '-' : '';
+    const bare = minus ? w.slice(1) : w;
+    if (bare === 'apicv') out.push(minus || avicWhole ? `${minus}avic` : w);
+    else if (bare === 'ipiv' && label.split(',').includes(`${minus}apicv`) && (minus || avicWhole)) continue; // said by avic
+    else out.push(minus + (SVM_FEATURE_NAMES.find(([, f]) => f.length === 1 && f[0] === bare)?.[0] ?? bare));
+  }
+  return out.join(',');
+}
+
+/** Presets that mean something on SVM (nehalem and apicv name Intel generations). */
+const SVM_PRESETS = ['none', 'modern'];
+
+function svmOnlyBits(): number {
+  return featureSetFromNames(SVM_ONLY_FEATURES);
+}
+
+function vmxFeatureSetLabel(set: number, presets: readonly string[] = Object.keys(PRESETS), ignore = 0): string {
   const names = featureNames(set);
   // A plain list that starts with a preset's name would read as the preset: lead with 'none' then.
   let best: string[] = names.length === 0 ? ['none'] : names[0] in PRESETS ? ['none', ...names] : names;
   for (const [preset, def] of Object.entries(PRESETS)) {
-    const p = featureSetFromNames(def.features);
+    if (!presets.includes(preset)) continue;
+    const p = featureSetFromNames(def.features) & ~ignore;
     if (p === set) return preset;
     const items = [preset, ...featureNames(set & ~p), ...featureNames(p & ~set).map((n) => `-${n}`)];
     // (Only a form that parses back to this very set: a removal can take a dependent feature along.)
-    if (items.length < best.length && parseFeatureSet(items.join(',')) === set) best = items;
+    if (items.length < best.length && (parseFeatureSet(items.join(',')) & ~ignore) === set) best = items;
   }
   return best.join(',');
 }
@@ -100,7 +152,7 @@ const NEEDS: Partial<Record<FeatureName, FeatureName[]>> = { apicv: ['ipiv'] };
  */
 export function parseFeatureSet(text: string): number {
   let set = 0;
-  const known = [...Object.keys(PRESETS), ...FEATURES.map(([n]) => n)];
+  const known = [...Object.keys(PRESETS), ...FEATURES.map(([n]) => n), ...SVM_ALIAS.keys()];
   let first = true;
   for (const raw of text.split(',')) {
     const word = raw.trim().toLowerCase();
@@ -110,7 +162,8 @@ export function parseFeatureSet(text: string): number {
     const asPreset = name in PRESETS && (first || !(name in FEATURE_BIT)) && !remove;
     first = false;
     let bits: number;
-    if (remove && name in FEATURE_BIT) bits = featureSetFromNames([name as FeatureName, ...(NEEDS[name as FeatureName] ?? [])]);
+    if (SVM_ALIAS.has(name)) bits = featureSetFromNames(SVM_ALIAS.get(name) as FeatureName[]);
+    else if (remove && name in FEATURE_BIT) bits = featureSetFromNames([name as FeatureName, ...(NEEDS[name as FeatureName] ?? [])]);
     else if (asPreset || (name in PRESETS && !(name in FEATURE_BIT))) bits = featureSetFromNames(PRESETS[name].features);
     else if (name in FEATURE_BIT) bits = FEATURE_BIT[name as FeatureName];
     else throw new FeatureParseError(raw.trim(), didYouMean(name, known));
@@ -118,3 +171,6 @@ export function parseFeatureSet(text: string): number {
   }
   return set;
 }
+
+/** Features only an SVM CPU can lack (VT-x has both built in; see FEATURES). */
+export const SVM_ONLY_FEATURES: readonly FeatureName[] = ['vmcb-clean', 'decode-assists'];

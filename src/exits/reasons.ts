@@ -3,6 +3,14 @@
 // `perf kvm stat` and `kvm_stat`. Numbers marked † in the reference are not in
 // Linux's list but agree across third-party VT-x headers.
 // Source: shared reference calibration.md §11.
+//
+// Engine slots: a VT-x reason's slot is its number; AMD SVM #VMEXIT codes
+// (svm-codes.ts) take the slots after them, so per-reason counters are one
+// array for either architecture and an SVM run's exits keep their own names.
+import { SVM_EXIT_REASONS, parseSvmExitReason } from './svm-codes.js';
+
+/** The virtualization architecture of a CPU profile. */
+export type Arch = 'vmx' | 'svm';
 
 /** Pseudo reason (above every VT-x one) for the exits of a measurement's rows that were not shown. */
 export const UNLISTED_REASON = 86;
@@ -27,8 +35,30 @@ export const EXIT_REASON_NAMES: ReadonlyArray<readonly [number, string]> = [
   [UNLISTED_REASON, 'UNLISTED'],
 ];
 
-/** Highest basic exit reason number + 1: per-reason counters are arrays of this length. */
-export const EXIT_REASON_SLOTS = 87;
+/** The first SVM slot: one past the highest VT-x reason number (and UNLISTED). */
+export const SVM_SLOT_BASE = 87;
+
+/** Per-reason counters are arrays of this length: every VT-x reason, then every SVM code. */
+export const EXIT_REASON_SLOTS = SVM_SLOT_BASE + SVM_EXIT_REASONS.length;
+
+const svmSlotByCode = new Map<number, number>(SVM_EXIT_REASONS.map((r, i) => [r.code, SVM_SLOT_BASE + i]));
+
+/** Whether an engine slot holds an SVM exit code. */
+export function isSvmSlot(slot: number): boolean {
+  return slot >= SVM_SLOT_BASE && slot < EXIT_REASON_SLOTS;
+}
+
+/** The architectural number of a slot: the VT-x basic exit reason, or the SVM #VMEXIT code. */
+export function exitReasonCode(slot: number): number {
+  return isSvmSlot(slot) ? SVM_EXIT_REASONS[slot - SVM_SLOT_BASE].code : slot;
+}
+
+/** The name `perf kvm stat` prints for a slot on its architecture's host. */
+export function exitReasonPerfName(slot: number): string {
+  if (!isSvmSlot(slot)) return exitReasonName(slot);
+  const r = SVM_EXIT_REASONS[slot - SVM_SLOT_BASE];
+  return r.perfName || `0x${r.code.toString(16)}`;
+}
 
 const nameByNumber = new Map<number, string>(EXIT_REASON_NAMES);
 const numberByName = new Map<string, number>(EXIT_REASON_NAMES.map(([n, s]) => [s, n]));
@@ -126,15 +156,23 @@ function svmName(upper: string): string | undefined {
 }
 
 export function exitReasonName(reason: number): string {
+  if (isSvmSlot(reason)) return SVM_EXIT_REASONS[reason - SVM_SLOT_BASE].name;
   return nameByNumber.get(reason) ?? `UNKNOWN_${reason}`;
 }
 
 /**
- * The basic exit reason number for a name, an alias, an `EXIT_REASON_` prefixed
- * name or a decimal number; undefined when it is none of those.
+ * The engine slot for an exit reason of `arch`: on VT-x a name, an alias, an
+ * `EXIT_REASON_` prefixed name or a decimal number (an AMD name is read as its
+ * closest VT-x reason); on SVM an SVM_EXIT_ name, its perf name or its code.
+ * Undefined when it is none of those.
  */
-export function parseExitReason(text: string): number | undefined {
+export function parseExitReason(text: string, arch: Arch = 'vmx'): number | undefined {
   const trimmed = text.trim();
+  if (arch === 'svm') {
+    if (trimmed.toUpperCase() === 'UNLISTED') return UNLISTED_REASON;
+    const r = parseSvmExitReason(trimmed);
+    return r === undefined ? undefined : svmSlotByCode.get(r.code);
+  }
   if (/^\d+$/.test(trimmed)) {
     const n = Number(trimmed);
     return nameByNumber.has(n) ? n : undefined;
@@ -144,8 +182,8 @@ export function parseExitReason(text: string): number | undefined {
   return numberByName.get(upper) ?? numberByName.get(svmName(upper) ?? '');
 }
 
-export function allExitReasonNames(): string[] {
-  return EXIT_REASON_NAMES.map(([, s]) => s);
+export function allExitReasonNames(arch: Arch = 'vmx'): string[] {
+  return arch === 'svm' ? SVM_EXIT_REASONS.map((r) => r.name) : EXIT_REASON_NAMES.map(([, s]) => s);
 }
 
 // Reason numbers the engine uses by name, so code reads as the SDM does.

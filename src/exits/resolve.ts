@@ -3,9 +3,10 @@
 import { DECISION_TABLE, type Condition, type DecisionRule, type EventKind, type ExitSpec } from './decision-table.js';
 import { FEATURE_BIT, type FeatureName } from './features.js';
 import { parseExitReason } from './reasons.js';
-import type { HandlerName } from '../config/schema.js';
+import type { HandlerName, Profile } from '../config/schema.js';
 
 export interface DecisionContext {
+  arch: 'vmx' | 'svm';
   features: number;
   apicMode: 'xapic' | 'x2apic';
   usesDebugRegisters: boolean;
@@ -40,6 +41,7 @@ export interface Decision {
 
 function holds(cond: Condition | undefined, ctx: DecisionContext): boolean {
   if (!cond) return true;
+  if (cond.arch !== undefined && cond.arch !== ctx.arch) return false;
   if (cond.features) {
     for (const [name, want] of Object.entries(cond.features)) {
       const on = (ctx.features & FEATURE_BIT[name as FeatureName]) !== 0;
@@ -56,8 +58,9 @@ function holds(cond: Condition | undefined, ctx: DecisionContext): boolean {
 }
 
 function resolveExit(spec: ExitSpec, ctx: DecisionContext): ResolvedExit {
-  const reason = parseExitReason(spec.reason);
-  if (reason === undefined) throw new Error(`decision table names an unknown exit reason '${spec.reason}'`);
+  const name = ctx.arch === 'svm' ? ((ctx.features & FEATURE_BIT.ept) === 0 && spec.svmWithoutNpt) || spec.svm : spec.reason;
+  const reason = parseExitReason(name, ctx.arch);
+  if (reason === undefined) throw new Error(`decision table names an unknown ${ctx.arch} exit reason '${name}'`);
   return {
     reason,
     handler: spec.handler,
@@ -74,4 +77,12 @@ export function decide(event: EventKind, ctx: DecisionContext, table: DecisionRu
     }
   }
   throw new Error(`decision table has no rule for event '${event}'`);
+}
+
+/**
+ * KVM inhibits AVIC for a guest in x2APIC mode on a CPU without x2AVIC (Zen 4 brought x2AVIC; before
+ * it "AVIC is deactivated when x2apic is enabled", Linux 5.7 on): its APIC is then emulated.
+ */
+export function avicInhibited(profile: Profile, apicMode: 'xapic' | 'x2apic'): boolean {
+  return profile.arch === 'svm' && apicMode === 'x2apic' && !profile.capabilities.x2avic;
 }

@@ -74,7 +74,7 @@ export function summaryContext(spec: RunSpec, features: number, id: string): Sum
     runId: id,
     scenario: spec.scenario.name,
     profile: spec.profile.name,
-    features: featureSetLabel(features),
+    features: featureSetLabel(features, spec.profile.arch),
     seed: spec.scenario.seed,
     durationSec: spec.scenario.durationSec,
     warmupSec: spec.scenario.warmupSec,

@@ -169,7 +169,7 @@ export function stateOf(sweep: ExpandedSweep, replications: number, shard?: Shar
     name: sweep.spec.name,
     identity: sweep.identity,
     sweep_file: sweep.file,
-    feature_sets: sweep.featureSets.map(featureSetLabel),
+    feature_sets: sweep.featureSets.map((s) => featureSetLabel(s)),
     points: sweep.points.map((p) => p.values),
     replications,
     shard: shard ?? null,

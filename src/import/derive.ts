@@ -269,7 +269,7 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
 
   // What the measurement cannot show.
   const ctx: DecisionContext = {
-    features, apicMode, usesDebugRegisters: byReason.has(R.DR_ACCESS), preemptionTimer: o.profile.capabilities.preemptionTimer,
+    arch: o.profile.arch, features, apicMode, usesDebugRegisters: byReason.has(R.DR_ACCESS), preemptionTimer: o.profile.capabilities.preemptionTimer,
     shadowPageFaultExits: o.profile.shadowPageFaultExits.value, deviceExitsPerOp: 1, lifecycleWriteTraps: 0, interruptWindowProbability: 0, levelTriggeredFraction: 0, tprBelowThresholdProbability: 0,
   };
   const unobservable = OBSERVABLE_KINDS.filter((k) => decide(k, ctx).exits.length === 0);

@@ -2,11 +2,11 @@
 // decision-table row for each VM once, turns rates into mean gaps in cycles,
 // and refuses combinations that make no sense (SPEC §4, §6) with an InputError.
 import { ARRIVAL_QUEUE_CAPACITY, HALT_POLL_GROW_START_SEC } from '../engine/settings.js';
-import { decide, type DecisionContext, type ResolvedExit } from '../exits/resolve.js';
+import { avicInhibited, decide, type DecisionContext, type ResolvedExit } from '../exits/resolve.js';
 import type { EventKind } from '../exits/decision-table.js';
-import { FEATURE_BIT, featureNames, type FeatureName } from '../exits/features.js';
+import { FEATURE_BIT, SVM_FEATURE_NAMES, SVM_ONLY_FEATURES, featureNames, type FeatureName } from '../exits/features.js';
 import { parseExitReason } from '../exits/reasons.js';
-import { stageMeans } from '../exits/cost.js';
+import { softwareDecodeCycles, stageMeans } from '../exits/cost.js';
 import { InputError, describeValue } from '../config/errors.js';
 import {
   DEFAULT_MSR_LISTS,
@@ -72,37 +72,53 @@ export interface BuildInputs {
   firstVmIndex?: number;
 }
 
-const CAPABILITY_OF: Partial<Record<FeatureName, keyof Profile['capabilities']>> = {
+const CAPABILITY_OF: Partial<Record<FeatureName, 'ept' | 'vpid' | 'apicv' | 'ipiv' | 'ple' | 'vmcbClean' | 'decodeAssists'>> = {
   ept: 'ept',
   vpid: 'vpid',
   apicv: 'apicv',
   ipiv: 'ipiv',
   ple: 'ple',
+  'vmcb-clean': 'vmcbClean',
+  'decode-assists': 'decodeAssists',
 };
+
+/** Whether the profile's CPU lacks a feature. VT-x has the two SVM-only ones built in (SVM_ONLY_FEATURES). */
+function lacks(profile: Profile, name: FeatureName): boolean {
+  const cap = CAPABILITY_OF[name];
+  if (!cap) return false;
+  if (profile.arch === 'vmx' && SVM_ONLY_FEATURES.includes(name)) return false;
+  return !profile.capabilities[cap];
+}
+
+/** The feature's name on the profile's architecture (NPT for EPT on SVM). */
+function archName(profile: Profile, name: FeatureName): string {
+  if (profile.arch !== 'svm') return name;
+  return SVM_FEATURE_NAMES.find(([, f]) => f[0] === name)?.[0] ?? name;
+}
 
 /** Refuses a feature the profile's generation lacks (a usage error, not a no-op). */
 export function checkFeaturesAgainstProfile(features: number, profile: Profile, where: string): void {
   for (const name of featureNames(features)) {
-    const cap = CAPABILITY_OF[name];
-    if (cap && !profile.capabilities[cap]) {
+    if (lacks(profile, name)) {
       throw new InputError(
         where,
         'features',
         `features that CPU profile '${profile.name}' (${profile.generation}, ${profile.launch}) supports`,
-        `'${name}'`,
-        ` — ${profile.generation} has no ${name.toUpperCase()}; choose a later profile (exitsim list profiles) or drop the feature`,
+        `'${archName(profile, name)}'`,
+        ` — ${profile.generation} has no ${archName(profile, name).toUpperCase()}; choose a later profile (exitsim list profiles) or drop the feature`,
       );
     }
+  }
+  // AVIC accelerates IPIs itself: on SVM there is no APIC virtualization without it.
+  if (profile.arch === 'svm' && (features & FEATURE_BIT.apicv) !== 0 && (features & FEATURE_BIT.ipiv) === 0) {
+    throw new InputError(where, 'features', 'avic as one feature on an SVM profile (AVIC delivers IPIs to running vCPUs itself)', `apicv without ipiv on ${profile.name}`, ' — use avic, or -avic');
   }
 }
 
 /** `features` without what the CPU profile lacks (e.g. modern on Skylake-SP: modern without IPIv). */
 export function supportedFeatures(features: number, profile: Profile): number {
   let out = features;
-  for (const name of featureNames(features)) {
-    const cap = CAPABILITY_OF[name];
-    if (cap && !profile.capabilities[cap]) out &= ~FEATURE_BIT[name];
-  }
+  for (const name of featureNames(features)) if (lacks(profile, name)) out &= ~FEATURE_BIT[name];
   return out;
 }
 
@@ -123,6 +139,7 @@ class PlanBuilder {
   constructor(
     private readonly profile: Profile,
     private readonly nativeMode: boolean,
+    private readonly features: number,
   ) {}
 
   add(exits: ResolvedExit[], nativeCycles: number, handlerOverride?: number): number {
@@ -132,7 +149,7 @@ class PlanBuilder {
     if (!this.nativeMode) {
       for (const e of exits) {
         const mean =
-          (handlerOverride ?? this.profile.handlerCycles[e.handler]?.value ?? this.missing(e.handler)) +
+          (handlerOverride ?? (this.profile.handlerCycles[e.handler]?.value ?? this.missing(e.handler)) + softwareDecodeCycles(this.profile, this.features, e.handler)) +
           (e.location === 'user' ? this.profile.kernelUserRoundTripCycles.value : 0);
         const { mu, sigma } = lognormalParams(mean, this.profile.handlerCv.value);
         if (handlerOverride === undefined) this.handlersUsed.add(e.handler);
@@ -152,7 +169,7 @@ class PlanBuilder {
   /** A handler's mean cycles from the profile (an input error if the profile lacks it). */
   meanOf(handler: HandlerName): number {
     this.handlersUsed.add(handler);
-    return this.profile.handlerCycles[handler]?.value ?? this.missing(handler);
+    return (this.profile.handlerCycles[handler]?.value ?? this.missing(handler)) + softwareDecodeCycles(this.profile, this.features, handler);
   }
 
   private missing(handler: string): never {
@@ -229,7 +246,8 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   const f = profile.frequencyGHz.value * 1e9;
   const passThrough = new Set((scenario.msrPassThrough ?? DEFAULT_MSR_PASS_THROUGH).map((m) => m.toUpperCase()));
   const ctxBase: DecisionContext = {
-    features,
+    arch: profile.arch,
+    features: avicInhibited(profile, workload.apicMode) ? features & ~(FEATURE_BIT.apicv | FEATURE_BIT.ipiv) : features,
     apicMode: workload.apicMode,
     usesDebugRegisters: workload.usesDebugRegisters,
     preemptionTimer: profile.capabilities.preemptionTimer,
@@ -255,6 +273,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   }
 
   const classPlan: number[] = [];
+  const awayPlans = new Map<number, number>();
   const classBehaviour: number[] = [];
   const classDevice: number[] = [];
   const gaps: GapSpec[] = [];
@@ -309,7 +328,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     } else if (e.kind === 'ipi-send') {
       behaviour = BEHAVIOUR_IPI;
     } else if (e.kind === 'raw-exit') {
-      const reason = e.reason === undefined ? undefined : parseExitReason(String(e.reason));
+      const reason = e.reason === undefined ? undefined : parseExitReason(String(e.reason), profile.arch);
       if (reason === undefined) {
         throw new InputError(file, `${field}.reason`, 'an exit reason name, alias or number (exitsim list exit-reasons)', describeValue(e.reason));
       }
@@ -351,6 +370,11 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
       classBehaviour.push(behaviour);
       classDevice.push(device);
       return;
+    }
+    if (e.kind === 'ipi-send' && !nativeMode && d.exits.length === 0) {
+      // AVIC: the same ICR write exits when its target is not running (the engine picks the plan).
+      const away = decideExits('ipi-target-away', extra);
+      if (away.exits.length > 0) awayPlans.set(classPlan.length, plans.add(away.exits, nativeOf(e), handlerOverride));
     }
     classPlan.push(plans.add(d.exits, nativePaid ? nativeOf(e) : 0, handlerOverride));
     classBehaviour.push(behaviour);
@@ -422,6 +446,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     tlbRefillCycles: !nativeMode && !vpid && tlb ? Math.round(tlb.refillCyclesAfterFlush) : 0,
     classCount: gaps.length,
     classPlan: Int32Array.from(classPlan),
+    classPlanTargetAway: Int32Array.from(classPlan, (_, c) => awayPlans.get(c) ?? -1),
     classBehaviour: Int32Array.from(classBehaviour),
     classDevice: Int32Array.from(classDevice),
     classDist: Int32Array.from(gaps, (g) => g.dist),
@@ -470,7 +495,7 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
   const { scenario, profile, features, nativeMode } = inputs;
   const f = profile.frequencyGHz.value * 1e9;
   if (!nativeMode) checkFeaturesAgainstProfile(features, profile, inputs.scenarioFile);
-  const plans = new PlanBuilder(profile, nativeMode);
+  const plans = new PlanBuilder(profile, nativeMode, features);
   const vms: VmModel[] = [];
   scenario.vms.forEach((placement, i) => {
     const entry = inputs.workloads.get(placement.workload);
@@ -497,7 +522,7 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
     throw new InputError(inputs.scenarioFile, 'features', 'exitless-idle only with dedicated pCPUs (scheduler pinned)', `scheduler ${policyName}`);
   }
   const msr = scenario.msrLists ?? DEFAULT_MSR_LISTS;
-  const means = stageMeans(profile, msr, 'cpuid', 'kernel', 0);
+  const means = stageMeans(profile, msr, 'cpuid', 'kernel', 0, features);
   const stageCv = profile.stageCv.value;
   const draw = (mean: number): StageDraw => {
     const { mu, sigma } = lognormalParams(mean, stageCv);

@@ -51,6 +51,23 @@ export function formatRun(s: RunSummary): string {
   return out.join('\n');
 }
 
+/** compare across CPU profiles: a row per (profile, feature set), Δ against the first. */
+export function formatCrossProfile(runs: RunSummary[]): string {
+  const base = runs[0];
+  const rows = runs.map((r) => {
+    const delta = base.total.efficiency && r.total.efficiency ? (r.total.efficiency / base.total.efficiency - 1) * 100 : null;
+    return [
+      r.profile, r.features + (r === base ? ' (baseline)' : ''), pct(r.total.efficiency), delta === null ? 'n/a' : `${delta >= 0 ? '+' : ''}${delta.toFixed(2)}%`,
+      num(r.total.throughput_units_per_s), num(r.total.exit_count / r.duration_s, 0), num(r.total.host_cycles_per_unit, 0),
+    ];
+  });
+  return [
+    `${base.scenario} — ${[...new Set(runs.map((r) => r.profile))].join(' vs ')}, seed ${base.seed}, ${base.duration_s} s simulated; baseline: ${base.profile} ${base.features}; the same guest work and seeds on every CPU (units/s also differ by clock frequency)`,
+    '',
+    table(['profile', 'features', 'efficiency', 'Δ vs baseline (relative)', 'units/s', 'exits/s', 'host cycles/unit'], rows),
+  ].join('\n');
+}
+
 export function formatCompare(runs: RunSummary[]): string {
   const base = runs[0];
   const rows = runs.map((r) => {

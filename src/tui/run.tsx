@@ -75,7 +75,7 @@ export async function runPlain(opts: TuiOptions): Promise<void> {
 export async function runTui(opts: TuiOptions): Promise<void> {
   const startedAt = new Date();
   const r = opts.resolved;
-  const title = `exitsim tui — ${r.scenario.name} on ${r.profile.name} (${r.scenario.host.pcpus} pCPUs, ${r.scenario.host.scheduler}), features ${opts.featureSets.map(featureSetLabel).join(' vs ')}`;
+  const title = `exitsim tui — ${r.scenario.name} on ${r.profile.name} (${r.scenario.host.pcpus} pCPUs, ${r.scenario.host.scheduler}), features ${opts.featureSets.map((s) => featureSetLabel(s)).join(' vs ')}`;
   const app = render(
     <App
       title={title}

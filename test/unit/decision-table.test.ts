@@ -7,6 +7,7 @@ import { parseFeatureSet } from '../../src/exits/features.js';
 
 function ctx(features: string, extra: Partial<DecisionContext> = {}): DecisionContext {
   return {
+    arch: 'vmx',
     features: parseFeatureSet(features),
     apicMode: 'x2apic',
     usesDebugRegisters: false,
@@ -77,6 +78,39 @@ for (const [event, features, extra, expected] of ROWS) {
   });
 }
 
+// The same events on an AMD profile: SVM #VMEXIT codes (svm-codes.ts), and AVIC's exits.
+const SVM_ROWS: Array<[EventKind, string, Partial<DecisionContext>, string[]]> = [
+  ['first-touch', 'modern', {}, ['NPF']],
+  ['page-fault', 'none', {}, ['EXCP_PF']],
+  ['cr3-write', 'none', {}, ['WRITE_CR3']],
+  ['msr-read', 'none', {}, ['MSR']],
+  ['msr-write', 'none', {}, ['MSR']],
+  ['vmcall', 'modern', {}, ['VMMCALL']],
+  ['cpuid', 'modern', {}, ['CPUID']],
+  ['hlt', 'modern', {}, ['HLT']],
+  ['pause-spin', 'modern', {}, ['PAUSE']],
+  ['tpr-write', 'modern', {}, ['WRITE_CR8']],
+  ['interrupt-delivery', 'none', { apicMode: 'x2apic' }, ['INTR', 'VINTR']],
+  ['timer-expiry', 'modern', { preemptionTimer: false }, ['INTR']],
+  ['ipi-send', 'none', { apicMode: 'xapic' }, ['EXCP_PF']],
+  ['ipi-send', 'ept', { apicMode: 'xapic' }, ['NPF']],
+  ['ipi-send', 'modern', {}, []],
+  ['ipi-target-away', 'modern', {}, ['AVIC_INCOMPLETE_IPI']],
+  ['ipi-target-away', 'ept', {}, []],
+  ['eoi', 'modern', {}, ['AVIC_UNACCELERATED_ACCESS']],
+  ['eoi', 'ept', { apicMode: 'xapic' }, ['NPF']],
+];
+
+for (const [event, features, extra, expected] of SVM_ROWS) {
+  test(`decide on SVM(${event}, ${features}${Object.keys(extra).length ? ' ' + JSON.stringify(extra) : ''}) → ${expected.join(' + ') || 'no exit'}`, () => {
+    assert.deepEqual(reasons(event, ctx(features, { arch: 'svm', interruptWindowProbability: 0.05, ...extra })), expected);
+  });
+}
+
+test('decide: on VT-x an IPI to a target that is not running costs the sender nothing more (IPIv posts it)', () => {
+  assert.deepEqual(reasons('ipi-target-away', ctx('modern')), []);
+});
+
 test('decide: every rule of the table is reached by some context', () => {
   const reached = new Set<unknown>();
   const featureSets = ['none', 'ept', 'modern', 'apicv', 'tpr-shadow', 'msr-bitmap', 'ple', 'ipiv', 'rdtsc-exiting', 'exitless-idle', 'ept,ioeventfd', 'ioeventfd', 'ple,exitless-idle'];
@@ -84,6 +118,7 @@ test('decide: every rule of the table is reached by some context', () => {
   for (const deviceKind of ['emulated', 'virtio', 'passthrough'] as const)
     for (const deviceBus of ['pio', 'mmio'] as const) extras.push({ deviceKind, deviceBus });
   for (const apicMode of ['xapic', 'x2apic'] as const) extras.push({ apicMode, usesDebugRegisters: true, msrIntercepted: false }, { apicMode, msrIntercepted: true, preemptionTimer: false });
+  extras.push(...extras.map((e) => ({ ...e, arch: 'svm' as const, preemptionTimer: false })));
   for (const rule of DECISION_TABLE) {
     for (const f of featureSets) {
       for (const e of extras) {

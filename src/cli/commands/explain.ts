@@ -1,5 +1,5 @@
 // `exitsim explain EXIT_REASON`: one exit, stage by stage.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile } from '../../config/load.js';
 import { didYouMean } from '../../config/suggest.js';
@@ -10,18 +10,20 @@ import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/buil
 import { explainJson, explainText } from '../../output/explain.js';
 import { CLI, collect, featuresFlag } from '../options.js';
 
-function explainCommand(reasonText: string, o: { profile: string; features?: string[]; json?: boolean }): void {
-  const reason = parseExitReason(reasonText);
-  if (reason === undefined) {
-    throw new InputError(CLI, 'EXIT_REASON', 'an exit reason name, alias or number (exitsim list exit-reasons)', describeValue(reasonText), didYouMean(reasonText.toUpperCase(), allExitReasonNames()));
-  }
+function explainCommand(reasonText: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic' }): void {
   const profile = loadProfile(o.profile).profile;
+  const arch = profile.arch;
+  const reason = parseExitReason(reasonText, arch);
+  if (reason === undefined) {
+    const expected = arch === 'svm' ? `an SVM exit name, perf name or code on ${profile.name} (exitsim list exit-reasons --arch svm)` : 'an exit reason name, alias or number (exitsim list exit-reasons)';
+    throw new InputError(CLI, 'EXIT_REASON', expected, describeValue(reasonText), didYouMean(reasonText.toUpperCase(), allExitReasonNames(arch)));
+  }
   // The default preset falls back to what the profile supports (and says so); a set the user names is checked.
   const features = o.features ? featuresFlag(o.features.join(',')) : supportedFeatures(parseFeatureSet('modern'), profile);
   if (o.features) checkFeaturesAgainstProfile(features, profile, CLI);
-  else if (features !== parseFeatureSet('modern')) process.stderr.write(`exitsim: note: ${profile.generation} lacks part of the default preset modern: features ${featureSetLabel(features)}\n`);
-  const e = explainExit(reason, profile, features);
-  process.stdout.write(o.json ? explainJson(e, profile, featureSetLabel(features)) : explainText(e, profile, featureSetLabel(features)));
+  else if (features !== parseFeatureSet('modern')) process.stderr.write(`exitsim: note: ${profile.generation} lacks part of the default preset modern: features ${featureSetLabel(features, arch)}\n`);
+  const e = explainExit(reason, profile, features, o.apic);
+  process.stdout.write(o.json ? explainJson(e, profile, featureSetLabel(features, arch)) : explainText(e, profile, featureSetLabel(features, arch)));
 }
 
 export function register(program: Command): void {
@@ -31,6 +33,7 @@ export function register(program: Command): void {
     .description('one exit of that reason, stage by stage, with cycles')
     .option('--profile <name>', 'CPU profile', 'sapphire-rapids')
     .option('--features <list>', 'feature set (default: modern, or what the profile supports of it)', collect)
+    .addOption(new Option('--apic <mode>', "the guest's APIC mode (on SVM without x2AVIC an x2APIC guest loses AVIC)").choices(['xapic', 'x2apic']).default('x2apic'))
     .option('--json', 'machine-readable output')
-    .action((reason: string, o: { profile: string; features?: string[]; json?: boolean }) => explainCommand(reason, o));
+    .action((reason: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic' }) => explainCommand(reason, o));
 }

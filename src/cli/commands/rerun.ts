@@ -26,7 +26,7 @@ async function rerunCommand(manifest: string, o: RerunOptions): Promise<void> {
     checkCsvTarget(o.out, o.force ?? false);
     const res = await runScenario(what.resolved, what.featureSets, { workers: o.workers, aggregate: what.aggregate, onProgress: simulatedTimeProgress(what.resolved.scenario.name) });
     const written = writeRunFiles(o.out, [what.resolved], res.summaries, startedAt, o.force ?? false, what.aggregate);
-    process.stdout.write(`reran ${res.summaries.length} run(s) of ${what.resolved.scenario.name} (${what.featureSets.map(featureSetLabel).join(' / ')}); wrote ${relativePaths(written)}\n`);
+    process.stdout.write(`reran ${res.summaries.length} run(s) of ${what.resolved.scenario.name} (${what.featureSets.map((s) => featureSetLabel(s)).join(' / ')}); wrote ${relativePaths(written)}\n`);
     return;
   }
   const { sweep, state } = what;

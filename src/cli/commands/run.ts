@@ -12,7 +12,7 @@ import { studyTables, writeStudyOutputs, type StudyTables } from '../../output/s
 import { runToCiTarget } from '../../experiment/sequential.js';
 import { FEW_UNITS_WARNING, SEQUENTIAL_FIRST_REPLICATIONS } from '../../experiment/settings.js';
 import { formatReplicatedTable } from '../../output/study-text.js';
-import { formatCompare, formatRun } from '../../output/text.js';
+import { formatCompare, formatCrossProfile, formatRun } from '../../output/text.js';
 import { progressReporter, simulatedTimeProgress } from '../progress.js';
 import { trackStudy } from '../interrupt.js';
 import { CLI, addCommon, checkCost, checkCsvTarget, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
@@ -45,8 +45,29 @@ function fewUnitsNote(runs: RunSummary[], replications: number): string {
   return aboveNote + overloadNote + `\nnote: a VM finished only ${fewest.toFixed(0)} units in the window: with so few, efficiency varies from seed to seed more than its digits suggest (idle-guest, ~25 units: ±2.5 pp) — use ${advice}\n`;
 }
 
+/** compare with several --profile: each CPU under the same feature sets, one table (baseline: the first CPU's first set). */
+async function crossProfileCommand(file: string, o: RunOptions, profiles: string[]): Promise<void> {
+  for (const flag of ['replications', 'ciTarget', 'out'] as const) {
+    if (o[flag] !== undefined) throw new InputError(CLI, `--${flag === 'ciTarget' ? 'ci-target' : flag}`, 'one --profile with --replications, --ci-target or --out (several CPUs compare one replication each)', `${profiles.length} profiles`);
+  }
+  const points = profiles.map((profile) => {
+    const r = resolve(file, { ...o, profile });
+    return { r, sets: featureSetsOf(o, r, ['none', 'modern']) };
+  });
+  checkCost(points, 1, o.allowLong);
+  const runs: RunSummary[] = [];
+  for (const { r, sets } of points) runs.push(...(await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate, onProgress: simulatedTimeProgress(`${r.scenario.name} on ${r.profile.name}`) })).summaries);
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ baseline: `${runs[0].profile} ${runs[0].features}`, runs }, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(formatCrossProfile(runs) + '\n' + fewUnitsNote(runs, 1));
+}
+
 async function runCommand(file: string, o: RunOptions, compare: boolean): Promise<void> {
   const startedAt = new Date();
+  const profiles = Array.isArray(o.profile) ? o.profile : [];
+  if (profiles.length > 1) return crossProfileCommand(file, o, profiles);
   const r = resolve(file, o);
   if (!compare && o.features && o.features.length > 1) {
     throw new InputError(CLI, '--features', 'one feature set for run (use compare for several)', `${o.features.length} sets`);
@@ -81,7 +102,7 @@ async function runCommand(file: string, o: RunOptions, compare: boolean): Promis
 
 async function sequentialCommand(sweep: ExpandedSweep, o: RunOptions, targetPp: number, compare: boolean): Promise<void> {
   const startedAt = new Date();
-  const labels = sweep.featureSets.map(featureSetLabel);
+  const labels = sweep.featureSets.map((s) => featureSetLabel(s));
   const res = await runToCiTarget(sweep, targetPp, {
     outDir: o.out, workers: o.workers, force: o.force, aggregate: o.aggregate, paired: compare,
     onRound: o.json ? undefined : (n, w) => process.stderr.write(`exitsim: ${n} replications: widest 95% half-width ${Number.isFinite(w) ? w.toFixed(2) : '∞'} pp (target ${targetPp} pp)\n`),
@@ -101,7 +122,7 @@ async function sequentialCommand(sweep: ExpandedSweep, o: RunOptions, targetPp: 
 
 async function replicatedCommand(sweep: ExpandedSweep, o: CommonOptions, compare: boolean): Promise<void> {
   const startedAt = new Date();
-  const labels = sweep.featureSets.map(featureSetLabel);
+  const labels = sweep.featureSets.map((s) => featureSetLabel(s));
   const res = await runStudy(sweep, { outDir: o.out, workers: o.workers, force: o.force, replications: o.replications ?? 1, aggregate: o.aggregate, onProgress: trackStudy(o.out, o.json ? undefined : progressReporter(sweep.spec.name)) });
   const t = studyTables(res.records, labels);
   if (o.out) await writeStudyOutputs(o.out, sweep, res.records, labels, [], sweep.spec.name, startedAt);

@@ -17,7 +17,7 @@ async function sensitivityCommand(file: string, o: SensitivityOptions): Promise<
   if ((o.replications ?? 1) > 1) throw new InputError(CLI, '--replications', 'one seed per perturbation (sensitivity compares runs on the same seed; change it with --seed)', String(o.replications));
   const r = resolve(file, o);
   const sets = featureSetsOf(o, r, [r.scenario.features]);
-  if (sets.length > 1) throw new InputError(CLI, '--features', 'one feature set (sensitivity perturbs one configuration)', `${sets.length} sets: ${sets.map(featureSetLabel).join(' / ')}`);
+  if (sets.length > 1) throw new InputError(CLI, '--features', 'one feature set (sensitivity perturbs one configuration)', `${sets.length} sets: ${sets.map((s) => featureSetLabel(s)).join(' / ')}`);
   const [features] = sets;
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['sensitivity.csv', 'tornado.svg']);
   const rows = await sensitivity(r, features, o.delta, { workers: o.workers, onProgress: simulatedTimeProgress(`${r.scenario.name} ±${o.delta}%`) });

@@ -73,7 +73,7 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   if (fs.existsSync(path.join(dir, 'manifest.json'))) fs.rmSync(dir, { recursive: true, force: true });
   const t0 = Date.now();
   const res = await runStudy(sweep, { outDir: dir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter('default study')) });
-  const labels = sweep.featureSets.map(featureSetLabel);
+  const labels = sweep.featureSets.map((s) => featureSetLabel(s));
   const points = sweep.points.map((p) => ({ index: p.index, workload: String(p.values['vms[0].workload']) }));
   const text = formatDefaultStudy(studyTables(res.records, labels), res.records, points, STUDY_PRESETS, labels);
   const wall = (Date.now() - t0) / 1000;

@@ -34,7 +34,7 @@ async function sweepCommand(file: string, o: SweepOptions): Promise<void> {
   checkCost(sweep.points.map((p) => ({ r: p.resolved, sets: sweep.featureSets })), (o.replications ?? sweep.spec.replications) / (shard?.count ?? 1), o.allowLong);
   const replications = o.replications ?? sweep.spec.replications;
   const out = o.out ?? path.join('results', shard ? `${sweep.spec.name}.shard-${shard.index}-of-${shard.count}` : sweep.spec.name);
-  const labels = sweep.featureSets.map(featureSetLabel);
+  const labels = sweep.featureSets.map((s) => featureSetLabel(s));
   const res = await runStudy(sweep, { outDir: out, workers: o.workers, shard, force: o.force, replications, onProgress: trackStudy(out, progressReporter(`${sweep.spec.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`)) });
   const params = sweep.spec.parameters.map((p) => p.path);
   const written = await writeStudyOutputs(out, sweep, res.records, labels, params, sweep.spec.name, startedAt, shard ? { shard } : {}, undefined, o.figureSize);
