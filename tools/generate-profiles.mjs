@@ -37,6 +37,8 @@ const ref = {
   'rdtsc': [300, true, 'assumed'],
   'dr-access': [400, true, 'assumed'],
   'raw-exit': [600, true, 'default for an exit reason with no rule (imported workloads); assumed'],
+  'wbinvd': [300, true, 'WBINVD exit: KVM does nothing without non-coherent DMA and skips the instruction (kvm_emulate_wbinvd); taken equal to rdtsc, a skip with no emulation; no published figure (kvm-unit-tests has the test since 2025, Christopherson, x86/vmexit.c commit 7646cc53, no figures in its message)'],
+  'invd': [150, true, 'INVD exit handled in KVM\'s fastpath on both Intel and AMD (kvm-unit-tests commit 7646cc53, 2025): half of wbinvd assumed for skipping the full exit path; no published figure'],
   'avic-incomplete-ipi': [1000, true, 'SVM only (unused on VT-x): AVIC_INCOMPLETE_IPI for a target that is not running — KVM finds and kicks the target (avic_incomplete_ipi_interception); taken equal to msr-write-icr, an emulated IPI send; no published figure'],
 };
 function stages(hw, src, est, rule) {

@@ -215,7 +215,7 @@ export function featureSetsOf(o: { features?: string[] }, r: ResolvedScenario, f
   return sets.map((s, i) => {
     if (!fromFlags && r.featuresDefaulted && texts[i].trim().toLowerCase() === 'modern') {
       const supported = supportedFeatures(s, r.profile);
-      if (supported !== s) process.stderr.write(`exitsim: note: ${r.profile.generation} lacks part of the preset modern: running features ${featureSetLabel(supported)} (--features overrides)\n`);
+      if (supported !== s) process.stderr.write(`exitsim: note: ${r.profile.generation} lacks part of the preset modern: running features ${featureSetLabel(supported, r.profile.arch)} (--features overrides)\n`);
       return supported;
     }
     checkFeaturesAgainstProfile(s, r.profile, fromFlags ? CLI : r.file);

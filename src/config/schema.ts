@@ -23,6 +23,7 @@ export type Cited = z.infer<typeof Cited>;
 export const INSTRUCTION_EVENT_KINDS = [
   'page-fault', 'first-touch', 'cr3-write', 'invlpg', 'io', 'msr-read', 'msr-write', 'cpuid', 'rdtsc',
   'vmcall', 'tpr-write', 'timer-program', 'ipi-send', 'dr-access', 'raw-exit', 'pt-write', 'process-lifecycle',
+  'wbinvd', 'invd',
 ] as const;
 export const INTERRUPT_EVENT_KINDS = ['timer', 'device-interrupt'] as const;
 
@@ -206,7 +207,7 @@ export const HANDLER_NAMES = [
   'vmcall', 'hlt', 'pause', 'external-interrupt', 'host-tick', 'interrupt-window', 'apic-access-eoi',
   'apic-access-icr', 'apic-write', 'eoi-induced', 'msr-write-eoi', 'msr-write-icr', 'tpr-write',
   'tpr-below-threshold', 'preemption-timer', 'dr-access', 'raw-exit', 'pt-write-emulate', 'shadow-root-miss',
-  'avic-incomplete-ipi',
+  'avic-incomplete-ipi', 'wbinvd', 'invd',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 

@@ -63,7 +63,7 @@ export function handlerMeanCycles(profile: Profile, handler: HandlerName): numbe
 export const SOFTWARE_DECODE_HANDLERS: ReadonlySet<HandlerName> = new Set<HandlerName>([
   'cpuid', 'vmcall', 'msr-read', 'msr-write', 'msr-write-icr', 'msr-write-eoi', 'timer-program', 'hlt', 'rdtsc',
   'dr-access', 'tpr-write', 'cr3-write-shadow', 'invlpg-shadow', 'mmio-kernel', 'mmio-user', 'apic-access-eoi',
-  'apic-access-icr', 'pt-write-emulate',
+  'apic-access-icr', 'pt-write-emulate', 'wbinvd', 'invd',
 ]);
 
 /** Extra handler cycles for a software instruction decode (SVM without decode assists; 0 otherwise). */

@@ -14,7 +14,7 @@ export type EventKind =
   | 'ipi-target-away'
   | 'page-fault' | 'first-touch' | 'cr3-write' | 'invlpg' | 'io' | 'msr-read' | 'msr-write' | 'cpuid'
   | 'rdtsc' | 'vmcall' | 'tpr-write' | 'timer-program' | 'ipi-send' | 'dr-access' | 'raw-exit'
-  | 'pt-write' | 'process-lifecycle'
+  | 'pt-write' | 'process-lifecycle' | 'wbinvd' | 'invd'
   | (typeof ENGINE_EVENT_KINDS)[number];
 
 export interface Condition {
@@ -186,6 +186,12 @@ export const DECISION_TABLE: DecisionRule[] = [
     why: 'RDTSC exiting is on',
   },
   { event: 'rdtsc', exits: [], why: 'RDTSC runs natively (TSC offsetting)' },
+  {
+    event: 'wbinvd',
+    exits: [{ reason: 'WBINVD', svm: 'WBINVD', handler: 'wbinvd', location: K }],
+    why: 'WBINVD exits (KVM intercepts it; without non-coherent DMA it does nothing and skips the instruction)',
+  },
+  { event: 'invd', exits: [{ reason: 'INVD', svm: 'INVD', handler: 'invd', location: K }], why: 'INVD always exits; KVM skips it in its fastpath' },
   { event: 'vmcall', exits: [{ reason: 'VMCALL', svm: 'VMMCALL', handler: 'vmcall', location: K }], why: 'a hypercall always exits' },
   {
     event: 'tpr-write',

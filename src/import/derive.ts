@@ -286,18 +286,18 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
         events.push({ ...rest, perUnit: round((perGuestSec * cyclesPerUnit) / f), source: `from base workload ${b.name}: ${(ev as { source: string }).source}` } as Ev);
       }
       tlb = b.tlb;
-      notes.push(`unobservable under ${featureSetLabel(features)} (${unobservable.join(', ')}): taken from base workload ${b.name}`);
+      notes.push(`unobservable under ${featureSetLabel(features, o.profile.arch)} (${unobservable.join(', ')}): taken from base workload ${b.name}`);
     } else if (o.unobserved === 'zero') {
-      notes.push(`unobservable under ${featureSetLabel(features)} (${unobservable.join(', ')}): assumed zero (--unobserved zero)`);
+      notes.push(`unobservable under ${featureSetLabel(features, o.profile.arch)} (${unobservable.join(', ')}): assumed zero (--unobserved zero)`);
     } else {
-      assumptions.push(`guest events that do not exit under ${featureSetLabel(features)} (${unobservable.join(', ')}) are not in the measurement: none assumed (--base WORKLOAD takes them from a workload)`);
+      assumptions.push(`guest events that do not exit under ${featureSetLabel(features, o.profile.arch)} (${unobservable.join(', ')}) are not in the measurement: none assumed (--base WORKLOAD takes them from a workload)`);
     }
   }
 
   const workload = Workload.parse({
     name: o.name,
-    description: `Imported from ${m.file} (${m.format}${m.tables > 1 ? `, table ${m.table} of ${m.tables}` : ''}): ${m.exits.reduce((a, e) => a + e.count, 0)} exits in ${window} s on ${vcpus} vCPU(s), measured with features ${featureSetLabel(features)}.`,
-    sources: [`exitsim import of ${m.file} (${m.format}) on profile ${o.profile.name}, features ${featureSetLabel(features)}`, ...assumptions.map((a) => `assumed: ${a}`), ...notes],
+    description: `Imported from ${m.file} (${m.format}${m.tables > 1 ? `, table ${m.table} of ${m.tables}` : ''}): ${m.exits.reduce((a, e) => a + e.count, 0)} exits in ${window} s on ${vcpus} vCPU(s), measured with features ${featureSetLabel(features, o.profile.arch)}.`,
+    sources: [`exitsim import of ${m.file} (${m.format}) on profile ${o.profile.name}, features ${featureSetLabel(features, o.profile.arch)}`, ...assumptions.map((a) => `assumed: ${a}`), ...notes],
     kind: open ? 'open' : 'closed',
     unitName: open ? 'wake-up (work between two halts)' : '1 ms of guest work',
     cyclesPerUnit,

@@ -42,7 +42,10 @@ const once = { perUnit: 1, distribution: 'constant' as const, source: 'kvm-unit-
 
 export const MICROBENCH_TESTS: MicrobenchTest[] = [
   { name: 'cpuid', action: 'CPUID', events: [{ kind: 'cpuid', ...once }] },
-  { name: 'vmcall', action: 'VMCALL, rax=0', events: [{ kind: 'vmcall', ...once }] },
+  { name: 'vmcall', action: 'VMCALL (VMMCALL on AMD), rax=0', events: [{ kind: 'vmcall', ...once }] },
+  // Added to x86/vmexit.c in 2025 (Christopherson, commit 7646cc53): an exit KVM handles in its fastpath (INVD) beside one with no meaningful emulation (WBINVD).
+  { name: 'wbinvd', action: 'WBINVD', events: [{ kind: 'wbinvd', ...once }] },
+  { name: 'invd', action: 'INVD', events: [{ kind: 'invd', ...once }] },
   // A CR8 read takes the TPR-write rule (same controls; a read never drops below the threshold).
   { name: 'mov_from_cr8', action: 'MOV from CR8', events: [{ kind: 'tpr-write', nativeCycles: 11 - LOOP_CYCLES, ...once }] },
   { name: 'mov_to_cr8', action: 'MOV to CR8', events: [{ kind: 'tpr-write', nativeCycles: 17 - LOOP_CYCLES, ...once }] },
@@ -72,6 +75,10 @@ export const MICROBENCH_TESTS: MicrobenchTest[] = [
   },
   { name: 'wr_tsc_adjust_msr', action: 'WRMSR IA32_TSC_ADJUST', events: [{ kind: 'msr-write', msr: 'IA32_TSC_ADJUST', ...once }] },
   { name: 'rd_tsc_adjust_msr', action: 'RDMSR IA32_TSC_ADJUST', events: [{ kind: 'msr-read', msr: 'IA32_TSC_ADJUST', ...once }] },
+  // KVM passes these through (the MSR bitmap or permission map): no exit with it, an MSR exit without.
+  { name: 'wr_kernel_gs_base', action: 'WRMSR IA32_KERNEL_GS_BASE', events: [{ kind: 'msr-write', msr: 'IA32_KERNEL_GS_BASE', nativeCycles: 40, ...once }] },
+  { name: 'wr_ibrs_msr', action: 'WRMSR IA32_SPEC_CTRL (IBRS)', events: [{ kind: 'msr-write', msr: 'IA32_SPEC_CTRL', ...once }] },
+  { name: 'wr_ibpb_msr', action: 'WRMSR IA32_PRED_CMD (IBPB)', events: [{ kind: 'msr-write', msr: 'IA32_PRED_CMD', ...once }] },
   {
     // vmexit.c: wrmsr(MSR_IA32_TSCDEADLINE, rdtsc()) then serialize — the deadline has passed when
     // KVM sees it, so the timer fires at once: injected at the next entry, then the ISR and its EOI.
@@ -129,6 +136,8 @@ export const MICROBENCH_TESTS: MicrobenchTest[] = [
 /** Tests of the suite that exitsim does not simulate, and why. */
 export const MICROBENCH_NOT_SIMULATED: Array<[string, string]> = [
   ['ple_round_robin', 'a token passed among spinning vCPUs; no published figure (reference §4 NF)'],
+  ['self_ipi_* / x2apic_self_ipi_* (sti_nop, sti_hlt, tpr, tpr_sti_nop, tpr_sti_hlt)', 'a self-IPI with interrupts masked until STI, or held back by the TPR: the engine has no guest interrupt masking or TPR; exitsim\'s xapic_self_ipi and x2apic_self_ipi time the sender side only'],
+  ['wr_tsx_ctrl_msr', 'IA32_TSX_CTRL exists on some Intel parts only; no published figure'],
   ['toggle_cr0_wp / toggle_cr4_pge', 'CR0/CR4 writes and MMU context resets are not guest event kinds'],
   ['pci-mem / pci-io', 'need pci-testdev; no published non-nested figure'],
 ];

@@ -26,6 +26,8 @@ export const NATIVE_CYCLES: Record<string, NativeCost> = {
   'raw-exit': { cycles: 0, source: 'an imported exit with no known guest-side work', estimate: true },
   'pt-write': { cycles: 20, source: 'a store to a page-table entry that hits the cache, plus its locking in the guest kernel; assumed', estimate: true },
   'process-lifecycle': { cycles: 0, source: 'the guest\'s own fork, exec and exit work is inside cyclesPerUnit (a measured CPU time); only what a hypervisor adds is modelled', estimate: false },
+  wbinvd: { cycles: 0, source: 'not modelled natively: writing back and invalidating every cache costs the host far more than the exit, and depends on how much is dirty', estimate: true },
+  invd: { cycles: 0, source: 'not modelled natively: INVD discards the caches (no guest runs it outside tests)', estimate: true },
   eoi: { cycles: 50, source: 'x2APIC EOI write natively; assumed', estimate: true },
   timer: { cycles: 0, source: 'the guest interrupt handler is the workload field interruptHandlerCycles', estimate: false },
   'device-interrupt': { cycles: 0, source: 'the guest interrupt handler is the workload field interruptHandlerCycles', estimate: false },

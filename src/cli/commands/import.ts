@@ -58,7 +58,7 @@ function importCommand(file: string, o: ImportOptions): void {
     description: `Imported from ${file} (${m.format}): the measured VM on its host; exitsim run reproduces its exit rates, compare --features asks what-ifs.`,
     host: { pcpus: d.vcpus, profile: profile.name, scheduler: 'pinned', hostTickHz: d.hostTickHz },
     vms: [{ workload: path.basename(workloadFile), vcpus: d.vcpus, count: 1 }],
-    features: featureSetLabel(features),
+    features: featureSetLabel(features, profile.arch),
     durationSec: Math.min(5, Math.max(1, d.windowSec)),
     warmupSec: 0.1,
     seed: 1,
@@ -86,7 +86,7 @@ function importCommand(file: string, o: ImportOptions): void {
   }
   process.stdout.write(
     `imported ${m.format} from ${file}${m.tables > 1 ? ` (table ${m.table} of ${m.tables})` : ''}: ${m.exits.length} exit reasons → ${out} ` +
-      `(scenario: 1 VM × ${d.vcpus} vCPU${d.vcpus === 1 ? '' : 's'}, ${profile.name}, ${featureSetLabel(features)}) and ${workloadFileFor(path.basename(out))} (${d.workload.kind} workload, ${d.workload.events.length} events)\n`,
+      `(scenario: 1 VM × ${d.vcpus} vCPU${d.vcpus === 1 ? '' : 's'}, ${profile.name}, ${featureSetLabel(features, profile.arch)}) and ${workloadFileFor(path.basename(out))} (${d.workload.kind} workload, ${d.workload.events.length} events)\n`,
   );
   if (d.assumptions.length > 0) {
     process.stdout.write('assumed, since the file does not say:\n');
@@ -96,7 +96,7 @@ function importCommand(file: string, o: ImportOptions): void {
   const best = supportedFeatures(parseFeatureSet('modern'), profile);
   const whatIf =
     best !== features
-      ? `exitsim compare ${out} --features ${featureSetLabel(features)} --features ${featureSetLabel(best)}   (what the rest of this host's features would buy)`
+      ? `exitsim compare ${out} --features ${featureSetLabel(features, profile.arch)} --features ${featureSetLabel(best, profile.arch)}   (what the rest of this host's features would buy)`
       : `exitsim run ${out} --profile sapphire-rapids --features modern   (the measured guest on a current host with every feature)`;
   process.stdout.write(`next: exitsim run ${out}   (reproduces the measured exit rates)\n      ${whatIf}\n`);
 }

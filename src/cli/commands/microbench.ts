@@ -24,18 +24,18 @@ function microbenchCommand(o: MicrobenchOptions): void {
   // As explain: the default preset falls back to what the profile supports (and says so); a named set is checked.
   const features = o.features ? featuresFlag(o.features.join(',')) : supportedFeatures(parseFeatureSet('modern'), profile);
   if (o.features) checkFeaturesAgainstProfile(features, profile, CLI);
-  else if (features !== parseFeatureSet('modern')) process.stderr.write(`exitsim: note: ${profile.generation} lacks part of the default preset modern: features ${featureSetLabel(features)}\n`);
+  else if (features !== parseFeatureSet('modern')) process.stderr.write(`exitsim: note: ${profile.generation} lacks part of the default preset modern: features ${featureSetLabel(features, profile.arch)}\n`);
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['microbench.csv']);
   const rows = runMicrobench(profile, features).map((r) => {
     const pub = PUBLISHED_MICRO.filter((p) => p.test === r.test && p.profile === profile.name && parseFeatureSet(p.features) === features);
     return { ...r, published: pub.map((p) => ({ cycles: p.published, source: p.source.split(',')[0] })) };
   });
-  if (o.out) writeResultFiles(o.out, { 'microbench.csv': microbenchCsv(rows, profile.name, featureSetLabel(features)) }, { force: o.force ?? false });
+  if (o.out) writeResultFiles(o.out, { 'microbench.csv': microbenchCsv(rows, profile.name, featureSetLabel(features, profile.arch)) }, { force: o.force ?? false });
   if (o.json) {
-    process.stdout.write(JSON.stringify({ profile: profile.name, features: featureSetLabel(features), tests: rows }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ profile: profile.name, features: featureSetLabel(features, profile.arch), tests: rows }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(`kvm-unit-tests vmexit, simulated on ${profile.name} (${profile.generation}), features ${featureSetLabel(features)}; cycles per iteration\n\n`);
+  process.stdout.write(`kvm-unit-tests vmexit, simulated on ${profile.name} (${profile.generation}), features ${featureSetLabel(features, profile.arch)}; cycles per iteration\n\n`);
   process.stdout.write(microbenchTable(rows) + '\n\n');
   process.stdout.write(`not simulated: ${MICROBENCH_NOT_SIMULATED.map(([t]) => t).join(', ')} (see docs/validation.md)\n`);
 }

@@ -21,7 +21,7 @@ async function sensitivityCommand(file: string, o: SensitivityOptions): Promise<
   const [features] = sets;
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['sensitivity.csv', 'tornado.svg']);
   const rows = await sensitivity(r, features, o.delta, { workers: o.workers, onProgress: simulatedTimeProgress(`${r.scenario.name} ±${o.delta}%`) });
-  const title = `${r.scenario.name}, ${r.profile.name}, ${featureSetLabel(features)}: efficiency at ±${o.delta}%`;
+  const title = `${r.scenario.name}, ${r.profile.name}, ${featureSetLabel(features, r.profile.arch)}: efficiency at ±${o.delta}%`;
   if (o.out) {
     const svg = await renderSvg(tornadoSpec(rows, title, o.delta));
     writeResultFiles(o.out, { 'sensitivity.csv': sensitivityCsv(rows, o.delta), 'tornado.svg': svg }, { force: o.force ?? false });
