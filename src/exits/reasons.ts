@@ -186,6 +186,11 @@ export function allExitReasonNames(arch: Arch = 'vmx'): string[] {
   return arch === 'svm' ? SVM_EXIT_REASONS.map((r) => r.name) : EXIT_REASON_NAMES.map(([, s]) => s);
 }
 
+/** Slots of HLT on either architecture (a halted exit's blocked time is reported with it). */
+export function isHltSlot(slot: number): boolean {
+  return slot === R.HLT || slot === SVM_HLT_SLOT;
+}
+
 // Reason numbers the engine uses by name, so code reads as the SDM does.
 export const R = {
   EXCEPTION_NMI: 0,
@@ -210,3 +215,5 @@ export const R = {
   PREEMPTION_TIMER: 52,
   APIC_WRITE: 56,
 } as const;
+
+const SVM_HLT_SLOT = svmSlotByCode.get(0x078) as number;

@@ -4,6 +4,8 @@
 import { exitReasonName, parseExitReason } from './reasons.js';
 import type { SvmExitReason } from './svm-codes.js';
 
+import { SVM_EXIT_REASONS } from './svm-codes.js';
+
 export { SVM_EXIT_REASONS, parseSvmExitReason, svmCodeText, type SvmExitReason } from './svm-codes.js';
 
 /** The VT-x reason an AMD measurement's exit is read as today (import), by name; '' when none. */
@@ -17,3 +19,15 @@ export function vmxEquivalent(r: SvmExitReason): string {
   return '';
 }
 
+
+/**
+ * The SVM slot for a VT-x reason name (a workload written for VT-x run on an SVM profile): the first
+ * SVM exit read as that reason (EXTERNAL_INTERRUPT → INTR, EPT_VIOLATION → NPF), MSR for MSR_READ.
+ */
+export function svmSlotForVmxName(text: string): number | undefined {
+  const vmx = parseExitReason(text, 'vmx');
+  if (vmx === undefined) return undefined;
+  const name = exitReasonName(vmx) === 'MSR_READ' ? 'MSR_WRITE' : exitReasonName(vmx);
+  const r = SVM_EXIT_REASONS.find((x) => vmxEquivalent(x) === name);
+  return r ? parseExitReason(r.name, 'svm') : undefined;
+}

@@ -76,10 +76,17 @@ export function erlangC(c: number, a: number): number {
   return last / (sum + last);
 }
 
+/** perf kvm stat on an AMD host prints lower-case SVM names (npf, msr, io, vintr, "PF excp"); on Intel, VT-x names in capitals. */
+export function isAmdMeasurement(m: Measurement): boolean {
+  return m.exits.some((e) => /^[a-z][a-z0-9_-]*$|^[A-Z]{2} excp$/.test(e.name));
+}
+
 export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
   const notes = [...m.notes];
-  if (m.exits.some((e) => /^[a-z][a-z0-9_-]*$|^[A-Z]{2} excp$/.test(e.name))) {
-    notes.push('AMD SVM exit names are read as their VT-x counterparts until exitsim models SVM (npf → EPT_VIOLATION, msr → MSR_WRITE, interrupt → EXTERNAL_INTERRUPT, vintr → INTERRUPT_WINDOW, hypercall → VMCALL, "PF excp" → EXCEPTION_NMI, …)');
+  if (isAmdMeasurement(m)) {
+    notes.push(
+      `AMD SVM exit names: the guest events are derived through their VT-x counterparts (npf → EPT_VIOLATION, msr → MSR_WRITE, interrupt → EXTERNAL_INTERRUPT, vintr → INTERRUPT_WINDOW, hypercall → VMCALL, "PF excp" → EXCEPTION_NMI, …)${o.profile.arch === 'svm' ? `; on ${o.profile.name} (SVM) the model's exits are SVM exits again` : `; note that ${o.profile.name} is a VT-x profile: the model runs them as VT-x exits`}`,
+    );
   }
   const assumptions: string[] = [];
   const window = m.windowSec ?? o.durationSec ?? 1;
@@ -162,8 +169,10 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     if (rate <= 0) return;
     events.push({ ...ev, perUnit: round(perUnitOf(rate)), distribution: 'exponential', source: (ev as { source?: string }).source ?? src(e) } as Ev);
   };
+  // An AMD table's raw exits keep their SVM names (read as VT-x on a VT-x profile, as themselves on SVM).
+  const amd = isAmdMeasurement(m);
   const raw = (e: MeasuredExit, rate: number, why: string) =>
-    addEvent({ kind: 'raw-exit', reason: exitReasonName(e.reason as number), handlerCycles: handler(e) ?? o.profile.handlerCycles['raw-exit']?.value, nativeCycles: 0, source: `${src(e)}; ${why}` } as Ev, e, rate);
+    addEvent({ kind: 'raw-exit', reason: amd ? e.name : exitReasonName(e.reason as number), handlerCycles: handler(e) ?? o.profile.handlerCycles['raw-exit']?.value, nativeCycles: 0, source: `${src(e)}; ${why}` } as Ev, e, rate);
 
   // Exits the engine itself makes, to subtract from the measured counts. A host tick the measured
   // EXTERNAL_INTERRUPT rate cannot hold is lowered to what it holds (a tickless host, or a window

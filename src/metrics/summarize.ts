@@ -2,7 +2,7 @@
 // figures users read (SPEC §7, §10): throughput, efficiency, exits by reason,
 // cycles by stage, percentiles, and the per-pCPU accounting.
 import { CATEGORY_NAMES, CAT, N_CAT } from '../exits/cost.js';
-import { EXIT_REASON_SLOTS, R, exitReasonName } from '../exits/reasons.js';
+import { EXIT_REASON_SLOTS, exitReasonName, isHltSlot } from '../exits/reasons.js';
 import { HISTOGRAM_BUCKETS, histogramQuantiles } from '../engine/histogram.js';
 import type { RawResult } from '../engine/simulation.js';
 
@@ -118,7 +118,7 @@ function exitsOf(raw: RawResult, vms: number[], seconds: number): { exits: Recor
     let blocked = 0;
     let minBlocked = Infinity;
     let maxBlocked = 0;
-    if (r === R.HLT) {
+    if (isHltSlot(r)) {
       for (const vm of vms) {
         blocked += raw.vmBlockedCycles[vm];
         minBlocked = Math.min(minBlocked, raw.vmBlockedMin[vm]);

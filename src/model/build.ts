@@ -6,6 +6,7 @@ import { avicInhibited, decide, type DecisionContext, type ResolvedExit } from '
 import type { EventKind } from '../exits/decision-table.js';
 import { FEATURE_BIT, SVM_FEATURE_NAMES, SVM_ONLY_FEATURES, featureNames, type FeatureName } from '../exits/features.js';
 import { parseExitReason } from '../exits/reasons.js';
+import { svmSlotForVmxName } from '../exits/svm-reasons.js';
 import { softwareDecodeCycles, stageMeans } from '../exits/cost.js';
 import { InputError, describeValue } from '../config/errors.js';
 import {
@@ -328,7 +329,8 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     } else if (e.kind === 'ipi-send') {
       behaviour = BEHAVIOUR_IPI;
     } else if (e.kind === 'raw-exit') {
-      const reason = e.reason === undefined ? undefined : parseExitReason(String(e.reason), profile.arch);
+      // (On SVM a VT-x name is read as its SVM counterpart: workloads name exits in either.)
+      const reason = e.reason === undefined ? undefined : (parseExitReason(String(e.reason), profile.arch) ?? (profile.arch === 'svm' ? svmSlotForVmxName(String(e.reason)) : undefined));
       if (reason === undefined) {
         throw new InputError(file, `${field}.reason`, 'an exit reason name, alias or number (exitsim list exit-reasons)', describeValue(e.reason));
       }

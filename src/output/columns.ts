@@ -93,7 +93,7 @@ export const CSV_COLUMNS: Record<string, { what: string; columns: Column[] }> = 
     what: 'one row per run × exit reason; every reason any run of the file produced appears in every run (zero counts included, so that means over replications are right)',
     columns: [
       { name: 'run_id', unit: 'text', meaning: 'the run (runs.csv)' },
-      { name: 'exit_reason', unit: 'text', meaning: 'VT-x basic exit reason (exitsim list exit-reasons)' },
+      { name: 'exit_reason', unit: 'text', meaning: 'exit reason: a VT-x basic exit reason, or an SVM #VMEXIT name on an AMD profile (exitsim list exit-reasons [--arch svm])' },
       { name: 'count', unit: 'exits', meaning: 'exits of this reason in the window; 0 when the run had none' },
       { name: 'rate_per_s', unit: 'exits/s', meaning: 'per simulated second' },
       { name: 'total_cycles', unit: 'cycles', meaning: 'all round trips of this reason, stage by stage (exit, handler, entry)' },

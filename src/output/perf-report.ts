@@ -5,6 +5,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../config/errors.js';
+import { loadProfile } from '../config/load.js';
+import { exitReasonPerfName, parseExitReason } from '../exits/reasons.js';
+
+/**
+ * The name perf prints for an exit of a run on `profileName`: on an AMD (SVM) profile perf kvm stat
+ * prints lower-case SVM names (npf, io, msr, interrupt, hypercall); on Intel the VT-x names as they are.
+ */
+function perfName(exitReason: string, profileName: string): string {
+  let arch: 'vmx' | 'svm' = 'vmx';
+  try {
+    arch = loadProfile(profileName).profile.arch;
+  } catch {
+    // A profile file that is gone: print the names as exitsim wrote them.
+  }
+  if (arch !== 'svm') return exitReason;
+  const slot = parseExitReason(exitReason, 'svm');
+  return slot === undefined ? exitReason : exitReasonPerfName(slot);
+}
 
 interface ExitRow {
   run_id: string;
@@ -92,7 +110,7 @@ export function perfReport(dir: string, runSelector?: string): string {
       const mean = Number(e.total_cycles) / n;
       const rsd = mean > 0 && e.stddev_cycles !== undefined ? ((Number(e.stddev_cycles) / Math.sqrt(n)) / mean) * 100 : 0;
       out.push(
-        `${e.exit_reason.padStart(20)} ${String(n).padStart(10)} ${`${((n / totalSamples) * 100).toFixed(2)}%`.padStart(9)} ${`${((time(e) / totalTime) * 100).toFixed(2)}%`.padStart(9)} ` +
+        `${perfName(e.exit_reason, run.profile).padStart(20)} ${String(n).padStart(10)} ${`${((n / totalSamples) * 100).toFixed(2)}%`.padStart(9)} ${`${((time(e) / totalTime) * 100).toFixed(2)}%`.padStart(9)} ` +
           `${us(min).padStart(11)} ${us(max).padStart(11)} ${us(avg).padStart(11)} ( +- ${rsd.toFixed(2).padStart(6)}% )`,
       );
     }

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { InputError, OutputError, describeValue } from '../../config/errors.js';
 import { loadProfile, loadWorkload, parseScenario } from '../../config/load.js';
 import { featureSetLabel, parseFeatureSet } from '../../exits/features.js';
-import { deriveWorkload } from '../../import/derive.js';
+import { deriveWorkload, isAmdMeasurement } from '../../import/derive.js';
 import { readMeasurement } from '../../import/detect.js';
 import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/build.js';
 import { writeFileAtomic } from '../../io/atomic.js';
@@ -41,7 +41,10 @@ function importCommand(file: string, o: ImportOptions): void {
   if (o.out === undefined) throw new InputError(CLI, '--out', 'the scenario file to write (-o NAME.json)', 'nothing');
   const out = o.out;
   const m = readMeasurement(file, o.table);
-  const profile = loadProfile(o.profile ?? 'sapphire-rapids').profile;
+  // An AMD host's table (SVM names) defaults to a current AMD profile, an Intel one to a current Intel one.
+  const amd = isAmdMeasurement(m);
+  const profile = loadProfile(o.profile ?? (amd ? 'genoa' : 'sapphire-rapids')).profile;
+  if (amd && o.profile === undefined && !o.json) process.stderr.write('exitsim: note: an AMD host\'s table (SVM exit names): profile genoa assumed (--profile overrides)\n');
   const features = featuresFlag((o.features ?? ['modern']).join(','));
   checkFeaturesAgainstProfile(features, profile, CLI);
   if (o.unobserved !== undefined && o.unobserved !== 'zero') throw new InputError(CLI, '--unobserved', "'zero'", describeValue(o.unobserved));
@@ -97,7 +100,9 @@ function importCommand(file: string, o: ImportOptions): void {
   const whatIf =
     best !== features
       ? `exitsim compare ${out} --features ${featureSetLabel(features, profile.arch)} --features ${featureSetLabel(best, profile.arch)}   (what the rest of this host's features would buy)`
-      : `exitsim run ${out} --profile sapphire-rapids --features modern   (the measured guest on a current host with every feature)`;
+      : profile.arch === 'svm'
+        ? `exitsim compare ${out} --profile ${profile.name} --profile sapphire-rapids --features modern   (the measured guest on this AMD host and on a current Intel one)`
+        : `exitsim run ${out} --profile sapphire-rapids --features modern   (the measured guest on a current host with every feature)`;
   process.stdout.write(`next: exitsim run ${out}   (reproduces the measured exit rates)\n      ${whatIf}\n`);
 }
 
@@ -109,7 +114,7 @@ export function register(program: Command): void {
     .option('-o, --out <scenario.json>', 'the scenario file to write (required; its workload goes beside it, as NAME.workload.json)')
     .addOption(new Option('--output <scenario.json>').hideHelp())
     .option('--features <list>', 'the feature set the measurement was taken with (default modern)', collect)
-    .option('--profile <name>', 'the CPU profile of the measured host (default sapphire-rapids)')
+    .option('--profile <name>', 'the CPU profile of the measured host (default sapphire-rapids; genoa for an AMD table)')
     .option('--duration <seconds>', 'the measured window, when the file does not say (default: 1 s, stated)', secondsFlag('--duration', false))
     .option('--vcpus <n>', 'vCPUs the counts cover, when the file does not say (default: the fewest its HLT time fits in, stated)', intFlag('--vcpus', 1))
     .option('--table <n>', 'which table of a file with several (default: the only one; several must be chosen)', intFlag('--table', 1))
