@@ -7,6 +7,9 @@ export const DEFAULT_HOST = { pcpus: 4, profile: 'sapphire-rapids', scheduler: '
 /** Presets of the default study (`npm start`), baseline first. */
 export const STUDY_PRESETS = ['none', 'nehalem', 'modern'];
 
+/** The default study's AMD host beside the default (Intel) one: a current EPYC with x2AVIC. */
+export const VENDOR_PROFILE = 'genoa';
+
 /** `--quick`: simulated seconds of a short smoke-test run, and its warm-up. */
 export const QUICK_DURATION_SEC = 0.1;
 export const QUICK_WARMUP_SEC = 0.01;

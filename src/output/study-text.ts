@@ -21,6 +21,17 @@ export function formatDefaultStudy(t: StudyTables, records: StudyRecord[], point
   return table(['workload', ...presets.map((p) => `${p} eff.`), `${lastPreset} vs ${presets[0]}`, `top exits under ${lastPreset}`], rows);
 }
 
+/** The default study's Intel-vs-AMD table: each workload's efficiency on both hosts under one preset, and the difference. */
+export function formatVendorComparison(intel: StudyTables, amd: StudyTables, points: Array<{ index: number; workload: string }>, intelSet: number, intelName: string, amdName: string): string {
+  const rows = points.map((p) => {
+    const i = intel.summary.filter((x) => x.point === p.index)[intelSet];
+    const a = amd.summary.find((x) => x.point === p.index);
+    const diff = i?.efficiency.mean != null && a?.efficiency.mean != null ? (a.efficiency.mean - i.efficiency.mean) * 100 : null;
+    return [p.workload, i ? efficiencyCi(i.efficiency) : 'n/a', a ? efficiencyCi(a.efficiency) : 'n/a', diff === null ? 'n/a' : `${diff >= 0 ? '+' : ''}${diff.toFixed(2)} pp`, a ? num(a.exits_per_s.mean ?? 0, 0) : 'n/a', i ? num(i.exits_per_s.mean ?? 0, 0) : 'n/a'];
+  });
+  return table(['workload', `${intelName} eff.`, `${amdName} eff.`, `${amdName} − ${intelName}`, `${amdName} exits/s`, `${intelName} exits/s`], rows);
+}
+
 /** A sweep's summary rows (the first 40), one per point and feature set. */
 export function formatSweepTable(t: StudyTables, params: string[]): string {
   const show = t.summary.slice(0, 40);

@@ -5,12 +5,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { packageRoot, shippedWorkloadNames } from '../../config/load.js';
 import { featureSetLabel } from '../../exits/features.js';
-import { DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, STUDY_PRESETS } from '../../experiment/settings.js';
+import { DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, STUDY_PRESETS, VENDOR_PROFILE } from '../../experiment/settings.js';
 import { runStudy } from '../../experiment/study.js';
 import { expandSweep } from '../../experiment/sweep-spec.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
-import { formatDefaultStudy } from '../../output/study-text.js';
+import { formatDefaultStudy, formatVendorComparison } from '../../output/study-text.js';
 import { progressReporter } from '../progress.js';
 import { InputError } from '../../config/errors.js';
 import { trackStudy } from '../interrupt.js';
@@ -46,26 +46,22 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   }
 
   const names = shippedWorkloadNames();
+  const base = (name: string, profile: string) => ({
+    name,
+    host: { pcpus: DEFAULT_HOST.pcpus, profile, scheduler: DEFAULT_HOST.scheduler },
+    vms: [{ workload: names[0], vcpus: DEFAULT_HOST.vcpus, count: DEFAULT_HOST.vms }],
+    durationSec: o.quick ? QUICK_DURATION_SEC : DEFAULT_HOST.durationSec,
+    warmupSec: o.quick ? QUICK_WARMUP_SEC : DEFAULT_HOST.warmupSec,
+  });
+  const workloadsParameter = [{ path: 'vms[0].workload', values: names }];
   const sweep = expandSweep(
-    {
-      name: 'default-study',
-      base: {
-        name: 'default-study',
-        host: { pcpus: DEFAULT_HOST.pcpus, profile: DEFAULT_HOST.profile, scheduler: DEFAULT_HOST.scheduler },
-        vms: [{ workload: names[0], vcpus: DEFAULT_HOST.vcpus, count: DEFAULT_HOST.vms }],
-        durationSec: o.quick ? QUICK_DURATION_SEC : DEFAULT_HOST.durationSec,
-        warmupSec: o.quick ? QUICK_WARMUP_SEC : DEFAULT_HOST.warmupSec,
-      },
-      parameters: [{ path: 'vms[0].workload', values: names }],
-      featureSets: STUDY_PRESETS,
-      replications: o.replications ?? 1,
-    },
+    { name: 'default-study', base: base('default-study', DEFAULT_HOST.profile), parameters: workloadsParameter, featureSets: STUDY_PRESETS, replications: o.replications ?? 1 },
     'default study',
   );
-  const base = sweep.points[0].resolved.scenario;
+  const first = sweep.points[0].resolved.scenario;
   if (!o.json) process.stdout.write(
-    `Default study: every shipped workload on the default host (${base.host.pcpus} pCPUs, ${base.host.profile}, ${base.host.scheduler}, ` +
-      `${base.vms[0].count} VMs × ${base.vms[0].vcpus} vCPUs), ${base.durationSec} s simulated after ${base.warmupSec} s warm-up, presets ${STUDY_PRESETS.join(' / ')}; baseline none` +
+    `Default study: every shipped workload on the default host (${first.host.pcpus} pCPUs, ${first.host.profile}, ${first.host.scheduler}, ` +
+      `${first.vms[0].count} VMs × ${first.vms[0].vcpus} vCPUs), ${first.durationSec} s simulated after ${first.warmupSec} s warm-up, presets ${STUDY_PRESETS.join(' / ')}; baseline none; then modern on ${VENDOR_PROFILE} (AMD)` +
       `${(o.replications ?? 1) > 1 ? `; ${o.replications} replications, mean ± 95% CI` : ''}.\n\n`,
   );
   // A finished study (its manifest is written last) is recomputed; an interrupted one resumes: its
@@ -75,18 +71,28 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   const res = await runStudy(sweep, { outDir: dir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter('default study')) });
   const labels = sweep.featureSets.map((s) => featureSetLabel(s));
   const points = sweep.points.map((p) => ({ index: p.index, workload: String(p.values['vms[0].workload']) }));
-  const text = formatDefaultStudy(studyTables(res.records, labels), res.records, points, STUDY_PRESETS, labels);
+  // Intel against AMD: every workload under modern on the vendor profile too, in its own folder.
+  const vendorSweep = expandSweep(
+    { name: 'default-study-amd', base: base('default-study-amd', VENDOR_PROFILE), parameters: workloadsParameter, featureSets: ['modern'], replications: o.replications ?? 1 },
+    'default study',
+  );
+  const vendorDir = path.join(dir, 'intel-vs-amd');
+  const vendor = await runStudy(vendorSweep, { outDir: vendorDir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter(`default study: ${VENDOR_PROFILE}`)) });
+  await writeStudyOutputs(vendorDir, vendorSweep, vendor.records, ['modern'], [], `default study on ${VENDOR_PROFILE}`, startedAt);
+  const vendorTable = formatVendorComparison(studyTables(res.records, labels), studyTables(vendor.records, ['modern']), points, labels.indexOf('modern'), DEFAULT_HOST.profile, VENDOR_PROFILE);
+  const text = formatDefaultStudy(studyTables(res.records, labels), res.records, points, STUDY_PRESETS, labels) + `\n\nIntel against AMD, features modern (${DEFAULT_HOST.profile} vs ${VENDOR_PROFILE}; ${VENDOR_PROFILE}'s figures rest on fewer published measurements: docs/validation.md §1):\n\n` + vendorTable;
   const wall = (Date.now() - t0) / 1000;
   // summary.txt first: the manifest, written last by writeStudyOutputs, marks the folder complete.
   writeFileAtomic(path.join(dir, 'summary.txt'), text + '\n');
   const written = await writeStudyOutputs(dir, sweep, res.records, labels, sweep.spec.parameters.map((p) => p.path), 'default study', startedAt, {}, undefined, o.figureSize);
   if (o.json) {
     const t = studyTables(res.records, labels);
-    process.stdout.write(JSON.stringify({ name: 'default-study', out: dir, baseline: labels[0], replications: o.replications ?? 1, ran: res.ran, reused: res.skipped, summary: t.summary, comparisons: t.comparisons }, null, 2) + '\n');
+    const amd = studyTables(vendor.records, ['modern']);
+    process.stdout.write(JSON.stringify({ name: 'default-study', out: dir, baseline: labels[0], replications: o.replications ?? 1, ran: res.ran + vendor.ran, reused: res.skipped + vendor.skipped, summary: t.summary, comparisons: t.comparisons, intel_vs_amd: { intel: DEFAULT_HOST.profile, amd: VENDOR_PROFILE, features: 'modern', amd_summary: amd.summary } }, null, 2) + '\n');
     return;
   }
   process.stdout.write(text + '\n\nefficiency = bare-metal cycles per unit ÷ virtualized host cycles per unit (SPEC §10)\n');
-  process.stdout.write(`\n${res.records.length * labels.length} runs, ${res.guestEvents.toLocaleString('en-US')} guest events in ${wall.toFixed(1)} s wall; wrote ${relativePaths([...written, path.join(dir, 'summary.txt')])}\n`);
+  process.stdout.write(`\n${res.records.length * labels.length + vendor.records.length} runs, ${(res.guestEvents + vendor.guestEvents).toLocaleString('en-US')} guest events in ${wall.toFixed(1)} s wall; wrote ${relativePaths([...written, path.join(dir, 'summary.txt'), vendorDir])}\n`);
 }
 
 export function register(program: Command): void {
