@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError, describeValue } from '../config/errors.js';
-import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, featureSetLabel, parseFeatureSet } from '../exits/features.js';
+import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, SVM_FEATURE_NAMES, featureSetLabel, parseFeatureSet } from '../exits/features.js';
 import { checkFeaturesAgainstProfile, estimateGuestEvents, supportedFeatures } from '../model/build.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
 import { buildRunModel } from '../experiment/run-path.js';
@@ -97,7 +97,7 @@ export function featuresFlag(text: string): number {
     return parseFeatureSet(text);
   } catch (err) {
     if (err instanceof FeatureParseError) {
-      throw new InputError(CLI, '--features', `feature names or presets (${[...new Set([...Object.keys(PRESETS), ...FEATURES.map(([n]) => n)])].join(', ')})`, `'${err.found}'`, err.hint);
+      throw new InputError(CLI, '--features', `feature names or presets (${[...new Set([...Object.keys(PRESETS), ...FEATURES.map(([n]) => n), ...SVM_FEATURE_NAMES.map(([n]) => n)])].join(', ')})`, `'${err.found}'`, err.hint);
     }
     throw err;
   }

@@ -5,7 +5,8 @@ import { loadProfile } from '../../config/load.js';
 import { didYouMean } from '../../config/suggest.js';
 import { explainExit } from '../../exits/explain.js';
 import { featureSetLabel, parseFeatureSet } from '../../exits/features.js';
-import { allExitReasonNames, parseExitReason } from '../../exits/reasons.js';
+import { allExitReasonNames, exitReasonName, parseExitReason } from '../../exits/reasons.js';
+import { svmSlotForVmxName } from '../../exits/svm-reasons.js';
 import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/build.js';
 import { explainJson, explainText } from '../../output/explain.js';
 import { CLI, collect, featuresFlag } from '../options.js';
@@ -13,7 +14,10 @@ import { CLI, collect, featuresFlag } from '../options.js';
 function explainCommand(reasonText: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic' }): void {
   const profile = loadProfile(o.profile).profile;
   const arch = profile.arch;
-  const reason = parseExitReason(reasonText, arch);
+  // A VT-x name on an AMD profile is read as its SVM counterpart (EPT_VIOLATION → NPF), and said so.
+  const asSvm = arch === 'svm' && parseExitReason(reasonText, arch) === undefined ? svmSlotForVmxName(reasonText) : undefined;
+  if (asSvm !== undefined) process.stderr.write(`exitsim: note: ${reasonText.trim()} is a VT-x exit; on ${profile.name} (SVM) its counterpart is ${exitReasonName(asSvm)}\n`);
+  const reason = asSvm ?? parseExitReason(reasonText, arch);
   if (reason === undefined) {
     const expected = arch === 'svm' ? `an SVM exit name, perf name or code on ${profile.name} (exitsim list exit-reasons --arch svm)` : 'an exit reason name, alias or number (exitsim list exit-reasons)';
     throw new InputError(CLI, 'EXIT_REASON', expected, describeValue(reasonText), didYouMean(reasonText.toUpperCase(), allExitReasonNames(arch)));

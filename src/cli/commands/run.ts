@@ -48,7 +48,8 @@ function fewUnitsNote(runs: RunSummary[], replications: number): string {
 /** compare with several --profile: each CPU under the same feature sets, one table (baseline: the first CPU's first set). */
 async function crossProfileCommand(file: string, o: RunOptions, profiles: string[]): Promise<void> {
   for (const flag of ['replications', 'ciTarget', 'out'] as const) {
-    if (o[flag] !== undefined) throw new InputError(CLI, `--${flag === 'ciTarget' ? 'ci-target' : flag}`, 'one --profile with --replications, --ci-target or --out (several CPUs compare one replication each)', `${profiles.length} profiles`);
+    const name = `--${flag === 'ciTarget' ? 'ci-target' : flag}`;
+    if (o[flag] !== undefined) throw new InputError(CLI, name, 'one --profile with --replications, --ci-target or --out (several CPUs compare one replication each)', `${name} ${String(o[flag])} with ${profiles.length} profiles`);
   }
   const points = profiles.map((profile) => {
     const r = resolve(file, { ...o, profile });
