@@ -1,6 +1,7 @@
 // Sensitivity analysis (issue 3): perturb each cost and rate parameter by
 // ±x% (one at a time, same seed, so common random numbers isolate the effect)
 // and rank parameters by the swing they cause in efficiency.
+import { FEATURE_BIT } from '../exits/features.js';
 import { produce, type Draft } from 'immer';
 import type { Profile, Workload } from '../config/schema.js';
 import { summarize } from '../metrics/summarize.js';
@@ -52,8 +53,19 @@ const r = Math.round;
 export function parametersOf(res: ResolvedScenario, features: number): Parameter[] {
   const model = buildRunModel(res, features);
   const ps: Parameter[] = [];
-  for (const stage of ['recordExitInfoCycles', 'saveGuestStateCycles', 'loadHostStateCycles', 'entryCycles', 'perMsrCycles'] as const) {
+  // (SVM runs no MSR lists: perMsrCycles is not a cost there; its VMSAVE/VMLOAD and the rest are.)
+  const svm = res.profile.arch === 'svm';
+  for (const stage of ['recordExitInfoCycles', 'saveGuestStateCycles', 'loadHostStateCycles', 'entryCycles', ...(svm ? [] : ['perMsrCycles' as const])] as const) {
     ps.push(scaleProfile(`profile: stages.${stage}`, (d, k) => void (d.stages[stage].value = r(d.stages[stage].value * k))));
+  }
+  if (svm) {
+    const on = (n: 'vmcb-clean' | 'decode-assists') => (features & FEATURE_BIT[n]) !== 0;
+    const costs = ['vmsaveCycles', 'vmloadCycles', ...(on('vmcb-clean') ? ['cleanBitsSavedCycles' as const] : []), ...(on('decode-assists') ? [] : ['softwareDecodeCycles' as const])] as const;
+    for (const cost of costs) {
+      ps.push(scaleProfile(`profile: svm.${cost}`, (d, k) => {
+        if (d.svm) d.svm[cost].value = r(d.svm[cost].value * k);
+      }));
+    }
   }
   for (const h of model.handlersUsed) {
     ps.push(scaleProfile(`profile: handlerCycles.${h}`, (d, k) => {

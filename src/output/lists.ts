@@ -1,6 +1,6 @@
 // `exitsim list …` tables: shipped workloads, CPU profiles, features and presets, exit reasons.
 import type { Profile, Workload } from '../config/schema.js';
-import { FEATURES, PRESETS } from '../exits/features.js';
+import { FEATURES, PRESETS, SVM_FEATURE_NAMES } from '../exits/features.js';
 import { EXIT_REASON_NAMES } from '../exits/reasons.js';
 import { SVM_EXIT_REASONS, svmCodeText, vmxEquivalent } from '../exits/svm-reasons.js';
 import { table } from './text.js';
@@ -11,23 +11,35 @@ export function workloadsTable(workloads: Array<[string, Workload]>): string {
 
 export function profilesTable(profiles: Array<[string, Profile]>): string {
   return (
-    table(['profile', 'generation', 'launch', 'GHz', 'calibrated to', 'features it lacks'], profiles.map(([n, p]) => {
-      const lacks = (['ept', 'vpid', 'apicv', 'ipiv', 'ple'] as const).filter((c) => !p.capabilities[c]);
-      return [n, p.generation, p.launch, p.frequencyGHz.value, `${p.calibration.target} ${p.calibration.cycles}`, lacks.join(',') || '-'];
+    table(['profile', 'arch', 'generation', 'launch', 'GHz', 'calibrated to', 'features it lacks'], profiles.map(([n, p]) => {
+      const lacks = p.arch === 'svm' ? svmLacks(p) : (['ept', 'vpid', 'apicv', 'ipiv', 'ple'] as const).filter((c) => !p.capabilities[c]);
+      return [n, p.arch, p.generation, p.launch, p.frequencyGHz.value, `${p.calibration.target} ${p.calibration.cycles}`, lacks.join(',') || '-'];
     })) + '\n'
   );
 }
 
+/** An AMD profile's missing features in SVM words. */
+function svmLacks(p: Profile): string[] {
+  const c = p.capabilities;
+  const pairs: Array<[boolean, string]> = [[c.ept, 'npt'], [c.apicv, 'avic'], [c.x2avic, 'x2avic'], [c.ple, 'pause-filter'], [c.vmcbClean, 'vmcb-clean'], [c.decodeAssists, 'decode-assists']];
+  return pairs.filter(([has]) => !has).map(([, n]) => n);
+}
+
 export function featuresTable(): string {
-  return table(['feature', 'what it does'], FEATURES.map(([n, d]) => [n, d])) + '\n\n' + table(['preset', 'features'], Object.entries(PRESETS).map(([n, p]) => [n, p.features.join(',') || '(none)'])) + '\n';
+  return (
+    table(['feature', 'what it does'], FEATURES.map(([n, d]) => [n, d])) + '\n\n' +
+    table(['preset', 'features'], Object.entries(PRESETS).map(([n, p]) => [n, p.features.join(',') || '(none)'])) + '\n\n' +
+    'On an AMD (SVM) profile the same features go by their SVM names (either is accepted):\n\n' +
+    table(['SVM name', 'VT-x features'], SVM_FEATURE_NAMES.map(([n, f]) => [n, f.join(',')])) + '\n'
+  );
 }
 
 export function exitReasonsTable(arch: 'vmx' | 'svm' = 'vmx'): string {
   if (arch === 'svm') {
     return (
       'AMD SVM #VMEXIT codes (Linux arch/x86/include/uapi/asm/svm.h); "perf name" is what perf kvm stat prints on an AMD host,\n' +
-      'and "read as" the VT-x reason exitsim reads an AMD measurement as until it models the SVM world switch\n\n' +
-      table(['code', 'exit', 'perf name', 'read as'], SVM_EXIT_REASONS.map((r) => [svmCodeText(r.code), r.name, r.perfName || '(number)', vmxEquivalent(r) || '-']), 4) + '\n'
+      'and "VT-x counterpart" the VT-x exit of the same guest event (an AMD measurement\'s guest events are derived through it)\n\n' +
+      table(['code', 'exit', 'perf name', 'VT-x counterpart'], SVM_EXIT_REASONS.map((r) => [svmCodeText(r.code), r.name, r.perfName || '(number)', vmxEquivalent(r) || '-']), 4) + '\n'
     );
   }
   return table(['#', 'exit reason'], EXIT_REASON_NAMES.map(([n, s]) => [String(n), s]), 0) + '\n';
@@ -39,9 +51,9 @@ export function listJson(what: string, workloads: Array<[string, Workload]>, pro
     case 'workloads':
       return workloads.map(([name, w]) => ({ name, kind: w.kind, unit: w.unitName ?? null, description: w.description }));
     case 'profiles':
-      return profiles.map(([name, p]) => ({ name, generation: p.generation, launch: p.launch, frequency_ghz: p.frequencyGHz.value, capabilities: p.capabilities }));
+      return profiles.map(([name, p]) => ({ name, arch: p.arch, generation: p.generation, launch: p.launch, frequency_ghz: p.frequencyGHz.value, capabilities: p.capabilities }));
     case 'features':
-      return { features: FEATURES.map(([name, what]) => ({ name, what })), presets: Object.fromEntries(Object.entries(PRESETS).map(([n, p]) => [n, p.features])) };
+      return { features: FEATURES.map(([name, what]) => ({ name, what })), presets: Object.fromEntries(Object.entries(PRESETS).map(([n, p]) => [n, p.features])), svm_names: Object.fromEntries(SVM_FEATURE_NAMES.map(([n, f]) => [n, f])) };
     default:
       if (arch === 'svm') return SVM_EXIT_REASONS.map((r) => ({ code: r.code, code_hex: svmCodeText(r.code), name: r.name, perf_name: r.perfName || null, read_as: vmxEquivalent(r) || null }));
       return EXIT_REASON_NAMES.map(([number, name]) => ({ number, name }));

@@ -221,3 +221,18 @@ export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features:
 export function runMicrobench(profile: Profile, features: number): MicrobenchRow[] {
   return MICROBENCH_TESTS.map((t) => runMicrobenchTest(t, profile, features));
 }
+
+/**
+ * kvm-unit-tests `svm` latency_svm_insn, where it measures a single-level cost: an L1 hypervisor's
+ * VMLOAD and VMSAVE run in hardware (virtual VMLOAD/VMSAVE), so their latency is what an SVM profile
+ * charges per exit for each. STGI/CLGI (~54 cycles, vGIF) are not charged by exitsim: a single-level
+ * KVM exit runs neither. latency_run_exit measures a nested VMRUN (issue 20), not listed here.
+ */
+export function svmLatencyRows(profile: Profile): Array<{ test: string; cycles: number; published: number; host: string; source: string }> {
+  if (profile.arch !== 'svm' || !profile.svm) return [];
+  const src = 'C. Avery, kvm@vger 2019-10-09 (derived: the profile takes its cost from this figure or holds it)';
+  return [
+    { test: 'latency_svm_insn (VMLOAD)', cycles: profile.svm.vmloadCycles.value, published: 306, host: 'EPYC 7401P (Zen 1), in L1', source: src },
+    { test: 'latency_svm_insn (VMSAVE)', cycles: profile.svm.vmsaveCycles.value, published: 282, host: 'EPYC 7401P (Zen 1), in L1', source: src },
+  ];
+}

@@ -48,6 +48,8 @@ async function estimateCommand(file: string, o: CommonOptions): Promise<void> {
     return;
   }
   process.stdout.write(results.map((x) => formatEstimate(x.e, band, x.ms)).join('\n'));
+  // The bands were measured on VT-x profiles; the analytic model leaves one SVM mechanism out.
+  if (r.profile.arch === 'svm') process.stdout.write(`\nnote: ${r.profile.name} is an AMD (SVM) profile: the error bands were measured on VT-x profiles, and the estimate does not count AVIC_INCOMPLETE_IPI exits (IPIs to halted or descheduled vCPUs) — exitsim run does\n`);
 }
 
 export function register(program: Command): void {

@@ -5,7 +5,7 @@ import { featureSetLabel } from '../../exits/features.js';
 import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/build.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { microbenchCsv, microbenchTable } from '../../output/tables.js';
-import { MICROBENCH_NOT_SIMULATED, runMicrobench } from '../../validation/microbench.js';
+import { MICROBENCH_NOT_SIMULATED, runMicrobench, svmLatencyRows } from '../../validation/microbench.js';
 import { PUBLISHED_MICRO } from '../../validation/published.js';
 import { parseFeatureSet } from '../../exits/features.js';
 import { CLI, checkCsvTarget, collect, dirFlag, featuresFlag } from '../options.js';
@@ -32,11 +32,16 @@ function microbenchCommand(o: MicrobenchOptions): void {
   });
   if (o.out) writeResultFiles(o.out, { 'microbench.csv': microbenchCsv(rows, profile.name, featureSetLabel(features, profile.arch)) }, { force: o.force ?? false });
   if (o.json) {
-    process.stdout.write(JSON.stringify({ profile: profile.name, features: featureSetLabel(features, profile.arch), tests: rows }, null, 2) + '\n');
+    const svm = svmLatencyRows(profile);
+    process.stdout.write(JSON.stringify({ profile: profile.name, arch: profile.arch, features: featureSetLabel(features, profile.arch), tests: rows, ...(svm.length ? { svm_latency: svm } : {}) }, null, 2) + '\n');
     return;
   }
   process.stdout.write(`kvm-unit-tests vmexit, simulated on ${profile.name} (${profile.generation}), features ${featureSetLabel(features, profile.arch)}; cycles per iteration\n\n`);
   process.stdout.write(microbenchTable(rows) + '\n\n');
+  const svm = svmLatencyRows(profile);
+  if (svm.length) {
+    process.stdout.write(`kvm-unit-tests svm, single-level latencies (cycles the profile charges; published beside):\n${svm.map((r) => `  ${r.test.padEnd(26)} ${String(r.cycles).padStart(5)}   published ${r.published} (${r.host}; ${r.source})`).join('\n')}\n\n`);
+  }
   process.stdout.write(`not simulated: ${MICROBENCH_NOT_SIMULATED.map(([t]) => t).join(', ')} (see docs/validation.md)\n`);
 }
 
