@@ -144,6 +144,7 @@ function amd(p) {
   };
   prof.vmcsMigrationCycles = { value: 500, source: 'SVM: a vCPU moving to another pCPU runs VMRUN with every clean bit cleared and takes a new ASID (TLB flush); no published figure, ~500 cycles assumed (VT-x\'s VMCLEAR + VMLAUNCH has no SVM counterpart)', estimate: true };
   prof.pleWindowCycles = { value: 30000, source: 'KVM pause_filter_count default 3000 PAUSE executions (threshold 128 cycles between them; arch/x86/kvm/svm/svm.c); the filter counts PAUSEs, not cycles: ~10 cycles per spin-loop iteration assumed', estimate: true };
+  prof.pleWindowMaxCycles = { value: 655350, source: 'KVM pause_filter_count_max default USHRT_MAX = 65535 PAUSEs (KVM_SVM_DEFAULT_PLE_WINDOW_MAX, arch/x86/kvm/x86.h) × the ~10 cycles per spin-loop iteration assumed above', estimate: true };
   for (const [k, h] of Object.entries(prof.handlerCycles)) {
     h.estimate = true;
     h.source += '; KVM\'s common x86 handler code: the VT-x figure applied to SVM (no per-handler SVM figure published)';

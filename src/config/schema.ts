@@ -288,6 +288,8 @@ export const Profile = z
     vmcsMigrationCycles: Cited,
     hostContextSwitchCycles: Cited,
     pleWindowCycles: Cited,
+    /** The most the PLE window (pause-filter count) grows to, in cycles; absent: KVM's VT-x maximum (UINT_MAX). */
+    pleWindowMaxCycles: Cited.optional(),
     haltPollCycles: Cited,
     /** An IPI's hardware latency to another core's vCPU, coherence misses included (0 if absent: not modelled). */
     crossCoreInterruptCycles: Cited.optional(),

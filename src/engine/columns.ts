@@ -92,6 +92,8 @@ export class EngineColumns {
   protected readonly idleEntryDone: Uint8Array;
   protected readonly haltStart: Float64Array;
   protected readonly pollWindow: Float64Array;
+  /** The vCPU's PLE window (cycles): grows after each PLE exit, back to the base when scheduled in. */
+  protected readonly pleWindow: Float64Array;
   protected readonly blockStart: Float64Array;
   protected readonly after: Int32Array;
   protected readonly pendingEntry: Float64Array;
@@ -164,6 +166,7 @@ export class EngineColumns {
     this.idleEntryDone = new Uint8Array(nV);
     this.haltStart = new Float64Array(nV);
     this.pollWindow = new Float64Array(nV);
+    this.pleWindow = new Float64Array(nV);
     this.blockStart = new Float64Array(nV);
     this.after = new Int32Array(nV);
     this.pendingEntry = new Float64Array(nV);

@@ -138,6 +138,9 @@ export interface BuiltModel {
   hostContextSwitchCycles: number;
   vmcsMigrationCycles: number;
   pleWindowCycles: number;
+  /** The most a vCPU's PLE window grows to (cycles), and its factor per PLE exit (src/engine/settings.ts). */
+  pleWindowMaxCycles: number;
+  pleWindowGrow: number;
   /** Halt polling: the most a vCPU polls, and the first window when it starts to grow (KVM's adaptive polling). */
   haltPollCycles: number;
   haltPollStartCycles: number;

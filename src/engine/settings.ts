@@ -11,6 +11,16 @@ export const ARRIVAL_QUEUE_CAPACITY = 4096;
 /** KVM's halt_poll_ns_grow_start default (seconds): the first window when adaptive halt polling starts to grow. Not checked against a primary text here. */
 export const HALT_POLL_GROW_START_SEC = 10e-6;
 
+/**
+ * KVM's PLE window / pause-filter count after an exit: × KVM_DEFAULT_PLE_WINDOW_GROW (2) per PLE or
+ * PAUSE exit, back to the base when the vCPU is scheduled in (KVM_DEFAULT_PLE_WINDOW_SHRINK 0 means
+ * "reset"), Linux arch/x86/kvm/x86.h (__grow_ple_window, __shrink_ple_window).
+ */
+export const PLE_WINDOW_GROW = 2;
+
+/** KVM_VMX_DEFAULT_PLE_WINDOW_MAX (UINT_MAX cycles), arch/x86/kvm/x86.h; SVM profiles state their own (USHRT_MAX PAUSEs). */
+export const PLE_WINDOW_MAX_VMX_CYCLES = 2 ** 32 - 1;
+
 /** Aggregated mode: guest compute batched per draw (seconds), about one scheduler time slice. */
 export const AGGREGATE_BATCH_SEC = 0.01;
 

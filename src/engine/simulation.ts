@@ -81,6 +81,7 @@ export class Simulation extends EngineColumns {
     this.acct = new CycleAccounts(this.out, layout.nV, this.warmup, this.end);
     this.composer = new EpisodeComposer(model, streams, this.acct, layout.maxClass);
     this.ipis = new IpiFlight(layout.nV, layout.firstVcpuOfVm, layout.vmOf, this.heap, layout.ackBase);
+    this.pleWindow.fill(model.pleWindowCycles);
     this.silent = new SilentQueue(model, layout, streams, this.nextAt, shortcuts);
     this.classSilent = this.silent.classSilent;
     this.arrivals = new ArrivalQueues(model.vms.length, model.queueCapacity);
@@ -554,7 +555,7 @@ export class Simulation extends EngineColumns {
       } else {
         this.state[v] = S_SPIN;
         this.segStart[v] = this.now;
-        if (this.m.pleWindowCycles > 0) this.heap.set(v, this.now + this.m.pleWindowCycles);
+        if (this.m.pleWindowCycles > 0) this.heap.set(v, this.now + this.pleWindow[v]);
         else this.heap.cancel(v);
         return;
       }
@@ -715,6 +716,7 @@ export class Simulation extends EngineColumns {
       return;
     }
     if (after === AFTER_YIELD) {
+      this.pleWindow[v] = Math.min(this.pleWindow[v] * this.m.pleWindowGrow, this.m.pleWindowMaxCycles); // KVM grows it per PLE exit
       this.directedYield(v);
       return;
     }
@@ -967,6 +969,7 @@ export class Simulation extends EngineColumns {
     }
     this.cur[p] = v;
     this.pcpuOf[v] = p;
+    this.pleWindow[v] = this.m.pleWindowCycles; // scheduled in: KVM shrinks the PLE window back to its base
     this.dispatchedAt[v] = this.now;
     this.startEntry(v, this.m.hostContextSwitchCycles);
   }

@@ -43,10 +43,10 @@ export const ERROR_BANDS: ClassBand[] = [
     kind: 'spin-lock',
     regime: 'dedicated',
     cases: 6,
-    worstErrorPp: 0.03,
-    meanAbsErrorPp: 0.02,
-    worstVmErrorPp: 0.06,
-    largestVmErrorPp: 0.03
+    worstErrorPp: 0.02,
+    meanAbsErrorPp: 0.01,
+    worstVmErrorPp: 0.04,
+    largestVmErrorPp: 0.02
   },
   {
     kind: 'spin-lock',
@@ -71,7 +71,7 @@ export const ERROR_BANDS: ClassBand[] = [
     regime: 'overcommitted',
     cases: 6,
     worstErrorPp: 0.56,
-    meanAbsErrorPp: 0.35,
+    meanAbsErrorPp: 0.36,
     worstVmErrorPp: 10.96,
     largestVmErrorPp: 10.96
   }

@@ -1,7 +1,7 @@
 // Builds the engine's compiled model from validated inputs: resolves every
 // decision-table row for each VM once, turns rates into mean gaps in cycles,
 // and refuses combinations that make no sense (SPEC §4, §6) with an InputError.
-import { ARRIVAL_QUEUE_CAPACITY, HALT_POLL_GROW_START_SEC } from '../engine/settings.js';
+import { ARRIVAL_QUEUE_CAPACITY, HALT_POLL_GROW_START_SEC, PLE_WINDOW_GROW, PLE_WINDOW_MAX_VMX_CYCLES } from '../engine/settings.js';
 import { avicInhibited, decide, type DecisionContext, type ResolvedExit } from '../exits/resolve.js';
 import type { EventKind } from '../exits/decision-table.js';
 import { FEATURE_BIT, SVM_FEATURE_NAMES, SVM_ONLY_FEATURES, featureNames, type FeatureName } from '../exits/features.js';
@@ -552,6 +552,8 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
     hostContextSwitchCycles: nativeMode ? 0 : Math.round(profile.hostContextSwitchCycles.value),
     vmcsMigrationCycles: nativeMode ? 0 : Math.round(profile.vmcsMigrationCycles.value),
     pleWindowCycles: !nativeMode && hasFeature('ple') && !exitlessIdle ? Math.round(profile.pleWindowCycles.value) : 0,
+    pleWindowMaxCycles: Math.round(profile.pleWindowMaxCycles?.value ?? PLE_WINDOW_MAX_VMX_CYCLES),
+    pleWindowGrow: PLE_WINDOW_GROW,
     haltPollCycles: !nativeMode && hasFeature('halt-polling') && !exitlessIdle ? Math.round(profile.haltPollCycles.value) : 0,
     haltPollStartCycles: Math.round(HALT_POLL_GROW_START_SEC * f),
     exitlessIdle,
