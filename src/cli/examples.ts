@@ -2,12 +2,12 @@
 // paste (each runs from a clone as written; test/unit/cli.test.ts runs a few).
 export const EXAMPLES: Record<string, string[]> = {
   run: ['exitsim run kernel-build', 'exitsim run network-server --features nehalem --duration 2 --json', 'exitsim run kernel-build --vms 4 --pcpus 4 --replications 5 --out /tmp/kb5'],
-  compare: ['exitsim compare kernel-build --features none --features ept --features modern', 'exitsim compare oltp-database --ci-target 0.5'],
+  compare: ['exitsim compare kernel-build --features none --features ept --features modern', 'exitsim compare oltp-database --ci-target 0.5', 'exitsim compare kernel-build --profile sapphire-rapids --profile genoa --features modern'],
   estimate: ['exitsim estimate kernel-build', 'exitsim estimate network-server --vms 8 --pcpus 4 --scheduler fair --features none --features modern --json'],
-  explain: ['exitsim explain EPT_VIOLATION', 'exitsim explain CPUID --profile nehalem --features none'],
+  explain: ['exitsim explain EPT_VIOLATION', 'exitsim explain CPUID --profile nehalem --features none', 'exitsim explain NPF --profile genoa', 'exitsim explain AVIC_INCOMPLETE_IPI --profile milan --apic xapic'],
   list: ['exitsim list workloads', 'exitsim list exit-reasons', 'exitsim list exit-reasons --arch svm'],
   study: ['exitsim study', 'exitsim study --quick --out /tmp/study'],
-  microbench: ['exitsim microbench', 'exitsim microbench --profile skylake-sp --features nehalem --out /tmp/micro'],
+  microbench: ['exitsim microbench', 'exitsim microbench --profile skylake-sp --features nehalem --out /tmp/micro', 'exitsim microbench --profile genoa'],
   sensitivity: ['exitsim sensitivity kernel-build --delta 10', 'exitsim sensitivity network-server --out /tmp/tornado'],
   sweep: ['exitsim sweep workloads/studies/msr-bitmap.yaml', 'exitsim sweep workloads/studies/generations.yaml --shard 1/4 --out /tmp/gen-1'],
   merge: ['exitsim merge /tmp/gen-1 /tmp/gen-2 /tmp/gen-3 /tmp/gen-4 --out /tmp/gen'],
