@@ -31,6 +31,8 @@ export const GOLDEN_CASES: GoldenCase[] = [
   { name: 'idle-guest.modern', covers: 'idle guest: HLT, NOHZ idle entry, timers', workload: 'idle-guest', features: 'modern', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 6 } },
   { name: 'windows-desktop.none.aggregate', covers: 'aggregated mode (batched events)', workload: 'windows-desktop', features: 'none', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 7 }, aggregate: true },
   { name: 'oltp-database.nehalem.aggregate', covers: 'aggregated mode with I/O and IPIs', workload: 'oltp-database', features: 'nehalem', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 8 }, aggregate: true },
+  { name: 'oltp-database.genoa.modern', covers: 'AMD SVM: the SVM world switch, NPF/IOIO/MSR exits, AVIC and AVIC_INCOMPLETE_IPI, the pause filter', workload: 'oltp-database', features: 'modern', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 9, profile: 'genoa' } },
+  { name: 'kernel-build.k8.none', covers: 'AMD SVM before nested paging: EXCP_PF and WRITE_CR3 exits, software decode without decode assists', workload: 'kernel-build', features: 'none', overrides: { durationSec: 0.2, warmupSec: 0.05, seed: 10, profile: 'k8' } },
 ];
 
 export const SHIPPED_WORKLOADS = ['cpu-bound', 'idle-guest', 'kernel-build', 'network-server', 'oltp-database', 'spinlock-job', 'windows-desktop'];
