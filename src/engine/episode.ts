@@ -14,6 +14,9 @@ import { normalFromUniform, type StreamBank } from './random.js';
 import { AGGREGATE_REPRESENTATIVE_EXITS, AGGREGATE_SPLIT_MAX_EXPECTED } from './settings.js';
 import type { EngineStreams } from './streams.js';
 
+/** stepUser value of a plan step that is an L1 hypervisor's handler (0 kernel, 1 user space). */
+export const LOCATION_L1 = 2;
+
 /**
  * The one write of an episode's categories, added into row `b` of `e`: a
  * vCPU's own row (an episode booked ahead), or its episode row, which is all
@@ -31,6 +34,7 @@ function addEpisode(
   handlerUser: number,
   entry: number,
   refill: number,
+  handlerL1: number,
 ): void {
   e[b + CAT.EXIT_RECORD] += record;
   e[b + CAT.EXIT_SAVE_GUEST] += saveGuest;
@@ -41,6 +45,7 @@ function addEpisode(
   e[b + CAT.HANDLER_USER] += handlerUser;
   e[b + CAT.ENTRY] += entry;
   e[b + CAT.INDIRECT_TLB_REFILL] += refill;
+  e[b + CAT.HANDLER_L1] += handlerL1;
 }
 
 export class EpisodeComposer {
@@ -156,6 +161,7 @@ export class EpisodeComposer {
     let cUser = 0;
     let cEntry = 0;
     let cRefill = 0;
+    let cL1 = 0;
     let trips = 0;
     let lastEntry = 0;
     for (let s = from; s < to; s++) {
@@ -165,6 +171,11 @@ export class EpisodeComposer {
       const repeat = plans.stepRepeat[s];
       const sigma = plans.stepHandlerSigma[s];
       const user = plans.stepUser[s] === 1;
+      if (plans.stepUser[s] === LOCATION_L1) {
+        // An L1 hypervisor's handler: guest-mode work of L1, no hardware transition of its own.
+        for (let r = 0; r < repeat; r++) cL1 += sigma > 0 ? Math.round(Math.exp(plans.stepHandlerMu[s] + sigma * normalFromUniform(rng.next(costStream)))) : plans.stepHandlerMean[s];
+        continue;
+      }
       for (let r = 0; r < repeat; r++) {
         if (trips > 0) {
           // The previous round trip's entry and refill happen before this exit.
@@ -200,16 +211,16 @@ export class EpisodeComposer {
         hist[histBase + bucketOf(total)]++;
       }
     }
-    if (trips === 0) return 0;
+    if (trips === 0 && cL1 === 0) return 0;
     if (closed) {
       cEntry += lastEntry;
       cRefill += refill;
     }
     this.lastEntry = lastEntry;
-    const len = cRec + cSave + cStore + cLoad + cMsrLoad + cKernel + cUser + cEntry + cRefill;
+    const len = cRec + cSave + cStore + cLoad + cMsrLoad + cKernel + cUser + cEntry + cRefill + cL1;
     this.length = len;
     this.bookedAhead = len <= aheadMax;
-    addEpisode(this.bookedAhead ? this.vcpuRows : this.episodeRows, v * N_CAT, cRec, cSave, cStore, cLoad, cMsrLoad, cKernel, cUser, cEntry, cRefill);
+    addEpisode(this.bookedAhead ? this.vcpuRows : this.episodeRows, v * N_CAT, cRec, cSave, cStore, cLoad, cMsrLoad, cKernel, cUser, cEntry, cRefill, cL1);
     return trips;
   }
 
@@ -261,6 +272,7 @@ export class EpisodeComposer {
     let cUser = 0;
     let cEntry = 0;
     let cRefill = 0;
+    let cL1 = 0;
     for (let c = 0; c < w.classCount; c++) {
       const events = count[c];
       if (events === 0) continue;
@@ -277,6 +289,10 @@ export class EpisodeComposer {
         // Sums of `trips` draws: normal around the summed means (the central limit).
         const hMean = plans.stepHandlerMean[s];
         const hSum = Math.max(0, Math.round(trips * hMean + Math.sqrt(trips) * hMean * m.handlerCv * standardNormal(rng, stream)));
+        if (plans.stepUser[s] === LOCATION_L1) {
+          cL1 += hSum; // L1's handler: no hardware transition
+          continue;
+        }
         const hwFactor = Math.max(0, 1 + (m.stageCv / Math.sqrt(trips)) * standardNormal(rng, stream));
         for (let k = 0; k < 5; k++) cExit[k] += Math.round(trips * st[k].mean * hwFactor);
         const entry = Math.round(trips * st[5].mean * hwFactor);
@@ -306,8 +322,8 @@ export class EpisodeComposer {
         }
       }
     }
-    this.length = cExit[0] + cExit[1] + cExit[2] + cExit[3] + cExit[4] + cKernel + cUser + cEntry + cRefill;
-    if (this.length > 0) addEpisode(this.acct.episode, v * N_CAT, cExit[0], cExit[1], cExit[2], cExit[3], cExit[4], cKernel, cUser, cEntry, cRefill);
+    this.length = cExit[0] + cExit[1] + cExit[2] + cExit[3] + cExit[4] + cKernel + cUser + cEntry + cRefill + cL1;
+    if (this.length > 0) addEpisode(this.acct.episode, v * N_CAT, cExit[0], cExit[1], cExit[2], cExit[3], cExit[4], cKernel, cUser, cEntry, cRefill, cL1);
     return this.length;
   }
 }

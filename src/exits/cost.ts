@@ -21,13 +21,15 @@ export const CAT = {
   SPIN: 12,
   HALT_POLL: 13,
   IDLE: 14,
+  /** Nested guests: an L1 hypervisor's handler, run in L1 guest mode for an exit of its L2 guest. */
+  HANDLER_L1: 15,
 } as const;
-export const N_CAT = 15;
+export const N_CAT = 16;
 
 export const CATEGORY_NAMES = [
   'guest', 'exit_record', 'exit_save_guest', 'exit_msr_store', 'exit_load_host', 'exit_msr_load',
   'handler_kernel', 'handler_user', 'entry', 'indirect_tlb_refill', 'indirect_2d_walk', 'host_sched',
-  'spin', 'halt_poll', 'idle',
+  'spin', 'halt_poll', 'idle', 'handler_l1',
 ] as const;
 
 export interface MsrLists {

@@ -19,6 +19,7 @@ const STAGE_MEANING: Record<(typeof CATEGORY_NAMES)[number], string> = {
   exit_msr_load: 'VM exit: loading host MSRs (VM-exit MSR-load list)',
   handler_kernel: "the hypervisor's in-kernel exit handler",
   handler_user: 'the user-space VMM (device emulation) for exits that reach it',
+  handler_l1: 'nested guests: the L1 hypervisor\'s handlers of its L2 guest\'s exits (run in L1 guest mode)',
   entry: 'VM entry back into the guest (including its MSR-load list)',
   indirect_tlb_refill: 'guest TLB refills after flushes (no VPID) and shadow-root misses',
   indirect_2d_walk: 'extra memory references of two-dimensional (EPT) page walks',
