@@ -39,6 +39,10 @@ const ref = {
   'raw-exit': [600, true, 'default for an exit reason with no rule (imported workloads); assumed'],
   'wbinvd': [300, true, 'WBINVD exit: KVM does nothing without non-coherent DMA and skips the instruction (kvm_emulate_wbinvd); taken equal to rdtsc, a skip with no emulation; no published figure (kvm-unit-tests has the test since 2025, Christopherson, x86/vmexit.c commit 7646cc53, no figures in its message)'],
   'invd': [150, true, 'INVD exit handled in KVM\'s fastpath on both Intel and AMD (kvm-unit-tests commit 7646cc53, 2025): half of wbinvd assumed for skipping the full exit path; no published figure'],
+  'nested-vmexit': [1099, true, 'nested guests: L0 emulating a VM-exit from L2 to L1 (sync vmcs02 → vmcs12, load vmcs01; arch/x86/kvm/vmx/nested.c). Fitted with nested-vmentry, one third of their sum (the split is an estimate), so that a nested CPUID round trip is 6,850 cycles on Skylake-SP (Christopherson, "KVM: x86: Cache CPUID.0xD XSTATE offsets+sizes during module init", commit 1201f22: kvm-unit-tests CPUID from L2, L1 KVM handling CPUID in its fastpath); this is that value less Skylake-SP\'s 364-cycle per-exit mitigation cost'],
+  'nested-vmentry': [2561, true, 'nested guests: L0 emulating L1\'s VMRESUME into L2 (consistency checks, prepare_vmcs02, MSR-bitmap merge: ~4,000 cycles of a nested entry before Bonzini\'s "speed up MSR bitmap merge"); two thirds of the fitted sum described for nested-vmexit, less the 364-cycle mitigation cost'],
+  'vmread-emulate': [529, true, 'nested guests: L0 emulating one VMREAD of a field VMCS shadowing does not cover; taken equal to cpuid, a simple emulated instruction; no published figure'],
+  'vmwrite-emulate': [529, true, 'nested guests: L0 emulating one VMWRITE; as vmread-emulate'],
   'avic-incomplete-ipi': [1000, true, 'SVM only (unused on VT-x): AVIC_INCOMPLETE_IPI for a target that is not running — KVM finds and kicks the target (avic_incomplete_ipi_interception); taken equal to msr-write-icr, an emulated IPI send; no published figure'],
 };
 function stages(hw, src, est, rule) {
@@ -66,7 +70,7 @@ function profile(p) {
   return {
     name: p.name, generation: p.generation, launch: p.launch, description: p.description,
     frequencyGHz: { value: p.ghz, source: p.ghzSource, estimate: true },
-    capabilities: { ...p.caps, source: 'EPT and VPID from Nehalem, APICv from Ivy Bridge-EP, IPIv from Sapphire Rapids (SPEC §4); PLE from Nehalem (Zhai Edwin, Xen PLE commit, measured on Nehalem); VMX preemption timer from Nehalem (SPEC §4)' },
+    capabilities: { ...p.caps, source: 'EPT and VPID from Nehalem, APICv from Ivy Bridge-EP, IPIv from Sapphire Rapids (SPEC §4); PLE from Nehalem (Zhai Edwin, Xen PLE commit, measured on Nehalem); VMX preemption timer from Nehalem (SPEC §4); VMCS shadowing from Haswell (SDM §24.10)' },
     calibration: p.calibration,
     stages: stages(p.hw, p.hwSource, true, 'split rule'),
     stageCv: { value: 0.02, source: 'kvm-unit-tests cpuid repeats within ±1% when warm and pinned (Christopherson, kvm@vger 2024-12-12)', estimate: true },
@@ -85,6 +89,7 @@ function profile(p) {
 }
 const none = { ept: false, vpid: false, apicv: false, ipiv: false, ple: false, preemptionTimer: false };
 const neh = { ept: true, vpid: true, apicv: false, ipiv: false, ple: true, preemptionTimer: true };
+const SHADOWING = { vmcsShadowing: true }; // VMCS shadowing from Haswell (Intel SDM §24.10; KVM enable_shadow_vmcs)
 const gens = [
   ['prescott', 'Prescott (Pentium 4)', '3Q2005', 3963, 3.4, 'Pentium 4 6x2 VT parts ran at 3.0–3.6 GHz; assumed', none, true, 'first-generation VT-x'],
   ['merom', 'Merom (Core 2)', '2Q2006', 1579, 2.66, 'Core 2 Duo/Xeon 5100 range; assumed', none, true, 'second VT-x generation'],
@@ -100,16 +105,20 @@ for (const [name, gen, launch, hw, ghz, ghzSource, caps, early, desc] of gens) {
   fs.writeFileSync(`profiles/${name}.json`, JSON.stringify(prof, null, 2) + '\n');
 }
 const HW = 'Sandy Bridge\'s 784-cycle hardware round trip, held constant for later generations (exit latency plateaued: Westmere 761, Sandy Bridge 784; no later hardware-only figure is published)';
-const skx = profile({ name: 'skylake-sp', generation: 'Skylake-SP', launch: '3Q2017', description: 'mid: a 2017–2020 server part with APICv, no IPIv', ghz: 2.7, ghzSource: 'Xeon Scalable first-generation range; assumed', caps: { ...neh, apicv: true }, early: false,
+const skx = profile({ name: 'skylake-sp', generation: 'Skylake-SP', launch: '3Q2017', description: 'mid: a 2017–2020 server part with APICv, no IPIv', ghz: 2.7, ghzSource: 'Xeon Scalable first-generation range; assumed', caps: { ...neh, apicv: true, ...SHADOWING }, early: false,
   hw: 784, hwSource: HW, scale: 1, add: 1559 - 1195, addWhy: 'a fixed per-exit cost so that vmcall = 1559 cycles (Wanpeng Li 2020, Skylake-SP) against 1195 in 2017: the post-2018 Spectre/Meltdown mitigations on every exit (IBRS/retpolines, RSB stuffing) add a roughly constant cost, not a proportional one', modern: false,
   calibration: { target: 'kvm-unit-tests-vmcall', cycles: 1559, source: 'Wanpeng Li, "KVM: VMX: Micro-optimize vmexit time when not exposing PMU", kvm@vger 2020-03-13, Skylake-SP server', splitRule: 'hardware part = 784 (Sandy Bridge, held constant; estimate); every software handler cost of the 2017 reference plus 364 cycles (1559 − 1195) of per-exit mitigation work, so vmcall matches' } });
 fs.writeFileSync('profiles/skylake-sp.json', JSON.stringify(skx, null, 2) + '\n');
-const spr = profile({ name: 'sapphire-rapids', generation: 'Sapphire Rapids', launch: '1Q2023', description: 'current: a server part with APICv and IPI virtualization (the default host)', ghz: 2.6, ghzSource: 'Xeon 6442Y base frequency (the SPR part named in Kohler\'s 2024 BHI patch); assumed for this profile', caps: { ...neh, apicv: true, ipiv: true }, early: false,
+const spr = profile({ name: 'sapphire-rapids', generation: 'Sapphire Rapids', launch: '1Q2023', description: 'current: a server part with APICv and IPI virtualization (the default host)', ghz: 2.6, ghzSource: 'Xeon 6442Y base frequency (the SPR part named in Kohler\'s 2024 BHI patch); assumed for this profile', caps: { ...neh, apicv: true, ipiv: true, ...SHADOWING }, early: false,
   hw: 784, hwSource: HW, scale: 234 / 529, scaleWhy: 'scaled so that cpuid = 1018 cycles (Christopherson, kvm@vger 2024-12-12, pinned, 1 vCPU; CPU not stated, taken as a current server part): handler 1018 − 784 = 234 vs 529 in 2017', modern: true,
   calibration: { target: 'kvm-unit-tests-cpuid', cycles: 1018, source: 'Sean Christopherson, kvm@vger 2024-12-12: cpuid 1018 cycles, pinned, 1 vCPU (CPU not stated)', splitRule: 'hardware part = 784 (Sandy Bridge, held constant; estimate); every software handler cost of the 2017 reference scaled by 234/529 so cpuid matches' } });
 // Calibrated on an IPIv-capable host only. Older generations leave it out (not modelled): Dall et
 // al.'s 3,102-cycle virtual IPI on a 2012 Sandy Bridge ([S]) leaves no room for a latency this size.
 spr.crossCoreInterruptCycles = { value: 3144, source: 'calibrated: from an IPI\'s send (the ICR write, or KVM posting it) until the target vCPU runs its handler, with the cache-line transfers of the flags the round trip touches — so that kvm-unit-tests ipi with the target in an idle loop and IPIv is 3644.8 cycles (Zeng Guang, "[PATCH v4 0/6] IPI virtualization support for VM", kvm@vger 2021-08-09, x2APIC; CPU not stated, IPIv first shipped in Sapphire Rapids): 3644.8 minus the 501 cycles exitsim charges for the rest of that round trip', estimate: true };
+// Nested transitions fitted on their own: Emerald Rapids's nested CPUID round trip (7,900 cycles, same commit) taken for this
+// Golden Cove-class part, less two hardware round trips (2 × 784) and the cpuid handler (234), split one third / two thirds.
+spr.handlerCycles['nested-vmexit'] = { value: 2032, source: 'fitted: nested CPUID round trip 7,900 cycles on Emerald Rapids (Christopherson, commit 1201f22, L1 KVM handling CPUID in its fastpath) taken for this part, less 2 × 784 hardware and the 234-cycle cpuid handler; one third of the remaining 6,097 (the split is an estimate)', estimate: true };
+spr.handlerCycles['nested-vmentry'] = { value: 4065, source: 'fitted: the other two thirds of the 6,097 cycles described for nested-vmexit (consistency checks, prepare_vmcs02, MSR-bitmap merge)', estimate: true };
 fs.writeFileSync('profiles/sapphire-rapids.json', JSON.stringify(spr, null, 2) + '\n');
 
 // ---- AMD SVM (issue 19). Far fewer published cycle counts than for VT-x; each number says what it rests on.

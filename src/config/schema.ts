@@ -207,7 +207,7 @@ export const HANDLER_NAMES = [
   'vmcall', 'hlt', 'pause', 'external-interrupt', 'host-tick', 'interrupt-window', 'apic-access-eoi',
   'apic-access-icr', 'apic-write', 'eoi-induced', 'msr-write-eoi', 'msr-write-icr', 'tpr-write',
   'tpr-below-threshold', 'preemption-timer', 'dr-access', 'raw-exit', 'pt-write-emulate', 'shadow-root-miss',
-  'avic-incomplete-ipi', 'wbinvd', 'invd',
+  'avic-incomplete-ipi', 'wbinvd', 'invd', 'nested-vmexit', 'nested-vmentry', 'vmread-emulate', 'vmwrite-emulate',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
@@ -239,6 +239,8 @@ export const Profile = z
         vmcbClean: z.boolean().default(false),
         /** SVM: next-RIP save and decode assists (the exit gives the next RIP and the instruction bytes). */
         decodeAssists: z.boolean().default(false),
+        /** VT-x: VMCS shadowing (Haswell and later): L1's VMREAD/VMWRITE of shadowed fields do not exit. */
+        vmcsShadowing: z.boolean().default(false),
         source: z.string().min(1),
       })
       .strict(),
@@ -332,6 +334,8 @@ export const Scenario = z
       .strict(),
     vms: z.array(VmPlacement).min(1),
     features: z.string().default('modern'),
+    /** plain: a guest of the host's hypervisor; nested: an L2 guest of an L1 hypervisor (KVM) in a VM. */
+    vmType: z.enum(['plain', 'nested']).default('plain'),
     durationSec: positive.default(1),
     warmupSec: nonNegative.default(0),
     seed: z.number().int().nonnegative().default(1),

@@ -18,6 +18,8 @@ export const FEATURES = [
   // instruction length): part of `modern`, refused only on an SVM profile that lacks them.
   ['vmcb-clean', 'SVM VMCB clean bits: VMRUN keeps cached state groups instead of reloading them'],
   ['decode-assists', 'SVM next-RIP save and decode assists: no software fetch and decode of the exiting instruction'],
+  // Nested guests only (vmType nested): part of modern, no effect on a plain VM.
+  ['vmcs-shadowing', 'nested VT-x: L1\'s VMREAD/VMWRITE of shadowed VMCS fields do not exit to L0'],
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number][0];
@@ -40,7 +42,7 @@ export const PRESETS: Record<string, { features: FeatureName[]; description: str
     description: 'Ivy Bridge-EP and later: nehalem plus APICv/posted interrupts and halt polling',
   },
   modern: {
-    features: ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv', 'vmcb-clean', 'decode-assists'],
+    features: ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing'],
     description: 'every mitigation (Sapphire Rapids, Genoa and later), without exitless-idle and rdtsc-exiting',
   },
 };
@@ -74,10 +76,17 @@ export function featureNames(set: number): FeatureName[] {
  * the shortest of the plain list and "preset,+added,-removed" forms (so
  * "nehalem,-ept" rather than five names). Always parseable by parseFeatureSet.
  */
-export function featureSetLabel(set: number, arch: 'vmx' | 'svm' = 'vmx'): string {
-  if (arch === 'svm') return svmWords(vmxFeatureSetLabel(set, SVM_PRESETS), set);
-  // VT-x has the SVM-only mechanisms built in: a VT-x set is named without them.
-  return vmxFeatureSetLabel(set & ~svmOnlyBits(), Object.keys(PRESETS), svmOnlyBits());
+export function featureSetLabel(set: number, arch: 'vmx' | 'svm' = 'vmx', nested = false): string {
+  // Mechanisms a VM cannot use are left out of its label: VT-x has the SVM-only ones built in, and a
+  // plain (not nested) VM has no use for the nested-only ones.
+  const ignore = (arch === 'vmx' ? featureSetFromNames(SVM_ONLY_FEATURES) : 0) | (nested ? 0 : featureSetFromNames(NESTED_ONLY_FEATURES));
+  if (arch === 'svm') return svmWords(vmxFeatureSetLabel(set & ~ignore, SVM_PRESETS, ignore), set);
+  return vmxFeatureSetLabel(set & ~ignore, Object.keys(PRESETS), ignore);
+}
+
+/** A set's label for a VM of this type on this architecture. */
+export function vmFeatureSetLabel(set: number, arch: 'vmx' | 'svm', vmType: 'plain' | 'nested'): string {
+  return featureSetLabel(set, arch, vmType === 'nested');
 }
 
 /**
@@ -100,10 +109,6 @@ function svmWords(label: string, set: number): string {
 
 /** Presets that mean something on SVM (nehalem and apicv name Intel generations). */
 const SVM_PRESETS = ['none', 'modern'];
-
-function svmOnlyBits(): number {
-  return featureSetFromNames(SVM_ONLY_FEATURES);
-}
 
 function vmxFeatureSetLabel(set: number, presets: readonly string[] = Object.keys(PRESETS), ignore = 0): string {
   const names = featureNames(set);
@@ -174,3 +179,6 @@ export function parseFeatureSet(text: string): number {
 
 /** Features only an SVM CPU can lack (VT-x has both built in; see FEATURES). */
 export const SVM_ONLY_FEATURES: readonly FeatureName[] = ['vmcb-clean', 'decode-assists'];
+
+/** Features that only a nested guest uses: labels of plain VMs leave them out, as VT-x labels leave out SVM_ONLY_FEATURES. */
+export const NESTED_ONLY_FEATURES: readonly FeatureName[] = ['vmcs-shadowing'];

@@ -27,7 +27,8 @@ export interface DecisionContext {
 export interface ResolvedExit {
   reason: number;
   handler: HandlerName;
-  location: 'kernel' | 'user';
+  /** Where the handler runs: L0's kernel or user space, or (nested guests) the L1 hypervisor's kernel or user space. */
+  location: 'kernel' | 'user' | 'l1' | 'l1-user';
   /** Round trips per event (≥ 1). */
   repeat: number;
   /** Probability that the exit happens at all (1 = always). */

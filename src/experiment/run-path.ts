@@ -6,7 +6,7 @@ import type { Profile, Scenario, Workload } from '../config/schema.js';
 import { buildModel, type BuildInputs } from '../model/build.js';
 import type { BuiltModel } from '../engine/model.js';
 import { aggregateBatchCycles } from '../engine/settings.js';
-import { featureSetLabel } from '../exits/features.js';
+import { featureSetLabel, vmFeatureSetLabel } from '../exits/features.js';
 import type { SummaryContext } from '../metrics/summarize.js';
 
 /** What a run is made of: a scenario, its workloads and its CPU profile (a ResolvedScenario fits). */
@@ -74,7 +74,7 @@ export function summaryContext(spec: RunSpec, features: number, id: string): Sum
     runId: id,
     scenario: spec.scenario.name,
     profile: spec.profile.name,
-    features: featureSetLabel(features, spec.profile.arch),
+    features: vmFeatureSetLabel(features, spec.profile.arch, spec.scenario.vmType),
     seed: spec.scenario.seed,
     durationSec: spec.scenario.durationSec,
     warmupSec: spec.scenario.warmupSec,

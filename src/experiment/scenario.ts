@@ -18,6 +18,7 @@ export interface ScenarioOverrides {
   warmupSec?: number;
   seed?: number;
   hostTickHz?: number;
+  vmType?: 'plain' | 'nested';
 }
 
 export interface ResolvedScenario {
@@ -60,6 +61,7 @@ export function resolveScenario(nameOrFile: string, o: ScenarioOverrides = {}): 
     if (o.profile !== undefined) s.host.profile = o.profile;
     if (o.scheduler !== undefined) s.host.scheduler = o.scheduler;
     if (o.hostTickHz !== undefined) s.host.hostTickHz = o.hostTickHz;
+    if (o.vmType !== undefined) s.vmType = o.vmType;
     if (o.durationSec !== undefined) s.durationSec = o.durationSec;
     if (o.warmupSec !== undefined) s.warmupSec = o.warmupSec;
     if (o.seed !== undefined) s.seed = o.seed;

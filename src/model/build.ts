@@ -7,6 +7,8 @@ import type { EventKind } from '../exits/decision-table.js';
 import { FEATURE_BIT, SVM_FEATURE_NAMES, SVM_ONLY_FEATURES, featureNames, type FeatureName } from '../exits/features.js';
 import { parseExitReason } from '../exits/reasons.js';
 import { svmSlotForVmxName } from '../exits/svm-reasons.js';
+import { nestedExits } from '../exits/nested.js';
+import { LOCATION_L1 } from '../engine/episode.js';
 import { softwareDecodeCycles, stageMeans } from '../exits/cost.js';
 import { InputError, describeValue } from '../config/errors.js';
 import {
@@ -73,7 +75,7 @@ export interface BuildInputs {
   firstVmIndex?: number;
 }
 
-const CAPABILITY_OF: Partial<Record<FeatureName, 'ept' | 'vpid' | 'apicv' | 'ipiv' | 'ple' | 'vmcbClean' | 'decodeAssists'>> = {
+const CAPABILITY_OF: Partial<Record<FeatureName, 'ept' | 'vpid' | 'apicv' | 'ipiv' | 'ple' | 'vmcbClean' | 'decodeAssists' | 'vmcsShadowing'>> = {
   ept: 'ept',
   vpid: 'vpid',
   apicv: 'apicv',
@@ -81,6 +83,7 @@ const CAPABILITY_OF: Partial<Record<FeatureName, 'ept' | 'vpid' | 'apicv' | 'ipi
   ple: 'ple',
   'vmcb-clean': 'vmcbClean',
   'decode-assists': 'decodeAssists',
+  'vmcs-shadowing': 'vmcsShadowing',
 };
 
 /** Whether the profile's CPU lacks a feature. VT-x has the two SVM-only ones built in (SVM_ONLY_FEATURES). */
@@ -88,6 +91,8 @@ function lacks(profile: Profile, name: FeatureName): boolean {
   const cap = CAPABILITY_OF[name];
   if (!cap) return false;
   if (profile.arch === 'vmx' && SVM_ONLY_FEATURES.includes(name)) return false;
+  // SVM has no VMREAD/VMWRITE to shadow: L1 reads its VMCB in memory.
+  if (profile.arch === 'svm' && name === 'vmcs-shadowing') return false;
   return !profile.capabilities[cap];
 }
 
@@ -151,13 +156,13 @@ class PlanBuilder {
       for (const e of exits) {
         const mean =
           (handlerOverride ?? (this.profile.handlerCycles[e.handler]?.value ?? this.missing(e.handler)) + softwareDecodeCycles(this.profile, this.features, e.handler)) +
-          (e.location === 'user' ? this.profile.kernelUserRoundTripCycles.value : 0);
+          (e.location === 'user' || e.location === 'l1-user' ? this.profile.kernelUserRoundTripCycles.value : 0);
         const { mu, sigma } = lognormalParams(mean, this.profile.handlerCv.value);
         if (handlerOverride === undefined) this.handlersUsed.add(e.handler);
         this.reason.push(e.reason);
         this.repeat.push(e.repeat);
         this.probability.push(e.probability);
-        this.user.push(e.location === 'user' ? 1 : 0);
+        this.user.push(e.location === 'user' ? 1 : e.location === 'l1' || e.location === 'l1-user' ? LOCATION_L1 : 0);
         this.handlerMean.push(Math.round(mean));
         this.handlerMu.push(mu);
         this.handlerSigma.push(mean > 0 ? sigma : 0);
@@ -260,7 +265,12 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     tprBelowThresholdProbability: workload.tprBelowThresholdProbability,
   };
   const tlb = workload.tlb;
-  const decideExits = (kind: EventKind, extra: Partial<DecisionContext> = {}) => decide(kind, { ...ctxBase, ...extra });
+  // A nested guest's exits reach L0 first: most are reflected to its L1 hypervisor (src/exits/nested.ts).
+  const nested = scenario.vmType === 'nested' && !nativeMode;
+  const decideExits = (kind: EventKind, extra: Partial<DecisionContext> = {}) => {
+    const d = decide(kind, { ...ctxBase, ...extra });
+    return nested ? { ...d, exits: nestedExits(d.exits, { arch: profile.arch, features }) } : d;
+  };
 
   if (workload.kind === 'open' && workload.arrivalsPerSec === undefined) {
     throw new InputError(file, 'arrivalsPerSec', 'an arrival rate (units per second) for an open workload', 'nothing');
