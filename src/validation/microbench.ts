@@ -154,6 +154,8 @@ export const MICROBENCH_SEED = 1;
 
 export interface MicrobenchOptions {
   iterations?: number;
+  /** The kind of guest the tests run in (nested: an L2 guest of KVM in a VM). */
+  vmType?: 'plain' | 'nested';
   msrLists?: { exitStore: number; exitLoad: number; entryLoad: number };
 }
 
@@ -192,6 +194,7 @@ export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features:
     vms: [{ workload: workload.name, vcpus: t.target ? 2 : 1 }],
     durationSec,
     seed: MICROBENCH_SEED,
+    vmType: opts.vmType ?? 'plain',
     ...(opts.msrLists ? { msrLists: opts.msrLists } : {}),
   });
   // The target in an idle loop: it idles in guest mode (exitless idle), never halting.
@@ -218,8 +221,8 @@ export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features:
   };
 }
 
-export function runMicrobench(profile: Profile, features: number): MicrobenchRow[] {
-  return MICROBENCH_TESTS.map((t) => runMicrobenchTest(t, profile, features));
+export function runMicrobench(profile: Profile, features: number, vmType: 'plain' | 'nested' = 'plain'): MicrobenchRow[] {
+  return MICROBENCH_TESTS.map((t) => runMicrobenchTest(t, profile, features, { vmType }));
 }
 
 /**

@@ -89,7 +89,7 @@ function microRows(): CheckRow[] {
   return PUBLISHED_MICRO.map((p) => {
     const test = MICROBENCH_TESTS.find((t) => t.name === p.test);
     if (!test) throw new Error(`no microbenchmark named ${p.test}`);
-    const sim = runMicrobenchTest(test, profile(p.profile), parseFeatureSet(p.features), { msrLists: p.msrLists }).cycles_per_iteration;
+    const sim = runMicrobenchTest(test, profile(p.profile), parseFeatureSet(p.features), { msrLists: p.msrLists, vmType: p.vmType }).cycles_per_iteration;
     return {
       section: 'microbench', figure: `${p.test} (${p.host})`, published: p.published, simulated: sim, error: rel(sim, p.published), tolerance: p.tolerance,
       kind: p.kind, source: p.source, note: `profile ${p.profile}, ${p.features}${p.msrLists ? ', no MSR-list entries' : ''}${p.note ? `; ${p.note}` : ''}`,

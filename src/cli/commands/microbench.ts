@@ -1,7 +1,7 @@
 // `exitsim microbench`: kvm-unit-tests vmexit tests simulated, published figures beside.
 import { Option, type Command } from 'commander';
 import { loadProfile } from '../../config/load.js';
-import { featureSetLabel } from '../../exits/features.js';
+import { featureSetLabel, vmFeatureSetLabel } from '../../exits/features.js';
 import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/build.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { microbenchCsv, microbenchTable } from '../../output/tables.js';
@@ -12,6 +12,7 @@ import { CLI, checkCsvTarget, collect, dirFlag, featuresFlag } from '../options.
 
 interface MicrobenchOptions {
   profile: string;
+  vmType: 'plain' | 'nested';
   features?: string[];
   json?: boolean;
   out?: string;
@@ -26,8 +27,8 @@ function microbenchCommand(o: MicrobenchOptions): void {
   if (o.features) checkFeaturesAgainstProfile(features, profile, CLI);
   else if (features !== parseFeatureSet('modern')) process.stderr.write(`exitsim: note: ${profile.generation} lacks part of the default preset modern: features ${featureSetLabel(features, profile.arch)}\n`);
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['microbench.csv']);
-  const rows = runMicrobench(profile, features).map((r) => {
-    const pub = PUBLISHED_MICRO.filter((p) => p.test === r.test && p.profile === profile.name && parseFeatureSet(p.features) === features);
+  const rows = runMicrobench(profile, features, o.vmType).map((r) => {
+    const pub = PUBLISHED_MICRO.filter((p) => p.test === r.test && p.profile === profile.name && parseFeatureSet(p.features) === features && (p.vmType ?? 'plain') === o.vmType);
     return { ...r, published: pub.map((p) => ({ cycles: p.published, source: p.source.split(',')[0] })) };
   });
   if (o.out) writeResultFiles(o.out, { 'microbench.csv': microbenchCsv(rows, profile.name, featureSetLabel(features, profile.arch)) }, { force: o.force ?? false });
@@ -36,7 +37,7 @@ function microbenchCommand(o: MicrobenchOptions): void {
     process.stdout.write(JSON.stringify({ profile: profile.name, arch: profile.arch, features: featureSetLabel(features, profile.arch), tests: rows, ...(svm.length ? { svm_latency: svm } : {}) }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(`kvm-unit-tests vmexit, simulated on ${profile.name} (${profile.generation}), features ${featureSetLabel(features, profile.arch)}; cycles per iteration\n\n`);
+  process.stdout.write(`kvm-unit-tests vmexit, simulated on ${profile.name} (${profile.generation})${o.vmType === 'nested' ? ' in a nested (L2) guest' : ''}, features ${vmFeatureSetLabel(features, profile.arch, o.vmType)}; cycles per iteration\n\n`);
   process.stdout.write(microbenchTable(rows) + '\n\n');
   const svm = svmLatencyRows(profile);
   if (svm.length) {
@@ -51,6 +52,7 @@ export function register(program: Command): void {
     .description('kvm-unit-tests vmexit tests simulated: cycles per iteration, with published figures beside')
     .option('--profile <name>', 'CPU profile', 'sapphire-rapids')
     .option('--features <list>', 'feature set (default modern)', collect)
+    .addOption(new Option('--vm-type <type>', 'the guest the tests run in: plain, or nested (an L2 guest of KVM in a VM)').choices(['plain', 'nested']).default('plain'))
     .option('--json', 'machine-readable output')
     .option('--out <dir>', 'write microbench.csv to DIR (default: none written)', dirFlag('--out'))
     .addOption(new Option('--csv <dir>').argParser(dirFlag('--csv')).hideHelp())
