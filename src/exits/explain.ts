@@ -8,6 +8,8 @@ import { DECISION_TABLE, type ExitSpec } from './decision-table.js';
 import { FEATURE_BIT } from './features.js';
 import { exitReasonCode, exitReasonName } from './reasons.js';
 import { avicInhibited } from './resolve.js';
+import { nestedExits, type VmType } from './nested.js';
+import type { HandlerName } from '../config/schema.js';
 
 export interface ExplainedStage {
   what: string;
@@ -38,7 +40,7 @@ function specName(spec: ExitSpec, arch: 'vmx' | 'svm', features: number): string
   return ((features & FEATURE_BIT.ept) === 0 && spec.svmWithoutNpt) || spec.svm;
 }
 
-export function explainExit(reason: number, profile: Profile, features: number, apicMode: 'xapic' | 'x2apic' = 'x2apic'): ExitExplanation {
+export function explainExit(reason: number, profile: Profile, features: number, apicMode: 'xapic' | 'x2apic' = 'x2apic', vmType: VmType = 'plain'): ExitExplanation {
   const arch = profile.arch;
   const name = exitReasonName(reason);
   const notes: string[] = [];
@@ -80,5 +82,35 @@ export function explainExit(reason: number, profile: Profile, features: number, 
           handlerStage,
           { what: `VM entry (checks, guest state, ${DEFAULT_MSR_LISTS.entryLoad} MSR loads)`, cycles: b.entry, source: 'SDM ch. 27' },
         ];
+  if (vmType === 'nested' && location !== undefined) {
+    const nestedStages = nestedRoundTrip(reason, profile, effective, handler as HandlerName, location);
+    notes.push('a nested guest: the L2 exit reaches L0, which reflects it to the L1 hypervisor (src/exits/nested.ts)');
+    return { name, number: exitReasonCode(reason), arch, handler, location, rule, happens: rule !== undefined && enabled(rule), notes, stages: nestedStages, totalCycles: nestedStages.reduce((a, s) => a + s.cycles, 0) };
+  }
   return { name, number: exitReasonCode(reason), arch, handler, location, rule, happens: rule !== undefined && enabled(rule), notes, stages, totalCycles: totalCycles(b) };
+}
+
+/** A reflected exit through all levels, stage by stage: the steps nestedExits() gives, each with its hardware transition. */
+function nestedRoundTrip(reason: number, profile: Profile, features: number, handler: HandlerName, location: 'kernel' | 'user'): ExplainedStage[] {
+  const steps = nestedExits([{ reason, handler, location, repeat: 1, probability: 1 }], { arch: profile.arch, features });
+  const hw = stageMeans(profile, DEFAULT_MSR_LISTS, 'cpuid', 'kernel', 0, features);
+  const exitHw = hw.recordExitInfo + hw.saveGuestState + hw.msrStore + hw.loadHostState + hw.msrLoad;
+  const out: ExplainedStage[] = [];
+  for (const s of steps) {
+    const n = exitReasonName(s.reason);
+    if (s.location === 'l1' || s.location === 'l1-user') {
+      const b = stageMeans(profile, DEFAULT_MSR_LISTS, s.handler, s.location === 'l1-user' ? 'user' : 'kernel', undefined, features);
+      out.push({ what: `L1: its handler '${s.handler}' (L1 guest mode${s.location === 'l1-user' ? ', its user-space VMM' : ''})`, cycles: b.handlerKernel + b.handlerUser, source: 'profile handlerCycles' });
+      continue;
+    }
+    const h = stageMeans(profile, DEFAULT_MSR_LISTS, s.handler, 'kernel', undefined, features).handlerKernel;
+    const times = s.repeat > 1 ? ` × ${s.repeat}` : '';
+    const from = s.handler === 'nested-vmexit' ? 'L2 → L0' : 'L1 → L0';
+    const to = s.handler === 'nested-vmentry' ? 'L0 → L2' : 'L0 → L1';
+    const what = s.handler === 'nested-vmexit' ? 'nested VM-exit emulation (sync vmcs02 → vmcs12, load vmcs01)' : s.handler === 'nested-vmentry' ? 'nested VM-entry emulation (checks, prepare_vmcs02, MSR-bitmap merge)' : `emulate ${n}`;
+    out.push({ what: `${from}: ${n} exit${times} (hardware)`, cycles: exitHw * s.repeat, source: 'profile stages' });
+    out.push({ what: `L0: ${what}${times}`, cycles: h * s.repeat, source: `profile handlerCycles.${s.handler}` });
+    out.push({ what: `${to}: entry${times} (hardware)`, cycles: hw.entry * s.repeat, source: 'profile stages' });
+  }
+  return out;
 }

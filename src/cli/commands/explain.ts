@@ -11,7 +11,7 @@ import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/buil
 import { explainJson, explainText } from '../../output/explain.js';
 import { CLI, collect, featuresFlag } from '../options.js';
 
-function explainCommand(reasonText: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic' }): void {
+function explainCommand(reasonText: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic'; vmType: 'plain' | 'nested' }): void {
   const profile = loadProfile(o.profile).profile;
   const arch = profile.arch;
   // A VT-x name on an AMD profile is read as its SVM counterpart (EPT_VIOLATION → NPF), and said so.
@@ -26,7 +26,7 @@ function explainCommand(reasonText: string, o: { profile: string; features?: str
   const features = o.features ? featuresFlag(o.features.join(',')) : supportedFeatures(parseFeatureSet('modern'), profile);
   if (o.features) checkFeaturesAgainstProfile(features, profile, CLI);
   else if (features !== parseFeatureSet('modern')) process.stderr.write(`exitsim: note: ${profile.generation} lacks part of the default preset modern: features ${featureSetLabel(features, arch)}\n`);
-  const e = explainExit(reason, profile, features, o.apic);
+  const e = explainExit(reason, profile, features, o.apic, o.vmType);
   process.stdout.write(o.json ? explainJson(e, profile, featureSetLabel(features, arch)) : explainText(e, profile, featureSetLabel(features, arch)));
 }
 
@@ -38,6 +38,7 @@ export function register(program: Command): void {
     .option('--profile <name>', 'CPU profile', 'sapphire-rapids')
     .option('--features <list>', 'feature set (default: modern, or what the profile supports of it)', collect)
     .addOption(new Option('--apic <mode>', "the guest's APIC mode (on SVM without x2AVIC an x2APIC guest loses AVIC)").choices(['xapic', 'x2apic']).default('x2apic'))
+    .addOption(new Option('--vm-type <type>', 'plain, or nested: the exit of an L2 guest, through L0 and its L1 hypervisor').choices(['plain', 'nested']).default('plain'))
     .option('--json', 'machine-readable output')
-    .action((reason: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic' }) => explainCommand(reason, o));
+    .action((reason: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic'; vmType: 'plain' | 'nested' }) => explainCommand(reason, o));
 }
