@@ -75,6 +75,7 @@ export function summaryContext(spec: RunSpec, features: number, id: string): Sum
     scenario: spec.scenario.name,
     profile: spec.profile.name,
     features: vmFeatureSetLabel(features, spec.profile.arch, spec.scenario.vmType),
+    vmType: spec.scenario.vmType,
     seed: spec.scenario.seed,
     durationSec: spec.scenario.durationSec,
     warmupSec: spec.scenario.warmupSec,

@@ -64,6 +64,16 @@ export interface RunSummary {
   window_cycles: number;
   guest_events: number;
   native_guest_events: number;
+  /** Nested guests only: exits by level, as L0 sees them. */
+  exits_by_level?: { l2_handled_in_l0: number; l2_reflected_to_l1: number; l1_own: number };
+}
+
+/** A nested run's exits by level: every reflection ends in one L1 VMRESUME (VMRUN on SVM); L1's VMX/SVM instructions are its own exits. */
+function exitsByLevel(exits: Record<string, ExitStats>, total: number): NonNullable<RunSummary['exits_by_level']> {
+  const count = (n: string) => exits[n]?.count ?? 0;
+  const reflected = count('VMRESUME') + count('VMRUN');
+  const l1Own = reflected + count('VMREAD') + count('VMWRITE');
+  return { l2_handled_in_l0: total - l1Own - reflected, l2_reflected_to_l1: reflected, l1_own: l1Own };
 }
 
 const QS = [0.5, 0.95, 0.99];
@@ -154,6 +164,8 @@ export interface SummaryContext {
   vmNames: string[];
   vmWorkloads: string[];
   vmVcpus: number[];
+  /** The scenario's VM type (exits by level for nested guests). */
+  vmType?: 'plain' | 'nested';
 }
 
 export function summarize(virt: RawResult, native: RawResult, ctx: SummaryContext): RunSummary {
@@ -239,5 +251,6 @@ export function summarize(virt: RawResult, native: RawResult, ctx: SummaryContex
     window_cycles: virt.windowCycles,
     guest_events: virt.guestEvents,
     native_guest_events: native.guestEvents,
+    ...(ctx.vmType === 'nested' ? { exits_by_level: exitsByLevel(exits, total) } : {}),
   };
 }
