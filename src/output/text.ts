@@ -48,7 +48,7 @@ export function formatRun(s: RunSummary): string {
   const stages = Object.entries(s.total.cycles_by_stage);
   const all = stages.reduce((a, [, c]) => a + c, 0);
   out.push(table(['where the pCPU cycles went', 'cycles', 'share'], stages.filter(([, c]) => c > 0).map(([k, c]) => [k, c, pct(c / all)])));
-  const lv = r.exits_by_level;
+  const lv = s.exits_by_level;
   if (lv) out.push('', `nested: L2 exits handled in L0 ${num(lv.l2_handled_in_l0, 0)}, reflected to L1 ${num(lv.l2_reflected_to_l1, 0)}; L1's own exits (VMREAD, VMWRITE, VMRESUME) ${num(lv.l1_own, 0)}; handler_l1 is L1's handlers`);
   return out.join('\n');
 }
