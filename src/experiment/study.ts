@@ -11,7 +11,7 @@ import { runOnWorkers, workerCount } from './pool.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { InputError } from '../config/errors.js';
 import { readStateJson } from '../config/read-input.js';
-import { featureSetLabel } from '../exits/features.js';
+import { sweepLabels } from './sweep-spec.js';
 import type { RunSummary } from '../metrics/summarize.js';
 import type { PointJob, PointResult } from './job.js';
 import { MAX_STUDY_JOBS, type ExpandedSweep } from './sweep-spec.js';
@@ -169,7 +169,7 @@ export function stateOf(sweep: ExpandedSweep, replications: number, shard?: Shar
     name: sweep.spec.name,
     identity: sweep.identity,
     sweep_file: sweep.file,
-    feature_sets: sweep.featureSets.map((s) => featureSetLabel(s)),
+    feature_sets: sweepLabels(sweep),
     points: sweep.points.map((p) => p.values),
     replications,
     shard: shard ?? null,

@@ -8,7 +8,7 @@ import { InputError, describeValue } from '../config/errors.js';
 import { readDataFile, validate, loadProfile, loadWorkload } from '../config/load.js';
 import { Profile, Scenario, SweepFile, SweepParameter, Workload } from '../config/schema.js';
 import { resolveScenario, type ResolvedScenario } from './scenario.js';
-import { FeatureParseError, parseFeatureSet } from '../exits/features.js';
+import { FeatureParseError, featureSetLabel, parseFeatureSet } from '../exits/features.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -191,4 +191,13 @@ export function singlePointSweep(resolved: ResolvedScenario, featureSets: number
     .digest('hex')
     .slice(0, 16);
   return { spec, file: resolved.file, featureSets, points: [{ index: 0, values: {}, resolved }], identity };
+}
+
+/**
+ * The labels of a sweep's feature sets: in VT-x words (a sweep may mix vendors), naming the nested-only
+ * features when some point is a nested guest (they mean nothing to a plain VM's label).
+ */
+export function sweepLabels(sweep: ExpandedSweep): string[] {
+  const nested = sweep.points.some((p) => p.resolved.scenario.vmType === 'nested');
+  return sweep.featureSets.map((s) => featureSetLabel(s, 'vmx', nested));
 }

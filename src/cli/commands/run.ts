@@ -2,7 +2,7 @@
 // feature sets (with --replications, as a one-point study with CIs).
 import type { Command } from 'commander';
 import { InputError } from '../../config/errors.js';
-import { featureSetLabel } from '../../exits/features.js';
+import { sweepLabels } from '../../experiment/sweep-spec.js';
 import { runScenario } from '../../experiment/runner.js';
 import { runStudy } from '../../experiment/study.js';
 import { singlePointSweep, type ExpandedSweep } from '../../experiment/sweep-spec.js';
@@ -103,7 +103,7 @@ async function runCommand(file: string, o: RunOptions, compare: boolean): Promis
 
 async function sequentialCommand(sweep: ExpandedSweep, o: RunOptions, targetPp: number, compare: boolean): Promise<void> {
   const startedAt = new Date();
-  const labels = sweep.featureSets.map((s) => featureSetLabel(s));
+  const labels = sweepLabels(sweep);
   const res = await runToCiTarget(sweep, targetPp, {
     outDir: o.out, workers: o.workers, force: o.force, aggregate: o.aggregate, paired: compare,
     onRound: o.json ? undefined : (n, w) => process.stderr.write(`exitsim: ${n} replications: widest 95% half-width ${Number.isFinite(w) ? w.toFixed(2) : '∞'} pp (target ${targetPp} pp)\n`),
@@ -123,7 +123,7 @@ async function sequentialCommand(sweep: ExpandedSweep, o: RunOptions, targetPp: 
 
 async function replicatedCommand(sweep: ExpandedSweep, o: CommonOptions, compare: boolean): Promise<void> {
   const startedAt = new Date();
-  const labels = sweep.featureSets.map((s) => featureSetLabel(s));
+  const labels = sweepLabels(sweep);
   const res = await runStudy(sweep, { outDir: o.out, workers: o.workers, force: o.force, replications: o.replications ?? 1, aggregate: o.aggregate, onProgress: trackStudy(o.out, o.json ? undefined : progressReporter(sweep.spec.name)) });
   const t = studyTables(res.records, labels);
   if (o.out) await writeStudyOutputs(o.out, sweep, res.records, labels, [], sweep.spec.name, startedAt);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { packageRoot, shippedWorkloadNames } from '../../config/load.js';
-import { featureSetLabel } from '../../exits/features.js';
+import { sweepLabels } from '../../experiment/sweep-spec.js';
 import { DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, STUDY_PRESETS, VENDOR_PROFILE } from '../../experiment/settings.js';
 import { runStudy } from '../../experiment/study.js';
 import { expandSweep } from '../../experiment/sweep-spec.js';
@@ -69,7 +69,7 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   if (fs.existsSync(path.join(dir, 'manifest.json'))) fs.rmSync(dir, { recursive: true, force: true });
   const t0 = Date.now();
   const res = await runStudy(sweep, { outDir: dir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter('default study')) });
-  const labels = sweep.featureSets.map((s) => featureSetLabel(s));
+  const labels = sweepLabels(sweep);
   const points = sweep.points.map((p) => ({ index: p.index, workload: String(p.values['vms[0].workload']) }));
   // Intel against AMD: every workload under modern on the vendor profile too, in its own folder.
   const vendorSweep = expandSweep(
