@@ -14,22 +14,22 @@ export const CAT = {
   EXIT_MSR_LOAD: 5,
   HANDLER_KERNEL: 6,
   HANDLER_USER: 7,
-  ENTRY: 8,
-  INDIRECT_TLB_REFILL: 9,
-  INDIRECT_2D_WALK: 10,
-  HOST_SCHED: 11,
-  SPIN: 12,
-  HALT_POLL: 13,
-  IDLE: 14,
   /** Nested guests: an L1 hypervisor's handler, run in L1 guest mode for an exit of its L2 guest. */
-  HANDLER_L1: 15,
+  HANDLER_L1: 8,
+  ENTRY: 9,
+  INDIRECT_TLB_REFILL: 10,
+  INDIRECT_2D_WALK: 11,
+  HOST_SCHED: 12,
+  SPIN: 13,
+  HALT_POLL: 14,
+  IDLE: 15,
 } as const;
 export const N_CAT = 16;
 
 export const CATEGORY_NAMES = [
   'guest', 'exit_record', 'exit_save_guest', 'exit_msr_store', 'exit_load_host', 'exit_msr_load',
-  'handler_kernel', 'handler_user', 'entry', 'indirect_tlb_refill', 'indirect_2d_walk', 'host_sched',
-  'spin', 'halt_poll', 'idle', 'handler_l1',
+  'handler_kernel', 'handler_user', 'handler_l1', 'entry', 'indirect_tlb_refill', 'indirect_2d_walk', 'host_sched',
+  'spin', 'halt_poll', 'idle',
 ] as const;
 
 export interface MsrLists {
