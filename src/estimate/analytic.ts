@@ -11,6 +11,7 @@
 // holder's preemption with and without PLE, device queues (coalesced
 // completions, queue-depth waits). It runs in milliseconds; docs/estimate.md
 // says how far it is from the exact engine, per workload class.
+import { LOCATION_L1 } from '../engine/episode.js';
 import { featureSetLabel } from '../exits/features.js';
 import type { BuiltModel, VmModel } from '../engine/model.js';
 import {
@@ -76,7 +77,11 @@ export function planExitCycles(m: BuiltModel, w: VmModel, p: number): number {
   let hw = 0;
   for (const s of m.stages) hw += s.mean;
   let sum = 0;
-  for (let s = t.start[p]; s < t.start[p] + t.length[p]; s++) sum += t.stepProbability[s] * t.stepRepeat[s] * (hw + t.stepHandlerMean[s] + w.tlbRefillCycles);
+  for (let s = t.start[p]; s < t.start[p] + t.length[p]; s++) {
+    // An L1 hypervisor's handler (nested guests) has no hardware transition of its own.
+    const transition = t.stepUser[s] === LOCATION_L1 ? 0 : hw + w.tlbRefillCycles;
+    sum += t.stepProbability[s] * t.stepRepeat[s] * (transition + t.stepHandlerMean[s]);
+  }
   return sum;
 }
 

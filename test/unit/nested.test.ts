@@ -58,3 +58,13 @@ test('a nested guest costs more than the same guest as a plain VM; VMCS shadowin
   const raw = simulateRaw({ scenario: { name: 'n', host: { pcpus: 4 }, vms: [{ workload: kb.name, vcpus: 2, count: 2 }], durationSec: 0.05, vmType: 'nested' }, workloads: [kb], profile: profile(), features: 'modern,-vmcs-shadowing' });
   assertEveryPcpuCycleBooked(raw, 'nested, no shadowing');
 });
+
+test('the analytic estimate of a nested guest: L1 handler steps have no transition of their own, and it lands near the engine', async () => {
+  const { estimateRun } = await import('../../src/estimate/analytic.js');
+  const { resolveScenario } = await import('../../src/experiment/scenario.js');
+  const r = resolveScenario('network-server', { vmType: 'nested', durationSec: 0.2 });
+  const est = estimateRun(r, parseFeatureSet('modern')).total.efficiency as number;
+  const kb = loadWorkload('network-server').workload;
+  const exact = simulate({ scenario: { name: 'n', host: { pcpus: 4 }, vms: [{ workload: kb.name, vcpus: 2, count: 2 }], durationSec: 0.2, vmType: 'nested' }, workloads: [kb], profile: profile(), features: 'modern' }).total.efficiency as number;
+  assert.ok(Math.abs(est - exact) < 0.03, `estimate ${est} vs engine ${exact}`);
+});
