@@ -5,7 +5,7 @@
 // shadowed (each an exit to L0), and L1's VMRESUME (VMRUN on SVM), which exits to L0 to emulate the
 // nested entry. Resolution happens once per run, like the decision table's.
 import { FEATURE_BIT } from './features.js';
-import { exitReasonName, parseExitReason, type Arch } from './reasons.js';
+import { parseExitReason, type Arch } from './reasons.js';
 import type { ResolvedExit } from './resolve.js';
 
 export type VmType = 'plain' | 'nested';
@@ -50,9 +50,4 @@ export function nestedExits(exits: ResolvedExit[], ctx: NestedContext): Resolved
     out.push({ reason: slot(ctx.arch === 'svm' ? 'VMRUN' : 'VMRESUME'), handler: 'nested-vmentry', location: 'kernel', repeat, probability });
   }
   return out;
-}
-
-/** L1's own exits (its VMX/SVM instructions), as opposed to its L2 guest's. */
-export function isL1InstructionExit(slot: number): boolean {
-  return ['VMREAD', 'VMWRITE', 'VMRESUME', 'VMLAUNCH', 'VMPTRLD', 'VMRUN', 'VMLOAD', 'VMSAVE'].includes(exitReasonName(slot));
 }
