@@ -8,5 +8,10 @@ if (!existsSync(main)) {
   process.stderr.write('exitsim: not built yet — run `npm ci` (or `npm run build`) in the checkout first\n');
   process.exit(1);
 }
+// A reader that stops early (`exitsim microbench | head`) closes the pipe: that ends the output, not in a crash.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 const { main: run } = await import(main.href);
 process.exitCode = await run(process.argv.slice(2));

@@ -1,6 +1,7 @@
 // What every command shares: flag parsers that refuse bad values with one
 // clear message, the common scenario flags, feature-set flags checked against
 // the CPU profile, the cost estimate before a run, and the output-folder check.
+import { VM_TYPES, type VmType } from '../config/schema.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -115,7 +116,7 @@ export interface CommonOptions {
   warmup?: number;
   seed?: number;
   hostTick?: number;
-  vmType?: 'plain' | 'nested';
+  vmType?: VmType;
   json?: boolean;
   out?: string;
   /** The old name of --out (main.ts moves it into `out`). */
@@ -146,7 +147,7 @@ export function addCommon(cmd: Command, multiFeatures: boolean, omit: string[] =
     new Option('--warmup <seconds>', `simulated warm-up seconds, discarded (default: the scenario's; a workload alone: ${DEFAULT_HOST.warmupSec})`).argParser(secondsFlag('--warmup', true)),
     new Option('--seed <n>', 'random seed (default: the scenario\'s, else 1)').argParser(intFlag('--seed', 0)),
     new Option('--host-tick <hz>', 'host timer tick, 0 = none (default: the scenario\'s, else 250)').argParser(intFlag('--host-tick', 0, MAX_HOST_TICK_HZ)),
-    new Option('--vm-type <type>', "plain, or nested: an L2 guest of a KVM hypervisor in a VM (default: the scenario's, else plain)").choices(['plain', 'nested']),
+    new Option('--vm-type <type>', "plain; nested (an L2 guest of a KVM hypervisor in a VM); or a confidential VM: tdx (an Intel TD), sev-es, sev-snp (default: the scenario's, else plain)").choices([...VM_TYPES]),
     new Option('--quick', `a short run for smoke tests (${QUICK_DURATION_SEC} s)`),
     new Option('--workers <n>', 'worker threads (default: one per core, at most one per job)').argParser(intFlag('--workers', 1)),
     new Option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI (default: 1)').argParser(intFlag('--replications', 1, MAX_REPLICATIONS)),

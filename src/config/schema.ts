@@ -208,8 +208,25 @@ export const HANDLER_NAMES = [
   'apic-access-icr', 'apic-write', 'eoi-induced', 'msr-write-eoi', 'msr-write-icr', 'tpr-write',
   'tpr-below-threshold', 'preemption-timer', 'dr-access', 'raw-exit', 'pt-write-emulate', 'shadow-root-miss',
   'avic-incomplete-ipi', 'wbinvd', 'invd', 'nested-vmexit', 'nested-vmentry', 'vmread-emulate', 'vmwrite-emulate',
+  // Confidential VMs (src/exits/confidential.ts): the guest's and the security monitor's own work.
+  'tdx-ve', 'tdx-tdvmcall-guest', 'tdx-module-cpuid', 'tdx-page-accept', 'sev-vc', 'sev-ghcb-sync', 'snp-cpuid-table',
+  'snp-pvalidate',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/** Handlers only a CPU with TDX or SEV-ES/SNP needs (a profile of another CPU leaves them out). */
+export const CONFIDENTIAL_HANDLER_NAMES: ReadonlyArray<HandlerName> = ['tdx-ve', 'tdx-tdvmcall-guest', 'tdx-module-cpuid', 'tdx-page-accept', 'sev-vc', 'sev-ghcb-sync', 'snp-cpuid-table', 'snp-pvalidate'];
+const HandlerCycles = z
+  .object(Object.fromEntries(HANDLER_NAMES.map((n) => [n, CONFIDENTIAL_HANDLER_NAMES.includes(n) ? Cited.optional() : Cited])) as Record<HandlerName, typeof Cited>)
+  .strict();
+
+/**
+ * The kind of guest a scenario runs: plain (a guest of the host's hypervisor), nested (an L2 guest of
+ * a KVM hypervisor in a VM), or a confidential VM — an Intel TDX trust domain, an AMD SEV-ES or SEV-SNP
+ * guest (src/exits/confidential.ts).
+ */
+export const VM_TYPES = ['plain', 'nested', 'tdx', 'sev-es', 'sev-snp'] as const;
+export type VmType = (typeof VM_TYPES)[number];
 
 export const Profile = z
   .object({
@@ -241,6 +258,12 @@ export const Profile = z
         decodeAssists: z.boolean().default(false),
         /** VT-x: VMCS shadowing (Haswell and later): L1's VMREAD/VMWRITE of shadowed fields do not exit. */
         vmcsShadowing: z.boolean().default(false),
+        /** Intel TDX (trust domains; needs the profile's tdx costs). */
+        tdx: z.boolean().default(false),
+        /** AMD SEV-ES (encrypted register state; needs the profile's sev costs). */
+        sevEs: z.boolean().default(false),
+        /** AMD SEV-SNP (SEV-ES plus the RMP, the CPUID page and page validation). */
+        sevSnp: z.boolean().default(false),
         source: z.string().min(1),
       })
       .strict(),
@@ -258,6 +281,18 @@ export const Profile = z
       })
       .strict()
       .optional(),
+    /**
+     * Intel TDX: the TDX module's work on a TD exit (VM exit into SEAM, save and scrub the TD's
+     * registers, XSAVES of its extended state, MSR saves, SEAMRET to the host) and on TDH.VP.ENTER
+     * (SEAMCALL, checks, restore, TLB epoch, VM entry into the TD), beyond a VT-x round trip's stages.
+     */
+    tdx: z.object({ moduleExitCycles: Cited, moduleEntryCycles: Cited }).strict().optional(),
+    /**
+     * AMD SEV-ES/SNP: what the encrypted-state world switch adds — #VMEXIT saving the whole guest state
+     * into the encrypted VMSA (and restoring the host's from its save area), VMRUN restoring it — in
+     * place of KVM's VMSAVE/VMLOAD, which SEV-ES guests do not use.
+     */
+    sev: z.object({ vmsaExitCycles: Cited, vmsaEntryCycles: Cited }).strict().optional(),
     /** What the stage costs are calibrated to. */
     calibration: z
       .object({
@@ -285,7 +320,7 @@ export const Profile = z
     stageCv: Cited,
     handlerCv: Cited,
     kernelUserRoundTripCycles: Cited,
-    handlerCycles: z.record(z.enum(HANDLER_NAMES), Cited),
+    handlerCycles: HandlerCycles,
     /** Extra cost of VMCLEAR + VMLAUNCH over VMRESUME when a vCPU moves to another pCPU. */
     vmcsMigrationCycles: Cited,
     hostContextSwitchCycles: Cited,
@@ -303,6 +338,9 @@ export const Profile = z
   .superRefine((p, ctx) => {
     if (p.arch === 'svm' && !p.svm) ctx.addIssue({ code: 'custom', path: ['svm'], message: 'an SVM profile needs its svm costs (vmsaveCycles, vmloadCycles, cleanBitsSavedCycles, softwareDecodeCycles)' });
     if (p.arch === 'vmx' && p.svm) ctx.addIssue({ code: 'custom', path: ['svm'], message: 'svm costs only on an SVM profile (arch: svm)' });
+    if (p.capabilities.tdx && (p.arch !== 'vmx' || !p.tdx)) ctx.addIssue({ code: 'custom', path: ['tdx'], message: 'a TDX-capable profile is VT-x (arch: vmx) with its tdx costs (moduleExitCycles, moduleEntryCycles)' });
+    if ((p.capabilities.sevEs || p.capabilities.sevSnp) && (p.arch !== 'svm' || !p.sev)) ctx.addIssue({ code: 'custom', path: ['sev'], message: 'an SEV-ES/SNP-capable profile is SVM (arch: svm) with its sev costs (vmsaExitCycles, vmsaEntryCycles)' });
+    if (p.capabilities.sevSnp && !p.capabilities.sevEs) ctx.addIssue({ code: 'custom', path: ['capabilities', 'sevSnp'], message: 'SEV-SNP implies SEV-ES (sevEs: true)' });
     if (p.arch === 'vmx' && (p.capabilities.x2avic || p.capabilities.vmcbClean || p.capabilities.decodeAssists)) {
       ctx.addIssue({ code: 'custom', path: ['capabilities'], message: 'x2avic, vmcbClean and decodeAssists are SVM capabilities (arch: svm)' });
     }
@@ -334,8 +372,8 @@ export const Scenario = z
       .strict(),
     vms: z.array(VmPlacement).min(1),
     features: z.string().default('modern'),
-    /** plain: a guest of the host's hypervisor; nested: an L2 guest of an L1 hypervisor (KVM) in a VM. */
-    vmType: z.enum(['plain', 'nested']).default('plain'),
+    /** plain, nested (an L2 guest of an L1 hypervisor in a VM), or a confidential VM: tdx, sev-es, sev-snp. */
+    vmType: z.enum(VM_TYPES).default('plain'),
     durationSec: positive.default(1),
     warmupSec: nonNegative.default(0),
     seed: z.number().int().nonnegative().default(1),
@@ -378,7 +416,13 @@ const SweepValue = z.union([z.number(), z.string(), z.boolean()]);
 export const SweepParameter = z
   .object({
     /** `host.pcpus`, `vms[0].count`, `workload:kernel-build.tlb.missesPerUnit`, `profile:handlerCycles.cpuid.value`. */
-    path: z.string().min(1),
+    path: z.string().min(1).optional(),
+    /**
+     * Several paths varied together instead of one (with `tuples`): each tuple gives a value per path,
+     * so combinations that make no sense are never formed — a CPU and the VM type it can run.
+     */
+    paths: z.array(z.string().min(1)).min(2).optional(),
+    tuples: z.array(z.array(SweepValue).min(1)).min(1).optional(),
     values: z.array(SweepValue).min(1).optional(),
     range: z.object({ from: z.number().finite(), to: z.number().finite(), step: z.number().finite().positive() }).strict().optional(),
     logRange: z.object({ from: z.number().finite().positive(), to: z.number().finite().positive(), points: z.number().int().min(2).max(1000) }).strict().optional(),

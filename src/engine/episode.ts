@@ -16,6 +16,10 @@ import type { EngineStreams } from './streams.js';
 
 /** stepUser value of a plan step that is an L1 hypervisor's handler (0 kernel, 1 user space). */
 export const LOCATION_L1 = 2;
+/** stepUser value of a confidential guest's own #VE/#VC handling (no exit). */
+export const LOCATION_GUEST = 3;
+/** stepUser value of the security monitor answering without the host (the TDX module; no host exit). */
+export const LOCATION_MONITOR = 4;
 
 /**
  * The one write of an episode's categories, added into row `b` of `e`: a
@@ -35,6 +39,8 @@ function addEpisode(
   entry: number,
   refill: number,
   handlerL1: number,
+  handlerGuest: number,
+  monitor: number,
 ): void {
   e[b + CAT.EXIT_RECORD] += record;
   e[b + CAT.EXIT_SAVE_GUEST] += saveGuest;
@@ -46,6 +52,8 @@ function addEpisode(
   e[b + CAT.ENTRY] += entry;
   e[b + CAT.INDIRECT_TLB_REFILL] += refill;
   e[b + CAT.HANDLER_L1] += handlerL1;
+  e[b + CAT.HANDLER_GUEST] += handlerGuest;
+  e[b + CAT.MONITOR] += monitor;
 }
 
 export class EpisodeComposer {
@@ -123,7 +131,8 @@ export class EpisodeComposer {
 
   /**
    * Draws the round trips of plan `plan` for vCPU v of VM vm into its episode
-   * row and returns how many there were (0: no exit). With `closed`, the last
+   * row and returns the episode's length in cycles (0: nothing happened — no
+   * exit, and no work without one such as a #VE handler). With `closed`, the last
    * round trip's entry and TLB refill are part of the episode; otherwise its
    * entry is left in `lastEntry` for the engine to pay when the vCPU re-enters.
    * `counting`: inside the window, so exits are counted. An episode no longer
@@ -162,6 +171,8 @@ export class EpisodeComposer {
     let cEntry = 0;
     let cRefill = 0;
     let cL1 = 0;
+    let cGuest = 0;
+    let cMon = 0;
     let trips = 0;
     let lastEntry = 0;
     for (let s = from; s < to; s++) {
@@ -171,9 +182,15 @@ export class EpisodeComposer {
       const repeat = plans.stepRepeat[s];
       const sigma = plans.stepHandlerSigma[s];
       const user = plans.stepUser[s] === 1;
-      if (plans.stepUser[s] === LOCATION_L1) {
-        // An L1 hypervisor's handler: guest-mode work of L1, no hardware transition of its own.
-        for (let r = 0; r < repeat; r++) cL1 += sigma > 0 ? Math.round(Math.exp(plans.stepHandlerMu[s] + sigma * normalFromUniform(rng.next(costStream)))) : plans.stepHandlerMean[s];
+      const where = plans.stepUser[s];
+      if (where >= LOCATION_L1) {
+        // Work without a host exit of its own: an L1 hypervisor's handler (L1 guest mode), a
+        // confidential guest's #VE/#VC handling, or the TDX module answering by itself.
+        let c = 0;
+        for (let r = 0; r < repeat; r++) c += sigma > 0 ? Math.round(Math.exp(plans.stepHandlerMu[s] + sigma * normalFromUniform(rng.next(costStream)))) : plans.stepHandlerMean[s];
+        if (where === LOCATION_L1) cL1 += c;
+        else if (where === LOCATION_GUEST) cGuest += c;
+        else cMon += c;
         continue;
       }
       for (let r = 0; r < repeat; r++) {
@@ -211,17 +228,17 @@ export class EpisodeComposer {
         hist[histBase + bucketOf(total)]++;
       }
     }
-    if (trips === 0 && cL1 === 0) return 0;
-    if (closed) {
+    if (trips === 0 && cL1 === 0 && cGuest === 0 && cMon === 0) return 0;
+    if (closed && trips > 0) {
       cEntry += lastEntry;
       cRefill += refill;
     }
     this.lastEntry = lastEntry;
-    const len = cRec + cSave + cStore + cLoad + cMsrLoad + cKernel + cUser + cEntry + cRefill + cL1;
+    const len = cRec + cSave + cStore + cLoad + cMsrLoad + cKernel + cUser + cEntry + cRefill + cL1 + cGuest + cMon;
     this.length = len;
     this.bookedAhead = len <= aheadMax;
-    addEpisode(this.bookedAhead ? this.vcpuRows : this.episodeRows, v * N_CAT, cRec, cSave, cStore, cLoad, cMsrLoad, cKernel, cUser, cEntry, cRefill, cL1);
-    return trips;
+    addEpisode(this.bookedAhead ? this.vcpuRows : this.episodeRows, v * N_CAT, cRec, cSave, cStore, cLoad, cMsrLoad, cKernel, cUser, cEntry, cRefill, cL1, cGuest, cMon);
+    return len;
   }
 
   /**
@@ -273,6 +290,8 @@ export class EpisodeComposer {
     let cEntry = 0;
     let cRefill = 0;
     let cL1 = 0;
+    let cGuest = 0;
+    let cMon = 0;
     for (let c = 0; c < w.classCount; c++) {
       const events = count[c];
       if (events === 0) continue;
@@ -289,8 +308,12 @@ export class EpisodeComposer {
         // Sums of `trips` draws: normal around the summed means (the central limit).
         const hMean = plans.stepHandlerMean[s];
         const hSum = Math.max(0, Math.round(trips * hMean + Math.sqrt(trips) * hMean * m.handlerCv * standardNormal(rng, stream)));
-        if (plans.stepUser[s] === LOCATION_L1) {
-          cL1 += hSum; // L1's handler: no hardware transition
+        const where = plans.stepUser[s];
+        if (where >= LOCATION_L1) {
+          // No host exit of its own: L1's handler, a confidential guest's #VE/#VC, the TDX module.
+          if (where === LOCATION_L1) cL1 += hSum;
+          else if (where === LOCATION_GUEST) cGuest += hSum;
+          else cMon += hSum;
           continue;
         }
         const hwFactor = Math.max(0, 1 + (m.stageCv / Math.sqrt(trips)) * standardNormal(rng, stream));
@@ -322,8 +345,8 @@ export class EpisodeComposer {
         }
       }
     }
-    this.length = cExit[0] + cExit[1] + cExit[2] + cExit[3] + cExit[4] + cKernel + cUser + cEntry + cRefill + cL1;
-    if (this.length > 0) addEpisode(this.acct.episode, v * N_CAT, cExit[0], cExit[1], cExit[2], cExit[3], cExit[4], cKernel, cUser, cEntry, cRefill, cL1);
+    this.length = cExit[0] + cExit[1] + cExit[2] + cExit[3] + cExit[4] + cKernel + cUser + cEntry + cRefill + cL1 + cGuest + cMon;
+    if (this.length > 0) addEpisode(this.acct.episode, v * N_CAT, cExit[0], cExit[1], cExit[2], cExit[3], cExit[4], cKernel, cUser, cEntry, cRefill, cL1, cGuest, cMon);
     return this.length;
   }
 }

@@ -685,7 +685,7 @@ export class Simulation extends EngineColumns {
     if (composer.drawPlan(v, vm, plan, closed, now >= this.warmup, aheadMax) === 0) return false; // the caller goes on in guest mode
     if (!closed) {
       this.pendingEntry[v] = composer.lastEntry;
-      this.pendingRefill[v] = m.vms[vm].tlbRefillCycles;
+      this.pendingRefill[v] = composer.lastEntry > 0 ? m.vms[vm].tlbRefillCycles : 0; // no exit, no refill
     }
     const len = composer.length;
     this.acct.episodeStart[v] = now;

@@ -78,8 +78,9 @@ export function planExitCycles(m: BuiltModel, w: VmModel, p: number): number {
   for (const s of m.stages) hw += s.mean;
   let sum = 0;
   for (let s = t.start[p]; s < t.start[p] + t.length[p]; s++) {
-    // An L1 hypervisor's handler (nested guests) has no hardware transition of its own.
-    const transition = t.stepUser[s] === LOCATION_L1 ? 0 : hw + w.tlbRefillCycles;
+    // An L1 hypervisor's handler (nested guests), a confidential guest's #VE/#VC handling and the TDX
+    // module's own work have no host transition of their own (their stepUser is LOCATION_L1 or above).
+    const transition = t.stepUser[s] >= LOCATION_L1 ? 0 : hw + w.tlbRefillCycles;
     sum += t.stepProbability[s] * t.stepRepeat[s] * (transition + t.stepHandlerMean[s]);
   }
   return sum;

@@ -1,7 +1,7 @@
 // Cost composition of one exit round trip (SPEC §1, §10): the five exit steps,
 // the handler (kernel, or user space plus the kernel↔user round trip), and VM
 // entry. Mean cycles only; the engine draws each stage around these means.
-import type { HandlerName, Profile } from '../config/schema.js';
+import type { HandlerName, Profile, VmType } from '../config/schema.js';
 import { FEATURE_BIT } from './features.js';
 
 /** Accounting categories, in the order an exit's stages happen. */
@@ -16,19 +16,23 @@ export const CAT = {
   HANDLER_USER: 7,
   /** Nested guests: an L1 hypervisor's handler, run in L1 guest mode for an exit of its L2 guest. */
   HANDLER_L1: 8,
-  ENTRY: 9,
-  INDIRECT_TLB_REFILL: 10,
-  INDIRECT_2D_WALK: 11,
-  HOST_SCHED: 12,
-  SPIN: 13,
-  HALT_POLL: 14,
-  IDLE: 15,
+  /** Confidential VMs: the guest's own #VE/#VC handling of what would have been an exit (no exit of its own). */
+  HANDLER_GUEST: 9,
+  /** Confidential VMs: the security monitor answering the guest without the host (TDX module emulation, page acceptance). */
+  MONITOR: 10,
+  ENTRY: 11,
+  INDIRECT_TLB_REFILL: 12,
+  INDIRECT_2D_WALK: 13,
+  HOST_SCHED: 14,
+  SPIN: 15,
+  HALT_POLL: 16,
+  IDLE: 17,
 } as const;
-export const N_CAT = 16;
+export const N_CAT = 18;
 
 export const CATEGORY_NAMES = [
   'guest', 'exit_record', 'exit_save_guest', 'exit_msr_store', 'exit_load_host', 'exit_msr_load',
-  'handler_kernel', 'handler_user', 'handler_l1', 'entry', 'indirect_tlb_refill', 'indirect_2d_walk', 'host_sched',
+  'handler_kernel', 'handler_user', 'handler_l1', 'handler_guest', 'monitor', 'entry', 'indirect_tlb_refill', 'indirect_2d_walk', 'host_sched',
   'spin', 'halt_poll', 'idle',
 ] as const;
 
@@ -89,6 +93,7 @@ export function stageMeans(
   location: 'kernel' | 'user',
   handlerOverrideCycles?: number,
   features = 0,
+  vmType: VmType = 'plain',
 ): StageBreakdown {
   const s = profile.stages;
   const handlerCycles = handlerOverrideCycles ?? handlerMeanCycles(profile, handler) + softwareDecodeCycles(profile, features, handler);
@@ -97,6 +102,21 @@ export function stageMeans(
     handlerUser: location === 'user' ? handlerCycles + profile.kernelUserRoundTripCycles.value : 0,
   };
   const svm = profile.arch === 'svm' ? profile.svm : undefined;
+  if (svm && (vmType === 'sev-es' || vmType === 'sev-snp') && profile.sev) {
+    // SEV-ES world switch (KVM's __svm_sev_es_vcpu_run): #VMEXIT saves the whole guest state into the
+    // encrypted VMSA and restores the host's from its save area, VMRUN the reverse; KVM runs no
+    // VMSAVE/VMLOAD for the guest, so those slots are empty.
+    const clean = (features & FEATURE_BIT['vmcb-clean']) !== 0 ? svm.cleanBitsSavedCycles.value : 0;
+    return {
+      recordExitInfo: s.recordExitInfoCycles.value,
+      saveGuestState: s.saveGuestStateCycles.value + profile.sev.vmsaExitCycles.value,
+      msrStore: 0,
+      loadHostState: s.loadHostStateCycles.value,
+      msrLoad: 0,
+      ...handlers,
+      entry: s.entryCycles.value + profile.sev.vmsaEntryCycles.value - clean,
+    };
+  }
   if (svm) {
     const clean = (features & FEATURE_BIT['vmcb-clean']) !== 0 ? svm.cleanBitsSavedCycles.value : 0;
     return {
@@ -107,6 +127,20 @@ export function stageMeans(
       msrLoad: svm.vmloadCycles.value,
       ...handlers,
       entry: svm.vmloadCycles.value + s.entryCycles.value - clean,
+    };
+  }
+  if (vmType === 'tdx' && profile.tdx) {
+    // A TD exit: the VM exit lands in the TDX module (SEAM), which saves and scrubs the TD's state and
+    // MSRs and SEAMRETs to the host; TDH.VP.ENTER (a SEAMCALL) restores it and enters the TD. The
+    // module switches the MSRs itself: KVM's MSR lists do not apply.
+    return {
+      recordExitInfo: s.recordExitInfoCycles.value,
+      saveGuestState: s.saveGuestStateCycles.value + profile.tdx.moduleExitCycles.value,
+      msrStore: 0,
+      loadHostState: s.loadHostStateCycles.value,
+      msrLoad: 0,
+      ...handlers,
+      entry: s.entryCycles.value + profile.tdx.moduleEntryCycles.value,
     };
   }
   return {
@@ -127,7 +161,7 @@ export function totalCycles(b: StageBreakdown): number {
 }
 
 /** The hardware part of a round trip: exit steps 1–5 and entry, no handler. */
-export function hardwareRoundTripCycles(profile: Profile, msr: MsrLists, features = 0): number {
-  const b = stageMeans(profile, msr, 'cpuid', 'kernel', 0, features);
+export function hardwareRoundTripCycles(profile: Profile, msr: MsrLists, features = 0, vmType: VmType = 'plain'): number {
+  const b = stageMeans(profile, msr, 'cpuid', 'kernel', 0, features, vmType);
   return totalCycles(b);
 }

@@ -5,10 +5,11 @@
 import { DEFAULT_MSR_LISTS, type Profile } from '../config/schema.js';
 import { softwareDecodeCycles, stageMeans, totalCycles } from './cost.js';
 import { DECISION_TABLE, type ExitSpec } from './decision-table.js';
-import { FEATURE_BIT } from './features.js';
-import { exitReasonCode, exitReasonName } from './reasons.js';
+import { FEATURE_BIT, vmEffectiveFeatures } from './features.js';
+import { cvmExitOfSlot, exitReasonCode, exitReasonName, parseExitReason } from './reasons.js';
 import { avicInhibited } from './resolve.js';
 import { nestedExits, type VmType } from './nested.js';
+import { confidentialExits, isConfidential, type ConfidentialVmType } from './confidential.js';
 import type { HandlerName } from '../config/schema.js';
 
 export interface ExplainedStage {
@@ -32,6 +33,8 @@ export interface ExitExplanation {
   notes: string[];
   stages: ExplainedStage[];
   totalCycles: number;
+  /** The kind of guest the exit happens in. */
+  vmType: VmType;
 }
 
 /** The exit name a table entry gives on this architecture (SVM: its NPT-less name without NPT). */
@@ -40,10 +43,17 @@ function specName(spec: ExitSpec, arch: 'vmx' | 'svm', features: number): string
   return ((features & FEATURE_BIT.ept) === 0 && spec.svmWithoutNpt) || spec.svm;
 }
 
-export function explainExit(reason: number, profile: Profile, features: number, apicMode: 'xapic' | 'x2apic' = 'x2apic', vmType: VmType = 'plain'): ExitExplanation {
+export function explainExit(asked: number, profile: Profile, givenFeatures: number, givenApicMode: 'xapic' | 'x2apic' = 'x2apic', vmType: VmType = 'plain'): ExitExplanation {
   const arch = profile.arch;
-  const name = exitReasonName(reason);
   const notes: string[] = [];
+  // A TDCALL/VMGEXIT sub-leaf is explained as the exit it stands in for (TDVMCALL_IO: IO_INSTRUCTION).
+  const cvm = cvmExitOfSlot(asked);
+  const reason = cvm?.standsFor !== undefined ? (parseExitReason(cvm.standsFor, arch) ?? asked) : asked;
+  if (cvm?.standsFor !== undefined) notes.push(`${cvm.name} is a confidential guest's request standing in for ${cvm.standsFor}: explained as that exit`);
+  const name = exitReasonName(reason);
+  // What a VM of this type runs with (a TD: APICv, no IPIv, x2APIC; an SEV-ES guest: no AVIC).
+  const features = vmEffectiveFeatures(givenFeatures, vmType);
+  const apicMode = vmType === 'tdx' ? 'x2apic' : givenApicMode;
   let effective = features;
   const apicRelated = DECISION_TABLE.some((r) => r.when?.features && ('apicv' in r.when.features || 'ipiv' in r.when.features) && r.exits.some((e) => specName(e, arch, features) === name));
   if (avicInhibited(profile, apicMode) && (features & FEATURE_BIT.apicv) !== 0) {
@@ -82,12 +92,17 @@ export function explainExit(reason: number, profile: Profile, features: number, 
           handlerStage,
           { what: `VM entry (checks, guest state, ${DEFAULT_MSR_LISTS.entryLoad} MSR loads)`, cycles: b.entry, source: 'SDM ch. 27' },
         ];
+  if (isConfidential(vmType)) {
+    const cvmStages = confidentialRoundTrip(reason, profile, effective, handler as HandlerName, location, vmType, notes);
+    const gone = cvmStages.length === 0;
+    return { name, number: exitReasonCode(reason), arch, handler, location, rule, happens: !gone && rule !== undefined && enabled(rule), notes, stages: cvmStages, totalCycles: cvmStages.reduce((a, st) => a + st.cycles, 0), vmType };
+  }
   if (vmType === 'nested' && location !== undefined) {
     const nestedStages = nestedRoundTrip(reason, profile, effective, handler as HandlerName, location);
     notes.push('a nested guest: the L2 exit reaches L0, which reflects it to the L1 hypervisor (src/exits/nested.ts)');
-    return { name, number: exitReasonCode(reason), arch, handler, location, rule, happens: rule !== undefined && enabled(rule), notes, stages: nestedStages, totalCycles: nestedStages.reduce((a, s) => a + s.cycles, 0) };
+    return { name, number: exitReasonCode(reason), arch, handler, location, rule, happens: rule !== undefined && enabled(rule), notes, stages: nestedStages, totalCycles: nestedStages.reduce((a, s) => a + s.cycles, 0), vmType };
   }
-  return { name, number: exitReasonCode(reason), arch, handler, location, rule, happens: rule !== undefined && enabled(rule), notes, stages, totalCycles: totalCycles(b) };
+  return { name, number: exitReasonCode(reason), arch, handler, location, rule, happens: rule !== undefined && enabled(rule), notes, stages, totalCycles: totalCycles(b), vmType };
 }
 
 /** A reflected exit through all levels, stage by stage: the steps nestedExits() gives, each with its hardware transition. */
@@ -111,6 +126,73 @@ function nestedRoundTrip(reason: number, profile: Profile, features: number, han
     out.push({ what: `${from}: ${n} exit${times} (hardware)`, cycles: exitHw * s.repeat, source: 'profile stages' });
     out.push({ what: `L0: ${what}${times}`, cycles: h * s.repeat, source: `profile handlerCycles.${s.handler}` });
     out.push({ what: `${to}: entry${times} (hardware)`, cycles: hw.entry * s.repeat, source: 'profile stages' });
+  }
+  return out;
+}
+
+/**
+ * A confidential VM's exit through each path, stage by stage: the guest's #VE/#VC, the security
+ * monitor, and the host round trip with the TD-exit or VMSA world switch (cost.ts). Empty when the
+ * exit cannot happen in that VM.
+ */
+function confidentialRoundTrip(
+  reason: number,
+  profile: Profile,
+  features: number,
+  handler: HandlerName,
+  location: 'kernel' | 'user',
+  vmType: ConfidentialVmType,
+  notes: string[],
+): ExplainedStage[] {
+  const steps = confidentialExits([{ reason, handler, location, repeat: 1, probability: 1 }], { vmType, reasonName: exitReasonName });
+  const cycles = (h: HandlerName) => profile.handlerCycles[h]?.value ?? 0;
+  const out: ExplainedStage[] = [];
+  const td = vmType === 'tdx';
+  if (steps.length === 0) notes.push(td ? `${exitReasonName(reason)} does not exit in a TD: the TDX module owns the TSC and the debug registers` : `${exitReasonName(reason)} does not exit in this guest`);
+  for (const st of steps) {
+    if (st.location === 'guest') {
+      const what =
+        st.handler === 'tdx-ve'
+          ? 'guest: #VE — the instruction exits into the TDX module, which injects a #VE; the guest\'s handler runs TDG.VP.VEINFO.GET, decodes, and calls the host'
+          : st.handler === 'tdx-tdvmcall-guest'
+            ? 'guest: prepares a TDG.VP.VMCALL itself (paravirtual, no #VE)'
+            : st.handler === 'sev-vc'
+              ? 'guest: #VC — its handler decodes the instruction, fills the GHCB and runs VMGEXIT; checks the results afterwards'
+              : st.handler === 'snp-cpuid-table'
+                ? 'guest: #VC answered from the SNP CPUID page (no VMGEXIT)'
+                : 'guest: PVALIDATE of the new private page (and its share of the page-state change)';
+      out.push({ what, cycles: cycles(st.handler), source: `profile handlerCycles.${st.handler}` });
+      continue;
+    }
+    if (st.location === 'monitor') {
+      const what = st.handler === 'tdx-module-cpuid' ? 'TDX module: answers the CPUID itself (VM exit into SEAM, lookup, VM entry; no host)' : 'TDX module: TDG.MEM.PAGE.ACCEPT of the private page (a TDCALL; clears it)';
+      out.push({ what, cycles: cycles(st.handler), source: `profile handlerCycles.${st.handler}` });
+      continue;
+    }
+    const b = stageMeans(profile, DEFAULT_MSR_LISTS, st.handler, st.location === 'user' ? 'user' : 'kernel', undefined, features, vmType);
+    const sub = cvmExitOfSlot(st.reason);
+    const hostSees = sub ? `${sub.carrier === 'TDCALL' ? 'TDCALL' : 'VMGEXIT'} (sub-leaf ${sub.name})` : exitReasonName(st.reason);
+    if (sub) notes.push(`the host sees ${sub.carrier === 'TDCALL' ? 'exit reason TDCALL (77)' : '#VMEXIT VMGEXIT (0x403)'}; perf kvm stat counts every such request in one bucket — exitsim keeps the sub-leaf: ${sub.name}`);
+    const ghcb = st.via === 'vmgexit' ? cycles('sev-ghcb-sync') : 0;
+    const handlerCycles = b.handlerKernel + b.handlerUser + ghcb;
+    const handlerWhat = `host: handler '${st.handler}'${st.location === 'user' ? ' in user space (+ kernel↔user round trip)' : ''}${ghcb > 0 ? ` + ${ghcb} cycles reading and writing the GHCB` : ''}`;
+    if (td) {
+      out.push(
+        { what: `1 TD exit into the TDX module (SEAM): ${hostSees}`, cycles: b.recordExitInfo, source: 'SDM §28.2; profile stages' },
+        { what: '2 save guest state + the module\'s TD-exit work (save and scrub GPRs, XSAVES, guest MSRs, SEAMRET)', cycles: b.saveGuestState, source: 'TDX module td_exit; profile tdx.moduleExitCycles' },
+        { what: '4 load host state', cycles: b.loadHostState, source: 'SDM §28.5' },
+        { what: handlerWhat, cycles: handlerCycles, source: 'profile handlerCycles' },
+        { what: 'TDH.VP.ENTER: SEAMCALL, the module restores the TD (XRSTORS, MSRs, TLB epoch), VM entry', cycles: b.entry, source: 'TDX module; profile tdx.moduleEntryCycles' },
+      );
+    } else {
+      out.push(
+        { what: `1 #VMEXIT: ${hostSees}`, cycles: b.recordExitInfo, source: 'APM vol. 2 §15.6' },
+        { what: '2 save the whole guest state into the encrypted VMSA', cycles: b.saveGuestState, source: 'APM vol. 2 §15.35; profile sev.vmsaExitCycles' },
+        { what: '4 load host state from the host save area (no VMSAVE/VMLOAD for SEV-ES)', cycles: b.loadHostState, source: 'KVM __svm_sev_es_vcpu_run' },
+        { what: handlerWhat, cycles: handlerCycles, source: 'profile handlerCycles' },
+        { what: 'VMRUN: decrypt and check the VMSA, enter the guest', cycles: b.entry, source: 'APM vol. 2 §15.35; profile sev.vmsaEntryCycles' },
+      );
+    }
   }
   return out;
 }

@@ -84,9 +84,25 @@ export function featureSetLabel(set: number, arch: 'vmx' | 'svm' = 'vmx', nested
   return vmxFeatureSetLabel(set & ~ignore, Object.keys(PRESETS), ignore);
 }
 
-/** A set's label for a VM of this type on this architecture. */
-export function vmFeatureSetLabel(set: number, arch: 'vmx' | 'svm', vmType: 'plain' | 'nested'): string {
-  return featureSetLabel(set, arch, vmType === 'nested');
+/**
+ * The features a VM of this type actually runs with. A TD always has EPT, VPID and APICv with its
+ * TPR virtualization (x2APIC and posted interrupts are mandatory: "TDX supports only posted
+ * interrupt. No lapic emulation", tdx_deliver_interrupt() in arch/x86/kvm/vmx/tdx.c, torvalds/linux
+ * 3829d81b), but no IPI virtualization and no RDTSC exiting (the TDX module owns the TSC). An SEV-ES or
+ * SEV-SNP guest always has nested paging and ASIDs, and no AVIC: KVM sets APICV_INHIBIT_REASON_SEV
+ * ("AVIC is disabled because SEV doesn't support it", arch/x86/include/asm/kvm_host.h) for every SEV
+ * guest. Other VM types run the set as given.
+ */
+export function vmEffectiveFeatures(set: number, vmType: string): number {
+  const b = FEATURE_BIT;
+  if (vmType === 'tdx') return (set | b.ept | b.vpid | b.apicv | b['tpr-shadow']) & ~(b.ipiv | b['rdtsc-exiting']);
+  if (vmType === 'sev-es' || vmType === 'sev-snp') return (set | b.ept | b.vpid) & ~(b.apicv | b.ipiv);
+  return set;
+}
+
+/** A set's label for a VM of this type on this architecture (what the VM runs with: vmEffectiveFeatures). */
+export function vmFeatureSetLabel(set: number, arch: 'vmx' | 'svm', vmType: string): string {
+  return featureSetLabel(vmEffectiveFeatures(set, vmType), arch, vmType === 'nested');
 }
 
 /**

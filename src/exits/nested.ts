@@ -7,8 +7,9 @@
 import { FEATURE_BIT } from './features.js';
 import { parseExitReason, type Arch } from './reasons.js';
 import type { ResolvedExit } from './resolve.js';
+import type { HandlerName } from '../config/schema.js';
 
-export type VmType = 'plain' | 'nested';
+export type { VmType } from '../config/schema.js';
 
 /**
  * L1's VMCS accesses per reflected exit that VMCS shadowing does not cover. With shadowing, KVM as L1
@@ -20,6 +21,9 @@ export type VmType = 'plain' | 'nested';
  */
 export const UNSHADOWED_VMREADS = 20;
 export const UNSHADOWED_VMWRITES = 10;
+
+/** Handlers that are the nested machinery itself (never replaced by a measured handler time). */
+export const NESTED_HANDLERS: ReadonlySet<HandlerName> = new Set<HandlerName>(['nested-vmexit', 'nested-vmentry', 'vmread-emulate', 'vmwrite-emulate']);
 
 /** Handlers that are L0's own even for a nested guest (its host tick interrupts L2 directly). */
 const L0_HANDLERS = new Set(['host-tick']);

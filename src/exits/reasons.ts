@@ -8,6 +8,7 @@
 // (svm-codes.ts) take the slots after them, so per-reason counters are one
 // array for either architecture and an SVM run's exits keep their own names.
 import { SVM_EXIT_REASONS, parseSvmExitReason } from './svm-codes.js';
+import { CVM_EXIT_REASONS } from './cvm-codes.js';
 
 /** The virtualization architecture of a CPU profile. */
 export type Arch = 'vmx' | 'svm';
@@ -38,23 +39,42 @@ export const EXIT_REASON_NAMES: ReadonlyArray<readonly [number, string]> = [
 /** The first SVM slot: one past the highest VT-x reason number (and UNLISTED). */
 export const SVM_SLOT_BASE = 87;
 
-/** Per-reason counters are arrays of this length: every VT-x reason, then every SVM code. */
-export const EXIT_REASON_SLOTS = SVM_SLOT_BASE + SVM_EXIT_REASONS.length;
+/** The first confidential-VM sub-leaf slot (cvm-codes.ts): TDVMCALL leaves, then VMGEXIT exit codes. */
+export const CVM_SLOT_BASE = SVM_SLOT_BASE + SVM_EXIT_REASONS.length;
+
+/** Per-reason counters are arrays of this length: every VT-x reason, every SVM code, every TDCALL/VMGEXIT sub-leaf. */
+export const EXIT_REASON_SLOTS = CVM_SLOT_BASE + CVM_EXIT_REASONS.length;
+
+const cvmSlotByName = new Map<string, number>(CVM_EXIT_REASONS.map((r, i) => [r.name, CVM_SLOT_BASE + i]));
+
+/** Whether an engine slot is a TDCALL or VMGEXIT sub-leaf of a confidential VM. */
+export function isCvmSlot(slot: number): boolean {
+  return slot >= CVM_SLOT_BASE && slot < EXIT_REASON_SLOTS;
+}
+
+/** The sub-leaf of a confidential-VM slot (undefined for any other slot). */
+export function cvmExitOfSlot(slot: number): (typeof CVM_EXIT_REASONS)[number] | undefined {
+  return isCvmSlot(slot) ? CVM_EXIT_REASONS[slot - CVM_SLOT_BASE] : undefined;
+}
 
 const svmSlotByCode = new Map<number, number>(SVM_EXIT_REASONS.map((r, i) => [r.code, SVM_SLOT_BASE + i]));
 
 /** Whether an engine slot holds an SVM exit code. */
 export function isSvmSlot(slot: number): boolean {
-  return slot >= SVM_SLOT_BASE && slot < EXIT_REASON_SLOTS;
+  return slot >= SVM_SLOT_BASE && slot < CVM_SLOT_BASE;
 }
 
 /** The architectural number of a slot: the VT-x basic exit reason, or the SVM #VMEXIT code. */
 export function exitReasonCode(slot: number): number {
+  const cvm = cvmExitOfSlot(slot);
+  if (cvm) return cvm.carrier === 'TDCALL' ? 77 : 0x403; // the host sees TDCALL or VMGEXIT
   return isSvmSlot(slot) ? SVM_EXIT_REASONS[slot - SVM_SLOT_BASE].code : slot;
 }
 
 /** The name `perf kvm stat` prints for a slot on its architecture's host. */
 export function exitReasonPerfName(slot: number): string {
+  const cvm = cvmExitOfSlot(slot);
+  if (cvm) return cvm.carrier === 'TDCALL' ? 'TDCALL' : 'vmgexit'; // one bucket on the host, whatever the sub-leaf
   if (!isSvmSlot(slot)) return exitReasonName(slot);
   const r = SVM_EXIT_REASONS[slot - SVM_SLOT_BASE];
   return r.perfName || `0x${r.code.toString(16)}`;
@@ -156,6 +176,8 @@ function svmName(upper: string): string | undefined {
 }
 
 export function exitReasonName(reason: number): string {
+  const cvm = cvmExitOfSlot(reason);
+  if (cvm) return cvm.name;
   if (isSvmSlot(reason)) return SVM_EXIT_REASONS[reason - SVM_SLOT_BASE].name;
   return nameByNumber.get(reason) ?? `UNKNOWN_${reason}`;
 }
@@ -168,6 +190,8 @@ export function exitReasonName(reason: number): string {
  */
 export function parseExitReason(text: string, arch: Arch = 'vmx'): number | undefined {
   const trimmed = text.trim();
+  const cvm = cvmSlotByName.get(trimmed.toUpperCase());
+  if (cvm !== undefined) return (arch === 'svm') === CVM_EXIT_REASONS[cvm - CVM_SLOT_BASE].name.startsWith('VMGEXIT_') ? cvm : undefined;
   if (arch === 'svm') {
     if (trimmed.toUpperCase() === 'UNLISTED') return UNLISTED_REASON;
     const r = parseSvmExitReason(trimmed);
@@ -183,12 +207,13 @@ export function parseExitReason(text: string, arch: Arch = 'vmx'): number | unde
 }
 
 export function allExitReasonNames(arch: Arch = 'vmx'): string[] {
-  return arch === 'svm' ? SVM_EXIT_REASONS.map((r) => r.name) : EXIT_REASON_NAMES.map(([, s]) => s);
+  const cvm = CVM_EXIT_REASONS.filter((r) => (r.carrier === 'VMGEXIT') === (arch === 'svm')).map((r) => r.name);
+  return [...(arch === 'svm' ? SVM_EXIT_REASONS.map((r) => r.name) : EXIT_REASON_NAMES.map(([, s]) => s)), ...cvm];
 }
 
-/** Slots of HLT on either architecture (a halted exit's blocked time is reported with it). */
+/** Slots of HLT on either architecture, and a TD's halt TDVMCALL (a halted exit's blocked time is reported with it). */
 export function isHltSlot(slot: number): boolean {
-  return slot === R.HLT || slot === SVM_HLT_SLOT;
+  return slot === R.HLT || slot === SVM_HLT_SLOT || slot === TDVMCALL_HLT_SLOT;
 }
 
 // Reason numbers the engine uses by name, so code reads as the SDM does.
@@ -217,3 +242,4 @@ export const R = {
 } as const;
 
 const SVM_HLT_SLOT = svmSlotByCode.get(0x078) as number;
+const TDVMCALL_HLT_SLOT = cvmSlotByName.get('TDVMCALL_HLT') as number;

@@ -27,8 +27,14 @@ export interface DecisionContext {
 export interface ResolvedExit {
   reason: number;
   handler: HandlerName;
-  /** Where the handler runs: L0's kernel or user space, or (nested guests) the L1 hypervisor's kernel or user space. */
-  location: 'kernel' | 'user' | 'l1' | 'l1-user';
+  /**
+   * Where the handler runs: the host's kernel or user space; (nested guests) the L1 hypervisor's
+   * kernel or user space; (confidential VMs) the guest itself — its #VE/#VC handler, no exit — or the
+   * security monitor (the TDX module answering without the host). The last three have no host exit.
+   */
+  location: 'kernel' | 'user' | 'l1' | 'l1-user' | 'guest' | 'monitor';
+  /** A confidential VM's request to the host: a TDG.VP.VMCALL or a VMGEXIT (the host reads its arguments there). */
+  via?: 'tdvmcall' | 'vmgexit';
   /** Round trips per event (≥ 1). */
   repeat: number;
   /** Probability that the exit happens at all (1 = always). */

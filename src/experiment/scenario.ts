@@ -3,7 +3,8 @@
 import { produce } from 'immer';
 import { InputError } from '../config/errors.js';
 import { loadProfile, loadWorkload, looksLikeScenario, parseScenario, readDataFile } from '../config/load.js';
-import type { Profile, Scenario, Workload } from '../config/schema.js';
+import type { Profile, Scenario, VmType, Workload } from '../config/schema.js';
+import { checkVmTypeAgainstProfile } from '../model/build.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_HOST } from './settings.js';
@@ -18,7 +19,7 @@ export interface ScenarioOverrides {
   warmupSec?: number;
   seed?: number;
   hostTickHz?: number;
-  vmType?: 'plain' | 'nested';
+  vmType?: VmType;
 }
 
 export interface ResolvedScenario {
@@ -87,6 +88,9 @@ export function resolveScenario(nameOrFile: string, o: ScenarioOverrides = {}): 
     }
   });
   const { profile, file: profileFile } = loadProfile(scenario.host.profile);
+  // A VM type the CPU cannot run is the flag's fault when --vm-type named it, else the scenario's.
+  if (o.vmType !== undefined) checkVmTypeAgainstProfile(scenario.vmType, profile, 'command line', '--vm-type');
+  else checkVmTypeAgainstProfile(scenario.vmType, profile, file);
   const featuresDefaulted = !(data !== undefined && looksLikeScenario(data) && typeof data === 'object' && data !== null && 'features' in data);
   return { scenario, file, workloads, profile, profileFile, featuresDefaulted };
 }

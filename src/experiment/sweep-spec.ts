@@ -34,6 +34,25 @@ export interface ExpandedSweep {
   identity: string;
 }
 
+type Value = number | string | boolean;
+
+/** A parameter as one axis: the paths it sets and, per point of the axis, a value for each of them. */
+function axisOf(p: z.infer<typeof SweepParameter>, file: string, i: number): { paths: string[]; values: Value[][] } {
+  if ((p.path === undefined) === (p.paths === undefined)) throw new InputError(file, `parameters[${i}]`, "exactly one of 'path' or 'paths'", p.path === undefined ? 'neither' : 'both');
+  if (p.paths !== undefined) {
+    if (p.tuples === undefined || p.values !== undefined || p.range !== undefined || p.logRange !== undefined) {
+      throw new InputError(file, `parameters[${i}]`, "'paths' with 'tuples' (one value per path in each)", "'paths' without 'tuples', or with values/range/logRange");
+    }
+    const paths = p.paths;
+    p.tuples.forEach((t, k) => {
+      if (t.length !== paths.length) throw new InputError(file, `parameters[${i}].tuples[${k}]`, `${paths.length} values, one per path (${paths.join(', ')})`, `${t.length}`);
+    });
+    return { paths, values: p.tuples };
+  }
+  if (p.tuples !== undefined) throw new InputError(file, `parameters[${i}].tuples`, "tuples only with 'paths' (several paths varied together)", "'tuples' with one 'path'");
+  return { paths: [p.path as string], values: valuesOf(p, file, i).map((v) => [v]) };
+}
+
 function valuesOf(p: z.infer<typeof SweepParameter>, file: string, i: number): Array<number | string | boolean> {
   const given = [p.values, p.range, p.logRange].filter((x) => x !== undefined).length;
   if (given !== 1) throw new InputError(file, `parameters[${i}]`, "exactly one of 'values', 'range' or 'logRange'", `${given}`);
@@ -77,6 +96,11 @@ function setPath(draft: unknown, p: string, value: unknown, file: string, field:
   cur[ts[ts.length - 1]] = value;
 }
 
+/** Every path a sweep's parameters set, in order (a `paths` parameter gives several). */
+export function parameterPaths(spec: SweepFile): string[] {
+  return spec.parameters.flatMap((p) => p.paths ?? (p.path === undefined ? [] : [p.path]));
+}
+
 export function loadSweep(file: string): ExpandedSweep {
   const spec = validate(SweepFile, readDataFile(file), file);
   return expandSweep(spec, file);
@@ -101,7 +125,7 @@ export function expandSweep(spec: SweepFile, file: string): ExpandedSweep {
     baseData = r.scenario;
     baseFile = r.file;
   } else baseData = validate(Scenario, spec.base, `${file} (base)`);
-  const axes = spec.parameters.map((p, i) => ({ path: p.path, values: valuesOf(p, file, i) }));
+  const axes = spec.parameters.map((p, i) => axisOf(p, file, i));
   const total = axes.reduce((a, x) => a * x.values.length, 1);
   // Checked before any point is built: 100,000 points take ~680 MB while they expand (measured).
   if (total > MAX_SWEEP_POINTS) throw new InputError(file, 'parameters', `at most ${MAX_SWEEP_POINTS.toLocaleString('en-US')} points (the product of the parameters' value counts)`, total.toLocaleString('en-US'));
@@ -125,7 +149,8 @@ export function expandSweep(spec: SweepFile, file: string): ExpandedSweep {
     // The last parameter varies fastest.
     for (let a = axes.length - 1; a >= 0; a--) {
       const n = axes[a].values.length;
-      values[axes[a].path] = axes[a].values[rest % n];
+      const tuple = axes[a].values[rest % n];
+      axes[a].paths.forEach((p, k) => (values[p] = tuple[k]));
       rest = Math.floor(rest / n);
     }
     const resolved = resolvePoint(baseData, baseFile, values, file, loads);

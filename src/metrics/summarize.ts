@@ -1,8 +1,10 @@
 // Turns the raw counters of a virtualized run and its bare-metal twin into the
 // figures users read (SPEC §7, §10): throughput, efficiency, exits by reason,
 // cycles by stage, percentiles, and the per-pCPU accounting.
+import type { VmType } from '../config/schema.js';
 import { CATEGORY_NAMES, CAT, N_CAT } from '../exits/cost.js';
 import { EXIT_REASON_SLOTS, exitReasonName, isHltSlot } from '../exits/reasons.js';
+import { CVM_EXIT_REASONS, cvmLeafText } from '../exits/cvm-codes.js';
 import { HISTOGRAM_BUCKETS, histogramQuantiles } from '../engine/histogram.js';
 import type { RawResult } from '../engine/simulation.js';
 
@@ -66,6 +68,34 @@ export interface RunSummary {
   native_guest_events: number;
   /** Nested guests only: exits by level, as L0 sees them. */
   exits_by_level?: { l2_handled_in_l0: number; l2_reflected_to_l1: number; l1_own: number };
+  /** Confidential VMs only: the host's exits split into the guest's requests (one TDCALL/VMGEXIT bucket in perf kvm stat) by sub-leaf, and direct exits. */
+  confidential?: ConfidentialExits;
+}
+
+export interface ConfidentialExits {
+  vm_type: 'tdx' | 'sev-es' | 'sev-snp';
+  /** The exit that carries the guest's requests: TDCALL (VT-x reason 77) or VMGEXIT (#VMEXIT 0x403). */
+  carrier: 'TDCALL' | 'VMGEXIT';
+  /** Host exits that are requests (what perf kvm stat shows as one TDCALL or vmgexit line). */
+  requests: number;
+  /** Host exits the guest did not ask for (interrupts, private-memory faults, automatic exits). */
+  direct_exits: number;
+  /** The requests by sub-leaf, most frequent first: the TDVMCALL leaf or GHCB exit code. */
+  requests_by_sub_leaf: Array<{ sub_leaf: string; leaf: string; count: number; share: number }>;
+}
+
+/** A confidential run's host exits: its requests by sub-leaf, and the rest. */
+function confidentialExits(exits: Record<string, ExitStats>, total: number, vmType: ConfidentialExits['vm_type']): ConfidentialExits {
+  const subs = CVM_EXIT_REASONS.filter((r) => (exits[r.name]?.count ?? 0) > 0).map((r) => ({ sub_leaf: r.name, leaf: cvmLeafText(r), count: exits[r.name].count }));
+  const requests = subs.reduce((a, r) => a + r.count, 0);
+  subs.sort((a, b) => b.count - a.count || a.sub_leaf.localeCompare(b.sub_leaf));
+  return {
+    vm_type: vmType,
+    carrier: vmType === 'tdx' ? 'TDCALL' : 'VMGEXIT',
+    requests,
+    direct_exits: total - requests,
+    requests_by_sub_leaf: subs.map((r) => ({ ...r, share: requests > 0 ? round(r.count / requests, 6) : 0 })),
+  };
 }
 
 /** A nested run's exits by level: every reflection ends in one L1 VMRESUME (VMRUN on SVM); L1's VMX/SVM instructions are its own exits. */
@@ -165,7 +195,7 @@ export interface SummaryContext {
   vmWorkloads: string[];
   vmVcpus: number[];
   /** The scenario's VM type (exits by level for nested guests). */
-  vmType?: 'plain' | 'nested';
+  vmType?: VmType;
 }
 
 export function summarize(virt: RawResult, native: RawResult, ctx: SummaryContext): RunSummary {
@@ -252,5 +282,6 @@ export function summarize(virt: RawResult, native: RawResult, ctx: SummaryContex
     guest_events: virt.guestEvents,
     native_guest_events: native.guestEvents,
     ...(ctx.vmType === 'nested' ? { exits_by_level: exitsByLevel(exits, total) } : {}),
+    ...(ctx.vmType === 'tdx' || ctx.vmType === 'sev-es' || ctx.vmType === 'sev-snp' ? { confidential: confidentialExits(exits, total, ctx.vmType) } : {}),
   };
 }

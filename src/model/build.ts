@@ -4,11 +4,12 @@
 import { ARRIVAL_QUEUE_CAPACITY, HALT_POLL_GROW_START_SEC, PLE_WINDOW_GROW, PLE_WINDOW_MAX_VMX_CYCLES } from '../engine/settings.js';
 import { avicInhibited, decide, type DecisionContext, type ResolvedExit } from '../exits/resolve.js';
 import type { EventKind } from '../exits/decision-table.js';
-import { FEATURE_BIT, SVM_FEATURE_NAMES, SVM_ONLY_FEATURES, featureNames, type FeatureName } from '../exits/features.js';
-import { parseExitReason } from '../exits/reasons.js';
+import { FEATURE_BIT, SVM_FEATURE_NAMES, SVM_ONLY_FEATURES, featureNames, vmEffectiveFeatures, type FeatureName } from '../exits/features.js';
+import { exitReasonName, parseExitReason } from '../exits/reasons.js';
 import { svmSlotForVmxName } from '../exits/svm-reasons.js';
-import { nestedExits } from '../exits/nested.js';
-import { LOCATION_L1 } from '../engine/episode.js';
+import { NESTED_HANDLERS, nestedExits } from '../exits/nested.js';
+import { CONFIDENTIAL_ARCH, CONFIDENTIAL_HANDLERS, confidentialExits, isConfidential } from '../exits/confidential.js';
+import { LOCATION_GUEST, LOCATION_L1, LOCATION_MONITOR } from '../engine/episode.js';
 import { softwareDecodeCycles, stageMeans } from '../exits/cost.js';
 import { InputError, describeValue } from '../config/errors.js';
 import {
@@ -121,12 +122,41 @@ export function checkFeaturesAgainstProfile(features: number, profile: Profile, 
   }
 }
 
+/** Refuses a VM type the profile's CPU cannot run (a TD on a CPU without TDX, an SNP guest on Rome). */
+export function checkVmTypeAgainstProfile(vmType: Scenario['vmType'], profile: Profile, where: string, field = 'vmType'): void {
+  if (!isConfidential(vmType)) return;
+  const capable = vmType === 'tdx' ? profile.capabilities.tdx : vmType === 'sev-es' ? profile.capabilities.sevEs : profile.capabilities.sevSnp;
+  if (capable) return;
+  const arch = CONFIDENTIAL_ARCH[vmType];
+  const kind = vmType === 'tdx' ? 'TDX' : vmType === 'sev-es' ? 'SEV-ES' : 'SEV-SNP';
+  throw new InputError(
+    where,
+    field,
+    `a VM type that CPU profile '${profile.name}' (${profile.generation}) can run`,
+    vmType,
+    ` — ${profile.name} has no ${kind}${profile.arch !== arch ? ` (an ${arch === 'vmx' ? 'Intel' : 'AMD'} feature)` : ''}; list profiles shows which have it`,
+  );
+}
+
 /** `features` without what the CPU profile lacks (e.g. modern on Skylake-SP: modern without IPIv). */
 export function supportedFeatures(features: number, profile: Profile): number {
   let out = features;
   for (const name of featureNames(features)) if (lacks(profile, name)) out &= ~FEATURE_BIT[name];
   return out;
 }
+
+/** Plan-step location codes the episode composer reads (stepUser). */
+const LOCATION_CODE: Record<ResolvedExit['location'], number> = {
+  kernel: 0,
+  user: 1,
+  l1: LOCATION_L1,
+  'l1-user': LOCATION_L1,
+  guest: LOCATION_GUEST,
+  monitor: LOCATION_MONITOR,
+};
+
+/** Handlers of the nested and confidential machinery (never replaced by a measured handler time). */
+const MECHANISM_HANDLERS: ReadonlySet<string> = new Set<string>([...NESTED_HANDLERS, ...CONFIDENTIAL_HANDLERS]);
 
 class PlanBuilder {
   private readonly start: number[] = [];
@@ -154,15 +184,22 @@ class PlanBuilder {
     this.native.push(Math.round(nativeCycles));
     if (!this.nativeMode) {
       for (const e of exits) {
-        const mean =
-          (handlerOverride ?? (this.profile.handlerCycles[e.handler]?.value ?? this.missing(e.handler)) + softwareDecodeCycles(this.profile, this.features, e.handler)) +
-          (e.location === 'user' || e.location === 'l1-user' ? this.profile.kernelUserRoundTripCycles.value : 0);
+        // A measured handler time (an imported workload) stands for the host's handler only, never
+        // for the nested or confidential machinery around it.
+        const override = MECHANISM_HANDLERS.has(e.handler) ? undefined : handlerOverride;
+        // The host's handler of a VMGEXIT reads its arguments from the GHCB and writes the results
+        // back (no instruction decode: the guest's #VC handler did it).
+        const handlerMean =
+          e.via === 'vmgexit'
+            ? this.cost(e.handler) + this.cost('sev-ghcb-sync')
+            : this.cost(e.handler) + softwareDecodeCycles(this.profile, this.features, e.handler);
+        const mean = (override ?? handlerMean) + (e.location === 'user' || e.location === 'l1-user' ? this.profile.kernelUserRoundTripCycles.value : 0);
         const { mu, sigma } = lognormalParams(mean, this.profile.handlerCv.value);
-        if (handlerOverride === undefined) this.handlersUsed.add(e.handler);
+        if (override === undefined) this.handlersUsed.add(e.handler);
         this.reason.push(e.reason);
         this.repeat.push(e.repeat);
         this.probability.push(e.probability);
-        this.user.push(e.location === 'user' ? 1 : e.location === 'l1' || e.location === 'l1-user' ? LOCATION_L1 : 0);
+        this.user.push(LOCATION_CODE[e.location]);
         this.handlerMean.push(Math.round(mean));
         this.handlerMu.push(mu);
         this.handlerSigma.push(mean > 0 ? sigma : 0);
@@ -170,6 +207,10 @@ class PlanBuilder {
     }
     this.length.push(this.reason.length - this.start[id]);
     return id;
+  }
+
+  private cost(handler: HandlerName): number {
+    return this.profile.handlerCycles[handler]?.value ?? this.missing(handler);
   }
 
   /** A handler's mean cycles from the profile (an input error if the profile lacks it). */
@@ -251,12 +292,16 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   const { profile, features, nativeMode, scenario } = inputs;
   const f = profile.frequencyGHz.value * 1e9;
   const passThrough = new Set((scenario.msrPassThrough ?? DEFAULT_MSR_PASS_THROUGH).map((m) => m.toUpperCase()));
+  // A TD runs its APIC in x2APIC mode (TDX requires it) and KVM gives it no VMX preemption timer
+  // (guest timers are host hrtimers, as on SVM).
+  const td = scenario.vmType === 'tdx' && !nativeMode;
+  const apicMode = td ? 'x2apic' : workload.apicMode;
   const ctxBase: DecisionContext = {
     arch: profile.arch,
-    features: avicInhibited(profile, workload.apicMode) ? features & ~(FEATURE_BIT.apicv | FEATURE_BIT.ipiv) : features,
-    apicMode: workload.apicMode,
+    features: avicInhibited(profile, apicMode) ? features & ~(FEATURE_BIT.apicv | FEATURE_BIT.ipiv) : features,
+    apicMode,
     usesDebugRegisters: workload.usesDebugRegisters,
-    preemptionTimer: profile.capabilities.preemptionTimer,
+    preemptionTimer: profile.capabilities.preemptionTimer && !td,
     shadowPageFaultExits: profile.shadowPageFaultExits.value,
     deviceExitsPerOp: 1,
     lifecycleWriteTraps: lifecycleWriteTraps(workload.pageTables?.pageTablePagesPerProcess ?? 0),
@@ -266,10 +311,15 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   };
   const tlb = workload.tlb;
   // A nested guest's exits reach L0 first: most are reflected to its L1 hypervisor (src/exits/nested.ts).
+  // A confidential VM's exits become #VE/#VC requests, direct exits, or work without the host (src/exits/confidential.ts).
   const nested = scenario.vmType === 'nested' && !nativeMode;
+  const vmType = scenario.vmType;
+  const confidential = isConfidential(vmType) && !nativeMode ? vmType : undefined;
   const decideExits = (kind: EventKind, extra: Partial<DecisionContext> = {}) => {
     const d = decide(kind, { ...ctxBase, ...extra });
-    return nested ? { ...d, exits: nestedExits(d.exits, { arch: profile.arch, features }) } : d;
+    if (nested) return { ...d, exits: nestedExits(d.exits, { arch: profile.arch, features }) };
+    if (confidential) return { ...d, exits: confidentialExits(d.exits, { vmType: confidential, reasonName: exitReasonName }) };
+    return d;
   };
 
   if (workload.kind === 'open' && workload.arrivalsPerSec === undefined) {
@@ -503,10 +553,15 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   };
 }
 
-export function buildModel(inputs: BuildInputs): BuiltModel {
+export function buildModel(givenInputs: BuildInputs): BuiltModel {
+  if (!givenInputs.nativeMode) {
+    checkFeaturesAgainstProfile(givenInputs.features, givenInputs.profile, givenInputs.scenarioFile);
+    checkVmTypeAgainstProfile(givenInputs.scenario.vmType, givenInputs.profile, givenInputs.scenarioFile);
+  }
+  // What the VM runs with: a TD or an SEV guest has some features whatever the set says (features.ts).
+  const inputs = givenInputs.nativeMode ? givenInputs : { ...givenInputs, features: vmEffectiveFeatures(givenInputs.features, givenInputs.scenario.vmType) };
   const { scenario, profile, features, nativeMode } = inputs;
   const f = profile.frequencyGHz.value * 1e9;
-  if (!nativeMode) checkFeaturesAgainstProfile(features, profile, inputs.scenarioFile);
   const plans = new PlanBuilder(profile, nativeMode, features);
   const vms: VmModel[] = [];
   scenario.vms.forEach((placement, i) => {
@@ -534,7 +589,7 @@ export function buildModel(inputs: BuildInputs): BuiltModel {
     throw new InputError(inputs.scenarioFile, 'features', 'exitless-idle only with dedicated pCPUs (scheduler pinned)', `scheduler ${policyName}`);
   }
   const msr = scenario.msrLists ?? DEFAULT_MSR_LISTS;
-  const means = stageMeans(profile, msr, 'cpuid', 'kernel', 0, features);
+  const means = stageMeans(profile, msr, 'cpuid', 'kernel', 0, features, nativeMode ? 'plain' : scenario.vmType);
   const stageCv = profile.stageCv.value;
   const draw = (mean: number): StageDraw => {
     const { mu, sigma } = lognormalParams(mean, stageCv);

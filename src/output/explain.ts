@@ -4,17 +4,20 @@ import type { ExitExplanation } from '../exits/explain.js';
 import { pct, table } from './text.js';
 
 export function explainJson(e: ExitExplanation, profile: Profile, featuresLabel: string): string {
-  return JSON.stringify({ exit_reason: e.name, number: e.number, arch: e.arch, profile: profile.name, features: featuresLabel, handler: e.handler, location: e.location, stages: Object.fromEntries(e.stages.map((s) => [s.what, s.cycles])), total_cycles: e.totalCycles }, null, 2) + '\n';
+  return JSON.stringify({ exit_reason: e.name, number: e.number, arch: e.arch, profile: profile.name, vm_type: e.vmType, features: featuresLabel, handler: e.handler, location: e.location, stages: Object.fromEntries(e.stages.map((s) => [s.what, s.cycles])), total_cycles: e.totalCycles }, null, 2) + '\n';
 }
+
+const IN_VM: Record<string, string> = { plain: '', nested: ', in a nested (L2) guest', tdx: ', in a TD (Intel TDX)', 'sev-es': ', in an SEV-ES guest', 'sev-snp': ', in an SEV-SNP guest' };
 
 export function explainText(e: ExitExplanation, profile: Profile, featuresLabel: string): string {
   const ghz = profile.frequencyGHz.value;
+  const inVm = IN_VM[e.vmType] ?? '';
   const ns = (c: number) => (c / ghz).toFixed(1);
   const total = e.totalCycles;
   const out = [
     e.arch === 'svm'
-      ? `${e.name} (#VMEXIT code 0x${e.number.toString(16).padStart(3, '0')}) on ${profile.name} (${profile.generation}, ${ghz} GHz, AMD SVM), features ${featuresLabel}`
-      : `${e.name} (basic exit reason ${e.number}) on ${profile.name} (${profile.generation}, ${ghz} GHz), features ${featuresLabel}`,
+      ? `${e.name} (#VMEXIT code 0x${e.number.toString(16).padStart(3, '0')}) on ${profile.name} (${profile.generation}, ${ghz} GHz, AMD SVM)${inVm}, features ${featuresLabel}`
+      : `${e.name} (basic exit reason ${e.number}) on ${profile.name} (${profile.generation}, ${ghz} GHz)${inVm}, features ${featuresLabel}`,
     ...e.notes.map((n) => `note: ${n}`),
     e.rule
       ? `caused by guest event '${e.rule.event}': ${e.rule.why}${e.happens ? '' : ' — note: with these features this exit does not happen; shown as it would be'}`

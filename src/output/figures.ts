@@ -19,7 +19,7 @@ export const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9',
 export const STAGE_GROUPS: Array<[string, Array<(typeof CATEGORY_NAMES)[number]>]> = [
   ['guest', ['guest']],
   ['exit (hw)', ['exit_record', 'exit_save_guest', 'exit_msr_store', 'exit_load_host', 'exit_msr_load']],
-  ['handler', ['handler_kernel', 'handler_user', 'handler_l1']],
+  ['handler', ['handler_kernel', 'handler_user', 'handler_l1', 'handler_guest', 'monitor']],
   ['entry', ['entry']],
   ['TLB, 2-D walk', ['indirect_tlb_refill', 'indirect_2d_walk']],
   ['sched, spin', ['host_sched', 'spin']],

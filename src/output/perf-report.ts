@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../config/errors.js';
 import { loadProfile } from '../config/load.js';
-import { exitReasonPerfName, parseExitReason } from '../exits/reasons.js';
+import { cvmExitOfSlot, exitReasonPerfName, parseExitReason } from '../exits/reasons.js';
 
 /**
  * The name perf prints for an exit of a run on `profileName`: on an AMD (SVM) profile perf kvm stat
@@ -49,6 +49,100 @@ function readCsv(dir: string, name: string): Record<string, string>[] {
 
 const us = (x: number) => `${x.toFixed(2)}us`;
 
+/** An exits.csv row as numbers (blocked extremes undefined when the file predates them). */
+interface ExitFigures {
+  name: string;
+  count: number;
+  totalCycles: number;
+  minCycles: number;
+  maxCycles: number;
+  stddevCycles?: number;
+  blockedCycles: number;
+  minBlocked?: number;
+  maxBlocked?: number;
+}
+
+function numeric(e: ExitRow): ExitFigures {
+  const opt = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+  return {
+    name: e.exit_reason,
+    count: Number(e.count),
+    totalCycles: Number(e.total_cycles),
+    minCycles: Number(e.min_cycles),
+    maxCycles: Number(e.max_cycles),
+    stddevCycles: opt(e.stddev_cycles),
+    blockedCycles: Number(e.blocked_cycles || 0),
+    minBlocked: opt(e.min_blocked_cycles),
+    maxBlocked: opt(e.max_blocked_cycles),
+  };
+}
+
+function archOf(profileName: string): 'vmx' | 'svm' {
+  try {
+    return loadProfile(profileName).profile.arch;
+  } catch {
+    return 'vmx'; // a profile file that is gone: VT-x names
+  }
+}
+
+/** TDCALL or VMGEXIT for a confidential VM's request sub-leaf (TDVMCALL_IO, VMGEXIT_MSR), else undefined. */
+function carrierOf(exitReason: string, arch: 'vmx' | 'svm'): string | undefined {
+  const slot = parseExitReason(exitReason, arch);
+  const cvm = slot === undefined ? undefined : cvmExitOfSlot(slot);
+  return cvm === undefined ? undefined : cvm.carrier === 'TDCALL' ? 'TDCALL' : 'vmgexit';
+}
+
+/** Several rows as one (perf's single TDCALL line): counts and cycles added, extremes kept, deviations pooled. */
+function pooled(name: string, rows: ExitFigures[]): ExitFigures {
+  const count = rows.reduce((a, e) => a + e.count, 0);
+  const totalCycles = rows.reduce((a, e) => a + e.totalCycles, 0);
+  const mean = totalCycles / count;
+  const hasSd = rows.every((e) => e.stddevCycles !== undefined);
+  // Var = E[x²] − mean²: each row's E[x²] is its variance plus its mean squared.
+  const squares = rows.reduce((a, e) => a + e.count * ((e.stddevCycles ?? 0) ** 2 + (e.totalCycles / e.count) ** 2), 0);
+  const blocked = rows.filter((e) => e.blockedCycles > 0);
+  return {
+    name,
+    count,
+    totalCycles,
+    minCycles: Math.min(...rows.map((e) => e.minCycles)),
+    maxCycles: Math.max(...rows.map((e) => e.maxCycles)),
+    stddevCycles: hasSd ? Math.sqrt(Math.max(0, squares / count - mean * mean)) : undefined,
+    blockedCycles: rows.reduce((a, e) => a + e.blockedCycles, 0),
+    minBlocked: blocked.length > 0 && blocked.every((e) => e.minBlocked !== undefined) ? Math.min(...blocked.map((e) => e.minBlocked as number)) : undefined,
+    maxBlocked: blocked.length > 0 && blocked.every((e) => e.maxBlocked !== undefined) ? Math.max(...blocked.map((e) => e.maxBlocked as number)) : undefined,
+  };
+}
+
+/** Rows in perf kvm stat report's layout (20-character name column), most frequent first. */
+function perfTable(rows: ExitFigures[], f: number, nameOf: (name: string) => string): { lines: string[]; bounded: boolean } {
+  const time = (e: ExitFigures) => ((e.totalCycles + e.blockedCycles) / f) * 1e6;
+  const totalSamples = rows.reduce((a, e) => a + e.count, 0);
+  const totalTime = rows.reduce((a, e) => a + time(e), 0);
+  const sorted = [...rows].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  const lines = ['', `${'VM-EXIT'.padStart(20)}    Samples  Samples%     Time%    Min Time    Max Time         Avg time`, ''];
+  let bounded = false;
+  for (const e of sorted) {
+    const n = e.count;
+    const avg = time(e) / n;
+    // A halted exit's time is its round trip plus the stretch it stayed blocked; exitsim keeps the
+    // extremes of each apart, so Min/Max add them (bounds of the true extremes, said below the table).
+    const hasBlocked = e.blockedCycles > 0 && e.maxBlocked !== undefined;
+    if (hasBlocked) bounded = true;
+    const min = ((e.minCycles + (hasBlocked ? (e.minBlocked ?? 0) : 0)) / f) * 1e6;
+    const max = ((e.maxCycles + (hasBlocked ? (e.maxBlocked ?? 0) : 0)) / f) * 1e6;
+    const mean = e.totalCycles / n;
+    const rsd = mean > 0 && e.stddevCycles !== undefined ? (e.stddevCycles / Math.sqrt(n) / mean) * 100 : 0;
+    lines.push(
+      `${nameOf(e.name).padStart(20)} ${String(n).padStart(10)} ${`${((n / totalSamples) * 100).toFixed(2)}%`.padStart(9)} ${`${((time(e) / totalTime) * 100).toFixed(2)}%`.padStart(9)} ` +
+        `${us(min).padStart(11)} ${us(max).padStart(11)} ${us(avg).padStart(11)} ( +- ${rsd.toFixed(2).padStart(6)}% )`,
+    );
+  }
+  lines.push('');
+  lines.push(`Total Samples:${totalSamples}, Total events handled time:${totalTime.toFixed(2)}us.`);
+  return { lines, bounded };
+}
+
 /** A run's readable name: its workloads and features (and replication when a folder has several). */
 function runNames(runs: Record<string, string>[], vms: Record<string, string>[]): Map<string, { name: string; tokens: Set<string> }> {
   const replicated = runs.some((r) => Number(r.replication ?? 0) > 0);
@@ -86,37 +180,23 @@ export function perfReport(dir: string, runSelector?: string): string {
   const out: string[] = [];
   for (const run of chosen) {
     const f = Number(run.frequency_hz);
-    const rows = exits.filter((e) => e.run_id === run.run_id && Number(e.count) > 0); // zero rows say a reason did not occur
-    const blocked = (e: ExitRow) => Number(e.blocked_cycles || 0);
-    const time = (e: ExitRow) => ((Number(e.total_cycles) + blocked(e)) / f) * 1e6;
-    const totalSamples = rows.reduce((a, e) => a + Number(e.count), 0);
-    const totalTime = rows.reduce((a, e) => a + time(e), 0);
-    rows.sort((a, b) => Number(b.count) - Number(a.count) || a.exit_reason.localeCompare(b.exit_reason));
+    const arch = archOf(run.profile);
+    const all = exits.filter((e) => e.run_id === run.run_id && Number(e.count) > 0).map(numeric); // zero rows say a reason did not occur
+    // perf kvm stat counts a TD's every TDG.VP.VMCALL as TDCALL and an SEV-ES guest's every request as
+    // vmgexit: the table shows that one line; the breakdown by sub-leaf follows it.
+    const subLeaves = all.filter((e) => carrierOf(e.name, arch) !== undefined);
+    const carriers = [...new Set(subLeaves.map((e) => carrierOf(e.name, arch) as string))];
+    const rows = [...all.filter((e) => carrierOf(e.name, arch) === undefined), ...carriers.map((c) => pooled(c, subLeaves.filter((e) => carrierOf(e.name, arch) === c)))];
     out.push(`# exitsim run ${names.get(run.run_id)!.name} (${run.run_id}): scenario ${run.scenario}, profile ${run.profile}, features ${run.features}, ${run.duration_s} s simulated on ${run.vcpus} vCPUs`);
     out.push('Analyze events for all VMs, all VCPUs:');
-    out.push('');
-    out.push(`${'VM-EXIT'.padStart(20)}    Samples  Samples%     Time%    Min Time    Max Time         Avg time`);
-    out.push('');
-    let bounded = false;
-    for (const e of rows) {
-      const n = Number(e.count);
-      const avg = time(e) / n;
-      // A halted exit's time is its round trip plus the stretch it stayed blocked; exitsim keeps the
-      // extremes of each apart, so Min/Max add them (bounds of the true extremes, said below the table).
-      const hasBlocked = blocked(e) > 0 && e.max_blocked_cycles !== undefined;
-      if (hasBlocked) bounded = true;
-      const min = ((Number(e.min_cycles) + (hasBlocked ? Number(e.min_blocked_cycles) : 0)) / f) * 1e6;
-      const max = ((Number(e.max_cycles) + (hasBlocked ? Number(e.max_blocked_cycles) : 0)) / f) * 1e6;
-      const mean = Number(e.total_cycles) / n;
-      const rsd = mean > 0 && e.stddev_cycles !== undefined ? ((Number(e.stddev_cycles) / Math.sqrt(n)) / mean) * 100 : 0;
-      out.push(
-        `${perfName(e.exit_reason, run.profile).padStart(20)} ${String(n).padStart(10)} ${`${((n / totalSamples) * 100).toFixed(2)}%`.padStart(9)} ${`${((time(e) / totalTime) * 100).toFixed(2)}%`.padStart(9)} ` +
-          `${us(min).padStart(11)} ${us(max).padStart(11)} ${us(avg).padStart(11)} ( +- ${rsd.toFixed(2).padStart(6)}% )`,
-      );
+    const table = perfTable(rows, f, (name) => (carriers.includes(name) ? name : perfName(name, run.profile)));
+    out.push(...table.lines);
+    if (table.bounded) out.push('# HLT: Min/Max Time = the round trip\'s extreme + the blocked stretch\'s extreme (exitsim tracks the two apart: a lower and an upper bound).');
+    for (const c of carriers) {
+      out.push('');
+      out.push(`# ${c} by sub-leaf (exitsim: perf kvm stat shows one ${c} line; on a real host only the ${c === 'TDCALL' ? 'kvm_tdvmcall' : 'kvm_vmgexit_enter'} tracepoint tells them apart)`);
+      out.push(...perfTable(subLeaves.filter((e) => carrierOf(e.name, arch) === c), f, (name) => name).lines);
     }
-    out.push('');
-    out.push(`Total Samples:${totalSamples}, Total events handled time:${totalTime.toFixed(2)}us.`);
-    if (bounded) out.push('# HLT: Min/Max Time = the round trip\'s extreme + the blocked stretch\'s extreme (exitsim tracks the two apart: a lower and an upper bound).');
     out.push('');
   }
   return out.join('\n');

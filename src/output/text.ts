@@ -50,6 +50,15 @@ export function formatRun(s: RunSummary): string {
   out.push(table(['where the pCPU cycles went', 'cycles', 'share'], stages.filter(([, c]) => c > 0).map(([k, c]) => [k, c, pct(c / all)])));
   const lv = s.exits_by_level;
   if (lv) out.push('', `nested: L2 exits handled in L0 ${num(lv.l2_handled_in_l0, 0)}, reflected to L1 ${num(lv.l2_reflected_to_l1, 0)}; L1's own exits (VMREAD, VMWRITE, VMRESUME) ${num(lv.l1_own, 0)}; handler_l1 is L1's handlers`);
+  const cv = s.confidential;
+  if (cv) {
+    const kind = cv.vm_type === 'tdx' ? 'a TD' : cv.vm_type === 'sev-es' ? 'an SEV-ES guest' : 'an SEV-SNP guest';
+    const subs = cv.requests_by_sub_leaf.map((r) => `${r.sub_leaf} ${pct(r.share)}`).join(', ');
+    out.push(
+      '',
+      `confidential (${kind}): ${num(cv.requests, 0)} of the host's exits are the guest's requests — perf kvm stat shows them as one ${cv.carrier === 'TDCALL' ? 'TDCALL' : 'vmgexit'} line; by sub-leaf: ${subs || 'none'}; ${num(cv.direct_exits, 0)} direct exits. handler_guest is its #VE/#VC handling, monitor the TDX module's own work`,
+    );
+  }
   return out.join('\n');
 }
 

@@ -2,6 +2,7 @@
 // whose unit of work is one loop iteration doing the test's action, run by
 // the same engine as every other workload. Cycles per iteration = host cycles
 // per unit, as the test prints (t2 − t1) / iterations.
+import type { VmType } from '../config/schema.js';
 import { Scenario, Workload, type Profile, type WorkloadInput } from '../config/schema.js';
 import { buildRunModel } from '../experiment/run-path.js';
 import { Simulation } from '../engine/simulation.js';
@@ -155,7 +156,7 @@ export const MICROBENCH_SEED = 1;
 export interface MicrobenchOptions {
   iterations?: number;
   /** The kind of guest the tests run in (nested: an L2 guest of KVM in a VM). */
-  vmType?: 'plain' | 'nested';
+  vmType?: VmType;
   msrLists?: { exitStore: number; exitLoad: number; entryLoad: number };
 }
 
@@ -221,7 +222,7 @@ export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features:
   };
 }
 
-export function runMicrobench(profile: Profile, features: number, vmType: 'plain' | 'nested' = 'plain'): MicrobenchRow[] {
+export function runMicrobench(profile: Profile, features: number, vmType: VmType = 'plain'): MicrobenchRow[] {
   return MICROBENCH_TESTS.map((t) => runMicrobenchTest(t, profile, features, { vmType }));
 }
 

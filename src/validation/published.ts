@@ -4,6 +4,7 @@
 //   calibration  — the profile was fitted to this figure;
 //   derived      — a cost was taken from this figure (agreement by construction);
 //   independent  — nothing was fitted to it: a real test of the model.
+import type { VmType } from '../config/schema.js';
 
 export type Kind = 'calibration' | 'derived' | 'independent';
 
@@ -19,7 +20,7 @@ export interface PublishedMicro {
   tolerance: number;
   msrLists?: { exitStore: number; exitLoad: number; entryLoad: number };
   /** The guest the figure was measured in (default plain). */
-  vmType?: 'plain' | 'nested';
+  vmType?: VmType;
   note?: string;
 }
 
@@ -133,4 +134,10 @@ PUBLISHED_MICRO.push(
     test: 'cpuid', published: 58000, host: 'Turtles, 2010 (KVM on KVM, no VMCS shadowing)', source: 'Ben-Yehuda et al., "The Turtles Project", OSDI 2010', profile: 'nehalem', features: 'nehalem', vmType: 'nested', kind: 'independent', tolerance: 0.3,
     note: 'a prediction: without VMCS shadowing each reflected exit costs ~30 VMREAD/VMWRITE exits (Turtles\' own count of 31 L1 exits per L2 port I/O sets that number, not this cycle figure)',
   },
+);
+
+/** Confidential VMs (issue 20): TD figures. */
+export const CVM_EVAL_TD = 'TUM-DSE/CVM_eval benchmarks/vmexit/README.md (commit 47dcdc8, 2024-06; Misono et al., "Confidential VMs Explained", SIGMETRICS 2025): a kernel module in a TD timing CPUID, Intel host at 2.7 GHz';
+PUBLISHED_MICRO.push(
+  { test: 'cpuid', published: 1744, host: 'TD (Intel TDX), CPUID leaf 0 answered by the TDX module', source: CVM_EVAL_TD, profile: 'sapphire-rapids', features: 'modern', vmType: 'tdx', kind: 'calibration', tolerance: 0.02, note: 'tdx-module-cpuid fitted to it' },
 );

@@ -30,9 +30,9 @@ function setup(features: string, zeroSpread = true) {
 
 test('EpisodeComposer.drawPlan(HLT, closed) with no spread: one round trip of exactly the stage means, stages in their categories', () => {
   const { r, model, acct, composer } = setup('modern');
-  const trips = composer.drawPlan(0, 0, model.vms[0].planHalt, true, true, -1);
-  assert.equal(trips, 1);
+  const len = composer.drawPlan(0, 0, model.vms[0].planHalt, true, true, -1);
   const means = stageMeans(r.profile, DEFAULT_MSR_LISTS, 'hlt', 'kernel');
+  assert.equal(len, totalCycles(means), 'drawPlan returns the episode length');
   assert.equal(composer.length, totalCycles(means), 'length = the round trip (no TLB refill with VPID)');
   assert.equal(composer.bookedAhead, false, 'aheadMax -1: left in the episode row');
   assert.equal(acct.episode[CAT.HANDLER_KERNEL], means.handlerKernel);
@@ -64,7 +64,7 @@ test('EpisodeComposer.drawPlan books ahead into the vCPU row when the episode fi
 
 test('EpisodeComposer.drawPlan outside the window counts nothing in the result', () => {
   const { model, out, acct, composer } = setup('modern');
-  assert.equal(composer.drawPlan(0, 0, model.vms[0].planHalt, true, false, -1), 1);
+  assert.ok(composer.drawPlan(0, 0, model.vms[0].planHalt, true, false, -1) > 0, 'the episode happened');
   acct.syncExitStats();
   assert.equal(out.exitCount.reduce((a, b) => a + b, 0), 0);
   assert.equal(out.exitHistogram.reduce((a, b) => a + b, 0), 0);

@@ -1,17 +1,18 @@
 // `exitsim explain EXIT_REASON`: one exit, stage by stage.
+import { VM_TYPES, type VmType } from '../../config/schema.js';
 import { Option, type Command } from 'commander';
 import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile } from '../../config/load.js';
 import { didYouMean } from '../../config/suggest.js';
 import { explainExit } from '../../exits/explain.js';
-import { featureSetLabel, parseFeatureSet } from '../../exits/features.js';
+import { featureSetLabel, parseFeatureSet, vmFeatureSetLabel } from '../../exits/features.js';
 import { allExitReasonNames, exitReasonName, parseExitReason } from '../../exits/reasons.js';
 import { svmSlotForVmxName } from '../../exits/svm-reasons.js';
-import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/build.js';
+import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile, supportedFeatures } from '../../model/build.js';
 import { explainJson, explainText } from '../../output/explain.js';
 import { CLI, collect, featuresFlag } from '../options.js';
 
-function explainCommand(reasonText: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic'; vmType: 'plain' | 'nested' }): void {
+function explainCommand(reasonText: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic'; vmType: VmType }): void {
   const profile = loadProfile(o.profile).profile;
   const arch = profile.arch;
   // A VT-x name on an AMD profile is read as its SVM counterpart (EPT_VIOLATION → NPF), and said so.
@@ -23,11 +24,13 @@ function explainCommand(reasonText: string, o: { profile: string; features?: str
     throw new InputError(CLI, 'EXIT_REASON', expected, describeValue(reasonText), didYouMean(reasonText.toUpperCase(), allExitReasonNames(arch)));
   }
   // The default preset falls back to what the profile supports (and says so); a set the user names is checked.
+  checkVmTypeAgainstProfile(o.vmType, profile, CLI, '--vm-type');
   const features = o.features ? featuresFlag(o.features.join(',')) : supportedFeatures(parseFeatureSet('modern'), profile);
   if (o.features) checkFeaturesAgainstProfile(features, profile, CLI);
   else if (features !== parseFeatureSet('modern')) process.stderr.write(`exitsim: note: ${profile.generation} lacks part of the default preset modern: features ${featureSetLabel(features, arch)}\n`);
   const e = explainExit(reason, profile, features, o.apic, o.vmType);
-  process.stdout.write(o.json ? explainJson(e, profile, featureSetLabel(features, arch)) : explainText(e, profile, featureSetLabel(features, arch)));
+  const label = vmFeatureSetLabel(features, arch, o.vmType);
+  process.stdout.write(o.json ? explainJson(e, profile, label) : explainText(e, profile, label));
 }
 
 export function register(program: Command): void {
@@ -38,7 +41,7 @@ export function register(program: Command): void {
     .option('--profile <name>', 'CPU profile', 'sapphire-rapids')
     .option('--features <list>', 'feature set (default: modern, or what the profile supports of it)', collect)
     .addOption(new Option('--apic <mode>', "the guest's APIC mode (on SVM without x2AVIC an x2APIC guest loses AVIC)").choices(['xapic', 'x2apic']).default('x2apic'))
-    .addOption(new Option('--vm-type <type>', 'plain, or nested: the exit of an L2 guest, through L0 and its L1 hypervisor').choices(['plain', 'nested']).default('plain'))
+    .addOption(new Option('--vm-type <type>', 'plain; nested (the exit of an L2 guest, through L0 and its L1 hypervisor); tdx, sev-es, sev-snp (the exit of a confidential VM: #VE/#VC, TDCALL/VMGEXIT, the security monitor)').choices([...VM_TYPES]).default('plain'))
     .option('--json', 'machine-readable output')
-    .action((reason: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic'; vmType: 'plain' | 'nested' }) => explainCommand(reason, o));
+    .action((reason: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic'; vmType: VmType }) => explainCommand(reason, o));
 }

@@ -1,8 +1,9 @@
 // `exitsim microbench`: kvm-unit-tests vmexit tests simulated, published figures beside.
+import { VM_TYPES, type VmType } from '../../config/schema.js';
 import { Option, type Command } from 'commander';
 import { loadProfile } from '../../config/load.js';
 import { featureSetLabel, vmFeatureSetLabel } from '../../exits/features.js';
-import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/build.js';
+import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile, supportedFeatures } from '../../model/build.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { microbenchCsv, microbenchTable } from '../../output/tables.js';
 import { MICROBENCH_NOT_SIMULATED, runMicrobench, svmLatencyRows } from '../../validation/microbench.js';
@@ -12,7 +13,7 @@ import { CLI, checkCsvTarget, collect, dirFlag, featuresFlag } from '../options.
 
 interface MicrobenchOptions {
   profile: string;
-  vmType: 'plain' | 'nested';
+  vmType: VmType;
   features?: string[];
   json?: boolean;
   out?: string;
@@ -22,6 +23,7 @@ interface MicrobenchOptions {
 
 function microbenchCommand(o: MicrobenchOptions): void {
   const profile = loadProfile(o.profile).profile;
+  checkVmTypeAgainstProfile(o.vmType, profile, CLI, '--vm-type');
   // As explain: the default preset falls back to what the profile supports (and says so); a named set is checked.
   const features = o.features ? featuresFlag(o.features.join(',')) : supportedFeatures(parseFeatureSet('modern'), profile);
   if (o.features) checkFeaturesAgainstProfile(features, profile, CLI);
@@ -31,13 +33,13 @@ function microbenchCommand(o: MicrobenchOptions): void {
     const pub = PUBLISHED_MICRO.filter((p) => p.test === r.test && p.profile === profile.name && parseFeatureSet(p.features) === features && (p.vmType ?? 'plain') === o.vmType);
     return { ...r, published: pub.map((p) => ({ cycles: p.published, source: p.source.split(',')[0] })) };
   });
-  if (o.out) writeResultFiles(o.out, { 'microbench.csv': microbenchCsv(rows, profile.name, featureSetLabel(features, profile.arch)) }, { force: o.force ?? false });
+  if (o.out) writeResultFiles(o.out, { 'microbench.csv': microbenchCsv(rows, profile.name, vmFeatureSetLabel(features, profile.arch, o.vmType)) }, { force: o.force ?? false });
   if (o.json) {
     const svm = svmLatencyRows(profile);
-    process.stdout.write(JSON.stringify({ profile: profile.name, arch: profile.arch, features: featureSetLabel(features, profile.arch), tests: rows, ...(svm.length ? { svm_latency: svm } : {}) }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ profile: profile.name, arch: profile.arch, vm_type: o.vmType, features: vmFeatureSetLabel(features, profile.arch, o.vmType), tests: rows, ...(svm.length ? { svm_latency: svm } : {}) }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(`kvm-unit-tests vmexit, simulated on ${profile.name} (${profile.generation})${o.vmType === 'nested' ? ' in a nested (L2) guest' : ''}, features ${vmFeatureSetLabel(features, profile.arch, o.vmType)}; cycles per iteration\n\n`);
+  process.stdout.write(`kvm-unit-tests vmexit, simulated on ${profile.name} (${profile.generation})${IN_VM[o.vmType]}, features ${vmFeatureSetLabel(features, profile.arch, o.vmType)}; cycles per iteration\n\n`);
   process.stdout.write(microbenchTable(rows) + '\n\n');
   const svm = svmLatencyRows(profile);
   if (svm.length) {
@@ -46,13 +48,15 @@ function microbenchCommand(o: MicrobenchOptions): void {
   process.stdout.write(`not simulated: ${MICROBENCH_NOT_SIMULATED.map(([t]) => t).join(', ')} (see docs/validation.md)\n`);
 }
 
+const IN_VM: Record<VmType, string> = { plain: '', nested: ' in a nested (L2) guest', tdx: ' in a TD (Intel TDX)', 'sev-es': ' in an SEV-ES guest', 'sev-snp': ' in an SEV-SNP guest' };
+
 export function register(program: Command): void {
   program
     .command('microbench')
     .description('kvm-unit-tests vmexit tests simulated: cycles per iteration, with published figures beside')
     .option('--profile <name>', 'CPU profile', 'sapphire-rapids')
     .option('--features <list>', 'feature set (default modern)', collect)
-    .addOption(new Option('--vm-type <type>', 'the guest the tests run in: plain, or nested (an L2 guest of KVM in a VM)').choices(['plain', 'nested']).default('plain'))
+    .addOption(new Option('--vm-type <type>', 'the guest the tests run in: plain; nested (an L2 guest of KVM in a VM); tdx, sev-es, sev-snp (a confidential VM)').choices([...VM_TYPES]).default('plain'))
     .option('--json', 'machine-readable output')
     .option('--out <dir>', 'write microbench.csv to DIR (default: none written)', dirFlag('--out'))
     .addOption(new Option('--csv <dir>').argParser(dirFlag('--csv')).hideHelp())

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { packageRoot, shippedWorkloadNames } from '../../config/load.js';
-import { sweepLabels } from '../../experiment/sweep-spec.js';
+import { parameterPaths, sweepLabels } from '../../experiment/sweep-spec.js';
 import { DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, STUDY_PRESETS, VENDOR_PROFILE } from '../../experiment/settings.js';
 import { runStudy } from '../../experiment/study.js';
 import { expandSweep } from '../../experiment/sweep-spec.js';
@@ -84,7 +84,7 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   const wall = (Date.now() - t0) / 1000;
   // summary.txt first: the manifest, written last by writeStudyOutputs, marks the folder complete.
   writeFileAtomic(path.join(dir, 'summary.txt'), text + '\n');
-  const written = await writeStudyOutputs(dir, sweep, res.records, labels, sweep.spec.parameters.map((p) => p.path), 'default study', startedAt, {}, undefined, o.figureSize);
+  const written = await writeStudyOutputs(dir, sweep, res.records, labels, parameterPaths(sweep.spec), 'default study', startedAt, {}, undefined, o.figureSize);
   if (o.json) {
     const t = studyTables(res.records, labels);
     const amd = studyTables(vendor.records, ['modern']);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { sweepLabels } from '../../experiment/sweep-spec.js';
+import { parameterPaths, sweepLabels } from '../../experiment/sweep-spec.js';
 import { mergeShards, writeMergedRuns } from '../../experiment/merge.js';
 import { parseShard, readRecords, runStudy } from '../../experiment/study.js';
 import { loadSweep } from '../../experiment/sweep-spec.js';
@@ -36,7 +36,7 @@ async function sweepCommand(file: string, o: SweepOptions): Promise<void> {
   const out = o.out ?? path.join('results', shard ? `${sweep.spec.name}.shard-${shard.index}-of-${shard.count}` : sweep.spec.name);
   const labels = sweepLabels(sweep);
   const res = await runStudy(sweep, { outDir: out, workers: o.workers, shard, force: o.force, replications, onProgress: trackStudy(out, progressReporter(`${sweep.spec.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`)) });
-  const params = sweep.spec.parameters.map((p) => p.path);
+  const params = parameterPaths(sweep.spec);
   const written = await writeStudyOutputs(out, sweep, res.records, labels, params, sweep.spec.name, startedAt, shard ? { shard } : {}, undefined, o.figureSize);
   const t = studyTables(res.records, labels);
   if (o.json) {
