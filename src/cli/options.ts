@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError, describeValue } from '../config/errors.js';
-import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, SVM_FEATURE_NAMES, featureSetLabel, parseFeatureSet } from '../exits/features.js';
+import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, SVM_FEATURE_NAMES, featureSetLabel, namedNestedOnlyFeatures, parseFeatureSet } from '../exits/features.js';
 import { checkFeaturesAgainstProfile, estimateGuestEvents, supportedFeatures } from '../model/build.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
 import { buildRunModel } from '../experiment/run-path.js';
@@ -214,6 +214,15 @@ export function featureSetsOf(o: { features?: string[] }, r: ResolvedScenario, f
       throw err;
     }
   });
+  // A nested-only feature named for a VM that is not nested is a mistake, not a no-op.
+  if (r.scenario.vmType !== 'nested') {
+    for (const t of texts) {
+      const named = namedNestedOnlyFeatures(t);
+      if (named.length > 0) {
+        throw new InputError(fromFlags ? CLI : r.file, fromFlags ? '--features' : 'features', `features a ${r.scenario.vmType} VM can use (${named.join(', ')} ${named.length > 1 ? 'apply' : 'applies'} only to a nested guest)`, `'${named[0]}'`, ' — add --vm-type nested, or leave it out');
+      }
+    }
+  }
   // The default preset (modern) falls back to what the profile supports, and says so; otherwise a
   // feature the CPU lacks is the flag's fault, or the scenario file's.
   return sets.map((s, i) => {

@@ -207,7 +207,7 @@ export const HANDLER_NAMES = [
   'vmcall', 'hlt', 'pause', 'external-interrupt', 'host-tick', 'interrupt-window', 'apic-access-eoi',
   'apic-access-icr', 'apic-write', 'eoi-induced', 'msr-write-eoi', 'msr-write-icr', 'tpr-write',
   'tpr-below-threshold', 'preemption-timer', 'dr-access', 'raw-exit', 'pt-write-emulate', 'shadow-root-miss',
-  'avic-incomplete-ipi', 'wbinvd', 'invd', 'nested-vmexit', 'nested-vmentry', 'vmread-emulate', 'vmwrite-emulate',
+  'avic-incomplete-ipi', 'wbinvd', 'invd', 'nested-vmexit', 'nested-vmentry', 'nested-vmentry-evmcs', 'vmread-emulate', 'vmwrite-emulate',
   // Confidential VMs (src/exits/confidential.ts): the guest's and the security monitor's own work.
   'tdx-ve', 'tdx-tdvmcall-guest', 'tdx-module-cpuid', 'tdx-page-accept', 'sev-vc', 'sev-ghcb-sync', 'snp-cpuid-table',
   'snp-pvalidate',

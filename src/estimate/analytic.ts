@@ -12,7 +12,7 @@
 // completions, queue-depth waits). It runs in milliseconds; docs/estimate.md
 // says how far it is from the exact engine, per workload class.
 import { LOCATION_L1 } from '../engine/episode.js';
-import { featureSetLabel } from '../exits/features.js';
+import { vmFeatureSetLabel } from '../exits/features.js';
 import type { BuiltModel, VmModel } from '../engine/model.js';
 import {
   BEHAVIOUR_IO,
@@ -465,7 +465,7 @@ export function estimateRun(spec: RunSpec, features: number): RunEstimate {
   return {
     scenario: spec.scenario.name,
     profile: spec.profile.name,
-    features: featureSetLabel(features),
+    features: vmFeatureSetLabel(features, spec.profile.arch, spec.scenario.vmType),
     pcpus: virt.pcpus,
     total: {
       efficiency: busyOfWork > 0 ? round(workAtNative / busyOfWork, 6) : null,

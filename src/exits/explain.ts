@@ -120,9 +120,22 @@ function nestedRoundTrip(reason: number, profile: Profile, features: number, han
     }
     const h = stageMeans(profile, DEFAULT_MSR_LISTS, s.handler, 'kernel', undefined, features).handlerKernel;
     const times = s.repeat > 1 ? ` × ${s.repeat}` : '';
-    const from = s.handler === 'nested-vmexit' ? 'L2 → L0' : 'L1 → L0';
-    const to = s.handler === 'nested-vmentry' ? 'L0 → L2' : 'L0 → L1';
-    const what = s.handler === 'nested-vmexit' ? 'nested VM-exit emulation (sync vmcs02 → vmcs12, load vmcs01)' : s.handler === 'nested-vmentry' ? 'nested VM-entry emulation (checks, prepare_vmcs02, MSR-bitmap merge)' : `emulate ${n}`;
+    const entry = s.handler === 'nested-vmentry' || s.handler === 'nested-vmentry-evmcs';
+    const l1Own = entry || s.handler === 'vmread-emulate' || s.handler === 'vmwrite-emulate';
+    // L2's own exits that L0 keeps: its EPT02 fill after L1 filled EPT12 (nested EPT), the host tick.
+    const l0Own = !l1Own && s.handler !== 'nested-vmexit';
+    const from = l1Own ? 'L1 → L0' : 'L2 → L0';
+    const to = entry || l0Own ? 'L0 → L2' : 'L0 → L1';
+    const what =
+      s.handler === 'nested-vmexit'
+        ? 'nested VM-exit emulation (sync vmcs02 → vmcs12, load vmcs01)'
+        : s.handler === 'nested-vmentry'
+          ? 'nested VM-entry emulation (checks, prepare_vmcs02, MSR-bitmap merge)'
+          : s.handler === 'nested-vmentry-evmcs'
+            ? 'nested VM-entry from an enlightened VMCS (dirty field groups only, no MSR-bitmap merge)'
+            : s.handler === 'ept-violation' && l0Own
+              ? 'fill EPT02 from L1\'s EPT12 and its own EPT01 (L2 retries after L1\'s fix)'
+              : `emulate ${n}`;
     out.push({ what: `${from}: ${n} exit${times} (hardware)`, cycles: exitHw * s.repeat, source: 'profile stages' });
     out.push({ what: `L0: ${what}${times}`, cycles: h * s.repeat, source: `profile handlerCycles.${s.handler}` });
     out.push({ what: `${to}: entry${times} (hardware)`, cycles: hw.entry * s.repeat, source: 'profile stages' });

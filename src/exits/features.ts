@@ -20,6 +20,8 @@ export const FEATURES = [
   ['decode-assists', 'SVM next-RIP save and decode assists: no software fetch and decode of the exiting instruction'],
   // Nested guests only (vmType nested): part of modern, no effect on a plain VM.
   ['vmcs-shadowing', 'nested VT-x: L1\'s VMREAD/VMWRITE of shadowed VMCS fields do not exit to L0'],
+  ['nested-ept', 'nested guests: L1 runs its L2 on EPT (EPT on EPT; L0 builds EPT02); without it L1 shadow-pages its L2'],
+  ['evmcs', 'nested VT-x with a Hyper-V L1: enlightened VMCS and MSR bitmap (no VMREAD/VMWRITE exits, clean fields, no bitmap merge); not in modern'],
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number][0];
@@ -34,15 +36,15 @@ export const FEATURE_BIT = F as Record<FeatureName, number>;
 export const PRESETS: Record<string, { features: FeatureName[]; description: string }> = {
   none: { features: [], description: 'first-generation VT-x: shadow paging, every trap exits' },
   nehalem: {
-    features: ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd'],
+    features: ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'nested-ept'],
     description: 'a 2010-era KVM host: EPT, VPID, MSR bitmaps, TPR shadow, PLE, ioeventfd',
   },
   apicv: {
-    features: ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'apicv', 'halt-polling'],
+    features: ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'apicv', 'halt-polling', 'nested-ept'],
     description: 'Ivy Bridge-EP and later: nehalem plus APICv/posted interrupts and halt polling',
   },
   modern: {
-    features: ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing'],
+    features: ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing', 'nested-ept'],
     description: 'every mitigation (Sapphire Rapids, Genoa and later), without exitless-idle and rdtsc-exiting',
   },
 };
@@ -60,6 +62,7 @@ export const SVM_FEATURE_NAMES: ReadonlyArray<readonly [string, FeatureName[]]> 
   ['avic', ['apicv', 'ipiv']],
   ['pause-filter', ['ple']],
   ['v-tpr', ['tpr-shadow']],
+  ['nested-npt', ['nested-ept']],
 ];
 const SVM_ALIAS = new Map<string, FeatureName[]>(SVM_FEATURE_NAMES.map(([n, f]) => [n, f]));
 
@@ -80,8 +83,10 @@ export function featureSetLabel(set: number, arch: 'vmx' | 'svm' = 'vmx', nested
   // Mechanisms a VM cannot use are left out of its label: VT-x has the SVM-only ones built in, and a
   // plain (not nested) VM has no use for the nested-only ones.
   const ignore = (arch === 'vmx' ? featureSetFromNames(SVM_ONLY_FEATURES) : 0) | (nested ? 0 : featureSetFromNames(NESTED_ONLY_FEATURES));
-  if (arch === 'svm') return svmWords(vmxFeatureSetLabel(set & ~ignore, SVM_PRESETS, ignore), set);
-  return vmxFeatureSetLabel(set & ~ignore, Object.keys(PRESETS), ignore);
+  // A nested guest's set reads best as a larger preset less its nested mechanisms ("modern,-vmcs-shadowing"
+  // rather than the equally short "apicv,ipiv"): on a tie, the later preset wins there.
+  if (arch === 'svm') return svmWords(vmxFeatureSetLabel(set & ~ignore, SVM_PRESETS, ignore, nested), set);
+  return vmxFeatureSetLabel(set & ~ignore, Object.keys(PRESETS), ignore, nested);
 }
 
 /**
@@ -126,7 +131,7 @@ function svmWords(label: string, set: number): string {
 /** Presets that mean something on SVM (nehalem and apicv name Intel generations). */
 const SVM_PRESETS = ['none', 'modern'];
 
-function vmxFeatureSetLabel(set: number, presets: readonly string[] = Object.keys(PRESETS), ignore = 0): string {
+function vmxFeatureSetLabel(set: number, presets: readonly string[] = Object.keys(PRESETS), ignore = 0, tieToLater = false): string {
   const names = featureNames(set);
   // A plain list that starts with a preset's name would read as the preset: lead with 'none' then.
   let best: string[] = names.length === 0 ? ['none'] : names[0] in PRESETS ? ['none', ...names] : names;
@@ -136,7 +141,8 @@ function vmxFeatureSetLabel(set: number, presets: readonly string[] = Object.key
     if (p === set) return preset;
     const items = [preset, ...featureNames(set & ~p), ...featureNames(p & ~set).map((n) => `-${n}`)];
     // (Only a form that parses back to this very set: a removal can take a dependent feature along.)
-    if (items.length < best.length && (parseFeatureSet(items.join(',')) & ~ignore) === set) best = items;
+    const shorter = items.length < best.length || (tieToLater && items.length === best.length && best[0] in PRESETS);
+    if (shorter && (parseFeatureSet(items.join(',')) & ~ignore) === set) best = items;
   }
   return best.join(',');
 }
@@ -159,9 +165,10 @@ export class FeatureParseError extends Error {
 /**
  * Features that need another: removing the one removes them too. IPI
  * virtualization is part of APICv (KVM turns enable_ipiv off without
- * enable_apicv, arch/x86/kvm/vmx/vmx.c hardware_setup).
+ * enable_apicv, arch/x86/kvm/vmx/vmx.c hardware_setup); L0 offers EPT to L1
+ * only with EPT of its own (nested_ept = enable_ept).
  */
-const NEEDS: Partial<Record<FeatureName, FeatureName[]>> = { apicv: ['ipiv'] };
+const NEEDS: Partial<Record<FeatureName, FeatureName[]>> = { apicv: ['ipiv'], ept: ['nested-ept'] };
 
 /**
  * Parses "modern", "ept,vpid", "nehalem,apicv" or "modern,-ipiv": presets and
@@ -196,5 +203,17 @@ export function parseFeatureSet(text: string): number {
 /** Features only an SVM CPU can lack (VT-x has both built in; see FEATURES). */
 export const SVM_ONLY_FEATURES: readonly FeatureName[] = ['vmcb-clean', 'decode-assists'];
 
+/**
+ * The nested-only features a set's text names on purpose (a name, or +name; not through a preset or a
+ * removal): what a plain VM refuses, while `modern` — which holds some of them — stays fine everywhere.
+ */
+export function namedNestedOnlyFeatures(text: string): string[] {
+  const names = new Set<string>([...NESTED_ONLY_FEATURES, ...SVM_FEATURE_NAMES.filter(([, f]) => f.every((x) => NESTED_ONLY_FEATURES.includes(x))).map(([n]) => n)]);
+  return text
+    .split(',')
+    .map((w) => w.trim().toLowerCase().replace(/^\+/, ''))
+    .filter((w) => names.has(w));
+}
+
 /** Features that only a nested guest uses: labels of plain VMs leave them out, as VT-x labels leave out SVM_ONLY_FEATURES. */
-export const NESTED_ONLY_FEATURES: readonly FeatureName[] = ['vmcs-shadowing'];
+export const NESTED_ONLY_FEATURES: readonly FeatureName[] = ['vmcs-shadowing', 'nested-ept', 'evmcs'];

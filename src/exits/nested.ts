@@ -23,7 +23,7 @@ export const UNSHADOWED_VMREADS = 20;
 export const UNSHADOWED_VMWRITES = 10;
 
 /** Handlers that are the nested machinery itself (never replaced by a measured handler time). */
-export const NESTED_HANDLERS: ReadonlySet<HandlerName> = new Set<HandlerName>(['nested-vmexit', 'nested-vmentry', 'vmread-emulate', 'vmwrite-emulate']);
+export const NESTED_HANDLERS: ReadonlySet<HandlerName> = new Set<HandlerName>(['nested-vmexit', 'nested-vmentry', 'nested-vmentry-evmcs', 'vmread-emulate', 'vmwrite-emulate']);
 
 /** Handlers that are L0's own even for a nested guest (its host tick interrupts L2 directly). */
 const L0_HANDLERS = new Set(['host-tick']);
@@ -37,7 +37,10 @@ export interface NestedContext {
 export function nestedExits(exits: ResolvedExit[], ctx: NestedContext): ResolvedExit[] {
   const out: ResolvedExit[] = [];
   const slot = (name: string) => parseExitReason(name, ctx.arch) as number;
-  const shadowed = ctx.arch === 'svm' || (ctx.features & FEATURE_BIT['vmcs-shadowing']) !== 0;
+  // An enlightened VMCS (Hyper-V as L1) is plain memory: no VMREAD/VMWRITE at all.
+  const evmcs = ctx.arch === 'vmx' && (ctx.features & FEATURE_BIT.evmcs) !== 0;
+  const shadowed = ctx.arch === 'svm' || evmcs || (ctx.features & FEATURE_BIT['vmcs-shadowing']) !== 0;
+  const nestedEpt = (ctx.features & FEATURE_BIT['nested-ept']) !== 0;
   for (const e of exits) {
     if (L0_HANDLERS.has(e.handler)) {
       out.push(e);
@@ -51,7 +54,10 @@ export function nestedExits(exits: ResolvedExit[], ctx: NestedContext): Resolved
       out.push({ reason: slot('VMREAD'), handler: 'vmread-emulate', location: 'kernel', repeat: repeat * UNSHADOWED_VMREADS, probability });
       out.push({ reason: slot('VMWRITE'), handler: 'vmwrite-emulate', location: 'kernel', repeat: repeat * UNSHADOWED_VMWRITES, probability });
     }
-    out.push({ reason: slot(ctx.arch === 'svm' ? 'VMRUN' : 'VMRESUME'), handler: 'nested-vmentry', location: 'kernel', repeat, probability });
+    out.push({ reason: slot(ctx.arch === 'svm' ? 'VMRUN' : 'VMRESUME'), handler: evmcs ? 'nested-vmentry-evmcs' : 'nested-vmentry', location: 'kernel', repeat, probability });
+    // EPT on EPT: once L1 has filled its EPT12 entry, L2's retry faults again on L0's EPT02, which L0
+    // fills from EPT12 and its own EPT01 without L1 (arch/x86/kvm/mmu: nested TDP faults).
+    if (nestedEpt && e.handler === 'ept-violation') out.push({ reason: e.reason, handler: 'ept-violation', location: 'kernel', repeat, probability });
   }
   return out;
 }

@@ -58,12 +58,30 @@ export function parametersOf(res: ResolvedScenario, features: number): Parameter
   for (const stage of ['recordExitInfoCycles', 'saveGuestStateCycles', 'loadHostStateCycles', 'entryCycles', ...(svm ? [] : ['perMsrCycles' as const])] as const) {
     ps.push(scaleProfile(`profile: stages.${stage}`, (d, k) => void (d.stages[stage].value = r(d.stages[stage].value * k))));
   }
+  const vmType = res.scenario.vmType;
+  const sev = vmType === 'sev-es' || vmType === 'sev-snp';
   if (svm) {
     const on = (n: 'vmcb-clean' | 'decode-assists') => (features & FEATURE_BIT[n]) !== 0;
-    const costs = ['vmsaveCycles', 'vmloadCycles', ...(on('vmcb-clean') ? ['cleanBitsSavedCycles' as const] : []), ...(on('decode-assists') ? [] : ['softwareDecodeCycles' as const])] as const;
+    // An SEV-ES guest's world switch runs no VMSAVE/VMLOAD (the VMSA costs below stand in for them).
+    const costs = [...(sev ? [] : (['vmsaveCycles', 'vmloadCycles'] as const)), ...(on('vmcb-clean') ? ['cleanBitsSavedCycles' as const] : []), ...(on('decode-assists') || sev ? [] : ['softwareDecodeCycles' as const])] as const;
     for (const cost of costs) {
       ps.push(scaleProfile(`profile: svm.${cost}`, (d, k) => {
         if (d.svm) d.svm[cost].value = r(d.svm[cost].value * k);
+      }));
+    }
+  }
+  // The confidential world switches: the TDX module's transition work, the SEV-ES VMSA swap.
+  if (vmType === 'tdx') {
+    for (const cost of ['moduleExitCycles', 'moduleEntryCycles'] as const) {
+      ps.push(scaleProfile(`profile: tdx.${cost}`, (d, k) => {
+        if (d.tdx) d.tdx[cost].value = r(d.tdx[cost].value * k);
+      }));
+    }
+  }
+  if (sev) {
+    for (const cost of ['vmsaExitCycles', 'vmsaEntryCycles'] as const) {
+      ps.push(scaleProfile(`profile: sev.${cost}`, (d, k) => {
+        if (d.sev) d.sev[cost].value = r(d.sev[cost].value * k);
       }));
     }
   }

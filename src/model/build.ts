@@ -85,10 +85,13 @@ const CAPABILITY_OF: Partial<Record<FeatureName, 'ept' | 'vpid' | 'apicv' | 'ipi
   'vmcb-clean': 'vmcbClean',
   'decode-assists': 'decodeAssists',
   'vmcs-shadowing': 'vmcsShadowing',
+  'nested-ept': 'ept',
 };
 
 /** Whether the profile's CPU lacks a feature. VT-x has the two SVM-only ones built in (SVM_ONLY_FEATURES). */
 function lacks(profile: Profile, name: FeatureName): boolean {
+  // The enlightened VMCS is Hyper-V's VT-x interface (its SVM enlightenments are not modelled).
+  if (name === 'evmcs') return profile.arch === 'svm';
   const cap = CAPABILITY_OF[name];
   if (!cap) return false;
   if (profile.arch === 'vmx' && SVM_ONLY_FEATURES.includes(name)) return false;
@@ -106,6 +109,9 @@ function archName(profile: Profile, name: FeatureName): string {
 /** Refuses a feature the profile's generation lacks (a usage error, not a no-op). */
 export function checkFeaturesAgainstProfile(features: number, profile: Profile, where: string): void {
   for (const name of featureNames(features)) {
+    if (name === 'evmcs' && lacks(profile, name)) {
+      throw new InputError(where, 'features', `features a guest on CPU profile '${profile.name}' (AMD SVM) can use`, "'evmcs'", ' — the enlightened VMCS is Hyper-V\'s VT-x interface; drop it on an AMD profile');
+    }
     if (lacks(profile, name)) {
       throw new InputError(
         where,
@@ -196,6 +202,7 @@ class PlanBuilder {
         const mean = (override ?? handlerMean) + (e.location === 'user' || e.location === 'l1-user' ? this.profile.kernelUserRoundTripCycles.value : 0);
         const { mu, sigma } = lognormalParams(mean, this.profile.handlerCv.value);
         if (override === undefined) this.handlersUsed.add(e.handler);
+        if (e.via === 'vmgexit') this.handlersUsed.add('sev-ghcb-sync');
         this.reason.push(e.reason);
         this.repeat.push(e.repeat);
         this.probability.push(e.probability);
@@ -296,9 +303,13 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   // (guest timers are host hrtimers, as on SVM).
   const td = scenario.vmType === 'tdx' && !nativeMode;
   const apicMode = td ? 'x2apic' : workload.apicMode;
+  // A nested guest without nested EPT is shadow-paged by its L1: its exits are shadow paging's (the
+  // hardware still walks L1's shadow tables under L0's EPT, so the 2-D walk stays).
+  const l1ShadowPages = scenario.vmType === 'nested' && !nativeMode && (features & FEATURE_BIT['nested-ept']) === 0;
+  const decisionFeatures = l1ShadowPages ? features & ~FEATURE_BIT.ept : features;
   const ctxBase: DecisionContext = {
     arch: profile.arch,
-    features: avicInhibited(profile, apicMode) ? features & ~(FEATURE_BIT.apicv | FEATURE_BIT.ipiv) : features,
+    features: avicInhibited(profile, apicMode) ? decisionFeatures & ~(FEATURE_BIT.apicv | FEATURE_BIT.ipiv) : decisionFeatures,
     apicMode,
     usesDebugRegisters: workload.usesDebugRegisters,
     preemptionTimer: profile.capabilities.preemptionTimer && !td,

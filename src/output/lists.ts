@@ -3,6 +3,7 @@ import type { Profile, Workload } from '../config/schema.js';
 import { FEATURES, PRESETS, SVM_FEATURE_NAMES } from '../exits/features.js';
 import { EXIT_REASON_NAMES } from '../exits/reasons.js';
 import { SVM_EXIT_REASONS, svmCodeText, vmxEquivalent } from '../exits/svm-reasons.js';
+import { CVM_EXIT_REASONS, cvmLeafText } from '../exits/cvm-codes.js';
 import { table } from './text.js';
 
 export function workloadsTable(workloads: Array<[string, Workload]>): string {
@@ -11,11 +12,17 @@ export function workloadsTable(workloads: Array<[string, Workload]>): string {
 
 export function profilesTable(profiles: Array<[string, Profile]>): string {
   return (
-    table(['profile', 'arch', 'generation', 'launch', 'GHz', 'calibrated to', 'features it lacks'], profiles.map(([n, p]) => {
+    table(['profile', 'arch', 'generation', 'launch', 'GHz', 'calibrated to', 'features it lacks', 'confidential VMs'], profiles.map(([n, p]) => {
       const lacks = p.arch === 'svm' ? svmLacks(p) : (['ept', 'vpid', 'apicv', 'ipiv', 'ple'] as const).filter((c) => !p.capabilities[c]);
-      return [n, p.arch, p.generation, p.launch, p.frequencyGHz.value, `${p.calibration.target} ${p.calibration.cycles}`, lacks.join(',') || '-'];
+      return [n, p.arch, p.generation, p.launch, p.frequencyGHz.value, `${p.calibration.target} ${p.calibration.cycles}`, lacks.join(',') || '-', confidentialTypes(p).join(',') || '-'];
     })) + '\n'
   );
+}
+
+/** The confidential VM types a profile's CPU runs (--vm-type). */
+function confidentialTypes(p: Profile): string[] {
+  const c = p.capabilities;
+  return [c.tdx ? 'tdx' : '', c.sevEs ? 'sev-es' : '', c.sevSnp ? 'sev-snp' : ''].filter(Boolean);
 }
 
 /** An AMD profile's missing features in SVM words. */
@@ -39,10 +46,18 @@ export function exitReasonsTable(arch: 'vmx' | 'svm' = 'vmx'): string {
     return (
       'AMD SVM #VMEXIT codes (Linux arch/x86/include/uapi/asm/svm.h); "perf name" is what perf kvm stat prints on an AMD host,\n' +
       'and "VT-x counterpart" the VT-x exit of the same guest event (an AMD measurement\'s guest events are derived through it)\n\n' +
-      table(['code', 'exit', 'perf name', 'VT-x counterpart'], SVM_EXIT_REASONS.map((r) => [svmCodeText(r.code), r.name, r.perfName || '(number)', vmxEquivalent(r) || '-']), 4) + '\n'
+      table(['code', 'exit', 'perf name', 'VT-x counterpart'], SVM_EXIT_REASONS.map((r) => [svmCodeText(r.code), r.name, r.perfName || '(number)', vmxEquivalent(r) || '-']), 4) + '\n' +
+      subLeafTable('VMGEXIT')
     );
   }
-  return table(['#', 'exit reason'], EXIT_REASON_NAMES.map(([n, s]) => [String(n), s]), 0) + '\n';
+  return table(['#', 'exit reason'], EXIT_REASON_NAMES.map(([n, s]) => [String(n), s]), 0) + '\n' + subLeafTable('TDCALL');
+}
+
+/** A confidential VM's requests: one host exit (TDCALL, VMGEXIT) whose sub-leaves exitsim counts apart. */
+function subLeafTable(carrier: 'TDCALL' | 'VMGEXIT'): string {
+  const rows = CVM_EXIT_REASONS.filter((r) => r.carrier === carrier);
+  const what = carrier === 'TDCALL' ? 'TDG.VP.VMCALL leaves of a TD (--vm-type tdx), all exit reason TDCALL (77) on the host' : 'GHCB exit codes of an SEV-ES/SNP guest (--vm-type sev-es|sev-snp), all #VMEXIT VMGEXIT (0x403) on the host';
+  return `\n${what}; perf kvm stat counts them as one, exitsim apart:\n\n` + table(['sub-leaf', 'leaf', 'stands for', 'what the guest asks'], rows.map((r) => [r.name, cvmLeafText(r), r.standsFor ?? '-', r.what]), 0) + '\n';
 }
 
 /** The same lists as data (`exitsim list … --json`). */
@@ -51,7 +66,7 @@ export function listJson(what: string, workloads: Array<[string, Workload]>, pro
     case 'workloads':
       return workloads.map(([name, w]) => ({ name, kind: w.kind, unit: w.unitName ?? null, description: w.description }));
     case 'profiles':
-      return profiles.map(([name, p]) => ({ name, arch: p.arch, generation: p.generation, launch: p.launch, frequency_ghz: p.frequencyGHz.value, capabilities: p.capabilities }));
+      return profiles.map(([name, p]) => ({ name, arch: p.arch, generation: p.generation, launch: p.launch, frequency_ghz: p.frequencyGHz.value, capabilities: p.capabilities, vm_types: ['plain', 'nested', ...confidentialTypes(p)] }));
     case 'features':
       return { features: FEATURES.map(([name, what]) => ({ name, what })), presets: Object.fromEntries(Object.entries(PRESETS).map(([n, p]) => [n, p.features])), svm_names: Object.fromEntries(SVM_FEATURE_NAMES.map(([n, f]) => [n, f])) };
     default:

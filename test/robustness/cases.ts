@@ -44,6 +44,8 @@ export const CASES: Case[] = [
   { what: 'an exit name SVM does not have, on an AMD profile', args: ['explain', 'EPT_MISCONFIGG', '--profile', 'genoa'] },
   { what: 'a confidential VM type the CPU cannot run (SEV-SNP on Sapphire Rapids)', args: ['run', 'cpu-bound', '--vm-type', 'sev-snp'] },
   { what: 'a scenario asking for a TD on an AMD part', args: ['run', `${B}/scenario-tdx-on-amd.yaml`] },
+  { what: 'a nested-only feature named for a plain VM', args: ['run', 'cpu-bound', '--features', 'modern,evmcs'] },
+  { what: 'an enlightened VMCS on an AMD profile', args: ['run', 'cpu-bound', '--profile', 'genoa', '--vm-type', 'nested', '--features', 'modern,evmcs'] },
   { what: 'an unknown VM type', args: ['run', 'cpu-bound', '--vm-type', 'sgx'] },
   { what: 'a sweep tuple with fewer values than its paths', args: ['sweep', `${B}/sweep-tuple-length.yaml`] },
   { what: 'several --profile with replications (compare across CPUs runs one each)', args: ['compare', 'cpu-bound', '--profile', 'genoa', '--profile', 'sapphire-rapids', '--replications', '3'] },

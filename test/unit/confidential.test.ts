@@ -165,3 +165,16 @@ test('CLI: a VM type the CPU cannot run is refused with one message; report show
   assert.equal(j.vm_type, 'tdx');
   assert.equal(Object.values(j.stages as Record<string, number>).reduce((a, b) => a + b, 0), j.total_cycles);
 });
+
+test('the analytic estimate of a TD and an SEV-SNP guest: #VE/#VC and monitor steps have no host transition, and it lands near the engine', async () => {
+  const { estimateRun } = await import('../../src/estimate/analytic.js');
+  const { resolveScenario } = await import('../../src/experiment/scenario.js');
+  const ns = loadWorkload('network-server').workload;
+  for (const [p, vmType] of [[spr(), 'tdx'], [genoa(), 'sev-snp']] as const) {
+    const r = resolveScenario('network-server', { vmType, durationSec: 0.2, profile: p.name });
+    const est = estimateRun(r, parseFeatureSet('modern'));
+    assert.equal(est.features, vmType === 'tdx' ? 'apicv' : 'modern,-avic', 'the label of what the VM runs with');
+    const exact = simulate({ scenario: { name: 'c', host: { pcpus: 4, profile: p.name }, vms: [{ workload: ns.name, vcpus: 2, count: 2 }], durationSec: 0.2, vmType }, workloads: [ns], profile: p, features: 'modern' }).total.efficiency as number;
+    assert.ok(Math.abs((est.total.efficiency as number) - exact) < 0.03, `${vmType}: estimate ${est.total.efficiency} vs engine ${exact}`);
+  }
+});

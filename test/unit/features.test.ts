@@ -135,15 +135,16 @@ test('parseFeatureSet joins presets and names, removes with -, and refuses unkno
 
 test('parseFeatureSet: a removed name is the feature even where a preset shares it ("modern,-apicv" keeps EPT), and takes IPIv along', () => {
   const names = (t: string) => featureNames(parseFeatureSet(t));
-  assert.deepEqual(names('modern,-apicv'), ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing']);
-  assert.deepEqual(names('apicv,-apicv'), ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling']);
-  assert.deepEqual(names('nehalem,apicv'), ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd'], 'after the first item, apicv is the feature');
+  assert.deepEqual(names('modern,-apicv'), ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing', 'nested-ept']);
+  assert.deepEqual(names('apicv,-apicv'), ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'nested-ept']);
+  assert.deepEqual(names('nehalem,apicv'), ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'nested-ept'], 'after the first item, apicv is the feature');
+  assert.deepEqual(names('modern,-ept'), ['vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing'], 'nested EPT goes with EPT');
   assert.deepEqual(names('apicv'), featureNames(parseFeatureSet('nehalem,apicv,halt-polling')), 'first, it is the preset');
 });
 
-test('featureSetLabel(set) parses back to the same set, for every one of the 16,384 sets (up to the features the VM cannot use: SVM-only ones on VT-x, nested-only ones on a plain VM)', () => {
+test('featureSetLabel(set) parses back to the same set, for every one of the 65,536 sets (up to the features the VM cannot use: SVM-only ones on VT-x, nested-only ones on a plain VM)', () => {
   const svmOnly = FEATURE_BIT['vmcb-clean'] | FEATURE_BIT['decode-assists'];
-  const nestedOnly = FEATURE_BIT['vmcs-shadowing'];
+  const nestedOnly = FEATURE_BIT['vmcs-shadowing'] | FEATURE_BIT['nested-ept'] | FEATURE_BIT.evmcs;
   for (let set = 0; set < 1 << FEATURES.length; set++) {
     assert.equal(parseFeatureSet(featureSetLabel(set)) & ~svmOnly & ~nestedOnly, set & ~svmOnly & ~nestedOnly, featureSetLabel(set));
     assert.equal(parseFeatureSet(featureSetLabel(set, 'svm')) & ~nestedOnly, set & ~nestedOnly, featureSetLabel(set, 'svm'));

@@ -68,3 +68,40 @@ test('the analytic estimate of a nested guest: L1 handler steps have no transiti
   const exact = simulate({ scenario: { name: 'n', host: { pcpus: 4 }, vms: [{ workload: kb.name, vcpus: 2, count: 2 }], durationSec: 0.2, vmType: 'nested' }, workloads: [kb], profile: profile(), features: 'modern' }).total.efficiency as number;
   assert.ok(Math.abs(est - exact) < 0.03, `estimate ${est} vs engine ${exact}`);
 });
+
+test('nested EPT: an L2 first touch is reflected to L1 and then filled in EPT02 by L0 alone; without nested EPT, L1 shadow-pages L2', () => {
+  const firstTouch = { reason: parseExitReason('EPT_VIOLATION')!, handler: 'ept-violation' as const, location: 'kernel' as const, repeat: 1, probability: 1 };
+  assert.deepEqual(names(nestedExits([firstTouch], { arch: 'vmx', features: parseFeatureSet('modern') })), ['EPT_VIOLATION@kernel×1', 'EPT_VIOLATION@l1×1', 'VMRESUME@kernel×1', 'EPT_VIOLATION@kernel×1']);
+  assert.deepEqual(names(nestedExits([firstTouch], { arch: 'vmx', features: parseFeatureSet('modern,-nested-ept') })), ['EPT_VIOLATION@kernel×1', 'EPT_VIOLATION@l1×1', 'VMRESUME@kernel×1']);
+  const kb = loadWorkload('kernel-build').workload;
+  const run = (features: string) =>
+    simulate({ scenario: { name: 'n', host: { pcpus: 2 }, vms: [{ workload: kb.name, vcpus: 2, count: 1 }], durationSec: 0.05, vmType: 'nested' }, workloads: [kb], profile: profile(), features });
+  const onEpt = run('modern');
+  const shadowed = run('modern,-nested-ept');
+  assert.ok((shadowed.total.efficiency as number) < (onEpt.total.efficiency as number) - 0.05, `${shadowed.total.efficiency} vs ${onEpt.total.efficiency}`);
+  assert.ok((shadowed.total.exits.EXCEPTION_NMI?.count ?? 0) > 0 && (shadowed.total.exits.CR_ACCESS?.count ?? 0) > 0, 'shadow paging\'s #PF and CR3 exits, reflected');
+  assert.equal(onEpt.total.exits.EXCEPTION_NMI, undefined);
+  const lv = onEpt.exits_by_level!;
+  assert.equal(lv.l2_handled_in_l0 + lv.l2_reflected_to_l1 + lv.l1_own, onEpt.total.exit_count);
+  assert.ok(lv.l2_handled_in_l0 >= (onEpt.total.exits.EPT_VIOLATION.count - onEpt.total.exits.VMRESUME.count), 'the EPT02 fills stay in L0');
+});
+
+test('an enlightened VMCS: no VMREAD/VMWRITE exits even without VMCS shadowing, a cheaper nested entry; refused on SVM and for a plain VM', async () => {
+  const spr = loadProfile('sapphire-rapids').profile;
+  const cpuidExit = { reason: parseExitReason('CPUID')!, handler: 'cpuid' as const, location: 'kernel' as const, repeat: 1, probability: 1 };
+  const steps = nestedExits([cpuidExit], { arch: 'vmx', features: parseFeatureSet('modern,-vmcs-shadowing,evmcs') });
+  assert.deepEqual(names(steps), ['CPUID@kernel×1', 'CPUID@l1×1', 'VMRESUME@kernel×1']);
+  assert.equal(steps[2].handler, 'nested-vmentry-evmcs');
+  const sim = (f: string) => runMicrobenchTest(cpuid, spr, parseFeatureSet(f), { vmType: 'nested' }).cycles_per_iteration;
+  assert.ok(sim('modern,evmcs') < sim('modern'));
+  assert.ok((spr.handlerCycles['nested-vmentry-evmcs']?.value ?? Infinity) < (spr.handlerCycles['nested-vmentry']?.value ?? 0));
+  const { spawnSync } = await import('node:child_process');
+  const plain = spawnSync(process.execPath, ['bin/exitsim.js', 'run', 'cpu-bound', '--features', 'modern,vmcs-shadowing', '--duration', '0.02'], { encoding: 'utf8' });
+  assert.equal(plain.status, 2);
+  assert.match(plain.stderr, /--features: expected features a plain VM can use \(vmcs-shadowing applies only to a nested guest\), found 'vmcs-shadowing'/);
+  const removal = spawnSync(process.execPath, ['bin/exitsim.js', 'run', 'cpu-bound', '--features', 'modern,-vmcs-shadowing', '--duration', '0.02'], { encoding: 'utf8' });
+  assert.equal(removal.status, 0, 'removing one is harmless');
+  const amd = spawnSync(process.execPath, ['bin/exitsim.js', 'run', 'cpu-bound', '--profile', 'genoa', '--vm-type', 'nested', '--features', 'modern,evmcs', '--duration', '0.02'], { encoding: 'utf8' });
+  assert.equal(amd.status, 2);
+  assert.match(amd.stderr, /the enlightened VMCS is Hyper-V's VT-x interface/);
+});
