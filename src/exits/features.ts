@@ -105,6 +105,14 @@ export function vmEffectiveFeatures(set: number, vmType: string): number {
   return set;
 }
 
+/**
+ * A label that leaves no feature out, whatever the VM: two different sets never share it (run ids and
+ * file names; the labels above leave out what a VM cannot use, and so may).
+ */
+export function distinctFeatureSetLabel(set: number): string {
+  return vmxFeatureSetLabel(set);
+}
+
 /** A set's label for a VM of this type on this architecture (what the VM runs with: vmEffectiveFeatures). */
 export function vmFeatureSetLabel(set: number, arch: 'vmx' | 'svm', vmType: string): string {
   return featureSetLabel(vmEffectiveFeatures(set, vmType), arch, vmType === 'nested');

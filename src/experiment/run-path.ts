@@ -6,7 +6,7 @@ import type { Profile, Scenario, Workload } from '../config/schema.js';
 import { buildModel, type BuildInputs } from '../model/build.js';
 import type { BuiltModel } from '../engine/model.js';
 import { aggregateBatchCycles } from '../engine/settings.js';
-import { featureSetLabel, vmFeatureSetLabel } from '../exits/features.js';
+import { distinctFeatureSetLabel, vmFeatureSetLabel } from '../exits/features.js';
 import type { SummaryContext } from '../metrics/summarize.js';
 
 /** What a run is made of: a scenario, its workloads and its CPU profile (a ResolvedScenario fits). */
@@ -48,7 +48,8 @@ export function buildRunModel(spec: RunSpec, features: number, mode: RunMode = {
 
 /** A run's id: `prefix.features[.sSEED]`, with every character outside [A-Za-z0-9_.,+-] replaced by `_` (file-name safe). */
 export function runId(prefix: string, features: number, seed?: number): string {
-  return `${prefix}.${featureSetLabel(features)}${seed === undefined ? '' : `.s${seed}`}`.replace(/[^A-Za-z0-9_.,+-]/g, '_');
+  // Every feature counts here: two sets a plain VM's label cannot tell apart (modern and modern,evmcs) are two runs.
+  return `${prefix}.${distinctFeatureSetLabel(features)}${seed === undefined ? '' : `.s${seed}`}`.replace(/[^A-Za-z0-9_.,+-]/g, '_');
 }
 
 /** The VM names, workloads and vCPU counts in the order the engine numbers VMs. */
