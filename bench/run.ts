@@ -84,6 +84,9 @@ const CASES: Case[] = [
   datacenter(1),
   // The same host on AMD: the SVM world switch and AVIC cost the loop nothing extra (issue 19).
   { name: 'datacenter (genoa)', features: 'modern', scenario: { name: 'datacenter', host: { pcpus: 64, scheduler: 'fair', profile: 'genoa' }, vms: datacenterVms, durationSec: 1 } },
+  // The same host's VMs as TDs and as nested guests: plans with no-transition steps (#VE, the TDX module, L1).
+  { name: 'datacenter (tdx)', features: 'modern', scenario: { name: 'datacenter', host: { pcpus: 64, scheduler: 'fair' }, vms: datacenterVms, durationSec: 1, vmType: 'tdx' } },
+  { name: 'datacenter (nested)', features: 'modern', scenario: { name: 'datacenter', host: { pcpus: 64, scheduler: 'fair' }, vms: datacenterVms, durationSec: 1, vmType: 'nested' } },
   { name: 'overcommit, no PLE', features: 'modern,-ple', scenario: { name: 'overcommit', host: { pcpus: 16, scheduler: 'fair' }, vms: [{ workload: 'spinlock-job', vcpus: 4, count: 16 }], durationSec: 0.5 } },
   { name: 'overcommit, PLE', features: 'modern', scenario: { name: 'overcommit', host: { pcpus: 16, scheduler: 'fair' }, vms: [{ workload: 'spinlock-job', vcpus: 4, count: 16 }], durationSec: 0.5 } },
   datacenter(10),

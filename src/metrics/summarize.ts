@@ -54,6 +54,8 @@ export interface RunSummary {
   scenario: string;
   profile: string;
   features: string;
+  /** plain, nested, tdx, sev-es or sev-snp: the kind of guest the run's VMs are. */
+  vm_type: VmType;
   seed: number;
   frequency_hz: number;
   duration_s: number;
@@ -258,6 +260,7 @@ export function summarize(virt: RawResult, native: RawResult, ctx: SummaryContex
     scenario: ctx.scenario,
     profile: ctx.profile,
     features: ctx.features,
+    vm_type: ctx.vmType ?? 'plain',
     seed: ctx.seed,
     frequency_hz: virt.frequencyHz,
     duration_s: ctx.durationSec,

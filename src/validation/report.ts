@@ -546,7 +546,17 @@ Not simulated: ${MICROBENCH_NOT_SIMULATED.map(([t, why]) => `\`${t}\` (${why})`)
   AVIC inhibited for an x2APIC guest without x2AVIC (Rome, Milan), no VMX preemption timer (the
   guest timer is a host hrtimer: INTR), the pause filter's count of PAUSEs (3000) instead of a cycle
   window. vNMI and vGIF are not modelled (no NMI-heavy workload; vGIF matters for nested guests).
-- **Nested virtualization** (reference §5) is not modelled.
+- **Nested virtualization** (docs/design/nested.md): fitted to Christopherson's nested CPUID round trips
+  (Skylake-SP 6,850, Emerald Rapids 7,900); predicted: Turtles' 58,000 without VMCS shadowing (within),
+  Avery's nested SVM VMRUN and #VMEXIT (within; the #VMEXIT near its edge, the SVM nested costs being
+  VT-x's scaled), Kuznetsov's enlightened-VMCS speedup (outside: Hyper-V was L0 there, and eVMCS's
+  saving on a KVM nested entry is an estimate). Nested posted interrupts, L1's timer emulation and INVEPT
+  are not modelled.
+- **Confidential VMs** (docs/confidential.md): one TDX figure is fitted (the TDX module answering CPUID,
+  1,744 cycles, CVM_eval); the #VE, TD-exit and acceptance costs are estimates built around it, and both
+  TD predictions are outside their bands (the module's slow CPUID leaves and KVM's SEAMCALLs per private
+  page are not modelled). No per-exit SEV-ES/SNP figure was found: every SEV cost is an estimate, and
+  nothing here checks them.
 - **ioeventfd's virtio-blk gain** (kvmtool bonnie++ +21%) is not reproduced: it depends on the
   I/O thread's concurrency, which exitsim does not model (device completions are a fixed latency).
 `;
