@@ -102,23 +102,23 @@ export function stageMeans(
     handlerUser: location === 'user' ? handlerCycles + profile.kernelUserRoundTripCycles.value : 0,
   };
   const svm = profile.arch === 'svm' ? profile.svm : undefined;
-  if (svm && (vmType === 'sev-es' || vmType === 'sev-snp') && profile.sev) {
-    // SEV-ES world switch (KVM's __svm_sev_es_vcpu_run): #VMEXIT saves the whole guest state into the
-    // encrypted VMSA and restores the host's from its save area, VMRUN the reverse; KVM runs no
-    // VMSAVE/VMLOAD for the guest, so those slots are empty.
-    const clean = (features & FEATURE_BIT['vmcb-clean']) !== 0 ? svm.cleanBitsSavedCycles.value : 0;
+  const clean = svm && (features & FEATURE_BIT['vmcb-clean']) !== 0 ? svm.cleanBitsSavedCycles.value : 0;
+  const confidential = confidentialSwitch(profile, vmType);
+  if (confidential) {
+    // The confidential world switches: the TDX module's or the encrypted VMSA's work on top of the
+    // hardware exit and entry, and no MSR slots — the module (TDX) or the hardware (SEV-ES) switches
+    // that state, not KVM's MSR lists or VMSAVE/VMLOAD.
     return {
       recordExitInfo: s.recordExitInfoCycles.value,
-      saveGuestState: s.saveGuestStateCycles.value + profile.sev.vmsaExitCycles.value,
+      saveGuestState: s.saveGuestStateCycles.value + confidential.exitCycles,
       msrStore: 0,
       loadHostState: s.loadHostStateCycles.value,
       msrLoad: 0,
       ...handlers,
-      entry: s.entryCycles.value + profile.sev.vmsaEntryCycles.value - clean,
+      entry: s.entryCycles.value + confidential.entryCycles - clean,
     };
   }
   if (svm) {
-    const clean = (features & FEATURE_BIT['vmcb-clean']) !== 0 ? svm.cleanBitsSavedCycles.value : 0;
     return {
       recordExitInfo: s.recordExitInfoCycles.value,
       saveGuestState: s.saveGuestStateCycles.value,
@@ -127,20 +127,6 @@ export function stageMeans(
       msrLoad: svm.vmloadCycles.value,
       ...handlers,
       entry: svm.vmloadCycles.value + s.entryCycles.value - clean,
-    };
-  }
-  if (vmType === 'tdx' && profile.tdx) {
-    // A TD exit: the VM exit lands in the TDX module (SEAM), which saves and scrubs the TD's state and
-    // MSRs and SEAMRETs to the host; TDH.VP.ENTER (a SEAMCALL) restores it and enters the TD. The
-    // module switches the MSRs itself: KVM's MSR lists do not apply.
-    return {
-      recordExitInfo: s.recordExitInfoCycles.value,
-      saveGuestState: s.saveGuestStateCycles.value + profile.tdx.moduleExitCycles.value,
-      msrStore: 0,
-      loadHostState: s.loadHostStateCycles.value,
-      msrLoad: 0,
-      ...handlers,
-      entry: s.entryCycles.value + profile.tdx.moduleEntryCycles.value,
     };
   }
   return {
@@ -152,6 +138,19 @@ export function stageMeans(
     ...handlers,
     entry: s.entryCycles.value + s.perMsrCycles.value * msr.entryLoad,
   };
+}
+
+/**
+ * What a confidential VM's world switch adds to the hardware exit and entry. A TD exit lands in the
+ * TDX module (SEAM), which saves and scrubs the TD's state and MSRs and SEAMRETs to the host;
+ * TDH.VP.ENTER (a SEAMCALL) restores it and enters the TD. An SEV-ES/SNP #VMEXIT saves the whole guest
+ * state into the encrypted VMSA and restores the host's from its save area, VMRUN the reverse (KVM's
+ * __svm_sev_es_vcpu_run runs no VMSAVE/VMLOAD). Undefined for other VMs.
+ */
+function confidentialSwitch(profile: Profile, vmType: VmType): { exitCycles: number; entryCycles: number } | undefined {
+  if (vmType === 'tdx' && profile.tdx) return { exitCycles: profile.tdx.moduleExitCycles.value, entryCycles: profile.tdx.moduleEntryCycles.value };
+  if ((vmType === 'sev-es' || vmType === 'sev-snp') && profile.arch === 'svm' && profile.sev) return { exitCycles: profile.sev.vmsaExitCycles.value, entryCycles: profile.sev.vmsaEntryCycles.value };
+  return undefined;
 }
 
 export function totalCycles(b: StageBreakdown): number {

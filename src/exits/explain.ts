@@ -143,6 +143,17 @@ function nestedRoundTrip(reason: number, profile: Profile, features: number, han
   return out;
 }
 
+/** What a confidential guest or the TDX module does for an exit without a host exit of its own. */
+const CONFIDENTIAL_STEP: Partial<Record<HandlerName, string>> = {
+  'tdx-ve': 'guest: #VE — the instruction exits into the TDX module, which injects a #VE; the guest\'s handler runs TDG.VP.VEINFO.GET, decodes, and calls the host',
+  'tdx-tdvmcall-guest': 'guest: prepares a TDG.VP.VMCALL itself (paravirtual, no #VE)',
+  'sev-vc': 'guest: #VC — its handler decodes the instruction, fills the GHCB and runs VMGEXIT; checks the results afterwards',
+  'snp-cpuid-table': 'guest: #VC answered from the SNP CPUID page (no VMGEXIT)',
+  'snp-pvalidate': 'guest: PVALIDATE of the new private page (and its share of the page-state change)',
+  'tdx-module-cpuid': 'TDX module: answers the CPUID itself (VM exit into SEAM, lookup, VM entry; no host)',
+  'tdx-page-accept': 'TDX module: TDG.MEM.PAGE.ACCEPT of the private page (a TDCALL; clears it)',
+};
+
 /**
  * A confidential VM's exit through each path, stage by stage: the guest's #VE/#VC, the security
  * monitor, and the host round trip with the TD-exit or VMSA world switch (cost.ts). Empty when the
@@ -163,23 +174,8 @@ function confidentialRoundTrip(
   const td = vmType === 'tdx';
   if (steps.length === 0) notes.push(td ? `${exitReasonName(reason)} does not exit in a TD: the TDX module owns the TSC and the debug registers` : `${exitReasonName(reason)} does not exit in this guest`);
   for (const st of steps) {
-    if (st.location === 'guest') {
-      const what =
-        st.handler === 'tdx-ve'
-          ? 'guest: #VE — the instruction exits into the TDX module, which injects a #VE; the guest\'s handler runs TDG.VP.VEINFO.GET, decodes, and calls the host'
-          : st.handler === 'tdx-tdvmcall-guest'
-            ? 'guest: prepares a TDG.VP.VMCALL itself (paravirtual, no #VE)'
-            : st.handler === 'sev-vc'
-              ? 'guest: #VC — its handler decodes the instruction, fills the GHCB and runs VMGEXIT; checks the results afterwards'
-              : st.handler === 'snp-cpuid-table'
-                ? 'guest: #VC answered from the SNP CPUID page (no VMGEXIT)'
-                : 'guest: PVALIDATE of the new private page (and its share of the page-state change)';
-      out.push({ what, cycles: cycles(st.handler), source: `profile handlerCycles.${st.handler}` });
-      continue;
-    }
-    if (st.location === 'monitor') {
-      const what = st.handler === 'tdx-module-cpuid' ? 'TDX module: answers the CPUID itself (VM exit into SEAM, lookup, VM entry; no host)' : 'TDX module: TDG.MEM.PAGE.ACCEPT of the private page (a TDCALL; clears it)';
-      out.push({ what, cycles: cycles(st.handler), source: `profile handlerCycles.${st.handler}` });
+    if (st.location === 'guest' || st.location === 'monitor') {
+      out.push({ what: CONFIDENTIAL_STEP[st.handler] ?? st.handler, cycles: cycles(st.handler), source: `profile handlerCycles.${st.handler}` });
       continue;
     }
     const b = stageMeans(profile, DEFAULT_MSR_LISTS, st.handler, st.location === 'user' ? 'user' : 'kernel', undefined, features, vmType);
