@@ -43,6 +43,8 @@ const ref = {
   'nested-vmentry': [2561, true, 'nested guests: L0 emulating L1\'s VMRESUME into L2 (consistency checks, prepare_vmcs02, MSR-bitmap merge: ~4,000 cycles of a nested entry before Bonzini\'s "speed up MSR bitmap merge"); two thirds of the fitted sum described for nested-vmexit, less the 364-cycle mitigation cost'],
   'vmread-emulate': [529, true, 'nested guests: L0 emulating one VMREAD of a field VMCS shadowing does not cover; taken equal to cpuid, a simple emulated instruction; no published figure'],
   'vmwrite-emulate': [529, true, 'nested guests: L0 emulating one VMWRITE; as vmread-emulate'],
+  'svm-vmload-vmsave-emulate': [529, true, 'nested SVM without virtual VMLOAD/VMSAVE: L0 emulating one of L1\'s VMLOAD/VMSAVE (nested_svm_vmloadsave: map vmcb12, copy the FS/GS/TR/LDTR/SYSCALL state); taken equal to vmread-emulate; no published figure'],
+  'svm-gif-emulate': [529, true, 'nested SVM without vGIF: L0 emulating one of L1\'s CLGI/STGI (svm_set_gif, then pending-event checks); taken equal to vmread-emulate; no published figure'],
   'avic-incomplete-ipi': [1000, true, 'SVM only (unused on VT-x): AVIC_INCOMPLETE_IPI for a target that is not running — KVM finds and kicks the target (avic_incomplete_ipi_interception); taken equal to msr-write-icr, an emulated IPI send; no published figure'],
 };
 // Nested entry with an enlightened VMCS (Hyper-V as L1): L0 skips the MSR-bitmap merge when the
@@ -164,7 +166,7 @@ function svmStages(vmrunExit, src, cleanSaved) {
     perMsrCycles: { value: 15, source: 'not used on SVM: KVM runs no VM-exit/VM-entry MSR lists there (VMSAVE/VMLOAD move that state); kept for the schema', estimate: true },
   };
 }
-const AMD_CAPS_SRC = 'ASIDs since the first SVM parts; NPT (RVI) from Family 10h (Barcelona); pause filter from Family 10h revision D (Langsdorf, Xen pause-filter commit); NRIP save and decode assists, VMCB clean bits from Family 15h (Xen commits deb24525, b5b30386, AMD authors); AVIC from Family 15h/17h EPYC; x2AVIC from Zen 4 (Linux "KVM: SVM: Introduce x2AVIC", 2022). No VMX-style preemption timer on SVM. Generation attributions are estimates from those commits, not vendor tables';
+const AMD_CAPS_SRC = 'virtual VMLOAD/VMSAVE and vGIF from Family 17h (Zen 1; Linux "KVM: SVM: Add support for Virtual VMLOAD/VMSAVE" and "… Virtual GIF", J. Natarajan, AMD, 2017); ASIDs since the first SVM parts; NPT (RVI) from Family 10h (Barcelona); pause filter from Family 10h revision D (Langsdorf, Xen pause-filter commit); NRIP save and decode assists, VMCB clean bits from Family 15h (Xen commits deb24525, b5b30386, AMD authors); AVIC from Family 15h/17h EPYC; x2AVIC from Zen 4 (Linux "KVM: SVM: Introduce x2AVIC", 2022). No VMX-style preemption timer on SVM. Generation attributions are estimates from those commits, not vendor tables';
 function amd(p) {
   const prof = profile({ ...p, caps: p.caps, early: p.early, hw: 784, hwSource: 'unused', scale: p.scale, scaleWhy: p.scaleWhy, modern: false, calibration: p.calibration });
   prof.arch = 'svm';
@@ -188,7 +190,9 @@ function amd(p) {
   return prof;
 }
 const svmBase = { ept: false, vpid: true, apicv: false, ipiv: false, ple: false, preemptionTimer: false, x2avic: false, vmcbClean: false, decodeAssists: false };
-const zen = { ...svmBase, ept: true, apicv: true, ipiv: true, ple: true, vmcbClean: true, decodeAssists: true };
+// Virtual VMLOAD/VMSAVE and vGIF from Family 17h (Zen 1): Linux "KVM: SVM: Add support for Virtual VMLOAD/VMSAVE" and
+// "KVM: SVM: Add support for Virtual GIF" (J. Natarajan, AMD, 2017; CPUID Fn8000_000A EDX bits 15 and 16).
+const zen = { ...svmBase, ept: true, apicv: true, ipiv: true, ple: true, vmcbClean: true, decodeAssists: true, vVmsaveVmload: true, vgif: true };
 const ROME_WINDOW = 1360, K8_HYPERCALL = 3300, XEN_HANDLER = 600;
 const romeVmrunExit = ROME_WINDOW - 306 - 282;
 const k8VmrunExit = K8_HYPERCALL - XEN_HANDLER;

@@ -208,6 +208,7 @@ export const HANDLER_NAMES = [
   'apic-access-icr', 'apic-write', 'eoi-induced', 'msr-write-eoi', 'msr-write-icr', 'tpr-write',
   'tpr-below-threshold', 'preemption-timer', 'dr-access', 'raw-exit', 'pt-write-emulate', 'shadow-root-miss',
   'avic-incomplete-ipi', 'wbinvd', 'invd', 'nested-vmexit', 'nested-vmentry', 'nested-vmentry-evmcs', 'vmread-emulate', 'vmwrite-emulate',
+  'svm-vmload-vmsave-emulate', 'svm-gif-emulate',
   // Confidential VMs (src/exits/confidential.ts): the guest's and the security monitor's own work.
   'tdx-ve', 'tdx-tdvmcall-guest', 'tdx-module-cpuid', 'tdx-page-accept', 'sev-vc', 'sev-ghcb-sync', 'snp-cpuid-table',
   'snp-pvalidate',
@@ -258,6 +259,10 @@ export const Profile = z
         decodeAssists: z.boolean().default(false),
         /** VT-x: VMCS shadowing (Haswell and later): L1's VMREAD/VMWRITE of shadowed fields do not exit. */
         vmcsShadowing: z.boolean().default(false),
+        /** SVM: virtual VMLOAD/VMSAVE (an L1's VMLOAD/VMSAVE do not exit). */
+        vVmsaveVmload: z.boolean().default(false),
+        /** SVM: virtual GIF (an L1's CLGI/STGI do not exit). */
+        vgif: z.boolean().default(false),
         /** Intel TDX (trust domains; needs the profile's tdx costs). */
         tdx: z.boolean().default(false),
         /** AMD SEV-ES (encrypted register state; needs the profile's sev costs). */
@@ -341,8 +346,8 @@ export const Profile = z
     if (p.capabilities.tdx && (p.arch !== 'vmx' || !p.tdx)) ctx.addIssue({ code: 'custom', path: ['tdx'], message: 'a TDX-capable profile is VT-x (arch: vmx) with its tdx costs (moduleExitCycles, moduleEntryCycles)' });
     if ((p.capabilities.sevEs || p.capabilities.sevSnp) && (p.arch !== 'svm' || !p.sev)) ctx.addIssue({ code: 'custom', path: ['sev'], message: 'an SEV-ES/SNP-capable profile is SVM (arch: svm) with its sev costs (vmsaExitCycles, vmsaEntryCycles)' });
     if (p.capabilities.sevSnp && !p.capabilities.sevEs) ctx.addIssue({ code: 'custom', path: ['capabilities', 'sevSnp'], message: 'SEV-SNP implies SEV-ES (sevEs: true)' });
-    if (p.arch === 'vmx' && (p.capabilities.x2avic || p.capabilities.vmcbClean || p.capabilities.decodeAssists)) {
-      ctx.addIssue({ code: 'custom', path: ['capabilities'], message: 'x2avic, vmcbClean and decodeAssists are SVM capabilities (arch: svm)' });
+    if (p.arch === 'vmx' && (p.capabilities.x2avic || p.capabilities.vmcbClean || p.capabilities.decodeAssists || p.capabilities.vVmsaveVmload || p.capabilities.vgif)) {
+      ctx.addIssue({ code: 'custom', path: ['capabilities'], message: 'x2avic, vmcbClean, decodeAssists, vVmsaveVmload and vgif are SVM capabilities (arch: svm)' });
     }
   });
 export type Profile = z.infer<typeof Profile>;

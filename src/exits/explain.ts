@@ -121,7 +121,8 @@ function nestedRoundTrip(reason: number, profile: Profile, features: number, han
     const h = stageMeans(profile, DEFAULT_MSR_LISTS, s.handler, 'kernel', undefined, features).handlerKernel;
     const times = s.repeat > 1 ? ` × ${s.repeat}` : '';
     const entry = s.handler === 'nested-vmentry' || s.handler === 'nested-vmentry-evmcs';
-    const l1Own = entry || s.handler === 'vmread-emulate' || s.handler === 'vmwrite-emulate';
+    // L1's own instructions that exit: VMREAD/VMWRITE (VT-x), VMLOAD/VMSAVE and CLGI/STGI (SVM), VMRESUME/VMRUN.
+    const l1Own = entry || L1_INSTRUCTION_HANDLERS.has(s.handler);
     // L2's own exits that L0 keeps: its EPT02 fill after L1 filled EPT12 (nested EPT), the host tick.
     const l0Own = !l1Own && s.handler !== 'nested-vmexit';
     const from = l1Own ? 'L1 → L0' : 'L2 → L0';
@@ -142,6 +143,8 @@ function nestedRoundTrip(reason: number, profile: Profile, features: number, han
   }
   return out;
 }
+
+const L1_INSTRUCTION_HANDLERS: ReadonlySet<string> = new Set(['vmread-emulate', 'vmwrite-emulate', 'svm-vmload-vmsave-emulate', 'svm-gif-emulate']);
 
 /** What a confidential guest or the TDX module does for an exit without a host exit of its own. */
 const CONFIDENTIAL_STEP: Partial<Record<HandlerName, string>> = {

@@ -22,6 +22,8 @@ export const FEATURES = [
   ['vmcs-shadowing', 'nested VT-x: L1\'s VMREAD/VMWRITE of shadowed VMCS fields do not exit to L0'],
   ['nested-ept', 'nested guests: L1 runs its L2 on EPT (EPT on EPT; L0 builds EPT02); without it L1 shadow-pages its L2'],
   ['evmcs', 'nested VT-x with a Hyper-V L1: enlightened VMCS and MSR bitmap (no VMREAD/VMWRITE exits, clean fields, no bitmap merge); not in modern'],
+  ['v-vmsave-vmload', 'nested SVM: L1\'s VMLOAD/VMSAVE around each VMRUN run in hardware (virtual VMLOAD/VMSAVE) instead of exiting to L0'],
+  ['vgif', 'nested SVM: L1\'s CLGI/STGI around each VMRUN set a virtual GIF instead of exiting to L0'],
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number][0];
@@ -44,7 +46,7 @@ export const PRESETS: Record<string, { features: FeatureName[]; description: str
     description: 'Ivy Bridge-EP and later: nehalem plus APICv/posted interrupts and halt polling',
   },
   modern: {
-    features: ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing', 'nested-ept'],
+    features: ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing', 'nested-ept', 'v-vmsave-vmload', 'vgif'],
     description: 'every mitigation (Sapphire Rapids, Genoa and later), without exitless-idle and rdtsc-exiting',
   },
 };
@@ -209,7 +211,7 @@ export function parseFeatureSet(text: string): number {
 }
 
 /** Features only an SVM CPU can lack (VT-x has both built in; see FEATURES). */
-export const SVM_ONLY_FEATURES: readonly FeatureName[] = ['vmcb-clean', 'decode-assists'];
+export const SVM_ONLY_FEATURES: readonly FeatureName[] = ['vmcb-clean', 'decode-assists', 'v-vmsave-vmload', 'vgif'];
 
 /**
  * The nested-only features a set's text names on purpose (a name, or +name; not through a preset or a
@@ -224,4 +226,4 @@ export function namedNestedOnlyFeatures(text: string): string[] {
 }
 
 /** Features that only a nested guest uses: labels of plain VMs leave them out, as VT-x labels leave out SVM_ONLY_FEATURES. */
-export const NESTED_ONLY_FEATURES: readonly FeatureName[] = ['vmcs-shadowing', 'nested-ept', 'evmcs'];
+export const NESTED_ONLY_FEATURES: readonly FeatureName[] = ['vmcs-shadowing', 'nested-ept', 'evmcs', 'v-vmsave-vmload', 'vgif'];

@@ -23,7 +23,9 @@ export const UNSHADOWED_VMREADS = 20;
 export const UNSHADOWED_VMWRITES = 10;
 
 /** Handlers that are the nested machinery itself (never replaced by a measured handler time). */
-export const NESTED_HANDLERS: ReadonlySet<HandlerName> = new Set<HandlerName>(['nested-vmexit', 'nested-vmentry', 'nested-vmentry-evmcs', 'vmread-emulate', 'vmwrite-emulate']);
+export const NESTED_HANDLERS: ReadonlySet<HandlerName> = new Set<HandlerName>([
+  'nested-vmexit', 'nested-vmentry', 'nested-vmentry-evmcs', 'vmread-emulate', 'vmwrite-emulate', 'svm-vmload-vmsave-emulate', 'svm-gif-emulate',
+]);
 
 /** Handlers that are L0's own even for a nested guest (its host tick interrupts L2 directly). */
 const L0_HANDLERS = new Set(['host-tick']);
@@ -41,6 +43,8 @@ export function nestedExits(exits: ResolvedExit[], ctx: NestedContext): Resolved
   const evmcs = ctx.arch === 'vmx' && (ctx.features & FEATURE_BIT.evmcs) !== 0;
   const shadowed = ctx.arch === 'svm' || evmcs || (ctx.features & FEATURE_BIT['vmcs-shadowing']) !== 0;
   const nestedEpt = (ctx.features & FEATURE_BIT['nested-ept']) !== 0;
+  const vVmsaveVmload = (ctx.features & FEATURE_BIT['v-vmsave-vmload']) !== 0;
+  const vgif = (ctx.features & FEATURE_BIT.vgif) !== 0;
   for (const e of exits) {
     if (L0_HANDLERS.has(e.handler)) {
       out.push(e);
@@ -53,6 +57,12 @@ export function nestedExits(exits: ResolvedExit[], ctx: NestedContext): Resolved
     if (!shadowed) {
       out.push({ reason: slot('VMREAD'), handler: 'vmread-emulate', location: 'kernel', repeat: repeat * UNSHADOWED_VMREADS, probability });
       out.push({ reason: slot('VMWRITE'), handler: 'vmwrite-emulate', location: 'kernel', repeat: repeat * UNSHADOWED_VMWRITES, probability });
+    }
+    if (ctx.arch === 'svm') {
+      // L1 KVM's VMRUN path (svm_vcpu_run, vmenter.S): CLGI, VMLOAD of L2's state, VMRUN; after the
+      // #VMEXIT VMSAVE of L2's and VMLOAD of its own, STGI. Each exits to L0 unless virtualized.
+      if (!vVmsaveVmload) out.push({ reason: slot('VMLOAD'), handler: 'svm-vmload-vmsave-emulate', location: 'kernel', repeat: repeat * 2, probability }, { reason: slot('VMSAVE'), handler: 'svm-vmload-vmsave-emulate', location: 'kernel', repeat, probability });
+      if (!vgif) out.push({ reason: slot('CLGI'), handler: 'svm-gif-emulate', location: 'kernel', repeat, probability }, { reason: slot('STGI'), handler: 'svm-gif-emulate', location: 'kernel', repeat, probability });
     }
     out.push({ reason: slot(ctx.arch === 'svm' ? 'VMRUN' : 'VMRESUME'), handler: evmcs ? 'nested-vmentry-evmcs' : 'nested-vmentry', location: 'kernel', repeat, probability });
     // EPT on EPT: once L1 has filled its EPT12 entry, L2's retry faults again on L0's EPT02, which L0

@@ -100,11 +100,14 @@ function confidentialExits(exits: Record<string, ExitStats>, total: number, vmTy
   };
 }
 
-/** A nested run's exits by level: every reflection ends in one L1 VMRESUME (VMRUN on SVM); L1's VMX/SVM instructions are its own exits. */
+/**
+ * A nested run's exits by level: every reflection ends in one L1 VMRESUME (VMRUN on SVM); L1's VMX/SVM
+ * instructions (VMREAD/VMWRITE; VMLOAD/VMSAVE and CLGI/STGI without their virtual versions) are its own exits.
+ */
 function exitsByLevel(exits: Record<string, ExitStats>, total: number): NonNullable<RunSummary['exits_by_level']> {
   const count = (n: string) => exits[n]?.count ?? 0;
   const reflected = count('VMRESUME') + count('VMRUN');
-  const l1Own = reflected + count('VMREAD') + count('VMWRITE');
+  const l1Own = reflected + count('VMREAD') + count('VMWRITE') + count('VMLOAD') + count('VMSAVE') + count('CLGI') + count('STGI');
   return { l2_handled_in_l0: total - l1Own - reflected, l2_reflected_to_l1: reflected, l1_own: l1Own };
 }
 

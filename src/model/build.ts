@@ -76,7 +76,7 @@ export interface BuildInputs {
   firstVmIndex?: number;
 }
 
-const CAPABILITY_OF: Partial<Record<FeatureName, 'ept' | 'vpid' | 'apicv' | 'ipiv' | 'ple' | 'vmcbClean' | 'decodeAssists' | 'vmcsShadowing'>> = {
+const CAPABILITY_OF: Partial<Record<FeatureName, 'ept' | 'vpid' | 'apicv' | 'ipiv' | 'ple' | 'vmcbClean' | 'decodeAssists' | 'vmcsShadowing' | 'vVmsaveVmload' | 'vgif'>> = {
   ept: 'ept',
   vpid: 'vpid',
   apicv: 'apicv',
@@ -86,6 +86,8 @@ const CAPABILITY_OF: Partial<Record<FeatureName, 'ept' | 'vpid' | 'apicv' | 'ipi
   'decode-assists': 'decodeAssists',
   'vmcs-shadowing': 'vmcsShadowing',
   'nested-ept': 'ept',
+  'v-vmsave-vmload': 'vVmsaveVmload',
+  vgif: 'vgif',
 };
 
 /** Whether the profile's CPU lacks a feature. VT-x has the two SVM-only ones built in (SVM_ONLY_FEATURES). */

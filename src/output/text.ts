@@ -49,7 +49,7 @@ export function formatRun(s: RunSummary): string {
   const all = stages.reduce((a, [, c]) => a + c, 0);
   out.push(table(['where the pCPU cycles went', 'cycles', 'share'], stages.filter(([, c]) => c > 0).map(([k, c]) => [k, c, pct(c / all)])));
   const lv = s.exits_by_level;
-  if (lv) out.push('', `nested: L2 exits handled in L0 ${num(lv.l2_handled_in_l0, 0)}, reflected to L1 ${num(lv.l2_reflected_to_l1, 0)}; L1's own exits (VMREAD, VMWRITE, VMRESUME) ${num(lv.l1_own, 0)}; handler_l1 is L1's handlers`);
+  if (lv) out.push('', `nested: L2 exits handled in L0 ${num(lv.l2_handled_in_l0, 0)}, reflected to L1 ${num(lv.l2_reflected_to_l1, 0)}; L1's own exits (VMRESUME/VMRUN, VMREAD/VMWRITE, VMLOAD/VMSAVE, CLGI/STGI) ${num(lv.l1_own, 0)}; handler_l1 is L1's handlers`);
   const cv = s.confidential;
   if (cv) {
     const kind = cv.vm_type === 'tdx' ? 'a TD' : cv.vm_type === 'sev-es' ? 'an SEV-ES guest' : 'an SEV-SNP guest';
