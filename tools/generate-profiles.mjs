@@ -132,6 +132,14 @@ spr.crossCoreInterruptCycles = { value: 3144, source: 'calibrated: from an IPI\'
 // Golden Cove-class part, less two hardware round trips (2 × 784) and the cpuid handler (234), split one third / two thirds.
 spr.handlerCycles['nested-vmexit'] = { value: 2032, source: 'fitted: nested CPUID round trip 7,900 cycles on Emerald Rapids (Christopherson, commit 1201f22, L1 KVM handling CPUID in its fastpath) taken for this part, less 2 × 784 hardware and the 234-cycle cpuid handler; one third of the remaining 6,097 (the split is an estimate)', estimate: true };
 spr.handlerCycles['nested-vmentry'] = { value: 4065, source: 'fitted: the other two thirds of the 6,097 cycles described for nested-vmexit (consistency checks, prepare_vmcs02, MSR-bitmap merge)', estimate: true };
+// Bounce buffers (swiotlb) of a confidential guest's DMA: the same software on either vendor. No published per-byte figure.
+function bounceCosts() {
+  return {
+    mapCycles: { value: 300, source: 'estimate: swiotlb_tbl_map_single finding and locking a free slot in the shared pool, and the unmap (Linux kernel/dma/swiotlb.c); no published cycle figure', estimate: true },
+    copyCyclesPerByte: { value: 0.25, source: 'estimate: a memcpy between private (encrypted) memory and the shared buffer at ~10 GB/s per core (~0.25 cycles per byte at 2.5 GHz); Bifrost (Li et al., USENIX ATC 2023) names the bounce copies the main CVM I/O tax but gives no per-byte cycles', estimate: true },
+  };
+}
+
 // ---- Intel TDX (issue 20). One published per-exit figure (CVM_eval's TD CPUID loop); the rest are estimates built on it.
 const CVM_EVAL = 'TUM-DSE/CVM_eval benchmarks/vmexit/README.md (commit 47dcdc8, 2024-06; Misono et al., "Confidential VMs Explained", SIGMETRICS 2025): a kernel module in a TD timing CPUID, leaf 0 = 1,744 cycles (646 ns) per iteration, leaves 2, 0x15, 0x16 1,742–1,815; leaves 1 and 0xB ~10,400 (Intel host at 2.7 GHz; the module answers these leaves without the host)';
 const TEST_LOOP = 1; // the simulated kvm-unit-tests loop's own cycles per iteration (src/validation/microbench.ts LOOP_CYCLES)
@@ -146,6 +154,7 @@ spr.handlerCycles['tdx-module-cpuid'] = { value: MODULE_ROUND_TRIP, source: `cal
 spr.handlerCycles['tdx-ve'] = { value: MODULE_ROUND_TRIP + 200 + MODULE_ROUND_TRIP + 500 + 100, source: `estimate from the calibrated module round trip (${MODULE_ROUND_TRIP}, tdx-module-cpuid): the exit into the module that turns into a #VE (one round trip), the #VE's delivery (~200, as a guest exception), TDG.VP.VEINFO.GET (a TDCALL into the module: one more round trip), the guest's decode and handler (~500) and IRET (~100); Linux arch/x86/coco/tdx/tdx.c (tdx_handle_virt_exception)`, estimate: true };
 spr.handlerCycles['tdx-tdvmcall-guest'] = { value: 150, source: 'estimate: the guest filling r10–r15 for a TDG.VP.VMCALL it makes on purpose (paravirtual HLT since Linux 6.15, KVM hypercalls: __tdx_hypercall) and checking the result; the TD exit itself is in the stages', estimate: true };
 spr.handlerCycles['tdx-page-accept'] = { value: MODULE_ROUND_TRIP + 256, source: `estimate: TDG.MEM.PAGE.ACCEPT of a 4 KB private page on first touch (lazy acceptance, Linux 6.5+) — a TDCALL into the module (one module round trip, ${MODULE_ROUND_TRIP}) that clears the page (~256 cycles at ~16 B per cycle)`, estimate: true };
+spr.bounce = bounceCosts();
 fs.writeFileSync('profiles/sapphire-rapids.json', JSON.stringify(addEvmcs(spr), null, 2) + '\n');
 
 // ---- AMD SVM (issue 19). Far fewer published cycle counts than for VT-x; each number says what it rests on.
@@ -223,6 +232,7 @@ function addSev(prof, caps) {
     vmsaExitCycles: { value: 500, source: 'estimate: #VMEXIT of an SEV-ES guest saving its whole register state into the encrypted VMSA (and, SNP, its integrity-checked page) and restoring the host\'s from the host save area, beyond the plain #VMEXIT; replaces KVM\'s VMSAVE/VMLOAD (~590 on this profile), which __svm_sev_es_vcpu_run does not run; no published figure', estimate: true },
     vmsaEntryCycles: { value: 500, source: 'estimate: VMRUN decrypting and checking the VMSA (the reverse of vmsaExitCycles); no published figure', estimate: true },
   };
+  prof.bounce = bounceCosts();
   const h = prof.handlerCycles;
   h['sev-vc'] = { value: 1500, source: 'estimate: the guest\'s #VC handling of a non-automatic exit — exception delivery, Linux\'s instruction decoder (insn_decode in arch/x86/coco/sev/), filling the GHCB and marking its valid bitmap, VMGEXIT setup, checking the results, IRET; no published cycle figure', estimate: true };
   h['sev-ghcb-sync'] = { value: 300, source: 'estimate: the host reading a VMGEXIT\'s arguments from the GHCB, validating them (sev_es_validate_vmgexit) and writing results back (sev_es_sync_to_ghcb), added to the handler of every VMGEXIT; no published figure', estimate: true };

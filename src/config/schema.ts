@@ -115,6 +115,11 @@ export const Device = z
     /** Completion interrupt this long after an operation; 0 = none. */
     completionLatencyUs: nonNegative.optional(),
     /**
+     * Bytes the device moves by DMA per operation. A confidential VM copies them through its
+     * unencrypted bounce buffers (swiotlb); other VMs ignore it. Absent: 0 (no bounce cost).
+     */
+    dmaBytesPerOp: nonNegative.optional(),
+    /**
      * User-space VMM work per request that runs in the vCPU thread when the notify reaches user
      * space (no ioeventfd): the VMM handles the request before it re-enters the guest. With
      * ioeventfd an I/O thread does it, off the vCPU (on a host CPU exitsim does not charge).
@@ -211,12 +216,12 @@ export const HANDLER_NAMES = [
   'svm-vmload-vmsave-emulate', 'svm-gif-emulate',
   // Confidential VMs (src/exits/confidential.ts): the guest's and the security monitor's own work.
   'tdx-ve', 'tdx-tdvmcall-guest', 'tdx-module-cpuid', 'tdx-page-accept', 'sev-vc', 'sev-ghcb-sync', 'snp-cpuid-table',
-  'snp-pvalidate',
+  'snp-pvalidate', 'swiotlb-bounce',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** Handlers only a CPU with TDX or SEV-ES/SNP needs (a profile of another CPU leaves them out). */
-export const CONFIDENTIAL_HANDLER_NAMES: ReadonlyArray<HandlerName> = ['tdx-ve', 'tdx-tdvmcall-guest', 'tdx-module-cpuid', 'tdx-page-accept', 'sev-vc', 'sev-ghcb-sync', 'snp-cpuid-table', 'snp-pvalidate'];
+export const CONFIDENTIAL_HANDLER_NAMES: ReadonlyArray<HandlerName> = ['tdx-ve', 'tdx-tdvmcall-guest', 'tdx-module-cpuid', 'tdx-page-accept', 'sev-vc', 'sev-ghcb-sync', 'snp-cpuid-table', 'snp-pvalidate', 'swiotlb-bounce'];
 const HandlerCycles = z
   .object(Object.fromEntries(HANDLER_NAMES.map((n) => [n, CONFIDENTIAL_HANDLER_NAMES.includes(n) ? Cited.optional() : Cited])) as Record<HandlerName, typeof Cited>)
   .strict();
@@ -298,6 +303,11 @@ export const Profile = z
      * place of KVM's VMSAVE/VMLOAD, which SEV-ES guests do not use.
      */
     sev: z.object({ vmsaExitCycles: Cited, vmsaEntryCycles: Cited }).strict().optional(),
+    /**
+     * A confidential VM's DMA through bounce buffers (swiotlb): a slot mapped per operation and every
+     * byte copied between private (encrypted) memory and the shared buffer (required with tdx or sev).
+     */
+    bounce: z.object({ mapCycles: Cited, copyCyclesPerByte: Cited }).strict().optional(),
     /** What the stage costs are calibrated to. */
     calibration: z
       .object({
@@ -345,6 +355,7 @@ export const Profile = z
     if (p.arch === 'vmx' && p.svm) ctx.addIssue({ code: 'custom', path: ['svm'], message: 'svm costs only on an SVM profile (arch: svm)' });
     if (p.capabilities.tdx && (p.arch !== 'vmx' || !p.tdx)) ctx.addIssue({ code: 'custom', path: ['tdx'], message: 'a TDX-capable profile is VT-x (arch: vmx) with its tdx costs (moduleExitCycles, moduleEntryCycles)' });
     if ((p.capabilities.sevEs || p.capabilities.sevSnp) && (p.arch !== 'svm' || !p.sev)) ctx.addIssue({ code: 'custom', path: ['sev'], message: 'an SEV-ES/SNP-capable profile is SVM (arch: svm) with its sev costs (vmsaExitCycles, vmsaEntryCycles)' });
+    if ((p.tdx || p.sev) && !p.bounce) ctx.addIssue({ code: 'custom', path: ['bounce'], message: 'a profile with confidential-VM costs (tdx or sev) needs its bounce-buffer costs (mapCycles, copyCyclesPerByte)' });
     if (p.capabilities.sevSnp && !p.capabilities.sevEs) ctx.addIssue({ code: 'custom', path: ['capabilities', 'sevSnp'], message: 'SEV-SNP implies SEV-ES (sevEs: true)' });
     if (p.arch === 'vmx' && (p.capabilities.x2avic || p.capabilities.vmcbClean || p.capabilities.decodeAssists || p.capabilities.vVmsaveVmload || p.capabilities.vgif)) {
       ctx.addIssue({ code: 'custom', path: ['capabilities'], message: 'x2avic, vmcbClean, decodeAssists, vVmsaveVmload and vgif are SVM capabilities (arch: svm)' });

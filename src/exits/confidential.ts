@@ -25,8 +25,18 @@ export const CONFIDENTIAL_ARCH: Record<ConfidentialVmType, Arch> = { tdx: 'vmx',
 
 /** Handlers that are the confidential machinery itself (never replaced by a measured handler time). */
 export const CONFIDENTIAL_HANDLERS: ReadonlySet<HandlerName> = new Set<HandlerName>([
-  'tdx-ve', 'tdx-tdvmcall-guest', 'tdx-module-cpuid', 'tdx-page-accept', 'sev-vc', 'sev-ghcb-sync', 'snp-cpuid-table', 'snp-pvalidate',
+  'tdx-ve', 'tdx-tdvmcall-guest', 'tdx-module-cpuid', 'tdx-page-accept', 'sev-vc', 'sev-ghcb-sync', 'snp-cpuid-table', 'snp-pvalidate', 'swiotlb-bounce',
 ]);
+
+/**
+ * A confidential guest's device I/O moves its data through bounce buffers: the device cannot read
+ * encrypted private memory, so the guest maps a swiotlb slot in shared memory and copies every byte
+ * across (Linux kernel/dma/swiotlb.c; Li et al., "Bifrost", USENIX ATC 2023: the bounce buffers and
+ * packet handling can take over half of a CVM's cycles). A guest step of its own, no exit.
+ */
+export function bounceStep(reason: number, bytes: number, b: { mapCycles: number; copyCyclesPerByte: number }): ResolvedExit {
+  return { reason, handler: 'swiotlb-bounce', location: 'guest', repeat: 1, probability: 1, cycles: b.mapCycles + bytes * b.copyCyclesPerByte };
+}
 
 type Disposition =
   | { kind: 'direct'; guestBefore?: HandlerName; guestAt?: 'guest' | 'monitor' }

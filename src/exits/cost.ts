@@ -16,7 +16,7 @@ export const CAT = {
   HANDLER_USER: 7,
   /** Nested guests: an L1 hypervisor's handler, run in L1 guest mode for an exit of its L2 guest. */
   HANDLER_L1: 8,
-  /** Confidential VMs: the guest's own #VE/#VC handling of what would have been an exit (no exit of its own). */
+  /** Confidential VMs: the guest's own #VE/#VC handling of what would have been an exit, and its bounce-buffer copies (no exit of its own). */
   HANDLER_GUEST: 9,
   /** Confidential VMs: the security monitor answering the guest without the host (TDX module emulation, page acceptance). */
   MONITOR: 10,

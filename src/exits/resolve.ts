@@ -35,6 +35,8 @@ export interface ResolvedExit {
   location: 'kernel' | 'user' | 'l1' | 'l1-user' | 'guest' | 'monitor';
   /** A confidential VM's request to the host: a TDG.VP.VMCALL or a VMGEXIT (the host reads its arguments there). */
   via?: 'tdvmcall' | 'vmgexit';
+  /** Mean cycles of the step itself, where they depend on the event rather than on a handler cost (a bounce copy of n bytes). */
+  cycles?: number;
   /** Round trips per event (≥ 1). */
   repeat: number;
   /** Probability that the exit happens at all (1 = always). */

@@ -85,6 +85,13 @@ export function parametersOf(res: ResolvedScenario, features: number): Parameter
       }));
     }
   }
+  if ((vmType === 'tdx' || sev) && res.workloads.size > 0 && [...res.workloads.values()].some((w) => w.workload.devices.some((d) => (d.dmaBytesPerOp ?? 0) > 0))) {
+    for (const cost of ['mapCycles', 'copyCyclesPerByte'] as const) {
+      ps.push(scaleProfile(`profile: bounce.${cost}`, (d, k) => {
+        if (d.bounce) d.bounce[cost].value = cost === 'mapCycles' ? r(d.bounce[cost].value * k) : d.bounce[cost].value * k;
+      }));
+    }
+  }
   for (const h of model.handlersUsed) {
     ps.push(scaleProfile(`profile: handlerCycles.${h}`, (d, k) => {
       const c = d.handlerCycles[h as keyof typeof d.handlerCycles];

@@ -8,7 +8,7 @@ import { FEATURE_BIT, SVM_FEATURE_NAMES, SVM_ONLY_FEATURES, featureNames, vmEffe
 import { exitReasonName, parseExitReason } from '../exits/reasons.js';
 import { svmSlotForVmxName } from '../exits/svm-reasons.js';
 import { NESTED_HANDLERS, nestedExits } from '../exits/nested.js';
-import { CONFIDENTIAL_ARCH, CONFIDENTIAL_HANDLERS, confidentialExits, isConfidential } from '../exits/confidential.js';
+import { CONFIDENTIAL_ARCH, CONFIDENTIAL_HANDLERS, bounceStep, confidentialExits, isConfidential } from '../exits/confidential.js';
 import { LOCATION_GUEST, LOCATION_L1, LOCATION_MONITOR } from '../engine/episode.js';
 import { softwareDecodeCycles, stageMeans } from '../exits/cost.js';
 import { InputError, describeValue } from '../config/errors.js';
@@ -197,13 +197,10 @@ class PlanBuilder {
         const override = MECHANISM_HANDLERS.has(e.handler) ? undefined : handlerOverride;
         // The host's handler of a VMGEXIT reads its arguments from the GHCB and writes the results
         // back (no instruction decode: the guest's #VC handler did it).
-        const handlerMean =
-          e.via === 'vmgexit'
-            ? this.cost(e.handler) + this.cost('sev-ghcb-sync')
-            : this.cost(e.handler) + softwareDecodeCycles(this.profile, this.features, e.handler);
-        const mean = (override ?? handlerMean) + (e.location === 'user' || e.location === 'l1-user' ? this.profile.kernelUserRoundTripCycles.value : 0);
+        const own = e.cycles ?? override ?? this.cost(e.handler) + (e.via === 'vmgexit' ? 0 : softwareDecodeCycles(this.profile, this.features, e.handler));
+        const mean = own + (e.via === 'vmgexit' ? this.cost('sev-ghcb-sync') : 0) + (e.location === 'user' || e.location === 'l1-user' ? this.profile.kernelUserRoundTripCycles.value : 0);
         const { mu, sigma } = lognormalParams(mean, this.profile.handlerCv.value);
-        if (override === undefined) this.handlersUsed.add(e.handler);
+        if (override === undefined && e.cycles === undefined) this.handlersUsed.add(e.handler);
         if (e.via === 'vmgexit') this.handlersUsed.add('sev-ghcb-sync');
         this.reason.push(e.reason);
         this.repeat.push(e.repeat);
@@ -416,15 +413,22 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     if (e.kind === 'process-lifecycle' && !(workload.pageTables && workload.pageTables.pageTablePagesPerProcess > 0)) {
       throw new InputError(file, 'pageTables.pageTablePagesPerProcess', 'the page-table pages of one process (above 0) for process-lifecycle events', workload.pageTables ? '0' : 'no pageTables section');
     }
-    const d = decideExits(kind, extra);
+    let d = decideExits(kind, extra);
     const service = device >= 0 ? (workload.devices[device].vmmServiceCycles ?? 0) : 0;
-    if (service > 0 && !nativeMode && d.exits.length === 1 && d.exits[0].location === 'user' && d.exits[0].repeat === 1) {
+    // The step that serves the request (a nested or confidential VM wraps it in steps of their own).
+    const served = d.exits.filter((x) => !MECHANISM_HANDLERS.has(x.handler));
+    if (service > 0 && !nativeMode && served.length === 1 && (served[0].location === 'user' || served[0].location === 'l1-user') && served[0].repeat === 1) {
       // The notify reached the user-space VMM: it serves the request in the vCPU thread.
-      handlerOverride = (handlerOverride ?? plans.meanOf(d.exits[0].handler)) + service;
+      handlerOverride = (handlerOverride ?? plans.meanOf(served[0].handler)) + service;
     }
     // Bare metal pays every event's native work; a virtualized event that exits for good (its
     // handler emulates it) does not — a reflected one (a shadow #PF) still does.
     const nativePaid = nativeMode || d.rule.reflected || d.exits.length === 0 || d.exits.every((x) => x.probability < 1);
+    const dmaBytes = device >= 0 ? (workload.devices[device].dmaBytesPerOp ?? 0) : 0;
+    if (confidential && dmaBytes > 0 && profile.bounce) {
+      // The operation's data crosses the bounce buffers (src/exits/confidential.ts bounceStep).
+      d = { ...d, exits: [...d.exits, bounceStep(d.exits[0]?.reason ?? 0, dmaBytes, { mapCycles: profile.bounce.mapCycles.value, copyCyclesPerByte: profile.bounce.copyCyclesPerByte.value })] };
+    }
     if (e.kind === 'cr3-write' && d.exits.length > 0 && workload.pageTables) {
       // Shadow paging: a switch to a root that is not in KVM's root cache frees the current root,
       // finds or builds the new one, syncs its unsync children and flushes the guest's TLB — more

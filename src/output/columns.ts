@@ -20,7 +20,7 @@ const STAGE_MEANING: Record<(typeof CATEGORY_NAMES)[number], string> = {
   handler_kernel: "the hypervisor's in-kernel exit handler",
   handler_user: 'the user-space VMM (device emulation) for exits that reach it',
   handler_l1: 'nested guests: the L1 hypervisor\'s handlers of its L2 guest\'s exits (run in L1 guest mode)',
-  handler_guest: 'confidential VMs: the guest\'s own #VE (TDX) or #VC (SEV-ES/SNP) handling of what would have been an exit',
+  handler_guest: 'confidential VMs: the guest\'s own #VE (TDX) or #VC (SEV-ES/SNP) handling of what would have been an exit, and its DMA copies through bounce buffers',
   monitor: 'confidential VMs: the TDX module answering the guest without the host (CPUID it emulates, page acceptance)',
   entry: 'VM entry back into the guest (including its MSR-load list)',
   indirect_tlb_refill: 'guest TLB refills after flushes (no VPID) and shadow-root misses',

@@ -56,7 +56,7 @@ export function formatRun(s: RunSummary): string {
     const subs = cv.requests_by_sub_leaf.map((r) => `${r.sub_leaf} ${pct(r.share)}`).join(', ');
     out.push(
       '',
-      `confidential (${kind}): ${num(cv.requests, 0)} of the host's exits are the guest's requests — perf kvm stat shows them as one ${cv.carrier === 'TDCALL' ? 'TDCALL' : 'vmgexit'} line; by sub-leaf: ${subs || 'none'}; ${num(cv.direct_exits, 0)} direct exits. handler_guest is its #VE/#VC handling, monitor the TDX module's own work`,
+      `confidential (${kind}): ${num(cv.requests, 0)} of the host's exits are the guest's requests — perf kvm stat shows them as one ${cv.carrier === 'TDCALL' ? 'TDCALL' : 'vmgexit'} line; by sub-leaf: ${subs || 'none'}; ${num(cv.direct_exits, 0)} direct exits. handler_guest is its #VE/#VC handling and bounce-buffer copies${cv.vm_type === 'tdx' ? ", monitor the TDX module's own work" : ''}`,
     );
   }
   return out.join('\n');

@@ -178,3 +178,27 @@ test('the analytic estimate of a TD and an SEV-SNP guest: #VE/#VC and monitor st
     assert.ok(Math.abs((est.total.efficiency as number) - exact) < 0.03, `${vmType}: estimate ${est.total.efficiency} vs engine ${exact}`);
   }
 });
+
+test('bounce buffers: a confidential guest copies each operation\'s DMA bytes through swiotlb (guest work, no exit); a plain VM does not', async () => {
+  const { workload } = await import('../helpers.js');
+  const dev = (bytes: number) =>
+    workload({
+      name: 'dma', description: 'one passthrough DMA device', sources: ['test'], kind: 'closed', unitName: 'op', cyclesPerUnit: 200_000,
+      devices: [{ name: 'nvme', kind: 'passthrough', bus: 'mmio', dmaBytesPerOp: bytes, source: 'test' }],
+      events: [{ kind: 'io', device: 'nvme', perUnit: 1, distribution: 'constant', source: 'test' }],
+    });
+  const run = (bytes: number, vmType: 'plain' | 'tdx') => {
+    const w = dev(bytes);
+    return simulate({ scenario: { name: 'b', host: { pcpus: 1, hostTickHz: 0 }, vms: [{ workload: w.name, vcpus: 1 }], durationSec: 0.05, vmType }, workloads: [w], profile: spr(), features: 'modern' });
+  };
+  const none = run(0, 'tdx');
+  const some = run(8192, 'tdx');
+  const b = spr().bounce!;
+  const perOp = b.mapCycles.value + 8192 * b.copyCyclesPerByte.value;
+  const units = some.total.units;
+  assert.equal(none.total.cycles_by_stage.handler_guest, 0, 'a passthrough device without DMA bytes: nothing in the guest');
+  assert.ok(Math.abs(some.total.cycles_by_stage.handler_guest / (units * perOp) - 1) < 0.05, `${some.total.cycles_by_stage.handler_guest} vs ${units} × ${perOp}`);
+  assert.equal(some.total.exit_count, none.total.exit_count, 'the copies are no exit');
+  assert.ok((some.total.efficiency as number) < (none.total.efficiency as number));
+  assert.equal(run(8192, 'plain').total.cycles_by_stage.handler_guest, 0, 'a plain VM\'s device reads guest memory itself');
+});
