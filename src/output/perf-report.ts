@@ -146,12 +146,18 @@ function perfTable(rows: ExitFigures[], f: number, nameOf: (name: string) => str
 /** A run's readable name: its workloads and features (and replication when a folder has several). */
 function runNames(runs: Record<string, string>[], vms: Record<string, string>[]): Map<string, { name: string; tokens: Set<string> }> {
   const replicated = runs.some((r) => Number(r.replication ?? 0) > 0);
+  // A folder whose runs differ in CPU or VM type (a study pairing them) names those too.
+  const profiles = new Set(runs.map((r) => r.profile)).size > 1;
+  const vmTypes = new Set(runs.map((r) => r.vm_type ?? 'plain')).size > 1;
   const out = new Map<string, { name: string; tokens: Set<string> }>();
   for (const run of runs) {
     const workloads = [...new Set(vms.filter((v) => v.run_id === run.run_id).map((v) => v.workload))];
-    const parts = [workloads.length > 0 ? workloads.join('+') : run.scenario, run.features];
+    const parts = [workloads.length > 0 ? workloads.join('+') : run.scenario];
+    if (profiles) parts.push(run.profile);
+    if (vmTypes) parts.push(run.vm_type ?? 'plain');
+    parts.push(run.features);
     if (replicated) parts.push(`r${run.replication}`);
-    out.set(run.run_id, { name: parts.join('/'), tokens: new Set([run.scenario, ...workloads, workloads.join('+'), run.features, `r${run.replication ?? 0}`]) });
+    out.set(run.run_id, { name: parts.join('/'), tokens: new Set([run.scenario, ...workloads, workloads.join('+'), run.profile, run.vm_type ?? 'plain', run.features, `r${run.replication ?? 0}`]) });
   }
   return out;
 }
