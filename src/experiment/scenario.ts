@@ -4,7 +4,7 @@ import { produce } from 'immer';
 import { InputError } from '../config/errors.js';
 import { loadProfile, loadWorkload, looksLikeScenario, parseScenario, readDataFile } from '../config/load.js';
 import type { Profile, Scenario, VmType, Workload } from '../config/schema.js';
-import { checkVmTypeAgainstProfile } from '../model/build.js';
+import { checkVmTypeAgainstProfile } from '../model/profile-checks.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_HOST } from './settings.js';

@@ -4,18 +4,18 @@
 import { ARRIVAL_QUEUE_CAPACITY, HALT_POLL_GROW_START_SEC, PLE_WINDOW_GROW, PLE_WINDOW_MAX_VMX_CYCLES } from '../engine/settings.js';
 import { avicInhibited, decide, type DecisionContext, type ResolvedExit } from '../exits/resolve.js';
 import type { EventKind } from '../exits/decision-table.js';
-import { FEATURE_BIT, SVM_FEATURE_NAMES, SVM_ONLY_FEATURES, featureNames, vmEffectiveFeatures, type FeatureName } from '../exits/features.js';
+import { FEATURE_BIT, vmEffectiveFeatures, type FeatureName } from '../exits/features.js';
 import { exitReasonName, parseExitReason } from '../exits/reasons.js';
 import { svmSlotForVmxName } from '../exits/svm-reasons.js';
-import { NESTED_HANDLERS, nestedExits } from '../exits/nested.js';
-import { CONFIDENTIAL_ARCH, CONFIDENTIAL_HANDLERS, bounceStep, confidentialExits, isConfidential } from '../exits/confidential.js';
-import { LOCATION_GUEST, LOCATION_L1, LOCATION_MONITOR } from '../engine/episode.js';
-import { softwareDecodeCycles, stageMeans } from '../exits/cost.js';
+import { nestedExits } from '../exits/nested.js';
+import { bounceStep, confidentialExits, isConfidential } from '../exits/confidential.js';
+import { stageMeans } from '../exits/cost.js';
+import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile } from './profile-checks.js';
+import { MECHANISM_HANDLERS, PlanBuilder } from './plans.js';
 import { InputError, describeValue } from '../config/errors.js';
 import {
   DEFAULT_MSR_LISTS,
   DEFAULT_MSR_PASS_THROUGH,
-  type HandlerName,
   type InstructionEvent,
   type InterruptEvent,
   type Profile,
@@ -39,7 +39,6 @@ import {
   POLICY_PINNED,
   POLICY_ROUND_ROBIN,
   type BuiltModel,
-  type PlanTable,
   type StageDraw,
   type VmModel,
 } from '../engine/model.js';
@@ -74,175 +73,6 @@ export interface BuildInputs {
   aggregateBatchCycles?: number;
   /** Bare metal only: the scenario's VMs are its VMs from this index on (see BuiltModel.firstVmIndex). */
   firstVmIndex?: number;
-}
-
-const CAPABILITY_OF: Partial<Record<FeatureName, 'ept' | 'vpid' | 'apicv' | 'ipiv' | 'ple' | 'vmcbClean' | 'decodeAssists' | 'vmcsShadowing' | 'vVmsaveVmload' | 'vgif'>> = {
-  ept: 'ept',
-  vpid: 'vpid',
-  apicv: 'apicv',
-  ipiv: 'ipiv',
-  ple: 'ple',
-  'vmcb-clean': 'vmcbClean',
-  'decode-assists': 'decodeAssists',
-  'vmcs-shadowing': 'vmcsShadowing',
-  'nested-ept': 'ept',
-  'v-vmsave-vmload': 'vVmsaveVmload',
-  vgif: 'vgif',
-};
-
-/** Whether the profile's CPU lacks a feature. VT-x has the two SVM-only ones built in (SVM_ONLY_FEATURES). */
-function lacks(profile: Profile, name: FeatureName): boolean {
-  // The enlightened VMCS is Hyper-V's VT-x interface (its SVM enlightenments are not modelled).
-  if (name === 'evmcs') return profile.arch === 'svm';
-  const cap = CAPABILITY_OF[name];
-  if (!cap) return false;
-  if (profile.arch === 'vmx' && SVM_ONLY_FEATURES.includes(name)) return false;
-  // SVM has no VMREAD/VMWRITE to shadow: L1 reads its VMCB in memory.
-  if (profile.arch === 'svm' && name === 'vmcs-shadowing') return false;
-  return !profile.capabilities[cap];
-}
-
-/** The feature's name on the profile's architecture (NPT for EPT on SVM). */
-function archName(profile: Profile, name: FeatureName): string {
-  if (profile.arch !== 'svm') return name;
-  return SVM_FEATURE_NAMES.find(([, f]) => f[0] === name)?.[0] ?? name;
-}
-
-/** Refuses a feature the profile's generation lacks (a usage error, not a no-op). */
-export function checkFeaturesAgainstProfile(features: number, profile: Profile, where: string): void {
-  for (const name of featureNames(features)) {
-    if (name === 'evmcs' && lacks(profile, name)) {
-      throw new InputError(where, 'features', `features a guest on CPU profile '${profile.name}' (AMD SVM) can use`, "'evmcs'", ' — the enlightened VMCS is Hyper-V\'s VT-x interface; drop it on an AMD profile');
-    }
-    if (lacks(profile, name)) {
-      throw new InputError(
-        where,
-        'features',
-        `features that CPU profile '${profile.name}' (${profile.generation}, ${profile.launch}) supports`,
-        `'${archName(profile, name)}'`,
-        ` — ${profile.generation} has no ${archName(profile, name).toUpperCase()}; choose a later profile (exitsim list profiles) or drop the feature`,
-      );
-    }
-  }
-  // AVIC accelerates IPIs itself: on SVM there is no APIC virtualization without it.
-  if (profile.arch === 'svm' && (features & FEATURE_BIT.apicv) !== 0 && (features & FEATURE_BIT.ipiv) === 0) {
-    throw new InputError(where, 'features', 'avic as one feature on an SVM profile (AVIC delivers IPIs to running vCPUs itself)', `apicv without ipiv on ${profile.name}`, ' — use avic, or -avic');
-  }
-}
-
-/** Refuses a VM type the profile's CPU cannot run (a TD on a CPU without TDX, an SNP guest on Rome). */
-export function checkVmTypeAgainstProfile(vmType: Scenario['vmType'], profile: Profile, where: string, field = 'vmType'): void {
-  if (!isConfidential(vmType)) return;
-  const capable = vmType === 'tdx' ? profile.capabilities.tdx : vmType === 'sev-es' ? profile.capabilities.sevEs : profile.capabilities.sevSnp;
-  if (capable) return;
-  const arch = CONFIDENTIAL_ARCH[vmType];
-  const kind = vmType === 'tdx' ? 'TDX' : vmType === 'sev-es' ? 'SEV-ES' : 'SEV-SNP';
-  throw new InputError(
-    where,
-    field,
-    `a VM type that CPU profile '${profile.name}' (${profile.generation}) can run`,
-    vmType,
-    ` — ${profile.name} has no ${kind}${profile.arch !== arch ? ` (an ${arch === 'vmx' ? 'Intel' : 'AMD'} feature)` : ''}; list profiles shows which have it`,
-  );
-}
-
-/** `features` without what the CPU profile lacks (e.g. modern on Skylake-SP: modern without IPIv). */
-export function supportedFeatures(features: number, profile: Profile): number {
-  let out = features;
-  for (const name of featureNames(features)) if (lacks(profile, name)) out &= ~FEATURE_BIT[name];
-  return out;
-}
-
-/** Plan-step location codes the episode composer reads (stepUser). */
-const LOCATION_CODE: Record<ResolvedExit['location'], number> = {
-  kernel: 0,
-  user: 1,
-  l1: LOCATION_L1,
-  'l1-user': LOCATION_L1,
-  guest: LOCATION_GUEST,
-  monitor: LOCATION_MONITOR,
-};
-
-/** Handlers of the nested and confidential machinery (never replaced by a measured handler time). */
-const MECHANISM_HANDLERS: ReadonlySet<string> = new Set<string>([...NESTED_HANDLERS, ...CONFIDENTIAL_HANDLERS]);
-
-class PlanBuilder {
-  private readonly start: number[] = [];
-  private readonly length: number[] = [];
-  private readonly native: number[] = [];
-  private readonly reason: number[] = [];
-  private readonly repeat: number[] = [];
-  private readonly probability: number[] = [];
-  private readonly user: number[] = [];
-  private readonly handlerMean: number[] = [];
-  private readonly handlerMu: number[] = [];
-  private readonly handlerSigma: number[] = [];
-  /** Handler names some plan uses (for sensitivity analysis; not read by the loop). */
-  readonly handlersUsed = new Set<string>();
-
-  constructor(
-    private readonly profile: Profile,
-    private readonly nativeMode: boolean,
-    private readonly features: number,
-  ) {}
-
-  add(exits: ResolvedExit[], nativeCycles: number, handlerOverride?: number): number {
-    const id = this.start.length;
-    this.start.push(this.reason.length);
-    this.native.push(Math.round(nativeCycles));
-    if (!this.nativeMode) {
-      for (const e of exits) {
-        // A measured handler time (an imported workload) stands for the host's handler only, never
-        // for the nested or confidential machinery around it.
-        const override = MECHANISM_HANDLERS.has(e.handler) ? undefined : handlerOverride;
-        // The host's handler of a VMGEXIT reads its arguments from the GHCB and writes the results
-        // back (no instruction decode: the guest's #VC handler did it).
-        const own = e.cycles ?? override ?? this.cost(e.handler) + (e.via === 'vmgexit' ? 0 : softwareDecodeCycles(this.profile, this.features, e.handler));
-        const mean = own + (e.via === 'vmgexit' ? this.cost('sev-ghcb-sync') : 0) + (e.location === 'user' || e.location === 'l1-user' ? this.profile.kernelUserRoundTripCycles.value : 0);
-        const { mu, sigma } = lognormalParams(mean, this.profile.handlerCv.value);
-        if (override === undefined && e.cycles === undefined) this.handlersUsed.add(e.handler);
-        if (e.via === 'vmgexit') this.handlersUsed.add('sev-ghcb-sync');
-        this.reason.push(e.reason);
-        this.repeat.push(e.repeat);
-        this.probability.push(e.probability);
-        this.user.push(LOCATION_CODE[e.location]);
-        this.handlerMean.push(Math.round(mean));
-        this.handlerMu.push(mu);
-        this.handlerSigma.push(mean > 0 ? sigma : 0);
-      }
-    }
-    this.length.push(this.reason.length - this.start[id]);
-    return id;
-  }
-
-  private cost(handler: HandlerName): number {
-    return this.profile.handlerCycles[handler]?.value ?? this.missing(handler);
-  }
-
-  /** A handler's mean cycles from the profile (an input error if the profile lacks it). */
-  meanOf(handler: HandlerName): number {
-    this.handlersUsed.add(handler);
-    return (this.profile.handlerCycles[handler]?.value ?? this.missing(handler)) + softwareDecodeCycles(this.profile, this.features, handler);
-  }
-
-  private missing(handler: string): never {
-    throw new InputError(`profile ${this.profile.name}`, `handlerCycles.${handler}`, 'a handler cost', 'nothing');
-  }
-
-  table(): PlanTable {
-    return {
-      start: Int32Array.from(this.start),
-      length: Int32Array.from(this.length),
-      nativeCycles: Float64Array.from(this.native),
-      stepReason: Int32Array.from(this.reason),
-      stepRepeat: Int32Array.from(this.repeat),
-      stepProbability: Float64Array.from(this.probability),
-      stepUser: Uint8Array.from(this.user),
-      stepHandlerMean: Float64Array.from(this.handlerMean),
-      stepHandlerMu: Float64Array.from(this.handlerMu),
-      stepHandlerSigma: Float64Array.from(this.handlerSigma),
-    };
-  }
 }
 
 function walkLevels(pageSize: '4K' | '2M' | '1G'): number {

@@ -8,7 +8,7 @@ import { explainExit } from '../../exits/explain.js';
 import { featureSetLabel, parseFeatureSet, vmFeatureSetLabel } from '../../exits/features.js';
 import { allExitReasonNames, exitReasonName, parseExitReason } from '../../exits/reasons.js';
 import { svmSlotForVmxName } from '../../exits/svm-reasons.js';
-import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile, supportedFeatures } from '../../model/build.js';
+import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile, supportedFeatures } from '../../model/profile-checks.js';
 import { explainJson, explainText } from '../../output/explain.js';
 import { CLI, collect, featuresFlag } from '../options.js';
 

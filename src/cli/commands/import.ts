@@ -8,7 +8,7 @@ import { loadProfile, loadWorkload, parseScenario } from '../../config/load.js';
 import { featureSetLabel, parseFeatureSet } from '../../exits/features.js';
 import { deriveWorkload, isAmdMeasurement } from '../../import/derive.js';
 import { readMeasurement } from '../../import/detect.js';
-import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/build.js';
+import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/profile-checks.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { CLI, MAX_HOST_TICK_HZ, collect, featuresFlag, intFlag, numberFlag, secondsFlag } from '../options.js';
 

@@ -3,7 +3,7 @@ import { VM_TYPES, type VmType } from '../../config/schema.js';
 import { Option, type Command } from 'commander';
 import { loadProfile } from '../../config/load.js';
 import { featureSetLabel, vmFeatureSetLabel } from '../../exits/features.js';
-import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile, supportedFeatures } from '../../model/build.js';
+import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile, supportedFeatures } from '../../model/profile-checks.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { microbenchCsv, microbenchTable } from '../../output/tables.js';
 import { MICROBENCH_NOT_SIMULATED, runMicrobench, svmLatencyRows } from '../../validation/microbench.js';
