@@ -181,8 +181,8 @@ export class EpisodeComposer {
       const reason = plans.stepReason[s];
       const repeat = plans.stepRepeat[s];
       const sigma = plans.stepHandlerSigma[s];
-      const user = plans.stepUser[s] === 1;
       const where = plans.stepUser[s];
+      const user = where === 1;
       if (where >= LOCATION_L1) {
         // Work without a host exit of its own: an L1 hypervisor's handler (L1 guest mode), a
         // confidential guest's #VE/#VC handling, or the TDX module answering by itself.
