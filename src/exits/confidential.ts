@@ -11,7 +11,7 @@
 //   gone      — the exit cannot happen in that VM (a TD's RDTSC and debug registers are the module's).
 // Resolution happens once per run, like the decision table's; nothing here runs per event.
 import type { HandlerName, VmType } from '../config/schema.js';
-import { parseExitReason, type Arch } from './reasons.js';
+import { exitReasonName, parseExitReason, type Arch } from './reasons.js';
 import type { ResolvedExit } from './resolve.js';
 
 export type ConfidentialVmType = Extract<VmType, 'tdx' | 'sev-es' | 'sev-snp'>;
@@ -140,8 +140,6 @@ const SVM_IOIO_SLOT = parseExitReason('IOIO', 'svm') as number;
 
 export interface ConfidentialContext {
   vmType: ConfidentialVmType;
-  /** The VT-x or SVM name of an exit's reason (reasons.ts exitReasonName). */
-  reasonName: (slot: number) => string;
 }
 
 /** The exits of one guest event in a confidential VM: each as the host sees it, with the guest's and the monitor's own steps. */
@@ -149,7 +147,7 @@ export function confidentialExits(exits: ResolvedExit[], ctx: ConfidentialContex
   const arch = CONFIDENTIAL_ARCH[ctx.vmType];
   const out: ResolvedExit[] = [];
   for (const e of exits) {
-    const d = ctx.vmType === 'tdx' ? tdxDisposition(e, ctx.reasonName(e.reason)) : sevDisposition(e, ctx.vmType === 'sev-snp');
+    const d = ctx.vmType === 'tdx' ? tdxDisposition(e, exitReasonName(e.reason)) : sevDisposition(e, ctx.vmType === 'sev-snp');
     const { repeat, probability } = e;
     switch (d.kind) {
       case 'gone':

@@ -171,7 +171,7 @@ function confidentialRoundTrip(
   vmType: ConfidentialVmType,
   notes: string[],
 ): ExplainedStage[] {
-  const steps = confidentialExits([{ reason, handler, location, repeat: 1, probability: 1 }], { vmType, reasonName: exitReasonName });
+  const steps = confidentialExits([{ reason, handler, location, repeat: 1, probability: 1 }], { vmType });
   const cycles = (h: HandlerName) => profile.handlerCycles[h]?.value ?? 0;
   const out: ExplainedStage[] = [];
   const td = vmType === 'tdx';

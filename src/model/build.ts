@@ -5,7 +5,7 @@ import { ARRIVAL_QUEUE_CAPACITY, HALT_POLL_GROW_START_SEC, PLE_WINDOW_GROW, PLE_
 import { avicInhibited, decide, type DecisionContext, type ResolvedExit } from '../exits/resolve.js';
 import type { EventKind } from '../exits/decision-table.js';
 import { FEATURE_BIT, vmEffectiveFeatures, type FeatureName } from '../exits/features.js';
-import { exitReasonName, parseExitReason } from '../exits/reasons.js';
+import { parseExitReason } from '../exits/reasons.js';
 import { svmSlotForVmxName } from '../exits/svm-reasons.js';
 import { nestedExits } from '../exits/nested.js';
 import { bounceStep, confidentialExits, isConfidential } from '../exits/confidential.js';
@@ -158,7 +158,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   const decideExits = (kind: EventKind, extra: Partial<DecisionContext> = {}) => {
     const d = decide(kind, { ...ctxBase, ...extra });
     if (nested) return { ...d, exits: nestedExits(d.exits, { arch: profile.arch, features }) };
-    if (confidential) return { ...d, exits: confidentialExits(d.exits, { vmType: confidential, reasonName: exitReasonName }) };
+    if (confidential) return { ...d, exits: confidentialExits(d.exits, { vmType: confidential }) };
     return d;
   };
 

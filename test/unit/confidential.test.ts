@@ -19,7 +19,7 @@ const spr = () => loadProfile('sapphire-rapids').profile;
 const genoa = () => loadProfile('genoa').profile;
 const step = (reason: string, handler: HandlerName, arch: 'vmx' | 'svm' = 'vmx', location: 'kernel' | 'user' = 'kernel') => ({ reason: parseExitReason(reason, arch)!, handler, location, repeat: 1, probability: 1 });
 const shown = (vmType: ConfidentialVmType, xs: ReturnType<typeof step>[]) =>
-  confidentialExits(xs, { vmType, reasonName: exitReasonName }).map((x) => `${exitReasonName(x.reason)}:${x.handler}@${x.location}${x.via ? `/${x.via}` : ''}`);
+  confidentialExits(xs, { vmType }).map((x) => `${exitReasonName(x.reason)}:${x.handler}@${x.location}${x.via ? `/${x.via}` : ''}`);
 
 test('TDX: #VE exits become a guest step and a TDVMCALL by sub-leaf; paravirtual calls skip the #VE; the module answers CPUID; RDTSC does not exit', () => {
   assert.deepEqual(shown('tdx', [step('IO_INSTRUCTION', 'io-user', 'vmx', 'user')]), ['TDVMCALL_IO:tdx-ve@guest', 'TDVMCALL_IO:io-user@user/tdvmcall']);
