@@ -6,6 +6,7 @@ import { InputError, OutputError } from '../config/errors.js';
 import { buildProgram } from './program.js';
 import { checkFlagValues } from './flag-rules.js';
 import { installInterruptHandler, setInterruptNote } from './interrupt.js';
+import { releaseFolders } from '../io/output-folder.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -29,5 +30,8 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     process.stderr.write(`exitsim: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return 1;
+  } finally {
+    // Locks released; a folder the command created and left empty (it was refused) is gone again.
+    releaseFolders();
   }
 }

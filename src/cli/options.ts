@@ -2,9 +2,9 @@
 // clear message, the common scenario flags, feature-set flags checked against
 // the CPU profile, the cost estimate before a run, and the output-folder check.
 import { VM_TYPES, type VmType } from '../config/schema.js';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { checkReplaceable, claimFolder } from '../io/output-folder.js';
 import { InputError, describeValue } from '../config/errors.js';
 import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, SVM_FEATURE_NAMES, featureSetLabel, namedNestedOnlyFeatures, parseFeatureSet } from '../exits/features.js';
 import { estimateGuestEvents } from '../model/build.js';
@@ -237,15 +237,15 @@ export function featureSetsOf(o: { features?: string[] }, r: ResolvedScenario, f
   });
 }
 
-/** Refuses an output folder with earlier results before any simulation runs. */
+/**
+ * Refuses an output folder before any simulation runs: a file of the user's where a result goes
+ * (always), exitsim's own earlier results (without --force), a read-only folder, or one another
+ * exitsim is writing; then holds the folder's lock until the command ends.
+ */
 export function checkCsvTarget(dir: string, force: boolean, names = ['runs.csv', 'vms.csv', 'exits.csv', 'manifest.json']): void {
   if (dir.trim() === '') throw new InputError(CLI, '--out', 'a folder to write to', "'' (an empty path)");
-  if (force) return;
-  for (const name of names) {
-    if (fs.existsSync(path.join(dir, name))) {
-      throw new InputError(dir, '--out', 'a folder without earlier results (or --force to replace them)', `an existing ${name}`);
-    }
-  }
+  claimFolder(dir);
+  checkReplaceable(dir, names, force);
 }
 
 /** Paths relative to the working directory, for "wrote …" lines. */

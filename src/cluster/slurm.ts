@@ -3,7 +3,8 @@
 // that depends on the array (afterok) merges the shards. Resubmitting runs
 // only the shards that are not complete. No scheduler of our own: sbatch,
 // squeue and the shard/merge commands do the work.
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeOwnedFile } from '../io/atomic.js';
+import { checkReplaceable, claimFolder } from '../io/output-folder.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { InputError } from '../config/errors.js';
 import { packageRoot } from '../config/load.js';
 import { readStateJson } from '../config/read-input.js';
 import { loadSweep } from '../experiment/sweep-spec.js';
-import { readRecords, shardJobs, studyJobs } from '../experiment/study.js';
+import { MAX_SHARDS, readRecords, shardJobs, studyJobs } from '../experiment/study.js';
 
 export interface SubmitOptions {
   sweepFile: string;
@@ -53,7 +54,7 @@ export function shardProgress(sweepFile: string, out: string, shards: number, re
     const shard = { index: k + 1, count: shards };
     const mine = shardJobs(all, shard);
     const dir = shardDir(out, shard.index, shards);
-    const have = fs.existsSync(dir) ? readRecords(dir) : new Map();
+    const have = fs.existsSync(dir) ? readRecords(dir, sweep.identity) : new Map();
     return { shard: shard.index, done: mine.filter((j) => have.has(j.key)).length, total: mine.length };
   });
 }
@@ -105,14 +106,39 @@ function sbatch(cmd: string, args: string[]): string {
   }
 }
 
+const CLI = 'command line';
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** What an #SBATCH line may carry: sbatch reads those lines itself, so a newline would start a shell line of its own. */
+const SBATCH_ARG = /^--?[A-Za-z][A-Za-z0-9-]*(=[A-Za-z0-9_.,:/@%+=-]+)?$/;
+/** Slurm's time formats: minutes, m:s, h:m:s, d-h, d-h:m, d-h:m:s, or unlimited. */
+const SLURM_TIME = /^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d{1,2}|\d+-\d{1,2}:\d{1,2}|\d+-\d{1,2}:\d{1,2}:\d{1,2}|unlimited|infinite|UNLIMITED|INFINITE)$/;
+
+/** Every value that reaches a job script, checked before anything is written: the scripts run on a cluster. */
+export function checkSubmitValues(o: SubmitOptions): void {
+  if (!Number.isSafeInteger(o.shards) || o.shards < 1 || o.shards > MAX_SHARDS) throw new InputError(CLI, '--shards', `a whole number from 1 to ${MAX_SHARDS.toLocaleString('en-US')}`, String(o.shards));
+  if (o.partition !== undefined && !/^[A-Za-z0-9_.,-]{1,128}$/.test(o.partition)) throw new InputError(CLI, '--partition', 'a Slurm partition name (letters, digits, _ . , -)', JSON.stringify(o.partition));
+  if (o.timeLimit !== undefined && !SLURM_TIME.test(o.timeLimit)) throw new InputError(CLI, '--time', 'a Slurm time limit (minutes, h:mm:ss, d-hh:mm:ss or unlimited, e.g. 01:00:00)', JSON.stringify(o.timeLimit));
+  for (const a of o.sbatchArgs ?? []) {
+    if (!SBATCH_ARG.test(a)) throw new InputError(CLI, '--sbatch-arg', "one sbatch option, --name or --name=value (letters, digits and _ . , : / @ % + = - in the value; no spaces, quotes, newlines or shell characters)", JSON.stringify(a));
+  }
+  if (o.node !== undefined && (o.node === '' || CONTROL.test(o.node))) throw new InputError(CLI, '--node', 'the path of a node binary (no control characters)', JSON.stringify(o.node));
+  // The output folder appears in #SBATCH --output=…, which sbatch splits at white space.
+  if (/[\s'"`$\\]/.test(path.resolve(o.out)) || CONTROL.test(o.out)) throw new InputError(CLI, '--out', 'a folder path without spaces, quotes, $, backslashes or control characters (it goes into #SBATCH --output)', JSON.stringify(o.out));
+  if (CONTROL.test(path.resolve(o.sweepFile))) throw new InputError(CLI, 'sweep-file', 'a path without control characters', JSON.stringify(o.sweepFile));
+}
+
 export function submit(o: SubmitOptions): { submission: Submission; arrayScript: string; mergeScript: string; tasks: number[]; note: string } {
-  if (!Number.isInteger(o.shards) || o.shards < 1) throw new InputError('command line', '--shards', 'a whole number ≥ 1', String(o.shards));
+  checkSubmitValues(o);
   const sweepFile = path.resolve(o.sweepFile);
   const sweep = loadSweep(sweepFile);
   const out = path.resolve(o.out);
   const replications = o.replications ?? sweep.spec.replications;
-  const file = path.join(out, 'slurm', 'submission.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  claimFolder(out);
+  const slurmDir = path.join(out, 'slurm');
+  claimFolder(slurmDir);
+  const file = path.join(slurmDir, 'submission.json');
+  // The scripts are exitsim's to rewrite on each submission — unless the user edited them since.
+  checkReplaceable(slurmDir, ['submission.json', 'array.sh', 'merge.sh'], true);
   let previous: Submission | undefined;
   if (fs.existsSync(file)) {
     previous = readStateJson<Submission>(file, 'a slurm submission record', SUBMISSION_FIELDS);
@@ -126,9 +152,7 @@ export function submit(o: SubmitOptions): { submission: Submission; arrayScript:
   const { array, merge } = scripts(o, sweepFile, out, replications);
   const arrayScript = path.join(out, 'slurm', 'array.sh');
   const mergeScript = path.join(out, 'slurm', 'merge.sh');
-  for (const [f, text] of [[arrayScript, array], [mergeScript, merge]] as const) {
-    writeFileAtomic(f, text, 0o755);
-  }
+  for (const [f, text] of [[arrayScript, array], [mergeScript, merge]] as const) writeOwnedFile(slurmDir, path.basename(f), text, true, 0o755);
   let arrayJob: string | null = null;
   let mergeJob: string | null = null;
   let note: string;
@@ -149,7 +173,7 @@ export function submit(o: SubmitOptions): { submission: Submission; arrayScript:
     submissions: [...(previous?.submissions ?? []), { at: new Date().toISOString(), array_job: arrayJob, merge_job: mergeJob, tasks }],
   };
   // Recorded for a dry run too (no job ids), so `slurm status` can follow shards run by hand.
-  writeFileAtomic(file, JSON.stringify(submission, null, 2) + '\n');
+  writeOwnedFile(slurmDir, 'submission.json', JSON.stringify(submission, null, 2) + '\n', true);
   return { submission, arrayScript, mergeScript, tasks, note };
 }
 

@@ -1,10 +1,11 @@
 // Joins the shard folders of one study into one result: refuses mixed
 // studies, a job present in two shards, and missing jobs.
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeOwnedFile } from '../io/atomic.js';
+import { checkReplaceable, claimFolder, ownership } from '../io/output-folder.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../config/errors.js';
-import { readRecords, readState, type StudyRecord, type StudyState } from './study.js';
+import { readRecords, readState, removeRecords, writeRecord, type StudyRecord, type StudyState } from './study.js';
 
 export interface Merged {
   state: StudyState;
@@ -32,7 +33,7 @@ export function mergeShards(dirs: string[]): Merged {
     else if (state.identity !== first.identity || state.replications !== first.replications) {
       throw new InputError(dir, 'study.json', `a shard of study ${first.name} (${first.identity}, ${first.replications} replications)`, `study ${state.name} (${state.identity}, ${state.replications} replications)`);
     }
-    for (const [key, rec] of readRecords(dir)) {
+    for (const [key, rec] of readRecords(dir, state.identity)) {
       const seen = byKey.get(key);
       if (seen) throw new InputError(dir, `runs/${key}.json`, 'each job in exactly one shard', `a duplicate of ${path.join(seen.dir, 'runs', `${key}.json`)}`);
       byKey.set(key, { rec, dir });
@@ -49,16 +50,16 @@ export function mergeShards(dirs: string[]): Merged {
   return { state: { ...state, shard: null }, records: expected.map((k) => byKey.get(k)!.rec) };
 }
 
-export function writeMergedRuns(out: string, merged: Merged, force: boolean): void {
-  const existing = readState(out);
-  if ((existing || (fs.existsSync(out) && fs.readdirSync(out).length > 0)) && !force) {
+export function writeMergedRuns(out: string, merged: Merged, force: boolean, outputNames: string[] = []): void {
+  claimFolder(out);
+  const existing = ownership(out, 'study.json') === 'absent' ? undefined : readState(out);
+  if ((existing || fs.readdirSync(out).some((f) => !f.startsWith('.'))) && !force) {
     throw new InputError(out, '--out', 'a new or empty folder (or --force)', 'a folder with files');
   }
-  fs.rmSync(path.join(out, 'runs'), { recursive: true, force: true });
+  checkReplaceable(out, ['study.json', ...outputNames], true);
+  // An earlier merge's records go (exitsim's own); a user's files in runs/ stay.
+  if (existing) removeRecords(out, existing.identity);
   fs.mkdirSync(path.join(out, 'runs'), { recursive: true });
-  for (const rec of merged.records) {
-    const f = path.join(out, 'runs', `${rec.key}.json`);
-    writeFileAtomic(f, JSON.stringify(rec) + '\n');
-  }
-  writeFileAtomic(path.join(out, 'study.json'), JSON.stringify(merged.state, null, 2) + '\n');
+  for (const rec of merged.records) writeRecord(out, rec);
+  writeOwnedFile(out, 'study.json', JSON.stringify(merged.state, null, 2) + '\n', true);
 }

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runOnWorkers, workerCount } from './pool.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic, writeOwnedFile } from '../io/atomic.js';
+import { checkReplaceable, claimFolder, ownership, readLedger, removeOwned } from '../io/output-folder.js';
 import { InputError } from '../config/errors.js';
 import { readStateJson } from '../config/read-input.js';
 import { sweepLabels } from './sweep-spec.js';
@@ -24,6 +25,8 @@ export interface StudyJob {
 }
 
 export interface StudyRecord {
+  /** The identity of the study the record belongs to: a record copied in from another folder is refused, never reused. */
+  study: string;
   key: string;
   point: number;
   replication: number;
@@ -48,6 +51,8 @@ export interface StudyOptions {
   onProgress?: (done: number, total: number, skipped: number) => void;
   /** Jobs already done (by key), e.g. by an earlier round of a sequential run: reused, not run again. */
   reuse?: Iterable<StudyRecord>;
+  /** The result files the study will write into outDir: checked before any job runs (a user's file of such a name is refused). */
+  outputNames?: string[];
 }
 
 export interface StudyState {
@@ -104,38 +109,111 @@ export function readState(dir: string): StudyState | undefined {
   return readStateJson<StudyState>(f, 'a study state', ['name', 'identity', 'points', 'replications']);
 }
 
-export function readRecords(dir: string): Map<string, StudyRecord> {
+/** The name of a job's record in runs/: anything else there (a temporary file, a user's file) is not a record. */
+export const RECORD_NAME = /^p\d{4,}-r\d{3,}\.json$/;
+
+const isInt = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+
+/** A record as exitsim writes it: a damaged or foreign one is refused by name, not read into a wrong result. */
+function checkRecord(file: string, name: string, rec: StudyRecord, identity: string | undefined): StudyRecord {
+  const bad = (field: string, expected: string, found: unknown) => new InputError(file, field, expected, typeof found === 'string' ? JSON.stringify(found.slice(0, 60)) : found === undefined ? 'nothing' : String(found), ' — move the file away to run that job again');
+  if (rec.key !== name.slice(0, -'.json'.length)) throw bad('key', `the job key of the file name (${name.slice(0, -5)})`, rec.key);
+  if (identity !== undefined && rec.study !== identity) {
+    throw new InputError(file, 'study', `a run record of this study (${identity})`, rec.study === undefined ? 'a record without a study identity (written by an earlier exitsim)' : `a record of study ${String(rec.study).slice(0, 40)}`, ' — it was copied from another folder: move it away');
+  }
+  for (const f of ['point', 'replication', 'seed', 'guest_events'] as const) if (!isInt(rec[f])) throw bad(f, 'a whole number ≥ 0', rec[f]);
+  if (!Array.isArray(rec.summaries) || rec.summaries.length === 0) throw bad('summaries', 'the runs of the job (a non-empty array)', rec.summaries);
+  rec.summaries.forEach((sm, i) => {
+    const t = (sm as unknown as { total?: { exits?: unknown; cycles_by_stage?: unknown; exit_count?: unknown } } | null)?.total;
+    if (typeof sm?.run_id !== 'string' || typeof sm.features !== 'string' || !t || typeof t !== 'object' || typeof t.exits !== 'object' || typeof t.cycles_by_stage !== 'object' || typeof t.exit_count !== 'number' || !['number', 'object'].includes(typeof (t as { efficiency?: unknown }).efficiency) || !Array.isArray(sm.vms)) {
+      throw bad(`summaries[${i}]`, 'a run summary as exitsim writes it (run_id, features, efficiency, total)', 'a damaged one');
+    }
+  });
+  if (rec.values === null || typeof rec.values !== 'object') throw bad('values', "the point's parameter values (an object)", rec.values);
+  return rec;
+}
+
+/** The finished jobs in `dir`/runs (of study `identity`, when given: a record of another study is refused). */
+export function readRecords(dir: string, identity?: string): Map<string, StudyRecord> {
   const runs = path.join(dir, 'runs');
   const out = new Map<string, StudyRecord>();
   if (!fs.existsSync(runs)) return out;
   for (const f of fs.readdirSync(runs).sort()) {
-    if (!f.endsWith('.json')) continue; // temporary files of runs in flight are not results
-    const rec = readStateJson<StudyRecord>(path.join(runs, f), 'a study run record', ['key', 'point', 'replication', 'seed', 'summaries']);
-    out.set(rec.key, rec);
+    if (!RECORD_NAME.test(f)) continue; // temporary files of runs in flight, a user's notes: not results
+    const file = path.join(runs, f);
+    const rec = readStateJson<StudyRecord>(file, 'a study run record', ['study', 'key', 'point', 'replication', 'seed', 'summaries']);
+    out.set(rec.key, checkRecord(file, f, rec, identity));
   }
   return out;
 }
 
-/** Prepares (or reopens) a study folder; refuses one that holds a different study unless forced. */
-function openStudyDir(dir: string, state: StudyState, force: boolean): void {
-  try {
-    fs.mkdirSync(path.join(dir, 'runs'), { recursive: true });
-  } catch (err) {
-    throw new InputError(dir, '--out', 'a folder that can be created', `an unusable path (${(err as NodeJS.ErrnoException).code})`);
+/** Removes the records of study `identity` from `dir`/runs — and nothing else there. */
+export function removeRecords(dir: string, identity: string): void {
+  const runs = path.join(dir, 'runs');
+  if (!fs.existsSync(runs)) return;
+  for (const f of fs.readdirSync(runs)) {
+    if (!RECORD_NAME.test(f)) continue;
+    try {
+      const rec = JSON.parse(fs.readFileSync(path.join(runs, f), 'utf8')) as Partial<StudyRecord>;
+      if (rec.study === identity && rec.key === f.slice(0, -5)) fs.rmSync(path.join(runs, f), { force: true });
+    } catch {
+      // not a record of ours: kept
+    }
   }
-  const existing = readState(dir);
+}
+
+/** Writes a job's record; a file of that name that is not a record of the same study is refused, never replaced. */
+export function writeRecord(dir: string, rec: StudyRecord): void {
+  const file = path.join(dir, 'runs', `${rec.key}.json`);
+  if (fs.existsSync(file)) {
+    let theirs: Partial<StudyRecord> | undefined;
+    try {
+      theirs = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StudyRecord>;
+    } catch {
+      theirs = undefined;
+    }
+    if (theirs?.study !== rec.study) throw new InputError(file, '--out', 'no file of a job record\'s name that exitsim did not write for this study', 'another file', ' — move it away');
+  }
+  writeFileAtomic(file, JSON.stringify(rec) + '\n');
+}
+
+/** Prepares (or reopens) a study folder; refuses one that holds a different study unless forced, and never removes a user's file. */
+function openStudyDir(dir: string, state: StudyState, force: boolean, outputNames: string[]): void {
+  claimFolder(dir);
+  const runs = path.join(dir, 'runs');
+  if (fs.existsSync(runs) && !fs.lstatSync(runs).isDirectory()) throw new InputError(runs, '--out', 'a folder for the run records', 'a file of that name');
+  const existing = ownership(dir, 'study.json') === 'absent' ? undefined : readState(dir);
   const shardOf = (s: StudyState) => JSON.stringify(s.shard);
-  if (existing && (existing.identity !== state.identity || shardOf(existing) !== shardOf(state))) {
+  const other = existing && (existing.identity !== state.identity || shardOf(existing) !== shardOf(state));
+  if (other) {
     if (!force) {
       throw new InputError(dir, '--out', `a new folder or one holding this same study (${state.name}, ${state.identity}${state.shard ? `, shard ${state.shard.index}/${state.shard.count}` : ''})`, `study ${existing.name} (${existing.identity}${existing.shard ? `, shard ${existing.shard.index}/${existing.shard.count}` : ''}); use --force to replace it`);
     }
-    fs.rmSync(path.join(dir, 'runs'), { recursive: true, force: true });
-    fs.mkdirSync(path.join(dir, 'runs'), { recursive: true });
   } else if (!existing && fs.readdirSync(dir).some((f) => !f.startsWith('.') && f !== 'runs') && !force) {
     throw new InputError(dir, '--out', 'an empty folder, or one holding this study (or --force)', 'a folder with other files');
   }
-  const prev = existing?.identity === state.identity ? existing.replications : 0;
-  writeFileAtomic(path.join(dir, 'study.json'), JSON.stringify({ ...state, replications: Math.max(prev, state.replications) }, null, 2) + '\n');
+  // A finished result (its manifest is there) is not rewritten with fewer replications than it holds
+  // unless asked: that would replace a result with a weaker one.
+  const finished = ownership(dir, 'manifest.json') === 'ours';
+  if (existing && !other && finished && state.replications < existing.replications && !force) {
+    throw new InputError(dir, '--replications', `at least the ${existing.replications} replications this finished study holds (or --force to write a result of ${state.replications})`, String(state.replications));
+  }
+  // Every file it will write is checked now, before any job runs: a user's file of such a name stops it here.
+  checkReplaceable(dir, ['study.json', ...outputNames], true);
+  if (other) {
+    // The earlier study's records and result files go (exitsim's own, unedited); nothing else does.
+    removeRecords(dir, existing.identity);
+    const owned = readLedger(dir);
+    for (const name of Object.keys(owned)) if (name !== 'study.json') removeOwned(dir, name, owned);
+  }
+  try {
+    fs.mkdirSync(runs, { recursive: true });
+  } catch (err) {
+    throw new InputError(dir, '--out', 'a folder that can be created', `an unusable path (${(err as NodeJS.ErrnoException).code})`);
+  }
+  const prev = existing && !other ? existing.replications : 0;
+  const replications = force ? state.replications : Math.max(prev, state.replications);
+  writeOwnedFile(dir, 'study.json', JSON.stringify({ ...state, replications }, null, 2) + '\n', true);
 }
 
 export function pointJobOf(sweep: ExpandedSweep, job: StudyJob, aggregate = false): PointJob {
@@ -181,8 +259,8 @@ export async function runStudy(sweep: ExpandedSweep, opts: StudyOptions): Promis
   const mine = shardJobs(all, opts.shard);
   const done = new Map<string, StudyRecord>([...(opts.reuse ?? [])].map((rec) => [rec.key, rec]));
   if (opts.outDir) {
-    openStudyDir(opts.outDir, stateOf(sweep, opts.replications, opts.shard), opts.force ?? false);
-    for (const [k, rec] of readRecords(opts.outDir)) done.set(k, rec);
+    openStudyDir(opts.outDir, stateOf(sweep, opts.replications, opts.shard), opts.force ?? false, opts.outputNames ?? []);
+    for (const [k, rec] of readRecords(opts.outDir, sweep.identity)) done.set(k, rec);
   }
   const todo = mine.filter((j) => !done.has(j.key));
   const skipped = mine.length - todo.length;
@@ -191,10 +269,10 @@ export async function runStudy(sweep: ExpandedSweep, opts: StudyOptions): Promis
   opts.onProgress?.(0, todo.length, skipped);
   const save = (job: StudyJob, res: PointResult) => {
     const rec: StudyRecord = {
-      key: job.key, point: job.point, replication: job.replication, seed: job.seed, values: sweep.points[job.point].values,
+      study: sweep.identity, key: job.key, point: job.point, replication: job.replication, seed: job.seed, values: sweep.points[job.point].values,
       summaries: res.summaries, guest_events: res.guestEvents,
     };
-    if (opts.outDir) writeFileAtomic(path.join(opts.outDir, 'runs', `${job.key}.json`), JSON.stringify(rec) + '\n');
+    if (opts.outDir) writeRecord(opts.outDir, rec);
     done.set(job.key, rec);
     events += res.guestEvents;
     finished++;

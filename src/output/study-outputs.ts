@@ -137,9 +137,18 @@ export async function studyFigures(records: StudyRecord[], featureLabels: string
   };
 }
 
+/** Every file writeStudyOutputs writes: checked before a study runs, so a user's file of such a name stops it at once. */
+export const STUDY_OUTPUT_NAMES = [
+  'runs.csv', 'vms.csv', 'exits.csv', 'summary.csv', 'comparisons.csv',
+  ...['efficiency', 'throughput', 'cycles'].flatMap((f) => [`${f}.svg`, `${f}.pdf`, `${f}.vl.json`]),
+  'manifest.json',
+];
+
 /** Writes a finished study's CSV, figures and manifest into its own folder (atomically, replacing its earlier outputs); `sweep` is absent for a merge. */
 export async function writeStudyOutputs(dir: string, sweep: ExpandedSweep | undefined, records: StudyRecord[], labels: string[], params: string[], name: string, startedAt: Date, extra: Record<string, unknown> = {}, carried?: StudyInputs, size: FigureSize = 'double'): Promise<string[]> {
   const files: Record<string, string | Buffer> = { ...studyCsvFiles(records, labels, params), ...(await studyFigures(records, labels, params, name, size)) };
   files['manifest.json'] = studyManifestJson(startedAt, readState(dir), sweep, records, extra, carried);
+  const unlisted = Object.keys(files).filter((n) => !STUDY_OUTPUT_NAMES.includes(n));
+  if (unlisted.length > 0) throw new Error(`STUDY_OUTPUT_NAMES lacks ${unlisted.join(', ')}`);
   return writeResultFiles(dir, files, { force: true });
 }

@@ -6,7 +6,7 @@ import { readRerun } from '../../experiment/rerun.js';
 import { runScenario } from '../../experiment/runner.js';
 import { runStudy } from '../../experiment/study.js';
 import { writeRunFiles } from '../../output/run-files.js';
-import { writeStudyOutputs } from '../../output/study-outputs.js';
+import { writeStudyOutputs, STUDY_OUTPUT_NAMES } from '../../output/study-outputs.js';
 import { trackStudy } from '../interrupt.js';
 import { checkCsvTarget, dirFlag, figureSizeOption, intFlag, relativePaths } from '../options.js';
 import type { FigureSize } from '../../output/figures.js';
@@ -30,7 +30,7 @@ async function rerunCommand(manifest: string, o: RerunOptions): Promise<void> {
     return;
   }
   const { sweep, state } = what;
-  const res = await runStudy(sweep, { outDir: o.out, workers: o.workers, force: o.force, replications: state.replications, shard: state.shard ?? undefined, onProgress: trackStudy(o.out, progressReporter(`rerun ${state.name}`)) });
+  const res = await runStudy(sweep, { outputNames: STUDY_OUTPUT_NAMES, outDir: o.out, workers: o.workers, force: o.force, replications: state.replications, shard: state.shard ?? undefined, onProgress: trackStudy(o.out, progressReporter(`rerun ${state.name}`)) });
   const params = state.points.length > 0 ? Object.keys(state.points[0]) : [];
   const written = await writeStudyOutputs(o.out, sweep, res.records, state.feature_sets, params, state.name, startedAt, state.shard ? { shard: state.shard } : {}, undefined, o.figureSize);
   process.stdout.write(`reran study ${state.name}: ${res.ran} jobs run, ${res.skipped} reused; wrote ${relativePaths(written)}\n`);

@@ -8,7 +8,7 @@ import { runStudy } from '../../experiment/study.js';
 import { singlePointSweep, type ExpandedSweep } from '../../experiment/sweep-spec.js';
 import type { RunSummary } from '../../metrics/summarize.js';
 import { writeRunFiles } from '../../output/run-files.js';
-import { studyTables, writeStudyOutputs, type StudyTables } from '../../output/study-outputs.js';
+import { studyTables, writeStudyOutputs, type StudyTables, STUDY_OUTPUT_NAMES } from '../../output/study-outputs.js';
 import { runToCiTarget } from '../../experiment/sequential.js';
 import { FEW_UNITS_WARNING, SEQUENTIAL_FIRST_REPLICATIONS } from '../../experiment/settings.js';
 import { formatReplicatedTable } from '../../output/study-text.js';
@@ -105,7 +105,7 @@ async function sequentialCommand(sweep: ExpandedSweep, o: RunOptions, targetPp: 
   const startedAt = new Date();
   const labels = sweepLabels(sweep);
   const res = await runToCiTarget(sweep, targetPp, {
-    outDir: o.out, workers: o.workers, force: o.force, aggregate: o.aggregate, paired: compare,
+    outDir: o.out, outputNames: STUDY_OUTPUT_NAMES, workers: o.workers, force: o.force, aggregate: o.aggregate, paired: compare,
     onRound: o.json ? undefined : (n, w) => process.stderr.write(`exitsim: ${n} replications: widest 95% half-width ${Number.isFinite(w) ? w.toFixed(2) : '∞'} pp (target ${targetPp} pp)\n`),
   });
   const t = studyTables(res.records, labels);
@@ -124,7 +124,7 @@ async function sequentialCommand(sweep: ExpandedSweep, o: RunOptions, targetPp: 
 async function replicatedCommand(sweep: ExpandedSweep, o: CommonOptions, compare: boolean): Promise<void> {
   const startedAt = new Date();
   const labels = sweepLabels(sweep);
-  const res = await runStudy(sweep, { outDir: o.out, workers: o.workers, force: o.force, replications: o.replications ?? 1, aggregate: o.aggregate, onProgress: trackStudy(o.out, o.json ? undefined : progressReporter(sweep.spec.name)) });
+  const res = await runStudy(sweep, { outputNames: STUDY_OUTPUT_NAMES, outDir: o.out, workers: o.workers, force: o.force, replications: o.replications ?? 1, aggregate: o.aggregate, onProgress: trackStudy(o.out, o.json ? undefined : progressReporter(sweep.spec.name)) });
   const t = studyTables(res.records, labels);
   if (o.out) await writeStudyOutputs(o.out, sweep, res.records, labels, [], sweep.spec.name, startedAt);
   if (o.json) {

@@ -6,10 +6,11 @@ import type { Command } from 'commander';
 import { packageRoot, shippedWorkloadNames } from '../../config/load.js';
 import { parameterPaths, sweepLabels } from '../../experiment/sweep-spec.js';
 import { DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, STUDY_PRESETS, VENDOR_PROFILE } from '../../experiment/settings.js';
-import { runStudy } from '../../experiment/study.js';
+import { readState, removeRecords, runStudy } from '../../experiment/study.js';
 import { expandSweep } from '../../experiment/sweep-spec.js';
-import { writeFileAtomic } from '../../io/atomic.js';
-import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
+import { writeOwnedFile } from '../../io/atomic.js';
+import { checkReplaceable, claimFolder, ownership } from '../../io/output-folder.js';
+import { studyTables, writeStudyOutputs, STUDY_OUTPUT_NAMES } from '../../output/study-outputs.js';
 import { formatDefaultStudy, formatVendorComparison } from '../../output/study-text.js';
 import { progressReporter } from '../progress.js';
 import { InputError } from '../../config/errors.js';
@@ -66,9 +67,19 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   );
   // A finished study (its manifest is written last) is recomputed; an interrupted one resumes: its
   // finished jobs are on disk, and the same inputs give the same study identity.
-  if (fs.existsSync(path.join(dir, 'manifest.json'))) fs.rmSync(dir, { recursive: true, force: true });
+  // Only exitsim's own run records go (the code may have changed since); every other file in the
+  // folder stays, and a user's file where a result goes stops the study before it runs.
+  const vendorDir = path.join(dir, 'intel-vs-amd');
+  claimFolder(dir, '--out');
+  checkReplaceable(dir, ['summary.txt', 'study.json', ...STUDY_OUTPUT_NAMES], true);
+  if (fs.existsSync(vendorDir)) checkReplaceable(vendorDir, ['study.json', ...STUDY_OUTPUT_NAMES], true);
+  for (const d of [dir, vendorDir]) {
+    if (ownership(d, 'manifest.json') !== 'ours') continue;
+    const earlier = readState(d);
+    if (earlier) removeRecords(d, earlier.identity);
+  }
   const t0 = Date.now();
-  const res = await runStudy(sweep, { outDir: dir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter('default study')) });
+  const res = await runStudy(sweep, { outputNames: STUDY_OUTPUT_NAMES, outDir: dir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter('default study')) });
   const labels = sweepLabels(sweep);
   const points = sweep.points.map((p) => ({ index: p.index, workload: String(p.values['vms[0].workload']) }));
   // Intel against AMD: every workload under modern on the vendor profile too, in its own folder.
@@ -76,14 +87,13 @@ async function studyCommand(o: StudyOptions): Promise<void> {
     { name: 'default-study-amd', base: base('default-study-amd', VENDOR_PROFILE), parameters: workloadsParameter, featureSets: ['modern'], replications: o.replications ?? 1 },
     'default study',
   );
-  const vendorDir = path.join(dir, 'intel-vs-amd');
-  const vendor = await runStudy(vendorSweep, { outDir: vendorDir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter(`default study: ${VENDOR_PROFILE}`)) });
+  const vendor = await runStudy(vendorSweep, { outputNames: STUDY_OUTPUT_NAMES, outDir: vendorDir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter(`default study: ${VENDOR_PROFILE}`)) });
   await writeStudyOutputs(vendorDir, vendorSweep, vendor.records, ['modern'], [], `default study on ${VENDOR_PROFILE}`, startedAt);
   const vendorTable = formatVendorComparison(studyTables(res.records, labels), studyTables(vendor.records, ['modern']), points, labels.indexOf('modern'), DEFAULT_HOST.profile, VENDOR_PROFILE);
   const text = formatDefaultStudy(studyTables(res.records, labels), res.records, points, STUDY_PRESETS, labels) + `\n\nIntel against AMD, features modern (${DEFAULT_HOST.profile} vs ${VENDOR_PROFILE}; ${VENDOR_PROFILE}'s figures rest on fewer published measurements: docs/validation.md §1):\n\n` + vendorTable;
   const wall = (Date.now() - t0) / 1000;
   // summary.txt first: the manifest, written last by writeStudyOutputs, marks the folder complete.
-  writeFileAtomic(path.join(dir, 'summary.txt'), text + '\n');
+  writeOwnedFile(dir, 'summary.txt', text + '\n', true);
   const written = await writeStudyOutputs(dir, sweep, res.records, labels, parameterPaths(sweep.spec), 'default study', startedAt, {}, undefined, o.figureSize);
   if (o.json) {
     const t = studyTables(res.records, labels);

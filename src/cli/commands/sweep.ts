@@ -7,7 +7,7 @@ import { parameterPaths, sweepLabels } from '../../experiment/sweep-spec.js';
 import { mergeShards, writeMergedRuns } from '../../experiment/merge.js';
 import { parseShard, readRecords, runStudy } from '../../experiment/study.js';
 import { loadSweep } from '../../experiment/sweep-spec.js';
-import { studyTables, writeStudyOutputs } from '../../output/study-outputs.js';
+import { studyTables, writeStudyOutputs, STUDY_OUTPUT_NAMES } from '../../output/study-outputs.js';
 import { formatSweepTable } from '../../output/study-text.js';
 import { progressReporter } from '../progress.js';
 import { trackStudy } from '../interrupt.js';
@@ -35,7 +35,7 @@ async function sweepCommand(file: string, o: SweepOptions): Promise<void> {
   const replications = o.replications ?? sweep.spec.replications;
   const out = o.out ?? path.join('results', shard ? `${sweep.spec.name}.shard-${shard.index}-of-${shard.count}` : sweep.spec.name);
   const labels = sweepLabels(sweep);
-  const res = await runStudy(sweep, { outDir: out, workers: o.workers, shard, force: o.force, replications, onProgress: trackStudy(out, progressReporter(`${sweep.spec.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`)) });
+  const res = await runStudy(sweep, { outputNames: STUDY_OUTPUT_NAMES, outDir: out, workers: o.workers, shard, force: o.force, replications, onProgress: trackStudy(out, progressReporter(`${sweep.spec.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`)) });
   const params = parameterPaths(sweep.spec);
   const written = await writeStudyOutputs(out, sweep, res.records, labels, params, sweep.spec.name, startedAt, shard ? { shard } : {}, undefined, o.figureSize);
   const t = studyTables(res.records, labels);
@@ -53,9 +53,9 @@ async function sweepCommand(file: string, o: SweepOptions): Promise<void> {
 async function mergeCommand(dirs: string[], o: { out: string; force?: boolean; figureSize?: FigureSize }): Promise<void> {
   const startedAt = new Date();
   const merged = mergeShards(dirs);
-  writeMergedRuns(o.out, merged, o.force ?? false);
+  writeMergedRuns(o.out, merged, o.force ?? false, STUDY_OUTPUT_NAMES);
   const params = merged.state.points.length > 0 ? Object.keys(merged.state.points[0]) : [];
-  const records = [...readRecords(o.out).values()];
+  const records = [...readRecords(o.out, merged.state.identity).values()];
   // The shards ran one sweep (merge checked their identity): the first one's manifest holds its inputs.
   const first = path.join(dirs[0], 'manifest.json');
   const carried = fs.existsSync(first) ? readStateJson<StudyInputs>(first, "a shard's manifest.json", ['tool']) : undefined;
