@@ -11,7 +11,10 @@ import { estimateGuestEvents } from '../model/build.js';
 import { checkFeaturesAgainstProfile, supportedFeatures } from '../model/profile-checks.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
 import { buildRunModel } from '../experiment/run-path.js';
-import { ASSUMED_EVENTS_PER_SECOND, DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, REFUSE_EVENTS, WARN_EVENTS } from '../experiment/settings.js';
+import { SEQUENTIAL_MAX_REPLICATIONS, ASSUMED_EVENTS_PER_SECOND, DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, REFUSE_EVENTS, WARN_EVENTS } from '../experiment/settings.js';
+
+/** The vendor whose nested mechanism a feature is (nested-ept / nested-npt are both vendors'). */
+const NESTED_FEATURE_ARCH: Record<string, 'vmx' | 'svm'> = { 'vmcs-shadowing': 'vmx', evmcs: 'vmx', 'v-vmsave-vmload': 'svm', vgif: 'svm' };
 
 /** The "file" of a message about a flag. */
 export const CLI = 'command line';
@@ -130,6 +133,13 @@ export interface CommonOptions {
   allowLong?: boolean;
 }
 
+/** One --profile: a second one is refused where it would be ignored (only compare compares CPUs). */
+function oneProfile(p: string | string[] | undefined): string | undefined {
+  if (!Array.isArray(p)) return p;
+  if (p.length > 1) throw new InputError(CLI, '--profile', 'one --profile (compare is the command that compares CPUs)', `${p.length}: ${p.join(', ')}`);
+  return p[0];
+}
+
 /**
  * The options most commands share. A command leaves out the ones it does not use (`omit`, by long
  * name), so that they are an error there rather than listed and ignored.
@@ -137,9 +147,9 @@ export interface CommonOptions {
 export function addCommon(cmd: Command, multiFeatures: boolean, omit: string[] = []): Command {
   const options: Option[] = [
     new Option('--features <list>', multiFeatures ? 'a feature set; repeat for each set to compare (the first is the baseline; default: compare none and modern, the others the scenario\'s)' : 'feature names and/or presets, comma-separated (default: the scenario\'s; a workload alone: modern, or what the profile supports of it)').argParser(collect),
-    multiFeatures
+    cmd.name() === 'compare'
       ? new Option('--profile <name>', `CPU profile, exitsim list profiles; repeat to compare CPUs (Intel against AMD) under the same feature sets (default: the scenario's; a workload alone: ${DEFAULT_HOST.profile})`).argParser(collect)
-      : new Option('--profile <name>', `CPU profile, exitsim list profiles (default: the scenario's; a workload alone: ${DEFAULT_HOST.profile})`),
+      : new Option('--profile <name>', `CPU profile, exitsim list profiles (default: the scenario's; a workload alone: ${DEFAULT_HOST.profile})`).argParser(collect),
     new Option('--pcpus <n>', `host pCPUs (default: the scenario's; a workload alone: ${DEFAULT_HOST.pcpus}, or enough for its vCPUs)`).argParser(intFlag('--pcpus', 1, 4096)),
     new Option('--vms <n>', `VMs of the workload (default: ${DEFAULT_HOST.vms})`).argParser(intFlag('--vms', 1, 100_000)),
     new Option('--vcpus <n>', `vCPUs per VM (default: the scenario's; a workload alone: ${DEFAULT_HOST.vcpus})`).argParser(intFlag('--vcpus', 1, 4096)),
@@ -170,14 +180,16 @@ function overrides(o: CommonOptions): ScenarioOverrides {
     throw new InputError(CLI, o.duration !== undefined ? '--duration' : '--warmup', `no window beside --quick (it runs ${QUICK_DURATION_SEC} s after ${QUICK_WARMUP_SEC} s of warm-up)`, o.duration !== undefined ? `--duration ${o.duration}` : `--warmup ${o.warmup}`, ' — drop --quick to choose the window');
   }
   // Replications use seeds seed, seed+1, …: all must be distinct, exact integers.
-  if (o.seed !== undefined && o.seed + (o.replications ?? 1) - 1 > Number.MAX_SAFE_INTEGER) {
-    throw new InputError(CLI, '--seed', `a seed of at most 2^53 − ${o.replications ?? 1} with ${o.replications ?? 1} replications (they use seed, seed+1, …)`, String(o.seed));
+  // --ci-target may run up to SEQUENTIAL_MAX_REPLICATIONS replications: their seeds must stay exact too.
+  const reps = (o as { ciTarget?: number }).ciTarget !== undefined ? SEQUENTIAL_MAX_REPLICATIONS : (o.replications ?? 1);
+  if (o.seed !== undefined && o.seed + reps - 1 > Number.MAX_SAFE_INTEGER) {
+    throw new InputError(CLI, '--seed', `a seed of at most 2^53 − ${reps} with ${reps} replications${reps !== (o.replications ?? 1) ? ' (the most --ci-target runs)' : ''} (they use seed, seed+1, …)`, String(o.seed));
   }
   return {
     pcpus: o.pcpus,
     vms: o.vms,
     vcpus: o.vcpus,
-    profile: Array.isArray(o.profile) ? o.profile[0] : o.profile,
+    profile: oneProfile(o.profile),
     scheduler: o.scheduler,
     durationSec: o.quick ? QUICK_DURATION_SEC : o.duration,
     warmupSec: o.quick ? QUICK_WARMUP_SEC : o.warmup,
@@ -221,6 +233,16 @@ export function featureSetsOf(o: { features?: string[] }, r: ResolvedScenario, f
       const named = namedNestedOnlyFeatures(t);
       if (named.length > 0) {
         throw new InputError(fromFlags ? CLI : r.file, fromFlags ? '--features' : 'features', `features a ${r.scenario.vmType} VM can use (${named.join(', ')} ${named.length > 1 ? 'apply' : 'applies'} only to a nested guest)`, `'${named[0]}'`, ' — add --vm-type nested, or leave it out');
+      }
+    }
+  }
+  // A nested feature of the other vendor, named on purpose, is a mistake too: it would change nothing
+  // and its label would hide that (three rows all reading 'none').
+  for (const t of texts) {
+    for (const name of namedNestedOnlyFeatures(t)) {
+      const vendor = NESTED_FEATURE_ARCH[name];
+      if (vendor && vendor !== r.profile.arch) {
+        throw new InputError(fromFlags ? CLI : r.file, fromFlags ? '--features' : 'features', `nested features of CPU profile '${r.profile.name}' (${r.profile.arch === 'svm' ? 'AMD SVM: v-vmsave-vmload, vgif, nested-npt' : 'Intel VT-x: vmcs-shadowing, evmcs, nested-ept'})`, `'${name}'`, name === 'evmcs' ? " — the enlightened VMCS is Hyper-V's VT-x interface; drop it on an AMD profile" : ` — ${name} is ${vendor === 'svm' ? 'an AMD SVM' : 'an Intel VT-x'} mechanism; drop it`);
       }
     }
   }

@@ -45,8 +45,10 @@ export function readDataFile(file: string): unknown {
   if (text.trim() === '') throw new InputError(file, '', 'JSON or YAML content', 'an empty file');
   if (/\.ya?ml$/i.test(file)) {
     const doc = YAML.parseDocument(text, { prettyErrors: true });
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0];
+    // A warning is an error here: an unknown tag (!!flaot, !include) would otherwise be read as a string.
+    const problems = [...doc.errors, ...doc.warnings];
+    if (problems.length > 0) {
+      const e = problems[0];
       const line = e.linePos?.[0]?.line;
       throw new InputError(file, line ? `line ${line}` : '', 'valid YAML', e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
     }

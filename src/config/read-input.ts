@@ -31,11 +31,19 @@ export function readInputText(file: string, maxBytes: number, what: string): str
   }
   if (!st.isFile()) throw new InputError(file, '', `a regular file (${what})`, kindOf(st));
   if (st.size > maxBytes) throw new InputError(file, '', `a ${what} of at most ${mb(maxBytes)}`, `${mb(st.size)}`);
+  let buf: Buffer;
   try {
-    return fs.readFileSync(file, 'utf8');
+    buf = fs.readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(file, '', `a readable ${what}`, `an unreadable file (${code})`);
+  }
+  // Invalid UTF-8 is refused, not silently replaced by U+FFFD (a name would change under the user's eyes).
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    const at = firstInvalidUtf8(buf);
+    throw new InputError(file, `line ${buf.subarray(0, at).toString('latin1').split('\n').length}`, `UTF-8 text (${what})`, `a byte that is not UTF-8 (0x${buf[at].toString(16).padStart(2, '0')} at byte ${at})`);
   }
 }
 
@@ -58,4 +66,20 @@ export function readStateJson<T>(file: string, what: string, required: string[])
   const missing = required.filter((k) => !(k in (data as object)));
   if (missing.length > 0) throw new InputError(file, missing[0], `${what} with ${required.join(', ')}`, 'nothing (the field is missing); delete the file to start again');
   return data as T;
+}
+
+/** The offset of the first byte that starts no valid UTF-8 sequence (RFC 3629: no overlongs, no surrogates). */
+function firstInvalidUtf8(buf: Buffer): number {
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i];
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (n === 0 || i + n > buf.length) return i;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(i, i + n));
+    } catch {
+      return i;
+    }
+    i += n;
+  }
+  return buf.length - 1;
 }

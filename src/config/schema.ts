@@ -8,7 +8,9 @@ const positive = z.number().finite().positive().max(MAX_EXACT);
 const nonNegative = z.number().finite().nonnegative().max(MAX_EXACT);
 const fraction = z.number().finite().min(0).max(1);
 /** A name that is printed in titles and tables: no control characters (they would drive the terminal). */
-const Name = z.string().min(1).regex(/^[^\u0000-\u001f\u007f]+$/, 'a name without control characters');
+const Name = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/, 'a name without control characters');
+/** An MSR as Intel's SDM names it (IA32_SPEC_CTRL, MSR_LSTAR) or by number (0x48). */
+const MsrName = z.string().min(1).max(64).regex(/^(0x[0-9A-Fa-f]{1,8}|[A-Za-z][A-Za-z0-9_]*)$/, 'an MSR name (IA32_SPEC_CTRL) or number (0x48)');
 
 /** A number with the published figure or rule it comes from. */
 export const Cited = z
@@ -48,7 +50,7 @@ export const InstructionEvent = z
     /** io: the device name from `devices`. */
     device: z.string().optional(),
     /** msr-read / msr-write: the MSR's name (matched against the pass-through list). */
-    msr: z.string().optional(),
+    msr: MsrName.optional(),
     /** raw-exit: the exit reason (name, alias or number). */
     reason: z.union([z.string(), z.number().int().nonnegative()]).optional(),
     /** Handler cycles of this event's exits, overriding the profile's (a measured figure; imported workloads set it). */
@@ -241,7 +243,8 @@ export const Profile = z
     generation: z.string().min(1),
     launch: z.string().min(1),
     description: z.string().min(1),
-    frequencyGHz: Cited,
+    // A clock of 0 Hz turns every time into infinity (a crash deep in microbench): 0.1–10 GHz covers every CPU.
+    frequencyGHz: Cited.extend({ value: z.number().finite().min(0.1, 'at least 0.1 GHz').max(10, 'at most 10 GHz') }),
     /** Intel VT-x or AMD SVM: which exit codes, world switch and feature names apply. */
     arch: z.enum(['vmx', 'svm']).default('vmx'),
     /**
@@ -390,11 +393,13 @@ export const Scenario = z
     features: z.string().default('modern'),
     /** plain, nested (an L2 guest of an L1 hypervisor in a VM), or a confidential VM: tdx, sev-es, sev-snp. */
     vmType: z.enum(VM_TYPES).default('plain'),
-    durationSec: positive.default(1),
+    // A run shorter than a microsecond simulates nothing (5e-324 s passed `positive`); a day is the CLI's cap too.
+    durationSec: z.number().finite().min(1e-6, 'at least 1e-6 s (one microsecond)').max(86_400).default(1),
     warmupSec: nonNegative.default(0),
-    seed: z.number().int().nonnegative().default(1),
+    // Seeds stay exact integers: each replication's seed (seed + r) must be one too, and distinct.
+    seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(1),
     /** MSRs the MSR bitmap passes through (not intercepted). */
-    msrPassThrough: z.array(z.string()).optional(),
+    msrPassThrough: z.array(MsrName).max(1024).optional(),
     /** MSR areas: VM-exit MSR-store, VM-exit MSR-load and VM-entry MSR-load list lengths. */
     msrLists: z
       .object({

@@ -2,6 +2,7 @@
 // CPU profiles, feature sets, seeds), so the run can be repeated anywhere without the files it was
 // made from. This turns a manifest back into what the runners take.
 import { InputError } from '../config/errors.js';
+import { inputsDigest } from '../io/manifest-digest.js';
 import { validate } from '../config/load.js';
 import { readStateJson } from '../config/read-input.js';
 import { Profile, Scenario, Workload, type SweepFile } from '../config/schema.js';
@@ -26,7 +27,7 @@ export interface StudyToRepeat {
 interface RunsManifest {
   kind?: string;
   aggregate?: boolean;
-  runs: Array<{ features: string; seed: number }>;
+  runs: Array<{ features: string; requested_features?: string; seed: number; profile?: string }>;
   inputs: Array<{ scenario_file: string; scenario: unknown; profile_file: string; profile: unknown; workloads: Record<string, { file: string; workload: unknown }> }>;
 }
 
@@ -47,24 +48,56 @@ function features(file: string, field: string, label: string): number {
   }
 }
 
+const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+
+/** An embedded input that must be there: a removed one is named, not validated as defaults. */
+function present(file: string, field: string, x: unknown, what: string): unknown {
+  if (!isObject(x)) throw new InputError(file, field, `the embedded ${what} (an object)`, x === undefined ? 'nothing (the field is missing)' : Array.isArray(x) ? 'an array' : JSON.stringify(x));
+  return x;
+}
+
 export function readRerun(file: string): RunsToRepeat | StudyToRepeat {
-  const m = readStateJson<{ tool?: string; kind?: string }>(file, 'an exitsim manifest.json', ['tool']);
+  const m = readStateJson<{ tool?: string; kind?: string; inputs_sha256?: unknown }>(file, 'an exitsim manifest.json', ['tool']);
   if (m.tool !== 'exitsim') throw new InputError(file, 'tool', "an exitsim manifest ('tool': 'exitsim')", JSON.stringify(m.tool));
+  if (m.kind !== undefined && m.kind !== 'runs' && m.kind !== 'study') throw new InputError(file, 'kind', "the manifest of runs or of a study ('runs' or 'study')", JSON.stringify(m.kind));
+  // The inputs are hashed when written: a manifest edited since (a profile swapped, a value changed) is refused.
+  if (m.inputs_sha256 !== undefined && m.inputs_sha256 !== inputsDigest(m as Record<string, unknown>)) {
+    throw new InputError(file, 'inputs_sha256', 'the embedded inputs as they were written (their SHA-256)', 'inputs changed since — the manifest was edited; rerun the original command instead');
+  }
   if (m.kind === 'study') return studyOf(file, m as unknown as StudyManifest);
   const r = m as unknown as RunsManifest;
   if (!Array.isArray(r.runs) || !Array.isArray(r.inputs) || r.inputs.length !== 1 || r.runs.length === 0) {
     throw new InputError(file, 'inputs', 'the manifest of a run, a comparison or a study, with the inputs it ran on embedded', 'a manifest without them (written by an exitsim older than the rerun command)');
   }
-  const input = r.inputs[0];
-  const workloads = new Map(Object.entries(input.workloads).map(([key, w]) => [key, { file: w.file, workload: validate(Workload, w.workload, `${file} (inputs[0].workloads.${key})`) }]));
+  const input = present(file, 'inputs[0]', r.inputs[0], 'inputs') as RunsManifest['inputs'][number];
+  present(file, 'inputs[0].workloads', input.workloads, 'workloads');
+  const workloads = new Map(Object.entries(input.workloads).map(([key, w]) => [key, { file: String(w?.file), workload: validate(Workload, present(file, `inputs[0].workloads.${key}.workload`, w?.workload, 'workload'), `${file} (inputs[0].workloads.${key})`) }]));
   const resolved: ResolvedScenario = {
-    scenario: validate(Scenario, input.scenario, `${file} (inputs[0].scenario)`),
-    file: input.scenario_file,
+    scenario: validate(Scenario, present(file, 'inputs[0].scenario', input.scenario, 'scenario'), `${file} (inputs[0].scenario)`),
+    file: String(input.scenario_file),
     workloads,
-    profile: validate(Profile, input.profile, `${file} (inputs[0].profile)`),
-    profileFile: input.profile_file,
+    profile: validate(Profile, present(file, 'inputs[0].profile', input.profile, 'CPU profile'), `${file} (inputs[0].profile)`),
+    profileFile: String(input.profile_file),
   };
-  return { kind: 'runs', resolved, featureSets: r.runs.map((run, i) => features(file, `runs[${i}].features`, run.features)), aggregate: r.aggregate === true };
+  r.runs.forEach((run, i) => {
+    if (!isObject(run)) throw new InputError(file, `runs[${i}]`, 'a run entry (an object)', JSON.stringify(run));
+    if (run.seed !== resolved.scenario.seed) throw new InputError(file, `runs[${i}].seed`, `the scenario's seed (${resolved.scenario.seed})`, JSON.stringify(run.seed));
+    if (run.profile !== undefined && run.profile !== resolved.profile.name) throw new InputError(file, `runs[${i}].profile`, `the embedded profile's name (${resolved.profile.name})`, JSON.stringify(run.profile));
+  });
+  const featureSets = r.runs.map((run, i) => (run.requested_features !== undefined ? features(file, `runs[${i}].requested_features`, run.requested_features) : features(file, `runs[${i}].features`, run.features)));
+  return { kind: 'runs', resolved, featureSets, aggregate: r.aggregate === true };
+}
+
+/** The study state a manifest embeds, as exitsim writes it: a damaged value is named, never run. */
+function checkState(file: string, st: StudyState, inputs: number): void {
+  if (!isObject(st)) throw new InputError(file, 'study', 'the study state (an object)', JSON.stringify(st));
+  if (!Number.isSafeInteger(st.replications) || st.replications < 1 || st.replications > 10_000) throw new InputError(file, 'study.replications', 'a whole number from 1 to 10,000', JSON.stringify(st.replications));
+  if (typeof st.name !== 'string' || !/^(?!\.{1,2}$)[A-Za-z0-9_.-]+$/.test(st.name)) throw new InputError(file, 'study.name', 'a study name (letters, digits, _ . -)', JSON.stringify(st.name));
+  if (typeof st.identity !== 'string' || st.identity === '') throw new InputError(file, 'study.identity', 'the study identity', JSON.stringify(st.identity));
+  if (!Array.isArray(st.points) || st.points.length !== inputs) throw new InputError(file, 'study.points', `one entry per embedded input (${inputs})`, Array.isArray(st.points) ? String(st.points.length) : JSON.stringify(st.points));
+  if (!Array.isArray(st.feature_sets) || st.feature_sets.length === 0 || st.feature_sets.some((f) => typeof f !== 'string')) throw new InputError(file, 'study.feature_sets', 'a non-empty list of feature sets', JSON.stringify(st.feature_sets));
+  const sh = st.shard;
+  if (sh !== null && sh !== undefined && !(isObject(sh) && Number.isSafeInteger(sh.count) && Number.isSafeInteger(sh.index) && sh.index >= 1 && sh.index <= sh.count)) throw new InputError(file, 'study.shard', 'null or a shard {index, count} with 1 ≤ index ≤ count', JSON.stringify(sh));
 }
 
 function studyOf(file: string, m: StudyManifest): StudyToRepeat {
@@ -72,6 +105,7 @@ function studyOf(file: string, m: StudyManifest): StudyToRepeat {
   if (!state || !Array.isArray(m.inputs) || !Array.isArray(m.workloads) || !Array.isArray(m.profiles)) {
     throw new InputError(file, 'inputs', "a study manifest with the inputs it ran on embedded (every point's scenario, its workloads and profile)", 'a manifest without them (written by an exitsim older than the rerun command)');
   }
+  checkState(file, state, m.inputs.length);
   const workloads = m.workloads.map((w, i) => ({ file: w.file, workload: validate(Workload, w.workload, `${file} (workloads[${i}])`) }));
   const profiles = m.profiles.map((p, i) => ({ file: p.file, profile: validate(Profile, p.profile, `${file} (profiles[${i}])`) }));
   const points = m.inputs.map((p, index) => {
@@ -84,7 +118,7 @@ function studyOf(file: string, m: StudyManifest): StudyToRepeat {
       index,
       values: p.values,
       resolved: {
-        scenario: validate(Scenario, p.scenario, `${file} (inputs[${index}].scenario)`),
+        scenario: validate(Scenario, present(file, `inputs[${index}].scenario`, p.scenario, 'scenario'), `${file} (inputs[${index}].scenario)`),
         file: p.scenario_file,
         workloads: new Map(Object.entries(p.workloads).map(([key, k]) => [key, at(workloads, k, `inputs[${index}].workloads.${key}`)])),
         profile: profile.profile,

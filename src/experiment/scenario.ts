@@ -74,14 +74,17 @@ export function resolveScenario(nameOrFile: string, o: ScenarioOverrides = {}): 
   const workloads = new Map<string, { workload: Workload; file: string }>();
   scenario.vms.forEach((vm, i) => {
     if (workloads.has(vm.workload)) return;
+    // A workload path in a scenario file is relative to that file, always (an imported scenario names
+    // the workload written beside it); never to the working directory, which would run whatever file
+    // of that name happens to be there. A name that is no file beside it is a shipped workload.
+    const fromScenarioFile = isFile && data !== undefined && looksLikeScenario(data);
+    const beside = fromScenarioFile ? path.resolve(path.dirname(nameOrFile), vm.workload) : vm.workload;
+    const besideIsFile = fs.existsSync(beside) && fs.statSync(beside).isFile();
     try {
-      // A workload path in a scenario file is relative to that file (an imported scenario names the
-      // workload written beside it), else to the working directory, else a shipped name.
-      const beside = isFile ? path.resolve(path.dirname(nameOrFile), vm.workload) : '';
-      const useBeside = beside !== '' && !fs.existsSync(vm.workload) && fs.existsSync(beside) && fs.statSync(beside).isFile();
-      workloads.set(vm.workload, loadWorkload(useBeside ? beside : vm.workload));
+      workloads.set(vm.workload, loadWorkload(besideIsFile ? beside : fromScenarioFile && /[/\\]|\.(json|ya?ml)$/i.test(vm.workload) ? beside : vm.workload));
     } catch (err) {
-      if (err instanceof InputError && err.file === vm.workload) {
+      // Not found: the scenario's field is at fault. An error inside the workload file names that file.
+      if (err instanceof InputError && !besideIsFile && err.found === 'neither') {
         throw new InputError(file, `vms[${i}].workload`, err.expected, JSON.stringify(vm.workload), err.hint);
       }
       throw err;

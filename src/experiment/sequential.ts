@@ -6,7 +6,7 @@
 // replications gives.
 import { estimate } from '../stats/confidence.js';
 import { SEQUENTIAL_FIRST_REPLICATIONS, SEQUENTIAL_MAX_REPLICATIONS } from './settings.js';
-import { runStudy, type StudyOptions, type StudyRecord, type StudyRun } from './study.js';
+import { checkSeeds, runStudy, type StudyOptions, type StudyRecord, type StudyRun } from './study.js';
 import type { ExpandedSweep } from './sweep-spec.js';
 
 export interface SequentialResult extends StudyRun {
@@ -48,6 +48,7 @@ export async function runToCiTarget(
   const sets = sweep.featureSets.length;
   let replications = Math.min(max, SEQUENTIAL_FIRST_REPLICATIONS);
   let records: StudyRecord[] = [];
+  checkSeeds(sweep, max); // the last round's seeds too, before the first round runs
   for (;;) {
     const run = await runStudy(sweep, { ...opts, replications, reuse: records });
     records = run.records;

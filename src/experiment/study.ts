@@ -69,12 +69,22 @@ export interface StudyState {
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
+/** Every replication's seed is an exact integer and distinct (past 2^53, seed + r rounds onto its neighbour). */
+export function checkSeeds(sweep: ExpandedSweep, replications: number): void {
+  for (const p of sweep.points) {
+    if (!Number.isSafeInteger(p.resolved.scenario.seed + replications - 1)) {
+      throw new InputError(p.resolved.file, 'seed', `a seed at most ${(Number.MAX_SAFE_INTEGER - replications + 1).toLocaleString('en-US')} (2^53 − 1 less the replications, so that seed + r stays exact and distinct)`, String(p.resolved.scenario.seed));
+    }
+  }
+}
+
 export function studyJobs(sweep: ExpandedSweep, replications: number): StudyJob[] {
   // Counted before any job is built (a million replications once allocated 2 GB before the first run).
   const count = sweep.points.length * replications;
   if (count > MAX_STUDY_JOBS) {
     throw new InputError(sweep.file, 'replications', `at most ${MAX_STUDY_JOBS.toLocaleString('en-US')} jobs (points × replications)`, `${sweep.points.length.toLocaleString('en-US')} × ${replications.toLocaleString('en-US')}`);
   }
+  checkSeeds(sweep, replications);
   const pw = Math.max(4, String(sweep.points.length - 1).length);
   const rw = Math.max(3, String(replications - 1).length);
   const jobs: StudyJob[] = [];

@@ -68,7 +68,10 @@ function valuesOf(p: z.infer<typeof SweepParameter>, file: string, i: number): A
     const { from, to, points } = p.logRange!;
     vs = Array.from({ length: points }, (_, k) => Number((from * Math.pow(to / from, k / (points - 1))).toPrecision(6)));
   }
-  return p.integer ? [...new Set(vs.map((v) => (typeof v === 'number' ? Math.round(v) : v)))] : vs;
+  if (p.integer && vs.some((v) => typeof v !== 'number')) {
+    throw new InputError(file, `parameters[${i}].integer`, 'integer: true on numeric values only (it rounds them)', `a parameter with the value ${JSON.stringify(vs.find((v) => typeof v !== 'number'))}`);
+  }
+  return p.integer ? [...new Set(vs.map((v) => Math.round(v as number)))] : vs;
 }
 
 const PATH_TOKEN = /([^.[\]]+)|\[(\d+)\]/g;

@@ -5,10 +5,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../config/load.js';
+import { withInputsDigest } from '../io/manifest-digest.js';
 import type { ResolvedScenario } from '../experiment/scenario.js';
 import type { ExpandedSweep } from '../experiment/sweep-spec.js';
 import type { StudyRecord, StudyState } from '../experiment/study.js';
 import type { RunSummary } from '../metrics/summarize.js';
+import { distinctFeatureSetLabel } from '../exits/features.js';
 
 export function packageVersion(): string {
   try {
@@ -52,7 +54,7 @@ function header(startedAt: Date): Record<string, unknown> {
   };
 }
 
-const text = (o: Record<string, unknown>) => JSON.stringify(o, null, 2) + '\n';
+const text = (o: Record<string, unknown>) => JSON.stringify(withInputsDigest(o), null, 2) + '\n';
 
 /**
  * The command that runs the same again from the same files, with every setting spelled out (the
@@ -68,13 +70,15 @@ export function resolvedRunCommand(i: ResolvedScenario, runs: RunSummary[]): str
 }
 
 /** The manifest of single runs (run, compare, the TUI's save). */
-export function runManifestJson(startedAt: Date, inputs: ResolvedScenario[], runs: RunSummary[], aggregate = false): string {
+export function runManifestJson(startedAt: Date, inputs: ResolvedScenario[], runs: RunSummary[], aggregate = false, featureSets?: number[]): string {
   return text({
     ...header(startedAt),
     kind: 'runs',
     aggregate,
     resolved_command: inputs.length === 1 ? resolvedRunCommand(inputs[0], runs) + (aggregate ? ' --aggregate' : '') : undefined,
-    runs: runs.map((r) => ({ run_id: r.run_id, scenario: r.scenario, features: r.features, seed: r.seed, profile: r.profile })),
+    // features is what the VM ran with (a TD's forced set); requested_features is the set as asked for,
+    // which rerun runs again (and which the run id names).
+    runs: runs.map((r, i) => ({ run_id: r.run_id, scenario: r.scenario, features: r.features, ...(featureSets && featureSets.length === runs.length ? { requested_features: distinctFeatureSetLabel(featureSets[i]) } : {}), seed: r.seed, profile: r.profile })),
     inputs: inputs.map((i) => ({
       scenario_file: i.file,
       scenario: i.scenario,

@@ -3,8 +3,8 @@
 // and in LaTeX (booktabs rules; numbers as siunitx \num{mean +- half-width}, no separators).
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { InputError } from '../config/errors.js';
+import { readStateJson } from '../config/read-input.js';
+import { ResultSet } from '../io/result-set.js';
 
 export interface PaperTable {
   caption: string;
@@ -53,21 +53,16 @@ export function latex(t: PaperTable): string {
   ].join('\n');
 }
 
-function readCsv(dir: string, name: string): Record<string, string>[] | undefined {
-  const f = path.join(dir, name);
-  if (!fs.existsSync(f)) return undefined;
-  return parse(fs.readFileSync(f, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-}
-
 const params = (row: Record<string, string>) => Object.keys(row).filter((k) => k.startsWith('param_'));
 const pointLabel = (row: Record<string, string>) => params(row).map((k) => row[k]).join(', ') || 'all';
 
 /** The tables of a result folder: efficiency per point and feature set, then the exit mix. */
 export function resultTables(dir: string): PaperTable[] {
-  const runs = readCsv(dir, 'runs.csv');
-  const exits = readCsv(dir, 'exits.csv');
-  if (!runs || !exits) throw new InputError(dir, 'runs.csv', 'a results folder (written by run --out, compare --out, study, sweep, merge or rerun)', 'no runs.csv and exits.csv');
-  const summary = readCsv(dir, 'summary.csv');
+  const set = ResultSet.open(dir);
+  const runs = set.csv('runs.csv', { columns: ['run_id', 'scenario', 'features', 'efficiency'], numbers: ['efficiency'], optional: ['efficiency'] });
+  const exits = set.csv('exits.csv', { columns: ['run_id', 'exit_reason', 'rate_per_s'], numbers: ['rate_per_s'] });
+  // A study's folder has its summary (the manifest lists it); a run's has none.
+  const summary = set.has('summary.csv') ? set.csv('summary.csv', { columns: ['point', 'features', 'replications', 'efficiency_mean', 'efficiency_ci95_halfwidth'], numbers: ['replications', 'efficiency_mean', 'efficiency_ci95_halfwidth'], optional: ['efficiency_mean', 'efficiency_ci95_halfwidth'] }) : undefined;
   const features = [...new Set(runs.map((r) => r.features))];
   const points = [...new Set(runs.map((r) => r.point ?? '0'))];
   const labelOf = new Map(runs.map((r) => [r.point ?? '0', pointLabel(r)]));
@@ -75,8 +70,8 @@ export function resultTables(dir: string): PaperTable[] {
   let paramNames = runs.length > 0 ? params(runs[0]).map((k) => k.slice('param_'.length)) : [];
   const state = path.join(dir, 'study.json');
   if (fs.existsSync(state)) {
-    const points = (JSON.parse(fs.readFileSync(state, 'utf8')) as { points?: Array<Record<string, unknown>> }).points;
-    if (points && points.length > 0 && Object.keys(points[0]).length === paramNames.length) paramNames = Object.keys(points[0]).map((k) => (k === 'vms[0].workload' ? 'workload' : k));
+    const points = readStateJson<{ points?: Array<Record<string, unknown>> }>(state, 'a study state', ['points']).points;
+    if (Array.isArray(points) && points.length > 0 && points[0] !== null && typeof points[0] === 'object' && Object.keys(points[0]).length === paramNames.length) paramNames = Object.keys(points[0]).map((k) => (k === 'vms[0].workload' ? 'workload' : k));
   }
   const n = summary ? Number(summary[0]?.replications ?? 1) : 1;
   const out: PaperTable[] = [];

@@ -1,9 +1,7 @@
 // `exitsim report`: a simulated run printed in `perf kvm stat report` layout
 // (20-character name column), so it can be diffed against a measurement with
 // the tools people know — and imported back (issue 6's round trip).
-import fs from 'node:fs';
-import path from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { ResultSet } from '../io/result-set.js';
 import { InputError } from '../config/errors.js';
 import { loadProfile } from '../config/load.js';
 import { cvmExitOfSlot, exitReasonPerfName, parseExitReason } from '../exits/reasons.js';
@@ -35,16 +33,6 @@ interface ExitRow {
   blocked_cycles: string;
   min_blocked_cycles?: string;
   max_blocked_cycles?: string;
-}
-
-function readCsv(dir: string, name: string): Record<string, string>[] {
-  const file = path.join(dir, name);
-  if (!fs.existsSync(file)) throw new InputError(dir, name, `a results folder with ${name} (written by run --out, compare --out, study or sweep)`, 'no such file');
-  try {
-    return parse(fs.readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  } catch (err) {
-    throw new InputError(file, '', 'a CSV file', (err as Error).message.split('\n')[0]);
-  }
 }
 
 const us = (x: number) => `${x.toFixed(2)}us`;
@@ -170,13 +158,15 @@ function selects(id: string, names: Map<string, { name: string; tokens: Set<stri
 }
 
 export function perfReport(dir: string, runSelector?: string): string {
-  const runs = readCsv(dir, 'runs.csv');
   // The manifest is written last: without it the set of files was cut short (a kill while writing).
-  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
-    throw new InputError(dir, 'manifest.json', 'a complete results folder (exitsim writes its manifest last)', 'runs.csv without manifest.json: an interrupted write; run the command again');
-  }
-  const exits = readCsv(dir, 'exits.csv') as unknown as ExitRow[];
-  const vms = fs.existsSync(path.join(dir, 'vms.csv')) ? readCsv(dir, 'vms.csv') : [];
+  const set = ResultSet.open(dir);
+  const runs = set.csv('runs.csv', { columns: ['run_id', 'scenario', 'profile', 'features', 'frequency_hz', 'duration_s', 'vcpus'], numbers: ['frequency_hz', 'duration_s', 'vcpus'] });
+  const exits = set.csv('exits.csv', {
+    columns: ['run_id', 'exit_reason', 'count', 'total_cycles', 'min_cycles', 'max_cycles', 'blocked_cycles'],
+    numbers: ['count', 'total_cycles', 'min_cycles', 'max_cycles', 'blocked_cycles', 'stddev_cycles', 'min_blocked_cycles', 'max_blocked_cycles'].filter((c) => c),
+    optional: ['stddev_cycles', 'min_blocked_cycles', 'max_blocked_cycles', 'blocked_cycles', 'min_cycles', 'max_cycles'],
+  }) as unknown as ExitRow[];
+  const vms = set.has('vms.csv') ? set.csv('vms.csv', { columns: ['run_id'] }) : [];
   const names = runNames(runs, vms);
   const chosen = runs.filter((r) => runSelector === undefined || selects(r.run_id, names, runSelector));
   if (chosen.length === 0) {

@@ -6,14 +6,14 @@ import { writeResultFiles } from '../io/atomic.js';
 import { exitsCsv, runsCsv, vmsCsv } from './csv.js';
 import { runManifestJson } from './manifest.js';
 
-export function writeRunFiles(dir: string, inputs: ResolvedScenario[], runs: RunSummary[], startedAt: Date, force: boolean, aggregate = false): string[] {
+export function writeRunFiles(dir: string, inputs: ResolvedScenario[], runs: RunSummary[], startedAt: Date, force: boolean, aggregate = false, featureSets?: number[]): string[] {
   return writeResultFiles(
     dir,
     {
       'runs.csv': runsCsv(runs),
       'vms.csv': vmsCsv(runs),
       'exits.csv': exitsCsv(runs),
-      'manifest.json': runManifestJson(startedAt, inputs, runs, aggregate),
+      'manifest.json': runManifestJson(startedAt, inputs, runs, aggregate, featureSets),
     },
     { force },
   );

@@ -39,7 +39,7 @@ function saver(opts: TuiOptions, startedAt: Date) {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const dir = path.join(opts.resultsDir, `tui-${opts.resolved.scenario.name}-${stamp}`);
     try {
-      writeRunFiles(dir, [opts.resolved], frame.summaries, startedAt, false);
+      writeRunFiles(dir, [opts.resolved], frame.summaries, startedAt, false, false, opts.featureSets);
       return `saved ${frame.simSeconds.toFixed(3)} s of results to ${path.relative(process.cwd(), dir)}`;
     } catch (err) {
       return `could not save: ${(err as Error).message}`;

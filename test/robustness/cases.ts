@@ -2,6 +2,7 @@
 // is generated from these (npm run robustness-doc); a test runs them again and
 // fails when the document and the CLI disagree.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +15,8 @@ export interface Case {
 
 const B = 'test/fixtures/bad';
 const I = 'test/fixtures/import';
+/** Result folders and manifests damaged on purpose, made by prepareCases() from real runs. */
+export const S = '/tmp/exitsim-robustness-sets';
 
 export const CASES: Case[] = [
   { what: 'malformed JSON (a stray comma)', args: ['run', `${B}/malformed.json`] },
@@ -116,7 +119,134 @@ export const CASES: Case[] = [
   { what: 'a bad feature set in a scenario compare does not use (fuzz)', args: ['compare', `${B}/scenario-bad-feature.json`] },
   { what: 'a bad feature set in a scenario, to validate (fuzz)', args: ['validate', `${B}/scenario-bad-feature.json`] },
   { what: 'a workload the live view would refuse in its worker (fuzz)', args: ['tui', `${B}/unknown-device.json`] },
+  // Issue 28: what a fault and bad-input run found on main.
+  { what: 'a duration of 5e-324 s in a scenario', args: ['run', `${B}/scenario-subnormal-duration.yaml`] },
+  { what: 'a scenario seed of 2^53 − 1 with 3 replications (seeds would repeat)', args: ['run', `${B}/scenario-seed-past-2-53.yaml`, '--replications', '3'] },
+  { what: 'a seed near 2^53 with --ci-target (its last replications would share seeds)', args: ['run', 'idle-guest', '--quick', '--ci-target', '1', '--seed', '9007199254740985'] },
+  { what: 'an empty MSR name', args: ['run', `${B}/scenario-empty-msr-name.yaml`] },
+  { what: 'a 10,000-character MSR name', args: ['validate', `${B}/msr-name-10000-chars.json`] },
+  { what: 'an unknown YAML tag (!!flaot)', args: ['run', `${B}/yaml-unknown-tag.yaml`] },
+  { what: 'invalid UTF-8', args: ['run', `${B}/invalid-utf8.yaml`] },
+  { what: 'integer: true on a parameter of names', args: ['sweep', `${B}/sweep-integer-on-names.yaml`] },
+  { what: 'a sweep of −3 replications', args: ['sweep', `${B}/sweep-negative-replications.yaml`] },
+  { what: 'an Intel nested feature on an AMD profile', args: ['run', 'cpu-bound', '--profile', 'genoa', '--vm-type', 'nested', '--features', 'modern,vmcs-shadowing'] },
+  { what: 'an AMD nested feature on an Intel profile', args: ['run', 'cpu-bound', '--vm-type', 'nested', '--features', 'none,vgif'] },
+  { what: 'an Intel measurement imported onto an AMD profile', args: ['import', 'test/fixtures/real-exits/01-sysbench-cpu.txt', '--profile', 'genoa', '-o', '/tmp/exitsim-robustness.json'] },
+  { what: 'a second --profile to capacity (it would be ignored)', args: ['capacity', 'cpu-bound', '--sla', 'efficiency>=90%', '--profile', 'genoa', '--profile', 'sapphire-rapids'] },
+  { what: 'a second --profile to the live view', args: ['tui', 'cpu-bound', '--profile', 'genoa', '--profile', 'sapphire-rapids'] },
+  { what: 'two CPU files that both name themselves genoa', args: ['compare', 'cpu-bound', '--quick', '--profile', 'genoa', '--profile', `${B}/profile-named-genoa.json`] },
+  { what: 'an import whose --out is a folder (with --force)', args: ['import', 'test/fixtures/real-exits/01-sysbench-cpu.txt', '-o', `${S}/a-folder.json`, '--force'] },
+  { what: 'an import to a file name that is an extension alone', args: ['import', 'test/fixtures/real-exits/01-sysbench-cpu.txt', '-o', `${S}/.json`] },
+  { what: 'an import --name of nothing', args: ['import', 'test/fixtures/real-exits/01-sysbench-cpu.txt', '-o', '/tmp/exitsim-robustness.json', '--name', ''] },
+  { what: 'an import --name with a terminal escape sequence', args: ['import', 'test/fixtures/real-exits/01-sysbench-cpu.txt', '-o', '/tmp/exitsim-robustness.json', '--name', 'a\u001b[31mred'] },
+  { what: 'an import of 65,537 vCPUs', args: ['import', 'test/fixtures/real-exits/01-sysbench-cpu.txt', '-o', '/tmp/exitsim-robustness.json', '--vcpus', '65537'] },
+  { what: 'a profile clocked at 0 GHz (microbench)', args: ['microbench', '--profile', `${S}/zero-ghz.json`] },
+  { what: 'slurm: 100,001 shards', args: ['slurm', 'submit', 'workloads/studies/msr-bitmap.yaml', '--shards', '100001', '--dry-run', '--out', `${S}/slurm`] },
+  { what: 'slurm: a time limit of "soon"', args: ['slurm', 'submit', 'workloads/studies/msr-bitmap.yaml', '--shards', '2', '--time', 'soon', '--dry-run', '--out', `${S}/slurm`] },
+  { what: 'slurm: a newline and a shell command in --sbatch-arg', args: ['slurm', 'submit', 'workloads/studies/msr-bitmap.yaml', '--shards', '2', '--sbatch-arg', '--account=x\nrm -rf /', '--dry-run', '--out', `${S}/slurm`] },
+  { what: 'slurm: $( ) in --partition', args: ['slurm', 'submit', 'workloads/studies/msr-bitmap.yaml', '--shards', '2', '--partition', '$(reboot)', '--dry-run', '--out', `${S}/slurm`] },
+  { what: 'slurm: --out is a file', args: ['slurm', 'submit', 'workloads/studies/msr-bitmap.yaml', '--shards', '2', '--dry-run', '--out', 'README.md'] },
+  // Readers of result folders a user may have edited, cut, or copied by hand.
+  { what: 'table: a line appended to exits.csv', args: ['table', `${S}/appended`] },
+  { what: 'table: a =HYPERLINK(…) cell put into runs.csv', args: ['table', `${S}/hyperlink`] },
+  { what: 'table: a binary runs.csv', args: ['table', `${S}/binary`] },
+  { what: 'table: runs.csv padded with NUL bytes', args: ['table', `${S}/nul-padded`] },
+  { what: 'table: runs.csv cut short', args: ['table', `${S}/truncated`] },
+  { what: 'table: runs.csv cut to its header', args: ['table', `${S}/header-only`] },
+  { what: 'table: an unbalanced quote in runs.csv (a set without a file list)', args: ['table', `${S}/unbalanced-quote`] },
+  { what: 'table: NaN efficiencies (a set without a file list)', args: ['table', `${S}/nan`] },
+  { what: 'table: runs.csv a symbolic link to /etc/passwd', args: ['table', `${S}/symlink`] },
+  { what: 'table: runs.csv a FIFO (it would block for ever)', args: ['table', `${S}/fifo`] },
+  { what: 'report: a 300 MB runs.csv', args: ['report', `${S}/huge`] },
+  { what: 'table: a set without its manifest', args: ['table', `${S}/no-manifest`] },
+  { what: "table: a study's summary.csv removed", args: ['table', `${S}/no-summary`] },
+  { what: "table: '{' as study.json", args: ['table', `${S}/brace-study`] },
+  { what: 'merge into an --out that is a file', args: ['merge', `${S}/study`, '--out', 'README.md'] },
+  { what: "sweep into a folder where another sweep's run record was copied", args: ['sweep', `${S}/tiny-sweep.yaml`, '--out', `${S}/foreign-record`] },
+  { what: 'rerun: a seed of "x"', args: ['rerun', `${S}/rerun-seed-x.json`, '--out', `${S}/rerun-out`] },
+  { what: 'rerun: a seed of −7 (the digest unchanged)', args: ['rerun', `${S}/rerun-seed-negative.json`, '--out', `${S}/rerun-out`] },
+  { what: 'rerun: the scenario removed', args: ['rerun', `${S}/rerun-no-scenario.json`, '--out', `${S}/rerun-out`] },
+  { what: 'rerun: the embedded profile swapped for another', args: ['rerun', `${S}/rerun-profile-swapped.json`, '--out', `${S}/rerun-out`] },
+  { what: "rerun: kind 'capacity'", args: ['rerun', `${S}/rerun-kind-capacity.json`, '--out', `${S}/rerun-out`] },
+  { what: 'rerun: a study manifest of −3 replications', args: ['rerun', `${S}/rerun-study-negative-replications.json`, '--out', `${S}/rerun-out`] },
 ];
+
+
+const exitsim = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'exitsim.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  if (r.status !== 0) throw new Error(`exitsim ${args.join(' ')}: ${r.stderr}`);
+};
+
+/** Replaces a file of a set in place (the manifest still lists the original's size and hash). */
+function damage(set: string, name: string, f: (text: Buffer) => Buffer | string): void {
+  fs.writeFileSync(path.join(S, set, name), f(fs.readFileSync(path.join(S, set, name))));
+}
+
+/**
+ * The damaged result folders and manifests the reader cases run on: one real run and one real sweep,
+ * copied and damaged the ways a user's hand (or a full disk) damages them. Deterministic (seeded runs).
+ */
+export function prepareCases(): void {
+  fs.rmSync(S, { recursive: true, force: true });
+  fs.mkdirSync(S, { recursive: true });
+  exitsim('run', 'cpu-bound', '--quick', '--out', `${S}/run`);
+  exitsim('run', 'cpu-bound', '--quick', '--vm-type', 'tdx', '--out', `${S}/run-tdx`);
+  fs.writeFileSync(`${S}/tiny-sweep.yaml`, 'name: tiny\nbase: { name: t, host: { pcpus: 2 }, vms: [{ workload: cpu-bound, vcpus: 1 }], durationSec: 0.01 }\nparameters: [{ path: seed, values: [1, 2] }]\nfeatureSets: [modern]\n');
+  fs.writeFileSync(`${S}/other-sweep.yaml`, 'name: other\nbase: { name: t, host: { pcpus: 2 }, vms: [{ workload: idle-guest, vcpus: 1 }], durationSec: 0.01 }\nparameters: [{ path: seed, values: [1, 2] }]\nfeatureSets: [none]\n');
+  exitsim('sweep', `${S}/tiny-sweep.yaml`, '--out', `${S}/study`);
+  exitsim('sweep', `${S}/other-sweep.yaml`, '--out', `${S}/other`);
+  const copy = (from: string, to: string) => fs.cpSync(path.join(S, from), path.join(S, to), { recursive: true });
+  for (const name of ['appended', 'hyperlink', 'binary', 'nul-padded', 'truncated', 'header-only', 'symlink', 'fifo', 'huge', 'no-manifest']) copy('run', name);
+  damage('appended', 'exits.csv', (b) => b.toString() + 'cpu-bound.modern.s1,HLT,1,1,1,1,1,1,1,1,1,1\n');
+  damage('hyperlink', 'runs.csv', (b) => b.toString().replace('cpu-bound,', '=HYPERLINK("http://example.invalid"),'));
+  damage('binary', 'runs.csv', (b) => Buffer.from(Array.from({ length: b.length }, (_, i) => (i * 151 + 7) % 256)));
+  damage('nul-padded', 'runs.csv', (b) => Buffer.concat([b, Buffer.alloc(4096)]));
+  damage('truncated', 'runs.csv', (b) => b.subarray(0, Math.floor(b.length / 2)));
+  damage('header-only', 'runs.csv', (b) => b.toString().split('\n')[0] + '\n');
+  fs.rmSync(`${S}/symlink/runs.csv`);
+  fs.symlinkSync('/etc/passwd', `${S}/symlink/runs.csv`);
+  fs.rmSync(`${S}/fifo/runs.csv`);
+  spawnSync('mkfifo', [`${S}/fifo/runs.csv`]);
+  fs.truncateSync(`${S}/huge/runs.csv`, 300 * 1024 * 1024); // sparse: 300 MB without writing them
+  fs.rmSync(`${S}/no-manifest/manifest.json`);
+  // A set whose manifest has no file list (an earlier exitsim's): its CSVs are parsed strictly instead.
+  for (const name of ['unbalanced-quote', 'nan']) {
+    copy('run', name);
+    const m = JSON.parse(fs.readFileSync(path.join(S, name, 'manifest.json'), 'utf8'));
+    delete m.files;
+    fs.writeFileSync(path.join(S, name, 'manifest.json'), JSON.stringify(m, null, 2));
+  }
+  damage('unbalanced-quote', 'runs.csv', (b) => b.toString().replace('cpu-bound,', '"cpu-bound,'));
+  damage('nan', 'runs.csv', (b) => b.toString().replace(/,0\.9\d+,/, ',NaN,'));
+  copy('study', 'no-summary');
+  fs.rmSync(`${S}/no-summary/summary.csv`);
+  copy('study', 'brace-study');
+  fs.writeFileSync(`${S}/brace-study/study.json`, '{');
+  copy('study', 'foreign-record');
+  fs.copyFileSync(`${S}/other/runs/p0001-r000.json`, `${S}/foreign-record/runs/p0001-r000.json`);
+  fs.rmSync(`${S}/foreign-record/manifest.json`); // an interrupted study, to be resumed
+  fs.mkdirSync(`${S}/a-folder.json`);
+  const profile = JSON.parse(fs.readFileSync(path.join(ROOT, 'profiles', 'nehalem.json'), 'utf8'));
+  profile.frequencyGHz.value = 0;
+  fs.writeFileSync(`${S}/zero-ghz.json`, JSON.stringify(profile));
+  // Damaged manifests for rerun.
+  const manifest = JSON.parse(fs.readFileSync(`${S}/run/manifest.json`, 'utf8'));
+  const mutate = (name: string, f: (m: Record<string, any>) => void, keepDigest = true) => {
+    const m = structuredClone(manifest);
+    f(m);
+    if (!keepDigest) delete m.inputs_sha256;
+    fs.writeFileSync(`${S}/${name}`, JSON.stringify(m, null, 2));
+  };
+  mutate('rerun-seed-x.json', (m) => (m.runs[0].seed = 'x'), false);
+  mutate('rerun-seed-negative.json', (m) => (m.runs[0].seed = -7));
+  mutate('rerun-no-scenario.json', (m) => delete m.inputs[0].scenario, false);
+  mutate('rerun-profile-swapped.json', (m) => (m.inputs[0].profile = JSON.parse(fs.readFileSync(path.join(ROOT, 'profiles', 'genoa.json'), 'utf8'))));
+  mutate('rerun-kind-capacity.json', (m) => (m.kind = 'capacity'));
+  const study = JSON.parse(fs.readFileSync(`${S}/study/manifest.json`, 'utf8'));
+  study.study.replications = -3;
+  delete study.inputs_sha256;
+  fs.writeFileSync(`${S}/rerun-study-negative-replications.json`, JSON.stringify(study, null, 2));
+}
 
 export interface Outcome {
   code: number | null;
@@ -125,7 +255,7 @@ export interface Outcome {
 }
 
 export function runCase(c: Case): Outcome {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'exitsim.js'), ...c.args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'exitsim.js'), ...c.args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
   return { code: r.status, message: r.stderr.trim(), stdout: r.stdout };
 }
 

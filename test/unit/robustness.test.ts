@@ -5,9 +5,10 @@ import path from 'node:path';
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
-import { CASES, ROOT, robustnessDoc, runCase } from '../robustness/cases.js';
+import { CASES, ROOT, prepareCases, robustnessDoc, runCase } from '../robustness/cases.js';
 import { SCHEMAS, jsonSchemaText } from '../../src/config/json-schema.js';
 
+prepareCases();
 const outcomes = CASES.map(runCase);
 
 test('every bad input gets exit code 2, one line naming where and what, no stack trace and no stdout', () => {

@@ -78,6 +78,11 @@ function importCommand(file: string, o: ImportOptions): void {
   // An AMD host's table (SVM names) defaults to a current AMD profile, an Intel one to a current Intel one.
   const amd = isAmdMeasurement(m);
   const profile = loadProfile(o.profile ?? (amd ? 'genoa' : 'sapphire-rapids')).profile;
+  // Exit names are the vendor's: an Intel table replayed on an AMD profile (or the reverse) would write a
+  // workload whose exits that CPU does not have.
+  if (o.profile !== undefined && (profile.arch === 'svm') !== amd) {
+    throw new InputError(CLI, '--profile', `a CPU profile of the measured host's vendor (the table names ${amd ? 'AMD SVM' : 'Intel VT-x'} exits)`, `'${o.profile}' (${profile.arch === 'svm' ? 'AMD SVM' : 'Intel VT-x'})`, ` — import with ${amd ? 'genoa' : 'sapphire-rapids'} or another ${amd ? 'AMD' : 'Intel'} profile, then compare --profile ${o.profile} for the other vendor`);
+  }
   if (amd && o.profile === undefined && !o.json) process.stderr.write('exitsim: note: an AMD host\'s table (SVM exit names): profile genoa assumed (--profile overrides)\n');
   const features = featuresFlag((o.features ?? ['modern']).join(','));
   checkFeaturesAgainstProfile(features, profile, CLI);
@@ -138,7 +143,7 @@ export function register(program: Command): void {
     .option('--features <list>', 'the feature set the measurement was taken with (default modern)', collect)
     .option('--profile <name>', 'the CPU profile of the measured host (default sapphire-rapids; genoa for an AMD table)')
     .option('--duration <seconds>', 'the measured window, when the file does not say (default: 1 s, stated)', secondsFlag('--duration', false))
-    .option('--vcpus <n>', 'vCPUs the counts cover, when the file does not say (default: the fewest its HLT time fits in, stated)', intFlag('--vcpus', 1))
+    .option('--vcpus <n>', 'vCPUs the counts cover, when the file does not say (default: the fewest its HLT time fits in, stated)', intFlag('--vcpus', 1, 4096))
     .option('--table <n>', 'which table of a file with several (default: the only one; several must be chosen)', intFlag('--table', 1))
     .option('--base <workload>', 'where events the measurement cannot show come from (default: none, see --unobserved)')
     .option('--unobserved <zero>', "assume the unobservable events are absent ('zero', the default, then stated)")

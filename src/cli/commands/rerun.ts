@@ -25,7 +25,7 @@ async function rerunCommand(manifest: string, o: RerunOptions): Promise<void> {
   if (what.kind === 'runs') {
     checkCsvTarget(o.out, o.force ?? false);
     const res = await runScenario(what.resolved, what.featureSets, { workers: o.workers, aggregate: what.aggregate, onProgress: simulatedTimeProgress(what.resolved.scenario.name) });
-    const written = writeRunFiles(o.out, [what.resolved], res.summaries, startedAt, o.force ?? false, what.aggregate);
+    const written = writeRunFiles(o.out, [what.resolved], res.summaries, startedAt, o.force ?? false, what.aggregate, what.featureSets);
     process.stdout.write(`reran ${res.summaries.length} run(s) of ${what.resolved.scenario.name} (${what.featureSets.map((s) => featureSetLabel(s)).join(' / ')}); wrote ${relativePaths(written)}\n`);
     return;
   }

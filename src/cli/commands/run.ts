@@ -51,10 +51,16 @@ async function crossProfileCommand(file: string, o: RunOptions, profiles: string
     const name = `--${flag === 'ciTarget' ? 'ci-target' : flag}`;
     if (o[flag] !== undefined) throw new InputError(CLI, name, 'one --profile with --replications, --ci-target or --out (several CPUs compare one replication each)', `${name} ${String(o[flag])} with ${profiles.length} profiles`);
   }
-  const points = profiles.map((profile) => {
-    const r = resolve(file, { ...o, profile });
-    return { r, sets: featureSetsOf(o, r, ['none', 'modern']) };
-  });
+  const resolved = profiles.map((profile) => resolve(file, { ...o, profile }));
+  // Rows are labelled by profile name: two files that give one name would be two rows no one can tell apart.
+  const byName = new Map<string, string>();
+  for (const r of resolved) {
+    const other = byName.get(r.profile.name);
+    if (other !== undefined && other !== r.profileFile) throw new InputError(CLI, '--profile', 'CPU profiles with distinct names (rows are labelled by name)', `two files named ${r.profile.name}: ${other} and ${r.profileFile}`);
+    if (other !== undefined) throw new InputError(CLI, '--profile', 'each CPU profile once', `${r.profile.name} twice`);
+    byName.set(r.profile.name, r.profileFile);
+  }
+  const points = resolved.map((r) => ({ r, sets: featureSetsOf(o, r, ['none', 'modern']) }));
   checkCost(points, 1, o.allowLong);
   const runs: RunSummary[] = [];
   for (const { r, sets } of points) runs.push(...(await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate, onProgress: simulatedTimeProgress(`${r.scenario.name} on ${r.profile.name}`) })).summaries);
@@ -91,7 +97,7 @@ async function runCommand(file: string, o: RunOptions, compare: boolean): Promis
   const result = await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate, onProgress: simulatedTimeProgress(r.scenario.name) });
   const runs = result.summaries;
   if (o.out) {
-    const written = writeRunFiles(o.out, [r], runs, startedAt, o.force ?? false, o.aggregate ?? false);
+    const written = writeRunFiles(o.out, [r], runs, startedAt, o.force ?? false, o.aggregate ?? false, sets);
     if (!o.json) process.stdout.write(`wrote ${written.join(', ')}\n`);
   }
   if (o.json) {
