@@ -133,7 +133,7 @@ export function submit(o: SubmitOptions): { submission: Submission; arrayScript:
   const sweep = loadSweep(sweepFile);
   const out = path.resolve(o.out);
   const replications = o.replications ?? sweep.spec.replications;
-  claimFolder(out);
+  claimFolder(o.out);
   const slurmDir = path.join(out, 'slurm');
   claimFolder(slurmDir);
   const file = path.join(slurmDir, 'submission.json');

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { main } from '../../src/cli/main.js';
+import { runInProcess } from '../cli-in-process.js';
 import { buildProgram } from '../../src/cli/program.js';
 
 // A fuzz run of the whole command line, in process: every command from a valid base, with one
@@ -105,20 +105,6 @@ function apply(command: string, m: Mutation): { argv: string[]; culprit: RegExp 
   }
 }
 
-async function runInProcess(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  let stdout = '';
-  let stderr = '';
-  process.stdout.write = ((c: string | Uint8Array) => ((stdout += String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((stderr += String(c)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
-}
-
 test(`CLI fuzz: ${CASES.toLocaleString('en-US')} commands with one thing wrong each get exit 2, one line naming the culprit, nothing written`, async () => {
   process.env.CI = 'true';
   process.chdir(root);
@@ -155,3 +141,4 @@ test(`CLI fuzz: ${CASES.toLocaleString('en-US')} commands with one thing wrong e
   if (found.size > 0) process.stdout.write(`# accepted as valid: ${[...found.keys()].slice(0, 20).join('; ')}\n`);
   assert.ok(run >= CASES);
 });
+

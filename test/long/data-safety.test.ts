@@ -128,3 +128,42 @@ test('the default study keeps a user file in its own folder and in intel-vs-amd/
   assert.equal(fs.readFileSync(path.join(out, 'paper.tex'), 'utf8'), 'mine');
   assert.equal(fs.readFileSync(path.join(out, 'intel-vs-amd', 'mine.txt'), 'utf8'), 'mine');
 });
+
+test('property: a user file at a random place in an output folder survives a run, a resume and a forced run of every folder-writing command', async () => {
+  const { default: fc } = await import('fast-check');
+  const segment = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,11}$/);
+  // Anywhere: the folder itself, the run records, a subfolder of exitsim's or of the user's; any name,
+  // including names exitsim writes (a collision is refused, never replaced).
+  const place = fc.oneof(
+    fc.tuple(fc.constantFrom('', 'runs/', 'intel-vs-amd/', 'slurm/', 'mine/'), fc.oneof(segment, fc.constantFrom('runs.csv', 'summary.csv', 'manifest.json', 'study.json', 'efficiency.svg', 'p0000-r000.json', 'array.sh'))).map(([dir, name]) => dir + name),
+  );
+  const commands = WRITERS.filter(([c]) => ['run', 'sweep', 'merge', 'slurm submit --dry-run', 'table'].includes(c));
+  let collisions = 0;
+  await fc.assert(
+    fc.property(fc.constantFrom(...commands), fc.array(place, { minLength: 1, maxLength: 3 }), ([command, , args], places) => {
+      const out = fs.mkdtempSync(path.join(d, 'prop-'));
+      const argv = args.map((a) => a.replace('OUT', out));
+      const first = exitsim(...argv);
+      assert.equal(first.status, 0, first.stderr);
+      const mine = new Map<string, string>();
+      for (const p of new Set(places)) {
+        const f = path.join(out, p);
+        if (fs.existsSync(f) || fs.existsSync(path.dirname(f)) && !fs.statSync(path.dirname(f)).isDirectory()) continue; // exitsim's own file: not the user's to place
+        fs.mkdirSync(path.dirname(f), { recursive: true });
+        fs.writeFileSync(f, `user ${p}\n`);
+        mine.set(f, `user ${p}\n`);
+      }
+      for (const extra of [[], ...(command.startsWith('slurm') ? [] : [['--force']])]) {
+        const r = exitsim(...argv, ...extra);
+        if (r.status !== 0) {
+          collisions++;
+          assert.equal(r.status, 2, r.stderr);
+          assert.match(r.stderr, /did not write|another file|--force|damaged JSON|expected a study run record/, r.stderr);
+        }
+        for (const [f, text] of mine) assert.equal(fs.readFileSync(f, 'utf8'), text, `${command} ${extra.join(' ')}: ${f} survives`);
+      }
+    }),
+    { numRuns: 12, seed: 28 },
+  );
+  process.stdout.write(`# ${collisions} runs refused because a user file stood where a result goes\n`);
+});

@@ -166,3 +166,19 @@ test('a second run of a sweep is refused when another tool left a run record in 
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /p0001-r000\.json: study: expected a run record of this study .* found a record of study/);
 });
+
+test('a read-only output folder is reported as read-only, not as a missing path', (t) => {
+  const ro = path.join(d, 'read-only');
+  fs.mkdirSync(ro);
+  fs.chmodSync(ro, 0o555);
+  fs.chmodSync(d, 0o755);
+  // root writes through permissions: drop to nobody for this one command where that is possible.
+  const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+  if (asUser.length > 0 && spawnSync('setpriv', ['--version']).status !== 0) return t.skip('running as root without setpriv: permissions do not apply');
+  for (const out of [ro, path.join(ro, 'sub')]) {
+    const [cmd, ...pre] = asUser.length > 0 ? asUser : [process.execPath];
+    const r = spawnSync(cmd, [...pre, ...(asUser.length > 0 ? [process.execPath] : []), bin, 'run', 'cpu-bound', '--quick', '--out', out], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--out: expected a folder exitsim can write to, found a read-only folder \(EACCES\)/);
+  }
+});

@@ -1,5 +1,6 @@
 // `exitsim run` and `exitsim compare`: one scenario under one or several
 // feature sets (with --replications, as a one-point study with CIs).
+import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../config/errors.js';
 import { sweepLabels } from '../../experiment/sweep-spec.js';
@@ -56,7 +57,7 @@ async function crossProfileCommand(file: string, o: RunOptions, profiles: string
   const byName = new Map<string, string>();
   for (const r of resolved) {
     const other = byName.get(r.profile.name);
-    if (other !== undefined && other !== r.profileFile) throw new InputError(CLI, '--profile', 'CPU profiles with distinct names (rows are labelled by name)', `two files named ${r.profile.name}: ${other} and ${r.profileFile}`);
+    if (other !== undefined && other !== r.profileFile) throw new InputError(CLI, '--profile', 'CPU profiles with distinct names (rows are labelled by name)', `two files named ${r.profile.name}: ${path.relative(process.cwd(), other)} and ${path.relative(process.cwd(), r.profileFile)}`);
     if (other !== undefined) throw new InputError(CLI, '--profile', 'each CPU profile once', `${r.profile.name} twice`);
     byName.set(r.profile.name, r.profileFile);
   }
