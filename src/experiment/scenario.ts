@@ -78,7 +78,7 @@ export function resolveScenario(nameOrFile: string, o: ScenarioOverrides = {}): 
     // the workload written beside it); never to the working directory, which would run whatever file
     // of that name happens to be there. A name that is no file beside it is a shipped workload.
     const fromScenarioFile = isFile && data !== undefined && looksLikeScenario(data);
-    const beside = fromScenarioFile ? path.resolve(path.dirname(nameOrFile), vm.workload) : vm.workload;
+    const beside = fromScenarioFile && !path.isAbsolute(vm.workload) ? path.join(path.dirname(nameOrFile), vm.workload) : vm.workload;
     const besideIsFile = fs.existsSync(beside) && fs.statSync(beside).isFile();
     try {
       workloads.set(vm.workload, loadWorkload(besideIsFile ? beside : fromScenarioFile && /[/\\]|\.(json|ya?ml)$/i.test(vm.workload) ? beside : vm.workload));

@@ -281,10 +281,29 @@ Inputs are bounded before they are read: regular files only (a FIFO or \`/dev/ze
 once), at most 4 MB for scenarios, workloads, profiles and sweeps and 256 MB for measurements,
 YAML aliases limited; sweeps at most 100,000 points and 1,000,000 jobs, checked before any is built.
 
-Output files are written to a temporary name and renamed, the manifest last (readers refuse a
-set without one); an existing result is not overwritten without \`--force\`; a killed or interrupted sweep keeps every finished job and resumes
-(\`test/unit/study.test.ts\`); CSV text cells that a spreadsheet would run as a formula get a
-leading \`'\`.
+**No user file is lost.** An output folder belongs to the user: exitsim keeps a ledger in it
+(\`.exitsim-owned.json\`: every file it wrote there, with size and SHA-256) and replaces only those of
+its files that nobody edited since — and only with \`--force\`, or when it resumes its own study. A
+user's file of a result's name, or a result the user edited, is refused with \`--force\` or without;
+nothing is ever deleted but exitsim's own unedited files and run records; no command removes a folder
+(one it created and left empty, because it was refused, is removed again). One writer at a time: a
+command holds \`.exitsim.lock\` (its pid and host) while it writes; a second writer is refused, and a
+lock whose process is gone is taken over; temporary files of a killed writer are cleared on the next
+run. Files are written to a temporary name and renamed, the manifest last; the manifest lists every
+file of the set with its size and SHA-256, and embeds a digest of the inputs rerun uses.
+\`test/long/data-safety.test.ts\` places user files anywhere in every command's output folder (and
+as a property, at random places and names) and checks they survive a run, a resume and \`--force\`;
+\`test/long/output-folder.test.ts\` races two writers, kills one between its writes and renames,
+and tries newlines, quotes, \`$( )\`, backticks and \`;\` in every flag that reaches a Slurm script.
+
+**Readers are as strict as inputs.** \`table\`, \`report\`, \`merge\`, \`rerun\` and a resuming
+sweep refuse a set without its manifest, a file the manifest does not list or whose size (checked
+before reading) or hash differs, a link, a FIFO, a file over 256 MB, NUL bytes, invalid UTF-8, a CSV
+that is not what exitsim writes, a run record of another study; \`test/long/reader-fuzz.test.ts\`
+damages result folders at random (cut, appended, binary, linked, FIFO, huge, removed) and checks
+every answer is a clean run or one line. CSV text cells that a spreadsheet would run as a formula get
+a leading \`'\`. A killed or interrupted sweep keeps every finished job and resumes
+(\`test/unit/study.test.ts\`).
 
 | bad input | command | exit | what exitsim says |
 |---|---|---|---|
