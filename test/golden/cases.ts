@@ -9,6 +9,10 @@ import { resolveScenario, type ScenarioOverrides } from '../../src/experiment/sc
 import { runScenario } from '../../src/experiment/runner.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 import type { RunSummary } from '../../src/metrics/summarize.js';
+import type { SweepFile } from '../../src/config/schema.js';
+import { expandSweep, parameterPaths, sweepLabels } from '../../src/experiment/sweep-spec.js';
+import { runStudy } from '../../src/experiment/study.js';
+import { studyCsvFiles } from '../../src/output/study-outputs.js';
 
 export interface GoldenCase {
   /** File name under test/golden/ (without .json). */
@@ -66,7 +70,41 @@ export function matrixCases(): MatrixCase[] {
       }
     }
   }
+  // Architecture × VM type: each VM type on each architecture that can run it, under none and modern,
+  // so a refactor of the platform code is guarded on every combination (not only on the presets above).
+  const platforms: Array<[string, Array<NonNullable<ScenarioOverrides['vmType']>>]> = [
+    ['sapphire-rapids', ['plain', 'nested', 'tdx']],
+    ['genoa', ['plain', 'nested', 'sev-es', 'sev-snp']],
+    ['k8', ['plain']],
+  ];
+  for (const workload of ['kernel-build', 'network-server', 'windows-desktop']) {
+    for (const [profile, vmTypes] of platforms) {
+      for (const vmType of vmTypes) {
+        for (const features of ['none', 'modern']) {
+          if (profile === 'k8' && features === 'modern') continue; // K8 has none of modern
+          out.push({ key: `${workload}.${profile}.${vmType}.${features}`, workload, features, overrides: { durationSec: 0.05, warmupSec: 0.01, seed: 17, pcpus: 4, profile, vmType }, aggregate: false });
+        }
+      }
+    }
+  }
   return out;
+}
+
+/** A small sweep across CPUs and VM types (tuples), whose runs.csv and exits.csv are stored byte for byte. */
+export const GOLDEN_SWEEP = {
+  name: 'golden-sweep',
+  base: { name: 'golden', host: { pcpus: 4 }, vms: [{ workload: 'oltp-database', vcpus: 2, count: 2 }], durationSec: 0.05, warmupSec: 0.01, seed: 21 },
+  parameters: [{ paths: ['host.profile', 'vmType'], tuples: [['sapphire-rapids', 'plain'], ['sapphire-rapids', 'tdx'], ['genoa', 'plain'], ['genoa', 'sev-snp']] }],
+  featureSets: ['none', 'modern'],
+  replications: 2,
+};
+
+/** The golden sweep's CSV files (runs.csv, exits.csv), as `sweep --out` writes them. */
+export async function sweepCsvTexts(): Promise<Record<string, string>> {
+  const sweep = expandSweep(GOLDEN_SWEEP as unknown as SweepFile, 'golden sweep');
+  const res = await runStudy(sweep, { workers: 1, replications: GOLDEN_SWEEP.replications });
+  const files = studyCsvFiles(res.records, sweepLabels(sweep), parameterPaths(sweep.spec));
+  return { 'sweep.runs.csv': files['runs.csv'], 'sweep.exits.csv': files['exits.csv'] };
 }
 
 export function summaryText(s: RunSummary): string {

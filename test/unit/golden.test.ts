@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { GOLDEN_CASES, goldenDir, matrixText, runGolden, summaryText } from '../golden/cases.js';
+import { GOLDEN_CASES, goldenDir, matrixText, runGolden, summaryText, sweepCsvTexts } from '../golden/cases.js';
 
 // A refactor changes no byte of these; a model change regenerates them with `npm run golden`.
 const dir = goldenDir();
@@ -20,4 +20,8 @@ test('every shipped workload × preset × scheduler, exact and aggregated, match
   const changed = Object.keys(stored).filter((k) => stored[k] !== now[k]);
   assert.deepEqual(Object.keys(now), Object.keys(stored), 'the same cases');
   assert.deepEqual(changed, [], `cases whose summary changed: ${changed.slice(0, 10).join(', ')}`);
+});
+
+test("a sweep across CPUs and VM types writes runs.csv and exits.csv byte-identical to test/golden/sweep.*.csv", async () => {
+  for (const [name, text] of Object.entries(await sweepCsvTexts())) assert.equal(text, fs.readFileSync(path.join(dir, name), 'utf8'), name);
 });
