@@ -3,7 +3,7 @@
 // against an exact run, and sweep scaling with a per-job profile. Each figure
 // is measured in a process of its own (bench/run.ts's inChild), cold, as a user's
 // command would be.
-import { resolveScenario } from '../src/experiment/scenario.js';
+import { resolveScenario } from '../src/request/scenario.js';
 import { parseFeatureSet } from '../src/exits/features.js';
 import { capacitySearch, parseSla } from '../src/experiment/capacity.js';
 import { multiFidelitySearch } from '../src/experiment/capacity-search.js';

@@ -6,15 +6,11 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { checkReplaceable, claimFolder } from '../io/output-folder.js';
 import { InputError, describeValue } from '../config/errors.js';
-import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, SVM_FEATURE_NAMES, featureSetLabel, namedNestedOnlyFeatures, parseFeatureSet } from '../exits/features.js';
 import { estimateGuestEvents } from '../model/build.js';
-import { checkFeaturesAgainstProfile, supportedFeatures } from '../model/profile-checks.js';
-import { resolveScenario, type ResolvedScenario, type ScenarioOverrides } from '../experiment/scenario.js';
-import { buildRunModel } from '../experiment/run-path.js';
+import { type ResolvedScenario, type ScenarioOverrides } from '../request/scenario.js';
+import { parseFeatureText, requestFeatureSets, resolveRequest } from '../request/request.js';
+import { buildRunModel } from '../request/run-path.js';
 import { SEQUENTIAL_MAX_REPLICATIONS, ASSUMED_EVENTS_PER_SECOND, DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, REFUSE_EVENTS, WARN_EVENTS } from '../experiment/settings.js';
-
-/** The vendor whose nested mechanism a feature is (nested-ept / nested-npt are both vendors'). */
-const NESTED_FEATURE_ARCH: Record<string, 'vmx' | 'svm'> = { 'vmcs-shadowing': 'vmx', evmcs: 'vmx', 'v-vmsave-vmload': 'svm', vgif: 'svm' };
 
 /** The "file" of a message about a flag. */
 export const CLI = 'command line';
@@ -90,22 +86,9 @@ export function numberFlag(flag: string, expected: string, ok: (n: number) => bo
 /** Repeatable flags collect into a list. */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
+/** A --features value as bits (the request layer checks it: names, presets, one preset per set). */
 export function featuresFlag(text: string): number {
-  const words = text.split(',').map((w) => w.trim().toLowerCase()).filter((w) => w !== '');
-  if (words.length === 0) throw new InputError(CLI, '--features', 'a feature set: a preset (none, nehalem, modern, …), feature names, or both', describeValue(text));
-  // A set starts from at most one preset; "none,modern" is two sets written as one.
-  const presets = words.filter((w, i) => w in PRESETS && (i === 0 || !(w in FEATURE_BIT)));
-  if (presets.length > 1) {
-    throw new InputError(CLI, '--features', 'one preset per feature set, first, then features to add or remove (modern,-ipiv)', `'${text}', which names ${presets.length} presets`, ` — to compare them, give each its own --features: ${presets.map((p) => `--features ${p}`).join(' ')}`);
-  }
-  try {
-    return parseFeatureSet(text);
-  } catch (err) {
-    if (err instanceof FeatureParseError) {
-      throw new InputError(CLI, '--features', `feature names or presets (${[...new Set([...Object.keys(PRESETS), ...FEATURES.map(([n]) => n), ...SVM_FEATURE_NAMES.map(([n]) => n)])].join(', ')})`, `'${err.found}'`, err.hint);
-    }
-    throw err;
-  }
+  return parseFeatureText(text);
 }
 
 export interface CommonOptions {
@@ -201,62 +184,12 @@ function overrides(o: CommonOptions): ScenarioOverrides {
 
 /** The scenario a command names (file or shipped workload), with the common flags applied. */
 export function resolve(file: string, o: CommonOptions): ResolvedScenario {
-  const r = resolveScenario(file, overrides(o));
-  // The file's feature set is checked even where --features (or compare's default) replaces it: a
-  // bad field is refused, not silently unused.
-  try {
-    featuresFlag(r.scenario.features);
-  } catch (err) {
-    if (err instanceof InputError) throw new InputError(r.file, 'features', err.expected, err.found, err.hint);
-    throw err;
-  }
-  return r;
+  return resolveRequest(file, overrides(o));
 }
 
-/** The feature sets of --features (or `fallback`), each checked against the profile's CPU. */
+/** The feature sets of --features (or `fallback`), each checked against the profile's CPU; notes go to stderr. */
 export function featureSetsOf(o: { features?: string[] }, r: ResolvedScenario, fallback: string[]): number[] {
-  const fromFlags = Boolean(o.features && o.features.length > 0);
-  const texts = fromFlags ? (o.features as string[]) : fallback;
-  // A bad set in a scenario file is the file's fault, not the command line's.
-  const sets = texts.map((t) => {
-    if (fromFlags) return featuresFlag(t);
-    try {
-      return featuresFlag(t);
-    } catch (err) {
-      if (err instanceof InputError) throw new InputError(r.file, 'features', err.expected, err.found, err.hint);
-      throw err;
-    }
-  });
-  // A nested-only feature named for a VM that is not nested is a mistake, not a no-op.
-  if (r.scenario.vmType !== 'nested') {
-    for (const t of texts) {
-      const named = namedNestedOnlyFeatures(t);
-      if (named.length > 0) {
-        throw new InputError(fromFlags ? CLI : r.file, fromFlags ? '--features' : 'features', `features a ${r.scenario.vmType} VM can use (${named.join(', ')} ${named.length > 1 ? 'apply' : 'applies'} only to a nested guest)`, `'${named[0]}'`, ' — add --vm-type nested, or leave it out');
-      }
-    }
-  }
-  // A nested feature of the other vendor, named on purpose, is a mistake too: it would change nothing
-  // and its label would hide that (three rows all reading 'none').
-  for (const t of texts) {
-    for (const name of namedNestedOnlyFeatures(t)) {
-      const vendor = NESTED_FEATURE_ARCH[name];
-      if (vendor && vendor !== r.profile.arch) {
-        throw new InputError(fromFlags ? CLI : r.file, fromFlags ? '--features' : 'features', `nested features of CPU profile '${r.profile.name}' (${r.profile.arch === 'svm' ? 'AMD SVM: v-vmsave-vmload, vgif, nested-npt' : 'Intel VT-x: vmcs-shadowing, evmcs, nested-ept'})`, `'${name}'`, name === 'evmcs' ? " — the enlightened VMCS is Hyper-V's VT-x interface; drop it on an AMD profile" : ` — ${name} is ${vendor === 'svm' ? 'an AMD SVM' : 'an Intel VT-x'} mechanism; drop it`);
-      }
-    }
-  }
-  // The default preset (modern) falls back to what the profile supports, and says so; otherwise a
-  // feature the CPU lacks is the flag's fault, or the scenario file's.
-  return sets.map((s, i) => {
-    if (!fromFlags && r.featuresDefaulted && texts[i].trim().toLowerCase() === 'modern') {
-      const supported = supportedFeatures(s, r.profile);
-      if (supported !== s) process.stderr.write(`exitsim: note: ${r.profile.generation} lacks part of the preset modern: running features ${featureSetLabel(supported, r.profile.arch)} (--features overrides)\n`);
-      return supported;
-    }
-    checkFeaturesAgainstProfile(s, r.profile, fromFlags ? CLI : r.file);
-    return s;
-  });
+  return requestFeatureSets(o.features, r, fallback, (note) => process.stderr.write(`exitsim: note: ${note}\n`));
 }
 
 /**

@@ -25,7 +25,7 @@ import {
   WAIT_ACK,
   WAIT_NONE,
 } from '../engine/model.js';
-import { buildRunModel, vmLayout, type RunSpec } from '../experiment/run-path.js';
+import { buildRunModel, vmLayout, type RunSpec } from '../request/run-path.js';
 import { coalescedRate, erlangC, mg1Wait } from './queueing.js';
 
 /** Where a VM's busy cycles per unit go, by mechanism (cycles per unit). */

@@ -1,8 +1,8 @@
 // The error band quoted with an estimate: the worst error measured for the
 // scenario's workload class (docs/estimate.md), or, for a class the table does
 // not cover, the widest band there is.
-import type { RunSpec } from '../experiment/run-path.js';
-import type { ClassBand } from './accuracy.js';
+import type { RunSpec } from '../request/run-path.js';
+import type { ClassBand } from './classes.js';
 import { classKey, estimateClass } from './classes.js';
 import { ERROR_BANDS } from './error-bands.js';
 

@@ -1,7 +1,7 @@
 // Workload classes of the estimate's error bands (docs/estimate.md): what the
 // analytic model approximates differs by mechanism, so its error is measured,
 // and quoted, per class — the kind of workload and whether pCPUs are shared.
-import type { RunSpec } from '../experiment/run-path.js';
+import type { RunSpec } from '../request/run-path.js';
 
 export type WorkloadKind = 'closed' | 'open' | 'spin-lock' | 'mixed';
 export type Regime = 'dedicated' | 'overcommitted';
@@ -34,4 +34,18 @@ export function estimateClass(spec: RunSpec): EstimateClass {
   const vcpus = spec.scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0);
   const regime: Regime = spec.scenario.host.scheduler === 'pinned' || vcpus <= spec.scenario.host.pcpus ? 'dedicated' : 'overcommitted';
   return { kind, regime, label: `${kind}, ${REGIME_TEXT[regime]}` };
+}
+
+/** The measured error of the estimate in one workload class (docs/estimate.md; written by validation/write-estimate-doc.ts). */
+export interface ClassBand {
+  kind: WorkloadKind;
+  regime: Regime;
+  cases: number;
+  /** The largest |estimate − exact| of total efficiency in the class, percentage points. */
+  worstErrorPp: number;
+  meanAbsErrorPp: number;
+  /** The same for the worst VM (what capacity's SLAs read). */
+  worstVmErrorPp: number;
+  /** The largest error of any one VM's efficiency in the class. */
+  largestVmErrorPp: number;
 }

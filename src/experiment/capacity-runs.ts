@@ -10,9 +10,9 @@ import type { RawResult } from '../engine/result.js';
 import { summarize, type RunSummary } from '../metrics/summarize.js';
 import { runJob, type Job, type JobResult } from './job.js';
 import { WorkerPool } from './pool.js';
-import { runId, summaryContext, type RunSpec } from './run-path.js';
+import { runId, summaryContext, type RunSpec } from '../request/run-path.js';
 import { withCount } from './capacity.js';
-import type { ResolvedScenario } from './scenario.js';
+import type { ResolvedScenario } from '../request/scenario.js';
 
 /** Bare-metal counters of VMs 0 … n − 1, gathered from runs of consecutive VMs (what summarize reads of them). */
 class NativeVms {

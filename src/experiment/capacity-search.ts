@@ -20,10 +20,10 @@ import { featureSetLabel } from '../exits/features.js';
 import { estimateRun, type RunEstimate } from '../estimate/analytic.js';
 import { CAPACITY_BOUNDARY_REPLICATION_FACTOR } from './settings.js';
 import { CapacityRuns } from './capacity-runs.js';
-import { buildRunModel } from './run-path.js';
+import { buildRunModel } from '../request/run-path.js';
 import { judge, untriable, withCount, type CapacityOptions, type CapacityResult, type Evaluation, type Sla } from './capacity.js';
 import type { RunSummary } from '../metrics/summarize.js';
-import type { ResolvedScenario } from './scenario.js';
+import type { ResolvedScenario } from '../request/scenario.js';
 
 /** SLA metrics the estimate gives per VM; latency percentiles it does not (those searches bracket with exact runs). */
 const ESTIMABLE = new Set(['efficiency', 'throughput_units_per_s']);

@@ -10,7 +10,7 @@ import { featureSetLabel } from '../exits/features.js';
 import { estimate } from '../stats/confidence.js';
 import type { RunSummary } from '../metrics/summarize.js';
 import { runPointJob } from './job.js';
-import type { ResolvedScenario } from './scenario.js';
+import type { ResolvedScenario } from '../request/scenario.js';
 
 export type SlaMetric = 'efficiency' | 'throughput_units_per_s' | 'p50_latency_us' | 'p95_latency_us' | 'p99_latency_us';
 

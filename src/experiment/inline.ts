@@ -4,7 +4,7 @@ import { Scenario, type Profile, type ScenarioInput, type Workload } from '../co
 import { Simulation, type RawResult } from '../engine/simulation.js';
 import { summarize, type RunSummary } from '../metrics/summarize.js';
 import { parseFeatureSet } from '../exits/features.js';
-import { buildRunModel, runId, summaryContext, type RunSpec } from './run-path.js';
+import { buildRunModel, runId, summaryContext, type RunSpec } from '../request/run-path.js';
 
 export interface InlineCase {
   scenario: ScenarioInput;

@@ -2,7 +2,7 @@
 // the main thread and in a worker thread (no terminal, no files).
 import { Simulation, type RawResult } from '../engine/simulation.js';
 import { summarize, type RunSummary } from '../metrics/summarize.js';
-import { buildRunModel, runId, summaryContext, type RunMode, type RunSpec } from './run-path.js';
+import { buildRunModel, runId, summaryContext, type RunMode, type RunSpec } from '../request/run-path.js';
 
 export interface Job {
   spec: RunSpec;

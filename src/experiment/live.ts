@@ -6,7 +6,7 @@ import { Simulation } from '../engine/simulation.js';
 import { summarize, type RunSummary } from '../metrics/summarize.js';
 import { LIVE_SLICE_SEC } from './settings.js';
 import type { PointJob } from './job.js';
-import { buildRunModel, runId, summaryContext } from './run-path.js';
+import { buildRunModel, runId, summaryContext } from '../request/run-path.js';
 
 export interface LiveFrame {
   type: 'frame';

@@ -7,7 +7,7 @@ import { validate } from '../config/load.js';
 import { readStateJson } from '../config/read-input.js';
 import { Profile, Scenario, Workload, type SweepFile } from '../config/schema.js';
 import { FeatureParseError, parseFeatureSet } from '../exits/features.js';
-import type { ResolvedScenario } from './scenario.js';
+import type { ResolvedScenario } from '../request/scenario.js';
 import type { StudyState } from './study.js';
 import type { ExpandedSweep } from './sweep-spec.js';
 

@@ -3,7 +3,7 @@
 import { summarize, type RunSummary } from '../metrics/summarize.js';
 import { runJob, type Job, type JobResult } from './job.js';
 import { runOnWorkers, workerCount } from './pool.js';
-import { buildRunModel, runId, summaryContext, type RunSpec } from './run-path.js';
+import { buildRunModel, runId, summaryContext, type RunSpec } from '../request/run-path.js';
 
 export interface RunOptions {
   workers?: number;

@@ -7,8 +7,8 @@ import type { Profile, Workload } from '../config/schema.js';
 import { summarize } from '../metrics/summarize.js';
 import { runJobs, type RunOptions } from './runner.js';
 import type { Job } from './job.js';
-import { buildRunModel, runId, summaryContext } from './run-path.js';
-import type { ResolvedScenario } from './scenario.js';
+import { buildRunModel, runId, summaryContext } from '../request/run-path.js';
+import type { ResolvedScenario } from '../request/scenario.js';
 
 export interface Parameter {
   name: string;

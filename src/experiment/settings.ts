@@ -1,8 +1,7 @@
 // Every tunable of the experiment layer and the command line, with its unit
 // and reason (the engine's are in src/engine/settings.ts).
 
-/** The default host of the default study and of a bare workload (SPEC §8). */
-export const DEFAULT_HOST = { pcpus: 4, profile: 'sapphire-rapids', scheduler: 'pinned' as const, vms: 2, vcpus: 2, durationSec: 1, warmupSec: 0.1 };
+export { DEFAULT_HOST } from '../request/defaults.js';
 
 /** Presets of the default study (`npm start`), baseline first. */
 export const STUDY_PRESETS = ['none', 'nehalem', 'modern'];

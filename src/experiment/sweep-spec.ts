@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { InputError, describeValue } from '../config/errors.js';
 import { readDataFile, validate, loadProfile, loadWorkload } from '../config/load.js';
 import { Profile, Scenario, SweepFile, SweepParameter, Workload } from '../config/schema.js';
-import { resolveScenario, type ResolvedScenario } from './scenario.js';
+import { resolveScenario, type ResolvedScenario } from '../request/scenario.js';
 import { FeatureParseError, featureSetLabel, parseFeatureSet } from '../exits/features.js';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../config/load.js';
 import { withInputsDigest } from '../io/manifest-digest.js';
-import type { ResolvedScenario } from '../experiment/scenario.js';
+import type { ResolvedScenario } from '../request/scenario.js';
 import type { ExpandedSweep } from '../experiment/sweep-spec.js';
 import type { StudyRecord, StudyState } from '../experiment/study.js';
 import type { RunSummary } from '../metrics/summarize.js';

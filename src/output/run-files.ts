@@ -1,6 +1,6 @@
 // The files `run --out` writes (runs.csv, vms.csv, exits.csv, manifest.json),
 // shared by the CLI and the TUI's save key.
-import type { ResolvedScenario } from '../experiment/scenario.js';
+import type { ResolvedScenario } from '../request/scenario.js';
 import type { RunSummary } from '../metrics/summarize.js';
 import { writeResultFiles } from '../io/atomic.js';
 import { exitsCsv, runsCsv, vmsCsv } from './csv.js';

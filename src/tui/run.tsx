@@ -7,7 +7,7 @@ import { render } from 'ink';
 import type { LiveCommand, LiveFrame } from '../experiment/live.js';
 import { pointJobOf } from '../experiment/study.js';
 import { singlePointSweep } from '../experiment/sweep-spec.js';
-import type { ResolvedScenario } from '../experiment/scenario.js';
+import type { ResolvedScenario } from '../request/scenario.js';
 import { featureSetLabel } from '../exits/features.js';
 import { writeRunFiles } from '../output/run-files.js';
 import { App, type LiveSource } from './app.js';

@@ -4,7 +4,7 @@
 // per unit, as the test prints (t2 − t1) / iterations.
 import type { VmType } from '../config/schema.js';
 import { Scenario, Workload, type Profile, type WorkloadInput } from '../config/schema.js';
-import { buildRunModel } from '../experiment/run-path.js';
+import { buildRunModel } from '../request/run-path.js';
 import { Simulation } from '../engine/simulation.js';
 import { CAT, N_CAT } from '../exits/cost.js';
 import { EXIT_REASON_SLOTS, exitReasonName } from '../exits/reasons.js';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { resolveScenario, type ScenarioOverrides } from '../../src/experiment/scenario.js';
+import { resolveScenario, type ScenarioOverrides } from '../../src/request/scenario.js';
 import { runScenario } from '../../src/experiment/runner.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 import type { RunSummary } from '../../src/metrics/summarize.js';

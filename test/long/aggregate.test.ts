@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveScenario } from '../../src/experiment/scenario.js';
+import { resolveScenario } from '../../src/request/scenario.js';
 import { runPointJob } from '../../src/experiment/job.js';
 import { shippedWorkloadNames } from '../../src/config/load.js';
 import { parseFeatureSet } from '../../src/exits/features.js';

@@ -4,12 +4,12 @@
 // gets, so every search has a boundary to find (or finds none, the same way).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveScenario } from '../../src/experiment/scenario.js';
+import { resolveScenario } from '../../src/request/scenario.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 import { capacitySearch, parseSla } from '../../src/experiment/capacity.js';
 import { multiFidelitySearch } from '../../src/experiment/capacity-search.js';
 import { estimateRun } from '../../src/estimate/analytic.js';
-import { ACCURACY_WORKLOADS } from '../../src/estimate/accuracy.js';
+import { ACCURACY_WORKLOADS } from '../../src/validation/estimate-accuracy.js';
 
 test('multi-fidelity capacity = exact-only capacity on every shipped workload (4 pCPUs, fair, up to 16 VMs of 2 vCPUs)', async () => {
   const rows: string[] = [];

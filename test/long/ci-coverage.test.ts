@@ -3,7 +3,7 @@
 // consecutive seeds — what `--replications 10` runs — should cover it about 95% of the time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveScenario } from '../../src/experiment/scenario.js';
+import { resolveScenario } from '../../src/request/scenario.js';
 import { runScenario } from '../../src/experiment/runner.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 import { estimate } from '../../src/stats/confidence.js';

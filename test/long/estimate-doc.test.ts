@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../../src/config/load.js';
-import { accuracyMarkdown, bandsSource, measureAccuracy } from '../../src/estimate/accuracy.js';
+import { accuracyMarkdown, bandsSource, measureAccuracy } from '../../src/validation/estimate-accuracy.js';
 
 test('docs/estimate.md and src/estimate/error-bands.ts are current (npm run estimate-doc regenerates them)', async () => {
   const { rows, bands } = await measureAccuracy();

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveScenario } from '../../src/experiment/scenario.js';
+import { resolveScenario } from '../../src/request/scenario.js';
 import { shippedWorkloadNames } from '../../src/config/load.js';
-import { buildRunModel } from '../../src/experiment/run-path.js';
+import { buildRunModel } from '../../src/request/run-path.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { N_CAT, CAT } from '../../src/exits/cost.js';
 import { PRESETS, parseFeatureSet } from '../../src/exits/features.js';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertEveryPcpuCycleBooked, profile, simulate, workload } from '../helpers.js';
-import { resolveScenario } from '../../src/experiment/scenario.js';
+import { resolveScenario } from '../../src/request/scenario.js';
 import { shippedWorkloadNames } from '../../src/config/load.js';
-import { buildRunModel } from '../../src/experiment/run-path.js';
+import { buildRunModel } from '../../src/request/run-path.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 

@@ -20,13 +20,17 @@ export const LAYERS: Record<string, number> = {
   model: 3,
   metrics: 3,
   import: 3,
-  experiment: 4,
-  estimate: 4,
-  validation: 5,
-  output: 6,
-  cluster: 7,
-  tui: 7,
-  cli: 8,
+  // A run request: a scenario resolved with its workloads and profile, and the model it builds.
+  request: 4,
+  // The analytic estimate answers a run request; experiments (capacity search) use it.
+  estimate: 5,
+  experiment: 6,
+  // Validation measures the estimate against the exact engine (experiments), and the model against figures.
+  validation: 7,
+  output: 8,
+  cluster: 9,
+  tui: 9,
+  cli: 10,
 };
 
 const src = path.join(packageRoot(), 'src');
@@ -62,6 +66,17 @@ test('no import runs upward (a folder imports only from its layer or below)', ()
   assert.ok(found.length > 100, `imports were read (${found.length})`);
   const upward = found.filter(({ from, to }) => LAYERS[folderOf(to)] > LAYERS[folderOf(from)]).map(({ from, to }) => `${from} → ${to}`);
   assert.deepEqual(upward, []);
+});
+
+test('no two folders import each other (no folder cycle, whatever their layers)', () => {
+  const edges = new Set(imports().map(({ from, to }) => `${folderOf(from)}→${folderOf(to)}`).filter((e) => e.split('→')[0] !== e.split('→')[1]));
+  const cycles = [...edges].filter((e) => edges.has(e.split('→').reverse().join('→')));
+  assert.deepEqual(cycles, []);
+});
+
+test('folders that import one another sit on separate layers (so the layer test sees the direction)', () => {
+  const sameLayer = imports().filter(({ from, to }) => folderOf(from) !== folderOf(to) && LAYERS[folderOf(from)] === LAYERS[folderOf(to)]).map(({ from, to }) => `${from} → ${to}`);
+  assert.deepEqual(sameLayer, []);
 });
 
 test('the simulation core imports no terminal, UI or CLI code (it runs in a worker thread)', () => {

@@ -4,7 +4,7 @@
 // search's answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveScenario } from '../../src/experiment/scenario.js';
+import { resolveScenario } from '../../src/request/scenario.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 import { runPointJob } from '../../src/experiment/job.js';
 import { CapacityRuns } from '../../src/experiment/capacity-runs.js';

@@ -168,7 +168,7 @@ test('CLI: a VM type the CPU cannot run is refused with one message; report show
 
 test('the analytic estimate of a TD and an SEV-SNP guest: #VE/#VC and monitor steps have no host transition, and it lands near the engine', async () => {
   const { estimateRun } = await import('../../src/estimate/analytic.js');
-  const { resolveScenario } = await import('../../src/experiment/scenario.js');
+  const { resolveScenario } = await import('../../src/request/scenario.js');
   const ns = loadWorkload('network-server').workload;
   for (const [p, vmType] of [[spr(), 'tdx'], [genoa(), 'sev-snp']] as const) {
     const r = resolveScenario('network-server', { vmType, durationSec: 0.2, profile: p.name });

@@ -16,7 +16,7 @@ import { stageMeans, totalCycles } from '../../src/exits/cost.js';
 import { DEFAULT_MSR_LISTS } from '../../src/config/schema.js';
 import { ERROR_BANDS } from '../../src/estimate/error-bands.js';
 import { quotedBand } from '../../src/estimate/band.js';
-import { resolveScenario } from '../../src/experiment/scenario.js';
+import { resolveScenario } from '../../src/request/scenario.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = path.join(root, 'bin', 'exitsim.js');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { resolveScenario } from '../../src/experiment/scenario.js';
+import { resolveScenario } from '../../src/request/scenario.js';
 import { expandSweep } from '../../src/experiment/sweep-spec.js';
 import { runStudy } from '../../src/experiment/study.js';
 import { studyFigures } from '../../src/output/study-outputs.js';

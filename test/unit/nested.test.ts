@@ -63,7 +63,7 @@ test('a nested guest costs more than the same guest as a plain VM; VMCS shadowin
 
 test('the analytic estimate of a nested guest: L1 handler steps have no transition of their own, and it lands near the engine', async () => {
   const { estimateRun } = await import('../../src/estimate/analytic.js');
-  const { resolveScenario } = await import('../../src/experiment/scenario.js');
+  const { resolveScenario } = await import('../../src/request/scenario.js');
   const r = resolveScenario('network-server', { vmType: 'nested', durationSec: 0.2 });
   const est = estimateRun(r, parseFeatureSet('modern')).total.efficiency as number;
   const kb = loadWorkload('network-server').workload;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveScenario } from '../../src/experiment/scenario.js';
+import { resolveScenario } from '../../src/request/scenario.js';
 import { runJobs } from '../../src/experiment/runner.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 import type { Job } from '../../src/experiment/job.js';

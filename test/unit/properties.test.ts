@@ -7,7 +7,7 @@ import { InputError } from '../../src/config/errors.js';
 import { validate, loadProfile, packageRoot, shippedWorkloadNames } from '../../src/config/load.js';
 import { Profile, Scenario, Workload } from '../../src/config/schema.js';
 import { estimateGuestEvents } from '../../src/model/build.js';
-import { buildRunModel } from '../../src/experiment/run-path.js';
+import { buildRunModel } from '../../src/request/run-path.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { parseFeatureSet, FeatureParseError } from '../../src/exits/features.js';
 import { parseMeasurement } from '../../src/import/detect.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveScenario } from '../../src/experiment/scenario.js';
+import { resolveScenario } from '../../src/request/scenario.js';
 import { singlePointSweep } from '../../src/experiment/sweep-spec.js';
 import { runToCiTarget, widestHalfWidthPp } from '../../src/experiment/sequential.js';
 import { runStudy } from '../../src/experiment/study.js';

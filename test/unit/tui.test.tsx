@@ -9,7 +9,7 @@ import { parseFeatureSet, featureSetLabel } from '../../src/exits/features.js';
 import { LiveRun, type LiveCommand, type LiveFrame } from '../../src/experiment/live.js';
 import { pointJobOf } from '../../src/experiment/study.js';
 import { singlePointSweep } from '../../src/experiment/sweep-spec.js';
-import { resolveScenario } from '../../src/experiment/scenario.js';
+import { resolveScenario } from '../../src/request/scenario.js';
 import { runScenario } from '../../src/experiment/runner.js';
 import { runPointJob } from '../../src/experiment/job.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { packageRoot } from '../../config/load.js';
 import { TUI_DEFAULT_WALL_SEC } from '../../experiment/settings.js';
-import { buildRunModel } from '../../experiment/run-path.js';
+import { buildRunModel } from '../../request/run-path.js';
 import { addCommon, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
 
 /** Slowest pace: 1 ms of simulated time every 10 s of wall time. */

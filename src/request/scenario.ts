@@ -7,7 +7,7 @@ import type { Profile, Scenario, VmType, Workload } from '../config/schema.js';
 import { checkVmTypeAgainstProfile } from '../model/profile-checks.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_HOST } from './settings.js';
+import { DEFAULT_HOST } from './defaults.js';
 
 export interface ScenarioOverrides {
   pcpus?: number;

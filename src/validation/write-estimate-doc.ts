@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { packageRoot } from '../config/load.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { accuracyMarkdown, bandsSource, measureAccuracy } from './accuracy.js';
+import { accuracyMarkdown, bandsSource, measureAccuracy } from './estimate-accuracy.js';
 
 const { rows, bands } = await measureAccuracy();
 const root = packageRoot();
