@@ -4,6 +4,7 @@
 // rule with no exits means the event runs natively. Resolution happens once
 // per run (resolve.ts), never in the event loop.
 import type { FeatureName } from './features.js';
+import type { AbstractExit, Arch } from './arch/index.js';
 import type { HandlerName } from '../config/schema.js';
 
 export const ENGINE_EVENT_KINDS = [
@@ -18,8 +19,8 @@ export type EventKind =
   | (typeof ENGINE_EVENT_KINDS)[number];
 
 export interface Condition {
-  /** The CPU profile's architecture (absent: either). */
-  arch?: 'vmx' | 'svm';
+  /** The CPU profile's architecture (absent: any). */
+  arch?: Arch;
   features?: Partial<Record<FeatureName, boolean>>;
   apicMode?: 'xapic' | 'x2apic';
   deviceKind?: 'emulated' | 'virtio' | 'passthrough';
@@ -30,12 +31,8 @@ export interface Condition {
 }
 
 export interface ExitSpec {
-  /** The VT-x exit reason. */
-  reason: string;
-  /** The SVM #VMEXIT it is on an AMD profile (svm-codes.ts names). */
-  svm: string;
-  /** The SVM exit without nested paging, where it differs (an MMIO access is a #PF then, not an NPF). */
-  svmWithoutNpt?: string;
+  /** The exit, as every architecture names it in its descriptor (arch/vmx.ts, arch/svm.ts). */
+  exit: AbstractExit;
   handler: HandlerName;
   location: 'kernel' | 'user';
   /** The exit repeats this many times per event (a context number). */
@@ -62,27 +59,27 @@ export const DECISION_TABLE: DecisionRule[] = [
   { event: 'page-fault', when: { features: { ept: true } }, exits: [], why: 'EPT: the guest handles its own #PF natively' },
   {
     event: 'page-fault',
-    exits: [{ reason: 'EXCEPTION_NMI', svm: 'EXCP_PF', handler: 'shadow-page-fault', location: K, repeat: 'shadowPageFaultExits' }],
+    exits: [{ exit: 'guest-page-fault', handler: 'shadow-page-fault', location: K, repeat: 'shadowPageFaultExits' }],
     reflected: true,
     why: 'shadow paging: #PF exits (three exits per demand fault in early KVM), then is reflected to the guest',
   },
   {
     event: 'first-touch',
     when: { features: { ept: true } },
-    exits: [{ reason: 'EPT_VIOLATION', svm: 'NPF', handler: 'ept-violation', location: K }],
+    exits: [{ exit: 'nested-page-fault', handler: 'ept-violation', location: K }],
     why: 'EPT: the first touch of a guest-physical page has no host mapping yet',
   },
   { event: 'first-touch', exits: [], why: 'shadow paging: folded into the #PF exit' },
   { event: 'cr3-write', when: { features: { ept: true } }, exits: [], why: 'EPT: CR3 writes do not exit' },
   {
     event: 'cr3-write',
-    exits: [{ reason: 'CR_ACCESS', svm: 'WRITE_CR3', handler: 'cr3-write-shadow', location: K }],
+    exits: [{ exit: 'cr3-write', handler: 'cr3-write-shadow', location: K }],
     why: 'shadow paging: a guest context switch must switch shadow page tables',
   },
   { event: 'invlpg', when: { features: { ept: true } }, exits: [], why: 'EPT: INVLPG runs natively' },
   {
     event: 'invlpg',
-    exits: [{ reason: 'INVLPG', svm: 'INVLPG', handler: 'invlpg-shadow', location: K }],
+    exits: [{ exit: 'invlpg', handler: 'invlpg-shadow', location: K }],
     why: 'shadow paging: the shadow PTE must be invalidated',
   },
   {
@@ -93,7 +90,7 @@ export const DECISION_TABLE: DecisionRule[] = [
   },
   {
     event: 'pt-write',
-    exits: [{ reason: 'EXCEPTION_NMI', svm: 'EXCP_PF', handler: 'pt-write-emulate', location: K }],
+    exits: [{ exit: 'guest-page-fault', handler: 'pt-write-emulate', location: K }],
     why: 'shadow paging: a write to a write-protected guest page table (an upper level, or a leaf table not yet unsync) faults; KVM emulates it and updates the shadow entry',
   },
   {
@@ -104,7 +101,7 @@ export const DECISION_TABLE: DecisionRule[] = [
   },
   {
     event: 'process-lifecycle',
-    exits: [{ reason: 'EXCEPTION_NMI', svm: 'EXCP_PF', handler: 'pt-write-emulate', location: K, repeat: 'lifecycleWriteTraps' }],
+    exits: [{ exit: 'guest-page-fault', handler: 'pt-write-emulate', location: K, repeat: 'lifecycleWriteTraps' }],
     why: 'shadow paging: fork write-protects the parent\'s page tables and exec/exit tear two trees down — each shadowed page-table page traps on its first write (a leaf then goes unsync; an upper level is zapped after 3 writes)',
   },
   // Device I/O.
@@ -112,55 +109,55 @@ export const DECISION_TABLE: DecisionRule[] = [
   {
     event: 'io',
     when: { deviceKind: 'emulated', deviceBus: 'pio' },
-    exits: [{ reason: 'IO_INSTRUCTION', svm: 'IOIO', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
+    exits: [{ exit: 'io', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
     why: 'emulated device: several port accesses per operation, emulated in the user-space VMM',
   },
   {
     event: 'io',
     when: { deviceKind: 'emulated', deviceBus: 'mmio', features: { ept: true } },
-    exits: [{ reason: 'EPT_MISCONFIG', svm: 'NPF', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
+    exits: [{ exit: 'mmio-fault', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
     why: 'emulated MMIO device with EPT: EPT misconfiguration exits, emulated in user space',
   },
   {
     event: 'io',
     when: { deviceKind: 'emulated', deviceBus: 'mmio' },
-    exits: [{ reason: 'EXCEPTION_NMI', svm: 'EXCP_PF', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
+    exits: [{ exit: 'guest-page-fault', handler: 'io-emulated', location: U, repeat: 'deviceExitsPerOp' }],
     why: 'emulated MMIO device with shadow paging: a #PF on the unmapped page, emulated in user space',
   },
   {
     event: 'io',
     when: { deviceKind: 'virtio', deviceBus: 'pio', features: { ioeventfd: true } },
-    exits: [{ reason: 'IO_INSTRUCTION', svm: 'IOIO', handler: 'io-kernel', location: K }],
+    exits: [{ exit: 'io', handler: 'io-kernel', location: K }],
     why: 'virtio notify on a port, completed in the kernel by ioeventfd',
   },
   {
     event: 'io',
     when: { deviceKind: 'virtio', deviceBus: 'pio' },
-    exits: [{ reason: 'IO_INSTRUCTION', svm: 'IOIO', handler: 'io-user', location: U }],
+    exits: [{ exit: 'io', handler: 'io-user', location: U }],
     why: 'virtio notify on a port, forwarded to the user-space VMM',
   },
   {
     event: 'io',
     when: { deviceKind: 'virtio', deviceBus: 'mmio', features: { ept: true, ioeventfd: true } },
-    exits: [{ reason: 'EPT_MISCONFIG', svm: 'NPF', handler: 'mmio-kernel', location: K }],
+    exits: [{ exit: 'mmio-fault', handler: 'mmio-kernel', location: K }],
     why: 'virtio-mmio notify with EPT: fast MMIO eventfd in the kernel',
   },
   {
     event: 'io',
     when: { deviceKind: 'virtio', deviceBus: 'mmio', features: { ept: true } },
-    exits: [{ reason: 'EPT_MISCONFIG', svm: 'NPF', handler: 'mmio-user', location: U }],
+    exits: [{ exit: 'mmio-fault', handler: 'mmio-user', location: U }],
     why: 'virtio-mmio notify with EPT, forwarded to the user-space VMM',
   },
   {
     event: 'io',
     when: { deviceKind: 'virtio', deviceBus: 'mmio', features: { ioeventfd: true } },
-    exits: [{ reason: 'EXCEPTION_NMI', svm: 'EXCP_PF', handler: 'mmio-kernel', location: K }],
+    exits: [{ exit: 'guest-page-fault', handler: 'mmio-kernel', location: K }],
     why: 'virtio-mmio notify with shadow paging, completed in the kernel by ioeventfd',
   },
   {
     event: 'io',
     when: { deviceKind: 'virtio', deviceBus: 'mmio' },
-    exits: [{ reason: 'EXCEPTION_NMI', svm: 'EXCP_PF', handler: 'mmio-user', location: U }],
+    exits: [{ exit: 'guest-page-fault', handler: 'mmio-user', location: U }],
     why: 'virtio-mmio notify with shadow paging, forwarded to the user-space VMM',
   },
   // MSRs and instructions.
@@ -170,46 +167,46 @@ export const DECISION_TABLE: DecisionRule[] = [
     exits: [],
     why: 'MSR bitmap: a pass-through MSR is read natively',
   },
-  { event: 'msr-read', exits: [{ reason: 'MSR_READ', svm: 'MSR', handler: 'msr-read', location: K }], why: 'RDMSR of an intercepted MSR, or no MSR bitmap' },
+  { event: 'msr-read', exits: [{ exit: 'msr-read', handler: 'msr-read', location: K }], why: 'RDMSR of an intercepted MSR, or no MSR bitmap' },
   {
     event: 'msr-write',
     when: { features: { 'msr-bitmap': true }, msrIntercepted: false },
     exits: [],
     why: 'MSR bitmap: a pass-through MSR is written natively',
   },
-  { event: 'msr-write', exits: [{ reason: 'MSR_WRITE', svm: 'MSR', handler: 'msr-write', location: K }], why: 'WRMSR of an intercepted MSR, or no MSR bitmap' },
-  { event: 'cpuid', exits: [{ reason: 'CPUID', svm: 'CPUID', handler: 'cpuid', location: K }], why: 'CPUID always exits' },
+  { event: 'msr-write', exits: [{ exit: 'msr-write', handler: 'msr-write', location: K }], why: 'WRMSR of an intercepted MSR, or no MSR bitmap' },
+  { event: 'cpuid', exits: [{ exit: 'cpuid', handler: 'cpuid', location: K }], why: 'CPUID always exits' },
   {
     event: 'rdtsc',
     when: { features: { 'rdtsc-exiting': true } },
-    exits: [{ reason: 'RDTSC', svm: 'RDTSC', handler: 'rdtsc', location: K }],
+    exits: [{ exit: 'rdtsc', handler: 'rdtsc', location: K }],
     why: 'RDTSC exiting is on',
   },
   { event: 'rdtsc', exits: [], why: 'RDTSC runs natively (TSC offsetting)' },
   {
     event: 'wbinvd',
-    exits: [{ reason: 'WBINVD', svm: 'WBINVD', handler: 'wbinvd', location: K }],
+    exits: [{ exit: 'wbinvd', handler: 'wbinvd', location: K }],
     why: 'WBINVD exits (KVM intercepts it; without non-coherent DMA it does nothing and skips the instruction)',
   },
-  { event: 'invd', exits: [{ reason: 'INVD', svm: 'INVD', handler: 'invd', location: K }], why: 'INVD always exits; KVM skips it in its fastpath' },
-  { event: 'vmcall', exits: [{ reason: 'VMCALL', svm: 'VMMCALL', handler: 'vmcall', location: K }], why: 'a hypercall always exits' },
+  { event: 'invd', exits: [{ exit: 'invd', handler: 'invd', location: K }], why: 'INVD always exits; KVM skips it in its fastpath' },
+  { event: 'vmcall', exits: [{ exit: 'hypercall', handler: 'vmcall', location: K }], why: 'a hypercall always exits' },
   {
     event: 'tpr-write',
     when: { features: { 'tpr-shadow': true } },
-    exits: [{ reason: 'TPR_BELOW_THRESHOLD', svm: 'WRITE_CR8', handler: 'tpr-below-threshold', location: K, probability: 'tprBelowThresholdProbability' }],
+    exits: [{ exit: 'tpr-below-threshold', handler: 'tpr-below-threshold', location: K, probability: 'tprBelowThresholdProbability' }],
     why: 'TPR shadow: CR8 writes are virtualized; lowering below the threshold with an interrupt pending exits',
   },
-  { event: 'tpr-write', exits: [{ reason: 'CR_ACCESS', svm: 'WRITE_CR8', handler: 'tpr-write', location: K }], why: 'no TPR shadow: MOV to CR8 exits' },
+  { event: 'tpr-write', exits: [{ exit: 'cr8-write', handler: 'tpr-write', location: K }], why: 'no TPR shadow: MOV to CR8 exits' },
   {
     event: 'timer-program',
-    exits: [{ reason: 'MSR_WRITE', svm: 'MSR', handler: 'timer-program', location: K }],
+    exits: [{ exit: 'msr-write', handler: 'timer-program', location: K }],
     why: 'WRMSR IA32_TSC_DEADLINE always exits: the hypervisor arms its own timer',
   },
   { event: 'ipi-send', when: { features: { ipiv: true } }, exits: [], why: 'IPI virtualization (AVIC on SVM): the ICR write does not exit' },
   {
     event: 'ipi-target-away',
     when: { arch: 'svm', features: { ipiv: true } },
-    exits: [{ reason: 'AVIC_INCOMPLETE_IPI', svm: 'AVIC_INCOMPLETE_IPI', handler: 'avic-incomplete-ipi', location: K }],
+    exits: [{ exit: 'ipi-target-away', handler: 'avic-incomplete-ipi', location: K }],
     why: 'AVIC: an IPI to a vCPU that is not running (IsRunning clear: descheduled or blocked in HLT) exits with AVIC_INCOMPLETE_IPI and KVM wakes the target; IPIv on VT-x posts it without an exit',
   },
   {
@@ -220,96 +217,96 @@ export const DECISION_TABLE: DecisionRule[] = [
   {
     event: 'ipi-send',
     when: { apicMode: 'x2apic' },
-    exits: [{ reason: 'MSR_WRITE', svm: 'MSR', handler: 'msr-write-icr', location: K }],
+    exits: [{ exit: 'msr-write', handler: 'msr-write-icr', location: K }],
     why: 'x2APIC ICR write (WRMSR 0x830)',
   },
   {
     event: 'ipi-send',
     when: { features: { apicv: true } },
-    exits: [{ reason: 'APIC_WRITE', svm: 'AVIC_UNACCELERATED_ACCESS', handler: 'apic-write', location: K }],
+    exits: [{ exit: 'apic-write', handler: 'apic-write', location: K }],
     why: 'xAPIC ICR write with APIC-register virtualization: a trap-like APIC_WRITE',
   },
   {
     event: 'ipi-send',
-    exits: [{ reason: 'APIC_ACCESS', svm: 'NPF', svmWithoutNpt: 'EXCP_PF', handler: 'apic-access-icr', location: K }],
+    exits: [{ exit: 'apic-access', handler: 'apic-access-icr', location: K }],
     why: 'xAPIC ICR write to the emulated APIC page',
   },
   {
     event: 'dr-access',
     when: { usesDebugRegisters: true },
-    exits: [{ reason: 'DR_ACCESS', svm: 'WRITE_DR7', handler: 'dr-access', location: K }],
+    exits: [{ exit: 'dr-access', handler: 'dr-access', location: K }],
     why: 'the workload uses debug registers (MOV DR exits)',
   },
   { event: 'dr-access', exits: [], why: 'debug registers are not intercepted' },
   // Idle and spinning.
   { event: 'hlt', when: { features: { 'exitless-idle': true } }, exits: [], why: 'exitless idle: the guest halts on its dedicated pCPU' },
-  { event: 'hlt', exits: [{ reason: 'HLT', svm: 'HLT', handler: 'hlt', location: K }], why: 'HLT exits; the vCPU blocks (halt polling may spin first)' },
+  { event: 'hlt', exits: [{ exit: 'hlt', handler: 'hlt', location: K }], why: 'HLT exits; the vCPU blocks (halt polling may spin first)' },
   {
     event: 'pause-spin',
     when: { features: { ple: true, 'exitless-idle': false } },
-    exits: [{ reason: 'PAUSE_INSTRUCTION', svm: 'PAUSE', handler: 'pause', location: K }],
+    exits: [{ exit: 'pause', handler: 'pause', location: K }],
     why: 'PLE: a PAUSE loop longer than the window exits and yields',
   },
   { event: 'pause-spin', exits: [], why: 'no PLE (or exitless idle): the vCPU keeps spinning' },
   // Interrupts and timers.
   {
     event: 'host-tick',
-    exits: [{ reason: 'EXTERNAL_INTERRUPT', svm: 'INTR', handler: 'host-tick', location: K }],
+    exits: [{ exit: 'external-interrupt', handler: 'host-tick', location: K }],
     why: 'a host interrupt while the guest runs always exits',
   },
   { event: 'interrupt-delivery', when: { features: { apicv: true } }, exits: [], why: 'APICv: the interrupt is posted, no exit' },
   {
     event: 'interrupt-delivery',
     exits: [
-      { reason: 'EXTERNAL_INTERRUPT', svm: 'INTR', handler: 'external-interrupt', location: K },
-      { reason: 'INTERRUPT_WINDOW', svm: 'VINTR', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
+      { exit: 'external-interrupt', handler: 'external-interrupt', location: K },
+      { exit: 'interrupt-window', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
     ],
     why: 'no APICv: the host interrupts the running vCPU to inject; an interrupt window exit if the guest has interrupts masked',
   },
   {
     event: 'timer-expiry',
     when: { preemptionTimer: true, features: { apicv: true } },
-    exits: [{ reason: 'PREEMPTION_TIMER', svm: 'INTR', handler: 'preemption-timer', location: K }],
+    exits: [{ exit: 'preemption-timer', handler: 'preemption-timer', location: K }],
     why: 'the guest timer is emulated with the VMX preemption timer',
   },
   {
     event: 'timer-expiry',
     when: { preemptionTimer: true },
     exits: [
-      { reason: 'PREEMPTION_TIMER', svm: 'INTR', handler: 'preemption-timer', location: K },
-      { reason: 'INTERRUPT_WINDOW', svm: 'VINTR', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
+      { exit: 'preemption-timer', handler: 'preemption-timer', location: K },
+      { exit: 'interrupt-window', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
     ],
     why: 'the guest timer is emulated with the VMX preemption timer; injection may need an interrupt window',
   },
   {
     event: 'timer-expiry',
     when: { features: { apicv: true } },
-    exits: [{ reason: 'EXTERNAL_INTERRUPT', svm: 'INTR', handler: 'external-interrupt', location: K }],
+    exits: [{ exit: 'external-interrupt', handler: 'external-interrupt', location: K }],
     why: 'the guest timer is a host hrtimer: its interrupt exits',
   },
   {
     event: 'timer-expiry',
     exits: [
-      { reason: 'EXTERNAL_INTERRUPT', svm: 'INTR', handler: 'external-interrupt', location: K },
-      { reason: 'INTERRUPT_WINDOW', svm: 'VINTR', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
+      { exit: 'external-interrupt', handler: 'external-interrupt', location: K },
+      { exit: 'interrupt-window', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
     ],
     why: 'the guest timer is a host hrtimer: its interrupt exits; injection may need an interrupt window',
   },
   {
     event: 'eoi',
     when: { features: { apicv: true } },
-    exits: [{ reason: 'EOI_INDUCED', svm: 'AVIC_UNACCELERATED_ACCESS', handler: 'eoi-induced', location: K, probability: 'levelTriggeredFraction' }],
+    exits: [{ exit: 'eoi-induced', handler: 'eoi-induced', location: K, probability: 'levelTriggeredFraction' }],
     why: 'APICv: EOI is virtualized; a level-triggered vector in the EOI-exit bitmap exits',
   },
   {
     event: 'eoi',
     when: { apicMode: 'x2apic' },
-    exits: [{ reason: 'MSR_WRITE', svm: 'MSR', handler: 'msr-write-eoi', location: K }],
+    exits: [{ exit: 'msr-write', handler: 'msr-write-eoi', location: K }],
     why: 'no APICv, x2APIC: the EOI MSR write exits',
   },
   {
     event: 'eoi',
-    exits: [{ reason: 'APIC_ACCESS', svm: 'NPF', svmWithoutNpt: 'EXCP_PF', handler: 'apic-access-eoi', location: K }],
+    exits: [{ exit: 'apic-access', handler: 'apic-access-eoi', location: K }],
     why: 'no APICv, xAPIC: the EOI register write traps on the APIC page',
   },
 ];

@@ -5,6 +5,7 @@
 import { DEFAULT_MSR_LISTS, type Profile } from '../config/schema.js';
 import { softwareDecodeCycles, stageMeans, totalCycles } from './cost.js';
 import { DECISION_TABLE, type ExitSpec } from './decision-table.js';
+import { exitNameOn, type Arch } from './arch/index.js';
 import { FEATURE_BIT, vmEffectiveFeatures } from './features.js';
 import { cvmExitOfSlot, exitReasonCode, exitReasonName, parseExitReason } from './reasons.js';
 import { avicInhibited } from './resolve.js';
@@ -22,7 +23,7 @@ export interface ExitExplanation {
   name: string;
   /** The architectural number: VT-x basic exit reason or SVM #VMEXIT code. */
   number: number;
-  arch: 'vmx' | 'svm';
+  arch: Arch;
   handler: string;
   location: 'kernel' | 'user';
   /** The decision-table rule that produces it (the first whose conditions match, else the first at all). */
@@ -38,9 +39,8 @@ export interface ExitExplanation {
 }
 
 /** The exit name a table entry gives on this architecture (SVM: its NPT-less name without NPT). */
-function specName(spec: ExitSpec, arch: 'vmx' | 'svm', features: number): string {
-  if (arch === 'vmx') return spec.reason;
-  return ((features & FEATURE_BIT.ept) === 0 && spec.svmWithoutNpt) || spec.svm;
+function specName(spec: ExitSpec, arch: Arch, features: number): string {
+  return exitNameOn(arch, spec.exit, features);
 }
 
 export function explainExit(asked: number, profile: Profile, givenFeatures: number, givenApicMode: 'xapic' | 'x2apic' = 'x2apic', vmType: VmType = 'plain'): ExitExplanation {

@@ -6,6 +6,7 @@
 // nested entry. Resolution happens once per run, like the decision table's.
 import { FEATURE_BIT } from './features.js';
 import { parseExitReason, type Arch } from './reasons.js';
+import { archOf } from './arch/index.js';
 import type { ResolvedExit } from './resolve.js';
 import type { HandlerName } from '../config/schema.js';
 
@@ -39,12 +40,11 @@ export interface NestedContext {
 export function nestedExits(exits: ResolvedExit[], ctx: NestedContext): ResolvedExit[] {
   const out: ResolvedExit[] = [];
   const slot = (name: string) => parseExitReason(name, ctx.arch) as number;
+  const arch = archOf(ctx.arch).nested;
   // An enlightened VMCS (Hyper-V as L1) is plain memory: no VMREAD/VMWRITE at all.
-  const evmcs = ctx.arch === 'vmx' && (ctx.features & FEATURE_BIT.evmcs) !== 0;
-  const shadowed = ctx.arch === 'svm' || evmcs || (ctx.features & FEATURE_BIT['vmcs-shadowing']) !== 0;
+  const evmcs = arch.enlightenedVmcs && (ctx.features & FEATURE_BIT.evmcs) !== 0;
+  const shadowed = !arch.controlAccessExits || evmcs || (ctx.features & FEATURE_BIT['vmcs-shadowing']) !== 0;
   const nestedEpt = (ctx.features & FEATURE_BIT['nested-ept']) !== 0;
-  const vVmsaveVmload = (ctx.features & FEATURE_BIT['v-vmsave-vmload']) !== 0;
-  const vgif = (ctx.features & FEATURE_BIT.vgif) !== 0;
   for (const e of exits) {
     if (L0_HANDLERS.has(e.handler)) {
       out.push(e);
@@ -53,18 +53,14 @@ export function nestedExits(exits: ResolvedExit[], ctx: NestedContext): Resolved
     const { repeat, probability } = e;
     out.push({ reason: e.reason, handler: 'nested-vmexit', location: 'kernel', repeat, probability });
     out.push({ reason: e.reason, handler: e.handler, location: e.location === 'user' ? 'l1-user' : 'l1', repeat, probability });
-    // (SVM: L1 reads and writes its VMCB in memory — no VMREAD/VMWRITE to exit on.)
     if (!shadowed) {
       out.push({ reason: slot('VMREAD'), handler: 'vmread-emulate', location: 'kernel', repeat: repeat * UNSHADOWED_VMREADS, probability });
       out.push({ reason: slot('VMWRITE'), handler: 'vmwrite-emulate', location: 'kernel', repeat: repeat * UNSHADOWED_VMWRITES, probability });
     }
-    if (ctx.arch === 'svm') {
-      // L1 KVM's VMRUN path (svm_vcpu_run, vmenter.S): CLGI, VMLOAD of L2's state, VMRUN; after the
-      // #VMEXIT VMSAVE of L2's and VMLOAD of its own, STGI. Each exits to L0 unless virtualized.
-      if (!vVmsaveVmload) out.push({ reason: slot('VMLOAD'), handler: 'svm-vmload-vmsave-emulate', location: 'kernel', repeat: repeat * 2, probability }, { reason: slot('VMSAVE'), handler: 'svm-vmload-vmsave-emulate', location: 'kernel', repeat, probability });
-      if (!vgif) out.push({ reason: slot('CLGI'), handler: 'svm-gif-emulate', location: 'kernel', repeat, probability }, { reason: slot('STGI'), handler: 'svm-gif-emulate', location: 'kernel', repeat, probability });
+    for (const a of arch.aroundEntry) {
+      if ((ctx.features & FEATURE_BIT[a.virtualizedBy]) === 0) out.push({ reason: slot(a.exit), handler: a.handler, location: 'kernel', repeat: repeat * a.perEntry, probability });
     }
-    out.push({ reason: slot(ctx.arch === 'svm' ? 'VMRUN' : 'VMRESUME'), handler: evmcs ? 'nested-vmentry-evmcs' : 'nested-vmentry', location: 'kernel', repeat, probability });
+    out.push({ reason: slot(arch.entryExit), handler: evmcs ? 'nested-vmentry-evmcs' : 'nested-vmentry', location: 'kernel', repeat, probability });
     // EPT on EPT: once L1 has filled its EPT12 entry, L2's retry faults again on L0's EPT02, which L0
     // fills from EPT12 and its own EPT01 without L1 (arch/x86/kvm/mmu: nested TDP faults).
     if (nestedEpt && e.handler === 'ept-violation') out.push({ reason: e.reason, handler: 'ept-violation', location: 'kernel', repeat, probability });

@@ -9,9 +9,10 @@
 // array for either architecture and an SVM run's exits keep their own names.
 import { SVM_EXIT_REASONS, parseSvmExitReason } from './svm-codes.js';
 import { CVM_EXIT_REASONS } from './cvm-codes.js';
+import type { Arch } from './arch/types.js';
 
-/** The virtualization architecture of a CPU profile. */
-export type Arch = 'vmx' | 'svm';
+/** The virtualization architecture of a CPU profile (the registry: arch/index.ts). */
+export type { Arch };
 
 /** Pseudo reason (above every VT-x one) for the exits of a measurement's rows that were not shown. */
 export const UNLISTED_REASON = 86;

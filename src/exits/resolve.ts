@@ -3,10 +3,11 @@
 import { DECISION_TABLE, type Condition, type DecisionRule, type EventKind, type ExitSpec } from './decision-table.js';
 import { FEATURE_BIT, type FeatureName } from './features.js';
 import { parseExitReason } from './reasons.js';
+import { exitNameOn, type Arch } from './arch/index.js';
 import type { HandlerName, Profile } from '../config/schema.js';
 
 export interface DecisionContext {
-  arch: 'vmx' | 'svm';
+  arch: Arch;
   features: number;
   apicMode: 'xapic' | 'x2apic';
   usesDebugRegisters: boolean;
@@ -67,7 +68,7 @@ function holds(cond: Condition | undefined, ctx: DecisionContext): boolean {
 }
 
 function resolveExit(spec: ExitSpec, ctx: DecisionContext): ResolvedExit {
-  const name = ctx.arch === 'svm' ? ((ctx.features & FEATURE_BIT.ept) === 0 && spec.svmWithoutNpt) || spec.svm : spec.reason;
+  const name = exitNameOn(ctx.arch, spec.exit, ctx.features);
   const reason = parseExitReason(name, ctx.arch);
   if (reason === undefined) throw new Error(`decision table names an unknown ${ctx.arch} exit reason '${name}'`);
   return {

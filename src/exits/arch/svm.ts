@@ -1,0 +1,55 @@
+// AMD SVM as an architecture descriptor (types.ts): #VMEXIT names as svm-codes.ts
+// has them (APM vol. 2 appendix C; Linux arch/x86/include/uapi/asm/svm.h).
+import type { ArchDescriptor } from './types.js';
+
+export const SVM: ArchDescriptor = {
+  id: 'svm',
+  vendor: 'AMD',
+  displayName: 'AMD SVM',
+  exits: {
+    'guest-page-fault': 'EXCP_PF',
+    'nested-page-fault': 'NPF',
+    'mmio-fault': 'NPF',
+    'cr3-write': 'WRITE_CR3',
+    'cr8-write': 'WRITE_CR8',
+    invlpg: 'INVLPG',
+    io: 'IOIO',
+    'msr-read': 'MSR',
+    'msr-write': 'MSR',
+    cpuid: 'CPUID',
+    rdtsc: 'RDTSC',
+    hypercall: 'VMMCALL',
+    hlt: 'HLT',
+    pause: 'PAUSE',
+    wbinvd: 'WBINVD',
+    invd: 'INVD',
+    'dr-access': 'WRITE_DR7',
+    'external-interrupt': 'INTR',
+    // SVM has no preemption timer: a guest timer is a host hrtimer, whose interrupt exits as INTR.
+    'preemption-timer': 'INTR',
+    'interrupt-window': 'VINTR',
+    'tpr-below-threshold': 'WRITE_CR8',
+    'apic-access': 'NPF',
+    'apic-write': 'AVIC_UNACCELERATED_ACCESS',
+    'eoi-induced': 'AVIC_UNACCELERATED_ACCESS',
+    'ipi-target-away': 'AVIC_INCOMPLETE_IPI',
+  },
+  // Without NPT the APIC page is a shadow-paged MMIO page: its accesses fault as #PF.
+  exitsWithoutNestedPaging: { 'apic-access': 'EXCP_PF' },
+  nestedFeatures: ['v-vmsave-vmload', 'vgif', 'nested-ept'],
+  // L1 KVM's VMRUN path (svm_vcpu_run, vmenter.S): CLGI, VMLOAD of L2's state, VMRUN; after the
+  // #VMEXIT VMSAVE of L2's and VMLOAD of its own, STGI. Each exits to L0 unless virtualized.
+  nested: {
+    entryExit: 'VMRUN',
+    controlAccessExits: false,
+    enlightenedVmcs: false,
+    aroundEntry: [
+      { exit: 'VMLOAD', handler: 'svm-vmload-vmsave-emulate', perEntry: 2, virtualizedBy: 'v-vmsave-vmload' },
+      { exit: 'VMSAVE', handler: 'svm-vmload-vmsave-emulate', perEntry: 1, virtualizedBy: 'v-vmsave-vmload' },
+      { exit: 'CLGI', handler: 'svm-gif-emulate', perEntry: 1, virtualizedBy: 'vgif' },
+      { exit: 'STGI', handler: 'svm-gif-emulate', perEntry: 1, virtualizedBy: 'vgif' },
+    ],
+  },
+  confidentialCarrier: 'vmgexit',
+  currentProfile: 'genoa',
+};

@@ -1,0 +1,49 @@
+// The architecture room: what an architecture is to the rest of exitsim. Every architecture-specific
+// fact lives in one descriptor per architecture (vmx.ts, svm.ts) behind the registry (index.ts); the
+// rest of the code asks the descriptor instead of comparing an architecture's name. Adding one (arm64)
+// is a new descriptor: the compiler names every record it must fill.
+import type { FeatureName } from '../features.js';
+import type { HandlerName } from '../../config/schema.js';
+
+/** The architectures, in the order lists show them. */
+export const ARCHS = ['vmx', 'svm'] as const;
+export type Arch = (typeof ARCHS)[number];
+
+/**
+ * The exits the decision table names, independent of architecture: each architecture maps every one
+ * of them to its own exit (an exhaustive record — a missing mapping is a compile error).
+ */
+export const ABSTRACT_EXITS = [
+  'guest-page-fault', 'nested-page-fault', 'mmio-fault', 'cr3-write', 'cr8-write', 'invlpg', 'io', 'msr-read', 'msr-write',
+  'cpuid', 'rdtsc', 'hypercall', 'hlt', 'pause', 'wbinvd', 'invd', 'dr-access', 'external-interrupt', 'preemption-timer',
+  'interrupt-window', 'tpr-below-threshold', 'apic-access', 'apic-write', 'eoi-induced', 'ipi-target-away',
+] as const;
+export type AbstractExit = (typeof ABSTRACT_EXITS)[number];
+
+export interface ArchDescriptor {
+  id: Arch;
+  vendor: 'Intel' | 'AMD';
+  /** How messages name it: "Intel VT-x", "AMD SVM". */
+  displayName: string;
+  /** Every abstract exit as this architecture's exit name (its perf kvm stat / uapi name). */
+  exits: Readonly<Record<AbstractExit, string>>;
+  /** Exits that differ without nested paging (on SVM an MMIO access to the APIC page is then a #PF). */
+  exitsWithoutNestedPaging: Readonly<Partial<Record<AbstractExit, string>>>;
+  /** Its own nested-virtualization mechanisms (features a nested guest of this vendor can name). */
+  nestedFeatures: readonly FeatureName[];
+  /** How an L1 hypervisor of this architecture runs its L2 (exits.nested.ts expands reflections with it). */
+  nested: {
+    /** L1's instruction that enters L2: each reflection ends in one. */
+    entryExit: string;
+    /** L1 reads and writes L2's control structure with instructions that exit unless shadowed (VT-x's VMREAD/VMWRITE); false where it is plain memory (SVM's VMCB). */
+    controlAccessExits: boolean;
+    /** Hyper-V's enlightened VMCS applies (a VT-x interface). */
+    enlightenedVmcs: boolean;
+    /** L1's instructions around each entry that exit to L0 unless a feature virtualizes them, in the order L1 runs them. */
+    aroundEntry: ReadonlyArray<{ exit: string; handler: HandlerName; perEntry: number; virtualizedBy: FeatureName }>;
+  };
+  /** The name perf kvm stat gives every request of a confidential guest of this architecture. */
+  confidentialCarrier: 'TDCALL' | 'vmgexit';
+  /** `list exit-reasons --arch`, and `--profile` advice: a current profile of this architecture. */
+  currentProfile: string;
+}

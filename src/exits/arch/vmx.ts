@@ -1,0 +1,42 @@
+// Intel VT-x as an architecture descriptor (types.ts): exit names as Linux's
+// arch/x86/include/uapi/asm/vmx.h spells them (reasons.ts has the numbers).
+import type { ArchDescriptor } from './types.js';
+
+export const VMX: ArchDescriptor = {
+  id: 'vmx',
+  vendor: 'Intel',
+  displayName: 'Intel VT-x',
+  exits: {
+    'guest-page-fault': 'EXCEPTION_NMI',
+    'nested-page-fault': 'EPT_VIOLATION',
+    'mmio-fault': 'EPT_MISCONFIG',
+    'cr3-write': 'CR_ACCESS',
+    'cr8-write': 'CR_ACCESS',
+    invlpg: 'INVLPG',
+    io: 'IO_INSTRUCTION',
+    'msr-read': 'MSR_READ',
+    'msr-write': 'MSR_WRITE',
+    cpuid: 'CPUID',
+    rdtsc: 'RDTSC',
+    hypercall: 'VMCALL',
+    hlt: 'HLT',
+    pause: 'PAUSE_INSTRUCTION',
+    wbinvd: 'WBINVD',
+    invd: 'INVD',
+    'dr-access': 'DR_ACCESS',
+    'external-interrupt': 'EXTERNAL_INTERRUPT',
+    'preemption-timer': 'PREEMPTION_TIMER',
+    'interrupt-window': 'INTERRUPT_WINDOW',
+    'tpr-below-threshold': 'TPR_BELOW_THRESHOLD',
+    'apic-access': 'APIC_ACCESS',
+    'apic-write': 'APIC_WRITE',
+    'eoi-induced': 'EOI_INDUCED',
+    // VT-x has no such exit (IPIv posts to a descheduled vCPU too); the decision table names it on SVM only.
+    'ipi-target-away': 'AVIC_INCOMPLETE_IPI',
+  },
+  exitsWithoutNestedPaging: {},
+  nestedFeatures: ['vmcs-shadowing', 'evmcs', 'nested-ept'],
+  nested: { entryExit: 'VMRESUME', controlAccessExits: true, enlightenedVmcs: true, aroundEntry: [] },
+  confidentialCarrier: 'TDCALL',
+  currentProfile: 'sapphire-rapids',
+};
