@@ -11,17 +11,15 @@
 //   gone      — the exit cannot happen in that VM (a TD's RDTSC and debug registers are the module's).
 // Resolution happens once per run, like the decision table's; nothing here runs per event.
 import type { HandlerName, VmType } from '../config/schema.js';
-import { exitReasonName, parseExitReason, type Arch } from './reasons.js';
+import { exitReasonName, parseExitReason } from './reasons.js';
+import { confidentialOf, type ConfidentialTraits } from './vm-types/index.js';
 import type { ResolvedExit } from './resolve.js';
 
 export type ConfidentialVmType = Extract<VmType, 'tdx' | 'sev-es' | 'sev-snp'>;
 
 export function isConfidential(vmType: VmType | undefined): vmType is ConfidentialVmType {
-  return vmType === 'tdx' || vmType === 'sev-es' || vmType === 'sev-snp';
+  return confidentialOf(vmType) !== undefined;
 }
-
-/** The CPU architecture each confidential VM type needs. */
-export const CONFIDENTIAL_ARCH: Record<ConfidentialVmType, Arch> = { tdx: 'vmx', 'sev-es': 'svm', 'sev-snp': 'svm' };
 
 /** Handlers that are the confidential machinery itself (never replaced by a measured handler time). */
 export const CONFIDENTIAL_HANDLERS: ReadonlySet<HandlerName> = new Set<HandlerName>([
@@ -138,16 +136,24 @@ function sevDisposition(e: ResolvedExit, snp: boolean): Disposition {
 /** A device access by port (IOIO) rather than MMIO (an NPF). */
 const SVM_IOIO_SLOT = parseExitReason('IOIO', 'svm') as number;
 
+/** How each confidential VM type treats an exit (an exhaustive record: a new type must say). */
+const DISPOSITIONS: Record<ConfidentialVmType, (e: ResolvedExit) => Disposition> = {
+  tdx: (e) => tdxDisposition(e, exitReasonName(e.reason)),
+  'sev-es': (e) => sevDisposition(e, false),
+  'sev-snp': (e) => sevDisposition(e, true),
+};
+
 export interface ConfidentialContext {
   vmType: ConfidentialVmType;
 }
 
 /** The exits of one guest event in a confidential VM: each as the host sees it, with the guest's and the monitor's own steps. */
 export function confidentialExits(exits: ResolvedExit[], ctx: ConfidentialContext): ResolvedExit[] {
-  const arch = CONFIDENTIAL_ARCH[ctx.vmType];
+  const c = confidentialOf(ctx.vmType) as ConfidentialTraits;
+  const arch = c.arch;
   const out: ResolvedExit[] = [];
   for (const e of exits) {
-    const d = ctx.vmType === 'tdx' ? tdxDisposition(e, exitReasonName(e.reason)) : sevDisposition(e, ctx.vmType === 'sev-snp');
+    const d = DISPOSITIONS[ctx.vmType](e);
     const { repeat, probability } = e;
     switch (d.kind) {
       case 'gone':
@@ -165,10 +171,10 @@ export function confidentialExits(exits: ResolvedExit[], ctx: ConfidentialContex
         if (slot === undefined) throw new Error(`confidential exit '${d.subLeaf}' has no ${arch} slot`);
         // The guest's side: a #VE/#VC (delivery, TDG.VP.VEINFO.GET or decode, GHCB fill, result check),
         // or, for a call the guest makes on purpose, only marshalling the TDVMCALL's registers.
-        const guestHandler: HandlerName = ctx.vmType === 'tdx' ? (d.exception ? 'tdx-ve' : 'tdx-tdvmcall-guest') : 'sev-vc';
+        const guestHandler: HandlerName = d.exception ? c.guestException : c.guestRequest;
         out.push({ reason: slot, handler: guestHandler, location: 'guest', repeat, probability });
         const location = e.location === 'user' ? 'user' : 'kernel';
-        out.push({ reason: slot, handler: e.handler, location, repeat, probability, via: ctx.vmType === 'tdx' ? 'tdvmcall' : 'vmgexit' });
+        out.push({ reason: slot, handler: e.handler, location, repeat, probability, via: c.via });
         break;
       }
     }

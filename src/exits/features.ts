@@ -1,6 +1,8 @@
 // Mitigation features (SPEC §4) as bits of one integer, so the exit engine can
 // resolve its decision table once per run and the event loop never tests names.
 import { didYouMean } from '../config/suggest.js';
+import type { Arch } from './arch/types.js';
+import { vmTypeOf, type VmType } from './vm-types/index.js';
 
 export const FEATURES = [
   ['ept', 'nested paging (EPT) instead of shadow paging'],
@@ -91,20 +93,10 @@ export function featureSetLabel(set: number, arch: 'vmx' | 'svm' = 'vmx', nested
   return vmxFeatureSetLabel(set & ~ignore, Object.keys(PRESETS), ignore, nested);
 }
 
-/**
- * The features a VM of this type actually runs with. A TD always has EPT, VPID and APICv with its
- * TPR virtualization (x2APIC and posted interrupts are mandatory: "TDX supports only posted
- * interrupt. No lapic emulation", tdx_deliver_interrupt() in arch/x86/kvm/vmx/tdx.c, torvalds/linux
- * 3829d81b), but no IPI virtualization and no RDTSC exiting (the TDX module owns the TSC). An SEV-ES or
- * SEV-SNP guest always has nested paging and ASIDs, and no AVIC: KVM sets APICV_INHIBIT_REASON_SEV
- * ("AVIC is disabled because SEV doesn't support it", arch/x86/include/asm/kvm_host.h) for every SEV
- * guest. Other VM types run the set as given.
- */
-export function vmEffectiveFeatures(set: number, vmType: string): number {
-  const b = FEATURE_BIT;
-  if (vmType === 'tdx') return (set | b.ept | b.vpid | b.apicv | b['tpr-shadow']) & ~(b.ipiv | b['rdtsc-exiting']);
-  if (vmType === 'sev-es' || vmType === 'sev-snp') return (set | b.ept | b.vpid) & ~(b.apicv | b.ipiv);
-  return set;
+/** The features a VM of this type actually runs with: the set, with what its type forces on and off (vm-types/). */
+export function vmEffectiveFeatures(set: number, vmType: VmType): number {
+  const d = vmTypeOf(vmType);
+  return (set | featureSetFromNames(d.forcedOn)) & ~featureSetFromNames(d.forcedOff);
 }
 
 /**
@@ -116,8 +108,8 @@ export function distinctFeatureSetLabel(set: number): string {
 }
 
 /** A set's label for a VM of this type on this architecture (what the VM runs with: vmEffectiveFeatures). */
-export function vmFeatureSetLabel(set: number, arch: 'vmx' | 'svm', vmType: string): string {
-  return featureSetLabel(vmEffectiveFeatures(set, vmType), arch, vmType === 'nested');
+export function vmFeatureSetLabel(set: number, arch: Arch, vmType: VmType): string {
+  return featureSetLabel(vmEffectiveFeatures(set, vmType), arch, vmTypeOf(vmType).nested);
 }
 
 /**

@@ -1,7 +1,8 @@
 // What a CPU profile can run: the features its generation has (refused, or dropped from the default
 // preset, when it lacks them) and the confidential VM types it supports. Checked before a model is built.
-import { CONFIDENTIAL_ARCH, isConfidential } from '../exits/confidential.js';
-import { FEATURE_BIT, SVM_FEATURE_NAMES, SVM_ONLY_FEATURES, featureNames, type FeatureName } from '../exits/features.js';
+import { archOf } from '../exits/arch/index.js';
+import { confidentialOf } from '../exits/vm-types/index.js';
+import { FEATURE_BIT, featureNames, type FeatureName } from '../exits/features.js';
 import { InputError } from '../config/errors.js';
 import type { Profile, Scenario } from '../config/schema.js';
 
@@ -19,29 +20,26 @@ const CAPABILITY_OF: Partial<Record<FeatureName, 'ept' | 'vpid' | 'apicv' | 'ipi
   vgif: 'vgif',
 };
 
-/** Whether the profile's CPU lacks a feature. VT-x has the two SVM-only ones built in (SVM_ONLY_FEATURES). */
+/** Whether the profile's CPU lacks a feature (its architecture's rules first, then the profile's capabilities). */
 function lacks(profile: Profile, name: FeatureName): boolean {
-  // The enlightened VMCS is Hyper-V's VT-x interface (its SVM enlightenments are not modelled).
-  if (name === 'evmcs') return profile.arch === 'svm';
+  const arch = archOf(profile);
+  if (arch.featuresAbsent.includes(name)) return true;
+  if (arch.featuresBuiltIn.includes(name)) return false;
   const cap = CAPABILITY_OF[name];
-  if (!cap) return false;
-  if (profile.arch === 'vmx' && SVM_ONLY_FEATURES.includes(name)) return false;
-  // SVM has no VMREAD/VMWRITE to shadow: L1 reads its VMCB in memory.
-  if (profile.arch === 'svm' && name === 'vmcs-shadowing') return false;
-  return !profile.capabilities[cap];
+  return cap !== undefined && !profile.capabilities[cap];
 }
 
-/** The feature's name on the profile's architecture (NPT for EPT on SVM). */
+/** The feature's name in its architecture's words (NPT for EPT on SVM). */
 function archName(profile: Profile, name: FeatureName): string {
-  if (profile.arch !== 'svm') return name;
-  return SVM_FEATURE_NAMES.find(([, f]) => f[0] === name)?.[0] ?? name;
+  return archOf(profile).featureWords.find(([, f]) => f[0] === name)?.[0] ?? name;
 }
 
 /** Refuses a feature the profile's generation lacks (a usage error, not a no-op). */
 export function checkFeaturesAgainstProfile(features: number, profile: Profile, where: string): void {
+  const arch = archOf(profile);
   for (const name of featureNames(features)) {
-    if (name === 'evmcs' && lacks(profile, name)) {
-      throw new InputError(where, 'features', `features a guest on CPU profile '${profile.name}' (AMD SVM) can use`, "'evmcs'", ' — the enlightened VMCS is Hyper-V\'s VT-x interface; drop it on an AMD profile');
+    if (arch.featuresAbsent.includes(name) && name === 'evmcs') {
+      throw new InputError(where, 'features', `features a guest on CPU profile '${profile.name}' (${arch.displayName}) can use`, "'evmcs'", ' — the enlightened VMCS is Hyper-V\'s VT-x interface; drop it on an AMD profile');
     }
     if (lacks(profile, name)) {
       throw new InputError(
@@ -54,24 +52,21 @@ export function checkFeaturesAgainstProfile(features: number, profile: Profile, 
     }
   }
   // AVIC accelerates IPIs itself: on SVM there is no APIC virtualization without it.
-  if (profile.arch === 'svm' && (features & FEATURE_BIT.apicv) !== 0 && (features & FEATURE_BIT.ipiv) === 0) {
+  if (arch.apicvIncludesIpiv && (features & FEATURE_BIT.apicv) !== 0 && (features & FEATURE_BIT.ipiv) === 0) {
     throw new InputError(where, 'features', 'avic as one feature on an SVM profile (AVIC delivers IPIs to running vCPUs itself)', `apicv without ipiv on ${profile.name}`, ' — use avic, or -avic');
   }
 }
 
 /** Refuses a VM type the profile's CPU cannot run (a TD on a CPU without TDX, an SNP guest on Rome). */
 export function checkVmTypeAgainstProfile(vmType: Scenario['vmType'], profile: Profile, where: string, field = 'vmType'): void {
-  if (!isConfidential(vmType)) return;
-  const capable = vmType === 'tdx' ? profile.capabilities.tdx : vmType === 'sev-es' ? profile.capabilities.sevEs : profile.capabilities.sevSnp;
-  if (capable) return;
-  const arch = CONFIDENTIAL_ARCH[vmType];
-  const kind = vmType === 'tdx' ? 'TDX' : vmType === 'sev-es' ? 'SEV-ES' : 'SEV-SNP';
+  const c = confidentialOf(vmType);
+  if (!c || profile.capabilities[c.capability]) return;
   throw new InputError(
     where,
     field,
     `a VM type that CPU profile '${profile.name}' (${profile.generation}) can run`,
     vmType,
-    ` — ${profile.name} has no ${kind}${profile.arch !== arch ? ` (an ${arch === 'vmx' ? 'Intel' : 'AMD'} feature)` : ''}; list profiles shows which have it`,
+    ` — ${profile.name} has no ${c.technology}${profile.arch !== c.arch ? ` (an ${archOf(c.arch).vendor} feature)` : ''}; list profiles shows which have it`,
   );
 }
 

@@ -2,15 +2,13 @@
 // overrides, and its feature sets checked against the CPU profile. A library function: the CLI only
 // parses flags into overrides and feature texts; the TUI, a script or a test ask the same way.
 import { InputError, describeValue } from '../config/errors.js';
-import { FEATURES, FEATURE_BIT, FeatureParseError, PRESETS, SVM_FEATURE_NAMES, featureSetLabel, namedNestedOnlyFeatures, parseFeatureSet } from '../exits/features.js';
+import { ARCHITECTURES, ARCHS, archOf } from '../exits/arch/index.js';
+import { FEATURES, FEATURE_BIT, type FeatureName, FeatureParseError, PRESETS, SVM_FEATURE_NAMES, featureSetLabel, namedNestedOnlyFeatures, parseFeatureSet } from '../exits/features.js';
 import { checkFeaturesAgainstProfile, supportedFeatures } from '../model/profile-checks.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioOverrides } from './scenario.js';
 
 /** The "file" of a message about a flag. */
 const CLI = 'command line';
-
-/** The vendor whose nested mechanism a feature is (nested-ept / nested-npt are both vendors'). */
-const NESTED_FEATURE_ARCH: Record<string, 'vmx' | 'svm'> = { 'vmcs-shadowing': 'vmx', evmcs: 'vmx', 'v-vmsave-vmload': 'svm', vgif: 'svm' };
 
 /** A feature-set text as bits: names, presets (at most one, first), removals; refused with one clear message. */
 export function parseFeatureText(text: string): number {
@@ -72,9 +70,10 @@ export function requestFeatureSets(features: string[] | undefined, r: ResolvedSc
   // and its label would hide that (three rows all reading 'none').
   for (const t of texts) {
     for (const name of namedNestedOnlyFeatures(t)) {
-      const vendor = NESTED_FEATURE_ARCH[name];
-      if (vendor && vendor !== r.profile.arch) {
-        throw new InputError(fromFlags ? CLI : r.file, fromFlags ? '--features' : 'features', `nested features of CPU profile '${r.profile.name}' (${r.profile.arch === 'svm' ? 'AMD SVM: v-vmsave-vmload, vgif, nested-npt' : 'Intel VT-x: vmcs-shadowing, evmcs, nested-ept'})`, `'${name}'`, name === 'evmcs' ? " — the enlightened VMCS is Hyper-V's VT-x interface; drop it on an AMD profile" : ` — ${name} is ${vendor === 'svm' ? 'an AMD SVM' : 'an Intel VT-x'} mechanism; drop it`);
+      const own = archOf(r.profile);
+      const vendor = ARCHS.map((a) => ARCHITECTURES[a]).find((d) => d !== own && d.nestedFeatures.includes(name as FeatureName) && !own.nestedFeatures.includes(name as FeatureName));
+      if (vendor) {
+        throw new InputError(fromFlags ? CLI : r.file, fromFlags ? '--features' : 'features', `nested features of CPU profile '${r.profile.name}' (${own.displayName}: ${own.nestedFeatures.map((f) => featureSetLabel(FEATURE_BIT[f], own.id, true)).join(', ')})`, `'${name}'`, name === 'evmcs' ? " — the enlightened VMCS is Hyper-V's VT-x interface; drop it on an AMD profile" : ` — ${name} is an ${vendor.displayName} mechanism; drop it`);
       }
     }
   }

@@ -1,5 +1,6 @@
 // AMD SVM as an architecture descriptor (types.ts): #VMEXIT names as svm-codes.ts
 // has them (APM vol. 2 appendix C; Linux arch/x86/include/uapi/asm/svm.h).
+import { SVM_FEATURE_NAMES } from '../features.js';
 import type { ArchDescriptor } from './types.js';
 
 export const SVM: ArchDescriptor = {
@@ -37,6 +38,12 @@ export const SVM: ArchDescriptor = {
   // Without NPT the APIC page is a shadow-paged MMIO page: its accesses fault as #PF.
   exitsWithoutNestedPaging: { 'apic-access': 'EXCP_PF' },
   nestedFeatures: ['v-vmsave-vmload', 'vgif', 'nested-ept'],
+  // SVM has no VMREAD/VMWRITE to shadow (L1 reads its VMCB in memory); the enlightened VMCS is
+  // Hyper-V's VT-x interface (its SVM enlightenments are not modelled).
+  featuresBuiltIn: ['vmcs-shadowing'],
+  featuresAbsent: ['evmcs'],
+  featureWords: SVM_FEATURE_NAMES,
+  apicvIncludesIpiv: true,
   // L1 KVM's VMRUN path (svm_vcpu_run, vmenter.S): CLGI, VMLOAD of L2's state, VMRUN; after the
   // #VMEXIT VMSAVE of L2's and VMLOAD of its own, STGI. Each exits to L0 unless virtualized.
   nested: {

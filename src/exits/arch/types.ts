@@ -44,6 +44,13 @@ export interface ArchDescriptor {
   };
   /** The name perf kvm stat gives every request of a confidential guest of this architecture. */
   confidentialCarrier: 'TDCALL' | 'vmgexit';
+  /** Features this architecture has built in (never lacking, whatever the profile says), and ones it cannot have. */
+  featuresBuiltIn: readonly FeatureName[];
+  featuresAbsent: readonly FeatureName[];
+  /** Its own words for features (SVM's npt for ept), each standing for these bits; empty where the names are the features'. */
+  featureWords: ReadonlyArray<readonly [string, readonly FeatureName[]]>;
+  /** APIC virtualization delivers IPIs itself (AVIC): apicv without ipiv is no set of this architecture. */
+  apicvIncludesIpiv: boolean;
   /** `list exit-reasons --arch`, and `--profile` advice: a current profile of this architecture. */
   currentProfile: string;
 }

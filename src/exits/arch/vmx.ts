@@ -1,5 +1,6 @@
 // Intel VT-x as an architecture descriptor (types.ts): exit names as Linux's
 // arch/x86/include/uapi/asm/vmx.h spells them (reasons.ts has the numbers).
+import { SVM_ONLY_FEATURES } from '../features.js';
 import type { ArchDescriptor } from './types.js';
 
 export const VMX: ArchDescriptor = {
@@ -36,6 +37,12 @@ export const VMX: ArchDescriptor = {
   },
   exitsWithoutNestedPaging: {},
   nestedFeatures: ['vmcs-shadowing', 'evmcs', 'nested-ept'],
+  // SVM's mechanisms that VT-x has built in (its VMCS is cached on chip; every exit reports the
+  // instruction length) or that mean nothing on it (virtual VMLOAD/VMSAVE, vGIF): never lacking.
+  featuresBuiltIn: SVM_ONLY_FEATURES,
+  featuresAbsent: [],
+  featureWords: [],
+  apicvIncludesIpiv: false,
   nested: { entryExit: 'VMRESUME', controlAccessExits: true, enlightenedVmcs: true, aroundEntry: [] },
   confidentialCarrier: 'TDCALL',
   currentProfile: 'sapphire-rapids',
