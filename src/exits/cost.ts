@@ -2,6 +2,7 @@
 // the handler (kernel, or user space plus the kernel↔user round trip), and VM
 // entry. Mean cycles only; the engine draws each stage around these means.
 import type { HandlerName, Profile, VmType } from '../config/schema.js';
+import { confidentialOf, type ConfidentialTraits } from './vm-types/index.js';
 import { FEATURE_BIT } from './features.js';
 
 /** Accounting categories, in the order an exit's stages happen. */
@@ -74,7 +75,8 @@ export const SOFTWARE_DECODE_HANDLERS: ReadonlySet<HandlerName> = new Set<Handle
 
 /** Extra handler cycles for a software instruction decode (SVM without decode assists; 0 otherwise). */
 export function softwareDecodeCycles(profile: Profile, features: number, handler: HandlerName): number {
-  if (profile.arch !== 'svm' || !profile.svm || (features & FEATURE_BIT['decode-assists']) !== 0) return 0;
+  // Only an SVM profile has svm costs (the schema says so): no decode assists means software decode.
+  if (!profile.svm || (features & FEATURE_BIT['decode-assists']) !== 0) return 0;
   return SOFTWARE_DECODE_HANDLERS.has(handler) ? profile.svm.softwareDecodeCycles.value : 0;
 }
 
@@ -101,7 +103,7 @@ export function stageMeans(
     handlerKernel: location === 'kernel' ? handlerCycles : 0,
     handlerUser: location === 'user' ? handlerCycles + profile.kernelUserRoundTripCycles.value : 0,
   };
-  const svm = profile.arch === 'svm' ? profile.svm : undefined;
+  const svm = profile.svm; // an SVM profile's (the schema allows it nowhere else)
   const clean = svm && (features & FEATURE_BIT['vmcb-clean']) !== 0 ? svm.cleanBitsSavedCycles.value : 0;
   const confidential = confidentialSwitch(profile, vmType);
   if (confidential) {
@@ -147,10 +149,14 @@ export function stageMeans(
  * state into the encrypted VMSA and restores the host's from its save area, VMRUN the reverse (KVM's
  * __svm_sev_es_vcpu_run runs no VMSAVE/VMLOAD). Undefined for other VMs.
  */
+const CONFIDENTIAL_SWITCH: Record<ConfidentialTraits['profileSection'], (p: Profile) => { exitCycles: number; entryCycles: number } | undefined> = {
+  tdx: (p) => (p.tdx ? { exitCycles: p.tdx.moduleExitCycles.value, entryCycles: p.tdx.moduleEntryCycles.value } : undefined),
+  sev: (p) => (p.sev ? { exitCycles: p.sev.vmsaExitCycles.value, entryCycles: p.sev.vmsaEntryCycles.value } : undefined),
+};
+
 function confidentialSwitch(profile: Profile, vmType: VmType): { exitCycles: number; entryCycles: number } | undefined {
-  if (vmType === 'tdx' && profile.tdx) return { exitCycles: profile.tdx.moduleExitCycles.value, entryCycles: profile.tdx.moduleEntryCycles.value };
-  if ((vmType === 'sev-es' || vmType === 'sev-snp') && profile.arch === 'svm' && profile.sev) return { exitCycles: profile.sev.vmsaExitCycles.value, entryCycles: profile.sev.vmsaEntryCycles.value };
-  return undefined;
+  const c = confidentialOf(vmType);
+  return c ? CONFIDENTIAL_SWITCH[c.profileSection](profile) : undefined;
 }
 
 export function totalCycles(b: StageBreakdown): number {

@@ -2,6 +2,8 @@
 // figures users read (SPEC §7, §10): throughput, efficiency, exits by reason,
 // cycles by stage, percentiles, and the per-pCPU accounting.
 import type { VmType } from '../config/schema.js';
+import { isConfidential } from '../exits/confidential.js';
+import { confidentialOf, vmTypeOf, type ConfidentialTraits } from '../exits/vm-types/index.js';
 import { CATEGORY_NAMES, CAT, N_CAT } from '../exits/cost.js';
 import { EXIT_REASON_SLOTS, exitReasonName, isHltSlot } from '../exits/reasons.js';
 import { CVM_EXIT_REASONS, cvmLeafText } from '../exits/cvm-codes.js';
@@ -93,7 +95,7 @@ function confidentialExits(exits: Record<string, ExitStats>, total: number, vmTy
   subs.sort((a, b) => b.count - a.count || a.sub_leaf.localeCompare(b.sub_leaf));
   return {
     vm_type: vmType,
-    carrier: vmType === 'tdx' ? 'TDCALL' : 'VMGEXIT',
+    carrier: (confidentialOf(vmType) as ConfidentialTraits).carrier,
     requests,
     direct_exits: total - requests,
     requests_by_sub_leaf: subs.map((r) => ({ ...r, share: requests > 0 ? round(r.count / requests, 6) : 0 })),
@@ -287,7 +289,7 @@ export function summarize(virt: RawResult, native: RawResult, ctx: SummaryContex
     window_cycles: virt.windowCycles,
     guest_events: virt.guestEvents,
     native_guest_events: native.guestEvents,
-    ...(ctx.vmType === 'nested' ? { exits_by_level: exitsByLevel(exits, total) } : {}),
-    ...(ctx.vmType === 'tdx' || ctx.vmType === 'sev-es' || ctx.vmType === 'sev-snp' ? { confidential: confidentialExits(exits, total, ctx.vmType) } : {}),
+    ...(vmTypeOf(ctx.vmType).nested ? { exits_by_level: exitsByLevel(exits, total) } : {}),
+    ...(isConfidential(ctx.vmType) ? { confidential: confidentialExits(exits, total, ctx.vmType) } : {}),
   };
 }

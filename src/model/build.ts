@@ -2,11 +2,12 @@
 // decision-table row for each VM once, turns rates into mean gaps in cycles,
 // and refuses combinations that make no sense (SPEC §4, §6) with an InputError.
 import { ARRIVAL_QUEUE_CAPACITY, HALT_POLL_GROW_START_SEC, PLE_WINDOW_GROW, PLE_WINDOW_MAX_VMX_CYCLES } from '../engine/settings.js';
+import { archOf } from '../exits/arch/index.js';
+import { vmTypeOf } from '../exits/vm-types/index.js';
 import { avicInhibited, decide, type DecisionContext, type ResolvedExit } from '../exits/resolve.js';
 import type { EventKind } from '../exits/decision-table.js';
 import { FEATURE_BIT, vmEffectiveFeatures, type FeatureName } from '../exits/features.js';
 import { parseExitReason } from '../exits/reasons.js';
-import { svmSlotForVmxName } from '../exits/svm-reasons.js';
 import { nestedExits } from '../exits/nested.js';
 import { bounceStep, confidentialExits, isConfidential } from '../exits/confidential.js';
 import { stageMeans } from '../exits/cost.js';
@@ -130,18 +131,18 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   const passThrough = new Set((scenario.msrPassThrough ?? DEFAULT_MSR_PASS_THROUGH).map((m) => m.toUpperCase()));
   // A TD runs its APIC in x2APIC mode (TDX requires it) and KVM gives it no VMX preemption timer
   // (guest timers are host hrtimers, as on SVM).
-  const td = scenario.vmType === 'tdx' && !nativeMode;
-  const apicMode = td ? 'x2apic' : workload.apicMode;
+  const vmType = vmTypeOf(scenario.vmType);
+  const apicMode = (!nativeMode && vmType.apicMode) || workload.apicMode;
   // A nested guest without nested EPT is shadow-paged by its L1: its exits are shadow paging's (the
   // hardware still walks L1's shadow tables under L0's EPT, so the 2-D walk stays).
-  const l1ShadowPages = scenario.vmType === 'nested' && !nativeMode && (features & FEATURE_BIT['nested-ept']) === 0;
+  const l1ShadowPages = vmType.nested && !nativeMode && (features & FEATURE_BIT['nested-ept']) === 0;
   const decisionFeatures = l1ShadowPages ? features & ~FEATURE_BIT.ept : features;
   const ctxBase: DecisionContext = {
     arch: profile.arch,
     features: avicInhibited(profile, apicMode) ? decisionFeatures & ~(FEATURE_BIT.apicv | FEATURE_BIT.ipiv) : decisionFeatures,
     apicMode,
     usesDebugRegisters: workload.usesDebugRegisters,
-    preemptionTimer: profile.capabilities.preemptionTimer && !td,
+    preemptionTimer: profile.capabilities.preemptionTimer && (nativeMode || vmType.preemptionTimer),
     shadowPageFaultExits: profile.shadowPageFaultExits.value,
     deviceExitsPerOp: 1,
     lifecycleWriteTraps: lifecycleWriteTraps(workload.pageTables?.pageTablePagesPerProcess ?? 0),
@@ -152,9 +153,8 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   const tlb = workload.tlb;
   // A nested guest's exits reach L0 first: most are reflected to its L1 hypervisor (src/exits/nested.ts).
   // A confidential VM's exits become #VE/#VC requests, direct exits, or work without the host (src/exits/confidential.ts).
-  const nested = scenario.vmType === 'nested' && !nativeMode;
-  const vmType = scenario.vmType;
-  const confidential = isConfidential(vmType) && !nativeMode ? vmType : undefined;
+  const nested = vmType.nested && !nativeMode;
+  const confidential = isConfidential(scenario.vmType) && !nativeMode ? scenario.vmType : undefined;
   const decideExits = (kind: EventKind, extra: Partial<DecisionContext> = {}) => {
     const d = decide(kind, { ...ctxBase, ...extra });
     if (nested) return { ...d, exits: nestedExits(d.exits, { arch: profile.arch, features }) };
@@ -230,7 +230,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
       behaviour = BEHAVIOUR_IPI;
     } else if (e.kind === 'raw-exit') {
       // (On SVM a VT-x name is read as its SVM counterpart: workloads name exits in either.)
-      const reason = e.reason === undefined ? undefined : (parseExitReason(String(e.reason), profile.arch) ?? (profile.arch === 'svm' ? svmSlotForVmxName(String(e.reason)) : undefined));
+      const reason = e.reason === undefined ? undefined : (parseExitReason(String(e.reason), profile.arch) ?? archOf(profile).foreignExitName?.(String(e.reason)));
       if (reason === undefined) {
         throw new InputError(file, `${field}.reason`, 'an exit reason name, alias or number (exitsim list exit-reasons)', describeValue(e.reason));
       }

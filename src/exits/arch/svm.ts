@@ -1,6 +1,7 @@
 // AMD SVM as an architecture descriptor (types.ts): #VMEXIT names as svm-codes.ts
 // has them (APM vol. 2 appendix C; Linux arch/x86/include/uapi/asm/svm.h).
 import { SVM_FEATURE_NAMES } from '../features.js';
+import { svmSlotForVmxName } from '../svm-reasons.js';
 import type { ArchDescriptor } from './types.js';
 
 export const SVM: ArchDescriptor = {
@@ -44,6 +45,9 @@ export const SVM: ArchDescriptor = {
   featuresAbsent: ['evmcs'],
   featureWords: SVM_FEATURE_NAMES,
   apicvIncludesIpiv: true,
+  msrLists: false,
+  // A workload written for VT-x runs on an SVM profile: its raw exits read as their SVM counterparts.
+  foreignExitName: svmSlotForVmxName,
   // L1 KVM's VMRUN path (svm_vcpu_run, vmenter.S): CLGI, VMLOAD of L2's state, VMRUN; after the
   // #VMEXIT VMSAVE of L2's and VMLOAD of its own, STGI. Each exits to L0 unless virtualized.
   nested: {

@@ -51,6 +51,10 @@ export interface ArchDescriptor {
   featureWords: ReadonlyArray<readonly [string, readonly FeatureName[]]>;
   /** APIC virtualization delivers IPIs itself (AVIC): apicv without ipiv is no set of this architecture. */
   apicvIncludesIpiv: boolean;
+  /** KVM loads and stores MSR lists at each transition (VT-x); SVM uses VMSAVE/VMLOAD instead. */
+  msrLists: boolean;
+  /** A workload's raw exit named in another architecture's words, as this one's slot (SVM reads VT-x names); none where it reads only its own. */
+  foreignExitName?: (text: string) => number | undefined;
   /** `list exit-reasons --arch`, and `--profile` advice: a current profile of this architecture. */
   currentProfile: string;
 }

@@ -43,6 +43,7 @@ export const VMX: ArchDescriptor = {
   featuresAbsent: [],
   featureWords: [],
   apicvIncludesIpiv: false,
+  msrLists: true,
   nested: { entryExit: 'VMRESUME', controlAccessExits: true, enlightenedVmcs: true, aroundEntry: [] },
   confidentialCarrier: 'TDCALL',
   currentProfile: 'sapphire-rapids',
