@@ -79,17 +79,27 @@ export function featureNames(set: number): FeatureName[] {
 }
 
 /**
+ * How each architecture labels a set (an exhaustive record; its descriptor in arch/ says the same
+ * facts for the checks, and cannot be imported here without a cycle): the features it has built in are
+ * left out, and SVM labels use its own words.
+ */
+const LABEL_RULES: Record<Arch, { builtIn: () => readonly FeatureName[]; ownWords: boolean }> = {
+  vmx: { builtIn: () => SVM_ONLY_FEATURES, ownWords: false },
+  svm: { builtIn: () => [], ownWords: true },
+};
+
+/**
  * Canonical text of a feature set: a preset's name when it equals one, else
  * the shortest of the plain list and "preset,+added,-removed" forms (so
  * "nehalem,-ept" rather than five names). Always parseable by parseFeatureSet.
  */
-export function featureSetLabel(set: number, arch: 'vmx' | 'svm' = 'vmx', nested = false): string {
+export function featureSetLabel(set: number, arch: Arch = 'vmx', nested = false): string {
   // Mechanisms a VM cannot use are left out of its label: VT-x has the SVM-only ones built in, and a
   // plain (not nested) VM has no use for the nested-only ones.
-  const ignore = (arch === 'vmx' ? featureSetFromNames(SVM_ONLY_FEATURES) : 0) | (nested ? 0 : featureSetFromNames(NESTED_ONLY_FEATURES));
+  const ignore = featureSetFromNames(LABEL_RULES[arch].builtIn()) | (nested ? 0 : featureSetFromNames(NESTED_ONLY_FEATURES));
   // A nested guest's set reads best as a larger preset less its nested mechanisms ("modern,-vmcs-shadowing"
   // rather than the equally short "apicv,ipiv"): on a tie, the later preset wins there.
-  if (arch === 'svm') return svmWords(vmxFeatureSetLabel(set & ~ignore, SVM_PRESETS, ignore, nested), set);
+  if (LABEL_RULES[arch].ownWords) return svmWords(vmxFeatureSetLabel(set & ~ignore, SVM_PRESETS, ignore, nested), set);
   return vmxFeatureSetLabel(set & ~ignore, Object.keys(PRESETS), ignore, nested);
 }
 

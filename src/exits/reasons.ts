@@ -192,12 +192,26 @@ export function exitReasonName(reason: number): string {
 export function parseExitReason(text: string, arch: Arch = 'vmx'): number | undefined {
   const trimmed = text.trim();
   const cvm = cvmSlotByName.get(trimmed.toUpperCase());
-  if (cvm !== undefined) return (arch === 'svm') === CVM_EXIT_REASONS[cvm - CVM_SLOT_BASE].name.startsWith('VMGEXIT_') ? cvm : undefined;
-  if (arch === 'svm') {
-    if (trimmed.toUpperCase() === 'UNLISTED') return UNLISTED_REASON;
-    const r = parseSvmExitReason(trimmed);
-    return r === undefined ? undefined : svmSlotByCode.get(r.code);
-  }
+  if (cvm !== undefined) return CVM_EXIT_REASONS[cvm - CVM_SLOT_BASE].carrier === EXIT_TABLES[arch].carrier ? cvm : undefined;
+  return EXIT_TABLES[arch].parse(trimmed);
+}
+
+/** Each architecture's exit names, its parser, and the exit that carries a confidential guest's requests (an exhaustive record: a new architecture must fill it). */
+const EXIT_TABLES: Record<Arch, { names: () => string[]; parse: (text: string) => number | undefined; carrier: 'TDCALL' | 'VMGEXIT' }> = {
+  vmx: { names: () => EXIT_REASON_NAMES.map(([, s]) => s), parse: parseVmxExitReason, carrier: 'TDCALL' },
+  svm: {
+    names: () => SVM_EXIT_REASONS.map((r) => r.name),
+    parse: (trimmed) => {
+      if (trimmed.toUpperCase() === 'UNLISTED') return UNLISTED_REASON;
+      const r = parseSvmExitReason(trimmed);
+      return r === undefined ? undefined : svmSlotByCode.get(r.code);
+    },
+    carrier: 'VMGEXIT',
+  },
+};
+
+/** A VT-x exit reason: a name, an alias, an EXIT_REASON_ prefixed name, a decimal number, or an AMD name read as its closest VT-x reason. */
+function parseVmxExitReason(trimmed: string): number | undefined {
   if (/^\d+$/.test(trimmed)) {
     const n = Number(trimmed);
     return nameByNumber.has(n) ? n : undefined;
@@ -208,8 +222,8 @@ export function parseExitReason(text: string, arch: Arch = 'vmx'): number | unde
 }
 
 export function allExitReasonNames(arch: Arch = 'vmx'): string[] {
-  const cvm = CVM_EXIT_REASONS.filter((r) => (r.carrier === 'VMGEXIT') === (arch === 'svm')).map((r) => r.name);
-  return [...(arch === 'svm' ? SVM_EXIT_REASONS.map((r) => r.name) : EXIT_REASON_NAMES.map(([, s]) => s)), ...cvm];
+  const cvm = CVM_EXIT_REASONS.filter((r) => r.carrier === EXIT_TABLES[arch].carrier).map((r) => r.name);
+  return [...EXIT_TABLES[arch].names(), ...cvm];
 }
 
 /** Slots of HLT on either architecture, and a TD's halt TDVMCALL (a halted exit's blocked time is reported with it). */

@@ -3,7 +3,7 @@
 import { DECISION_TABLE, type Condition, type DecisionRule, type EventKind, type ExitSpec } from './decision-table.js';
 import { FEATURE_BIT, type FeatureName } from './features.js';
 import { parseExitReason } from './reasons.js';
-import { exitNameOn, type Arch } from './arch/index.js';
+import { archOf, exitNameOn, type Arch } from './arch/index.js';
 import type { HandlerName, Profile } from '../config/schema.js';
 
 export interface DecisionContext {
@@ -94,5 +94,6 @@ export function decide(event: EventKind, ctx: DecisionContext, table: DecisionRu
  * it "AVIC is deactivated when x2apic is enabled", Linux 5.7 on): its APIC is then emulated.
  */
 export function avicInhibited(profile: Profile, apicMode: 'xapic' | 'x2apic'): boolean {
-  return profile.arch === 'svm' && apicMode === 'x2apic' && !profile.capabilities.x2avic;
+  const cap = archOf(profile).x2apicNeeds;
+  return cap !== undefined && apicMode === 'x2apic' && !profile.capabilities[cap];
 }

@@ -46,6 +46,9 @@ export const SVM: ArchDescriptor = {
   featureWords: SVM_FEATURE_NAMES,
   apicvIncludesIpiv: true,
   msrLists: false,
+  // KVM inhibits AVIC for a guest in x2APIC mode on a CPU without x2AVIC (Zen 4 brought x2AVIC; before
+  // it "AVIC is deactivated when x2apic is enabled", Linux 5.7 on): its APIC is then emulated.
+  x2apicNeeds: 'x2avic',
   // A workload written for VT-x runs on an SVM profile: its raw exits read as their SVM counterparts.
   foreignExitName: svmSlotForVmxName,
   // L1 KVM's VMRUN path (svm_vcpu_run, vmenter.S): CLGI, VMLOAD of L2's state, VMRUN; after the

@@ -51,6 +51,8 @@ export interface ArchDescriptor {
   featureWords: ReadonlyArray<readonly [string, readonly FeatureName[]]>;
   /** APIC virtualization delivers IPIs itself (AVIC): apicv without ipiv is no set of this architecture. */
   apicvIncludesIpiv: boolean;
+  /** A capability the CPU needs for APIC virtualization of an x2APIC guest (KVM inhibits AVIC for one without x2AVIC). */
+  x2apicNeeds?: 'x2avic';
   /** KVM loads and stores MSR lists at each transition (VT-x); SVM uses VMSAVE/VMLOAD instead. */
   msrLists: boolean;
   /** A workload's raw exit named in another architecture's words, as this one's slot (SVM reads VT-x names); none where it reads only its own. */
