@@ -5,7 +5,8 @@
 import { DEFAULT_MSR_LISTS, type Profile } from '../config/schema.js';
 import { softwareDecodeCycles, stageMeans, totalCycles } from './cost.js';
 import { DECISION_TABLE, type ExitSpec } from './decision-table.js';
-import { exitNameOn, type Arch } from './arch/index.js';
+import { archOf, exitNameOn, type Arch } from './arch/index.js';
+import { confidentialOf, vmTypeOf, type ConfidentialTraits } from './vm-types/index.js';
 import { FEATURE_BIT, vmEffectiveFeatures } from './features.js';
 import { cvmExitOfSlot, exitReasonCode, exitReasonName, parseExitReason } from './reasons.js';
 import { avicInhibited } from './resolve.js';
@@ -53,7 +54,7 @@ export function explainExit(asked: number, profile: Profile, givenFeatures: numb
   const name = exitReasonName(reason);
   // What a VM of this type runs with (a TD: APICv, no IPIv, x2APIC; an SEV-ES guest: no AVIC).
   const features = vmEffectiveFeatures(givenFeatures, vmType);
-  const apicMode = vmType === 'tdx' ? 'x2apic' : givenApicMode;
+  const apicMode = vmTypeOf(vmType).apicMode ?? givenApicMode;
   let effective = features;
   const apicRelated = DECISION_TABLE.some((r) => r.when?.features && ('apicv' in r.when.features || 'ipiv' in r.when.features) && r.exits.some((e) => specName(e, arch, features) === name));
   if (avicInhibited(profile, apicMode) && (features & FEATURE_BIT.apicv) !== 0) {
@@ -72,32 +73,13 @@ export function explainExit(asked: number, profile: Profile, givenFeatures: numb
   const handlerWhat = location === 'user' ? `handler '${handler}' in user space (+ kernel↔user round trip)` : `handler '${handler}' in the kernel`;
   const handlerStage = { what: decode > 0 ? `${handlerWhat}, with ${decode} cycles of software instruction decode (no decode assists)` : handlerWhat, cycles: b.handlerKernel + b.handlerUser, source: 'profile handlerCycles' };
   const clean = (effective & FEATURE_BIT['vmcb-clean']) !== 0;
-  const stages: ExplainedStage[] =
-    arch === 'svm'
-      ? [
-          { what: '1 #VMEXIT: exit code, EXITINFO1/2, next RIP into the VMCB', cycles: b.recordExitInfo, source: 'APM vol. 2 §15.6' },
-          { what: '2 #VMEXIT: save guest state into the VMCB', cycles: b.saveGuestState, source: 'APM vol. 2 §15.6' },
-          { what: '3 VMSAVE guest FS/GS/TR/LDTR, KernelGSBase, SYSCALL MSRs', cycles: b.msrStore, source: 'KVM vmenter.S; profile svm.vmsaveCycles' },
-          { what: '4 #VMEXIT: load host state from the host save area', cycles: b.loadHostState, source: 'APM vol. 2 §15.6' },
-          { what: '5 VMLOAD host FS/GS/TR/SYSCALL state', cycles: b.msrLoad, source: 'KVM vmenter.S; profile svm.vmloadCycles' },
-          handlerStage,
-          { what: `VMLOAD guest + VMRUN (checks, guest state from the VMCB${clean ? ', clean groups kept' : ', every group reloaded: no clean bits'})`, cycles: b.entry, source: 'APM vol. 2 §15.5, §15.15' },
-        ]
-      : [
-          { what: '1 record exit information (exit reason, qualification)', cycles: b.recordExitInfo, source: 'SDM §28.2' },
-          { what: '2 save guest state (CRs, DRs, segments, RIP/RSP/RFLAGS)', cycles: b.saveGuestState, source: 'SDM §28.3' },
-          { what: `3 VM-exit MSR-store area (${DEFAULT_MSR_LISTS.exitStore} MSRs)`, cycles: b.msrStore, source: 'SDM §28.4' },
-          { what: '4 load host state', cycles: b.loadHostState, source: 'SDM §28.5' },
-          { what: `5 VM-exit MSR-load area (${DEFAULT_MSR_LISTS.exitLoad} MSRs)`, cycles: b.msrLoad, source: 'SDM §28.6' },
-          handlerStage,
-          { what: `VM entry (checks, guest state, ${DEFAULT_MSR_LISTS.entryLoad} MSR loads)`, cycles: b.entry, source: 'SDM ch. 27' },
-        ];
+  const stages: ExplainedStage[] = archOf(arch).worldSwitchStages(b, { clean, handlerStage });
   if (isConfidential(vmType)) {
     const cvmStages = confidentialRoundTrip(reason, profile, effective, handler as HandlerName, location, vmType, notes);
     const gone = cvmStages.length === 0;
     return { name, number: exitReasonCode(reason), arch, handler, location, rule, happens: !gone && rule !== undefined && enabled(rule), notes, stages: cvmStages, totalCycles: cvmStages.reduce((a, st) => a + st.cycles, 0), vmType };
   }
-  if (vmType === 'nested' && location !== undefined) {
+  if (vmTypeOf(vmType).nested && location !== undefined) {
     const nestedStages = nestedRoundTrip(reason, profile, effective, handler as HandlerName, location);
     notes.push('a nested guest: the L2 exit reaches L0, which reflects it to the L1 hypervisor (src/exits/nested.ts)');
     return { name, number: exitReasonCode(reason), arch, handler, location, rule, happens: rule !== undefined && enabled(rule), notes, stages: nestedStages, totalCycles: nestedStages.reduce((a, s) => a + s.cycles, 0), vmType };
@@ -174,8 +156,8 @@ function confidentialRoundTrip(
   const steps = confidentialExits([{ reason, handler, location, repeat: 1, probability: 1 }], { vmType });
   const cycles = (h: HandlerName) => profile.handlerCycles[h]?.value ?? 0;
   const out: ExplainedStage[] = [];
-  const td = vmType === 'tdx';
-  if (steps.length === 0) notes.push(td ? `${exitReasonName(reason)} does not exit in a TD: the TDX module owns the TSC and the debug registers` : `${exitReasonName(reason)} does not exit in this guest`);
+  const c = confidentialOf(vmType) as ConfidentialTraits;
+  if (steps.length === 0) notes.push(`${exitReasonName(reason)} does not exit in ${vmTypeOf(vmType).guestText}${c.goneWhy ? `: ${c.goneWhy}` : ''}`);
   for (const st of steps) {
     if (st.location === 'guest' || st.location === 'monitor') {
       out.push({ what: CONFIDENTIAL_STEP[st.handler] ?? st.handler, cycles: cycles(st.handler), source: `profile handlerCycles.${st.handler}` });
@@ -188,23 +170,7 @@ function confidentialRoundTrip(
     const ghcb = st.via === 'vmgexit' ? cycles('sev-ghcb-sync') : 0;
     const handlerCycles = b.handlerKernel + b.handlerUser + ghcb;
     const handlerWhat = `host: handler '${st.handler}'${st.location === 'user' ? ' in user space (+ kernel↔user round trip)' : ''}${ghcb > 0 ? ` + ${ghcb} cycles reading and writing the GHCB` : ''}`;
-    if (td) {
-      out.push(
-        { what: `1 TD exit into the TDX module (SEAM): ${hostSees}`, cycles: b.recordExitInfo, source: 'SDM §28.2; profile stages' },
-        { what: '2 save guest state + the module\'s TD-exit work (save and scrub GPRs, XSAVES, guest MSRs, SEAMRET)', cycles: b.saveGuestState, source: 'TDX module td_exit; profile tdx.moduleExitCycles' },
-        { what: '4 load host state', cycles: b.loadHostState, source: 'SDM §28.5' },
-        { what: handlerWhat, cycles: handlerCycles, source: 'profile handlerCycles' },
-        { what: 'TDH.VP.ENTER: SEAMCALL, the module restores the TD (XRSTORS, MSRs, TLB epoch), VM entry', cycles: b.entry, source: 'TDX module; profile tdx.moduleEntryCycles' },
-      );
-    } else {
-      out.push(
-        { what: `1 #VMEXIT: ${hostSees}`, cycles: b.recordExitInfo, source: 'APM vol. 2 §15.6' },
-        { what: '2 save the whole guest state into the encrypted VMSA', cycles: b.saveGuestState, source: 'APM vol. 2 §15.35; profile sev.vmsaExitCycles' },
-        { what: '4 load host state from the host save area (no VMSAVE/VMLOAD for SEV-ES)', cycles: b.loadHostState, source: 'KVM __svm_sev_es_vcpu_run' },
-        { what: handlerWhat, cycles: handlerCycles, source: 'profile handlerCycles' },
-        { what: 'VMRUN: decrypt and check the VMSA, enter the guest', cycles: b.entry, source: 'APM vol. 2 §15.35; profile sev.vmsaEntryCycles' },
-      );
-    }
+    out.push(...(c.worldSwitchStages(b, hostSees, handlerWhat, handlerCycles)));
   }
   return out;
 }

@@ -119,7 +119,6 @@ const NOT_YET_IN_A_ROOM: Record<string, number> = {
   'cli/commands/list.ts': 1,
   'cli/commands/sensitivity.ts': 1,
   'config/schema.ts': 5,
-  'exits/explain.ts': 4,
   'experiment/sensitivity.ts': 5,
   'experiment/sweep-spec.ts': 1,
   'import/derive.ts': 1,

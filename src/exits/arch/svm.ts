@@ -66,4 +66,13 @@ export const SVM: ArchDescriptor = {
   },
   confidentialCarrier: 'vmgexit',
   currentProfile: 'genoa',
+  worldSwitchStages: (b, { clean, handlerStage }) => [
+    { what: '1 #VMEXIT: exit code, EXITINFO1/2, next RIP into the VMCB', cycles: b.recordExitInfo, source: 'APM vol. 2 §15.6' },
+    { what: '2 #VMEXIT: save guest state into the VMCB', cycles: b.saveGuestState, source: 'APM vol. 2 §15.6' },
+    { what: '3 VMSAVE guest FS/GS/TR/LDTR, KernelGSBase, SYSCALL MSRs', cycles: b.msrStore, source: 'KVM vmenter.S; profile svm.vmsaveCycles' },
+    { what: '4 #VMEXIT: load host state from the host save area', cycles: b.loadHostState, source: 'APM vol. 2 §15.6' },
+    { what: '5 VMLOAD host FS/GS/TR/SYSCALL state', cycles: b.msrLoad, source: 'KVM vmenter.S; profile svm.vmloadCycles' },
+    handlerStage,
+    { what: `VMLOAD guest + VMRUN (checks, guest state from the VMCB${clean ? ', clean groups kept' : ', every group reloaded: no clean bits'})`, cycles: b.entry, source: 'APM vol. 2 §15.5, §15.15' },
+  ],
 };

@@ -4,6 +4,8 @@
 // is a new descriptor: the compiler names every record it must fill.
 import type { FeatureName } from '../features.js';
 import type { HandlerName } from '../../config/schema.js';
+import type { StageBreakdown } from '../cost.js';
+import type { ExplainedStage } from '../explain.js';
 
 /** The architectures, in the order lists show them. */
 export const ARCHS = ['vmx', 'svm'] as const;
@@ -57,6 +59,8 @@ export interface ArchDescriptor {
   msrLists: boolean;
   /** A workload's raw exit named in another architecture's words, as this one's slot (SVM reads VT-x names); none where it reads only its own. */
   foreignExitName?: (text: string) => number | undefined;
+  /** A round trip stage by stage as `explain` prints it, in the seven accounting slots, with sources. */
+  worldSwitchStages(b: StageBreakdown, o: { clean: boolean; handlerStage: ExplainedStage }): ExplainedStage[];
   /** `list exit-reasons --arch`, and `--profile` advice: a current profile of this architecture. */
   currentProfile: string;
 }

@@ -1,6 +1,7 @@
 // Intel VT-x as an architecture descriptor (types.ts): exit names as Linux's
 // arch/x86/include/uapi/asm/vmx.h spells them (reasons.ts has the numbers).
 import { SVM_ONLY_FEATURES } from '../features.js';
+import { DEFAULT_MSR_LISTS } from '../../config/schema.js';
 import type { ArchDescriptor } from './types.js';
 
 export const VMX: ArchDescriptor = {
@@ -47,4 +48,13 @@ export const VMX: ArchDescriptor = {
   nested: { entryExit: 'VMRESUME', controlAccessExits: true, enlightenedVmcs: true, aroundEntry: [] },
   confidentialCarrier: 'TDCALL',
   currentProfile: 'sapphire-rapids',
+  worldSwitchStages: (b, { handlerStage }) => [
+    { what: '1 record exit information (exit reason, qualification)', cycles: b.recordExitInfo, source: 'SDM §28.2' },
+    { what: '2 save guest state (CRs, DRs, segments, RIP/RSP/RFLAGS)', cycles: b.saveGuestState, source: 'SDM §28.3' },
+    { what: `3 VM-exit MSR-store area (${DEFAULT_MSR_LISTS.exitStore} MSRs)`, cycles: b.msrStore, source: 'SDM §28.4' },
+    { what: '4 load host state', cycles: b.loadHostState, source: 'SDM §28.5' },
+    { what: `5 VM-exit MSR-load area (${DEFAULT_MSR_LISTS.exitLoad} MSRs)`, cycles: b.msrLoad, source: 'SDM §28.6' },
+    handlerStage,
+    { what: `VM entry (checks, guest state, ${DEFAULT_MSR_LISTS.entryLoad} MSR loads)`, cycles: b.entry, source: 'SDM ch. 27' },
+  ],
 };

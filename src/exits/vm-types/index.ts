@@ -18,7 +18,16 @@ const NESTED: VmTypeDescriptor = { id: 'nested', guestText: 'a nested guest', pl
  */
 const TDX: VmTypeDescriptor = {
   id: 'tdx', guestText: 'a TD', plain: false, nested: false,
-  confidential: { arch: 'vmx', capability: 'tdx', technology: 'TDX', carrier: 'TDCALL', via: 'tdvmcall', guestException: 'tdx-ve', guestRequest: 'tdx-tdvmcall-guest', profileSection: 'tdx', snp: false },
+  confidential: { arch: 'vmx', capability: 'tdx', technology: 'TDX', carrier: 'TDCALL', via: 'tdvmcall', guestException: 'tdx-ve', guestRequest: 'tdx-tdvmcall-guest', profileSection: 'tdx', snp: false,
+    goneWhy: 'the TDX module owns the TSC and the debug registers',
+    worldSwitchStages: (b, hostSees, handlerWhat, handlerCycles) => [
+      { what: `1 TD exit into the TDX module (SEAM): ${hostSees}`, cycles: b.recordExitInfo, source: 'SDM §28.2; profile stages' },
+      { what: '2 save guest state + the module\'s TD-exit work (save and scrub GPRs, XSAVES, guest MSRs, SEAMRET)', cycles: b.saveGuestState, source: 'TDX module td_exit; profile tdx.moduleExitCycles' },
+      { what: '4 load host state', cycles: b.loadHostState, source: 'SDM §28.5' },
+      { what: handlerWhat, cycles: handlerCycles, source: 'profile handlerCycles' },
+      { what: 'TDH.VP.ENTER: SEAMCALL, the module restores the TD (XRSTORS, MSRs, TLB epoch), VM entry', cycles: b.entry, source: 'TDX module; profile tdx.moduleEntryCycles' },
+    ],
+  },
   forcedOn: ['ept', 'vpid', 'apicv', 'tpr-shadow'], forcedOff: ['ipiv', 'rdtsc-exiting'], apicMode: 'x2apic', preemptionTimer: false,
 };
 
@@ -29,7 +38,15 @@ const TDX: VmTypeDescriptor = {
  */
 const sev = (id: 'sev-es' | 'sev-snp', technology: string, snp: boolean): VmTypeDescriptor => ({
   id, guestText: `an ${technology} guest`, plain: false, nested: false,
-  confidential: { arch: 'svm', capability: snp ? 'sevSnp' : 'sevEs', technology, carrier: 'VMGEXIT', via: 'vmgexit', guestException: 'sev-vc', guestRequest: 'sev-vc', profileSection: 'sev', snp },
+  confidential: { arch: 'svm', capability: snp ? 'sevSnp' : 'sevEs', technology, carrier: 'VMGEXIT', via: 'vmgexit', guestException: 'sev-vc', guestRequest: 'sev-vc', profileSection: 'sev', snp,
+    worldSwitchStages: (b, hostSees, handlerWhat, handlerCycles) => [
+      { what: `1 #VMEXIT: ${hostSees}`, cycles: b.recordExitInfo, source: 'APM vol. 2 §15.6' },
+      { what: '2 save the whole guest state into the encrypted VMSA', cycles: b.saveGuestState, source: 'APM vol. 2 §15.35; profile sev.vmsaExitCycles' },
+      { what: '4 load host state from the host save area (no VMSAVE/VMLOAD for SEV-ES)', cycles: b.loadHostState, source: 'KVM __svm_sev_es_vcpu_run' },
+      { what: handlerWhat, cycles: handlerCycles, source: 'profile handlerCycles' },
+      { what: 'VMRUN: decrypt and check the VMSA, enter the guest', cycles: b.entry, source: 'APM vol. 2 §15.35; profile sev.vmsaEntryCycles' },
+    ],
+  },
   forcedOn: ['ept', 'vpid'], forcedOff: ['apicv', 'ipiv'], preemptionTimer: true,
 });
 

@@ -4,6 +4,8 @@
 import type { HandlerName, VmType } from '../../config/schema.js';
 import type { Arch } from '../arch/types.js';
 import type { FeatureName } from '../features.js';
+import type { StageBreakdown } from '../cost.js';
+import type { ExplainedStage } from '../explain.js';
 
 export type { VmType };
 
@@ -23,6 +25,10 @@ export interface ConfidentialTraits {
   guestRequest: HandlerName;
   /** The profile section with its world-switch costs (the TDX module's transitions, the VMSA swap). */
   profileSection: 'tdx' | 'sev';
+  /** Why an exit the decision table gives cannot happen in this guest (explain's note), where the type says. */
+  goneWhy?: string;
+  /** A request's round trip stage by stage as `explain` prints it (hostSees: the exit and sub-leaf the host sees). */
+  worldSwitchStages(b: StageBreakdown, hostSees: string, handlerWhat: string, handlerCycles: number): ExplainedStage[];
   /** SEV-SNP: CPUID from the CPUID page and PVALIDATE on first touch (dispositions in confidential.ts). */
   snp: boolean;
 }
