@@ -236,6 +236,19 @@ const HandlerCycles = z
 export const VM_TYPES = ['plain', 'nested', 'tdx', 'sev-es', 'sev-snp'] as const;
 export type VmType = (typeof VM_TYPES)[number];
 
+/** The architectures a profile may name (exits/arch/ holds a descriptor for each). */
+export const ARCH_NAMES = ['vmx', 'svm'] as const;
+
+/**
+ * What each architecture's profile holds (an exhaustive record: a new architecture must say): SVM's
+ * own cost section, the confidential-VM cost sections it can carry, and capabilities that are another
+ * architecture's.
+ */
+const PROFILE_RULES: Record<(typeof ARCH_NAMES)[number], { svmSection: boolean; confidentialSections: ReadonlyArray<'tdx' | 'sev'>; foreignCapabilities: ReadonlyArray<'x2avic' | 'vmcbClean' | 'decodeAssists' | 'vVmsaveVmload' | 'vgif'> }> = {
+  vmx: { svmSection: false, confidentialSections: ['tdx'], foreignCapabilities: ['x2avic', 'vmcbClean', 'decodeAssists', 'vVmsaveVmload', 'vgif'] },
+  svm: { svmSection: true, confidentialSections: ['sev'], foreignCapabilities: [] },
+};
+
 export const Profile = z
   .object({
     ...SchemaRef,
@@ -246,7 +259,7 @@ export const Profile = z
     // A clock of 0 Hz turns every time into infinity (a crash deep in microbench): 0.1–10 GHz covers every CPU.
     frequencyGHz: Cited.extend({ value: z.number().finite().min(0.1, 'at least 0.1 GHz').max(10, 'at most 10 GHz') }),
     /** Intel VT-x or AMD SVM: which exit codes, world switch and feature names apply. */
-    arch: z.enum(['vmx', 'svm']).default('vmx'),
+    arch: z.enum(ARCH_NAMES).default('vmx'),
     /**
      * On SVM the VT-x names stand for their SVM counterparts: ept = NPT, vpid = ASIDs, apicv = AVIC,
      * ipiv = AVIC's IPI acceleration, ple = the pause filter.
@@ -354,13 +367,14 @@ export const Profile = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    if (p.arch === 'svm' && !p.svm) ctx.addIssue({ code: 'custom', path: ['svm'], message: 'an SVM profile needs its svm costs (vmsaveCycles, vmloadCycles, cleanBitsSavedCycles, softwareDecodeCycles)' });
-    if (p.arch === 'vmx' && p.svm) ctx.addIssue({ code: 'custom', path: ['svm'], message: 'svm costs only on an SVM profile (arch: svm)' });
-    if (p.capabilities.tdx && (p.arch !== 'vmx' || !p.tdx)) ctx.addIssue({ code: 'custom', path: ['tdx'], message: 'a TDX-capable profile is VT-x (arch: vmx) with its tdx costs (moduleExitCycles, moduleEntryCycles)' });
-    if ((p.capabilities.sevEs || p.capabilities.sevSnp) && (p.arch !== 'svm' || !p.sev)) ctx.addIssue({ code: 'custom', path: ['sev'], message: 'an SEV-ES/SNP-capable profile is SVM (arch: svm) with its sev costs (vmsaExitCycles, vmsaEntryCycles)' });
+    const rule = PROFILE_RULES[p.arch];
+    if (rule.svmSection && !p.svm) ctx.addIssue({ code: 'custom', path: ['svm'], message: 'an SVM profile needs its svm costs (vmsaveCycles, vmloadCycles, cleanBitsSavedCycles, softwareDecodeCycles)' });
+    if (!rule.svmSection && p.svm) ctx.addIssue({ code: 'custom', path: ['svm'], message: 'svm costs only on an SVM profile (arch: svm)' });
+    if (p.capabilities.tdx && (!rule.confidentialSections.includes('tdx') || !p.tdx)) ctx.addIssue({ code: 'custom', path: ['tdx'], message: 'a TDX-capable profile is VT-x (arch: vmx) with its tdx costs (moduleExitCycles, moduleEntryCycles)' });
+    if ((p.capabilities.sevEs || p.capabilities.sevSnp) && (!rule.confidentialSections.includes('sev') || !p.sev)) ctx.addIssue({ code: 'custom', path: ['sev'], message: 'an SEV-ES/SNP-capable profile is SVM (arch: svm) with its sev costs (vmsaExitCycles, vmsaEntryCycles)' });
     if ((p.tdx || p.sev) && !p.bounce) ctx.addIssue({ code: 'custom', path: ['bounce'], message: 'a profile with confidential-VM costs (tdx or sev) needs its bounce-buffer costs (mapCycles, copyCyclesPerByte)' });
     if (p.capabilities.sevSnp && !p.capabilities.sevEs) ctx.addIssue({ code: 'custom', path: ['capabilities', 'sevSnp'], message: 'SEV-SNP implies SEV-ES (sevEs: true)' });
-    if (p.arch === 'vmx' && (p.capabilities.x2avic || p.capabilities.vmcbClean || p.capabilities.decodeAssists || p.capabilities.vVmsaveVmload || p.capabilities.vgif)) {
+    if (rule.foreignCapabilities.some((c) => p.capabilities[c])) {
       ctx.addIssue({ code: 'custom', path: ['capabilities'], message: 'x2avic, vmcbClean, decodeAssists, vVmsaveVmload and vgif are SVM capabilities (arch: svm)' });
     }
   });

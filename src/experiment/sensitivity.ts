@@ -2,6 +2,8 @@
 // ±x% (one at a time, same seed, so common random numbers isolate the effect)
 // and rank parameters by the swing they cause in efficiency.
 import { FEATURE_BIT } from '../exits/features.js';
+import { archOf } from '../exits/arch/index.js';
+import { confidentialOf, type ConfidentialTraits } from '../exits/vm-types/index.js';
 import { produce, type Draft } from 'immer';
 import type { Profile, Workload } from '../config/schema.js';
 import { summarize } from '../metrics/summarize.js';
@@ -49,18 +51,24 @@ const scaleWorkload = (wname: string, label: string, name: string, f: (d: Draft<
 
 const r = Math.round;
 
+/** The world-switch costs of each confidential profile section (the TDX module's transitions, the SEV-ES VMSA swap). */
+const SECTION_COSTS: Record<ConfidentialTraits['profileSection'], readonly string[]> = {
+  tdx: ['moduleExitCycles', 'moduleEntryCycles'],
+  sev: ['vmsaExitCycles', 'vmsaEntryCycles'],
+};
+
 /** The parameters of a resolved scenario that a perturbation can move. */
 export function parametersOf(res: ResolvedScenario, features: number): Parameter[] {
   const model = buildRunModel(res, features);
   const ps: Parameter[] = [];
   // (SVM runs no MSR lists: perMsrCycles is not a cost there; its VMSAVE/VMLOAD and the rest are.)
-  const svm = res.profile.arch === 'svm';
-  for (const stage of ['recordExitInfoCycles', 'saveGuestStateCycles', 'loadHostStateCycles', 'entryCycles', ...(svm ? [] : ['perMsrCycles' as const])] as const) {
+  const msrLists = archOf(res.profile).msrLists;
+  for (const stage of ['recordExitInfoCycles', 'saveGuestStateCycles', 'loadHostStateCycles', 'entryCycles', ...(msrLists ? ['perMsrCycles' as const] : [])] as const) {
     ps.push(scaleProfile(`profile: stages.${stage}`, (d, k) => void (d.stages[stage].value = r(d.stages[stage].value * k))));
   }
-  const vmType = res.scenario.vmType;
-  const sev = vmType === 'sev-es' || vmType === 'sev-snp';
-  if (svm) {
+  const c = confidentialOf(res.scenario.vmType);
+  const sev = c?.noVmsaveVmload ?? false;
+  if (res.profile.svm) {
     const on = (n: 'vmcb-clean' | 'decode-assists') => (features & FEATURE_BIT[n]) !== 0;
     // An SEV-ES guest's world switch runs no VMSAVE/VMLOAD (the VMSA costs below stand in for them).
     const costs = [...(sev ? [] : (['vmsaveCycles', 'vmloadCycles'] as const)), ...(on('vmcb-clean') ? ['cleanBitsSavedCycles' as const] : []), ...(on('decode-assists') || sev ? [] : ['softwareDecodeCycles' as const])] as const;
@@ -71,21 +79,16 @@ export function parametersOf(res: ResolvedScenario, features: number): Parameter
     }
   }
   // The confidential world switches: the TDX module's transition work, the SEV-ES VMSA swap.
-  if (vmType === 'tdx') {
-    for (const cost of ['moduleExitCycles', 'moduleEntryCycles'] as const) {
-      ps.push(scaleProfile(`profile: tdx.${cost}`, (d, k) => {
-        if (d.tdx) d.tdx[cost].value = r(d.tdx[cost].value * k);
+  if (c) {
+    const section = c.profileSection;
+    for (const cost of SECTION_COSTS[section]) {
+      ps.push(scaleProfile(`profile: ${section}.${cost}`, (d, k) => {
+        const costs = d[section] as Record<string, { value: number }> | undefined;
+        if (costs) costs[cost].value = r(costs[cost].value * k);
       }));
     }
   }
-  if (sev) {
-    for (const cost of ['vmsaExitCycles', 'vmsaEntryCycles'] as const) {
-      ps.push(scaleProfile(`profile: sev.${cost}`, (d, k) => {
-        if (d.sev) d.sev[cost].value = r(d.sev[cost].value * k);
-      }));
-    }
-  }
-  if ((vmType === 'tdx' || sev) && res.workloads.size > 0 && [...res.workloads.values()].some((w) => w.workload.devices.some((d) => (d.dmaBytesPerOp ?? 0) > 0))) {
+  if (c && res.workloads.size > 0 && [...res.workloads.values()].some((w) => w.workload.devices.some((d) => (d.dmaBytesPerOp ?? 0) > 0))) {
     for (const cost of ['mapCycles', 'copyCyclesPerByte'] as const) {
       ps.push(scaleProfile(`profile: bounce.${cost}`, (d, k) => {
         if (d.bounce) d.bounce[cost].value = cost === 'mapCycles' ? r(d.bounce[cost].value * k) : d.bounce[cost].value * k;

@@ -2,6 +2,7 @@
 // ranges, log ranges), feature sets to compare and a replication count.
 // Expands into points; each point is a fully resolved scenario.
 import crypto from 'node:crypto';
+import { vmTypeOf } from '../exits/vm-types/index.js';
 import { produce } from 'immer';
 import { z } from 'zod';
 import { InputError, describeValue } from '../config/errors.js';
@@ -226,6 +227,6 @@ export function singlePointSweep(resolved: ResolvedScenario, featureSets: number
  * features when some point is a nested guest (they mean nothing to a plain VM's label).
  */
 export function sweepLabels(sweep: ExpandedSweep): string[] {
-  const nested = sweep.points.some((p) => p.resolved.scenario.vmType === 'nested');
+  const nested = sweep.points.some((p) => vmTypeOf(p.resolved.scenario.vmType).nested);
   return sweep.featureSets.map((s) => featureSetLabel(s, 'vmx', nested));
 }

@@ -8,6 +8,7 @@
 // not), the vCPU count (the fewest its HLT time fits in), and guest events that
 // did not exit under those features (none, unless --base gives them).
 import { InputError } from '../config/errors.js';
+import { archOf } from '../exits/arch/index.js';
 import { Workload, type Profile, type WorkloadInput } from '../config/schema.js';
 import { decide, type DecisionContext } from '../exits/resolve.js';
 import type { EventKind } from '../exits/decision-table.js';
@@ -85,7 +86,7 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
   const notes = [...m.notes];
   if (isAmdMeasurement(m)) {
     notes.push(
-      `AMD SVM exit names: the guest events are derived through their VT-x counterparts (npf → EPT_VIOLATION, msr → MSR_WRITE, interrupt → EXTERNAL_INTERRUPT, vintr → INTERRUPT_WINDOW, hypercall → VMCALL, "PF excp" → EXCEPTION_NMI, …)${o.profile.arch === 'svm' ? `; on ${o.profile.name} (SVM) the model's exits are SVM exits again` : `; note that ${o.profile.name} is a VT-x profile: the model runs them as VT-x exits`}`,
+      `AMD SVM exit names: the guest events are derived through their VT-x counterparts (npf → EPT_VIOLATION, msr → MSR_WRITE, interrupt → EXTERNAL_INTERRUPT, vintr → INTERRUPT_WINDOW, hypercall → VMCALL, "PF excp" → EXCEPTION_NMI, …); on ${o.profile.name} (${archOf(o.profile).displayName}) the model's exits are ${archOf(o.profile).displayName} exits`,
     );
   }
   const assumptions: string[] = [];

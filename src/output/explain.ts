@@ -1,5 +1,7 @@
 // `exitsim explain` as text or JSON.
 import type { Profile } from '../config/schema.js';
+import type { Arch } from '../exits/arch/index.js';
+import type { VmType } from '../exits/vm-types/index.js';
 import type { ExitExplanation } from '../exits/explain.js';
 import { pct, table } from './text.js';
 
@@ -7,7 +9,13 @@ export function explainJson(e: ExitExplanation, profile: Profile, featuresLabel:
   return JSON.stringify({ exit_reason: e.name, number: e.number, arch: e.arch, profile: profile.name, vm_type: e.vmType, features: featuresLabel, handler: e.handler, location: e.location, stages: Object.fromEntries(e.stages.map((s) => [s.what, s.cycles])), total_cycles: e.totalCycles }, null, 2) + '\n';
 }
 
-const IN_VM: Record<string, string> = { plain: '', nested: ', in a nested (L2) guest', tdx: ', in a TD (Intel TDX)', 'sev-es': ', in an SEV-ES guest', 'sev-snp': ', in an SEV-SNP guest' };
+const IN_VM: Record<VmType, string> = { plain: '', nested: ', in a nested (L2) guest', tdx: ', in a TD (Intel TDX)', 'sev-es': ', in an SEV-ES guest', 'sev-snp': ', in an SEV-SNP guest' };
+
+/** The first line of an explanation, in each architecture's words (an exhaustive record). */
+const HEADLINE: Record<Arch, (e: ExitExplanation, profile: Profile, ghz: number, inVm: string, featuresLabel: string) => string> = {
+  vmx: (e, profile, ghz, inVm, featuresLabel) => `${e.name} (basic exit reason ${e.number}) on ${profile.name} (${profile.generation}, ${ghz} GHz)${inVm}, features ${featuresLabel}`,
+  svm: (e, profile, ghz, inVm, featuresLabel) => `${e.name} (#VMEXIT code 0x${e.number.toString(16).padStart(3, '0')}) on ${profile.name} (${profile.generation}, ${ghz} GHz, AMD SVM)${inVm}, features ${featuresLabel}`,
+};
 
 export function explainText(e: ExitExplanation, profile: Profile, featuresLabel: string): string {
   const ghz = profile.frequencyGHz.value;
@@ -15,9 +23,7 @@ export function explainText(e: ExitExplanation, profile: Profile, featuresLabel:
   const ns = (c: number) => (c / ghz).toFixed(1);
   const total = e.totalCycles;
   const out = [
-    e.arch === 'svm'
-      ? `${e.name} (#VMEXIT code 0x${e.number.toString(16).padStart(3, '0')}) on ${profile.name} (${profile.generation}, ${ghz} GHz, AMD SVM)${inVm}, features ${featuresLabel}`
-      : `${e.name} (basic exit reason ${e.number}) on ${profile.name} (${profile.generation}, ${ghz} GHz)${inVm}, features ${featuresLabel}`,
+    HEADLINE[e.arch](e, profile, ghz, inVm, featuresLabel),
     ...e.notes.map((n) => `note: ${n}`),
     e.rule
       ? `caused by guest event '${e.rule.event}': ${e.rule.why}${e.happens ? '' : ' — note: with these features this exit does not happen; shown as it would be'}`

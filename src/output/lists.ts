@@ -1,5 +1,6 @@
 // `exitsim list …` tables: shipped workloads, CPU profiles, features and presets, exit reasons.
 import type { Profile, Workload } from '../config/schema.js';
+import type { Arch } from '../exits/arch/index.js';
 import { FEATURES, PRESETS, SVM_FEATURE_NAMES } from '../exits/features.js';
 import { EXIT_REASON_NAMES } from '../exits/reasons.js';
 import { SVM_EXIT_REASONS, svmCodeText, vmxEquivalent } from '../exits/svm-reasons.js';
@@ -13,7 +14,7 @@ export function workloadsTable(workloads: Array<[string, Workload]>): string {
 export function profilesTable(profiles: Array<[string, Profile]>): string {
   return (
     table(['profile', 'arch', 'generation', 'launch', 'GHz', 'calibrated to', 'features it lacks', 'confidential VMs'], profiles.map(([n, p]) => {
-      const lacks = p.arch === 'svm' ? svmLacks(p) : (['ept', 'vpid', 'apicv', 'ipiv', 'ple'] as const).filter((c) => !p.capabilities[c]);
+      const lacks = LACKS[p.arch](p);
       return [n, p.arch, p.generation, p.launch, p.frequencyGHz.value, `${p.calibration.target} ${p.calibration.cycles}`, lacks.join(',') || '-', confidentialTypes(p).join(',') || '-'];
     })) + '\n'
   );
@@ -24,6 +25,12 @@ function confidentialTypes(p: Profile): string[] {
   const c = p.capabilities;
   return [c.tdx ? 'tdx' : '', c.sevEs ? 'sev-es' : '', c.sevSnp ? 'sev-snp' : ''].filter(Boolean);
 }
+
+/** A profile's missing features, in its architecture's words (an exhaustive record). */
+const LACKS: Record<Arch, (p: Profile) => string[]> = {
+  vmx: (p) => (['ept', 'vpid', 'apicv', 'ipiv', 'ple'] as const).filter((c) => !p.capabilities[c]),
+  svm: (p) => svmLacks(p),
+};
 
 /** An AMD profile's missing features in SVM words. */
 function svmLacks(p: Profile): string[] {
@@ -41,17 +48,25 @@ export function featuresTable(): string {
   );
 }
 
-export function exitReasonsTable(arch: 'vmx' | 'svm' = 'vmx'): string {
-  if (arch === 'svm') {
-    return (
+export function exitReasonsTable(arch: Arch = 'vmx'): string {
+  return EXIT_REASON_LISTS[arch].text();
+}
+
+/** Each architecture's exit list, as text and as data (an exhaustive record). */
+const EXIT_REASON_LISTS: Record<Arch, { text: () => string; json: () => unknown }> = {
+  svm: {
+    text: () =>
       'AMD SVM #VMEXIT codes (Linux arch/x86/include/uapi/asm/svm.h); "perf name" is what perf kvm stat prints on an AMD host,\n' +
       'and "VT-x counterpart" the VT-x exit of the same guest event (an AMD measurement\'s guest events are derived through it)\n\n' +
       table(['code', 'exit', 'perf name', 'VT-x counterpart'], SVM_EXIT_REASONS.map((r) => [svmCodeText(r.code), r.name, r.perfName || '(number)', vmxEquivalent(r) || '-']), 4) + '\n' +
-      subLeafTable('VMGEXIT')
-    );
-  }
-  return table(['#', 'exit reason'], EXIT_REASON_NAMES.map(([n, s]) => [String(n), s]), 0) + '\n' + subLeafTable('TDCALL');
-}
+      subLeafTable('VMGEXIT'),
+    json: () => SVM_EXIT_REASONS.map((r) => ({ code: r.code, code_hex: svmCodeText(r.code), name: r.name, perf_name: r.perfName || null, read_as: vmxEquivalent(r) || null })),
+  },
+  vmx: {
+    text: () => table(['#', 'exit reason'], EXIT_REASON_NAMES.map(([n, s]) => [String(n), s]), 0) + '\n' + subLeafTable('TDCALL'),
+    json: () => EXIT_REASON_NAMES.map(([number, name]) => ({ number, name })),
+  },
+};
 
 /** A confidential VM's requests: one host exit (TDCALL, VMGEXIT) whose sub-leaves exitsim counts apart. */
 function subLeafTable(carrier: 'TDCALL' | 'VMGEXIT'): string {
@@ -61,7 +76,7 @@ function subLeafTable(carrier: 'TDCALL' | 'VMGEXIT'): string {
 }
 
 /** The same lists as data (`exitsim list … --json`). */
-export function listJson(what: string, workloads: Array<[string, Workload]>, profiles: Array<[string, Profile]>, arch: 'vmx' | 'svm' = 'vmx'): unknown {
+export function listJson(what: string, workloads: Array<[string, Workload]>, profiles: Array<[string, Profile]>, arch: Arch = 'vmx'): unknown {
   switch (what) {
     case 'workloads':
       return workloads.map(([name, w]) => ({ name, kind: w.kind, unit: w.unitName ?? null, description: w.description }));
@@ -70,7 +85,6 @@ export function listJson(what: string, workloads: Array<[string, Workload]>, pro
     case 'features':
       return { features: FEATURES.map(([name, what]) => ({ name, what })), presets: Object.fromEntries(Object.entries(PRESETS).map(([n, p]) => [n, p.features])), svm_names: Object.fromEntries(SVM_FEATURE_NAMES.map(([n, f]) => [n, f])) };
     default:
-      if (arch === 'svm') return SVM_EXIT_REASONS.map((r) => ({ code: r.code, code_hex: svmCodeText(r.code), name: r.name, perf_name: r.perfName || null, read_as: vmxEquivalent(r) || null }));
-      return EXIT_REASON_NAMES.map(([number, name]) => ({ number, name }));
+      return EXIT_REASON_LISTS[arch].json();
   }
 }

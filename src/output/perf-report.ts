@@ -2,6 +2,7 @@
 // (20-character name column), so it can be diffed against a measurement with
 // the tools people know — and imported back (issue 6's round trip).
 import { ResultSet } from '../io/result-set.js';
+import type { Arch } from '../exits/arch/index.js';
 import { InputError } from '../config/errors.js';
 import { loadProfile } from '../config/load.js';
 import { cvmExitOfSlot, exitReasonPerfName, parseExitReason } from '../exits/reasons.js';
@@ -11,14 +12,13 @@ import { cvmExitOfSlot, exitReasonPerfName, parseExitReason } from '../exits/rea
  * prints lower-case SVM names (npf, io, msr, interrupt, hypercall); on Intel the VT-x names as they are.
  */
 function perfName(exitReason: string, profileName: string): string {
-  let arch: 'vmx' | 'svm' = 'vmx';
+  let arch: Arch;
   try {
     arch = loadProfile(profileName).profile.arch;
   } catch {
-    // A profile file that is gone: print the names as exitsim wrote them.
+    return exitReason; // a profile file that is gone: the names as exitsim wrote them
   }
-  if (arch !== 'svm') return exitReason;
-  const slot = parseExitReason(exitReason, 'svm');
+  const slot = parseExitReason(exitReason, arch);
   return slot === undefined ? exitReason : exitReasonPerfName(slot);
 }
 
@@ -65,7 +65,7 @@ function numeric(e: ExitRow): ExitFigures {
   };
 }
 
-function archOf(profileName: string): 'vmx' | 'svm' {
+function archOf(profileName: string): Arch {
   try {
     return loadProfile(profileName).profile.arch;
   } catch {
@@ -74,7 +74,7 @@ function archOf(profileName: string): 'vmx' | 'svm' {
 }
 
 /** TDCALL or VMGEXIT for a confidential VM's request sub-leaf (TDVMCALL_IO, VMGEXIT_MSR), else undefined. */
-function carrierOf(exitReason: string, arch: 'vmx' | 'svm'): string | undefined {
+function carrierOf(exitReason: string, arch: Arch): string | undefined {
   const slot = parseExitReason(exitReason, arch);
   const cvm = slot === undefined ? undefined : cvmExitOfSlot(slot);
   return cvm === undefined ? undefined : cvm.carrier === 'TDCALL' ? 'TDCALL' : 'vmgexit';

@@ -1,5 +1,7 @@
 // Readable text for the terminal: aligned tables, run summaries, comparisons.
 import type { RunSummary } from '../metrics/summarize.js';
+import { archOf } from '../exits/arch/index.js';
+import { confidentialOf, vmTypeOf, type ConfidentialTraits } from '../exits/vm-types/index.js';
 
 /** A number as every table shows it: thousands separators, at most two decimals. */
 export const cell = (x: string | number): string => (typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: 2 }) : x);
@@ -52,11 +54,11 @@ export function formatRun(s: RunSummary): string {
   if (lv) out.push('', `nested: L2 exits handled in L0 ${num(lv.l2_handled_in_l0, 0)}, reflected to L1 ${num(lv.l2_reflected_to_l1, 0)}; L1's own exits (VMRESUME/VMRUN, VMREAD/VMWRITE, VMLOAD/VMSAVE, CLGI/STGI) ${num(lv.l1_own, 0)}; handler_l1 is L1's handlers`);
   const cv = s.confidential;
   if (cv) {
-    const kind = cv.vm_type === 'tdx' ? 'a TD' : cv.vm_type === 'sev-es' ? 'an SEV-ES guest' : 'an SEV-SNP guest';
+    const kind = vmTypeOf(cv.vm_type).guestText;
     const subs = cv.requests_by_sub_leaf.map((r) => `${r.sub_leaf} ${pct(r.share)}`).join(', ');
     out.push(
       '',
-      `confidential (${kind}): ${num(cv.requests, 0)} of the host's exits are the guest's requests — perf kvm stat shows them as one ${cv.carrier === 'TDCALL' ? 'TDCALL' : 'vmgexit'} line; by sub-leaf: ${subs || 'none'}; ${num(cv.direct_exits, 0)} direct exits. handler_guest is its #VE/#VC handling and bounce-buffer copies${cv.vm_type === 'tdx' ? ", monitor the TDX module's own work" : ''}`,
+      `confidential (${kind}): ${num(cv.requests, 0)} of the host's exits are the guest's requests — perf kvm stat shows them as one ${archOf((confidentialOf(cv.vm_type) as ConfidentialTraits).arch).confidentialCarrier} line; by sub-leaf: ${subs || 'none'}; ${num(cv.direct_exits, 0)} direct exits. handler_guest is its #VE/#VC handling and bounce-buffer copies${confidentialOf(cv.vm_type)?.monitorText ?? ''}`,
     );
   }
   return out.join('\n');

@@ -2,6 +2,7 @@
 // overrides, and its feature sets checked against the CPU profile. A library function: the CLI only
 // parses flags into overrides and feature texts; the TUI, a script or a test ask the same way.
 import { InputError, describeValue } from '../config/errors.js';
+import { vmTypeOf } from '../exits/vm-types/index.js';
 import { ARCHITECTURES, ARCHS, archOf } from '../exits/arch/index.js';
 import { FEATURES, FEATURE_BIT, type FeatureName, FeatureParseError, PRESETS, SVM_FEATURE_NAMES, featureSetLabel, namedNestedOnlyFeatures, parseFeatureSet } from '../exits/features.js';
 import { checkFeaturesAgainstProfile, supportedFeatures } from '../model/profile-checks.js';
@@ -58,7 +59,7 @@ export function requestFeatureSets(features: string[] | undefined, r: ResolvedSc
     }
   });
   // A nested-only feature named for a VM that is not nested is a mistake, not a no-op.
-  if (r.scenario.vmType !== 'nested') {
+  if (!vmTypeOf(r.scenario.vmType).nested) {
     for (const t of texts) {
       const named = namedNestedOnlyFeatures(t);
       if (named.length > 0) {

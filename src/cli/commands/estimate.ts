@@ -1,6 +1,8 @@
 // `exitsim estimate`: the analytic estimate of a scenario, in milliseconds,
 // labelled as an estimate with the error band measured for its workload class.
 import type { Command } from 'commander';
+import { vmTypeOf } from '../../exits/vm-types/index.js';
+import type { Arch } from '../../exits/arch/index.js';
 import { featureSetLabel } from '../../exits/features.js';
 import { estimateRun, type RunEstimate } from '../../estimate/analytic.js';
 import { quotedBand, type QuotedBand } from '../../estimate/band.js';
@@ -49,10 +51,17 @@ async function estimateCommand(file: string, o: CommonOptions): Promise<void> {
   }
   process.stdout.write(results.map((x) => formatEstimate(x.e, band, x.ms)).join('\n'));
   // The bands were measured on VT-x profiles; the analytic model leaves one SVM mechanism out.
-  if (r.profile.arch === 'svm') process.stdout.write(`\nnote: ${r.profile.name} is an AMD (SVM) profile: the error bands were measured on VT-x profiles, and the estimate does not count AVIC_INCOMPLETE_IPI exits (IPIs to halted or descheduled vCPUs) — exitsim run does\n`);
+  const archNote = ESTIMATE_NOTE[r.profile.arch];
+  if (archNote) process.stdout.write(`\nnote: ${r.profile.name} ${archNote}\n`);
   // Nor on nested or confidential guests: their plans are costed the same way, but no band was measured there.
-  if (r.scenario.vmType !== 'plain') process.stdout.write(`\nnote: a ${r.scenario.vmType} guest: the error bands were measured on plain VMs (network-server: the estimate was within 2 pp of the engine as a nested guest, a TD and an SEV-SNP guest) — exitsim run gives the exact figure\n`);
+  if (!vmTypeOf(r.scenario.vmType).plain) process.stdout.write(`\nnote: a ${r.scenario.vmType} guest: the error bands were measured on plain VMs (network-server: the estimate was within 2 pp of the engine as a nested guest, a TD and an SEV-SNP guest) — exitsim run gives the exact figure\n`);
 }
+
+/** What the estimate leaves out on each architecture (its bands were measured on VT-x profiles). */
+const ESTIMATE_NOTE: Record<Arch, string | undefined> = {
+  vmx: undefined,
+  svm: 'is an AMD (SVM) profile: the error bands were measured on VT-x profiles, and the estimate does not count AVIC_INCOMPLETE_IPI exits (IPIs to halted or descheduled vCPUs) — exitsim run does',
+};
 
 export function register(program: Command): void {
   addCommon(program.command('estimate').argument('<workload-or-scenario>').description('an analytic estimate of a scenario in milliseconds, with its measured error band (docs/estimate.md)'), true, NOT_FOR_ESTIMATE)

@@ -1,5 +1,6 @@
 // `exitsim explain EXIT_REASON`: one exit, stage by stage.
 import { VM_TYPES, type VmType } from '../../config/schema.js';
+import { archOf } from '../../exits/arch/index.js';
 import { Option, type Command } from 'commander';
 import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile } from '../../config/load.js';
@@ -7,7 +8,6 @@ import { didYouMean } from '../../config/suggest.js';
 import { explainExit } from '../../exits/explain.js';
 import { featureSetLabel, parseFeatureSet, vmFeatureSetLabel } from '../../exits/features.js';
 import { allExitReasonNames, exitReasonName, parseExitReason } from '../../exits/reasons.js';
-import { svmSlotForVmxName } from '../../exits/svm-reasons.js';
 import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile, supportedFeatures } from '../../model/profile-checks.js';
 import { explainJson, explainText } from '../../output/explain.js';
 import { CLI, collect, featuresFlag } from '../options.js';
@@ -16,11 +16,12 @@ function explainCommand(reasonText: string, o: { profile: string; features?: str
   const profile = loadProfile(o.profile).profile;
   const arch = profile.arch;
   // A VT-x name on an AMD profile is read as its SVM counterpart (EPT_VIOLATION → NPF), and said so.
-  const asSvm = arch === 'svm' && parseExitReason(reasonText, arch) === undefined ? svmSlotForVmxName(reasonText) : undefined;
+  const own = archOf(profile);
+  const asSvm = parseExitReason(reasonText, arch) === undefined ? own.foreignExitName?.(reasonText) : undefined;
   if (asSvm !== undefined) process.stderr.write(`exitsim: note: ${reasonText.trim()} is a VT-x exit; on ${profile.name} (SVM) its counterpart is ${exitReasonName(asSvm)}\n`);
   const reason = asSvm ?? parseExitReason(reasonText, arch);
   if (reason === undefined) {
-    const expected = arch === 'svm' ? `an SVM exit name, perf name or code on ${profile.name} (exitsim list exit-reasons --arch svm)` : 'an exit reason name, alias or number (exitsim list exit-reasons)';
+    const expected = own.foreignExitName ? `an SVM exit name, perf name or code on ${profile.name} (exitsim list exit-reasons --arch ${own.id})` : 'an exit reason name, alias or number (exitsim list exit-reasons)';
     throw new InputError(CLI, 'EXIT_REASON', expected, describeValue(reasonText), didYouMean(reasonText.toUpperCase(), allExitReasonNames(arch)));
   }
   // The default preset falls back to what the profile supports (and says so); a set the user names is checked.

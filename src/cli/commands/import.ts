@@ -1,6 +1,7 @@
 // `exitsim import`: a real measurement (perf kvm stat, kvm_stat, bcc kvmexit,
 // SystemTap, trace-cmd) → a workload with the same exit mix.
 import fs from 'node:fs';
+import { ARCHITECTURES, archOf, type Arch } from '../../exits/arch/index.js';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError, OutputError, describeValue } from '../../config/errors.js';
@@ -80,8 +81,9 @@ function importCommand(file: string, o: ImportOptions): void {
   const profile = loadProfile(o.profile ?? (amd ? 'genoa' : 'sapphire-rapids')).profile;
   // Exit names are the vendor's: an Intel table replayed on an AMD profile (or the reverse) would write a
   // workload whose exits that CPU does not have.
-  if (o.profile !== undefined && (profile.arch === 'svm') !== amd) {
-    throw new InputError(CLI, '--profile', `a CPU profile of the measured host's vendor (the table names ${amd ? 'AMD SVM' : 'Intel VT-x'} exits)`, `'${o.profile}' (${profile.arch === 'svm' ? 'AMD SVM' : 'Intel VT-x'})`, ` — import with ${amd ? 'genoa' : 'sapphire-rapids'} or another ${amd ? 'AMD' : 'Intel'} profile, then compare --profile ${o.profile} for the other vendor`);
+  const measured = ARCHITECTURES[amd ? 'svm' : 'vmx'];
+  if (o.profile !== undefined && archOf(profile) !== measured) {
+    throw new InputError(CLI, '--profile', `a CPU profile of the measured host's vendor (the table names ${measured.displayName} exits)`, `'${o.profile}' (${archOf(profile).displayName})`, ` — import with ${measured.currentProfile} or another ${measured.vendor} profile, then compare --profile ${o.profile} for the other vendor`);
   }
   if (amd && o.profile === undefined && !o.json) process.stderr.write('exitsim: note: an AMD host\'s table (SVM exit names): profile genoa assumed (--profile overrides)\n');
   const features = featuresFlag((o.features ?? ['modern']).join(','));
@@ -127,11 +129,15 @@ function importCommand(file: string, o: ImportOptions): void {
   const whatIf =
     best !== features
       ? `exitsim compare ${out} --features ${featureSetLabel(features, profile.arch)} --features ${featureSetLabel(best, profile.arch)}   (what the rest of this host's features would buy)`
-      : profile.arch === 'svm'
-        ? `exitsim compare ${out} --profile ${profile.name} --profile sapphire-rapids --features modern   (the measured guest on this AMD host and on a current Intel one)`
-        : `exitsim run ${out} --profile sapphire-rapids --features modern   (the measured guest on a current host with every feature)`;
+      : NEXT_WHAT_IF[profile.arch](out, profile.name);
   process.stdout.write(`next: exitsim run ${out}   (reproduces the measured exit rates)\n      ${whatIf}\n`);
 }
+
+/** The what-if import suggests once the host's own features are all on, by architecture (an exhaustive record). */
+const NEXT_WHAT_IF: Record<Arch, (out: string, profile: string) => string> = {
+  vmx: (out) => `exitsim run ${out} --profile sapphire-rapids --features modern   (the measured guest on a current host with every feature)`,
+  svm: (out, profile) => `exitsim compare ${out} --profile ${profile} --profile sapphire-rapids --features modern   (the measured guest on this AMD host and on a current Intel one)`,
+};
 
 export function register(program: Command): void {
   program

@@ -1,5 +1,6 @@
 // `exitsim list workloads|profiles|features|exit-reasons`.
 import { Option, type Command } from 'commander';
+import { ARCHS, type Arch } from '../../exits/arch/index.js';
 import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile, loadWorkload, shippedProfileNames, shippedWorkloadNames } from '../../config/load.js';
 import { didYouMean } from '../../config/suggest.js';
@@ -9,8 +10,8 @@ import { CLI } from '../options.js';
 
 const WHAT = ['workloads', 'profiles', 'features', 'exit-reasons'];
 
-function listCommand(what: string, o: { json?: boolean; arch: 'vmx' | 'svm' }): void {
-  if (o.arch !== 'vmx' && what !== 'exit-reasons' && WHAT.includes(what)) {
+function listCommand(what: string, o: { json?: boolean; arch?: Arch }): void {
+  if (o.arch !== undefined && what !== 'exit-reasons' && WHAT.includes(what)) {
     throw new InputError(CLI, '--arch', '--arch only with list exit-reasons', `list ${what} --arch ${o.arch}`);
   }
   if (o.json && WHAT.includes(what)) {
@@ -43,6 +44,6 @@ export function register(program: Command): void {
     .argument('<what>', WHAT.join(' | '))
     .description('what is available')
     .option('--json', 'the list as JSON on stdout')
-    .addOption(new Option('--arch <arch>', 'exit reasons of Intel VT-x (vmx) or AMD SVM (svm)').choices(['vmx', 'svm']).default('vmx'))
-    .action((what: string, o: { json?: boolean; arch: 'vmx' | 'svm' }) => listCommand(what, o));
+    .addOption(new Option('--arch <arch>', 'exit reasons of Intel VT-x (vmx) or AMD SVM (svm) (default: vmx)').choices([...ARCHS]))
+    .action((what: string, o: { json?: boolean; arch?: Arch }) => listCommand(what, o));
 }

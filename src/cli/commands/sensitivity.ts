@@ -1,5 +1,6 @@
 // `exitsim sensitivity`: every cost and rate perturbed ±x%, ranked by effect on efficiency.
 import path from 'node:path';
+import { vmTypeOf } from '../../exits/vm-types/index.js';
 import type { Command } from 'commander';
 import { featureSetLabel, vmFeatureSetLabel } from '../../exits/features.js';
 import { sensitivity } from '../../experiment/sensitivity.js';
@@ -21,7 +22,7 @@ async function sensitivityCommand(file: string, o: SensitivityOptions): Promise<
   const [features] = sets;
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['sensitivity.csv', 'tornado.svg']);
   const rows = await sensitivity(r, features, o.delta, { workers: o.workers, onProgress: simulatedTimeProgress(`${r.scenario.name} ±${o.delta}%`) });
-  const title = `${r.scenario.name}, ${r.profile.name}${r.scenario.vmType === 'plain' ? '' : ` (${r.scenario.vmType} guest)`}, ${vmFeatureSetLabel(features, r.profile.arch, r.scenario.vmType)}: efficiency at ±${o.delta}%`;
+  const title = `${r.scenario.name}, ${r.profile.name}${vmTypeOf(r.scenario.vmType).plain ? '' : ` (${r.scenario.vmType} guest)`}, ${vmFeatureSetLabel(features, r.profile.arch, r.scenario.vmType)}: efficiency at ±${o.delta}%`;
   if (o.out) {
     const svg = await renderSvg(tornadoSpec(rows, title, o.delta));
     writeResultFiles(o.out, { 'sensitivity.csv': sensitivityCsv(rows, o.delta), 'tornado.svg': svg }, { force: o.force ?? false });

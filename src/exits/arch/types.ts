@@ -3,12 +3,12 @@
 // rest of the code asks the descriptor instead of comparing an architecture's name. Adding one (arm64)
 // is a new descriptor: the compiler names every record it must fill.
 import type { FeatureName } from '../features.js';
-import type { HandlerName } from '../../config/schema.js';
+import { ARCH_NAMES, type HandlerName } from '../../config/schema.js';
 import type { StageBreakdown } from '../cost.js';
 import type { ExplainedStage } from '../explain.js';
 
-/** The architectures, in the order lists show them. */
-export const ARCHS = ['vmx', 'svm'] as const;
+/** The architectures, in the order lists show them (the profile schema's enum). */
+export const ARCHS = ARCH_NAMES;
 export type Arch = (typeof ARCHS)[number];
 
 /**

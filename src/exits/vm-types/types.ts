@@ -25,6 +25,10 @@ export interface ConfidentialTraits {
   guestRequest: HandlerName;
   /** The profile section with its world-switch costs (the TDX module's transitions, the VMSA swap). */
   profileSection: 'tdx' | 'sev';
+  /** What its security monitor's own work is called in the run summary (the monitor category), where it has one. */
+  monitorText?: string;
+  /** Its world switch replaces SVM's VMSAVE/VMLOAD (and software decode): the encrypted VMSA swap of SEV-ES and SNP. */
+  noVmsaveVmload: boolean;
   /** Why an exit the decision table gives cannot happen in this guest (explain's note), where the type says. */
   goneWhy?: string;
   /** A request's round trip stage by stage as `explain` prints it (hostSees: the exit and sub-leaf the host sees). */
