@@ -29,7 +29,7 @@ const COMMANDS = [run, estimate, explain, list, study, microbench, sensitivity, 
 /** The program, ready to parse. */
 export function buildProgram(): Command {
   const program = new Command('exitsim')
-    .description('Discrete-event simulator of hardware-virtualization (VT-x) exit overhead')
+    .description('Discrete-event simulator of hardware-virtualization (VT-x and SVM) exit overhead')
     .version(packageVersion(), '-V, --version', 'the version of exitsim')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(usageErrorText(s)) });

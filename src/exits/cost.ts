@@ -4,38 +4,33 @@
 import type { HandlerName, Profile, VmType } from '../config/schema.js';
 import { confidentialOf, type ConfidentialTraits } from './vm-types/index.js';
 import { FEATURE_BIT } from './features.js';
+import { CATEGORY_NAMES, N_CAT, categoryIndex } from './categories.js';
 
-/** Accounting categories, in the order an exit's stages happen. */
+/** Accounting categories by index, in the order an exit's stages happen (the rows are in categories.ts). */
 export const CAT = {
-  GUEST: 0,
-  EXIT_RECORD: 1,
-  EXIT_SAVE_GUEST: 2,
-  EXIT_MSR_STORE: 3,
-  EXIT_LOAD_HOST: 4,
-  EXIT_MSR_LOAD: 5,
-  HANDLER_KERNEL: 6,
-  HANDLER_USER: 7,
+  GUEST: categoryIndex('guest'),
+  EXIT_RECORD: categoryIndex('exit_record'),
+  EXIT_SAVE_GUEST: categoryIndex('exit_save_guest'),
+  EXIT_MSR_STORE: categoryIndex('exit_msr_store'),
+  EXIT_LOAD_HOST: categoryIndex('exit_load_host'),
+  EXIT_MSR_LOAD: categoryIndex('exit_msr_load'),
+  HANDLER_KERNEL: categoryIndex('handler_kernel'),
+  HANDLER_USER: categoryIndex('handler_user'),
   /** Nested guests: an L1 hypervisor's handler, run in L1 guest mode for an exit of its L2 guest. */
-  HANDLER_L1: 8,
+  HANDLER_L1: categoryIndex('handler_l1'),
   /** Confidential VMs: the guest's own #VE/#VC handling of what would have been an exit, and its bounce-buffer copies (no exit of its own). */
-  HANDLER_GUEST: 9,
+  HANDLER_GUEST: categoryIndex('handler_guest'),
   /** Confidential VMs: the security monitor answering the guest without the host (TDX module emulation, page acceptance). */
-  MONITOR: 10,
-  ENTRY: 11,
-  INDIRECT_TLB_REFILL: 12,
-  INDIRECT_2D_WALK: 13,
-  HOST_SCHED: 14,
-  SPIN: 15,
-  HALT_POLL: 16,
-  IDLE: 17,
+  MONITOR: categoryIndex('monitor'),
+  ENTRY: categoryIndex('entry'),
+  INDIRECT_TLB_REFILL: categoryIndex('indirect_tlb_refill'),
+  INDIRECT_2D_WALK: categoryIndex('indirect_2d_walk'),
+  HOST_SCHED: categoryIndex('host_sched'),
+  SPIN: categoryIndex('spin'),
+  HALT_POLL: categoryIndex('halt_poll'),
+  IDLE: categoryIndex('idle'),
 } as const;
-export const N_CAT = 18;
-
-export const CATEGORY_NAMES = [
-  'guest', 'exit_record', 'exit_save_guest', 'exit_msr_store', 'exit_load_host', 'exit_msr_load',
-  'handler_kernel', 'handler_user', 'handler_l1', 'handler_guest', 'monitor', 'entry', 'indirect_tlb_refill', 'indirect_2d_walk', 'host_sched',
-  'spin', 'halt_poll', 'idle',
-] as const;
+export { CATEGORY_NAMES, N_CAT };
 
 export interface MsrLists {
   exitStore: number;

@@ -4,12 +4,12 @@
 import { ARRIVAL_QUEUE_CAPACITY, HALT_POLL_GROW_START_SEC, PLE_WINDOW_GROW, PLE_WINDOW_MAX_VMX_CYCLES } from '../engine/settings.js';
 import { archOf } from '../exits/arch/index.js';
 import { vmTypeOf } from '../exits/vm-types/index.js';
+import { EXIT_TRANSFORMS } from '../exits/vm-types/transforms.js';
 import { avicInhibited, decide, type DecisionContext, type ResolvedExit } from '../exits/resolve.js';
 import type { EventKind } from '../exits/decision-table.js';
 import { FEATURE_BIT, vmEffectiveFeatures, type FeatureName } from '../exits/features.js';
 import { parseExitReason } from '../exits/reasons.js';
-import { nestedExits } from '../exits/nested.js';
-import { bounceStep, confidentialExits, isConfidential } from '../exits/confidential.js';
+import { bounceStep } from '../exits/confidential.js';
 import { stageMeans } from '../exits/cost.js';
 import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile } from './profile-checks.js';
 import { MECHANISM_HANDLERS, PlanBuilder } from './plans.js';
@@ -151,15 +151,12 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     tprBelowThresholdProbability: workload.tprBelowThresholdProbability,
   };
   const tlb = workload.tlb;
-  // A nested guest's exits reach L0 first: most are reflected to its L1 hypervisor (src/exits/nested.ts).
-  // A confidential VM's exits become #VE/#VC requests, direct exits, or work without the host (src/exits/confidential.ts).
-  const nested = vmType.nested && !nativeMode;
-  const confidential = isConfidential(scenario.vmType) && !nativeMode ? scenario.vmType : undefined;
+  // What the host sees of the table's exits depends on the kind of guest (exits/vm-types/transforms.ts);
+  // bare metal runs the guest's events natively.
+  const transform = EXIT_TRANSFORMS[nativeMode ? 'plain' : scenario.vmType];
   const decideExits = (kind: EventKind, extra: Partial<DecisionContext> = {}) => {
     const d = decide(kind, { ...ctxBase, ...extra });
-    if (nested) return { ...d, exits: nestedExits(d.exits, { arch: profile.arch, features }) };
-    if (confidential) return { ...d, exits: confidentialExits(d.exits, { vmType: confidential }) };
-    return d;
+    return { ...d, exits: transform(d.exits, { arch: profile.arch, features }) };
   };
 
   if (workload.kind === 'open' && workload.arrivalsPerSec === undefined) {
@@ -255,7 +252,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     // handler emulates it) does not — a reflected one (a shadow #PF) still does.
     const nativePaid = nativeMode || d.rule.reflected || d.exits.length === 0 || d.exits.every((x) => x.probability < 1);
     const dmaBytes = device >= 0 ? (workload.devices[device].dmaBytesPerOp ?? 0) : 0;
-    if (confidential && dmaBytes > 0 && profile.bounce) {
+    if (!nativeMode && vmType.confidential && dmaBytes > 0 && profile.bounce) {
       // The operation's data crosses the bounce buffers (src/exits/confidential.ts bounceStep).
       d = { ...d, exits: [...d.exits, bounceStep(d.exits[0]?.reason ?? 0, dmaBytes, { mapCycles: profile.bounce.mapCycles.value, copyCyclesPerByte: profile.bounce.copyCyclesPerByte.value })] };
     }

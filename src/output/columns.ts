@@ -1,7 +1,7 @@
 // The data dictionary: every column of every CSV exitsim writes, with its unit and meaning.
 // docs/outputs.md is generated from it (npm run outputs-doc), and a test reads the header of each
 // file a real run writes and fails if a column is missing here or listed here but never written.
-import { CATEGORY_NAMES } from '../exits/cost.js';
+import { CATEGORIES, CATEGORY_NAMES } from '../exits/categories.js';
 
 export interface Column {
   /** The column name; `{stage}` stands for each pCPU-cycle stage, `param_*` for a study's parameters. */
@@ -10,26 +10,8 @@ export interface Column {
   meaning: string;
 }
 
-const STAGE_MEANING: Record<(typeof CATEGORY_NAMES)[number], string> = {
-  guest: 'the guest running its own work',
-  exit_record: 'VM exit: the CPU recording the exit information',
-  exit_save_guest: 'VM exit: saving guest state',
-  exit_msr_store: 'VM exit: storing guest MSRs (VM-exit MSR-store list)',
-  exit_load_host: 'VM exit: loading host state',
-  exit_msr_load: 'VM exit: loading host MSRs (VM-exit MSR-load list)',
-  handler_kernel: "the hypervisor's in-kernel exit handler",
-  handler_user: 'the user-space VMM (device emulation) for exits that reach it',
-  handler_l1: 'nested guests: the L1 hypervisor\'s handlers of its L2 guest\'s exits (run in L1 guest mode)',
-  handler_guest: 'confidential VMs: the guest\'s own #VE (TDX) or #VC (SEV-ES/SNP) handling of what would have been an exit, and its DMA copies through bounce buffers',
-  monitor: 'confidential VMs: the TDX module answering the guest without the host (CPUID it emulates, page acceptance)',
-  entry: 'VM entry back into the guest (including its MSR-load list)',
-  indirect_tlb_refill: 'guest TLB refills after flushes (no VPID) and shadow-root misses',
-  indirect_2d_walk: 'extra memory references of two-dimensional (EPT) page walks',
-  host_sched: 'the host scheduler switching vCPUs (context switches)',
-  spin: 'a vCPU spinning on a lock whose holder is preempted',
-  halt_poll: 'the host polling a halted vCPU for a wake-up (halt polling)',
-  idle: 'a pCPU with nothing to run',
-};
+// What each category means, and what it is on SVM where the two architectures' world switches differ.
+const STAGE_MEANING: Record<string, string> = Object.fromEntries(CATEGORIES.map((c) => [c.column, 'svm' in c.archName ? `${c.meaning} (on AMD SVM: ${c.archName.svm})` : c.meaning]));
 
 const stageColumns = (suffix: string, unit: string, what: string): Column[] =>
   CATEGORY_NAMES.map((c) => ({ name: `${c}_${suffix}`, unit, meaning: `${what}: ${STAGE_MEANING[c]}` }));

@@ -3,7 +3,7 @@
 // whiskers with caps only when there are replications to make them, and axes that end at the data.
 // Each figure is written as SVG, PDF (vector) and its spec (.vl.json) so users can restyle it.
 import type { TopLevelSpec } from 'vega-lite';
-import { CATEGORY_NAMES } from '../exits/cost.js';
+import { CATEGORIES, STAGE_GROUP_NAMES, type CategoryName } from '../exits/categories.js';
 import { renderSvg } from './charts.js';
 
 export type FigureSize = 'single' | 'double';
@@ -15,16 +15,8 @@ export const MIN_FONT_PT = 8;
 /** Okabe & Ito (2008), "Color Universal Design": eight colours told apart with any colour vision. */
 export const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
 
-/** Stages grouped as a reader asks about them; each group one colour (13 stages overran any safe palette). */
-export const STAGE_GROUPS: Array<[string, Array<(typeof CATEGORY_NAMES)[number]>]> = [
-  ['guest', ['guest']],
-  ['exit (hw)', ['exit_record', 'exit_save_guest', 'exit_msr_store', 'exit_load_host', 'exit_msr_load']],
-  ['handler', ['handler_kernel', 'handler_user', 'handler_l1', 'handler_guest', 'monitor']],
-  ['entry', ['entry']],
-  ['TLB, 2-D walk', ['indirect_tlb_refill', 'indirect_2d_walk']],
-  ['sched, spin', ['host_sched', 'spin']],
-  ['halt poll', ['halt_poll']],
-];
+/** Stages grouped as a reader asks about them (categories.ts says each category's group); idle is left out of busy cycles. */
+export const STAGE_GROUPS: Array<[string, CategoryName[]]> = STAGE_GROUP_NAMES.filter((g) => g !== 'idle').map((g) => [g, CATEGORIES.filter((c) => c.group === g).map((c) => c.column)]);
 
 export interface FigureRow {
   values: Record<string, number | string | boolean>;

@@ -127,3 +127,14 @@ test('no file outside the platform rooms compares an architecture or VM-type str
   const shrunk = Object.entries(NOT_YET_IN_A_ROOM).filter(([f, n]) => (found[f] ?? 0) < n).map(([f]) => f);
   assert.deepEqual(shrunk, [], 'fewer comparisons than allowed: lower NOT_YET_IN_A_ROOM to what is left');
 });
+
+test('docs/design/architecture.md: its layer table is LAYERS, and it names every file of the platform rooms', () => {
+  const doc = fs.readFileSync(path.join(packageRoot(), 'docs', 'design', 'architecture.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('<!-- layers'), doc.indexOf('<!-- /layers -->'));
+  const documented: Record<string, number> = {};
+  for (const m of table.matchAll(/^\| (\d+) \| ([^|]+) \|/gm)) for (const f of m[2].matchAll(/`([a-z]+)`/g)) documented[f[1]] = Number(m[1]);
+  assert.deepEqual(documented, LAYERS);
+  for (const room of PLATFORM_ROOMS) {
+    for (const file of fs.readdirSync(path.join(src, room))) assert.ok(doc.includes(file), `${room}${file} is named in the design doc`);
+  }
+});
