@@ -9,9 +9,14 @@ export class InputError extends Error {
     readonly found: string,
     readonly hint = '',
   ) {
-    super(`${file}: ${field || '(top level)'}: expected ${expected}, found ${found}${hint}`);
+    super(oneLine(`${file}: ${field || '(top level)'}: expected ${expected}, found ${found}${hint}`));
     this.name = 'InputError';
   }
+}
+
+/** A message stays one line, whatever a user typed: control characters (a newline in a value, an escape sequence) are shown escaped. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** A short, printable description of a value for "found …". */

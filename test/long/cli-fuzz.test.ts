@@ -48,10 +48,13 @@ const BASES: Record<string, Base> = {
   'slurm submit': { argv: ['slurm', 'submit', 'workloads/studies/msr-bitmap.yaml', '--shards', '2', '--out', fresh('slurm'), '--dry-run'], fileArg: 2 },
 };
 
-// Flags whose every text is a valid value (names, paths, Slurm strings): no value of theirs is wrong.
-const FREE_TEXT = new Set(['--out', '--csv', '--output', '--name', '--partition', '--time', '--sbatch-arg', '--node', '--run']);
+// Flags whose every text is a valid value (names, paths): no value of theirs is wrong. The Slurm
+// strings (--partition, --time, --sbatch-arg) reach a job script and are checked: they are fuzzed.
+const FREE_TEXT = new Set(['--out', '--csv', '--output', '--name', '--node', '--run']);
 
 const badValue = fc.oneof(
+  // Ways out of a generated shell script: a newline, a substitution, a quote, a command separator.
+  fc.constantFrom('x\nrm -rf /', '$(reboot)', '`reboot`', "x'; reboot #", 'a;b', 'a && b'),
   fc.constantFrom('', ' ', 'NaN', 'Infinity', '-1', '-0.5', '0x10', '1e400', '1e-300', '9007199254740993', '1.5.5', 'abc', '%', '1,000', '\u0000', '--', 'None', 'efficiency>>1', 'modern,,none', 'ept,msr-bitmapp'),
   fc.string({ minLength: 1, maxLength: 8 }).map((s) => `x${s}`),
 );

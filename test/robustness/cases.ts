@@ -15,8 +15,12 @@ export interface Case {
 
 const B = 'test/fixtures/bad';
 const I = 'test/fixtures/import';
-/** Result folders and manifests damaged on purpose, made by prepareCases() from real runs. */
-export const S = '/tmp/exitsim-robustness-sets';
+/**
+ * Result folders and manifests damaged on purpose, made by prepareCases() from real runs: inside the
+ * checkout (ignored by git), so two checkouts testing at once do not share them.
+ */
+export const S = 'test/robustness/sets';
+const SA = path.join(ROOT, S);
 
 export const CASES: Case[] = [
   { what: 'malformed JSON (a stray comma)', args: ['run', `${B}/malformed.json`] },
@@ -179,7 +183,7 @@ const exitsim = (...args: string[]) => {
 
 /** Replaces a file of a set in place (the manifest still lists the original's size and hash). */
 function damage(set: string, name: string, f: (text: Buffer) => Buffer | string): void {
-  fs.writeFileSync(path.join(S, set, name), f(fs.readFileSync(path.join(S, set, name))));
+  fs.writeFileSync(path.join(SA, set, name), f(fs.readFileSync(path.join(SA, set, name))));
 }
 
 /**
@@ -187,15 +191,15 @@ function damage(set: string, name: string, f: (text: Buffer) => Buffer | string)
  * copied and damaged the ways a user's hand (or a full disk) damages them. Deterministic (seeded runs).
  */
 export function prepareCases(): void {
-  fs.rmSync(S, { recursive: true, force: true });
-  fs.mkdirSync(S, { recursive: true });
+  fs.rmSync(SA, { recursive: true, force: true });
+  fs.mkdirSync(SA, { recursive: true });
   exitsim('run', 'cpu-bound', '--quick', '--out', `${S}/run`);
   exitsim('run', 'cpu-bound', '--quick', '--vm-type', 'tdx', '--out', `${S}/run-tdx`);
-  fs.writeFileSync(`${S}/tiny-sweep.yaml`, 'name: tiny\nbase: { name: t, host: { pcpus: 2 }, vms: [{ workload: cpu-bound, vcpus: 1 }], durationSec: 0.01 }\nparameters: [{ path: seed, values: [1, 2] }]\nfeatureSets: [modern]\n');
-  fs.writeFileSync(`${S}/other-sweep.yaml`, 'name: other\nbase: { name: t, host: { pcpus: 2 }, vms: [{ workload: idle-guest, vcpus: 1 }], durationSec: 0.01 }\nparameters: [{ path: seed, values: [1, 2] }]\nfeatureSets: [none]\n');
+  fs.writeFileSync(`${SA}/tiny-sweep.yaml`, 'name: tiny\nbase: { name: t, host: { pcpus: 2 }, vms: [{ workload: cpu-bound, vcpus: 1 }], durationSec: 0.01 }\nparameters: [{ path: seed, values: [1, 2] }]\nfeatureSets: [modern]\n');
+  fs.writeFileSync(`${SA}/other-sweep.yaml`, 'name: other\nbase: { name: t, host: { pcpus: 2 }, vms: [{ workload: idle-guest, vcpus: 1 }], durationSec: 0.01 }\nparameters: [{ path: seed, values: [1, 2] }]\nfeatureSets: [none]\n');
   exitsim('sweep', `${S}/tiny-sweep.yaml`, '--out', `${S}/study`);
   exitsim('sweep', `${S}/other-sweep.yaml`, '--out', `${S}/other`);
-  const copy = (from: string, to: string) => fs.cpSync(path.join(S, from), path.join(S, to), { recursive: true });
+  const copy = (from: string, to: string) => fs.cpSync(path.join(SA, from), path.join(SA, to), { recursive: true });
   for (const name of ['appended', 'hyperlink', 'binary', 'nul-padded', 'truncated', 'header-only', 'symlink', 'fifo', 'huge', 'no-manifest']) copy('run', name);
   damage('appended', 'exits.csv', (b) => b.toString() + 'cpu-bound.modern.s1,HLT,1,1,1,1,1,1,1,1,1,1\n');
   damage('hyperlink', 'runs.csv', (b) => b.toString().replace('cpu-bound,', '=HYPERLINK("http://example.invalid"),'));
@@ -203,49 +207,49 @@ export function prepareCases(): void {
   damage('nul-padded', 'runs.csv', (b) => Buffer.concat([b, Buffer.alloc(4096)]));
   damage('truncated', 'runs.csv', (b) => b.subarray(0, Math.floor(b.length / 2)));
   damage('header-only', 'runs.csv', (b) => b.toString().split('\n')[0] + '\n');
-  fs.rmSync(`${S}/symlink/runs.csv`);
-  fs.symlinkSync('/etc/passwd', `${S}/symlink/runs.csv`);
-  fs.rmSync(`${S}/fifo/runs.csv`);
-  spawnSync('mkfifo', [`${S}/fifo/runs.csv`]);
-  fs.truncateSync(`${S}/huge/runs.csv`, 300 * 1024 * 1024); // sparse: 300 MB without writing them
-  fs.rmSync(`${S}/no-manifest/manifest.json`);
+  fs.rmSync(`${SA}/symlink/runs.csv`);
+  fs.symlinkSync('/etc/passwd', `${SA}/symlink/runs.csv`);
+  fs.rmSync(`${SA}/fifo/runs.csv`);
+  spawnSync('mkfifo', [`${SA}/fifo/runs.csv`]);
+  fs.truncateSync(`${SA}/huge/runs.csv`, 300 * 1024 * 1024); // sparse: 300 MB without writing them
+  fs.rmSync(`${SA}/no-manifest/manifest.json`);
   // A set whose manifest has no file list (an earlier exitsim's): its CSVs are parsed strictly instead.
   for (const name of ['unbalanced-quote', 'nan']) {
     copy('run', name);
-    const m = JSON.parse(fs.readFileSync(path.join(S, name, 'manifest.json'), 'utf8'));
+    const m = JSON.parse(fs.readFileSync(path.join(SA, name, 'manifest.json'), 'utf8'));
     delete m.files;
-    fs.writeFileSync(path.join(S, name, 'manifest.json'), JSON.stringify(m, null, 2));
+    fs.writeFileSync(path.join(SA, name, 'manifest.json'), JSON.stringify(m, null, 2));
   }
   damage('unbalanced-quote', 'runs.csv', (b) => b.toString().replace('cpu-bound,', '"cpu-bound,'));
   damage('nan', 'runs.csv', (b) => b.toString().replace(/,0\.9\d+,/, ',NaN,'));
   copy('study', 'no-summary');
-  fs.rmSync(`${S}/no-summary/summary.csv`);
+  fs.rmSync(`${SA}/no-summary/summary.csv`);
   copy('study', 'brace-study');
-  fs.writeFileSync(`${S}/brace-study/study.json`, '{');
+  fs.writeFileSync(`${SA}/brace-study/study.json`, '{');
   copy('study', 'foreign-record');
-  fs.copyFileSync(`${S}/other/runs/p0001-r000.json`, `${S}/foreign-record/runs/p0001-r000.json`);
-  fs.rmSync(`${S}/foreign-record/manifest.json`); // an interrupted study, to be resumed
-  fs.mkdirSync(`${S}/a-folder.json`);
+  fs.copyFileSync(`${SA}/other/runs/p0001-r000.json`, `${SA}/foreign-record/runs/p0001-r000.json`);
+  fs.rmSync(`${SA}/foreign-record/manifest.json`); // an interrupted study, to be resumed
+  fs.mkdirSync(`${SA}/a-folder.json`);
   const profile = JSON.parse(fs.readFileSync(path.join(ROOT, 'profiles', 'nehalem.json'), 'utf8'));
   profile.frequencyGHz.value = 0;
-  fs.writeFileSync(`${S}/zero-ghz.json`, JSON.stringify(profile));
+  fs.writeFileSync(`${SA}/zero-ghz.json`, JSON.stringify(profile));
   // Damaged manifests for rerun.
-  const manifest = JSON.parse(fs.readFileSync(`${S}/run/manifest.json`, 'utf8'));
+  const manifest = JSON.parse(fs.readFileSync(`${SA}/run/manifest.json`, 'utf8'));
   const mutate = (name: string, f: (m: Record<string, any>) => void, keepDigest = true) => {
     const m = structuredClone(manifest);
     f(m);
     if (!keepDigest) delete m.inputs_sha256;
-    fs.writeFileSync(`${S}/${name}`, JSON.stringify(m, null, 2));
+    fs.writeFileSync(`${SA}/${name}`, JSON.stringify(m, null, 2));
   };
   mutate('rerun-seed-x.json', (m) => (m.runs[0].seed = 'x'), false);
   mutate('rerun-seed-negative.json', (m) => (m.runs[0].seed = -7));
   mutate('rerun-no-scenario.json', (m) => delete m.inputs[0].scenario, false);
   mutate('rerun-profile-swapped.json', (m) => (m.inputs[0].profile = JSON.parse(fs.readFileSync(path.join(ROOT, 'profiles', 'genoa.json'), 'utf8'))));
   mutate('rerun-kind-capacity.json', (m) => (m.kind = 'capacity'));
-  const study = JSON.parse(fs.readFileSync(`${S}/study/manifest.json`, 'utf8'));
+  const study = JSON.parse(fs.readFileSync(`${SA}/study/manifest.json`, 'utf8'));
   study.study.replications = -3;
   delete study.inputs_sha256;
-  fs.writeFileSync(`${S}/rerun-study-negative-replications.json`, JSON.stringify(study, null, 2));
+  fs.writeFileSync(`${SA}/rerun-study-negative-replications.json`, JSON.stringify(study, null, 2));
 }
 
 export interface Outcome {
