@@ -25,6 +25,8 @@ export function writeFileAtomic(file: string, text: string, mode?: number): void
 export interface WriteOptions {
   /** Replace existing result files. */
   force: boolean;
+  /** The files' permissions (e.g. 0o755 for a job script). */
+  mode?: number;
 }
 
 /** Written last and removed first: a folder's set of results is whole exactly when it has one. */
@@ -55,7 +57,7 @@ export function writeResultFiles(dir: string, files: Record<string, string | Buf
     for (const name of names) {
       const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);
       temps.push(tmp); // before the write: a write cut short (a full disk) leaves a part to remove
-      fs.writeFileSync(tmp, content[name]);
+      fs.writeFileSync(tmp, content[name], opts.mode === undefined ? undefined : { mode: opts.mode });
     }
     // The ledger owns both versions while the renames run: a kill between them leaves no file that
     // is exitsim's but looks like the user's.
@@ -83,13 +85,5 @@ export function writeResultFiles(dir: string, files: Record<string, string | Buf
  * unedited, and `replace` allows it.
  */
 export function writeOwnedFile(dir: string, name: string, text: string, replace: boolean, mode?: number): string {
-  claimFolder(dir);
-  checkReplaceable(dir, [name], replace);
-  const file = path.join(dir, name);
-  const prior = readLedger(dir)[name];
-  const now = describeOwned(text);
-  recordOwned(dir, { [name]: prior ? { ...now, prior } : now });
-  writeFileAtomic(file, text, mode);
-  recordOwned(dir, { [name]: now });
-  return file;
+  return writeResultFiles(dir, { [name]: text }, { force: replace, mode })[0];
 }

@@ -1,6 +1,5 @@
 // Readable text for the terminal: aligned tables, run summaries, comparisons.
 import type { RunSummary } from '../metrics/summarize.js';
-import { archOf } from '../exits/arch/index.js';
 import { confidentialOf, vmTypeOf, type ConfidentialTraits } from '../exits/vm-types/index.js';
 
 /** A number as every table shows it: thousands separators, at most two decimals. */
@@ -58,7 +57,7 @@ export function formatRun(s: RunSummary): string {
     const subs = cv.requests_by_sub_leaf.map((r) => `${r.sub_leaf} ${pct(r.share)}`).join(', ');
     out.push(
       '',
-      `confidential (${kind}): ${num(cv.requests, 0)} of the host's exits are the guest's requests — perf kvm stat shows them as one ${archOf((confidentialOf(cv.vm_type) as ConfidentialTraits).arch).confidentialCarrier} line; by sub-leaf: ${subs || 'none'}; ${num(cv.direct_exits, 0)} direct exits. handler_guest is its #VE/#VC handling and bounce-buffer copies${confidentialOf(cv.vm_type)?.monitorText ?? ''}`,
+      `confidential (${kind}): ${num(cv.requests, 0)} of the host's exits are the guest's requests — perf kvm stat shows them as one ${(confidentialOf(cv.vm_type) as ConfidentialTraits).perfName} line; by sub-leaf: ${subs || 'none'}; ${num(cv.direct_exits, 0)} direct exits. handler_guest is its #VE/#VC handling and bounce-buffer copies${confidentialOf(cv.vm_type)?.monitorText ?? ''}`,
     );
   }
   return out.join('\n');

@@ -64,7 +64,6 @@ export const SVM: ArchDescriptor = {
       { exit: 'STGI', handler: 'svm-gif-emulate', perEntry: 1, virtualizedBy: 'vgif' },
     ],
   },
-  confidentialCarrier: 'vmgexit',
   currentProfile: 'genoa',
   worldSwitchStages: (b, { clean, handlerStage }) => [
     { what: '1 #VMEXIT: exit code, EXITINFO1/2, next RIP into the VMCB', cycles: b.recordExitInfo, source: 'APM vol. 2 §15.6' },

@@ -44,8 +44,6 @@ export interface ArchDescriptor {
     /** L1's instructions around each entry that exit to L0 unless a feature virtualizes them, in the order L1 runs them. */
     aroundEntry: ReadonlyArray<{ exit: string; handler: HandlerName; perEntry: number; virtualizedBy: FeatureName }>;
   };
-  /** The name perf kvm stat gives every request of a confidential guest of this architecture. */
-  confidentialCarrier: 'TDCALL' | 'vmgexit';
   /** Features this architecture has built in (never lacking, whatever the profile says), and ones it cannot have. */
   featuresBuiltIn: readonly FeatureName[];
   featuresAbsent: readonly FeatureName[];

@@ -46,7 +46,6 @@ export const VMX: ArchDescriptor = {
   apicvIncludesIpiv: false,
   msrLists: true,
   nested: { entryExit: 'VMRESUME', controlAccessExits: true, enlightenedVmcs: true, aroundEntry: [] },
-  confidentialCarrier: 'TDCALL',
   currentProfile: 'sapphire-rapids',
   worldSwitchStages: (b, { handlerStage }) => [
     { what: '1 record exit information (exit reason, qualification)', cycles: b.recordExitInfo, source: 'SDM §28.2' },

@@ -18,7 +18,7 @@ const NESTED: VmTypeDescriptor = { id: 'nested', guestText: 'a nested guest', pl
  */
 const TDX: VmTypeDescriptor = {
   id: 'tdx', guestText: 'a TD', plain: false, nested: false,
-  confidential: { arch: 'vmx', capability: 'tdx', technology: 'TDX', carrier: 'TDCALL', via: 'tdvmcall', guestException: 'tdx-ve', guestRequest: 'tdx-tdvmcall-guest', profileSection: 'tdx', snp: false, noVmsaveVmload: false,
+  confidential: { arch: 'vmx', capability: 'tdx', technology: 'TDX', carrier: 'TDCALL', perfName: 'TDCALL', via: 'tdvmcall', guestException: 'tdx-ve', guestRequest: 'tdx-tdvmcall-guest', profileSection: 'tdx', snp: false, noVmsaveVmload: false,
     goneWhy: 'the TDX module owns the TSC and the debug registers',
     monitorText: ", monitor the TDX module's own work",
     worldSwitchStages: (b, hostSees, handlerWhat, handlerCycles) => [
@@ -39,7 +39,7 @@ const TDX: VmTypeDescriptor = {
  */
 const sev = (id: 'sev-es' | 'sev-snp', technology: string, snp: boolean): VmTypeDescriptor => ({
   id, guestText: `an ${technology} guest`, plain: false, nested: false,
-  confidential: { arch: 'svm', capability: snp ? 'sevSnp' : 'sevEs', technology, carrier: 'VMGEXIT', via: 'vmgexit', guestException: 'sev-vc', guestRequest: 'sev-vc', profileSection: 'sev', snp, noVmsaveVmload: true,
+  confidential: { arch: 'svm', capability: snp ? 'sevSnp' : 'sevEs', technology, carrier: 'VMGEXIT', perfName: 'vmgexit', via: 'vmgexit', guestException: 'sev-vc', guestRequest: 'sev-vc', profileSection: 'sev', snp, noVmsaveVmload: true,
     worldSwitchStages: (b, hostSees, handlerWhat, handlerCycles) => [
       { what: `1 #VMEXIT: ${hostSees}`, cycles: b.recordExitInfo, source: 'APM vol. 2 §15.6' },
       { what: '2 save the whole guest state into the encrypted VMSA', cycles: b.saveGuestState, source: 'APM vol. 2 §15.35; profile sev.vmsaExitCycles' },

@@ -18,6 +18,8 @@ export interface ConfidentialTraits {
   technology: string;
   /** The exit that carries its requests: TDCALL (VT-x reason 77) or VMGEXIT (#VMEXIT 0x403). */
   carrier: 'TDCALL' | 'VMGEXIT';
+  /** The name perf kvm stat gives every such request (one bucket, whatever the sub-leaf). */
+  perfName: 'TDCALL' | 'vmgexit';
   /** How a request reaches the host (the host reads its arguments there). */
   via: 'tdvmcall' | 'vmgexit';
   /** The guest's own handler of an exception (#VE, #VC) and of a paravirtual request without one. */
