@@ -43,8 +43,10 @@ function datacenter(durationSec) {
 
 async function engine(dist) {
   const load = (p) => import(pathToFileURL(path.resolve(dist, p)).href);
+  // (The scenario resolver moved from experiment/ to request/ in issue 29: either build loads.)
+  const scenarioModule = fs.existsSync(path.resolve(dist, 'src/request/scenario.js')) ? 'src/request/scenario.js' : 'src/experiment/scenario.js';
   const [{ resolveScenario }, { buildModel }, { Simulation }, { parseFeatureSet }, schema, { loadProfile }, { hardwareRoundTripCycles }] = await Promise.all([
-    load('src/experiment/scenario.js'),
+    load(scenarioModule),
     load('src/model/build.js'),
     load('src/engine/simulation.js'),
     load('src/exits/features.js'),

@@ -2,7 +2,8 @@
 // indexed timer heap, dispatch by a switch on small integers. It knows exit
 // plans and cycle categories, never files, names or terminals (SPEC §10).
 // Only the transitions live here (they call each other); the leaves they use
-// are rooms of their own: columns.ts (state), layout.ts (slots), streams.ts
+// are rooms of their own: columns.ts (state), guest-clock.ts (guest time and
+// the arming of each vCPU's next happening), layout.ts (slots), streams.ts
 // and draws.ts (randomness), accounting.ts (cycles and exit statistics),
 // episode.ts (exit-episode composition), silent-queue.ts, and the scheduler
 // policy (src/scheduler/policies.ts).
@@ -15,16 +16,12 @@ import { HISTOGRAM_BUCKETS, bucketOf } from './histogram.js';
 // prettier-ignore
 import { BEHAVIOUR_IO, BEHAVIOUR_IPI, BEHAVIOUR_LOCK, BEHAVIOUR_ONESHOT, INTERRUPT_DEVICE, INTERRUPT_ONESHOT, INTERRUPT_TIMER, WAIT_ACK, WAIT_NONE,
   type BuiltModel, type VmModel } from './model.js';
-import { TimerHeap } from './timer-heap.js';
-import { CycleAccounts } from './accounting.js';
-import { EpisodeComposer } from './episode.js';
 import { IpiFlight } from './ipi-flight.js';
-import { RANK_FIRST, SilentQueue } from './silent-queue.js';
 import { EngineLayout } from './layout.js';
-import { EngineStreams } from './streams.js';
-import { copyRawResult, newRawResult, noteBlocked, type RawResult } from './result.js';
+import { GuestClock } from './guest-clock.js';
+import { copyRawResult, noteBlocked, type RawResult } from './result.js';
 // prettier-ignore
-import { AFTER_BLOCK, AFTER_CONTINUE, AFTER_RESCHED, AFTER_YIELD, EngineColumns, PH_COMPUTE, PH_NATIVE, PH_REENTER, PH_WALK,
+import { AFTER_BLOCK, AFTER_CONTINUE, AFTER_RESCHED, AFTER_YIELD, PH_COMPUTE, PH_NATIVE, PH_REENTER, PH_WALK,
   S_ENTRY, S_EXIT, S_GUEST, S_HALTED, S_IDLE_GUEST, S_POLL, S_RUNNABLE, S_SPIN, S_WAIT } from './columns.js';
 import { schedulerPolicy, type SchedulerPolicy } from '../scheduler/policies.js';
 import { nextPollWindow } from '../scheduler/halt-poll.js';
@@ -34,29 +31,12 @@ import type { RunQueues } from '../scheduler/run-queues.js';
 
 export type { RawResult } from './result.js';
 
-export class Simulation extends EngineColumns {
-  private readonly m: BuiltModel;
-  private readonly heap: TimerHeap;
+export class Simulation extends GuestClock {
   private readonly policy: SchedulerPolicy;
   private readonly rq: RunQueues;
-  private readonly acct: CycleAccounts;
-  private readonly composer: EpisodeComposer;
   private readonly ipis: IpiFlight;
-  private readonly silent: SilentQueue;
   private readonly arrivals: ArrivalQueues;
   private readonly deviceQueues: DeviceQueues;
-  private now = 0;
-  private readonly end: number;
-  private readonly warmup: number;
-  private readonly aggregate: boolean;
-  private readonly shortcuts: boolean;
-
-  private readonly classSilent: Uint8Array; // [vm * maxClass + c] (see silent-queue.ts)
-
-  /** Every random draw of the run, each from its own stream (streams.ts). */
-  private readonly draw: EngineStreams;
-
-  private readonly out: RawResult;
 
   /**
    * `timerShortcuts: false` gives every happening its own timer event — each
@@ -67,23 +47,10 @@ export class Simulation extends EngineColumns {
     const shortcuts = options.timerShortcuts !== false;
     const layout = new EngineLayout(model);
     super(model, layout, shortcuts);
-    this.shortcuts = shortcuts;
-    this.m = model;
-    this.end = model.endCycles;
-    this.warmup = model.warmupCycles;
-    this.aggregate = model.aggregateBatchCycles > 0;
-    this.heap = new TimerHeap(layout.slotCount);
     this.policy = schedulerPolicy(model.policy, model.pcpus, layout.nV, model.sliceCycles);
     this.rq = this.policy.queues;
-    const streams = new EngineStreams(model, layout);
-    this.draw = streams;
-    this.out = newRawResult(model);
-    this.acct = new CycleAccounts(this.out, layout.nV, this.warmup, this.end);
-    this.composer = new EpisodeComposer(model, streams, this.acct, layout.maxClass);
     this.ipis = new IpiFlight(layout.nV, layout.firstVcpuOfVm, layout.vmOf, this.heap, layout.ackBase);
     this.pleWindow.fill(model.pleWindowCycles);
-    this.silent = new SilentQueue(model, layout, streams, this.nextAt, shortcuts);
-    this.classSilent = this.silent.classSilent;
     this.arrivals = new ArrivalQueues(model.vms.length, model.queueCapacity);
     this.deviceQueues = new DeviceQueues(layout.nV * layout.maxDev, Math.max(0, ...model.vms.map((w) => Math.max(0, ...w.deviceQueueDepth))));
   }
@@ -238,169 +205,6 @@ export class Simulation extends EngineColumns {
 
   // ---- guest execution ------------------------------------------------------
 
-  /** Books guest-mode time since segStart and advances the vCPU's clocks. */
-  private advanceGuest(v: number): void {
-    const elapsed = this.now - this.segStart[v];
-    if (elapsed <= 0) return; // still inside an episode booked ahead
-    const acct = this.acct;
-    switch (this.phase[v]) {
-      case PH_NATIVE:
-        acct.bookVcpu(v, CAT.GUEST, this.segStart[v], this.now);
-        this.nativeRem[v] -= elapsed;
-        break;
-      case PH_WALK: {
-        // Native handling still owed runs first, then the walk (one timer event for both).
-        const debt = this.nativeRem[v];
-        const paid = debt < elapsed ? debt : elapsed;
-        if (paid > 0) {
-          acct.bookVcpu(v, CAT.GUEST, this.segStart[v], this.segStart[v] + paid);
-          this.nativeRem[v] = debt - paid;
-        }
-        if (elapsed > paid) {
-          acct.bookVcpu(v, CAT.INDIRECT_2D_WALK, this.segStart[v] + paid, this.now);
-          this.walkRem[v] -= elapsed - paid;
-          // Read exactly at the walk's end (an interrupt at that very cycle): the unit is walked.
-          if (this.walkRem[v] === 0) this.unitWalked[v] = 1;
-        }
-        break;
-      }
-      default: {
-        // Compute first pays off the native handling still owed (same category, frozen clocks).
-        let rest = elapsed;
-        let debt = this.nativeRem[v];
-        const paid = debt < rest ? debt : rest;
-        debt -= paid;
-        rest -= paid;
-        if (debt === 0 && this.silent.len[v] > 0) {
-          // Silent events the clock reaches (up to the armed cut): each adds its native work.
-          const silent = this.silent;
-          this.out.guestEvents += silent.drain(v, this.vmOf[v], this.computeClock[v], rest);
-          this.computeClock[v] = silent.clock;
-          rest = silent.rest;
-          debt = silent.debt;
-        }
-        this.nativeRem[v] = debt;
-        this.computeClock[v] += rest;
-        const excess = this.walkAhead[v] ? this.computeClock[v] - this.unitEndAt[v] : 0;
-        if (excess > 0) {
-          // Past the unit's end: that much of the time was its 2-D walk.
-          acct.bookVcpu(v, CAT.GUEST, this.segStart[v], this.now - excess);
-          acct.bookVcpu(v, CAT.INDIRECT_2D_WALK, this.now - excess, this.now);
-          this.computeClock[v] = this.unitEndAt[v];
-          this.walkAhead[v] = 0;
-          const walk = this.m.vms[this.vmOf[v]].walkCyclesPerUnit;
-          if (excess >= walk) this.unitWalked[v] = 1;
-          else {
-            this.walkRem[v] = walk - excess;
-            this.phase[v] = PH_WALK;
-          }
-        } else acct.bookVcpu(v, CAT.GUEST, this.segStart[v], this.now);
-        this.segStart[v] = this.now;
-        // An uncontended release the clock has passed (nobody was waiting for it).
-        if (this.holding[v] && this.lockReleaseAt[v] <= this.computeClock[v]) this.releaseLock(v);
-        return;
-      }
-    }
-    this.segStart[v] = this.now;
-  }
-
-  /** Arms the vCPU's next guest-mode happening (state GUEST). */
-  private scheduleGuest(v: number): void {
-    this.scheduleGuestFrom(v, this.now);
-  }
-
-  /** Guest mode from time `from` (now, or the end of an episode booked ahead). */
-  private scheduleGuestFrom(v: number, from: number): void {
-    this.state[v] = S_GUEST;
-    this.segStart[v] = from;
-    this.walkAhead[v] = 0;
-    // Native handling before anything that is not plain computing (a spin, a halt) is a phase of
-    // its own; before computing it is a debt paid in the same segment, saving a timer event.
-    // (Also while interrupts are pending: the next is injected when this handler's native work
-    // is done, not at the next guest happening.)
-    if (this.nativeRem[v] > 0 && !this.onlyComputes(v)) {
-      this.phase[v] = PH_NATIVE;
-      this.heap.set(v, from + this.nativeRem[v]);
-      return;
-    }
-    if (this.walkRem[v] > 0) {
-      this.phase[v] = PH_WALK;
-      this.heap.set(v, from + this.nativeRem[v] + this.walkRem[v]);
-      return;
-    }
-    this.phase[v] = PH_COMPUTE;
-    const vm = this.vmOf[v];
-    let next = this.unitEndAt[v];
-    let nextRank = RANK_FIRST; // the unit's end and a lock release come before class events
-    if (this.lockReleaseAt[v] < next && this.lockWatched[vm]) next = this.lockReleaseAt[v];
-    const base = v * this.maxClass;
-    const sb = vm * this.maxClass;
-    const n = this.classCountOf[v];
-    let anySilent = 0;
-    for (let c = 0; c < n; c++) {
-      if (this.classSilent[sb + c]) {
-        anySilent = 1;
-        continue;
-      }
-      const t = this.nextAt[base + c];
-      if (t < next) {
-        next = t;
-        nextRank = c;
-      }
-    }
-    if (this.aggregate) {
-      const clock = this.computeClock[v];
-      if (this.aggUntil[v] <= clock) {
-        // A new batch up to the next exact happening, at most one batch long.
-        const limit = clock + this.m.aggregateBatchCycles;
-        const until = next < limit ? next : limit;
-        if (until > clock) {
-          from = this.chargeBatch(v, from, until - clock);
-          this.aggUntil[v] = until;
-        }
-      }
-      if (this.aggUntil[v] > clock && this.aggUntil[v] < next) {
-        next = this.aggUntil[v];
-        nextRank = RANK_FIRST;
-      }
-    }
-    let at = anySilent
-      ? this.silent.arm(v, vm, from, next, nextRank, this.nativeRem[v], this.computeClock[v])
-      : from + this.nativeRem[v] + (next - this.computeClock[v]);
-    // The unit's end is next (and the timer is for it, not for a full silent queue): arm past its walk.
-    if (
-      next === this.unitEndAt[v] &&
-      nextRank === RANK_FIRST &&
-      this.shortcuts &&
-      !this.holding[v] &&
-      !this.unitWalked[v] &&
-      (!anySilent || this.silent.cutIs(v, next, RANK_FIRST))
-    ) {
-      const walk = this.m.vms[vm].walkCyclesPerUnit;
-      if (walk > 0) {
-        at += walk;
-        this.walkAhead[v] = 1;
-      }
-    }
-    this.heap.set(v, at);
-  }
-
-  /**
-   * Aggregated mode: charges the batchable events of `computeCycles` of guest
-   * work at once (episode.ts draws them), booked ahead from `from` like an
-   * episode, native work as compute debt. Returns when the vCPU computes again.
-   */
-  private chargeBatch(v: number, from: number, computeCycles: number): number {
-    const composer = this.composer;
-    const len = composer.drawBatch(v, this.vmOf[v], computeCycles, from >= this.warmup, this.nativeRem);
-    this.out.guestEvents += composer.events;
-    if (len === 0) return from;
-    this.acct.episodeStart[v] = from;
-    this.acct.bookEpisode(v, this.pcpuOf[v], this.vmOf[v]);
-    this.segStart[v] = from + len;
-    return from + len;
-  }
-
   private onGuestHappening(v: number): void {
     const ph = this.phase[v];
     this.advanceGuest(v);
@@ -451,53 +255,76 @@ export class Simulation extends EngineColumns {
     this.scheduleGuest(v);
   }
 
+  /**
+   * A guest event of class c: its plan runs, and what its kind does besides (the behaviour the
+   * model's event-kind compiler gave it, src/model/event-kinds/) happens first.
+   */
   private fireEvent(v: number, w: VmModel, c: number): void {
     this.out.guestEvents++;
     this.nextAt[v * this.maxClass + c] = this.computeClock[v] + this.draw.classGap(v, w, c);
-    const behaviour = w.classBehaviour[c];
     this.waitIdle[v] = w.classWaitIdle[c]; // how it waits, if this event makes it wait
-    if (behaviour === BEHAVIOUR_LOCK) {
-      // Drawn whether or not the lock is free, so every feature set sees the same sequence.
-      const hold = this.draw.lockHold(v, c, w.classHoldMean[c]);
-      if (this.holding[v]) {
-        this.scheduleGuest(v);
+    switch (w.classBehaviour[c]) {
+      case BEHAVIOUR_LOCK:
+        this.wantLock(v, w, c);
         return;
-      }
-      this.holdPending[v] = hold;
-      this.wantsLock[v] = 1;
-      this.enterGuest(v);
-      return;
-    }
-    if (behaviour === BEHAVIOUR_IO) {
-      const d = w.classDevice[c];
-      const slot = this.devBase + v * this.maxDev + d;
-      const latency = w.deviceLatencyCycles[d];
-      if (w.deviceQueueDepth[d] > 0) {
-        // A tracked device: every request completes on its own; the unit waits once its queue is full.
-        const k = v * this.maxDev + d;
-        if (this.deviceQueues.push(k, this.now + latency) === 1) this.heap.set(slot, this.now + latency);
-        if (this.deviceQueues.count[k] >= w.classQueueDepth[c]) this.waitingFor[v] = INTERRUPT_DEVICE;
-      } else if (latency > 0 && !this.heap.isArmed(slot)) {
-        // One completion interrupt outstanding per device and vCPU: later ones coalesce into it.
-        this.heap.set(slot, this.now + latency);
-      }
-    } else if (behaviour === BEHAVIOUR_ONESHOT) {
-      // The deadline counts from the write: the TSC runs on while the write's exit is handled.
-      this.heap.set(this.lapicBase + v, this.now + w.classDeadlineCycles[c]);
-      this.waitingFor[v] = w.classWaitKind[c];
-    } else if (behaviour === BEHAVIOUR_IPI && w.vcpus > 1) {
-      const target = this.draw.ipiTarget(v, this.firstVcpuOfVm[this.vmOf[v]], w.vcpus);
-      if (w.classWaitKind[c] === WAIT_ACK) this.waitingFor[v] = WAIT_ACK;
-      // Sent at the end of KVM's handler when the ICR write exits, at once with IPIv; then the cross-core latency.
-      const away = w.classPlanTargetAway[c]; // (AVIC: a target that is descheduled or blocked)
-      const exited = this.startPlan(v, away >= 0 && (this.pcpuOf[target] < 0 || this.state[target] === S_HALTED) ? away : w.classPlan[c], AFTER_CONTINUE);
-      const sentAt = exited ? this.now + this.composer.length - this.composer.lastEntry - w.tlbRefillCycles : this.now;
-      const earlier = this.ipis.queue(v, target, sentAt + this.m.crossCoreInterruptCycles, this.ipiBase);
-      if (earlier >= 0) this.sendIpi(v, earlier);
-      if (!exited) this.enterGuest(v);
-      return;
+      case BEHAVIOUR_IO:
+        this.requestIo(v, w, c);
+        break;
+      case BEHAVIOUR_ONESHOT:
+        // The deadline counts from the write: the TSC runs on while the write's exit is handled.
+        this.heap.set(this.lapicBase + v, this.now + w.classDeadlineCycles[c]);
+        this.waitingFor[v] = w.classWaitKind[c];
+        break;
+      case BEHAVIOUR_IPI:
+        if (w.vcpus > 1) {
+          this.writeIcr(v, w, c);
+          return;
+        }
+        break;
     }
     if (!this.startPlan(v, w.classPlan[c], AFTER_CONTINUE)) this.enterGuest(v);
+  }
+
+  /** A spin-lock acquisition: the vCPU wants the VM's lock (unless it holds it already). */
+  private wantLock(v: number, w: VmModel, c: number): void {
+    // Drawn whether or not the lock is free, so every feature set sees the same sequence.
+    const hold = this.draw.lockHold(v, c, w.classHoldMean[c]);
+    if (this.holding[v]) {
+      this.scheduleGuest(v);
+      return;
+    }
+    this.holdPending[v] = hold;
+    this.wantsLock[v] = 1;
+    this.enterGuest(v);
+  }
+
+  /** A device request: arms its completion (and makes the unit wait once the device's queue is full). */
+  private requestIo(v: number, w: VmModel, c: number): void {
+    const d = w.classDevice[c];
+    const slot = this.devBase + v * this.maxDev + d;
+    const latency = w.deviceLatencyCycles[d];
+    if (w.deviceQueueDepth[d] > 0) {
+      // A tracked device: every request completes on its own; the unit waits once its queue is full.
+      const k = v * this.maxDev + d;
+      if (this.deviceQueues.push(k, this.now + latency) === 1) this.heap.set(slot, this.now + latency);
+      if (this.deviceQueues.count[k] >= w.classQueueDepth[c]) this.waitingFor[v] = INTERRUPT_DEVICE;
+    } else if (latency > 0 && !this.heap.isArmed(slot)) {
+      // One completion interrupt outstanding per device and vCPU: later ones coalesce into it.
+      this.heap.set(slot, this.now + latency);
+    }
+  }
+
+  /** An ICR write: the IPI leaves when the write's exit (if any) is handled, then crosses cores. */
+  private writeIcr(v: number, w: VmModel, c: number): void {
+    const target = this.draw.ipiTarget(v, this.firstVcpuOfVm[this.vmOf[v]], w.vcpus);
+    if (w.classWaitKind[c] === WAIT_ACK) this.waitingFor[v] = WAIT_ACK;
+    // Sent at the end of KVM's handler when the ICR write exits, at once with IPIv.
+    const away = w.classPlanTargetAway[c]; // (AVIC: a target that is descheduled or blocked)
+    const exited = this.startPlan(v, away >= 0 && (this.pcpuOf[target] < 0 || this.state[target] === S_HALTED) ? away : w.classPlan[c], AFTER_CONTINUE);
+    const sentAt = exited ? this.now + this.composer.length - this.composer.lastEntry - w.tlbRefillCycles : this.now;
+    const earlier = this.ipis.queue(v, target, sentAt + this.m.crossCoreInterruptCycles, this.ipiBase);
+    if (earlier >= 0) this.sendIpi(v, earlier);
+    if (!exited) this.enterGuest(v);
   }
 
   /** An IPI from v reaches its target; a sender that waits is owed the target's handling. */
@@ -583,19 +410,6 @@ export class Simulation extends EngineColumns {
     this.unitSize[v] = size;
   }
 
-  /** At the window's edges, in-progress units count by the fraction done. */
-  private countPartialUnits(sign: number): void {
-    this.syncComputing();
-    for (let v = 0; v < this.nV; v++) this.out.vmUnits[this.vmOf[v]] += sign * this.unitProgress(v, this.now, this.m.vms[this.vmOf[v]].walkCyclesPerUnit);
-  }
-
-  /** Brings every computing vCPU's clocks up to now (bookkeeping only: its timer stays valid). */
-  private syncComputing(): void {
-    for (let v = 0; v < this.nV; v++) {
-      if (this.state[v] === S_GUEST && this.phase[v] === PH_COMPUTE && this.now > this.segStart[v]) this.advanceGuest(v);
-    }
-  }
-
   private completeUnit(v: number): void {
     const vm = this.vmOf[v];
     if (this.now >= this.warmup) {
@@ -634,7 +448,7 @@ export class Simulation extends EngineColumns {
     if (computing) this.scheduleGuestFrom(h, this.segStart[h]);
   }
 
-  private releaseLock(v: number): void {
+  protected releaseLock(v: number): void {
     const vm = this.vmOf[v];
     this.holding[v] = 0;
     this.lockReleaseAt[v] = Infinity;

@@ -2,17 +2,15 @@
 // decision-table row for each VM once, turns rates into mean gaps in cycles,
 // and refuses combinations that make no sense (SPEC §4, §6) with an InputError.
 import { ARRIVAL_QUEUE_CAPACITY, HALT_POLL_GROW_START_SEC, PLE_WINDOW_GROW, PLE_WINDOW_MAX_VMX_CYCLES } from '../engine/settings.js';
-import { archOf } from '../exits/arch/index.js';
 import { vmTypeOf } from '../exits/vm-types/index.js';
 import { EXIT_TRANSFORMS } from '../exits/vm-types/transforms.js';
 import { avicInhibited, decide, type DecisionContext, type ResolvedExit } from '../exits/resolve.js';
 import type { EventKind } from '../exits/decision-table.js';
 import { FEATURE_BIT, vmEffectiveFeatures, type FeatureName } from '../exits/features.js';
-import { parseExitReason } from '../exits/reasons.js';
-import { bounceStep } from '../exits/confidential.js';
 import { stageMeans } from '../exits/cost.js';
 import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile } from './profile-checks.js';
-import { MECHANISM_HANDLERS, PlanBuilder } from './plans.js';
+import { PlanBuilder } from './plans.js';
+import { EVENT_COMPILERS, type VmCompileContext } from './event-kinds/index.js';
 import { InputError, describeValue } from '../config/errors.js';
 import {
   DEFAULT_MSR_LISTS,
@@ -24,13 +22,11 @@ import {
   type Workload,
 } from '../config/schema.js';
 import { NATIVE_CYCLES } from '../workloads/native-cycles.js';
-import { lifecycleWriteTraps, rootMissProbability } from '../workloads/shadow-mmu.js';
+import { lifecycleWriteTraps } from '../workloads/shadow-mmu.js';
 import {
   BEHAVIOUR_IO,
-  BEHAVIOUR_IPI,
   BEHAVIOUR_LOCK,
   BEHAVIOUR_NORMAL,
-  BEHAVIOUR_ONESHOT,
   INTERRUPT_DEVICE,
   INTERRUPT_ONESHOT,
   INTERRUPT_TIMER,
@@ -169,9 +165,10 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   if (deviceIndex.size !== workload.devices.length) {
     throw new InputError(file, 'devices', 'devices with distinct names', 'a repeated name');
   }
+  const compileContext: VmCompileContext = { profile, workload, file, nativeMode, vmType, plans, passThrough, deviceIndex, decideExits, nativeOf };
 
   const classPlan: number[] = [];
-  const awayPlans = new Map<number, number>();
+  const classPlanTargetAway: number[] = [];
   const classBehaviour: number[] = [];
   const classDevice: number[] = [];
   const gaps: GapSpec[] = [];
@@ -199,92 +196,17 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     const meanGap = e.perUnit !== undefined ? workload.cyclesPerUnit / e.perUnit : f / (e.perGuestSec as number);
     gaps.push(gapSpec(e, meanGap, file, `${field}.${e.perUnit !== undefined ? 'perUnit' : 'perGuestSec'}`));
     holds.push(0);
-    let behaviour = BEHAVIOUR_NORMAL;
     // A deadline ahead arms the one-shot timer; the unit may wait for its interrupt, or for an I/O's completion.
     deadlines.push(e.kind === 'timer-program' && e.deadlineCycles !== undefined ? Math.round(e.deadlineCycles) : 0);
     waitIdle.push(e.waitsForInterrupt && e.whileWaiting === 'idle' ? 1 : 0);
     waitKinds.push(!e.waitsForInterrupt ? WAIT_NONE : e.kind === 'io' ? INTERRUPT_DEVICE : e.kind === 'ipi-send' ? WAIT_ACK : INTERRUPT_ONESHOT);
     queueDepths.push(e.kind === 'io' && e.waitsForInterrupt ? (e.queueDepth ?? 1) : 0);
-    if (e.kind === 'timer-program' && e.deadlineCycles !== undefined) behaviour = BEHAVIOUR_ONESHOT;
-    let device = -1;
-    let extra: Partial<DecisionContext> = {};
-    // A measured handler time (imported workloads) overrides the profile's.
-    let handlerOverride: number | undefined = e.handlerCycles;
-    const kind: EventKind = e.kind;
-    if (e.kind === 'io') {
-      if (e.device === undefined) throw new InputError(file, `${field}.device`, 'the name of a device from `devices`', 'nothing');
-      device = deviceIndex.get(e.device) ?? -1;
-      if (device < 0) {
-        throw new InputError(file, `${field}.device`, `one of the workload's devices (${[...deviceIndex.keys()].join(', ') || 'none defined'})`, describeValue(e.device));
-      }
-      const d = workload.devices[device];
-      behaviour = BEHAVIOUR_IO;
-      extra = { deviceKind: d.kind, deviceBus: d.bus, deviceExitsPerOp: d.exitsPerOp ?? 1 };
-    } else if (e.kind === 'msr-read' || e.kind === 'msr-write') {
-      if (e.msr === undefined) throw new InputError(file, `${field}.msr`, 'the MSR name (e.g. IA32_TSC_DEADLINE)', 'nothing');
-      extra = { msrIntercepted: !passThrough.has(e.msr.toUpperCase()) };
-    } else if (e.kind === 'ipi-send') {
-      behaviour = BEHAVIOUR_IPI;
-    } else if (e.kind === 'raw-exit') {
-      // (On SVM a VT-x name is read as its SVM counterpart: workloads name exits in either.)
-      const reason = e.reason === undefined ? undefined : (parseExitReason(String(e.reason), profile.arch) ?? archOf(profile).foreignExitName?.(String(e.reason)));
-      if (reason === undefined) {
-        throw new InputError(file, `${field}.reason`, 'an exit reason name, alias or number (exitsim list exit-reasons)', describeValue(e.reason));
-      }
-      const exits: ResolvedExit[] = [{ reason, handler: 'raw-exit', location: 'kernel', repeat: 1, probability: 1 }];
-      classPlan.push(plans.add(exits, nativeOf(e), handlerOverride));
-      classBehaviour.push(behaviour);
-      classDevice.push(device);
-      return;
-    }
-    if (e.kind === 'process-lifecycle' && !(workload.pageTables && workload.pageTables.pageTablePagesPerProcess > 0)) {
-      throw new InputError(file, 'pageTables.pageTablePagesPerProcess', 'the page-table pages of one process (above 0) for process-lifecycle events', workload.pageTables ? '0' : 'no pageTables section');
-    }
-    let d = decideExits(kind, extra);
-    const service = device >= 0 ? (workload.devices[device].vmmServiceCycles ?? 0) : 0;
-    // The step that serves the request (a nested or confidential VM wraps it in steps of their own).
-    const served = d.exits.filter((x) => !MECHANISM_HANDLERS.has(x.handler));
-    if (service > 0 && !nativeMode && served.length === 1 && (served[0].location === 'user' || served[0].location === 'l1-user') && served[0].repeat === 1) {
-      // The notify reached the user-space VMM: it serves the request in the vCPU thread.
-      handlerOverride = (handlerOverride ?? plans.meanOf(served[0].handler)) + service;
-    }
-    // Bare metal pays every event's native work; a virtualized event that exits for good (its
-    // handler emulates it) does not — a reflected one (a shadow #PF) still does.
-    const nativePaid = nativeMode || d.rule.reflected || d.exits.length === 0 || d.exits.every((x) => x.probability < 1);
-    const dmaBytes = device >= 0 ? (workload.devices[device].dmaBytesPerOp ?? 0) : 0;
-    if (!nativeMode && vmType.confidential && dmaBytes > 0 && profile.bounce) {
-      // The operation's data crosses the bounce buffers (src/exits/confidential.ts bounceStep).
-      d = { ...d, exits: [...d.exits, bounceStep(d.exits[0]?.reason ?? 0, dmaBytes, { mapCycles: profile.bounce.mapCycles.value, copyCyclesPerByte: profile.bounce.copyCyclesPerByte.value })] };
-    }
-    if (e.kind === 'cr3-write' && d.exits.length > 0 && workload.pageTables) {
-      // Shadow paging: a switch to a root that is not in KVM's root cache frees the current root,
-      // finds or builds the new one, syncs its unsync children and flushes the guest's TLB — more
-      // handler work in the same exit, and a TLB refill in the guest after it (booked as guest time).
-      const miss = rootMissProbability(workload.pageTables.addressSpacesPerVcpu);
-      const refill = tlb ? miss * tlb.refillCyclesAfterFlush : 0;
-      classPlan.push(plans.add(d.exits, nativeMode ? nativeOf(e) : refill, handlerOverride ?? (nativeMode ? undefined : plans.meanOf('cr3-write-shadow') + miss * plans.meanOf('shadow-root-miss'))));
-      classBehaviour.push(behaviour);
-      classDevice.push(device);
-      return;
-    }
-    if (e.kind === 'timer-program' && e.deadlinePassed) {
-      // The timer fires during the write's own exit: the interrupt is injected at the entry that
-      // ends it (no exit of its own); the guest's handler and EOI follow (the EOI exits without
-      // APICv, SPEC §3's eoi rules).
-      const eoiNow = decideExits('eoi');
-      classPlan.push(plans.add([...d.exits, ...eoiNow.exits], (nativePaid ? nativeOf(e) : 0) + workload.interruptHandlerCycles + NATIVE_CYCLES.eoi.cycles, handlerOverride));
-      classBehaviour.push(behaviour);
-      classDevice.push(device);
-      return;
-    }
-    if (e.kind === 'ipi-send' && !nativeMode && d.exits.length === 0) {
-      // AVIC: the same ICR write exits when its target is not running (the engine picks the plan).
-      const away = decideExits('ipi-target-away', extra);
-      if (away.exits.length > 0) awayPlans.set(classPlan.length, plans.add(away.exits, nativeOf(e), handlerOverride));
-    }
-    classPlan.push(plans.add(d.exits, nativePaid ? nativeOf(e) : 0, handlerOverride));
-    classBehaviour.push(behaviour);
-    classDevice.push(device);
+    // Each kind compiles itself (event-kinds/): its plan, and how the engine treats it.
+    const compiled = EVENT_COMPILERS[e.kind](e, field, compileContext);
+    classPlan.push(compiled.plan);
+    classPlanTargetAway.push(compiled.planTargetAway);
+    classBehaviour.push(compiled.behaviour);
+    classDevice.push(compiled.device);
   });
 
   if (workload.spinlock) {
@@ -296,6 +218,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     waitKinds.push(WAIT_NONE);
     waitIdle.push(0);
     classPlan.push(plans.add([], 0));
+    classPlanTargetAway.push(-1);
     classBehaviour.push(BEHAVIOUR_LOCK);
     classDevice.push(-1);
   }
@@ -352,7 +275,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     tlbRefillCycles: !nativeMode && !vpid && tlb ? Math.round(tlb.refillCyclesAfterFlush) : 0,
     classCount: gaps.length,
     classPlan: Int32Array.from(classPlan),
-    classPlanTargetAway: Int32Array.from(classPlan, (_, c) => awayPlans.get(c) ?? -1),
+    classPlanTargetAway: Int32Array.from(classPlanTargetAway),
     classBehaviour: Int32Array.from(classBehaviour),
     classDevice: Int32Array.from(classDevice),
     classDist: Int32Array.from(gaps, (g) => g.dist),
