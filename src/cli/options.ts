@@ -2,6 +2,8 @@
 // clear message, the common scenario flags, feature-set flags checked against
 // the CPU profile, the cost estimate before a run, and the output-folder check.
 import { VM_TYPES, type VmType } from '../config/schema.js';
+import { SPECTRE_V2_MODES, type SpectreV2Mode } from '../config/guest-os.js';
+import { shippedGuestOsNames } from '../config/load.js';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { checkReplaceable, claimFolder } from '../io/output-folder.js';
@@ -104,6 +106,9 @@ export interface CommonOptions {
   seed?: number;
   hostTick?: number;
   vmType?: VmType;
+  guestOs?: string;
+  guestKpti?: 'on' | 'off';
+  spectreV2?: SpectreV2Mode;
   json?: boolean;
   out?: string;
   /** The old name of --out (main.ts moves it into `out`). */
@@ -142,6 +147,9 @@ export function addCommon(cmd: Command, multiFeatures: boolean, omit: string[] =
     new Option('--seed <n>', 'random seed (default: the scenario\'s, else 1)').argParser(intFlag('--seed', 0)),
     new Option('--host-tick <hz>', 'host timer tick, 0 = none (default: the scenario\'s, else 250)').argParser(intFlag('--host-tick', 0, MAX_HOST_TICK_HZ)),
     new Option('--vm-type <type>', "plain; nested (an L2 guest of a KVM hypervisor in a VM); or a confidential VM: tdx (an Intel TD), sev-es, sev-snp (default: the scenario's, else plain)").choices([...VM_TYPES]),
+    new Option('--guest-os <name>', `the guest OS its workloads run (${shippedGuestOsNames().join(', ')}, or a file): what a context switch, a syscall and an interrupt write (default: the scenario's, else each workload's)`),
+    new Option('--guest-kpti <on|off>', "the guest's page-table isolation: two CR3 writes per kernel entry (default: the guest OS's choice for the CPU: on where it is Meltdown-affected)").choices(['on', 'off']),
+    new Option('--spectre-v2 <mode>', "the guest kernel's Spectre v2 mitigation: retpoline, eibrs, or ibrs (legacy IBRS: two SPEC_CTRL writes per kernel entry) (default: the guest OS's choice for the CPU)").choices([...SPECTRE_V2_MODES]),
     new Option('--quick', `a short run for smoke tests (${QUICK_DURATION_SEC} s)`),
     new Option('--workers <n>', 'worker threads (default: one per core, at most one per job)').argParser(intFlag('--workers', 1)),
     new Option('--replications <n>', 'independent seeds (seed, seed+1, …); figures get a mean and a 95% CI (default: 1)').argParser(intFlag('--replications', 1, MAX_REPLICATIONS)),
@@ -179,6 +187,7 @@ function overrides(o: CommonOptions): ScenarioOverrides {
     seed: o.seed,
     hostTickHz: o.hostTick,
     vmType: o.vmType,
+    guest: o.guestOs === undefined && o.guestKpti === undefined && o.spectreV2 === undefined ? undefined : { os: o.guestOs, kpti: o.guestKpti === undefined ? undefined : o.guestKpti === 'on', spectreV2: o.spectreV2 },
   };
 }
 

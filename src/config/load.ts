@@ -10,6 +10,7 @@ import { InputError, describeValue } from './errors.js';
 import { didYouMean } from './suggest.js';
 import { Profile, Scenario, Workload, type ScenarioInput } from './schema.js';
 import { MAX_DATA_FILE_BYTES, readInputText } from './read-input.js';
+import { GuestOs } from './guest-os.js';
 
 /** The package root (where package.json, workloads/ and profiles/ are). */
 export function packageRoot(): string {
@@ -36,6 +37,8 @@ function listNames(dir: string): string[] {
 
 export const shippedWorkloadNames = (): string[] => listNames(workloadsDir());
 export const shippedProfileNames = (): string[] => listNames(profilesDir());
+export const guestOsDir = (): string => path.join(packageRoot(), 'guest-os');
+export const shippedGuestOsNames = (): string[] => listNames(guestOsDir());
 
 /** Parses a JSON or YAML file into plain data, or throws an InputError naming the line. */
 export function readDataFile(file: string): unknown {
@@ -170,6 +173,12 @@ export function loadWorkload(nameOrFile: string): { workload: Workload; file: st
 export function loadProfile(nameOrFile: string): { profile: Profile; file: string } {
   const file = resolveInput(nameOrFile, profilesDir(), shippedProfileNames(), 'CPU profile');
   return { profile: validate(Profile, readDataFile(file), file), file };
+}
+
+/** A guest OS profile by shipped name (guest-os/) or by path. */
+export function loadGuestOs(nameOrFile: string): { guestOs: GuestOs; file: string } {
+  const file = resolveInput(nameOrFile, guestOsDir(), shippedGuestOsNames(), 'guest OS profile');
+  return { guestOs: validate(GuestOs, readDataFile(file), file), file };
 }
 
 function resolveInput(nameOrFile: string, dir: string, names: string[], what: string): string {

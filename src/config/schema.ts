@@ -1,6 +1,7 @@
 // Input formats (SPEC §5) as zod schemas: the single place that says what a
 // workload, a CPU profile and a scenario may contain, with units in the names.
 import { z } from 'zod';
+import { GuestActivity, GuestSettings } from './guest-os.js';
 
 // Cycle counts and rates above 2^53 cannot be exact (nor physical): refused like NaN.
 const MAX_EXACT = 2 ** 53;
@@ -75,6 +76,11 @@ export const InstructionEvent = z
      */
     waitsForInterrupt: z.boolean().optional(),
     /**
+     * cr3-write: false when the write returns to an address space the vCPU just left (KPTI's switch
+     * between a process's kernel and user page tables): the shadow MMU finds the root in its cache.
+     */
+    addressSpaceChange: z.boolean().optional(),
+    /**
      * With waitsForInterrupt on io and timer-program events: how the guest waits — 'spin' (a loop,
      * as kvm-unit-tests does; the default) or 'idle' (the thread blocks, the vCPU goes idle and
      * halts until the interrupt: an O_DSYNC write, a request/response over the network).
@@ -89,6 +95,7 @@ export const InstructionEvent = z
     ...EventCommon,
   })
   .strict()
+  .refine((e) => e.addressSpaceChange === undefined || e.kind === 'cr3-write', { message: 'a field of cr3-write events only', path: ['addressSpaceChange'] })
   .refine((e) => e.deadlinePassed === undefined || e.kind === 'timer-program', { message: 'a field of timer-program events only', path: ['deadlinePassed'] })
   .refine((e) => e.deadlineCycles === undefined || e.kind === 'timer-program', { message: 'a field of timer-program events only', path: ['deadlineCycles'] })
   .refine((e) => !(e.deadlineCycles !== undefined && e.deadlinePassed), { message: 'a deadline ahead (deadlineCycles) or one already passed (deadlinePassed), not both', path: ['deadlinePassed'] })
@@ -190,6 +197,12 @@ export const Workload = z
       .strict()
       .optional(),
     devices: z.array(Device).default([]),
+    /**
+     * What the guest OS and its programs do, natively (context switches, syscalls, page faults,
+     * processes): the guest model expands them into instructions under a guest OS profile, and the
+     * features decide which exit (src/workloads/guest-model.ts).
+     */
+    guest: GuestActivity.optional(),
     events: z.array(z.union([InstructionEvent, InterruptEvent])).default([]),
     spinlock: z
       .object({
@@ -290,6 +303,12 @@ export const Profile = z
         sevEs: z.boolean().default(false),
         /** AMD SEV-SNP (SEV-ES plus the RMP, the CPUID page and page validation). */
         sevSnp: z.boolean().default(false),
+        /** The CPU is vulnerable to Meltdown (no RDCL_NO): a guest kernel turns page-table isolation on by default. */
+        meltdown: z.boolean().default(false),
+        /** Enhanced (Intel) or automatic (AMD) IBRS: a guest kernel's default Spectre v2 mitigation writes no MSR per kernel entry. */
+        eibrs: z.boolean().default(false),
+        /** RDFSBASE/WRFSBASE (Ivy Bridge, Zen and later): a Linux ≥ 5.9 guest switches FS/GS bases without WRMSR. */
+        fsgsbase: z.boolean().default(false),
         source: z.string().min(1),
       })
       .strict(),
@@ -407,6 +426,8 @@ export const Scenario = z
     features: z.string().default('modern'),
     /** plain, nested (an L2 guest of an L1 hypervisor in a VM), or a confidential VM: tdx, sev-es, sev-snp. */
     vmType: z.enum(VM_TYPES).default('plain'),
+    /** The guest OS every VM runs (a profile in guest-os/) and its mitigation settings; absent: each workload's own (issue 30). */
+    guest: GuestSettings.optional(),
     // A run shorter than a microsecond simulates nothing (5e-324 s passed `positive`); a day is the CLI's cap too.
     durationSec: z.number().finite().min(1e-6, 'at least 1e-6 s (one microsecond)').max(86_400).default(1),
     warmupSec: nonNegative.default(0),

@@ -23,6 +23,9 @@ import {
 } from '../config/schema.js';
 import { NATIVE_CYCLES } from '../workloads/native-cycles.js';
 import { lifecycleWriteTraps } from '../workloads/shadow-mmu.js';
+import { describeGuest, expandGuest, resolveGuest, type ResolvedGuest } from '../workloads/guest-model.js';
+import type { GuestOs } from '../config/guest-os.js';
+import { loadGuestOs } from '../config/load.js';
 import {
   BEHAVIOUR_IO,
   BEHAVIOUR_LOCK,
@@ -70,6 +73,14 @@ export interface BuildInputs {
   aggregateBatchCycles?: number;
   /** Bare metal only: the scenario's VMs are its VMs from this index on (see BuiltModel.firstVmIndex). */
   firstVmIndex?: number;
+  /** Finds a guest OS profile by name or file (default: the shipped ones, guest-os/). */
+  guestOs?: (nameOrFile: string) => GuestOs;
+}
+
+/** The guest a workload runs on this CPU, if it describes its activity: the scenario's OS and settings over the workload's own. */
+export function guestOf(workload: Workload, scenario: Scenario, profile: Profile, find: (nameOrFile: string) => GuestOs = (n) => loadGuestOs(n).guestOs): ResolvedGuest | undefined {
+  if (!workload.guest) return undefined;
+  return resolveGuest(find(scenario.guest?.os ?? workload.guest.os), scenario.guest, profile);
 }
 
 function walkLevels(pageSize: '4K' | '2M' | '1G'): number {
@@ -155,6 +166,11 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     return { ...d, exits: transform(d.exits, { arch: profile.arch, features }) };
   };
 
+  // The guest model: the workload's activity as the instructions its guest OS runs (same on bare metal).
+  const guest = guestOf(workload, scenario, profile, inputs.guestOs);
+  const expansion = guest && workload.guest ? expandGuest(workload.guest, guest) : { events: [], perInterrupt: [] };
+  const events = [...workload.events, ...expansion.events];
+
   if (workload.kind === 'open' && workload.arrivalsPerSec === undefined) {
     throw new InputError(file, 'arrivalsPerSec', 'an arrival rate (units per second) for an open workload', 'nothing');
   }
@@ -180,8 +196,8 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   const wallType: number[] = [];
   const wallGaps: GapSpec[] = [];
 
-  workload.events.forEach((ev, i) => {
-    const field = `events[${i}]`;
+  events.forEach((ev, i) => {
+    const field = i < workload.events.length ? `events[${i}]` : `guest (its expansion under ${guest ? describeGuest(guest) : ''}, instruction ${i - workload.events.length + 1})`;
     if (ev.kind === 'timer' || ev.kind === 'device-interrupt') {
       const iev = ev as InterruptEvent;
       wallType.push(iev.kind === 'timer' ? INTERRUPT_TIMER : INTERRUPT_DEVICE);
@@ -223,13 +239,22 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     classDevice.push(-1);
   }
 
-  const eoi = decideExits('eoi');
+  const repeated = (exits: ResolvedExit[], n: number) => (n === 0 ? [] : exits.map((x) => ({ ...x, repeat: x.repeat * n })));
+  // What the guest runs in every interrupt besides its handler and EOI (page-table isolation's CR3
+  // writes, legacy IBRS's SPEC_CTRL writes, IRQL changes): exits of their own in every delivery.
+  const entryExits: ResolvedExit[] = [];
+  let entryNative = 0;
+  for (const ins of expansion.perInterrupt) {
+    const d = decideExits(ins.kind, ins.msr === undefined ? {} : { msrIntercepted: !passThrough.has(ins.msr.toUpperCase()) });
+    entryExits.push(...repeated(d.exits, ins.count));
+    if (nativeMode || d.rule.reflected || d.exits.length === 0 || d.exits.every((x) => x.probability < 1)) entryNative += ins.count * NATIVE_CYCLES[ins.kind].cycles;
+  }
+  const eoi = { exits: [...entryExits, ...decideExits('eoi').exits] };
   const program = decideExits('timer-program');
-  const handler = workload.interruptHandlerCycles;
+  const handler = workload.interruptHandlerCycles + entryNative;
   const eoiNative = NATIVE_CYCLES.eoi.cycles;
   const programNative = NATIVE_CYCLES['timer-program'].cycles;
   const idleEntryPrograms = Math.round(workload.timerProgramsPerIdleEntry);
-  const repeated = (exits: ResolvedExit[], n: number) => (n === 0 ? [] : exits.map((x) => ({ ...x, repeat: x.repeat * n })));
 
   const ept = (features & FEATURE_BIT.ept) !== 0;
   const vpid = (features & FEATURE_BIT.vpid) !== 0;
@@ -240,13 +265,13 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   const deviceLatencyCycles = Float64Array.from(workload.devices, (d) => Math.round(((d.completionLatencyUs ?? 0) * f) / 1e6));
   // A device that a unit waits on tracks every request: each waiting event on it needs a completion
   // to wait for, and every event on it must wait with the same depth (the ring holds that many).
-  workload.events.forEach((ev, i) => {
+  events.forEach((ev, i) => {
     if (ev.kind !== 'io' || !('waitsForInterrupt' in ev) || !ev.waitsForInterrupt) return;
     const d = deviceIndex.get(ev.device as string) as number;
     if (deviceLatencyCycles[d] === 0) {
       throw new InputError(file, `events[${i}].waitsForInterrupt`, `a device with a completionLatencyUs above 0 to wait for`, `device ${ev.device} completes at once`);
     }
-    workload.events.forEach((other, j) => {
+    events.forEach((other, j) => {
       if (other.kind !== 'io' || other.device !== ev.device) return;
       const depth = (x: typeof other) => ('waitsForInterrupt' in x && x.waitsForInterrupt ? (x.queueDepth ?? 1) : 0);
       if (depth(other) !== depth(ev)) {

@@ -4,6 +4,7 @@ import { produce } from 'immer';
 import { InputError } from '../config/errors.js';
 import { loadProfile, loadWorkload, looksLikeScenario, parseScenario, readDataFile } from '../config/load.js';
 import type { Profile, Scenario, VmType, Workload } from '../config/schema.js';
+import type { GuestSettings } from '../config/guest-os.js';
 import { checkVmTypeAgainstProfile } from '../model/profile-checks.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,8 @@ export interface ScenarioOverrides {
   seed?: number;
   hostTickHz?: number;
   vmType?: VmType;
+  /** The guest OS and its mitigation settings (each given field over the scenario's). */
+  guest?: GuestSettings;
 }
 
 export interface ResolvedScenario {
@@ -63,6 +66,10 @@ export function resolveScenario(nameOrFile: string, o: ScenarioOverrides = {}): 
     if (o.scheduler !== undefined) s.host.scheduler = o.scheduler;
     if (o.hostTickHz !== undefined) s.host.hostTickHz = o.hostTickHz;
     if (o.vmType !== undefined) s.vmType = o.vmType;
+    if (o.guest !== undefined) {
+      const g = { ...s.guest, ...Object.fromEntries(Object.entries(o.guest).filter(([, v]) => v !== undefined)) };
+      s.guest = g;
+    }
     if (o.durationSec !== undefined) s.durationSec = o.durationSec;
     if (o.warmupSec !== undefined) s.warmupSec = o.warmupSec;
     if (o.seed !== undefined) s.seed = o.seed;

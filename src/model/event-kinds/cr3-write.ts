@@ -12,7 +12,8 @@ export const compileCr3Write: EventCompiler = (e, _field, ctx) => {
   const decided = decideEvent(e, ctx);
   const exits = decided.decision.exits;
   if (exits.length === 0 || !workload.pageTables) return planOf(e, ctx, decided);
-  const miss = rootMissProbability(workload.pageTables.addressSpacesPerVcpu);
+  // (A write back to the address space just left — KPTI's kernel/user switch — finds its root cached.)
+  const miss = e.addressSpaceChange === false ? 0 : rootMissProbability(workload.pageTables.addressSpacesPerVcpu);
   const refill = workload.tlb ? miss * workload.tlb.refillCyclesAfterFlush : 0;
   const handler = decided.handlerOverride ?? (nativeMode ? undefined : plans.meanOf('cr3-write-shadow') + miss * plans.meanOf('shadow-root-miss'));
   return { plan: plans.add(exits, nativeMode ? ctx.nativeOf(e) : refill, handler), behaviour: BEHAVIOUR_NORMAL, device: -1, planTargetAway: -1 };
