@@ -4,10 +4,12 @@
 import { VM_TYPES, type VmType } from '../config/schema.js';
 import { SPECTRE_V2_MODES, type SpectreV2Mode } from '../config/guest-os.js';
 import { shippedGuestOsNames } from '../config/load.js';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { checkReplaceable, claimFolder } from '../io/output-folder.js';
 import { InputError, describeValue } from '../config/errors.js';
+import { didYouMean } from '../config/suggest.js';
 import { estimateGuestEvents } from '../model/build.js';
 import { type ResolvedScenario, type ScenarioOverrides } from '../request/scenario.js';
 import { parseFeatureText, requestFeatureSets, resolveRequest } from '../request/request.js';
@@ -165,6 +167,12 @@ export function addCommon(cmd: Command, multiFeatures: boolean, omit: string[] =
   return cmd;
 }
 
+/** --guest-os names a shipped guest OS profile or a file (refused on the command line, before anything runs). */
+export function checkGuestOsFlag(name: string): void {
+  if (shippedGuestOsNames().includes(name) || (fs.existsSync(name) && fs.statSync(name).isFile())) return;
+  throw new InputError(CLI, '--guest-os', `a guest OS profile file or one of the shipped guest OS profiles (${shippedGuestOsNames().join(', ')})`, describeValue(name), didYouMean(name, shippedGuestOsNames()));
+}
+
 function overrides(o: CommonOptions): ScenarioOverrides {
   // --quick sets both windows: a --duration or --warmup beside it would be silently ignored.
   if (o.quick && (o.duration !== undefined || o.warmup !== undefined)) {
@@ -176,6 +184,7 @@ function overrides(o: CommonOptions): ScenarioOverrides {
   if (o.seed !== undefined && o.seed + reps - 1 > Number.MAX_SAFE_INTEGER) {
     throw new InputError(CLI, '--seed', `a seed of at most 2^53 − ${reps} with ${reps} replications${reps !== (o.replications ?? 1) ? ' (the most --ci-target runs)' : ''} (they use seed, seed+1, …)`, String(o.seed));
   }
+  if (o.guestOs !== undefined) checkGuestOsFlag(o.guestOs);
   return {
     pcpus: o.pcpus,
     vms: o.vms,

@@ -67,6 +67,12 @@ export const GuestOs = z
       .strict(),
     /** What an interrupt's handling adds in the guest (beyond its kernel entry and EOI). */
     interrupt: PerEvent.default({ msrWrites: [] }),
+    /**
+     * Of the CR_ACCESS exits a shadow-paged guest of this OS takes (TPR writes aside), the share that
+     * are CR3 writes — the rest are CR0/CR4 writes, which stay under EPT. Import splits a measured
+     * CR_ACCESS count with it.
+     */
+    shadowCrAccessCr3Share: z.object({ value: z.number().finite().min(0).max(1), source: z.string().min(1) }).strict(),
   })
   .strict();
 export type GuestOs = z.infer<typeof GuestOs>;

@@ -2,12 +2,14 @@
 // (so editors can check and complete them; `npm run schemas` rewrites them).
 import { z } from 'zod';
 import { Profile, Scenario, SweepFile, Workload } from './schema.js';
+import { GuestOs } from './guest-os.js';
 
 export const SCHEMAS: Record<string, z.ZodType> = {
   'workload.schema.json': Workload,
   'scenario.schema.json': Scenario,
   'profile.schema.json': Profile,
   'sweep.schema.json': SweepFile,
+  'guest-os.schema.json': GuestOs,
 };
 
 export function jsonSchemaText(name: string): string {

@@ -202,6 +202,12 @@ export const DECISION_TABLE: DecisionRule[] = [
     exits: [{ exit: 'msr-write', handler: 'timer-program', location: K }],
     why: 'WRMSR IA32_TSC_DEADLINE always exits: the hypervisor arms its own timer',
   },
+  {
+    event: 'ipi-send',
+    when: { apicMode: 'x2apic', features: { ipiv: true, 'msr-bitmap': false } },
+    exits: [{ exit: 'msr-write', handler: 'msr-write-icr', location: K }],
+    why: 'x2APIC without an MSR bitmap: the ICR WRMSR exits like every WRMSR — IPI virtualization needs the bitmap to pass 0x830 through',
+  },
   { event: 'ipi-send', when: { features: { ipiv: true } }, exits: [], why: 'IPI virtualization (AVIC on SVM): the ICR write does not exit' },
   {
     event: 'ipi-target-away',
@@ -291,6 +297,12 @@ export const DECISION_TABLE: DecisionRule[] = [
       { exit: 'interrupt-window', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
     ],
     why: 'the guest timer is a host hrtimer: its interrupt exits; injection may need an interrupt window',
+  },
+  {
+    event: 'eoi',
+    when: { apicMode: 'x2apic', features: { apicv: true, 'msr-bitmap': false } },
+    exits: [{ exit: 'msr-write', handler: 'msr-write-eoi', location: K }],
+    why: 'x2APIC without an MSR bitmap: every WRMSR exits, the EOI too — APICv virtualizes an x2APIC register only when the bitmap passes its MSR through (SDM Vol. 3 §30.5; KVM vmx_update_msr_bitmap_x2apic, svm_set_x2apic_msr_interception)',
   },
   {
     event: 'eoi',

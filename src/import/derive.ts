@@ -7,6 +7,8 @@
 // overrides it: the window (1 s; absolute rates scale with it, the mix does
 // not), the vCPU count (the fewest its HLT time fits in), and guest events that
 // did not exit under those features (none, unless --base gives them).
+import { expandGuest, resolveGuest } from '../workloads/guest-model.js';
+import { loadGuestOs } from '../config/load.js';
 import { InputError } from '../config/errors.js';
 import { archOf } from '../exits/arch/index.js';
 import { Workload, type Profile, type WorkloadInput } from '../config/schema.js';
@@ -31,6 +33,8 @@ export interface DeriveOptions {
   apicMode?: 'xapic' | 'x2apic';
   /** Host tick of the host the measurement came from (its exits are subtracted). */
   hostTickHz?: number;
+  /** The measured guest's OS (a shipped guest OS profile or a file; default linux-6.x): how CR_ACCESS splits under shadow paging. */
+  guestOs?: string;
 }
 
 export interface Derived {
@@ -162,6 +166,7 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
 
   const events: Ev[] = [];
   const devices: NonNullable<WorkloadInput['devices']> = [];
+  const guestOs = loadGuestOs(o.guestOs ?? 'linux-6.x');
   const src = (e: MeasuredExit, extra = '') => `measured: ${e.count} ${exitReasonName(e.reason as number)} exits in ${window} s on ${vcpus} vCPU(s) (${m.format}, ${m.file})${extra}`;
   /** Handler cycles that make the simulated mean exit time equal the measured one. */
   const handler = (e: MeasuredExit, user = false): number | undefined =>
@@ -221,11 +226,23 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
         if (!on('ept')) addEvent({ kind: 'page-fault', handlerCycles: handler(e) } as Ev, e, rate / Math.max(1, o.profile.shadowPageFaultExits.value));
         else raw(e, rate, 'exceptions with EPT on are not page faults');
         continue;
-      case R.CR_ACCESS:
-        if (!on('ept')) addEvent({ kind: 'cr3-write', handlerCycles: handler(e) } as Ev, e, rate);
-        else if (!on('tpr-shadow')) addEvent({ kind: 'tpr-write', nativeCycles: 17, handlerCycles: handler(e) } as Ev, e, rate);
-        else raw(e, rate, 'CR accesses other than CR3/CR8');
+      case R.CR_ACCESS: {
+        if (on('ept')) {
+          if (!on('tpr-shadow')) addEvent({ kind: 'tpr-write', nativeCycles: 17, handlerCycles: handler(e) } as Ev, e, rate);
+          else raw(e, rate, 'CR accesses other than CR3/CR8');
+          continue;
+        }
+        // Under shadow paging CR_ACCESS holds the CR3 writes (which EPT removes) and CR0/CR4 writes
+        // (which stay): the guest OS profile says how they split.
+        const share = guestOs.guestOs.shadowCrAccessCr3Share;
+        addEvent({ kind: 'cr3-write', handlerCycles: handler(e), source: `${src(e)}; the CR3 writes: ${share.value * 100}% of CR_ACCESS under shadow paging (guest OS ${guestOs.guestOs.name}: ${share.source})` } as Ev, e, rate * share.value);
+        notes.push(`CR_ACCESS under shadow paging split by guest OS ${guestOs.guestOs.name} (--guest-os): ${round(share.value * 100, 3)}% CR3 writes (gone under EPT), the rest CR0/CR4 writes (kept)`);
+        if (share.value < 1) {
+          if (!on('tpr-shadow')) addEvent({ kind: 'tpr-write', nativeCycles: 17, handlerCycles: handler(e), source: `${src(e)}; the rest of CR_ACCESS, taken as CR8 (TPR) writes without TPR shadow` } as Ev, e, rate * (1 - share.value));
+          else raw(e, rate * (1 - share.value), 'CR0/CR4 writes (CR_ACCESS beyond the CR3 writes)');
+        }
         continue;
+      }
       case R.TPR_BELOW_THRESHOLD:
         raw(e, rate, 'TPR below threshold');
         continue;
@@ -288,7 +305,9 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
   if (unobservable.length > 0) {
     if (o.base) {
       const b = o.base;
-      for (const ev of b.events) {
+      // A base that describes its guest's activity gives the instructions it expands to on this CPU.
+      const expanded = b.guest ? expandGuest(b.guest, resolveGuest(loadGuestOs(b.guest.os).guestOs, undefined, o.profile)).events : [];
+      for (const ev of [...b.events, ...expanded]) {
         const hidden = unobservable.includes(ev.kind as EventKind) || ((ev.kind === 'msr-read' || ev.kind === 'msr-write') && on('msr-bitmap'));
         if (!hidden || !('perUnit' in ev || 'perGuestSec' in ev)) continue;
         const perGuestSec = 'perUnit' in ev && ev.perUnit !== undefined ? (ev.perUnit * f) / b.cyclesPerUnit : (ev as { perGuestSec: number }).perGuestSec;

@@ -167,7 +167,15 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   };
 
   // The guest model: the workload's activity as the instructions its guest OS runs (same on bare metal).
-  const guest = guestOf(workload, scenario, profile, inputs.guestOs);
+  // (A name that is neither a shipped guest OS nor a file is reported where it was written.)
+  const guest = guestOf(workload, scenario, profile, (name) => {
+    try {
+      return (inputs.guestOs ?? ((n: string) => loadGuestOs(n).guestOs))(name);
+    } catch (e) {
+      if (!(e instanceof InputError) || e.file !== name || e.field !== '') throw e;
+      throw new InputError(scenario.guest?.os !== undefined ? inputs.scenarioFile : file, 'guest.os', e.expected, e.found, e.hint);
+    }
+  });
   const expansion = guest && workload.guest ? expandGuest(workload.guest, guest) : { events: [], perInterrupt: [] };
   const events = [...workload.events, ...expansion.events];
 

@@ -48,11 +48,14 @@ export function paramTitle(p: string): string {
   return known[last] ?? last;
 }
 
-function pointLabel(values: Record<string, number | string | boolean>): string {
-  const entries = Object.entries(values);
-  if (entries.length === 0) return 'all';
-  if (entries.length === 1) return String(entries[0][1]);
-  return entries.map(([k, v]) => `${paramTitle(k)}=${v}`).join(', ');
+/**
+ * A point's label: its parameters' values in the sweep's order, joined by " · " (the axis title names
+ * the parameters), so that an axis cut at its label limit still shows what varies.
+ */
+function pointLabel(values: Record<string, number | string | boolean>, params: string[] = []): string {
+  const order = [...params.filter((p) => p in values), ...Object.keys(values).filter((k) => !params.includes(k))];
+  if (order.length === 0) return 'all';
+  return order.map((k) => String(values[k])).join(' · ');
 }
 
 /** n, stated where a figure has error bars; nothing (and no "CI") with one replication. */
@@ -68,7 +71,7 @@ export function efficiencyFigure(rows: FigureRow[], title: string, params: strin
   const first = params[0];
   const numeric = first !== undefined && rows.every((r) => typeof r.values[first] === 'number');
   const data = rows.map((r) => ({
-    x: first === undefined ? r.features : numeric ? r.values[first] : pointLabel(r.values),
+    x: first === undefined ? r.features : numeric ? r.values[first] : pointLabel(r.values, params),
     features: r.features,
     mean: (r.efficiency.mean ?? 0) * 100,
     lo: ((r.efficiency.mean ?? 0) - (r.efficiency.ci95 ?? 0)) * 100,
@@ -97,7 +100,7 @@ export function efficiencyFigure(rows: FigureRow[], title: string, params: strin
     $schema: SCHEMA, config: config(size), title: { text: title, subtitle }, data: { values: data },
     width, autosize: fit, height: Math.round(width * (size === 'single' ? 0.6 : 0.4)),
     encoding: {
-      x: { field: 'x', type: 'nominal', title: first ? paramTitle(first) : 'feature set', sort: null, axis: { labelAngle: groups > 4 ? -40 : 0 } },
+      x: { field: 'x', type: 'nominal', title: first ? params.map(paramTitle).join(' · ') : 'feature set', sort: null, axis: { labelAngle: groups > 4 ? -40 : 0 } },
       xOffset: { field: 'features', sort: null },
       y: { field: 'mean', type: 'quantitative', title: yTitle, scale: { domain: [0, Math.max(1, Math.ceil(hi))], nice: false } },
       color: { field: 'features', type: 'nominal', title: 'features', sort: null },
@@ -110,7 +113,7 @@ export function efficiencyFigure(rows: FigureRow[], title: string, params: strin
 export function throughputFigure(rows: FigureRow[], title: string, params: string[], size: FigureSize): TopLevelSpec {
   const { n, subtitle } = ciNote(rows);
   const data = rows.map((r) => ({
-    point: params.length > 0 ? pointLabel(r.values) : 'all',
+    point: params.length > 0 ? pointLabel(r.values, params) : 'all',
     features: r.features,
     mean: r.throughput_units_per_s.mean ?? 0,
     lo: (r.throughput_units_per_s.mean ?? 0) - (r.throughput_units_per_s.ci95 ?? 0),

@@ -1,4 +1,5 @@
 // `exitsim list …` tables: shipped workloads, CPU profiles, features and presets, exit reasons.
+import type { GuestOs } from '../config/guest-os.js';
 import type { Profile, Workload } from '../config/schema.js';
 import type { Arch } from '../exits/arch/index.js';
 import { FEATURES, PRESETS, SVM_FEATURE_NAMES } from '../exits/features.js';
@@ -9,6 +10,15 @@ import { table } from './text.js';
 
 export function workloadsTable(workloads: Array<[string, Workload]>): string {
   return table(['workload', 'kind', 'description'], workloads.map(([n, w]) => [n, w.kind, w.description])) + '\n';
+}
+
+/** The shipped guest OS profiles: what each writes per context switch, kernel entry and interrupt, and its defaults. */
+export function guestOsTable(oses: Array<[string, GuestOs]>): string {
+  const writes = (e: GuestOs['contextSwitch']) => [...e.msrWrites.map((w) => `${w.count} WRMSR ${w.msr}${w.cpuLacks ? ` (without ${w.cpuLacks})` : ''}`), ...(e.tprWrites ? [`${e.tprWrites.count} TPR`] : [])].join(', ') || '-';
+  return (
+    table(['guest OS', 'per context switch', 'per interrupt', 'KPTI', 'Spectre v2'], oses.map(([n, g]) => [n, writes(g.contextSwitch), writes(g.interrupt), String(g.defaults.kpti), g.defaults.spectreV2])) +
+    '\nKPTI: two CR3 writes per kernel entry and exit; Spectre v2 ibrs: two SPEC_CTRL writes (auto: as the CPU calls for, --guest-kpti and --spectre-v2 override)\n'
+  );
 }
 
 export function profilesTable(profiles: Array<[string, Profile]>): string {
@@ -76,8 +86,10 @@ function subLeafTable(carrier: 'TDCALL' | 'VMGEXIT'): string {
 }
 
 /** The same lists as data (`exitsim list … --json`). */
-export function listJson(what: string, workloads: Array<[string, Workload]>, profiles: Array<[string, Profile]>, arch: Arch = 'vmx'): unknown {
+export function listJson(what: string, workloads: Array<[string, Workload]>, profiles: Array<[string, Profile]>, arch: Arch = 'vmx', oses: Array<[string, GuestOs]> = []): unknown {
   switch (what) {
+    case 'guest-os':
+      return oses.map(([name, g]) => ({ ...g, $schema: undefined, name }));
     case 'workloads':
       return workloads.map(([name, w]) => ({ name, kind: w.kind, unit: w.unitName ?? null, description: w.description }));
     case 'profiles':

@@ -274,3 +274,24 @@ test('import: SystemTap kvm_service_time keyed by reason names is read like the 
   assert.equal(m.format, 'systemtap');
   assert.deepEqual(m.exits.map((e) => [e.reason, e.count, e.avgUs]), [[12, 500, 800], [32, 2000, 2], [48, 300, 9]]);
 });
+
+test('a shadow-paging boot replayed with EPT loses its CR3 exits and keeps its CR0/CR4 ones (the guest OS profile splits CR_ACCESS)', () => {
+  const m = readMeasurement(made('perf-shadow-boot.txt'));
+  const d = deriveWorkload(m, { name: 'boot', features: parseFeatureSet('nehalem,-ept'), profile: skx, durationSec: 10, vcpus: 2, unobserved: 'zero' });
+  assert.ok(d.notes.some((n) => /CR_ACCESS under shadow paging split by guest OS linux-6\.x.*90% CR3 writes/.test(n)), d.notes.join(' | '));
+  const measuredCr = 20000 / (10 * 2);
+  const shadow = simulatedRates(d.workload, 2, 2, 'nehalem,-ept');
+  const ept = simulatedRates(d.workload, 2, 2, 'nehalem');
+  // As measured: all of CR_ACCESS; with EPT: the CR0/CR4 tenth only (within Poisson noise).
+  assert.ok(Math.abs((shadow.CR_ACCESS ?? 0) - measuredCr) < 0.1 * measuredCr, `shadow ${shadow.CR_ACCESS} vs ${measuredCr}`);
+  assert.ok(Math.abs((ept.CR_ACCESS ?? 0) - 0.1 * measuredCr) < 0.3 * 0.1 * measuredCr, `EPT ${ept.CR_ACCESS} vs ${0.1 * measuredCr}`);
+  assert.equal(ept.EXCEPTION_NMI ?? 0, 0);
+  // Another guest OS profile with another split is honoured (a file named by path).
+  const dir = tmp();
+  const os = JSON.parse(fs.readFileSync(path.join(root, 'guest-os', 'linux-6.x.json'), 'utf8'));
+  os.shadowCrAccessCr3Share.value = 0.5;
+  fs.writeFileSync(path.join(dir, 'half.json'), JSON.stringify(os));
+  const half = deriveWorkload(m, { name: 'boot', features: parseFeatureSet('nehalem,-ept'), profile: skx, durationSec: 10, vcpus: 2, unobserved: 'zero', guestOs: path.join(dir, 'half.json') });
+  const halfEpt = simulatedRates(half.workload, 2, 2, 'nehalem');
+  assert.ok(Math.abs((halfEpt.CR_ACCESS ?? 0) - 0.5 * measuredCr) < 0.15 * 0.5 * measuredCr, `EPT ${halfEpt.CR_ACCESS} vs ${0.5 * measuredCr}`);
+});

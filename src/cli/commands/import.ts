@@ -5,12 +5,12 @@ import { ARCHITECTURES, archOf, type Arch } from '../../exits/arch/index.js';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError, OutputError, describeValue } from '../../config/errors.js';
-import { loadProfile, loadWorkload, parseScenario } from '../../config/load.js';
+import { loadProfile, loadWorkload, parseScenario, shippedGuestOsNames } from '../../config/load.js';
 import { featureSetLabel, parseFeatureSet } from '../../exits/features.js';
 import { deriveWorkload, isAmdMeasurement } from '../../import/derive.js';
 import { readMeasurement } from '../../import/detect.js';
 import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/profile-checks.js';
-import { CLI, MAX_HOST_TICK_HZ, collect, featuresFlag, intFlag, numberFlag, secondsFlag } from '../options.js';
+import { CLI, MAX_HOST_TICK_HZ, checkGuestOsFlag, collect, featuresFlag, intFlag, numberFlag, secondsFlag } from '../options.js';
 
 interface ImportOptions {
   out?: string;
@@ -26,6 +26,7 @@ interface ImportOptions {
   busyFraction?: number;
   apicMode?: 'xapic' | 'x2apic';
   hostTick?: number;
+  guestOs?: string;
   name?: string;
   force?: boolean;
   json?: boolean;
@@ -90,9 +91,10 @@ function importCommand(file: string, o: ImportOptions): void {
   checkFeaturesAgainstProfile(features, profile, CLI);
   if (o.unobserved !== undefined && o.unobserved !== 'zero') throw new InputError(CLI, '--unobserved', "'zero'", describeValue(o.unobserved));
   const name = o.name ?? path.basename(out).replace(/\.(json|ya?ml)$/, '');
+  if (o.guestOs !== undefined) checkGuestOsFlag(o.guestOs);
   const d = deriveWorkload(m, {
     name, features, profile, durationSec: o.duration, vcpus: o.vcpus, base: o.base ? loadWorkload(o.base).workload : undefined,
-    unobserved: o.unobserved as 'zero' | undefined, busyFraction: o.busyFraction, apicMode: o.apicMode, hostTickHz: o.hostTick,
+    unobserved: o.unobserved as 'zero' | undefined, busyFraction: o.busyFraction, apicMode: o.apicMode, hostTickHz: o.hostTick, guestOs: o.guestOs,
   });
   // The scenario reproduces the measured host: one VM of the measured vCPUs, each on its own pCPU,
   // the measured features, profile and host tick; its workload is written beside it.
@@ -156,6 +158,7 @@ export function register(program: Command): void {
     .option('--busy-fraction <x>', 'share of time the guest runs, when HLT times are missing (default: 0.05, stated)', numberFlag('--busy-fraction', 'a number in (0, 1]', (n) => n > 0 && n <= 1))
     .addOption(new Option('--apic-mode <mode>', 'the guest APIC mode (default: x2apic)').choices(['xapic', 'x2apic']))
     .option('--host-tick <hz>', 'host tick of the measured host, its exits are subtracted (default: 250, lowered if the measured interrupts cannot hold it, stated)', intFlag('--host-tick', 0, MAX_HOST_TICK_HZ))
+    .option('--guest-os <name>', `the measured guest's OS (${shippedGuestOsNames().join(', ')}, or a file): how CR_ACCESS splits into CR3 and CR0/CR4 writes under shadow paging (default linux-6.x)`)
     .option('--name <name>', 'workload name (default: the output file name)')
     .option('--force', 'replace an existing output file')
     .option('--json', 'machine-readable output')

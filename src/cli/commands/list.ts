@@ -1,14 +1,15 @@
-// `exitsim list workloads|profiles|features|exit-reasons`.
+// `exitsim list workloads|profiles|guest-os|features|exit-reasons`.
 import { Option, type Command } from 'commander';
 import { ARCHS, type Arch } from '../../exits/arch/index.js';
 import { InputError, describeValue } from '../../config/errors.js';
-import { loadProfile, loadWorkload, shippedProfileNames, shippedWorkloadNames } from '../../config/load.js';
+import { loadGuestOs, loadProfile, loadWorkload, shippedGuestOsNames, shippedProfileNames, shippedWorkloadNames } from '../../config/load.js';
+import type { GuestOs } from '../../config/guest-os.js';
 import { didYouMean } from '../../config/suggest.js';
-import { exitReasonsTable, featuresTable, listJson, profilesTable, workloadsTable } from '../../output/lists.js';
+import { exitReasonsTable, featuresTable, guestOsTable, listJson, profilesTable, workloadsTable } from '../../output/lists.js';
 import type { Profile, Workload } from '../../config/schema.js';
 import { CLI } from '../options.js';
 
-const WHAT = ['workloads', 'profiles', 'features', 'exit-reasons'];
+const WHAT = ['workloads', 'profiles', 'guest-os', 'features', 'exit-reasons'];
 
 function listCommand(what: string, o: { json?: boolean; arch?: Arch }): void {
   if (o.arch !== undefined && what !== 'exit-reasons' && WHAT.includes(what)) {
@@ -17,7 +18,8 @@ function listCommand(what: string, o: { json?: boolean; arch?: Arch }): void {
   if (o.json && WHAT.includes(what)) {
     const workloads = what === 'workloads' ? shippedWorkloadNames().map((n): [string, Workload] => [n, loadWorkload(n).workload]) : [];
     const profiles = what === 'profiles' ? shippedProfileNames().map((n): [string, Profile] => [n, loadProfile(n).profile]) : [];
-    process.stdout.write(JSON.stringify(listJson(what, workloads, profiles, o.arch), null, 2) + '\n');
+    const oses = what === 'guest-os' ? shippedGuestOsNames().map((n): [string, GuestOs] => [n, loadGuestOs(n).guestOs]) : [];
+    process.stdout.write(JSON.stringify(listJson(what, workloads, profiles, o.arch, oses), null, 2) + '\n');
     return;
   }
   switch (what) {
@@ -26,6 +28,9 @@ function listCommand(what: string, o: { json?: boolean; arch?: Arch }): void {
       return;
     case 'profiles':
       process.stdout.write(profilesTable(shippedProfileNames().map((n) => [n, loadProfile(n).profile])));
+      return;
+    case 'guest-os':
+      process.stdout.write(guestOsTable(shippedGuestOsNames().map((n) => [n, loadGuestOs(n).guestOs])));
       return;
     case 'features':
       process.stdout.write(featuresTable());
