@@ -164,6 +164,37 @@ function macroRows(): CheckRow[] {
     note: 'kernel-build on merom (2007-era VT-x, no EPT), 2 vCPUs, 3 vs 2 exits per demand fault; the rates of faults come from a 2017 build (Phoronix), the handler costs are estimates. DEPARTS by half: a 10% cut implies ~9k cycles per shadow-fault exit at this fault rate, exitsim charges ~5k — calibrating shadow-page-fault to this figure is the obvious next step, left undone so that the EPT rows stay predictions',
   });
 
+  // Shadow paging per operation, against the one published per-operation figure (Adams & Agesen,
+  // ASPLOS'06 §6.2, on Prescott: VMware's hardware-assisted VMM, not KVM). Each is one event kind on
+  // one vCPU at a low rate, exact costs (no spread), no tick: its overhead over bare metal per event.
+  {
+    const prescott = profile('prescott');
+    const exact: Profile = { ...prescott, stageCv: { ...prescott.stageCv, value: 0 }, handlerCv: { ...prescott.handlerCv, value: 0 } };
+    const perEventOverhead = (kind: 'page-fault' | 'pt-write', nativeCycles: number) => {
+      const w = Workload.parse({
+        name: `probe-${kind}`, description: `one ${kind} every 1M cycles`, sources: ['Adams & Agesen ASPLOS 2006 §6.2'], kind: 'closed', unitName: 'unit',
+        cyclesPerUnit: 10_000_000, apicMode: 'xapic', pageTables: { addressSpacesPerVcpu: 1, pageTablePagesPerProcess: 1, source: 'probe' },
+        events: [{ kind, perUnit: 10, distribution: 'constant', nativeCycles, source: 'probe' }],
+      });
+      const r = simulateInline({ scenario: { name: `probe-${kind}`, host: { pcpus: 1, hostTickHz: 0 }, vms: [{ workload: w.name, vcpus: 1 }], durationSec: 0.5, warmupSec: 0.05, seed: 1 } as never, workloads: [w], profile: exact, features: 'none' });
+      const vm = r.vms[0];
+      return Math.round(((vm.host_cycles_per_unit ?? 0) - (vm.native_cycles_per_unit ?? 0)) / 10);
+    };
+    const AA = 'Adams & Agesen, "A Comparison of Software and Hardware Techniques for x86 Virtualization", ASPLOS 2006, §6.2 (text quoted in ligurio/openbsd-tests tests/atomics/at_vmm.cc) [S]';
+    add({
+      effect: 'shadow-mmu', figure: 'Shadow paging: a true guest page fault, cycles beyond native (Prescott)', published: 11242 - 1093,
+      simulated: perEventOverhead('page-fault', 1093), tolerance: 0.5, kind: 'independent',
+      source: `${AA}: "pgfault" 11,242 cycles on the hardware VMM against 1,093 native (Pentium 4 672)`,
+      note: `profile prescott, none: ${prescott.shadowPageFaultExits.value} exits per demand fault (early KVM) at a ${prescott.handlerCycles['shadow-page-fault'].value}-cycle handler (an estimate) each. DEPARTS if outside: the figure is VMware's MMU, not KVM's; calibrating shadow-page-fault to it would cut the handler to ~1,100 cycles at two exits per fault — not done, so that the EPT rows stay predictions`,
+    });
+    add({
+      effect: 'shadow-mmu', figure: 'Shadow paging: a trapped guest PTE write, cycles beyond native (Prescott)', published: 12733 - 1,
+      simulated: perEventOverhead('pt-write', 1), tolerance: 0.5, kind: 'independent',
+      source: `${AA}: "ptemod" 12,733 cycles on the hardware VMM (native ≈ 1)`,
+      note: `profile prescott, none: one exit with the pt-write-emulate handler (${prescott.handlerCycles['pt-write-emulate'].value} cycles, an estimate). DEPARTS if outside: VMware's trap-and-emulate of a PTE write decodes the instruction and updates every shadow of the page; KVM's emulator path is taken as cheaper, unmeasured`,
+    });
+  }
+
   // EPT/RVI on OLTP.
   add({
     effect: 'ept', figure: 'Hardware MMU (RVI/EPT) over shadow paging on OLTP (throughput gain, %)', published: 100,
