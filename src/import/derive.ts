@@ -246,9 +246,18 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
       case R.TPR_BELOW_THRESHOLD:
         raw(e, rate, 'TPR below threshold');
         continue;
-      case R.MSR_READ:
-        addEvent({ kind: 'msr-read', msr: 'IMPORTED_INTERCEPTED_MSR', handlerCycles: handler(e) } as Ev, e, rate);
+      case R.MSR_READ: {
+        // The MSR Access table splits the reads per MSR, as it does the writes.
+        const reads = m.msrAccess.filter((a) => /:R$/i.test(a.key));
+        const total = reads.reduce((a, x) => a + x.count, 0);
+        if (total > 0) {
+          for (const a of reads) {
+            const addr = a.key.split(':')[0].toLowerCase();
+            addEvent({ kind: 'msr-read', msr: `MSR_${addr}`, handlerCycles: handler(e), source: `${src(e)}; MSR ${addr} share from the MSR Access table` } as Ev, e, (a.count / total) * rate);
+          }
+        } else addEvent({ kind: 'msr-read', msr: 'IMPORTED_INTERCEPTED_MSR', handlerCycles: handler(e) } as Ev, e, rate);
         continue;
+      }
       case R.MSR_WRITE: {
         rate -= apicMode === 'x2apic' ? wakeEois : 0;
         if (wakeEois > 0 && apicMode === 'x2apic') notes.push(`without APICv each wake-up's EOI is an MSR_WRITE the engine makes: ${round(wakeEois, 4)}/s of the measured MSR_WRITE are left to it`);

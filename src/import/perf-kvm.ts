@@ -129,6 +129,19 @@ export function parsePerfKvm(text: string, file: string, tableChoice?: number): 
   m.msrAccess = access('MSR Access');
   m.ioPortAccess = access('IO Port Access');
   m.mmioAccess = access('MMIO Access');
+  if (!chosen && m.msrAccess.length > 0) {
+    // `perf kvm stat report --event=msr` alone: each row is an exit (MSR_READ for :R, MSR_WRITE for
+    // :W), so the table is the MSR exits of the window — read as such, per MSR, not as nothing.
+    for (const [suffix, name] of [['R', 'MSR_READ'], ['W', 'MSR_WRITE']] as const) {
+      const rows = m.msrAccess.filter((a) => a.key.toUpperCase().endsWith(`:${suffix}`));
+      const count = rows.reduce((a, r) => a + r.count, 0);
+      if (count === 0) continue;
+      const timed = rows.every((r) => r.avgUs !== undefined);
+      const totalUs = timed ? rows.reduce((a, r) => a + r.count * (r.avgUs as number), 0) : undefined;
+      m.exits.push({ reason: parseExitReason(name) as number, name, count, ...(totalUs !== undefined ? { totalUs, avgUs: totalUs / count } : {}) });
+    }
+    m.notes.push(`an MSR Access table only (perf kvm stat report --event=msr): its rows read as ${m.exits.map((e) => `${e.count} ${e.name}`).join(' and ')} exits, split per MSR; the window's other exits are not in the file`);
+  }
   return m;
 }
 

@@ -295,3 +295,16 @@ test('a shadow-paging boot replayed with EPT loses its CR3 exits and keeps its C
   const halfEpt = simulatedRates(half.workload, 2, 2, 'nehalem');
   assert.ok(Math.abs((halfEpt.CR_ACCESS ?? 0) - 0.5 * measuredCr) < 0.15 * 0.5 * measuredCr, `EPT ${halfEpt.CR_ACCESS} vs ${0.5 * measuredCr}`);
 });
+
+test('an MSR Access table alone (perf kvm stat report --event=msr) is read as MSR_READ and MSR_WRITE exits per MSR, not as an empty workload', () => {
+  const m = readMeasurement(made('perf-msr-only.txt'));
+  assert.deepEqual(m.exits.map((e) => [e.name, e.count]), [['MSR_READ', 50], ['MSR_WRITE', 700]]);
+  assert.ok(m.notes.some((n) => /an MSR Access table only.*50 MSR_READ and 700 MSR_WRITE/.test(n)), m.notes.join(' | '));
+  const d = deriveWorkload(m, { name: 'msr', features: parseFeatureSet('nehalem'), profile: skx, durationSec: 1, vcpus: 1, unobserved: 'zero' });
+  const kinds = d.workload.events.map((e) => `${e.kind}${'msr' in e && e.msr ? ` ${e.msr}` : ''}`).sort();
+  assert.deepEqual(kinds, ['ipi-send', 'msr-read MSR_0x10', 'msr-write MSR_0x48', 'timer-program']);
+  // Replayed as measured (no APICv, no IPIv: every one of these writes exits), the MSR exit rates come back.
+  const sim = simulatedRates(d.workload, 1, 4, 'nehalem');
+  assert.ok(Math.abs((sim.MSR_READ ?? 0) - 50) < 0.3 * 50, `MSR_READ ${sim.MSR_READ}`);
+  assert.ok((sim.MSR_WRITE ?? 0) > 0.7 * 700, `MSR_WRITE ${sim.MSR_WRITE}`);
+});
