@@ -7,8 +7,10 @@
 // overrides it: the window (1 s; absolute rates scale with it, the mix does
 // not), the vCPU count (the fewest its HLT time fits in), and guest events that
 // did not exit under those features (none, unless --base gives them).
+import path from 'node:path';
 import { expandGuest, resolveGuest } from '../workloads/guest-model.js';
-import { loadGuestOs } from '../config/load.js';
+import { guestOsDir, loadGuestOs } from '../config/load.js';
+import type { GuestStat } from './guest-stat.js';
 import { InputError } from '../config/errors.js';
 import { archOf } from '../exits/arch/index.js';
 import { Workload, type Profile, type WorkloadInput } from '../config/schema.js';
@@ -35,6 +37,8 @@ export interface DeriveOptions {
   hostTickHz?: number;
   /** The measured guest's OS (a shipped guest OS profile or a file; default linux-6.x): how CR_ACCESS splits under shadow paging. */
   guestOs?: string;
+  /** A perf stat of the guest over the same window: its activity, which the exits may not show. */
+  guestStat?: GuestStat;
 }
 
 export interface Derived {
@@ -325,11 +329,47 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
       }
       tlb = b.tlb;
       notes.push(`unobservable under ${featureSetLabel(features, o.profile.arch)} (${unobservable.join(', ')}): taken from base workload ${b.name}`);
+    } else if (o.guestStat) {
+      notes.push(`unobservable under ${featureSetLabel(features, o.profile.arch)} (${unobservable.join(', ')}): what the guest's activity expands to comes from the perf stat of the guest (--guest-stat); the rest is assumed absent`);
     } else if (o.unobserved === 'zero') {
       notes.push(`unobservable under ${featureSetLabel(features, o.profile.arch)} (${unobservable.join(', ')}): assumed zero (--unobserved zero)`);
     } else {
       assumptions.push(`guest events that do not exit under ${featureSetLabel(features, o.profile.arch)} (${unobservable.join(', ')}) are not in the measurement: none assumed (--base WORKLOAD takes them from a workload)`);
     }
+  }
+
+  // A perf stat of the guest gives its activity directly: the workload gets a guest section, and the
+  // guest model — not the measured exits — supplies the instructions it expands to (page faults,
+  // CR3 writes, pass-through MSR writes), under every feature set alike.
+  let guest: WorkloadInput['guest'];
+  if (o.guestStat) {
+    const g = o.guestStat;
+    const seconds = g.elapsedSec ?? window;
+    if (g.elapsedSec === undefined) assumptions.push(`the perf stat of the guest does not print its window: the measurement's ${window} s assumed`);
+    // Rates per second of guest CPU time, as a workload's guest section holds them.
+    const guestSeconds = seconds * vcpus * (open ? busy : guestShare);
+    const rate = (count: number | undefined, what: string) =>
+      count === undefined || count <= 0 ? undefined : { perGuestSec: round(count / guestSeconds), source: `perf stat of the guest (${g.file}): ${count} ${what} in ${seconds} s on ${vcpus} vCPU(s) running ${round((open ? busy : guestShare) * 100, 3)}% of the time` };
+    guest = {
+      // (A guest OS given as a file is named by its absolute path: the workload is written elsewhere.)
+      os: guestOs.file.startsWith(guestOsDir()) ? guestOs.guestOs.name : path.resolve(guestOs.file),
+      ...(rate(g.contextSwitches, 'context switches') ? { contextSwitches: rate(g.contextSwitches, 'context switches') } : {}),
+      ...(rate(g.syscalls, 'syscalls') ? { syscalls: rate(g.syscalls, 'syscalls') } : {}),
+      ...(rate(g.pageFaults, 'page faults') ? { pageFaults: rate(g.pageFaults, 'page faults') } : {}),
+    };
+    if (g.contextSwitches !== undefined) assumptions.push('every context switch of the perf stat changes address space (a CR3 write): give the workload an addressSpaceSwitchFraction where threads switch among themselves');
+    // What the measured exits said of the same activity is replaced, and compared.
+    const supplied = new Set<string>([...(guest.pageFaults ? ['page-fault'] : []), ...(guest.contextSwitches || guest.syscalls ? ['cr3-write'] : [])]);
+    const measuredPerSec = (kind: string) => events.filter((e) => e.kind === kind).reduce((a, e) => a + ((e as { perUnit: number }).perUnit * (open ? arrivalRate : (f * guestShare) / cyclesPerUnit)), 0);
+    const expansion = expandGuest(Workload.shape.guest.unwrap().parse(guest), resolveGuest(guestOs.guestOs, undefined, o.profile)).events;
+    const expandedPerSec = (kind: string) =>
+      expansion.filter((e) => e.kind === kind).reduce((a, e) => a + (e.perGuestSec ?? 0), 0) * (guestSeconds / (seconds * vcpus));
+    for (const kind of supplied) {
+      const before = measuredPerSec(kind);
+      if (before > 0) notes.push(`${kind}: the measured exits gave ${round(before, 4)}/s per vCPU; the perf stat of the guest, expanded under ${guestOs.guestOs.name}, gives ${round(expandedPerSec(kind), 4)}/s — the guest section is used`);
+    }
+    for (let i = events.length - 1; i >= 0; i--) if (supplied.has(events[i].kind)) events.splice(i, 1);
+    notes.push(`guest activity from ${g.file}: ${Object.keys(guest).filter((k) => k !== 'os').join(', ') || 'none'} (the guest section; the guest model expands it under ${guestOs.guestOs.name})`);
   }
 
   const workload = Workload.parse({
@@ -349,6 +389,7 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     timerProgramsPerIdleEntry: 0,
     ...(tlb ? { tlb } : {}),
     devices,
+    ...(guest ? { guest } : {}),
     events,
   });
   return { workload, notes, assumptions, unobservable, windowSec: window, vcpus, hostTickHz };

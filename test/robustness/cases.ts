@@ -83,6 +83,8 @@ export const CASES: Case[] = [
   { what: 'guest activity with two rates', args: ['run', `${B}/guest-two-rates.json`, '--quick'] },
   { what: 'workload naming a guest OS that is not shipped', args: ['run', `${B}/guest-unknown-os.json`, '--quick'] },
   { what: 'import: a guest OS that is not shipped', args: ['import', `${I}/perf-shadow-boot.txt`, '--features', 'none', '--profile', 'nehalem', '--guest-os', 'solaris', '-o', '/tmp/exitsim-robustness.json'] },
+  { what: 'import: a guest perf stat with a row perf could not count', args: ['import', `${I}/perf-shadow-boot.txt`, '--features', 'none', '--profile', 'nehalem', '--guest-stat', `${B}/guest-stat-not-supported.txt`, '-o', '/tmp/exitsim-robustness.json'] },
+  { what: 'import: a guest perf stat that is no perf stat', args: ['import', `${I}/perf-shadow-boot.txt`, '--features', 'none', '--profile', 'nehalem', '--guest-stat', 'README.md', '-o', '/tmp/exitsim-robustness.json'] },
   { what: 'guest OS profile without its kernel-entry section', args: ['run', 'kernel-build', '--quick', '--guest-os', `${B}/guest-os-missing-kernel-entry.json`] },
   { what: 'unknown command', args: ['simulate', 'cpu-bound'] },
   { what: 'measurement: truncated perf table', args: ['import', `${I}/bad-truncated.txt`, '-o', '/tmp/exitsim-robustness.json'] },

@@ -308,3 +308,26 @@ test('an MSR Access table alone (perf kvm stat report --event=msr) is read as MS
   assert.ok(Math.abs((sim.MSR_READ ?? 0) - 50) < 0.3 * 50, `MSR_READ ${sim.MSR_READ}`);
   assert.ok((sim.MSR_WRITE ?? 0) > 0.7 * 700, `MSR_WRITE ${sim.MSR_WRITE}`);
 });
+
+test('--guest-stat: a perf stat of the guest becomes its guest section, so a what-if without EPT brings back the page faults and CR3 writes an EPT host hid', async () => {
+  const { readGuestStat } = await import('../../src/import/guest-stat.js');
+  const g = readGuestStat(made('guest-perf-stat.txt'));
+  assert.deepEqual([g.elapsedSec, g.contextSwitches, g.pageFaults, g.syscalls, g.cpuMigrations], [10, 44700, 3561700, 600000, 1940]);
+  const m = readMeasurement(real('01-sysbench-cpu.txt'));
+  const d = deriveWorkload(m, { name: 'x', features: parseFeatureSet('apicv'), profile: skx, durationSec: 22.66, vcpus: 3, unobserved: 'zero', guestStat: g });
+  assert.equal(d.workload.guest?.os, 'linux-6.x');
+  assert.ok(d.workload.guest?.pageFaults && d.workload.guest.contextSwitches && d.workload.guest.syscalls);
+  assert.ok(!d.workload.events.some((e) => e.kind === 'page-fault' || e.kind === 'cr3-write'));
+  const withEpt = simulatedRates(d.workload, 3, 0.5, 'apicv');
+  const shadow = simulatedRates(d.workload, 3, 0.5, 'apicv,-ept');
+  assert.equal(withEpt.EXCEPTION_NMI ?? 0, 0);
+  // Skylake-SP is Meltdown-affected: KPTI doubles every kernel entry into CR3 writes under shadow paging.
+  assert.ok((shadow.EXCEPTION_NMI ?? 0) > 1000, `shadow #PF exits ${shadow.EXCEPTION_NMI}`);
+  assert.ok((shadow.CR_ACCESS ?? 0) > 2 * (shadow.EXCEPTION_NMI ?? 0) / skx.shadowPageFaultExits.value, `CR3 exits ${shadow.CR_ACCESS}`);
+  // Bad guest stats are refused with the file and what was expected.
+  const dir = tmp();
+  fs.writeFileSync(path.join(dir, 'empty.txt'), ' Performance counter stats for \'system wide\':\n\n   10.0 seconds time elapsed\n');
+  assert.throws(() => readGuestStat(path.join(dir, 'empty.txt')), (e: unknown) => e instanceof InputError && /at least one of context-switches/.test(e.message) && e.message.includes('empty.txt'));
+  fs.writeFileSync(path.join(dir, 'nc.txt'), '   <not counted>      context-switches\n');
+  assert.throws(() => readGuestStat(path.join(dir, 'nc.txt')), (e: unknown) => e instanceof InputError && /line 1: expected a count for context-switches, found <not counted>/.test(e.message));
+});

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { ARCHITECTURES, archOf, type Arch } from '../../exits/arch/index.js';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { readGuestStat } from '../../import/guest-stat.js';
 import { InputError, OutputError, describeValue } from '../../config/errors.js';
 import { loadProfile, loadWorkload, parseScenario, shippedGuestOsNames } from '../../config/load.js';
 import { featureSetLabel, parseFeatureSet } from '../../exits/features.js';
@@ -27,6 +28,7 @@ interface ImportOptions {
   apicMode?: 'xapic' | 'x2apic';
   hostTick?: number;
   guestOs?: string;
+  guestStat?: string;
   name?: string;
   force?: boolean;
   json?: boolean;
@@ -95,6 +97,7 @@ function importCommand(file: string, o: ImportOptions): void {
   const d = deriveWorkload(m, {
     name, features, profile, durationSec: o.duration, vcpus: o.vcpus, base: o.base ? loadWorkload(o.base).workload : undefined,
     unobserved: o.unobserved as 'zero' | undefined, busyFraction: o.busyFraction, apicMode: o.apicMode, hostTickHz: o.hostTick, guestOs: o.guestOs,
+    guestStat: o.guestStat === undefined ? undefined : readGuestStat(o.guestStat),
   });
   // The scenario reproduces the measured host: one VM of the measured vCPUs, each on its own pCPU,
   // the measured features, profile and host tick; its workload is written beside it.
@@ -159,6 +162,7 @@ export function register(program: Command): void {
     .addOption(new Option('--apic-mode <mode>', 'the guest APIC mode (default: x2apic)').choices(['xapic', 'x2apic']))
     .option('--host-tick <hz>', 'host tick of the measured host, its exits are subtracted (default: 250, lowered if the measured interrupts cannot hold it, stated)', intFlag('--host-tick', 0, MAX_HOST_TICK_HZ))
     .option('--guest-os <name>', `the measured guest's OS (${shippedGuestOsNames().join(', ')}, or a file): how CR_ACCESS splits into CR3 and CR0/CR4 writes under shadow paging (default linux-6.x)`)
+    .option('--guest-stat <file>', 'a perf stat of the guest over the same window (context-switches, page-faults, raw_syscalls:sys_enter or syscalls:sys_enter_*): its activity becomes the workload\'s guest section, so a what-if brings back what the measured features hid')
     .option('--name <name>', 'workload name (default: the output file name)')
     .option('--force', 'replace an existing output file')
     .option('--json', 'machine-readable output')
