@@ -158,7 +158,7 @@ export function register(program: Command): void {
     .option('--table <n>', 'which table of a file with several (default: the only one; several must be chosen)', intFlag('--table', 1))
     .option('--base <workload>', 'where events the measurement cannot show come from (default: none, see --unobserved)')
     .option('--unobserved <zero>', "assume the unobservable events are absent ('zero', the default, then stated)")
-    .option('--busy-fraction <x>', 'share of time the guest runs, when HLT times are missing (default: 0.05, stated)', numberFlag('--busy-fraction', 'a number in (0, 1]', (n) => n > 0 && n <= 1))
+    .option('--busy-fraction <x>', 'share of time the guest runs, when HLT times are missing (default: 0.05, stated)', numberFlag('--busy-fraction', 'a share from 0.001 to 1 (the busy share derived from HLT time is held to the same floor)', (n) => n >= 0.001 && n <= 1))
     .addOption(new Option('--apic-mode <mode>', 'the guest APIC mode (default: x2apic)').choices(['xapic', 'x2apic']))
     .option('--host-tick <hz>', 'host tick of the measured host, its exits are subtracted (default: 250, lowered if the measured interrupts cannot hold it, stated)', intFlag('--host-tick', 0, MAX_HOST_TICK_HZ))
     .option('--guest-os <name>', `the measured guest's OS (${shippedGuestOsNames().join(', ')}, or a file): how CR_ACCESS splits into CR3 and CR0/CR4 writes under shadow paging (default linux-6.x)`)
