@@ -7,37 +7,37 @@ export const ERROR_BANDS: ClassBand[] = [
     kind: 'closed',
     regime: 'dedicated',
     cases: 12,
-    worstErrorPp: 1.33,
-    meanAbsErrorPp: 0.26,
-    worstVmErrorPp: 1.33,
-    largestVmErrorPp: 1.33
+    worstErrorPp: 1.26,
+    meanAbsErrorPp: 0.24,
+    worstVmErrorPp: 1.26,
+    largestVmErrorPp: 1.26
   },
   {
     kind: 'closed',
     regime: 'overcommitted',
     cases: 24,
-    worstErrorPp: 1.27,
-    meanAbsErrorPp: 0.23,
-    worstVmErrorPp: 6.91,
-    largestVmErrorPp: 5.55
+    worstErrorPp: 1.58,
+    meanAbsErrorPp: 0.24,
+    worstVmErrorPp: 7.14,
+    largestVmErrorPp: 5.98
   },
   {
     kind: 'open',
     regime: 'dedicated',
     cases: 24,
-    worstErrorPp: 1.4,
-    meanAbsErrorPp: 0.45,
-    worstVmErrorPp: 3.31,
+    worstErrorPp: 1.41,
+    meanAbsErrorPp: 0.47,
+    worstVmErrorPp: 3.33,
     largestVmErrorPp: 3.11
   },
   {
     kind: 'open',
     regime: 'overcommitted',
     cases: 48,
-    worstErrorPp: 3.17,
-    meanAbsErrorPp: 0.85,
-    worstVmErrorPp: 4.56,
-    largestVmErrorPp: 3.57
+    worstErrorPp: 3.15,
+    meanAbsErrorPp: 0.83,
+    worstVmErrorPp: 4.96,
+    largestVmErrorPp: 3.5
   },
   {
     kind: 'spin-lock',
@@ -62,17 +62,17 @@ export const ERROR_BANDS: ClassBand[] = [
     regime: 'dedicated',
     cases: 3,
     worstErrorPp: 0.23,
-    meanAbsErrorPp: 0.2,
-    worstVmErrorPp: 2.66,
-    largestVmErrorPp: 2.66
+    meanAbsErrorPp: 0.19,
+    worstVmErrorPp: 2.69,
+    largestVmErrorPp: 2.69
   },
   {
     kind: 'mixed',
     regime: 'overcommitted',
     cases: 6,
-    worstErrorPp: 0.56,
-    meanAbsErrorPp: 0.36,
-    worstVmErrorPp: 10.96,
-    largestVmErrorPp: 10.96
+    worstErrorPp: 0.52,
+    meanAbsErrorPp: 0.32,
+    worstVmErrorPp: 10.42,
+    largestVmErrorPp: 10.42
   }
 ];
