@@ -606,7 +606,10 @@ Not simulated: ${MICROBENCH_NOT_SIMULATED.map(([t, why]) => `\`${t}\` (${why})`)
   ~10,150 cycles of overhead per true guest fault and 12,733 per trapped PTE write on Prescott, on
   VMware's MMU, not KVM's); KVM's VM-wide \`mmu_lock\` (taken for write by every shadow fault, for
   read by the TDP MMU) is not modelled as contention; the unsync/resync of shadow pages is a rate
-  (pt-write) rather than a mechanism; KPTI's kernel/user root switches are taken as root-cache hits.
+  (pt-write) rather than a mechanism; KPTI's kernel/user root switches are taken as root-cache hits
+  (a process's two roots crowd the 4-entry cache: not modelled), and KPTI's two CR3 writes are
+  charged on every interrupt the guest takes, also those that find it in the kernel or idle (an
+  overcount for mostly idle guests).
   EPT still comes out slower than shadow paging on network-server and spinlock-job on CPUs without
   KPTI — a real mechanism (its 2-D walks cost more than the few shadow exits of a guest that rarely
   faults or changes page tables), with unsettled size — and on oltp-database, a gap of the model
