@@ -162,7 +162,7 @@ export function register(program: Command): void {
     .addOption(new Option('--apic-mode <mode>', 'the guest APIC mode (default: x2apic)').choices(['xapic', 'x2apic']))
     .option('--host-tick <hz>', 'host tick of the measured host, its exits are subtracted (default: 250, lowered if the measured interrupts cannot hold it, stated)', intFlag('--host-tick', 0, MAX_HOST_TICK_HZ))
     .option('--guest-os <name>', `the measured guest's OS (${shippedGuestOsNames().join(', ')}, or a file): how CR_ACCESS splits into CR3 and CR0/CR4 writes under shadow paging (default linux-6.x)`)
-    .option('--guest-stat <file>', 'a perf stat of the guest over the same window (context-switches, page-faults, raw_syscalls:sys_enter or syscalls:sys_enter_*): its activity becomes the workload\'s guest section, so a what-if brings back what the measured features hid')
+    .option('--guest-stat <file>', 'a perf stat of the guest over the same window (context-switches, page-faults, raw_syscalls:sys_enter or syscalls:sys_enter_*): its activity becomes the workload\'s guest section, so a what-if brings back what the measured features hid (default: none; unobservable events then follow --base or --unobserved)')
     .option('--name <name>', 'workload name (default: the output file name)')
     .option('--force', 'replace an existing output file')
     .option('--json', 'machine-readable output')
