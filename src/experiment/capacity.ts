@@ -135,7 +135,7 @@ export function evaluate(r: ResolvedScenario, features: number, slas: Sla[], var
   for (let k = 0; k < replications; k++) {
     const res = runPointJob({
       runIdPrefix: `capacity.n${n}.r${k}`,
-      spec: { scenario: { ...scenario, seed: scenario.seed + k }, file: r.file, workloads: r.workloads, profile: r.profile },
+      spec: { scenario: { ...scenario, seed: scenario.seed + k }, file: r.file, workloads: r.workloads, profile: r.profile, guestOses: r.guestOses },
       featureSets: [features],
     });
     runs.push(res.summaries[0]);

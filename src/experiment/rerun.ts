@@ -3,6 +3,7 @@
 // made from. This turns a manifest back into what the runners take.
 import { InputError } from '../config/errors.js';
 import { inputsDigest } from '../io/manifest-digest.js';
+import { GuestOs } from '../config/guest-os.js';
 import { validate } from '../config/load.js';
 import { readStateJson } from '../config/read-input.js';
 import { Profile, Scenario, Workload, type SweepFile } from '../config/schema.js';
@@ -28,15 +29,16 @@ interface RunsManifest {
   kind?: string;
   aggregate?: boolean;
   runs: Array<{ features: string; requested_features?: string; seed: number; profile?: string }>;
-  inputs: Array<{ scenario_file: string; scenario: unknown; profile_file: string; profile: unknown; workloads: Record<string, { file: string; workload: unknown }> }>;
+  inputs: Array<{ scenario_file: string; scenario: unknown; profile_file: string; profile: unknown; workloads: Record<string, { file: string; workload: unknown }>; guest_oses?: Record<string, { file: string; guest_os: unknown }> }>;
 }
 
 interface StudyManifest {
   kind: 'study';
   study: StudyState;
-  inputs?: Array<{ values: Record<string, number | string | boolean>; scenario: unknown; scenario_file: string; profile: number; workloads: Record<string, number> }>;
+  inputs?: Array<{ values: Record<string, number | string | boolean>; scenario: unknown; scenario_file: string; profile: number; workloads: Record<string, number>; guest_oses?: Record<string, number> }>;
   workloads?: Array<{ file: string; workload: unknown }>;
   profiles?: Array<{ file: string; profile: unknown }>;
+  guest_oses?: Array<{ file: string; guest_os: unknown }>;
 }
 
 function features(file: string, field: string, label: string): number {
@@ -78,6 +80,17 @@ export function readRerun(file: string): RunsToRepeat | StudyToRepeat {
     workloads,
     profile: validate(Profile, present(file, 'inputs[0].profile', input.profile, 'CPU profile'), `${file} (inputs[0].profile)`),
     profileFile: String(input.profile_file),
+    // The guest OS profiles as they were (a manifest from before they were embedded loads them by name).
+    ...(input.guest_oses !== undefined
+      ? {
+          guestOses: new Map(
+            Object.entries(present(file, 'inputs[0].guest_oses', input.guest_oses, 'guest OS profiles') as Record<string, { file: string; guest_os: unknown }>).map(([key, g]) => [
+              key,
+              { file: String(g?.file), guestOs: validate(GuestOs, present(file, `inputs[0].guest_oses.${key}.guest_os`, g?.guest_os, 'guest OS profile'), `${file} (inputs[0].guest_oses.${key})`) },
+            ]),
+          ),
+        }
+      : {}),
   };
   r.runs.forEach((run, i) => {
     if (!isObject(run)) throw new InputError(file, `runs[${i}]`, 'a run entry (an object)', JSON.stringify(run));
@@ -108,9 +121,11 @@ function studyOf(file: string, m: StudyManifest): StudyToRepeat {
   checkState(file, state, m.inputs.length);
   const workloads = m.workloads.map((w, i) => ({ file: w.file, workload: validate(Workload, w.workload, `${file} (workloads[${i}])`) }));
   const profiles = m.profiles.map((p, i) => ({ file: p.file, profile: validate(Profile, p.profile, `${file} (profiles[${i}])`) }));
+  if (m.guest_oses !== undefined && !Array.isArray(m.guest_oses)) throw new InputError(file, 'guest_oses', 'a list of the embedded guest OS profiles', JSON.stringify(m.guest_oses));
+  const guestOses = (m.guest_oses ?? []).map((g, i) => ({ file: String(g?.file), guestOs: validate(GuestOs, present(file, `guest_oses[${i}].guest_os`, g?.guest_os, 'guest OS profile'), `${file} (guest_oses[${i}])`) }));
   const points = m.inputs.map((p, index) => {
-    const at = <T>(list: T[], k: number, field: string) => {
-      if (!(k >= 0 && k < list.length)) throw new InputError(file, field, `an index into ${field.split('.').pop()} (0–${list.length - 1})`, String(k));
+    const at = <T>(list: T[], k: number, field: string, listName = field.split('.')[1] ?? field) => {
+      if (!(k >= 0 && k < list.length)) throw new InputError(file, field, list.length === 0 ? `no index: the manifest embeds no ${listName}` : `an index into ${listName} (0–${list.length - 1})`, String(k));
       return list[k];
     };
     const profile = at(profiles, p.profile, `inputs[${index}].profile`);
@@ -123,6 +138,9 @@ function studyOf(file: string, m: StudyManifest): StudyToRepeat {
         workloads: new Map(Object.entries(p.workloads).map(([key, k]) => [key, at(workloads, k, `inputs[${index}].workloads.${key}`)])),
         profile: profile.profile,
         profileFile: profile.file,
+        ...(p.guest_oses !== undefined
+          ? { guestOses: new Map(Object.entries(present(file, `inputs[${index}].guest_oses`, p.guest_oses, 'guest OS indexes') as Record<string, number>).map(([key, k]) => [key, at(guestOses, k, `inputs[${index}].guest_oses.${key}`)])) }
+          : {}),
       },
     };
   });

@@ -137,7 +137,7 @@ export function parametersOf(res: ResolvedScenario, features: number): Parameter
 export async function sensitivity(res: ResolvedScenario, features: number, deltaPct: number, opts: RunOptions = {}): Promise<SensitivityRow[]> {
   const params = parametersOf(res, features);
   const jobOf = (profile: Profile, workloads: Map<string, { workload: Workload; file: string }>, nativeMode: boolean): Job => ({
-    spec: { scenario: res.scenario, file: res.file, profile, workloads }, features, mode: { nativeMode },
+    spec: { scenario: res.scenario, file: res.file, profile, workloads, guestOses: res.guestOses }, features, mode: { nativeMode },
   });
   const jobs: Job[] = [jobOf(res.profile, res.workloads, true), jobOf(res.profile, res.workloads, false)];
   // Per parameter: virt −, virt +, and for workload parameters native −, native +.

@@ -9,6 +9,7 @@ import { InputError, describeValue } from '../config/errors.js';
 import { readDataFile, validate, loadProfile, loadWorkload } from '../config/load.js';
 import { Profile, Scenario, SweepFile, SweepParameter, Workload } from '../config/schema.js';
 import { resolveScenario, type ResolvedScenario } from '../request/scenario.js';
+import { guestOsesOf } from '../request/run-path.js';
 import { FeatureParseError, featureSetLabel, parseFeatureSet } from '../exits/features.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -160,7 +161,7 @@ export function expandSweep(spec: SweepFile, file: string): ExpandedSweep {
     const resolved = resolvePoint(baseData, baseFile, values, file, loads);
     points.push({ index, values, resolved });
     hash.update(
-      `${index > 0 ? ',' : ''}{"values":${JSON.stringify(values)},"scenario":${JSON.stringify(resolved.scenario)},"workloads":[${[...resolved.workloads.values()].map((w) => cachedJson(w.workload)).join(',')}],"profile":${cachedJson(resolved.profile)}}`,
+      `${index > 0 ? ',' : ''}{"values":${JSON.stringify(values)},"scenario":${JSON.stringify(resolved.scenario)},"workloads":[${[...resolved.workloads.values()].map((w) => cachedJson(w.workload)).join(',')}],"profile":${cachedJson(resolved.profile)}${resolved.guestOses && resolved.guestOses.size > 0 ? `,"guestOses":[${[...resolved.guestOses.values()].map((g) => cachedJson(g.guestOs)).join(',')}]` : ''}}`,
     );
   }
   hash.update(']}');
@@ -208,7 +209,7 @@ function resolvePoint(baseData: unknown, baseFile: string, values: Record<string
       workloads.set(key, { ...entry, workload: validate(Workload, produce(entry.workload, (d) => setPath(d, inner, v, file, `parameters (${p})`)), `${file} (${p})`) });
     }
   }
-  return { scenario, file: baseFile, workloads, profile, profileFile: loaded.file };
+  return { scenario, file: baseFile, workloads, profile, profileFile: loaded.file, guestOses: guestOsesOf(scenario, workloads) };
 }
 
 /** One scenario as a study of a single point (for run/compare with replications). */

@@ -4,9 +4,12 @@ import crypto from 'node:crypto';
 
 /** The parts of a manifest that say what ran: everything but its header (times, command) and file list. */
 const INPUT_KEYS = ['kind', 'aggregate', 'runs', 'inputs', 'study', 'seeds', 'workloads', 'profiles'];
+/** Keys hashed only when present (a manifest written before them keeps its digest). */
+const LATER_INPUT_KEYS = ['guest_oses'];
 
 export function inputsDigest(m: Record<string, unknown>): string {
-  return crypto.createHash('sha256').update(JSON.stringify(INPUT_KEYS.map((k) => [k, m[k] ?? null]))).digest('hex');
+  const keys = [...INPUT_KEYS, ...LATER_INPUT_KEYS.filter((k) => m[k] !== undefined)];
+  return crypto.createHash('sha256').update(JSON.stringify(keys.map((k) => [k, m[k] ?? null]))).digest('hex');
 }
 
 /** The manifest with its digest. */

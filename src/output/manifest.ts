@@ -85,15 +85,18 @@ export function runManifestJson(startedAt: Date, inputs: ResolvedScenario[], run
       profile_file: i.profileFile,
       profile: i.profile,
       workloads: Object.fromEntries([...i.workloads.entries()].map(([k, v]) => [k, { file: v.file, workload: v.workload }])),
+      // The guest OS profiles the workloads were expanded under (rerun runs on these, not on today's files).
+      ...(i.guestOses && i.guestOses.size > 0 ? { guest_oses: Object.fromEntries([...i.guestOses.entries()].map(([k, v]) => [k, { file: v.file, guest_os: v.guestOs }])) } : {}),
     })),
   });
 }
 
 /** What a study manifest embeds to be rerun: every point's scenario, and each workload and profile once. */
 export interface StudyInputs {
-  inputs: Array<{ values: Record<string, number | string | boolean>; scenario: unknown; scenario_file: string; profile: number; workloads: Record<string, number> }>;
+  inputs: Array<{ values: Record<string, number | string | boolean>; scenario: unknown; scenario_file: string; profile: number; workloads: Record<string, number>; guest_oses?: Record<string, number> }>;
   workloads: Array<{ file: string; workload: unknown }>;
   profiles: Array<{ file: string; profile: unknown }>;
+  guest_oses?: Array<{ file: string; guest_os: unknown }>;
 }
 
 export function studyInputs(sweep: ExpandedSweep): StudyInputs {
@@ -101,6 +104,7 @@ export function studyInputs(sweep: ExpandedSweep): StudyInputs {
   // of 20,000 points over one workload wrote it 20,000 times (a 64 MB manifest).
   const workloads: StudyInputs['workloads'] = [];
   const profiles: StudyInputs['profiles'] = [];
+  const guestOses: NonNullable<StudyInputs['guest_oses']> = [];
   const seen = new Map<object, number>();
   const indexIn = <T>(list: T[], key: object, item: () => T) => {
     let k = seen.get(key);
@@ -116,8 +120,11 @@ export function studyInputs(sweep: ExpandedSweep): StudyInputs {
     scenario_file: p.resolved.file,
     profile: indexIn(profiles, p.resolved.profile, () => ({ file: p.resolved.profileFile, profile: p.resolved.profile as unknown })),
     workloads: Object.fromEntries([...p.resolved.workloads.entries()].map(([key, w]) => [key, indexIn(workloads, w.workload, () => ({ file: w.file, workload: w.workload as unknown }))])),
+    ...(p.resolved.guestOses && p.resolved.guestOses.size > 0
+      ? { guest_oses: Object.fromEntries([...p.resolved.guestOses.entries()].map(([key, g]) => [key, indexIn(guestOses, g.guestOs, () => ({ file: g.file, guest_os: g.guestOs as unknown }))])) }
+      : {}),
   }));
-  return { inputs, workloads, profiles };
+  return { inputs, workloads, profiles, ...(guestOses.length > 0 ? { guest_oses: guestOses } : {}) };
 }
 
 /**

@@ -3,6 +3,8 @@
 // feature set and a mode into model inputs, to name a run, and to build the
 // context its summary needs. Change how a run is set up here, once.
 import type { Profile, Scenario, Workload } from '../config/schema.js';
+import type { GuestOs } from '../config/guest-os.js';
+import { loadGuestOs } from '../config/load.js';
 import { buildModel, type BuildInputs } from '../model/build.js';
 import type { BuiltModel } from '../engine/model.js';
 import { aggregateBatchCycles } from '../engine/settings.js';
@@ -16,6 +18,26 @@ export interface RunSpec {
   file: string;
   workloads: Map<string, { workload: Workload; file: string }>;
   profile: Profile;
+  /**
+   * The guest OS profiles the scenario and its workloads name, loaded once (guestOsesOf), so that a
+   * manifest can embed them and a rerun runs on them; absent: each is loaded by name when built.
+   */
+  guestOses?: Map<string, { guestOs: GuestOs; file: string }>;
+}
+
+/** The guest OS profiles a scenario's VMs run on: its own guest.os, else each workload's. */
+export function guestOsesOf(scenario: Scenario, workloads: Map<string, { workload: Workload; file: string }>): Map<string, { guestOs: GuestOs; file: string }> {
+  const names = new Set<string>();
+  for (const { workload } of workloads.values()) if (workload.guest) names.add(scenario.guest?.os ?? workload.guest.os);
+  const out = new Map<string, { guestOs: GuestOs; file: string }>();
+  for (const name of names) {
+    try {
+      out.set(name, loadGuestOs(name));
+    } catch {
+      // (An unknown name is reported where it was written when the model is built: build.ts.)
+    }
+  }
+  return out;
 }
 
 export interface RunMode {
@@ -38,6 +60,7 @@ export function modelInputs(spec: RunSpec, features: number, mode: RunMode = {})
     nativeMode: mode.nativeMode ?? false,
     aggregateBatchCycles: aggregateBatchCycles(mode.aggregate, spec.profile.frequencyGHz.value * 1e9),
     firstVmIndex: mode.firstVmIndex,
+    ...(spec.guestOses ? { guestOs: (name: string) => spec.guestOses?.get(name)?.guestOs ?? loadGuestOs(name).guestOs } : {}),
   };
 }
 

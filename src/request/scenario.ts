@@ -4,7 +4,8 @@ import { produce } from 'immer';
 import { InputError } from '../config/errors.js';
 import { loadProfile, loadWorkload, looksLikeScenario, parseScenario, readDataFile } from '../config/load.js';
 import type { Profile, Scenario, VmType, Workload } from '../config/schema.js';
-import type { GuestSettings } from '../config/guest-os.js';
+import type { GuestOs, GuestSettings } from '../config/guest-os.js';
+import { guestOsesOf } from './run-path.js';
 import { checkVmTypeAgainstProfile } from '../model/profile-checks.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,8 @@ export interface ResolvedScenario {
   workloads: Map<string, { workload: Workload; file: string }>;
   profile: Profile;
   profileFile: string;
+  /** The guest OS profiles its VMs run on (run-path.ts guestOsesOf). */
+  guestOses?: Map<string, { guestOs: GuestOs; file: string }>;
 }
 
 
@@ -102,5 +105,5 @@ export function resolveScenario(nameOrFile: string, o: ScenarioOverrides = {}): 
   if (o.vmType !== undefined) checkVmTypeAgainstProfile(scenario.vmType, profile, 'command line', '--vm-type');
   else checkVmTypeAgainstProfile(scenario.vmType, profile, file);
   const featuresDefaulted = !(data !== undefined && looksLikeScenario(data) && typeof data === 'object' && data !== null && 'features' in data);
-  return { scenario, file, workloads, profile, profileFile, featuresDefaulted };
+  return { scenario, file, workloads, profile, profileFile, featuresDefaulted, guestOses: guestOsesOf(scenario, workloads) };
 }

@@ -73,3 +73,31 @@ test('rerun refuses a manifest without embedded inputs, and a file that is not a
   assert.match(exitsim('rerun', f, '--out', path.join(d, 'x')).stderr, /manifest\.json: tool: expected an exitsim manifest.json with tool/);
   assert.ok(!fs.existsSync(path.join(d, 'x')), 'nothing written');
 });
+
+test('rerun runs on the guest OS profile the result was made with, embedded in its manifest, not on the file as it is today (runs and studies)', () => {
+  const d = tmp();
+  const osFile = path.join(d, 'my-linux.json');
+  const original = JSON.parse(fs.readFileSync(path.join(root, 'guest-os', 'linux-5.8.json'), 'utf8'));
+  delete original.$schema;
+  fs.writeFileSync(osFile, JSON.stringify(original));
+  const a = path.join(d, 'a');
+  let r = exitsim('run', 'kernel-build', '--quick', '--features', 'modern,-msr-bitmap', '--guest-os', osFile, '--out', a);
+  assert.equal(r.status, 0, r.stderr);
+  const m = JSON.parse(fs.readFileSync(path.join(a, 'manifest.json'), 'utf8'));
+  assert.deepEqual(Object.keys(m.inputs[0].guest_oses), [osFile]);
+  // The user edits the guest OS afterwards: five FS_BASE writes per switch.
+  fs.writeFileSync(osFile, JSON.stringify({ ...original, contextSwitch: { msrWrites: [{ ...original.contextSwitch.msrWrites[0], count: 5 }] } }));
+  r = exitsim('rerun', path.join(a, 'manifest.json'), '--out', path.join(d, 'b'));
+  assert.equal(r.status, 0, r.stderr);
+  same(a, path.join(d, 'b'), ['runs.csv', 'exits.csv']);
+  // Run afresh, the edit shows: the rerun did not read the file.
+  r = exitsim('run', 'kernel-build', '--quick', '--features', 'modern,-msr-bitmap', '--guest-os', osFile, '--out', path.join(d, 'c'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.notEqual(fs.readFileSync(path.join(d, 'c', 'exits.csv'), 'utf8'), fs.readFileSync(path.join(a, 'exits.csv'), 'utf8'));
+  // A manifest whose embedded guest OS was edited is refused (its digest covers it).
+  const edited = { ...m, inputs: [{ ...m.inputs[0], guest_oses: { [osFile]: { ...m.inputs[0].guest_oses[osFile], guest_os: { ...m.inputs[0].guest_oses[osFile].guest_os, name: 'other' } } } }] };
+  fs.writeFileSync(path.join(d, 'edited.json'), JSON.stringify(edited));
+  r = exitsim('rerun', path.join(d, 'edited.json'), '--out', path.join(d, 'e'));
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /inputs_sha256.*edited/);
+});

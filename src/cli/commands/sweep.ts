@@ -59,7 +59,7 @@ async function mergeCommand(dirs: string[], o: { out: string; force?: boolean; f
   // The shards ran one sweep (merge checked their identity): the first one's manifest holds its inputs.
   const first = path.join(dirs[0], 'manifest.json');
   const carried = fs.existsSync(first) ? readStateJson<StudyInputs>(first, "a shard's manifest.json", ['tool']) : undefined;
-  const written = await writeStudyOutputs(o.out, undefined, records, merged.state.feature_sets, params, merged.state.name, startedAt, { merged_from: dirs }, carried?.inputs ? { inputs: carried.inputs, workloads: carried.workloads, profiles: carried.profiles } : undefined, o.figureSize);
+  const written = await writeStudyOutputs(o.out, undefined, records, merged.state.feature_sets, params, merged.state.name, startedAt, { merged_from: dirs }, carried?.inputs ? { inputs: carried.inputs, workloads: carried.workloads, profiles: carried.profiles, ...(carried.guest_oses ? { guest_oses: carried.guest_oses } : {}) } : undefined, o.figureSize);
   process.stdout.write(`merged ${dirs.length} shard(s) of ${merged.state.name} (${records.length} jobs); wrote ${relativePaths(written)}\n`);
 }
 
