@@ -11,6 +11,7 @@ import { stageMeans } from '../exits/cost.js';
 import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile } from './profile-checks.js';
 import { PlanBuilder } from './plans.js';
 import { EVENT_COMPILERS, type VmCompileContext } from './event-kinds/index.js';
+import { paysNative } from './event-kinds/decided.js';
 import { InputError, describeValue } from '../config/errors.js';
 import {
   DEFAULT_MSR_LISTS,
@@ -255,7 +256,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   for (const ins of expansion.perInterrupt) {
     const d = decideExits(ins.kind, ins.msr === undefined ? {} : { msrIntercepted: !passThrough.has(ins.msr.toUpperCase()) });
     entryExits.push(...repeated(d.exits, ins.count));
-    if (nativeMode || d.rule.reflected || d.exits.length === 0 || d.exits.every((x) => x.probability < 1)) entryNative += ins.count * NATIVE_CYCLES[ins.kind].cycles;
+    if (paysNative(d, nativeMode)) entryNative += ins.count * NATIVE_CYCLES[ins.kind].cycles;
   }
   const eoi = { exits: [...entryExits, ...decideExits('eoi').exits] };
   const program = decideExits('timer-program');

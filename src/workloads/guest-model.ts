@@ -87,7 +87,10 @@ export function expandGuest(activity: GuestActivity, guest: ResolvedGuest): Gues
     const fraction = activity.addressSpaceSwitchFraction?.value ?? 1;
     const why = `context switches that change address space (${cs.source}; ${activity.addressSpaceSwitchFraction?.source ?? 'every switch'})`;
     sum.add('cr3-write', cs, fraction, why);
-    perEvent({ ...cs }, { ...os.addressSpaceSwitch, msrWrites: os.addressSpaceSwitch.msrWrites.map((w) => ({ ...w, count: w.count * fraction })), tprWrites: undefined }, why);
+    for (const w of os.addressSpaceSwitch.msrWrites) {
+      if (w.cpuLacks === 'fsgsbase' && guest.fsgsbase) continue;
+      sum.add('msr-write', cs, w.count * fraction, `${why}: ${w.source}`, { msr: w.msr });
+    }
   }
   if (activity.syscalls) kernelEntry(activity.syscalls, `syscalls (${activity.syscalls.source})`);
   if (activity.pageFaults) {

@@ -17,6 +17,14 @@ export interface Decided {
   nativePaid: boolean;
 }
 
+/**
+ * Whether the guest still does an event's native work: bare metal always; a virtualized event that
+ * exits for good (its handler emulates it) does not — a reflected one (a shadow #PF) still does.
+ */
+export function paysNative(decision: Decision, nativeMode: boolean): boolean {
+  return nativeMode || decision.rule.reflected === true || decision.exits.length === 0 || decision.exits.every((x) => x.probability < 1);
+}
+
 /** Decides event `e` (as `kind`, with `extra` context) on device `device` (or -1). */
 export function decideEvent(e: InstructionEvent, ctx: VmCompileContext, device = -1, extra: Partial<DecisionContext> = {}, kind: EventKind = e.kind): Decided {
   const { workload, plans, nativeMode, profile } = ctx;
@@ -30,9 +38,7 @@ export function decideEvent(e: InstructionEvent, ctx: VmCompileContext, device =
     // The notify reached the user-space VMM: it serves the request in the vCPU thread.
     handlerOverride = (handlerOverride ?? plans.meanOf(served[0].handler)) + service;
   }
-  // Bare metal pays every event's native work; a virtualized event that exits for good (its
-  // handler emulates it) does not — a reflected one (a shadow #PF) still does.
-  const nativePaid = nativeMode || decision.rule.reflected || decision.exits.length === 0 || decision.exits.every((x) => x.probability < 1);
+  const nativePaid = paysNative(decision, nativeMode);
   const dmaBytes = device >= 0 ? (workload.devices[device].dmaBytesPerOp ?? 0) : 0;
   if (!nativeMode && ctx.vmType.confidential && dmaBytes > 0 && profile.bounce) {
     // The operation's data crosses the bounce buffers (src/exits/confidential.ts bounceStep).
