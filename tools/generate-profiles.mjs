@@ -3,6 +3,9 @@
 import fs from 'node:fs';
 const AGESEN = 'Agesen, Mattson, Rugina, Sheldon, "Software Techniques for Avoiding Hardware Virtualization Exits", USENIX ATC 2012, Table 1';
 const LUTO = 'Lutomirski, "x86/kvm/vmx: Defer TR reload after VM exit", kernel commit c. 2017 (kvm-unit-tests vmexit, CPU not stated)';
+const AA06 = 'Adams & Agesen, "A Comparison of Software and Hardware Techniques for x86 Virtualization", ASPLOS 2006, §6.2 (text quoted in ligurio/openbsd-tests tests/atomics/at_vmm.cc): VMware\'s hardware-assisted VMM on a Pentium 4 672 (Prescott)';
+// Handlers calibrated on Prescott itself (a 2006 figure, not the 2017 KVM reference the others come from).
+const PRESCOTT_CALIBRATED = new Set(['shadow-page-fault', 'pt-write-emulate']);
 const ref = {
   'cpuid': [529, false, 'kvm-unit-tests cpuid 1313 − 784 hardware (' + LUTO + ')'],
   'vmcall': [411, false, 'kvm-unit-tests vmcall 1195 − 784 hardware (' + LUTO + ')'],
@@ -26,11 +29,11 @@ const ref = {
   'preemption-timer': [1930, false, 'calibrated: kvm-unit-tests tscdeadline (a deadline 3000 cycles ahead, the vCPU spinning) = 5661.75 cycles with APICv on a Skylake-SP server before the fastpath (Wanpeng Li, "[PATCH 0/2] KVM: VMX: Tscdeadline timer emulation fastpath", kvm@vger 2020-04-21), with the timer-program handler fitted to tscdeadline_immed; it covers the expiry exit, the expired-timer handling and the injection (kvm_vcpu_kick included: ~600 cycles, Bonzini/Wanpeng Li rcuwait thread 2021). Higher than the 0.62 µs PREEMPTION_TIMER average of a perf kvm stat sample (sysbench blog 2020, CPU not stated), which this replaces'],
   'hlt': [600, true, 'work before the vCPU blocks (kvm_vcpu_halt); perf shows HLT min 0.43 µs (Arcangeli 2019); assumed'],
   'pause': [1500, true, 'kvm_vcpu_on_spin scans the VM for a yield target; PAUSE averaged 1.48 µs in perf (Arcangeli 2019); assumed'],
-  'shadow-page-fault': [3000, true, 'NF: no per-fault cycle figure was found (reference §7); assumed, checked against the VMware EPT macro result in docs'],
+  'shadow-page-fault': [11242 - 1093 - 3963, true, `calibrated: ${AA06}, "pgfault" 11,242 cycles against 1,093 native, less Prescott\'s 3,963-cycle hardware round trip — the VMM\'s handling of one intercepted guest #PF (walk of the guest tables, the shadow entry or the fault\'s reflection). VMware\'s MMU taken for KVM\'s (FNAME(page_fault), arch/x86/kvm/mmu/paging_tmpl.h): no KVM per-fault figure was found`],
   'ept-violation': [4000, true, 'NF per fault; perf kvm stat shows EPT_VIOLATION min 0.5 µs, mean 8.8–8.9 µs with 26 ms outliers (Arcangeli 2019; Windows sample); assumed'],
   'cr3-write-shadow': [2000, true, 'shadow paging must switch shadow roots; NF, assumed'],
   'invlpg-shadow': [1200, true, 'shadow PTE invalidation; NF, assumed'],
-  'pt-write-emulate': [2000, true, 'a trapped write to a write-protected guest page table: KVM decodes and emulates the store (as inl_from_kernel does a port read in the kernel: 2435 − 784 = 1651 cycles, Lutomirski 2017, the nearest published in-kernel emulation) and updates the shadow entry (~350, assumed); NF per write'],
+  'pt-write-emulate': [12733 - 1 - 3963, true, `calibrated: ${AA06}, "ptemod" 12,733 cycles (native ≈ 1), less Prescott\'s 3,963-cycle hardware round trip — decoding and emulating the trapped store and updating the shadows of the page (KVM: x86_emulate_instruction, then kvm_mmu_track_write). VMware\'s figure taken for KVM\'s: no KVM per-write figure was found`],
   'shadow-root-miss': [4000, true, 'added to cr3-write-shadow when the new CR3 is not in the root cache: free the old root, find or build the new one (kvm_mmu_get_page), sync its unsync children (mmu_sync_roots), request a TLB flush; NF, assumed'],
   'tpr-write': [300, true, 'MOV to CR8 exit: a register update, lighter than cpuid; assumed'],
   'tpr-below-threshold': [400, true, 'assumed'],
@@ -53,6 +56,19 @@ const ref = {
 // "x86/kvm: use Enlightened VMCS when running on Hyper-V", 2018: "we tell the underlying hypervisor which
 // fields were modified since VMEXIT so there's no need to inspect them all"; ~20% assumed).
 const EVMCS_SAVED = 0.3 + 0.2;
+// Guest-visible mitigation facts (issue 30): what a guest kernel reads to pick KPTI, its Spectre v2 mode and FSGSBASE.
+const MITIGATION_SRC = "Guest-visible mitigation facts: meltdown = no RDCL_NO (Linux arch/x86/kernel/cpu/common.c cpu_vuln_whitelist: every Intel core before Cascade Lake / Ice Lake lacks it, no AMD core is affected); eibrs = Intel enhanced IBRS (ARCH_CAPABILITIES.IBRS_ALL, Cascade Lake and later) or AMD Automatic IBRS (Zen 4 and later; K. Phillips, 'x86/cpu, kvm: Support AMD Automatic IBRS', Linux 6.3, which uses it by default); fsgsbase = RDFSBASE/WRFSBASE, Intel from Ivy Bridge, AMD from Zen (CPUID.7.0:EBX[0]).";
+const MITIGATIONS = {
+  prescott: [true, false, false], merom: [true, false, false], penryn: [true, false, false], nehalem: [true, false, false],
+  westmere: [true, false, false], sandybridge: [true, false, false], 'skylake-sp': [true, false, true], 'sapphire-rapids': [false, true, true],
+  k8: [false, false, false], barcelona: [false, false, false], rome: [false, false, true], milan: [false, false, true], genoa: [false, true, true], turin: [false, true, true],
+};
+function withMitigations(prof) {
+  const [meltdown, eibrs, fsgsbase] = MITIGATIONS[prof.name];
+  const { source, ...caps } = prof.capabilities;
+  prof.capabilities = { ...caps, meltdown, eibrs, fsgsbase, source: `${source}. ${MITIGATION_SRC}` };
+  return prof;
+}
 function addEvmcs(prof) {
   const e = prof.handlerCycles['nested-vmentry'];
   prof.handlerCycles['nested-vmentry-evmcs'] = { value: Math.round(e.value * (1 - EVMCS_SAVED)), source: `estimate: nested-vmentry (${e.value}) less the MSR-bitmap merge (~30% of a nested entry, Bonzini, "KVM: vmx: speed up MSR bitmap merge") that the enlightened MSR bitmap lets L0 skip, and ~20% for the field groups the eVMCS clean-field mask marks unchanged (Kuznetsov 2018, commit "x86/kvm: use Enlightened VMCS when running on Hyper-V"; share assumed)`, estimate: true };
@@ -114,14 +130,14 @@ const gens = [
 for (const [name, gen, launch, hw, ghz, ghzSource, caps, early, desc] of gens) {
   const prof = profile({ name, generation: gen, launch, description: desc, ghz, ghzSource, caps, early, hw, hwSource: `the ${hw}-cycle round trip (${AGESEN})`, scale: 1, modern: false,
     calibration: { target: 'hardware-round-trip', cycles: hw, source: AGESEN, splitRule: SPLIT } });
-  for (const h of Object.values(prof.handlerCycles)) { h.estimate = true; h.source += '; handler costs of 2017 KVM applied unchanged to this generation (no per-generation figure)'; }
-  fs.writeFileSync(`profiles/${name}.json`, JSON.stringify(addEvmcs(prof), null, 2) + '\n');
+  for (const [k, h] of Object.entries(prof.handlerCycles)) { h.estimate = true; h.source += PRESCOTT_CALIBRATED.has(k) ? (name === 'prescott' ? '' : '; Prescott\'s figure applied unchanged to this generation (no per-generation figure)') : '; handler costs of 2017 KVM applied unchanged to this generation (no per-generation figure)'; }
+  fs.writeFileSync(`profiles/${name}.json`, JSON.stringify(withMitigations(addEvmcs(prof)), null, 2) + '\n');
 }
 const HW = 'Sandy Bridge\'s 784-cycle hardware round trip, held constant for later generations (exit latency plateaued: Westmere 761, Sandy Bridge 784; no later hardware-only figure is published)';
 const skx = profile({ name: 'skylake-sp', generation: 'Skylake-SP', launch: '3Q2017', description: 'mid: a 2017–2020 server part with APICv, no IPIv', ghz: 2.7, ghzSource: 'Xeon Scalable first-generation range; assumed', caps: { ...neh, apicv: true, ...SHADOWING }, early: false,
   hw: 784, hwSource: HW, scale: 1, add: 1559 - 1195, addWhy: 'a fixed per-exit cost so that vmcall = 1559 cycles (Wanpeng Li 2020, Skylake-SP) against 1195 in 2017: the post-2018 Spectre/Meltdown mitigations on every exit (IBRS/retpolines, RSB stuffing) add a roughly constant cost, not a proportional one', modern: false,
   calibration: { target: 'kvm-unit-tests-vmcall', cycles: 1559, source: 'Wanpeng Li, "KVM: VMX: Micro-optimize vmexit time when not exposing PMU", kvm@vger 2020-03-13, Skylake-SP server', splitRule: 'hardware part = 784 (Sandy Bridge, held constant; estimate); every software handler cost of the 2017 reference plus 364 cycles (1559 − 1195) of per-exit mitigation work, so vmcall matches' } });
-fs.writeFileSync('profiles/skylake-sp.json', JSON.stringify(addEvmcs(skx), null, 2) + '\n');
+fs.writeFileSync('profiles/skylake-sp.json', JSON.stringify(withMitigations(addEvmcs(skx)), null, 2) + '\n');
 const spr = profile({ name: 'sapphire-rapids', generation: 'Sapphire Rapids', launch: '1Q2023', description: 'current: a server part with APICv and IPI virtualization (the default host)', ghz: 2.6, ghzSource: 'Xeon 6442Y base frequency (the SPR part named in Kohler\'s 2024 BHI patch); assumed for this profile', caps: { ...neh, apicv: true, ipiv: true, ...SHADOWING }, early: false,
   hw: 784, hwSource: HW, scale: 234 / 529, scaleWhy: 'scaled so that cpuid = 1018 cycles (Christopherson, kvm@vger 2024-12-12, pinned, 1 vCPU; CPU not stated, taken as a current server part): handler 1018 − 784 = 234 vs 529 in 2017', modern: true,
   calibration: { target: 'kvm-unit-tests-cpuid', cycles: 1018, source: 'Sean Christopherson, kvm@vger 2024-12-12: cpuid 1018 cycles, pinned, 1 vCPU (CPU not stated)', splitRule: 'hardware part = 784 (Sandy Bridge, held constant; estimate); every software handler cost of the 2017 reference scaled by 234/529 so cpuid matches' } });
@@ -155,7 +171,7 @@ spr.handlerCycles['tdx-ve'] = { value: MODULE_ROUND_TRIP + 200 + MODULE_ROUND_TR
 spr.handlerCycles['tdx-tdvmcall-guest'] = { value: 150, source: 'estimate: the guest filling r10–r15 for a TDG.VP.VMCALL it makes on purpose (paravirtual HLT since Linux 6.15, KVM hypercalls: __tdx_hypercall) and checking the result; the TD exit itself is in the stages', estimate: true };
 spr.handlerCycles['tdx-page-accept'] = { value: MODULE_ROUND_TRIP + 256, source: `estimate: TDG.MEM.PAGE.ACCEPT of a 4 KB private page on first touch (lazy acceptance, Linux 6.5+) — a TDCALL into the module (one module round trip, ${MODULE_ROUND_TRIP}) that clears the page (~256 cycles at ~16 B per cycle)`, estimate: true };
 spr.bounce = bounceCosts();
-fs.writeFileSync('profiles/sapphire-rapids.json', JSON.stringify(addEvmcs(spr), null, 2) + '\n');
+fs.writeFileSync('profiles/sapphire-rapids.json', JSON.stringify(withMitigations(addEvmcs(spr)), null, 2) + '\n');
 
 // ---- AMD SVM (issue 19). Far fewer published cycle counts than for VT-x; each number says what it rests on.
 const LKML2020 = 'LKML 2020-12, "use vmsave/vmload for host state" thread (lkml.iu.edu/hypermail/linux/kernel/2012.2/00527.html): pre-VMRUN to post-VMRUN 1,344–1,376 cycles on an AMD host (model not stated; taken as Zen 2, the EPYC generation current then)';
@@ -242,6 +258,6 @@ function addSev(prof, caps) {
 for (const g of amdGens) {
   const prof = amd(g);
   if (SEV_CAPS[g.name]) addSev(prof, SEV_CAPS[g.name]);
-  if (g.scale === 1) for (const h of Object.values(prof.handlerCycles)) h.source += '; handler costs of 2017 KVM applied unchanged to this generation (no per-generation figure)';
-  fs.writeFileSync(`profiles/${g.name}.json`, JSON.stringify(addEvmcs(prof), null, 2) + '\n');
+  if (g.scale === 1) for (const [k, h] of Object.entries(prof.handlerCycles)) h.source += PRESCOTT_CALIBRATED.has(k) ? '; Prescott\'s figure applied unchanged to this generation (no per-generation figure)' : '; handler costs of 2017 KVM applied unchanged to this generation (no per-generation figure)';
+  fs.writeFileSync(`profiles/${g.name}.json`, JSON.stringify(withMitigations(addEvmcs(prof)), null, 2) + '\n');
 }

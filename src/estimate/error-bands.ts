@@ -7,17 +7,17 @@ export const ERROR_BANDS: ClassBand[] = [
     kind: 'closed',
     regime: 'dedicated',
     cases: 12,
-    worstErrorPp: 1.26,
-    meanAbsErrorPp: 0.24,
-    worstVmErrorPp: 1.26,
-    largestVmErrorPp: 1.26
+    worstErrorPp: 1.52,
+    meanAbsErrorPp: 0.27,
+    worstVmErrorPp: 1.52,
+    largestVmErrorPp: 1.52
   },
   {
     kind: 'closed',
     regime: 'overcommitted',
     cases: 24,
-    worstErrorPp: 1.58,
-    meanAbsErrorPp: 0.24,
+    worstErrorPp: 1.07,
+    meanAbsErrorPp: 0.23,
     worstVmErrorPp: 7.14,
     largestVmErrorPp: 5.98
   },
@@ -36,7 +36,7 @@ export const ERROR_BANDS: ClassBand[] = [
     cases: 48,
     worstErrorPp: 3.15,
     meanAbsErrorPp: 0.83,
-    worstVmErrorPp: 4.96,
+    worstVmErrorPp: 4.65,
     largestVmErrorPp: 3.5
   },
   {
@@ -45,24 +45,24 @@ export const ERROR_BANDS: ClassBand[] = [
     cases: 6,
     worstErrorPp: 0.02,
     meanAbsErrorPp: 0.01,
-    worstVmErrorPp: 0.04,
+    worstVmErrorPp: 0.05,
     largestVmErrorPp: 0.02
   },
   {
     kind: 'spin-lock',
     regime: 'overcommitted',
     cases: 12,
-    worstErrorPp: 4.04,
-    meanAbsErrorPp: 1.26,
-    worstVmErrorPp: 9.42,
-    largestVmErrorPp: 8.62
+    worstErrorPp: 4.02,
+    meanAbsErrorPp: 1.16,
+    worstVmErrorPp: 10.55,
+    largestVmErrorPp: 9.77
   },
   {
     kind: 'mixed',
     regime: 'dedicated',
     cases: 3,
-    worstErrorPp: 0.23,
-    meanAbsErrorPp: 0.19,
+    worstErrorPp: 0.28,
+    meanAbsErrorPp: 0.21,
     worstVmErrorPp: 2.69,
     largestVmErrorPp: 2.69
   },
@@ -70,9 +70,9 @@ export const ERROR_BANDS: ClassBand[] = [
     kind: 'mixed',
     regime: 'overcommitted',
     cases: 6,
-    worstErrorPp: 0.52,
-    meanAbsErrorPp: 0.32,
-    worstVmErrorPp: 10.42,
-    largestVmErrorPp: 10.42
+    worstErrorPp: 0.95,
+    meanAbsErrorPp: 0.39,
+    worstVmErrorPp: 10.1,
+    largestVmErrorPp: 10.1
   }
 ];

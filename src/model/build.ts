@@ -23,7 +23,7 @@ import {
   type Workload,
 } from '../config/schema.js';
 import { NATIVE_CYCLES } from '../workloads/native-cycles.js';
-import { lifecycleWriteTraps } from '../workloads/shadow-mmu.js';
+import { lifecycleWriteTraps, mmuLockWaitCycles } from '../workloads/shadow-mmu.js';
 import { describeGuest, expandGuest, resolveGuest, type ResolvedGuest } from '../workloads/guest-model.js';
 import type { GuestOs } from '../config/guest-os.js';
 import { loadGuestOs } from '../config/load.js';
@@ -136,6 +136,7 @@ function nativeOf(ev: { kind: string; nativeCycles?: number }): number {
 function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, file: string, vcpus: number): VmModel {
   const { profile, features, nativeMode, scenario } = inputs;
   const f = profile.frequencyGHz.value * 1e9;
+  const firstPlan = plans.count;
   const passThrough = new Set((scenario.msrPassThrough ?? DEFAULT_MSR_PASS_THROUGH).map((m) => m.toUpperCase()));
   // A TD runs its APIC in x2APIC mode (TDX requires it) and KVM gives it no VMX preemption timer
   // (guest timers are host hrtimers, as on SVM).
@@ -295,6 +296,39 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
   const unitCv = workload.cyclesPerUnitCv ?? 0;
   const unit = lognormalParams(workload.cyclesPerUnit, unitCv);
 
+  const vmPlans = {
+    planHalt: plans.add(decideExits('hlt').exits, 0),
+    planIdleEntry: plans.add(repeated(program.exits, idleEntryPrograms), idleEntryPrograms * programNative),
+    // NOHZ timer programming and the HLT that follows as one episode (the programming's
+    // native cycles run at the next entry: same accounting, one timer event fewer).
+    planIdleEntryHalt: plans.add([...repeated(program.exits, idleEntryPrograms), ...decideExits('hlt').exits], idleEntryPrograms * programNative),
+    planPause: plans.add(decideExits('pause-spin').exits, 0),
+    planHostTick: plans.add(decideExits('host-tick').exits, 0),
+    planDeliverDevice: plans.add([...decideExits('interrupt-delivery').exits, ...eoi.exits], handler + eoiNative),
+    planDeliverTimer: plans.add([...decideExits('timer-expiry').exits, ...eoi.exits, ...program.exits], handler + eoiNative + programNative),
+    planInjectDevice: plans.add(eoi.exits, handler + eoiNative),
+    planInjectTimer: plans.add([...eoi.exits, ...program.exits], handler + eoiNative + programNative),
+    // The one-shot timer's interrupt: delivered (the expiry exits, unless posted) and EOI'd, not re-programmed.
+    planDeliverOneShot: plans.add([...decideExits('timer-expiry').exits, ...eoi.exits], handler + eoiNative),
+    planInjectOneShot: plans.add(eoi.exits, handler + eoiNative),
+  };
+  if (!nativeMode) {
+    // Shadow paging's VM-wide mmu_lock: the vCPUs running at once wait for each other's holds
+    // (workloads/shadow-mmu.ts mmuLockWaitCycles); the mean wait goes on every step that takes it.
+    const means = stageMeans(profile, scenario.msrLists ?? DEFAULT_MSR_LISTS, 'cpuid', 'kernel', 0, features, scenario.vmType);
+    const roundTrip = means.recordExitInfo + means.saveGuestState + means.msrStore + means.loadHostState + means.msrLoad + means.entry;
+    const load = { acquisitionsPerGuestCycle: 0, holdCyclesPerGuestCycle: 0, overheadCyclesPerGuestCycle: 0 };
+    gaps.forEach((g, c) => {
+      const l = plans.lockLoadOf(classPlan[c], roundTrip);
+      load.acquisitionsPerGuestCycle += l.acquisitions / g.mean;
+      load.holdCyclesPerGuestCycle += l.holdCycles / g.mean;
+      load.overheadCyclesPerGuestCycle += l.hostCycles / g.mean;
+    });
+    const active = Math.min(vcpus, workload.activeVcpus ?? vcpus);
+    const busyShare = workload.kind === 'open' ? Math.min(1, ((workload.arrivalsPerSec as number) * workload.cyclesPerUnit) / (active * f)) : 1;
+    plans.addLockWait(firstPlan, plans.count, mmuLockWaitCycles(load, Math.min(active, scenario.host.pcpus), busyShare));
+  }
+
   return {
     name: workload.name,
     workload: workload.name,
@@ -337,20 +371,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     deviceLatencyCycles,
     deviceQueueDepth: Int32Array.from(workload.devices, (_, d) => Math.max(0, ...queueDepths.filter((_q, c) => classDevice[c] === d))),
     classQueueDepth: Int32Array.from(queueDepths),
-    planHalt: plans.add(decideExits('hlt').exits, 0),
-    planIdleEntry: plans.add(repeated(program.exits, idleEntryPrograms), idleEntryPrograms * programNative),
-    // NOHZ timer programming and the HLT that follows as one episode (the programming's
-    // native cycles run at the next entry: same accounting, one timer event fewer).
-    planIdleEntryHalt: plans.add([...repeated(program.exits, idleEntryPrograms), ...decideExits('hlt').exits], idleEntryPrograms * programNative),
-    planPause: plans.add(decideExits('pause-spin').exits, 0),
-    planHostTick: plans.add(decideExits('host-tick').exits, 0),
-    planDeliverDevice: plans.add([...decideExits('interrupt-delivery').exits, ...eoi.exits], handler + eoiNative),
-    planDeliverTimer: plans.add([...decideExits('timer-expiry').exits, ...eoi.exits, ...program.exits], handler + eoiNative + programNative),
-    planInjectDevice: plans.add(eoi.exits, handler + eoiNative),
-    planInjectTimer: plans.add([...eoi.exits, ...program.exits], handler + eoiNative + programNative),
-    // The one-shot timer's interrupt: delivered (the expiry exits, unless posted) and EOI'd, not re-programmed.
-    planDeliverOneShot: plans.add([...decideExits('timer-expiry').exits, ...eoi.exits], handler + eoiNative),
-    planInjectOneShot: plans.add(eoi.exits, handler + eoiNative),
+    ...vmPlans,
   };
 }
 

@@ -6,6 +6,7 @@ import { lognormalParams } from '../engine/random.js';
 import { CONFIDENTIAL_HANDLERS } from '../exits/confidential.js';
 import { softwareDecodeCycles } from '../exits/cost.js';
 import { NESTED_HANDLERS } from '../exits/nested.js';
+import { MMU_LOCK_HELD_SHARE } from '../workloads/shadow-mmu.js';
 import type { ResolvedExit } from '../exits/resolve.js';
 import { InputError } from '../config/errors.js';
 import type { HandlerName, Profile } from '../config/schema.js';
@@ -34,6 +35,8 @@ export class PlanBuilder {
   private readonly handlerMean: number[] = [];
   private readonly handlerMu: number[] = [];
   private readonly handlerSigma: number[] = [];
+  /** Per step: cycles of its handler spent holding the VM's mmu_lock for write (0: none, or a measured handler). */
+  private readonly lockHold: number[] = [];
   /** Handler names some plan uses (for sensitivity analysis; not read by the loop). */
   readonly handlersUsed = new Set<string>();
 
@@ -43,7 +46,12 @@ export class PlanBuilder {
     private readonly features: number,
   ) {}
 
-  add(exits: ResolvedExit[], nativeCycles: number, handlerOverride?: number): number {
+  /**
+   * Adds a plan: its exits' steps, and the native cycles the guest still runs. `handlerOverride`
+   * replaces the profile's handler mean; `measured`: it is a measured time, which already holds
+   * whatever the measured host waited for its locks (no mmu_lock wait is added to it).
+   */
+  add(exits: ResolvedExit[], nativeCycles: number, handlerOverride?: number, measured = false): number {
     const id = this.start.length;
     this.start.push(this.reason.length);
     this.native.push(Math.round(nativeCycles));
@@ -66,10 +74,49 @@ export class PlanBuilder {
         this.handlerMean.push(Math.round(mean));
         this.handlerMu.push(mu);
         this.handlerSigma.push(mean > 0 ? sigma : 0);
+        const share = measured || e.cycles !== undefined || e.location !== 'kernel' ? 0 : (MMU_LOCK_HELD_SHARE[e.handler] ?? 0);
+        this.lockHold.push(share * own);
       }
     }
     this.length.push(this.reason.length - this.start[id]);
     return id;
+  }
+
+  /** Plans made so far (the next plan's id). */
+  get count(): number {
+    return this.start.length;
+  }
+
+  /**
+   * Per event of `plan`: its expected mmu_lock write acquisitions, cycles holding the lock, and host
+   * cycles (each round trip's `roundTripCycles` plus its handler).
+   */
+  lockLoadOf(plan: number, roundTripCycles: number): { acquisitions: number; holdCycles: number; hostCycles: number } {
+    let acquisitions = 0;
+    let holdCycles = 0;
+    let hostCycles = 0;
+    for (let s = this.start[plan]; s < this.start[plan] + this.length[plan]; s++) {
+      const times = this.repeat[s] * this.probability[s];
+      hostCycles += times * (this.handlerMean[s] + (this.user[s] <= 1 ? roundTripCycles : 0));
+      if (this.lockHold[s] > 0) {
+        acquisitions += times;
+        holdCycles += times * this.lockHold[s];
+      }
+    }
+    return { acquisitions, holdCycles, hostCycles };
+  }
+
+  /** Adds `waitCycles` of spinning for mmu_lock to every step of plans [from, to) that takes it. */
+  addLockWait(from: number, to: number, waitCycles: number): void {
+    if (!(waitCycles > 0) || from >= to) return;
+    for (let s = this.start[from]; s < this.reason.length && (to >= this.start.length || s < this.start[to]); s++) {
+      if (this.lockHold[s] === 0) continue;
+      const mean = this.handlerMean[s] + Math.round(waitCycles);
+      const { mu, sigma } = lognormalParams(mean, this.profile.handlerCv.value);
+      this.handlerMean[s] = mean;
+      this.handlerMu[s] = mu;
+      this.handlerSigma[s] = sigma;
+    }
   }
 
   private cost(handler: HandlerName): number {

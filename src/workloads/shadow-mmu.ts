@@ -36,3 +36,65 @@ export function rootMissProbability(addressSpaces: number): number {
 export function lifecycleWriteTraps(pageTablePagesPerProcess: number): number {
   return 2 * pageTablePagesPerProcess;
 }
+
+/**
+ * The share of each shadow-MMU handler spent holding the VM-wide `mmu_lock` for write. KVM's
+ * shadow page fault walks the guest tables first and takes the lock only to install the shadow
+ * entry (FNAME(page_fault), arch/x86/kvm/mmu/paging_tmpl.h: write_lock(&vcpu->kvm->mmu_lock)
+ * after FNAME(walk_addr)); a trapped page-table write decodes and emulates the store before it
+ * updates the shadows under the lock (kvm_mmu_track_write); a CR3 switch frees and allocates roots
+ * and syncs unsync children under it (kvm_mmu_free_roots, mmu_alloc_shadow_roots,
+ * kvm_mmu_sync_roots); INVLPG syncs the entry under it (FNAME(invlpg)). The TDP MMU's EPT/NPT
+ * faults take it for read (direct_page_fault, since Linux 5.12) and do not serialize: absent here.
+ * The shares themselves are estimates (no published per-phase figure): half of each handler.
+ */
+export const MMU_LOCK_HELD_SHARE: Readonly<Partial<Record<string, number>>> = {
+  'shadow-page-fault': 0.5,
+  'pt-write-emulate': 0.5,
+  'cr3-write-shadow': 0.5,
+  'invlpg-shadow': 0.5,
+};
+
+/** One vCPU's shadow-MMU work per cycle of guest computation, from its plans' means. */
+export interface MmuLockLoad {
+  /** Write acquisitions of `mmu_lock` per guest cycle. */
+  acquisitionsPerGuestCycle: number;
+  /** Cycles holding it per guest cycle. */
+  holdCyclesPerGuestCycle: number;
+  /** Host cycles (exits, handlers) per guest cycle, before any wait for the lock. */
+  overheadCyclesPerGuestCycle: number;
+}
+
+/**
+ * Mean cycles a vCPU spins for `mmu_lock` at each acquisition, when `concurrentVcpus` vCPUs of one VM
+ * run at once, each with `load`; `busyShare` caps the share of a vCPU's wall time spent in guest
+ * computation (1 for a closed workload, its native utilization for an open one).
+ *
+ * The closed form: the other vCPUs' acquisitions are a Poisson stream and the holds about constant,
+ * so a vCPU waits as in an M/D/1 queue, W = ρh / (2(1 − ρ)), with h the mean hold and ρ the others'
+ * utilization of the lock. Waiting slows every vCPU, which thins the stream: W is the fixed point
+ * W = g(W), found by bisection (g falls as W grows, so there is exactly one). Deterministic, before
+ * the run: the engine charges W as handler time on every step that takes the lock. It is an
+ * approximation — no order, no burst of faults after a fork — and says nothing of read holds.
+ */
+export function mmuLockWaitCycles(load: MmuLockLoad, concurrentVcpus: number, busyShare = 1): number {
+  const { acquisitionsPerGuestCycle: a, holdCyclesPerGuestCycle: hold, overheadCyclesPerGuestCycle: overhead } = load;
+  if (concurrentVcpus < 2 || a <= 0 || hold <= 0) return 0;
+  const meanHold = hold / a;
+  const others = concurrentVcpus - 1;
+  // The others' utilization of the lock when each acquisition also waits `w` cycles.
+  const rho = (w: number) => others * hold * Math.min(busyShare, 1 / (1 + overhead + w * a));
+  const excess = (w: number) => {
+    const r = rho(w);
+    return r >= 1 ? -Infinity : w - (r * meanHold) / (2 * (1 - r));
+  };
+  let lo = 0;
+  let hi = meanHold;
+  while (excess(hi) < 0) hi *= 2;
+  for (let i = 0; i < 100 && hi - lo > 1e-6 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (excess(mid) < 0) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

@@ -16,5 +16,5 @@ export const compileCr3Write: EventCompiler = (e, _field, ctx) => {
   const miss = e.addressSpaceChange === false ? 0 : rootMissProbability(workload.pageTables.addressSpacesPerVcpu);
   const refill = workload.tlb ? miss * workload.tlb.refillCyclesAfterFlush : 0;
   const handler = decided.handlerOverride ?? (nativeMode ? undefined : plans.meanOf('cr3-write-shadow') + miss * plans.meanOf('shadow-root-miss'));
-  return { plan: plans.add(exits, nativeMode ? ctx.nativeOf(e) : refill, handler), behaviour: BEHAVIOUR_NORMAL, device: -1, planTargetAway: -1 };
+  return { plan: plans.add(exits, nativeMode ? ctx.nativeOf(e) : refill, handler, e.handlerCycles !== undefined), behaviour: BEHAVIOUR_NORMAL, device: -1, planTargetAway: -1 };
 };

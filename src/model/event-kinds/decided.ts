@@ -50,7 +50,7 @@ export function decideEvent(e: InstructionEvent, ctx: VmCompileContext, device =
 
 /** The plan of a decided event: its exits, and its native work when the guest still does it. */
 export function planOf(e: InstructionEvent, ctx: VmCompileContext, d: Decided, behaviour = BEHAVIOUR_NORMAL, device = -1): CompiledEvent {
-  const plan = ctx.plans.add(d.decision.exits, d.nativePaid ? ctx.nativeOf(e) : 0, d.handlerOverride);
+  const plan = ctx.plans.add(d.decision.exits, d.nativePaid ? ctx.nativeOf(e) : 0, d.handlerOverride, e.handlerCycles !== undefined);
   return { plan, behaviour, device, planTargetAway: -1 };
 }
 
