@@ -19,7 +19,8 @@ import type { EventKind } from '../exits/decision-table.js';
 import { FEATURE_BIT, featureSetLabel } from '../exits/features.js';
 import { R, exitReasonName } from '../exits/reasons.js';
 import { hardwareRoundTripCycles } from '../exits/cost.js';
-import { DEFAULT_MSR_LISTS } from '../config/schema.js';
+import { DEFAULT_MSR_LISTS, DEFAULT_MSR_PASS_THROUGH } from '../config/schema.js';
+import { MSR_NAME_BY_ADDRESS, invertGuestModel } from './invert.js';
 import type { Measurement, MeasuredExit } from './measurement.js';
 
 export interface DeriveOptions {
@@ -184,6 +185,11 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
   const raw = (e: MeasuredExit, rate: number, why: string) =>
     addEvent({ kind: 'raw-exit', reason: amd ? e.name : exitReasonName(e.reason as number), handlerCycles: handler(e) ?? o.profile.handlerCycles['raw-exit']?.value, nativeCycles: 0, source: `${src(e)}; ${why}` } as Ev, e, rate);
 
+  // An MSR that exited under an MSR bitmap was intercepted on that host: it keeps its address as its
+  // name, so no replay passes it through. Without a bitmap every MSR exits: an architectural one gets
+  // its name, so that a what-if with the bitmap passes it through as KVM would.
+  const msrName = (addr: string) => (!on('msr-bitmap') && MSR_NAME_BY_ADDRESS[addr]) || `MSR_${addr}`;
+
   // Exits the engine itself makes, to subtract from the measured counts. A host tick the measured
   // EXTERNAL_INTERRUPT rate cannot hold is lowered to what it holds (a tickless host, or a window
   // shorter than assumed).
@@ -257,7 +263,7 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
         if (total > 0) {
           for (const a of reads) {
             const addr = a.key.split(':')[0].toLowerCase();
-            addEvent({ kind: 'msr-read', msr: `MSR_${addr}`, handlerCycles: handler(e), source: `${src(e)}; MSR ${addr} share from the MSR Access table` } as Ev, e, (a.count / total) * rate);
+            addEvent({ kind: 'msr-read', msr: msrName(addr), handlerCycles: handler(e), source: `${src(e)}; MSR ${addr} share from the MSR Access table` } as Ev, e, (a.count / total) * rate);
           }
         } else addEvent({ kind: 'msr-read', msr: 'IMPORTED_INTERCEPTED_MSR', handlerCycles: handler(e) } as Ev, e, rate);
         continue;
@@ -277,7 +283,7 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
                 ? ({ kind: 'timer-program', handlerCycles: handler(e), source: `${src(e)}; MSR 0x6e0 (TSC deadline) share from the MSR Access table` } as Ev)
                 : addr === '0x830' && apicMode === 'x2apic'
                   ? ({ kind: 'ipi-send', handlerCycles: handler(e), source: `${src(e)}; MSR 0x830 (x2APIC ICR) share` } as Ev)
-                  : ({ kind: 'msr-write', msr: `MSR_${addr}`, handlerCycles: handler(e), source: `${src(e)}; MSR ${addr} share` } as Ev);
+                  : ({ kind: 'msr-write', msr: msrName(addr), handlerCycles: handler(e), source: `${src(e)}; MSR ${addr} share` } as Ev);
             addEvent(ev, e, share);
           }
         } else {
@@ -312,6 +318,21 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     arch: o.profile.arch, features, apicMode, usesDebugRegisters: byReason.has(R.DR_ACCESS), preemptionTimer: o.profile.capabilities.preemptionTimer,
     shadowPageFaultExits: o.profile.shadowPageFaultExits.value, deviceExitsPerOp: 1, lifecycleWriteTraps: 0, interruptWindowProbability: 0, levelTriggeredFraction: 0, tprBelowThresholdProbability: 0,
   };
+  // A guest OS given on purpose (--guest-os) without a perf stat of the guest: the exits are inverted
+  // through its profile into the activity they reveal, and what that activity costs but these
+  // features hid is added (import/invert.ts).
+  const inverting = o.guestOs !== undefined && !o.guestStat && !o.base;
+  if (inverting) {
+    const inversion = invertGuestModel({
+      events: events.filter((e): e is Ev & { perUnit: number } => 'perUnit' in e && typeof e.perUnit === 'number') as never,
+      guest: resolveGuest(guestOs.guestOs, undefined, o.profile),
+      measuredUnder: ctx,
+      passedThrough: (msr) => on('msr-bitmap') && DEFAULT_MSR_PASS_THROUGH.includes(msr.toUpperCase()),
+      featureLabel: featureSetLabel(features, o.profile.arch),
+    });
+    for (const e of inversion.hidden) events.push({ ...e, perUnit: round(e.perUnit ?? 0), distribution: 'exponential' } as Ev);
+    notes.push(...inversion.notes.map((n) => `guest model inverted: ${n}`));
+  }
   const unobservable = OBSERVABLE_KINDS.filter((k) => decide(k, ctx).exits.length === 0);
   if (on('msr-bitmap')) unobservable.push('msr-read/msr-write of pass-through MSRs' as EventKind);
   let tlb: WorkloadInput['tlb'];
@@ -334,7 +355,7 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     } else if (o.unobserved === 'zero') {
       notes.push(`unobservable under ${featureSetLabel(features, o.profile.arch)} (${unobservable.join(', ')}): assumed zero (--unobserved zero)`);
     } else {
-      assumptions.push(`guest events that do not exit under ${featureSetLabel(features, o.profile.arch)} (${unobservable.join(', ')}) are not in the measurement: none assumed (--base WORKLOAD takes them from a workload)`);
+      assumptions.push(`guest events that do not exit under ${featureSetLabel(features, o.profile.arch)} (${unobservable.join(', ')}) are not in the measurement: ${inverting ? 'beyond what the inverted guest model adds (notes), ' : ''}none assumed (--base WORKLOAD or --guest-stat FILE gives them)`);
     }
   }
 

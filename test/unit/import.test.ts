@@ -302,7 +302,7 @@ test('an MSR Access table alone (perf kvm stat report --event=msr) is read as MS
   assert.ok(m.notes.some((n) => /an MSR Access table only.*50 MSR_READ and 700 MSR_WRITE/.test(n)), m.notes.join(' | '));
   const d = deriveWorkload(m, { name: 'msr', features: parseFeatureSet('nehalem'), profile: skx, durationSec: 1, vcpus: 1, unobserved: 'zero' });
   const kinds = d.workload.events.map((e) => `${e.kind}${'msr' in e && e.msr ? ` ${e.msr}` : ''}`).sort();
-  assert.deepEqual(kinds, ['ipi-send', 'msr-read MSR_0x10', 'msr-write MSR_0x48', 'timer-program']);
+  assert.deepEqual(kinds, ['ipi-send', 'msr-read MSR_0x10', 'msr-write MSR_0x48', 'timer-program'], 'measured under an MSR bitmap: the MSRs that exited keep their addresses (intercepted on that host)');
   // Replayed as measured (no APICv, no IPIv: every one of these writes exits), the MSR exit rates come back.
   const sim = simulatedRates(d.workload, 1, 4, 'nehalem');
   assert.ok(Math.abs((sim.MSR_READ ?? 0) - 50) < 0.3 * 50, `MSR_READ ${sim.MSR_READ}`);
@@ -330,4 +330,44 @@ test('--guest-stat: a perf stat of the guest becomes its guest section, so a wha
   assert.throws(() => readGuestStat(path.join(dir, 'empty.txt')), (e: unknown) => e instanceof InputError && /at least one of context-switches/.test(e.message) && e.message.includes('empty.txt'));
   fs.writeFileSync(path.join(dir, 'nc.txt'), '   <not counted>      context-switches\n');
   assert.throws(() => readGuestStat(path.join(dir, 'nc.txt')), (e: unknown) => e instanceof InputError && /line 1: expected a count for context-switches, found <not counted>/.test(e.message));
+});
+
+test('with --guest-os, import inverts the guest model: shadow CR3 exits reveal context switches, and the FS_BASE writes the MSR bitmap hid come back without it', () => {
+  const nehalem = loadProfile('nehalem').profile;
+  const dir = tmp();
+  // Linux 5.8 (FS_BASE written per switch on a CPU without FSGSBASE, as Nehalem) with KPTI off:
+  // every CR3 write under shadow paging is then an address-space switch.
+  const linux58 = JSON.parse(fs.readFileSync(path.join(root, 'guest-os', 'linux-5.8.json'), 'utf8'));
+  fs.writeFileSync(path.join(dir, 'nopti.json'), JSON.stringify({ ...linux58, name: 'linux-5.8-nopti', defaults: { ...linux58.defaults, kpti: false } }));
+  const m = readMeasurement(made('perf-shadow-boot.txt'));
+  const d = deriveWorkload(m, { name: 'boot', features: parseFeatureSet('nehalem,-ept'), profile: nehalem, durationSec: 10, vcpus: 2, guestOs: path.join(dir, 'nopti.json') });
+  const note = (re: RegExp) => assert.ok(d.notes.some((n) => re.test(n)), `${re}: ${d.notes.join(' | ')}`);
+  note(/guest model inverted: context switches: [\d.]+ per unit, the CR3 writes/);
+  note(/guest model inverted: page faults: [\d.]+ per unit/);
+  note(/guest model inverted: added, hidden under nehalem,-ept: msr-write IA32_FS_BASE/);
+  const cr3 = d.workload.events.filter((e) => e.kind === 'cr3-write').reduce((a, e) => a + ((e as { perUnit: number }).perUnit), 0);
+  const fs_ = d.workload.events.filter((e) => e.kind === 'msr-write' && e.msr === 'IA32_FS_BASE');
+  assert.equal(fs_.length, 1);
+  assert.ok(Math.abs((fs_[0] as { perUnit: number }).perUnit - cr3) <= 1e-3 * cr3, 'one FS_BASE write per revealed switch');
+  assert.match(fs_[0].source, /^inferred/);
+  const rates = (features: string) => {
+    const s = simulateInline({
+      scenario: { name: 'check', host: { pcpus: 2, profile: 'nehalem' }, vms: [{ workload: d.workload.name, vcpus: 2 }], durationSec: 2, warmupSec: 0.05, seed: 3 },
+      workloads: [d.workload], profile: nehalem, features,
+    });
+    return Object.fromEntries(Object.entries(s.total.exits).map(([k, e]) => [k, e.rate_per_s / 2]));
+  };
+  // As measured (the bitmap on): the added writes pass through; without it they exit, one per switch.
+  const measured = rates('nehalem,-ept');
+  const noBitmap = rates('nehalem,-ept,-msr-bitmap');
+  const switchesPerSec = 18000 / 20; // 90% of CR_ACCESS (linux-5.8's split) per vCPU-second
+  const extra = (noBitmap.MSR_WRITE ?? 0) - (measured.MSR_WRITE ?? 0);
+  assert.ok(Math.abs(extra - switchesPerSec) < 0.15 * switchesPerSec, `MSR_WRITE without the bitmap +${extra}/s vs ${switchesPerSec}/s of switches`);
+  // With KPTI (Linux's default on Nehalem) the CR3 writes mix switches and kernel entries: not split, and said.
+  const kpti = deriveWorkload(m, { name: 'boot', features: parseFeatureSet('nehalem,-ept'), profile: nehalem, durationSec: 10, vcpus: 2, guestOs: 'linux-5.8' });
+  assert.ok(kpti.notes.some((n) => /mix context switches and KPTI's 2 writes per kernel entry: not split \(--guest-stat/.test(n)), kpti.notes.join(' | '));
+  assert.ok(!kpti.workload.events.some((e) => e.kind === 'msr-write' && e.msr === 'IA32_FS_BASE'));
+  // Without --guest-os nothing is inverted (the default guest OS only splits CR_ACCESS).
+  const plain = deriveWorkload(m, { name: 'boot', features: parseFeatureSet('nehalem,-ept'), profile: nehalem, durationSec: 10, vcpus: 2 });
+  assert.ok(!plain.notes.some((n) => /guest model inverted/.test(n)));
 });
