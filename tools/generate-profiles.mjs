@@ -57,16 +57,16 @@ const ref = {
 // fields were modified since VMEXIT so there's no need to inspect them all"; ~20% assumed).
 const EVMCS_SAVED = 0.3 + 0.2;
 // Guest-visible mitigation facts (issue 30): what a guest kernel reads to pick KPTI, its Spectre v2 mode and FSGSBASE.
-const MITIGATION_SRC = "Guest-visible mitigation facts: meltdown = no RDCL_NO (Linux arch/x86/kernel/cpu/common.c cpu_vuln_whitelist: every Intel core before Cascade Lake / Ice Lake lacks it, no AMD core is affected); eibrs = Intel enhanced IBRS (ARCH_CAPABILITIES.IBRS_ALL, Cascade Lake and later) or AMD Automatic IBRS (Zen 4 and later; K. Phillips, 'x86/cpu, kvm: Support AMD Automatic IBRS', Linux 6.3, which uses it by default); fsgsbase = RDFSBASE/WRFSBASE, Intel from Ivy Bridge, AMD from Zen (CPUID.7.0:EBX[0]).";
+const MITIGATION_SRC = "Guest-visible mitigation facts: meltdown = no RDCL_NO (Linux arch/x86/kernel/cpu/common.c cpu_vuln_whitelist: every Intel core before Cascade Lake / Ice Lake lacks it, no AMD core is affected); eibrs = Intel enhanced IBRS (ARCH_CAPABILITIES.IBRS_ALL, Cascade Lake and later) or AMD Automatic IBRS (Zen 4 and later; K. Phillips, 'x86/cpu, kvm: Support AMD Automatic IBRS', Linux 6.3, which uses it by default); fsgsbase = RDFSBASE/WRFSBASE, Intel from Ivy Bridge, AMD from Zen (CPUID.7.0:EBX[0]); retbleedIbrs = an Intel CPU with X86_BUG_RETBLEED (Linux arch/x86/kernel/cpu/common.c cpu_vuln_blacklist: SKYLAKE_X listed with RETBLEED; Nehalem, Westmere and Sandy Bridge are not) and IBRS, on which Linux ≥ 5.19's spectre_v2=auto picks legacy IBRS (arch/x86/kernel/cpu/bugs.c); AMD's retbleed mitigation writes no MSR per entry.";
 const MITIGATIONS = {
-  prescott: [true, false, false], merom: [true, false, false], penryn: [true, false, false], nehalem: [true, false, false],
-  westmere: [true, false, false], sandybridge: [true, false, false], 'skylake-sp': [true, false, true], 'sapphire-rapids': [false, true, true],
-  k8: [false, false, false], barcelona: [false, false, false], rome: [false, false, true], milan: [false, false, true], genoa: [false, true, true], turin: [false, true, true],
+  prescott: [true, false, false, false], merom: [true, false, false, false], penryn: [true, false, false, false], nehalem: [true, false, false, false],
+  westmere: [true, false, false, false], sandybridge: [true, false, false, false], 'skylake-sp': [true, false, true, true], 'sapphire-rapids': [false, true, true, false],
+  k8: [false, false, false, false], barcelona: [false, false, false, false], rome: [false, false, true, false], milan: [false, false, true, false], genoa: [false, true, true, false], turin: [false, true, true, false],
 };
 function withMitigations(prof) {
-  const [meltdown, eibrs, fsgsbase] = MITIGATIONS[prof.name];
+  const [meltdown, eibrs, fsgsbase, retbleedIbrs] = MITIGATIONS[prof.name];
   const { source, ...caps } = prof.capabilities;
-  prof.capabilities = { ...caps, meltdown, eibrs, fsgsbase, source: `${source}. ${MITIGATION_SRC}` };
+  prof.capabilities = { ...caps, meltdown, eibrs, fsgsbase, retbleedIbrs, source: `${source}. ${MITIGATION_SRC}` };
   return prof;
 }
 function addEvmcs(prof) {

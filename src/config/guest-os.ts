@@ -47,8 +47,10 @@ export const GuestOs = z
          * exit. 'auto': on when the CPU is vulnerable to Meltdown (the profile's capabilities.meltdown).
          */
         kpti: z.union([z.boolean(), z.literal('auto')]),
-        /** 'auto': eIBRS where the CPU has it (capabilities.eibrs), else retpoline. */
+        /** 'auto': eIBRS where the CPU has it (capabilities.eibrs), else retpoline (or IBRS, see retbleedIbrs). */
         spectreV2: z.union([z.enum(SPECTRE_V2_MODES), z.literal('auto')]),
+        /** Under 'auto', legacy IBRS on a CPU whose capabilities say retbleedIbrs (Linux ≥ 5.19's retbleed default). */
+        retbleedIbrs: z.boolean().default(false),
         source: z.string().min(1),
       })
       .strict(),

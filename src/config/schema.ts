@@ -309,6 +309,11 @@ export const Profile = z
         eibrs: z.boolean().default(false),
         /** RDFSBASE/WRFSBASE (Ivy Bridge, Zen and later): a Linux ≥ 5.9 guest switches FS/GS bases without WRMSR. */
         fsgsbase: z.boolean().default(false),
+        /**
+         * Intel with X86_BUG_RETBLEED and IBRS (Skylake-family client and server cores without eIBRS):
+         * a Linux ≥ 5.19 guest's spectre_v2=auto picks legacy IBRS (arch/x86/kernel/cpu/bugs.c).
+         */
+        retbleedIbrs: z.boolean().default(false),
         source: z.string().min(1),
       })
       .strict(),

@@ -14,10 +14,14 @@ export function workloadsTable(workloads: Array<[string, Workload]>): string {
 
 /** The shipped guest OS profiles: what each writes per context switch, kernel entry and interrupt, and its defaults. */
 export function guestOsTable(oses: Array<[string, GuestOs]>): string {
-  const writes = (e: GuestOs['contextSwitch']) => [...e.msrWrites.map((w) => `${w.count} WRMSR ${w.msr}${w.cpuLacks ? ` (without ${w.cpuLacks})` : ''}`), ...(e.tprWrites ? [`${e.tprWrites.count} TPR`] : [])].join(', ') || '-';
+  const writes = (e: GuestOs['contextSwitch']) => [...e.msrWrites.map((w) => `${w.count} ${w.msr.replace(/^IA32_/, '')}${w.cpuLacks ? ` (no ${w.cpuLacks})` : ''}`), ...(e.tprWrites ? [`${e.tprWrites.count} TPR`] : [])].join(', ') || '-';
   return (
-    table(['guest OS', 'per context switch', 'per interrupt', 'KPTI', 'Spectre v2'], oses.map(([n, g]) => [n, writes(g.contextSwitch), writes(g.interrupt), String(g.defaults.kpti), g.defaults.spectreV2])) +
-    '\nKPTI: two CR3 writes per kernel entry and exit; Spectre v2 ibrs: two SPEC_CTRL writes (auto: as the CPU calls for, --guest-kpti and --spectre-v2 override)\n'
+    table(['guest OS', 'per context switch', 'per interrupt', 'KPTI', 'Spectre v2'], oses.map(([n, g]) => [n, writes(g.contextSwitch), writes(g.interrupt), String(g.defaults.kpti), g.defaults.spectreV2 === 'auto' && g.defaults.retbleedIbrs ? 'auto, retbleed' : g.defaults.spectreV2])) +
+    '\nWrites are WRMSRs of the IA32_ MSR named, or TPR (CR8) writes, per event.\n' +
+    'KPTI: two CR3 writes per kernel entry and exit. Spectre v2 ibrs: two SPEC_CTRL\n' +
+    'writes per entry and exit. auto: as the CPU calls for — eIBRS where present,\n' +
+    'else retpoline; retbleed: IBRS on a retbleed-affected Intel CPU (Linux 5.19+).\n' +
+    '--guest-kpti and --spectre-v2 override.\n'
   );
 }
 

@@ -33,7 +33,8 @@ export interface GuestExpansion {
 
 export function resolveGuest(os: GuestOs, settings: GuestSettings | undefined, profile: Profile): ResolvedGuest {
   const kpti = settings?.kpti ?? (os.defaults.kpti === 'auto' ? profile.capabilities.meltdown : os.defaults.kpti);
-  const spectreV2 = settings?.spectreV2 ?? (os.defaults.spectreV2 === 'auto' ? (profile.capabilities.eibrs ? 'eibrs' : 'retpoline') : os.defaults.spectreV2);
+  const auto = (): SpectreV2Mode => (profile.capabilities.eibrs ? 'eibrs' : os.defaults.retbleedIbrs && profile.capabilities.retbleedIbrs ? 'ibrs' : 'retpoline');
+  const spectreV2 = settings?.spectreV2 ?? (os.defaults.spectreV2 === 'auto' ? auto() : os.defaults.spectreV2);
   return { os, kpti, spectreV2, fsgsbase: profile.capabilities.fsgsbase };
 }
 
