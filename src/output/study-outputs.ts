@@ -133,7 +133,7 @@ export async function studyFigures(records: StudyRecord[], featureLabels: string
   return {
     ...(await figureFiles('efficiency', efficiencyFigure(t.summary, `${name}: efficiency`, params, size))),
     ...(await figureFiles('throughput', throughputFigure(t.summary, `${name}: throughput`, params, size))),
-    ...(await figureFiles('cycles', cyclesFigure(t.summary, `${name}: where the cycles went`, size))),
+    ...(await figureFiles('cycles', cyclesFigure(t.summary, `${name}: where the cycles went`, size, params))),
   };
 }
 

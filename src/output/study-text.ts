@@ -1,7 +1,7 @@
 // Terminal tables of studies: the default study's table, a sweep's summary,
 // and replicated run/compare (mean ± 95% CI).
 import type { StudyRecord } from '../experiment/study.js';
-import type { StudyTables } from './study-outputs.js';
+import type { StudyTables, SummaryRow } from './study-outputs.js';
 import { meanCi, num, pctCi, table } from './text.js';
 
 type Est = { mean: number | null; ci95: number | null };
@@ -22,14 +22,12 @@ export function formatDefaultStudy(t: StudyTables, records: StudyRecord[], point
 }
 
 /** The default study's Intel-vs-AMD table: each workload's efficiency on both hosts under one preset, and the difference. */
-export function formatVendorComparison(intel: StudyTables, amd: StudyTables, points: Array<{ index: number; workload: string }>, intelSet: number, intelName: string, amdName: string): string {
-  const rows = points.map((p) => {
-    const i = intel.summary.filter((x) => x.point === p.index)[intelSet];
-    const a = amd.summary.find((x) => x.point === p.index);
+export function formatVendorComparison(rows: Array<{ workload: string; intel: SummaryRow | undefined; amd: SummaryRow | undefined }>, intelName: string, amdName: string): string {
+  const lines = rows.map(({ workload, intel: i, amd: a }) => {
     const diff = i?.efficiency.mean != null && a?.efficiency.mean != null ? (a.efficiency.mean - i.efficiency.mean) * 100 : null;
-    return [p.workload, i ? efficiencyCi(i.efficiency) : 'n/a', a ? efficiencyCi(a.efficiency) : 'n/a', diff === null ? 'n/a' : `${diff >= 0 ? '+' : ''}${diff.toFixed(2)} pp`, a ? num(a.exits_per_s.mean ?? 0, 0) : 'n/a', i ? num(i.exits_per_s.mean ?? 0, 0) : 'n/a'];
+    return [workload, i ? efficiencyCi(i.efficiency) : 'n/a', a ? efficiencyCi(a.efficiency) : 'n/a', diff === null ? 'n/a' : `${diff >= 0 ? '+' : ''}${diff.toFixed(2)} pp`, a ? num(a.exits_per_s.mean ?? 0, 0) : 'n/a', i ? num(i.exits_per_s.mean ?? 0, 0) : 'n/a'];
   });
-  return table(['workload', `${intelName} eff.`, `${amdName} eff.`, `${amdName} − ${intelName}`, `${amdName} exits/s`, `${intelName} exits/s`], rows);
+  return table(['workload', `${intelName} eff.`, `${amdName} eff.`, `${amdName} − ${intelName}`, `${amdName} exits/s`, `${intelName} exits/s`], lines);
 }
 
 /** A sweep's summary rows (the first 40), one per point and feature set. */

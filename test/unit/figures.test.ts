@@ -61,7 +61,7 @@ for (const size of ['single', 'double'] as const) {
     assert.match(eff, />workload</, 'x-axis title is the parameter, not its path');
     assert.doesNotMatch(eff, /vms\[0\]/);
     assert.doesNotMatch(eff, /role-mark[^"]*errorbar|class="mark-rule role-mark/, 'no whiskers with one replication');
-    assert.match(files['throughput.svg'] as string, /units\/s \(all VMs\)/);
+    assert.match(files['throughput.svg'] as string, /units\/s of all VMs/);
     assert.match(files['cycles.svg'] as string, size === 'single' ? /% busy cycles/ : /% of busy pCPU cycles/);
     assert.equal(legendColours(files['cycles.svg'] as string).length, 7, 'every stage group in the legend');
     assert.ok(legendColours(files['cycles.svg'] as string).length <= 8, 'stage groups fit the colour-blind-safe palette');

@@ -3,11 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { packageRoot, shippedWorkloadNames } from '../../config/load.js';
+import { packageRoot } from '../../config/load.js';
+import { defaultStudySweeps } from '../../experiment/default-study.js';
 import { parameterPaths, sweepLabels } from '../../experiment/sweep-spec.js';
-import { DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, STUDY_PRESETS, VENDOR_PROFILE } from '../../experiment/settings.js';
+import { DEFAULT_HOST, STUDY_PRESETS, VENDOR_PROFILE } from '../../experiment/settings.js';
 import { readState, removeRecords, runStudy } from '../../experiment/study.js';
-import { expandSweep } from '../../experiment/sweep-spec.js';
 import { writeOwnedFile } from '../../io/atomic.js';
 import { checkReplaceable, claimFolder, ownership } from '../../io/output-folder.js';
 import { studyTables, writeStudyOutputs, STUDY_OUTPUT_NAMES } from '../../output/study-outputs.js';
@@ -46,19 +46,7 @@ async function studyCommand(o: StudyOptions): Promise<void> {
     }
   }
 
-  const names = shippedWorkloadNames();
-  const base = (name: string, profile: string) => ({
-    name,
-    host: { pcpus: DEFAULT_HOST.pcpus, profile, scheduler: DEFAULT_HOST.scheduler },
-    vms: [{ workload: names[0], vcpus: DEFAULT_HOST.vcpus, count: DEFAULT_HOST.vms }],
-    durationSec: o.quick ? QUICK_DURATION_SEC : DEFAULT_HOST.durationSec,
-    warmupSec: o.quick ? QUICK_WARMUP_SEC : DEFAULT_HOST.warmupSec,
-  });
-  const workloadsParameter = [{ path: 'vms[0].workload', values: names }];
-  const sweep = expandSweep(
-    { name: 'default-study', base: base('default-study', DEFAULT_HOST.profile), parameters: workloadsParameter, featureSets: STUDY_PRESETS, replications: o.replications ?? 1 },
-    'default study',
-  );
+  const { main: sweep, vendor: vendorSweep } = defaultStudySweeps(o);
   const first = sweep.points[0].resolved.scenario;
   if (!o.json) process.stdout.write(
     `Default study: every shipped workload on the default host (${first.host.pcpus} pCPUs, ${first.host.profile}, ${first.host.scheduler}, ` +
@@ -82,14 +70,13 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   const res = await runStudy(sweep, { outputNames: STUDY_OUTPUT_NAMES, outDir: dir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter('default study')) });
   const labels = sweepLabels(sweep);
   const points = sweep.points.map((p) => ({ index: p.index, workload: String(p.values['vms[0].workload']) }));
-  // Intel against AMD: every workload under modern on the vendor profile too, in its own folder.
-  const vendorSweep = expandSweep(
-    { name: 'default-study-amd', base: base('default-study-amd', VENDOR_PROFILE), parameters: workloadsParameter, featureSets: ['modern'], replications: o.replications ?? 1 },
-    'default study',
-  );
-  const vendor = await runStudy(vendorSweep, { outputNames: STUDY_OUTPUT_NAMES, outDir: vendorDir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter(`default study: ${VENDOR_PROFILE}`)) });
-  await writeStudyOutputs(vendorDir, vendorSweep, vendor.records, ['modern'], [], `default study on ${VENDOR_PROFILE}`, startedAt);
-  const vendorTable = formatVendorComparison(studyTables(res.records, labels), studyTables(vendor.records, ['modern']), points, labels.indexOf('modern'), DEFAULT_HOST.profile, VENDOR_PROFILE);
+  // Intel against AMD: every workload under modern on both CPUs, side by side in their own folder
+  // (the figures show one bar per workload and CPU).
+  const vendor = await runStudy(vendorSweep, { outputNames: STUDY_OUTPUT_NAMES, outDir: vendorDir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter(`default study: ${DEFAULT_HOST.profile} vs ${VENDOR_PROFILE}`)) });
+  await writeStudyOutputs(vendorDir, vendorSweep, vendor.records, ['modern'], parameterPaths(vendorSweep.spec), `default study: ${DEFAULT_HOST.profile} vs ${VENDOR_PROFILE}, modern`, startedAt, {}, undefined, o.figureSize);
+  const vendorRows = studyTables(vendor.records, ['modern']).summary;
+  const onCpu = (workload: string, profile: string) => vendorRows.find((r) => r.values['vms[0].workload'] === workload && r.values['host.profile'] === profile);
+  const vendorTable = formatVendorComparison(points.map((p) => ({ workload: p.workload, intel: onCpu(p.workload, DEFAULT_HOST.profile), amd: onCpu(p.workload, VENDOR_PROFILE) })), DEFAULT_HOST.profile, VENDOR_PROFILE);
   const text = formatDefaultStudy(studyTables(res.records, labels), res.records, points, STUDY_PRESETS, labels) + `\n\nIntel against AMD, features modern (${DEFAULT_HOST.profile} vs ${VENDOR_PROFILE}; ${VENDOR_PROFILE}'s figures rest on fewer published measurements: docs/validation.md §1):\n\n` + vendorTable;
   const wall = (Date.now() - t0) / 1000;
   // summary.txt first: the manifest, written last by writeStudyOutputs, marks the folder complete.
@@ -97,8 +84,8 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   const written = await writeStudyOutputs(dir, sweep, res.records, labels, parameterPaths(sweep.spec), 'default study', startedAt, {}, undefined, o.figureSize);
   if (o.json) {
     const t = studyTables(res.records, labels);
-    const amd = studyTables(vendor.records, ['modern']);
-    process.stdout.write(JSON.stringify({ name: 'default-study', out: dir, baseline: labels[0], replications: o.replications ?? 1, ran: res.ran + vendor.ran, reused: res.skipped + vendor.skipped, summary: t.summary, comparisons: t.comparisons, intel_vs_amd: { intel: DEFAULT_HOST.profile, amd: VENDOR_PROFILE, features: 'modern', amd_summary: amd.summary } }, null, 2) + '\n');
+    const amd = vendorRows.filter((r) => r.values['host.profile'] === VENDOR_PROFILE);
+    process.stdout.write(JSON.stringify({ name: 'default-study', out: dir, baseline: labels[0], replications: o.replications ?? 1, ran: res.ran + vendor.ran, reused: res.skipped + vendor.skipped, summary: t.summary, comparisons: t.comparisons, intel_vs_amd: { intel: DEFAULT_HOST.profile, amd: VENDOR_PROFILE, features: 'modern', amd_summary: amd } }, null, 2) + '\n');
     return;
   }
   process.stdout.write(text + '\n\nefficiency = bare-metal cycles per unit ÷ virtualized host cycles per unit (SPEC §10)\n');
