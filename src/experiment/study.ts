@@ -12,7 +12,7 @@ import { writeFileAtomic, writeOwnedFile } from '../io/atomic.js';
 import { checkReplaceable, claimFolder, ownership, readLedger, removeOwned } from '../io/output-folder.js';
 import { InputError } from '../config/errors.js';
 import { readStateJson } from '../config/read-input.js';
-import { sweepLabels } from './sweep-spec.js';
+import { parameterPaths, sweepLabels } from './sweep-spec.js';
 import type { RunSummary } from '../metrics/summarize.js';
 import type { PointJob, PointResult } from './job.js';
 import { MAX_STUDY_JOBS, type ExpandedSweep } from './sweep-spec.js';
@@ -62,6 +62,8 @@ export interface StudyState {
   identity: string;
   sweep_file: string;
   feature_sets: string[];
+  /** The parameter paths in the sweep file's order (CSV columns and figure axes follow it); absent in folders of earlier versions. */
+  parameters?: string[];
   points: Array<Record<string, number | string | boolean>>;
   replications: number;
   shard: Shard | null;
@@ -258,6 +260,7 @@ export function stateOf(sweep: ExpandedSweep, replications: number, shard?: Shar
     identity: sweep.identity,
     sweep_file: sweep.file,
     feature_sets: sweepLabels(sweep),
+    parameters: parameterPaths(sweep.spec),
     points: sweep.points.map((p) => p.values),
     replications,
     shard: shard ?? null,

@@ -54,7 +54,10 @@ async function mergeCommand(dirs: string[], o: { out: string; force?: boolean; f
   const startedAt = new Date();
   const merged = mergeShards(dirs);
   writeMergedRuns(o.out, merged, o.force ?? false, STUDY_OUTPUT_NAMES);
-  const params = merged.state.points.length > 0 ? Object.keys(merged.state.points[0]) : [];
+  // The sweep file's parameter order (as the unsharded sweep writes its columns), else a point's keys.
+  const keys = merged.state.points.length > 0 ? Object.keys(merged.state.points[0]) : [];
+  const stated = merged.state.parameters;
+  const params = Array.isArray(stated) && stated.length === keys.length && stated.every((p) => keys.includes(p)) ? stated : keys;
   const records = [...readRecords(o.out, merged.state.identity).values()];
   // The shards ran one sweep (merge checked their identity): the first one's manifest holds its inputs.
   const first = path.join(dirs[0], 'manifest.json');
