@@ -21,7 +21,7 @@ import { estimateRun, type RunEstimate } from '../estimate/analytic.js';
 import { CAPACITY_BOUNDARY_REPLICATION_FACTOR } from './settings.js';
 import { CapacityRuns } from './capacity-runs.js';
 import { buildRunModel } from '../request/run-path.js';
-import { judge, untriable, withCount, type CapacityOptions, type CapacityResult, type Evaluation, type Sla } from './capacity.js';
+import { judge, openWorkloadsOf, untriable, withCount, type CapacityOptions, type CapacityResult, type Evaluation, type Sla } from './capacity.js';
 import type { RunSummary } from '../metrics/summarize.js';
 import type { ResolvedScenario } from '../request/scenario.js';
 
@@ -47,6 +47,7 @@ export async function multiFidelitySearch(r: ResolvedScenario, features: number,
   const evaluations: Evaluation[] = [];
   const cache = new Map<string, Evaluation>();
   const label = featureSetLabel(features);
+  const open = openWorkloadsOf(r);
   // For progress: what a search that guessed right still runs (a count and the next, re-checked), plus
   // a replication set per galloping or bisecting step it has had to take.
   let planned = opts.replications * 2 + strict * 2;
@@ -56,7 +57,7 @@ export async function multiFidelitySearch(r: ResolvedScenario, features: number,
     let e = cache.get(key);
     if (e) return e;
     const failed = untriable(r, opts.vary, n);
-    e = failed ? { n, replications: 0, fits: false, failed, metrics: {} } : judge(n, await runs.runs(n, reps), slas);
+    e = failed ? { n, replications: 0, fits: false, failed, metrics: {} } : judge(n, await runs.runs(n, reps), slas, open);
     cache.set(key, e);
     evaluations.push(e);
     opts.onEvaluation?.(e, done(), Math.max(0, planned - done()));

@@ -15,6 +15,10 @@ import { CLI, addCommon, checkCsvTarget, collect, featureSetsOf, intFlag, resolv
 type CapacityOptions = CommonOptions & { sla: string[]; vary: 'vms' | 'vcpus'; max: number; search: 'multi-fidelity' | 'exact' };
 
 async function capacityCommand(file: string, o: CapacityOptions): Promise<void> {
+  // The search varies the VM count itself (1 to --max); --vms would only resize the default host.
+  if (o.vary === 'vms' && o.vms !== undefined) {
+    throw new InputError(CLI, '--vms', 'no --vms with capacity --vary vms (the search tries 1 VM up to --max; --pcpus sizes the host)', String(o.vms));
+  }
   const r = resolve(file, o);
   const slas = (o.sla ?? []).map(parseSla);
   if (slas.length === 0) throw new InputError(CLI, '--sla', 'at least one SLA, e.g. --sla "efficiency>=90%"', 'none');
@@ -40,7 +44,10 @@ async function capacityCommand(file: string, o: CapacityOptions): Promise<void> 
     `Capacity of ${r.scenario.host.pcpus} pCPUs (${r.profile.name}, ${r.scenario.host.scheduler}): most ${what} with every VM meeting ${slas.map((x) => x.text).join(' and ')}; ` +
       `worst VM's mean over ${replications} replications, boundary re-checked with ${replications * CAPACITY_BOUNDARY_REPLICATION_FACTOR}\n` +
       `${searchNote(results, o.search)}\n\n` +
-      capacityTable(results, slas, o.vary, o.max) + '\n',
+      capacityTable(results, slas, o.vary, o.max) + '\n' +
+      (r.scenario.host.scheduler === 'pinned' && results.some((x) => x.evaluations.some((e) => e.failed.startsWith('pinned:')))
+        ? `\nnote: the pinned scheduler gives each vCPU a pCPU of its own, so the answer is at most the ${r.scenario.host.pcpus} pCPUs over the vCPUs per VM; --scheduler fair or round-robin lets the host overcommit\n`
+        : ''),
   );
 }
 
