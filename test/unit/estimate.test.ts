@@ -113,3 +113,34 @@ test('exitsim estimate refuses what it cannot use and bad input, in one line, ex
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
 });
+
+test('the run-cost estimate follows the events a run really draws: an idle or imported guest is not priced as if always busy', async () => {
+  const { resolveScenario } = await import('../../src/request/scenario.js');
+  const { buildRunModel } = await import('../../src/request/run-path.js');
+  const { estimateGuestEvents } = await import('../../src/model/build.js');
+  const { parseFeatureSet } = await import('../../src/exits/features.js');
+  const { runPointJob } = await import('../../src/experiment/job.js');
+  const { deriveWorkload } = await import('../../src/import/derive.js');
+  const { readMeasurement } = await import('../../src/import/detect.js');
+  const { loadProfile } = await import('../../src/config/load.js');
+  const path = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/import');
+  const imported = deriveWorkload(readMeasurement(path.join(fixtures, 'perf-shadow-boot.txt')), { name: 'boot', features: parseFeatureSet('nehalem,-ept'), profile: loadProfile('nehalem').profile, durationSec: 10, vcpus: 2, unobserved: 'zero' }).workload;
+  const cases: Array<[ReturnType<typeof resolveScenario>, string]> = [
+    [resolveScenario('idle-guest', { durationSec: 2 }), 'modern'],
+    [resolveScenario('network-server', { durationSec: 0.3 }), 'modern'],
+    [resolveScenario('kernel-build', { durationSec: 0.3 }), 'none'],
+    [
+      { ...resolveScenario('cpu-bound', { durationSec: 1 }), workloads: new Map([['boot', { workload: imported, file: 'boot.json' }]]), scenario: { ...resolveScenario('cpu-bound', { durationSec: 1 }).scenario, host: { ...resolveScenario('cpu-bound').scenario.host, profile: 'nehalem', pcpus: 2 }, vms: [{ workload: 'boot', vcpus: 2, count: 1 }] }, profile: loadProfile('nehalem').profile },
+      'nehalem,-ept',
+    ],
+  ];
+  for (const [r, fs] of cases) {
+    const f = parseFeatureSet(fs);
+    const estimated = estimateGuestEvents(buildRunModel(r, f));
+    const drawn = runPointJob({ runIdPrefix: 'cost', spec: { scenario: r.scenario, file: r.file, workloads: r.workloads, profile: r.profile }, featureSets: [f] }).guestEvents;
+    // An upper bound, but within a small factor (it was 100–400× for idle and imported guests).
+    assert.ok(estimated >= 0.9 * drawn / 2 && estimated <= 25 * drawn, `${r.scenario.vms[0].workload}: estimated ${estimated.toExponential(2)} vs ${drawn.toExponential(2)} drawn`);
+  }
+});
