@@ -55,6 +55,9 @@ export interface Derived {
   hostTickHz: number;
 }
 
+/** The unit of an imported guest that halts: what its efficiency is the CPU cost of (cli/commands/run.ts says so). */
+export const IMPORTED_WAKE_UP_UNIT = 'wake-up (work between two halts)';
+
 /** Guest event kinds whose rate an exit count can reveal, and which features hide them. */
 const OBSERVABLE_KINDS: EventKind[] = ['page-fault', 'first-touch', 'cr3-write', 'invlpg', 'rdtsc', 'tpr-write', 'ipi-send', 'dr-access'];
 
@@ -398,7 +401,7 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     description: `Imported from ${m.file} (${m.format}${m.tables > 1 ? `, table ${m.table} of ${m.tables}` : ''}): ${m.exits.reduce((a, e) => a + e.count, 0)} exits in ${window} s on ${vcpus} vCPU(s), measured with features ${featureSetLabel(features, o.profile.arch)}.`,
     sources: [`exitsim import of ${m.file} (${m.format}) on profile ${o.profile.name}, features ${featureSetLabel(features, o.profile.arch)}`, ...assumptions.map((a) => `assumed: ${a}`), ...notes],
     kind: open ? 'open' : 'closed',
-    unitName: open ? 'wake-up (work between two halts)' : '1 ms of guest work',
+    unitName: open ? IMPORTED_WAKE_UP_UNIT : '1 ms of guest work',
     cyclesPerUnit,
     ...(open ? { arrivalsPerSec: round(arrivalRate * vcpus) } : {}),
     apicMode,

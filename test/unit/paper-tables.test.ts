@@ -25,7 +25,7 @@ test('exitsim table: efficiency with its CI and the exit mix, in Markdown and in
   assert.match(md.stdout, /\| EPT_VIOLATION \| 0 \| \d+ \|/, 'a reason absent under none shows 0, not a gap');
   const tex = exitsim('table', path.join(d, 'out'), '--format', 'latex');
   assert.match(tex.stdout, /\\toprule\n {4}host\.pcpus & none \(\\%\) & modern \(\\%\) \\\\\n {4}\\midrule/);
-  assert.match(tex.stdout, /\\num\{\d+\.\d\d \+- \d+\.\d\d\}/, 'siunitx uncertainty');
+  assert.match(tex.stdout, /\$\d+\.\d\d \\pm \d+\.\d\d\$/, 'mean ± half-width, as a paper prints it');
   assert.match(tex.stdout, /EPT\\_VIOLATION/, 'text escaped for LaTeX');
   assert.doesNotMatch(tex.stdout, /\d,\d{3}/, 'no thousands separators inside \\num');
   const files = exitsim('table', path.join(d, 'out'), '--out', path.join(d, 't'));
@@ -40,8 +40,50 @@ test('the validation table marks every row calibrated or predicted, in both form
     { figure: 'a & b_1', published: 1009, simulated: 1010, error: 0.001, kind: 'calibration', source: 'x' },
     { figure: 'c', published: 1.19, simulated: 1.24, error: 0.042, kind: 'independent', source: 'y' },
   ]);
-  assert.match(markdown(t), /\| a & b_1 \| 1009 \| 1010 \| 0\.1 \| calibrated \| x \|/);
-  assert.match(markdown(t), /\| c \| 1\.19 \| 1\.24 \| 4\.2 \| predicted \| y \|/);
-  assert.match(latex(t), /a \\& b\\_1 & \\num\{1009\} & \\num\{1010\} & \\num\{0\.1\} & calibrated & x \\\\/);
-  assert.match(latex(t), /\\begin\{tabular\}\{lrrrll\}/);
+  assert.match(markdown(t), /\| a & b_1 \| 1009 \| 1010 \| 0\.1 \| cal\. \| x \|/);
+  assert.match(markdown(t), /\| c \| 1\.19 \| 1\.24 \| 4\.2 \| pred\. \| y \|/);
+  assert.match(latex(t), /a \\& b\\_\\allowbreak\{\}1 & \\num\{1009\} & \\num\{1010\} & \\num\{0\.1\} & cal\. & x \\\\/);
+  assert.match(latex(t), /\\begin\{longtable\}\{>\{\\raggedright\\arraybackslash\}p\{0\.3\\textwidth\}rrrl>/);
+});
+
+test('a zero half-width is printed (88.55 ± 0.00), not dropped', () => {
+  const t = { caption: 'c', label: 'l', header: ['x', 'eff (%)'], rows: [['a', { mean: 88.55, half: 0, digits: 2 }]] };
+  assert.match(latex(t), /\$88\.55 \\pm 0\.00\$/);
+  assert.match(markdown(t), /88\.55 ± 0\.00/);
+});
+
+/** pdflatex on a document around `body`: its log's overfull boxes and errors. */
+function compile(dir: string, name: string, documentClass: string, body: string): { ok: boolean; overfull: string[]; log: string } {
+  const doc = `\\documentclass${documentClass}\n\\usepackage{booktabs}\n\\usepackage{siunitx}\n\\usepackage{longtable}\n\\usepackage{array}\n\\begin{document}\n${body}\n\\end{document}\n`;
+  fs.writeFileSync(path.join(dir, `${name}.tex`), doc);
+  const r = spawnSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', `${name}.tex`], { cwd: dir, encoding: 'utf8' });
+  const log = fs.existsSync(path.join(dir, `${name}.log`)) ? fs.readFileSync(path.join(dir, `${name}.log`), 'utf8') : r.stdout;
+  // Overfull boxes wider than a point (TeX reports the excess: "Overfull \hbox (12.3pt too wide)").
+  const overfull = [...log.matchAll(/Overfull \\[hv]box \(([\d.]+)pt too (wide|high)\)[^\n]*/g)].filter((m) => Number(m[1]) > 1).map((m) => m[0]);
+  return { ok: r.status === 0, overfull, log };
+}
+
+const hasPdflatex = spawnSync('pdflatex', ['--version'], { encoding: 'utf8' }).status === 0;
+
+test('every table exitsim writes compiles with pdflatex without an overfull box: study tables in a two-column paper, the validation table on one-column pages', { skip: hasPdflatex ? false : 'pdflatex is not installed (CI installs texlive-latex-base, -extra and -science)' }, () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-latex-'));
+  try {
+    // A study with two parameters, three feature sets (long labels) and replications: the widest the tables get from a sweep.
+    const sweep = path.join(d, 's.yaml');
+    fs.writeFileSync(sweep, 'name: s\nbase: { name: b, host: { pcpus: 4 }, vms: [{ workload: kernel-build, vcpus: 2 }], durationSec: 0.02 }\nparameters: [{ path: "vms[0].workload", values: [kernel-build, network-server] }, { path: host.profile, values: [sapphire-rapids, genoa] }]\nfeatureSets: [none, "apicv,-apicv", "modern,-msr-bitmap"]\nreplications: 2\n');
+    const run = exitsim('sweep', sweep, '--out', path.join(d, 'out'));
+    assert.equal(run.status, 0, run.stderr);
+    const study = exitsim('table', path.join(d, 'out'), '--format', 'latex');
+    assert.equal(study.status, 0, study.stderr);
+    const two = compile(d, 'study', '[twocolumn]{article}', study.stdout);
+    assert.ok(two.ok, `study tables compile: ${two.log.split('\n').filter((l) => l.startsWith('!')).join(' | ')}`);
+    assert.deepEqual(two.overfull, [], 'no overfull box in a two-column paper');
+    const validation = exitsim('table', 'validation', '--format', 'latex');
+    assert.equal(validation.status, 0, validation.stderr);
+    const one = compile(d, 'validation', '{article}', validation.stdout);
+    assert.ok(one.ok, `the validation table compiles: ${one.log.split('\n').filter((l) => l.startsWith('!')).join(' | ')}`);
+    assert.deepEqual(one.overfull, [], 'no overfull box');
+  } finally {
+    fs.rmSync(d, { recursive: true, force: true });
+  }
 });

@@ -131,8 +131,10 @@ function importCommand(file: string, o: ImportOptions): void {
   }
   for (const n of d.notes) process.stdout.write(`  note: ${n}\n`);
   const best = supportedFeatures(parseFeatureSet('modern'), profile);
+  // (Two sets can differ only in what the label leaves out for this VM — a nested-only feature: then
+  // there is nothing more to compare on this host.)
   const whatIf =
-    best !== features
+    featureSetLabel(best, profile.arch) !== featureSetLabel(features, profile.arch)
       ? `exitsim compare ${out} --features ${featureSetLabel(features, profile.arch)} --features ${featureSetLabel(best, profile.arch)}   (what the rest of this host's features would buy)`
       : NEXT_WHAT_IF[profile.arch](out, profile.name);
   process.stdout.write(`next: exitsim run ${out}   (reproduces the measured exit rates)\n      ${whatIf}\n`);

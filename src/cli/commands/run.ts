@@ -17,6 +17,8 @@ import { formatCompare, formatCrossProfile, formatRun } from '../../output/text.
 import { progressReporter, simulatedTimeProgress } from '../progress.js';
 import { trackStudy } from '../interrupt.js';
 import { CLI, addCommon, checkCost, checkCsvTarget, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
+import { IMPORTED_WAKE_UP_UNIT } from '../../import/derive.js';
+import type { ResolvedScenario } from '../../request/scenario.js';
 
 function jsonSummary(runs: RunSummary[]): string {
   return JSON.stringify(runs.length === 1 ? runs[0] : { baseline: runs[0].features, runs }, null, 2) + '\n';
@@ -44,6 +46,16 @@ function fewUnitsNote(runs: RunSummary[], replications: number): string {
   if (!(fewest < FEW_UNITS_WARNING) || replications >= 10) return aboveNote + overloadNote;
   const advice = replications > 1 ? 'more replications (10 or more) or a longer --duration' : '--replications 10, --ci-target 0.5 or a longer --duration';
   return aboveNote + overloadNote + `\nnote: a VM finished only ${fewest.toFixed(0)} units in the window: with so few, efficiency varies from seed to seed more than its digits suggest (idle-guest, ~25 units: ±2.5 pp) — use ${advice}\n`;
+}
+
+/**
+ * An imported guest's unit is a wake-up: its efficiency is the CPU cost of one (bare metal over
+ * virtualized), not a speed — said once, so that a light guest's low figure is not misread.
+ */
+function wakeUpNote(r: ResolvedScenario): string {
+  const names = r.scenario.vms.map((v) => r.workloads.get(v.workload)?.workload).filter((w) => w?.unitName === IMPORTED_WAKE_UP_UNIT).map((w) => w?.name);
+  if (names.length === 0) return '';
+  return `\nnote: ${[...new Set(names)].join(', ')}: the unit is one wake-up (the work between two halts), so efficiency is the CPU cost of a wake-up on bare metal over its cost virtualized — the exits of a light guest's wake-ups weigh heavily in it; units/s equal to bare metal's say the guest keeps up\n`;
 }
 
 /** compare with several --profile: each CPU under the same feature sets, one table (baseline: the first CPU's first set). */
@@ -105,7 +117,7 @@ async function runCommand(file: string, o: RunOptions, compare: boolean): Promis
     process.stdout.write(jsonSummary(runs));
     return;
   }
-  process.stdout.write((compare ? formatCompare(runs) : formatRun(runs[0])) + '\n' + fewUnitsNote(runs, 1));
+  process.stdout.write((compare ? formatCompare(runs) : formatRun(runs[0])) + '\n' + fewUnitsNote(runs, 1) + wakeUpNote(r));
 }
 
 async function sequentialCommand(sweep: ExpandedSweep, o: RunOptions, targetPp: number, compare: boolean): Promise<void> {
