@@ -22,3 +22,17 @@ test('README opens with the two commands a new user needs', () => {
   assert.match(head, /npm ci && npm start/);
   assert.match(head, /npm ci && npm test/);
 });
+
+test('the README and docs cite no document the repository lacks', () => {
+  const docs = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))];
+  for (const doc of docs) {
+    const text = fs.readFileSync(path.join(root, doc), 'utf8');
+    for (const m of text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+      const target = m[1];
+      if (/^[a-z]+:/.test(target)) continue; // a web address
+      assert.ok(fs.existsSync(path.resolve(path.dirname(path.join(root, doc)), target)), `${doc} links ${target}, which is not in the repository`);
+    }
+    // "SPEC §n" means the product contract, shipped as docs/SPEC.md.
+    if (/\bSPEC §/.test(text)) assert.ok(fs.existsSync(path.join(root, 'docs', 'SPEC.md')), `${doc} cites SPEC`);
+  }
+});
