@@ -10,7 +10,7 @@ import { readDataFile, validate, loadProfile, loadWorkload } from '../config/loa
 import { Profile, Scenario, SweepFile, SweepParameter, Workload } from '../config/schema.js';
 import { resolveScenario, type ResolvedScenario } from '../request/scenario.js';
 import { guestOsesOf } from '../request/run-path.js';
-import { FeatureParseError, featureSetLabel, parseFeatureSet } from '../exits/features.js';
+import { FeatureParseError, distinctFeatureSetLabel, featureSetLabel, parseFeatureSet } from '../exits/features.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -229,5 +229,11 @@ export function singlePointSweep(resolved: ResolvedScenario, featureSets: number
  */
 export function sweepLabels(sweep: ExpandedSweep): string[] {
   const nested = sweep.points.some((p) => vmTypeOf(p.resolved.scenario.vmType).nested);
-  return sweep.featureSets.map((s) => featureSetLabel(s, 'vmx', nested));
+  // In the words of the sweep's one architecture (an AMD-only sweep's "modern,-vmcb-clean"), VT-x's
+  // when it mixes vendors; and never one label for two sets (VT-x words have no name for an SVM-only
+  // feature): those fall back to a label that names every feature.
+  const arches = new Set(sweep.points.map((p) => p.resolved.profile.arch ?? 'vmx'));
+  const arch = arches.size === 1 ? [...arches][0] : 'vmx';
+  const labels = sweep.featureSets.map((s) => featureSetLabel(s, arch, nested));
+  return labels.map((l, i) => (labels.indexOf(l) !== labels.lastIndexOf(l) ? distinctFeatureSetLabel(sweep.featureSets[i]) : l));
 }

@@ -160,3 +160,15 @@ test('import reads an AMD perf kvm stat table (genoa by default) and report writ
   const back = exitsim('import', path.join(d, 'report.txt'), '--out', path.join(d, 'back.yaml'));
   assert.equal(back.code, 0, back.stderr);
 });
+
+test('a sweep never labels two feature sets alike: an AMD-only sweep speaks SVM words, a mixed one falls back to a label naming every feature', async () => {
+  const { expandSweep, sweepLabels } = await import('../../src/experiment/sweep-spec.js');
+  const base = { name: 'l', host: { pcpus: 2, profile: 'genoa' }, vms: [{ workload: 'cpu-bound', vcpus: 2 }], durationSec: 0.01 };
+  const amd = expandSweep({ name: 'l', base, parameters: [], featureSets: ['modern,-vmcb-clean', 'modern,-decode-assists', 'modern'], replications: 1 }, 'test');
+  const labels = sweepLabels(amd);
+  assert.equal(new Set(labels).size, 3, labels.join(' | '));
+  assert.deepEqual(labels, ['modern,-vmcb-clean', 'modern,-decode-assists', 'modern']);
+  const mixed = expandSweep({ name: 'l', base, parameters: [{ path: 'host.profile', values: ['genoa', 'sapphire-rapids'] }], featureSets: ['modern,-vmcb-clean', 'modern,-decode-assists'], replications: 1 }, 'test');
+  const mixedLabels = sweepLabels(mixed);
+  assert.equal(new Set(mixedLabels).size, 2, mixedLabels.join(' | '));
+});
