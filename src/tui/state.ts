@@ -8,7 +8,10 @@ export const SPARK_POINTS = 60;
 
 export interface TuiState {
   frame: LiveFrame | null;
-  /** Throughput per feature set, one value per frame (oldest first), at most SPARK_POINTS. */
+  /**
+   * Per feature set, one value per frame (oldest first), at most SPARK_POINTS: the throughput when
+   * every VM runs one workload, else the efficiency (units of different workloads do not add up).
+   */
   history: number[][];
   featureSets: number[];
   paused: boolean;
@@ -34,6 +37,11 @@ export type Action =
   | { type: 'message'; text: string }
   | { type: 'quit' };
 
+/** Whether every VM of a run runs the same workload (its units can be added up). */
+export function oneWorkload(s: { vms: Array<{ workload: string }> }): boolean {
+  return new Set(s.vms.map((v) => v.workload)).size <= 1;
+}
+
 export function initialState(featureSets: number[], speed: number): TuiState {
   return { frame: null, history: featureSets.map(() => []), featureSets, paused: false, speed, focus: featureSets.length - 1, message: '', generation: 0, quitting: false };
 }
@@ -45,7 +53,7 @@ export const reduce = (state: TuiState, action: Action): TuiState =>
         s.frame = action.frame as never;
         action.frame.summaries.forEach((sum, i) => {
           const h = s.history[i] ?? (s.history[i] = []);
-          h.push(sum.total.throughput_units_per_s);
+          h.push(oneWorkload(sum) ? sum.total.throughput_units_per_s : (sum.total.efficiency ?? 0) * 100);
           if (h.length > SPARK_POINTS) h.shift();
         });
         if (action.frame.done && !s.message) s.message = `run complete in ${action.frame.elapsedWallSeconds.toFixed(2)} s wall — [s] saves it, [q] quits`;

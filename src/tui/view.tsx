@@ -5,16 +5,19 @@ import { Box, Text } from 'ink';
 import type { RunSummary } from '../metrics/summarize.js';
 import { featureSetLabel } from '../exits/features.js';
 import { HELP_ITEMS } from './keys.js';
-import type { TuiState } from './state.js';
+import { oneWorkload, type TuiState } from './state.js';
 
 const SPARKS = '▁▂▃▄▅▆▇█';
 
+/**
+ * A sparkline on a scale from zero to its highest value: noise of a steady figure stays a flat line
+ * near the top instead of filling the height (an autoscaled 338–338 drew noise as full swings).
+ */
 export function sparkline(values: number[], width: number): string {
   const xs = values.slice(-width);
   if (xs.length === 0) return '';
-  const lo = Math.min(...xs);
   const hi = Math.max(...xs);
-  return xs.map((x) => SPARKS[hi > lo ? Math.round(((x - lo) / (hi - lo)) * (SPARKS.length - 1)) : 3]).join('');
+  return xs.map((x) => SPARKS[hi > 0 ? Math.max(0, Math.round((x / hi) * (SPARKS.length - 1))) : 0]).join('');
 }
 
 export function bar(fraction: number, width: number): string {
@@ -67,16 +70,18 @@ function Header({ state, width, title }: { state: TuiState; width: number; title
   );
 }
 
-function Columns({ state, width }: { state: TuiState; width: number }) {
+function Columns({ state, width, vmRows }: { state: TuiState; width: number; vmRows: number }) {
   const sums = state.frame?.summaries ?? [];
   const n = state.featureSets.length;
-  const labelW = 16;
+  const labelW = width >= 110 ? 22 : 16; // wider terminals show whole VM names
   const colW = Math.max(12, Math.floor((width - labelW - (n > 1 ? 10 : 0)) / n));
   const head = state.featureSets.map((fs, i) => cut(`${i === state.focus ? '>' : ' '}${featureSetLabel(fs)}`, colW)).join('');
   const base = sums[0]?.total;
+  // Units of different workloads do not add up: totals only when every VM runs one workload.
+  const mixed = !oneWorkload(sums[0] ?? { vms: [] });
   const rows: Array<[string, (s: RunSummary) => string, string]> = [
-    ['units/s', (s) => fmt(s.total.throughput_units_per_s), ''],
-    ['bare metal /s', (s) => fmt(s.total.native_throughput_units_per_s), ''],
+    ['units/s', (s) => (mixed ? 'per VM below' : fmt(s.total.throughput_units_per_s)), ''],
+    ['bare metal /s', (s) => (mixed ? '-' : fmt(s.total.native_throughput_units_per_s)), ''],
     ['efficiency', (s) => pct(s.total.efficiency), ''],
     ['exits/s', (s) => si(s.total.exit_count / Math.max(1e-9, s.duration_s)), ''],
   ];
@@ -86,13 +91,14 @@ function Columns({ state, width }: { state: TuiState; width: number }) {
     <Box flexDirection="column" marginTop={1}>
       <Text bold>{cut('features', labelW) + head + (n > 1 ? ' Δ units/s' : '')}</Text>
       {rows.map(([label, get]) => (
-        <Text key={label}>{cut(label, labelW) + sums.map((s) => cut(get(s), colW)).join('') + (n > 1 && label === 'units/s' && sums.length > 1 ? ` ${delta(sums[n - 1])}` : '')}</Text>
+        <Text key={label}>{cut(label, labelW) + sums.map((s) => cut(get(s), colW)).join('') + (n > 1 && label === 'units/s' && sums.length > 1 && !mixed ? ` ${delta(sums[n - 1])}` : '')}</Text>
       ))}
-      {(sums[state.focus]?.vms ?? []).slice(0, 3).map((vm, k) => (
+      {(sums[state.focus]?.vms ?? []).slice(0, vmRows).map((vm, k) => (
         <Text key={vm.vm} dimColor>
           {'  ' + cutMiddle(vm.vm, labelW - 3) + ' ' + sums.map((s) => cut(`${fmt(s.vms[k]?.throughput_units_per_s)} ${pct(s.vms[k]?.efficiency)}`, colW)).join('')}
         </Text>
       ))}
+      {(sums[state.focus]?.vms.length ?? 0) > vmRows ? <Text dimColor>{cut(`  … ${(sums[state.focus]?.vms.length ?? 0) - vmRows} more VMs (a taller terminal shows them)`, width)}</Text> : null}
     </Box>
   );
 }
@@ -142,20 +148,21 @@ function Stages({ state, width }: { state: TuiState; width: number }) {
   return <Text>{cut(`cycles: ${text}`, width)}</Text>;
 }
 
-/** The scale of an autoscaled sparkline: the lowest and highest value it draws. */
-function sparkScale(values: number[], width: number): string {
+/** A sparkline's scale (it starts at zero) and the range of what it drew. */
+function sparkScale(values: number[], width: number, unit: string): string {
   const xs = values.slice(-width);
-  return xs.length === 0 ? '' : `${si(Math.min(...xs))}–${si(Math.max(...xs))}`;
+  return xs.length === 0 ? '' : `0–${si(Math.max(...xs))}${unit} (${si(Math.min(...xs))}–${si(Math.max(...xs))})`;
 }
 
 function Sparks({ state, width }: { state: TuiState; width: number }) {
-  const scaleW = 14;
+  const scaleW = 24;
   const w = Math.max(10, width - 22 - scaleW);
+  const mixed = !oneWorkload(state.frame?.summaries[0] ?? { vms: [] });
   return (
     <Box flexDirection="column" marginTop={1}>
       {state.featureSets.map((fs, i) => (
         <Text key={i}>
-          {cut(`units/s ${featureSetLabel(fs)}`, 20)} <Text color="green">{sparkline(state.history[i] ?? [], w)}</Text> {sparkScale(state.history[i] ?? [], w)}
+          {cut(`${mixed ? 'eff.' : 'units/s'} ${featureSetLabel(fs)}`, 20)} <Text color="green">{sparkline(state.history[i] ?? [], w)}</Text> {sparkScale(state.history[i] ?? [], w, mixed ? '%' : '')}
         </Text>
       ))}
     </Box>
@@ -174,13 +181,17 @@ export function Screen({ state, width, height, title }: { state: TuiState; width
   }
   const help = helpLines(width);
   // Rows: 2 header, 1+1+4+vms columns, 1+1+rows exits, 1 stages, 1+n sparks, 1 message, the help.
-  const vmRows = Math.min(3, state.frame?.summaries[state.focus]?.vms.length ?? 0);
-  const fixed = 2 + 1 + 5 + vmRows + 2 + 1 + 1 + state.featureSets.length + 1 + help.length;
-  const exitRows = Math.max(2, Math.min(10, height - fixed - 1));
+  // Every VM gets a row while the exit table keeps 3; the rest goes to exits (at most 10), and VMs
+  // that do not fit are counted on a line of their own.
+  const vms = state.frame?.summaries[state.focus]?.vms.length ?? 0;
+  const fixed = 2 + 1 + 5 + 2 + 1 + 1 + state.featureSets.length + 1 + help.length;
+  const free = Math.max(0, height - fixed - 1);
+  const vmRows = vms <= free - 3 ? vms : Math.max(1, free - 3 - 1);
+  const exitRows = Math.max(2, Math.min(10, free - vmRows - (vmRows < vms ? 1 : 0)));
   return (
     <Box flexDirection="column" width={width}>
       <Header state={state} width={width} title={title} />
-      <Columns state={state} width={width} />
+      <Columns state={state} width={width} vmRows={vmRows} />
       <Exits state={state} width={width} rows={exitRows} />
       <Stages state={state} width={width} />
       <Sparks state={state} width={width} />

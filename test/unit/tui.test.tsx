@@ -65,7 +65,7 @@ test('Screen(state) shows time, events/s, per-set throughput and efficiency, exi
   assert.match(text, /^ {2}kernel-\S*#1 /m, 'VMs of one workload keep distinct labels');
   assert.match(text, /^ {2}kernel-\S*#2 /m);
   assert.match(text, /cycles: guest \d+\.\d%/, 'the largest share comes first, so it is never cut');
-  assert.match(text, /units\/s modern +[▁-█]+ [\d.]+k?–[\d.]+k?$/m, 'each sparkline states its scale');
+  assert.match(text, /units\/s modern +[▁-█]+ 0–[\d.]+k? \([\d.]+k?–[\d.]+k?\)$/m, 'each sparkline states its scale (from zero) and its range');
 });
 
 test('Screen below 80×24 says the terminal is too small instead of drawing a cut screen', () => {
@@ -177,4 +177,26 @@ test('a live run ends with the same figures as a plain run of the same job (its 
   const plain = runPointJob(job).summaries;
   const strip = (s: object) => ({ ...s, run_id: '', wall_s: 0 });
   assert.deepEqual(last.summaries.map(strip), plain.map(strip));
+});
+
+test('a 6-VM scenario shows every VM at 120×40; its units/s are not added across workloads; a steady figure draws a flat sparkline', async () => {
+  const { initialState, reduce } = await import('../../src/tui/state.js');
+  const { parseFeatureSet } = await import('../../src/exits/features.js');
+  const vm = (name: string, workload: string, tput: number) => ({ vm: name, workload, vcpus: 2, units: 100, throughput_units_per_s: tput, native_throughput_units_per_s: tput * 1.05, efficiency: 0.95, host_cycles_per_unit: 1, native_cycles_per_unit: 1, dropped_arrivals: 0, exits: {}, exit_count: 0, cycles_by_stage: {}, exit_cycles: { p50: null, p95: null, p99: null }, unit_latency_us: { p50: null, p95: null, p99: null } });
+  const vms = [vm('kernel-build#1', 'kernel-build', 300), vm('kernel-build#2', 'kernel-build', 301), vm('network-server#1', 'network-server', 40000), vm('network-server#2', 'network-server', 39000), vm('oltp-database', 'oltp-database', 4000), vm('spinlock-job', 'spinlock-job', 10000)];
+  const summary = { run_id: 'r', scenario: 's', profile: 'p', features: 'modern', vm_type: 'plain', seed: 1, frequency_hz: 2.6e9, duration_s: 0.5, warmup_s: 0.05, pcpus: 16, total: { ...vm('', '', 93602), vcpus: 12, efficiency: 0.95 }, vms, pcpu_cycles: [], window_cycles: 1 };
+  let state = initialState([parseFeatureSet('modern')], 1);
+  for (let i = 0; i < 20; i++) state = reduce(state, { type: 'frame', frame: { simSeconds: 0.1 * i, totalSeconds: 2, summaries: [{ ...summary, total: { ...summary.total, efficiency: 0.95 + (i % 2) * 0.001 } }], eventsPerWallSec: 1e6, simSecondsPerWallSec: 1, elapsedWallSeconds: 1, done: false, paused: false } as never });
+  const text = render(<Screen state={state} width={119} height={40} title="t" />).lastFrame() ?? '';
+  for (const v of vms) assert.match(text, new RegExp(`^ {2}${v.vm.replace(/[#]/g, '.')}`, 'm'), `${v.vm} listed`);
+  assert.doesNotMatch(text, /more VMs/);
+  assert.match(text, /^units\/s +per VM below/m, 'no total of different workloads\' units');
+  assert.doesNotMatch(text, /93,602/);
+  // The sparkline is of efficiency (%), from zero: 95.0–95.1% is a flat line at the top, not full swings.
+  const spark = /eff\. modern +([▁-█]+) 0–/m.exec(text);
+  assert.ok(spark, text);
+  assert.equal(new Set(spark[1]).size, 1, `flat: ${spark[1]}`);
+  // At 80×24 the VMs that do not fit are counted.
+  const small = render(<Screen state={state} width={79} height={24} title="t" />).lastFrame() ?? '';
+  assert.match(small, /… \d+ more VMs/);
 });
