@@ -1,6 +1,7 @@
 // `exitsim rerun MANIFEST`: a result's manifest embeds every input it ran on (scenarios, workloads,
 // CPU profiles, feature sets, seeds), so the run can be repeated anywhere without the files it was
 // made from. This turns a manifest back into what the runners take.
+import fs from 'node:fs';
 import { InputError } from '../config/errors.js';
 import { inputsDigest } from '../io/manifest-digest.js';
 import { GuestOs } from '../config/guest-os.js';
@@ -58,7 +59,25 @@ function present(file: string, field: string, x: unknown, what: string): unknown
   return x;
 }
 
+/** An input file given to rerun (a workload, scenario or sweep): what to run instead. */
+function inputInsteadOfManifest(file: string): string | undefined {
+  if (/\.ya?ml$/i.test(file)) return 'a sweep or scenario file: run it with exitsim sweep FILE or exitsim run FILE';
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (data === null || typeof data !== 'object' || 'tool' in data) return undefined;
+  if ('featureSets' in data && 'base' in data) return 'a sweep file: run it with exitsim sweep FILE';
+  if ('vms' in data || 'host' in data) return 'a scenario file: run it with exitsim run FILE';
+  if ('events' in data || 'cyclesPerUnit' in data) return 'a workload file: run it with exitsim run FILE';
+  return undefined;
+}
+
 export function readRerun(file: string): RunsToRepeat | StudyToRepeat {
+  const notManifest = fs.existsSync(file) ? inputInsteadOfManifest(file) : undefined;
+  if (notManifest) throw new InputError(file, '(top level)', 'the manifest.json of a result folder (rerun repeats a result from it)', notManifest);
   const m = readStateJson<{ tool?: string; kind?: string; inputs_sha256?: unknown }>(file, 'an exitsim manifest.json', ['tool']);
   if (m.tool !== 'exitsim') throw new InputError(file, 'tool', "an exitsim manifest ('tool': 'exitsim')", JSON.stringify(m.tool));
   if (m.kind !== undefined && m.kind !== 'runs' && m.kind !== 'study') throw new InputError(file, 'kind', "the manifest of runs or of a study ('runs' or 'study')", JSON.stringify(m.kind));

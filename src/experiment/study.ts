@@ -252,6 +252,13 @@ export interface StudyRun {
   complete: boolean;
 }
 
+/** A study's parameter paths in its sweep file's order (a folder of an earlier version: a point's keys). */
+export function studyParameters(state: StudyState): string[] {
+  const keys = state.points.length > 0 ? Object.keys(state.points[0]) : [];
+  const stated = state.parameters;
+  return Array.isArray(stated) && stated.length === keys.length && stated.every((p) => typeof p === 'string' && keys.includes(p)) ? stated : keys;
+}
+
 export function stateOf(sweep: ExpandedSweep, replications: number, shard?: Shard): StudyState {
   return {
     tool: 'exitsim',

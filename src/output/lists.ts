@@ -6,10 +6,10 @@ import { FEATURES, PRESETS, SVM_FEATURE_NAMES } from '../exits/features.js';
 import { EXIT_REASON_NAMES } from '../exits/reasons.js';
 import { SVM_EXIT_REASONS, svmCodeText, vmxEquivalent } from '../exits/svm-reasons.js';
 import { CVM_EXIT_REASONS, cvmLeafText } from '../exits/cvm-codes.js';
-import { table } from './text.js';
+import { table, wrapWords, wrappedTable } from './text.js';
 
 export function workloadsTable(workloads: Array<[string, Workload]>): string {
-  return table(['workload', 'kind', 'description'], workloads.map(([n, w]) => [n, w.kind, w.description])) + '\n';
+  return wrappedTable(['workload', 'kind', 'description'], workloads.map(([n, w]) => [n, w.kind, w.description])) + '\n';
 }
 
 /** The shipped guest OS profiles: what each writes per context switch, kernel entry and interrupt, and its defaults. */
@@ -27,9 +27,10 @@ export function guestOsTable(oses: Array<[string, GuestOs]>): string {
 
 export function profilesTable(profiles: Array<[string, Profile]>): string {
   return (
-    table(['profile', 'arch', 'generation', 'launch', 'GHz', 'calibrated to', 'features it lacks', 'confidential VMs'], profiles.map(([n, p]) => {
+    wrappedTable(['profile', 'arch', 'launch', 'GHz', 'generation, calibration, what it lacks'], profiles.map(([n, p]) => {
       const lacks = LACKS[p.arch](p);
-      return [n, p.arch, p.generation, p.launch, p.frequencyGHz.value, `${p.calibration.target} ${p.calibration.cycles}`, lacks.join(',') || '-', confidentialTypes(p).join(',') || '-'];
+      const cvm = confidentialTypes(p);
+      return [n, p.arch, p.launch, String(p.frequencyGHz.value), `${p.generation}; calibrated to ${p.calibration.target} ${p.calibration.cycles}; lacks ${lacks.join(', ') || 'nothing'}${cvm.length > 0 ? `; runs ${cvm.join(', ')}` : ''}`];
     })) + '\n'
   );
 }
@@ -55,10 +56,10 @@ function svmLacks(p: Profile): string[] {
 
 export function featuresTable(): string {
   return (
-    table(['feature', 'what it does'], FEATURES.map(([n, d]) => [n, d])) + '\n\n' +
-    table(['preset', 'features'], Object.entries(PRESETS).map(([n, p]) => [n, p.features.join(',') || '(none)'])) + '\n\n' +
-    'On an AMD (SVM) profile the same features go by their SVM names (either is accepted):\n\n' +
-    table(['SVM name', 'VT-x features'], SVM_FEATURE_NAMES.map(([n, f]) => [n, f.join(',')])) + '\n'
+    wrappedTable(['feature', 'what it does'], FEATURES.map(([n, d]) => [n, d])) + '\n\n' +
+    wrappedTable(['preset', 'features'], Object.entries(PRESETS).map(([n, p]) => [n, p.features.join(', ') || '(none)'])) + '\n\n' +
+    'On an AMD (SVM) profile the same features go by their SVM names\n(either is accepted):\n\n' +
+    wrappedTable(['SVM name', 'VT-x features'], SVM_FEATURE_NAMES.map(([n, f]) => [n, f.join(', ')])) + '\n'
   );
 }
 
@@ -70,8 +71,7 @@ export function exitReasonsTable(arch: Arch = 'vmx'): string {
 const EXIT_REASON_LISTS: Record<Arch, { text: () => string; json: () => unknown }> = {
   svm: {
     text: () =>
-      'AMD SVM #VMEXIT codes (Linux arch/x86/include/uapi/asm/svm.h); "perf name" is what perf kvm stat prints on an AMD host,\n' +
-      'and "VT-x counterpart" the VT-x exit of the same guest event (an AMD measurement\'s guest events are derived through it)\n\n' +
+      wrapWords('AMD SVM #VMEXIT codes (Linux arch/x86/include/uapi/asm/svm.h); "perf name" is what perf kvm stat prints on an AMD host, and "VT-x counterpart" the VT-x exit of the same guest event (an AMD measurement\'s guest events are derived through it)', 80).join('\n') + '\n\n' +
       table(['code', 'exit', 'perf name', 'VT-x counterpart'], SVM_EXIT_REASONS.map((r) => [svmCodeText(r.code), r.name, r.perfName || '(number)', vmxEquivalent(r) || '-']), 4) + '\n' +
       subLeafTable('VMGEXIT'),
     json: () => SVM_EXIT_REASONS.map((r) => ({ code: r.code, code_hex: svmCodeText(r.code), name: r.name, perf_name: r.perfName || null, read_as: vmxEquivalent(r) || null })),
@@ -86,7 +86,7 @@ const EXIT_REASON_LISTS: Record<Arch, { text: () => string; json: () => unknown 
 function subLeafTable(carrier: 'TDCALL' | 'VMGEXIT'): string {
   const rows = CVM_EXIT_REASONS.filter((r) => r.carrier === carrier);
   const what = carrier === 'TDCALL' ? 'TDG.VP.VMCALL leaves of a TD (--vm-type tdx), all exit reason TDCALL (77) on the host' : 'GHCB exit codes of an SEV-ES/SNP guest (--vm-type sev-es|sev-snp), all #VMEXIT VMGEXIT (0x403) on the host';
-  return `\n${what}; perf kvm stat counts them as one, exitsim apart:\n\n` + table(['sub-leaf', 'leaf', 'stands for', 'what the guest asks'], rows.map((r) => [r.name, cvmLeafText(r), r.standsFor ?? '-', r.what]), 0) + '\n';
+  return `\n${wrapWords(`${what}; perf kvm stat counts them as one, exitsim apart:`, 80).join('\n')}\n\n` + wrappedTable(['sub-leaf', 'leaf', 'stands for', 'what the guest asks'], rows.map((r) => [r.name, cvmLeafText(r), r.standsFor ?? '-', r.what])) + '\n';
 }
 
 /** The same lists as data (`exitsim list … --json`). */

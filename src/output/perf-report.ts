@@ -102,33 +102,60 @@ function pooled(name: string, rows: ExitFigures[]): ExitFigures {
   };
 }
 
-/** Rows in perf kvm stat report's layout (20-character name column), most frequent first. */
-function perfTable(rows: ExitFigures[], f: number, nameOf: (name: string) => string): { lines: string[]; bounded: boolean } {
+/** One line of perf kvm stat report, as figures (times in µs). */
+export interface PerfRow {
+  exit: string;
+  samples: number;
+  samples_pct: number;
+  time_pct: number;
+  min_time_us: number;
+  max_time_us: number;
+  avg_time_us: number;
+  /** Relative standard error of the mean, in percent (perf's "( +- x% )"). */
+  rsd_pct: number;
+}
+
+/** The rows of perf kvm stat report, most frequent first, and the table's totals. */
+function perfRows(rows: ExitFigures[], f: number, nameOf: (name: string) => string): { rows: PerfRow[]; totalSamples: number; totalTimeUs: number; bounded: boolean } {
   const time = (e: ExitFigures) => ((e.totalCycles + e.blockedCycles) / f) * 1e6;
   const totalSamples = rows.reduce((a, e) => a + e.count, 0);
   const totalTime = rows.reduce((a, e) => a + time(e), 0);
   const sorted = [...rows].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-  const lines = ['', `${'VM-EXIT'.padStart(20)}    Samples  Samples%     Time%    Min Time    Max Time         Avg time`, ''];
   let bounded = false;
-  for (const e of sorted) {
+  const out = sorted.map((e) => {
     const n = e.count;
-    const avg = time(e) / n;
     // A halted exit's time is its round trip plus the stretch it stayed blocked; exitsim keeps the
     // extremes of each apart, so Min/Max add them (bounds of the true extremes, said below the table).
     const hasBlocked = e.blockedCycles > 0 && e.maxBlocked !== undefined;
     if (hasBlocked) bounded = true;
-    const min = ((e.minCycles + (hasBlocked ? (e.minBlocked ?? 0) : 0)) / f) * 1e6;
-    const max = ((e.maxCycles + (hasBlocked ? (e.maxBlocked ?? 0) : 0)) / f) * 1e6;
     const mean = e.totalCycles / n;
-    const rsd = mean > 0 && e.stddevCycles !== undefined ? (e.stddevCycles / Math.sqrt(n) / mean) * 100 : 0;
+    return {
+      exit: nameOf(e.name),
+      samples: n,
+      samples_pct: (n / totalSamples) * 100,
+      time_pct: (time(e) / totalTime) * 100,
+      min_time_us: ((e.minCycles + (hasBlocked ? (e.minBlocked ?? 0) : 0)) / f) * 1e6,
+      max_time_us: ((e.maxCycles + (hasBlocked ? (e.maxBlocked ?? 0) : 0)) / f) * 1e6,
+      avg_time_us: time(e) / n,
+      rsd_pct: mean > 0 && e.stddevCycles !== undefined ? (e.stddevCycles / Math.sqrt(n) / mean) * 100 : 0,
+    };
+  });
+  return { rows: out, totalSamples, totalTimeUs: totalTime, bounded };
+}
+
+/** Rows in perf kvm stat report's layout (20-character name column), most frequent first. */
+function perfTable(rows: ExitFigures[], f: number, nameOf: (name: string) => string): { lines: string[]; bounded: boolean } {
+  const t = perfRows(rows, f, nameOf);
+  const lines = ['', `${'VM-EXIT'.padStart(20)}    Samples  Samples%     Time%    Min Time    Max Time         Avg time`, ''];
+  for (const r of t.rows) {
     lines.push(
-      `${nameOf(e.name).padStart(20)} ${String(n).padStart(10)} ${`${((n / totalSamples) * 100).toFixed(2)}%`.padStart(9)} ${`${((time(e) / totalTime) * 100).toFixed(2)}%`.padStart(9)} ` +
-        `${us(min).padStart(11)} ${us(max).padStart(11)} ${us(avg).padStart(11)} ( +- ${rsd.toFixed(2).padStart(6)}% )`,
+      `${r.exit.padStart(20)} ${String(r.samples).padStart(10)} ${`${r.samples_pct.toFixed(2)}%`.padStart(9)} ${`${r.time_pct.toFixed(2)}%`.padStart(9)} ` +
+        `${us(r.min_time_us).padStart(11)} ${us(r.max_time_us).padStart(11)} ${us(r.avg_time_us).padStart(11)} ( +- ${r.rsd_pct.toFixed(2).padStart(6)}% )`,
     );
   }
   lines.push('');
-  lines.push(`Total Samples:${totalSamples}, Total events handled time:${totalTime.toFixed(2)}us.`);
-  return { lines, bounded };
+  lines.push(`Total Samples:${t.totalSamples}, Total events handled time:${t.totalTimeUs.toFixed(2)}us.`);
+  return { lines, bounded: t.bounded };
 }
 
 /** A run's readable name: its workloads and features (and replication when a folder has several). */
@@ -157,7 +184,7 @@ function selects(id: string, names: Map<string, { name: string; tokens: Set<stri
   return wanted.split('/').every((t) => tokens.has(t));
 }
 
-export function perfReport(dir: string, runSelector?: string): string {
+export function perfReport(dir: string, runSelector?: string, json = false): string {
   // The manifest is written last: without it the set of files was cut short (a kill while writing).
   const set = ResultSet.open(dir);
   const runs = set.csv('runs.csv', { columns: ['run_id', 'scenario', 'profile', 'features', 'frequency_hz', 'duration_s', 'vcpus'], numbers: ['frequency_hz', 'duration_s', 'vcpus'] });
@@ -174,6 +201,7 @@ export function perfReport(dir: string, runSelector?: string): string {
     throw new InputError(dir, '--run', `a run of runs.csv by name (${examples.slice(0, 4).join(', ')}${examples.length > 4 ? ', …' : ''}), by part of one (a workload, a feature set) or by run id`, JSON.stringify(runSelector));
   }
   const out: string[] = [];
+  const records: unknown[] = [];
   for (const run of chosen) {
     const f = Number(run.frequency_hz);
     const arch = archOf(run.profile);
@@ -183,6 +211,15 @@ export function perfReport(dir: string, runSelector?: string): string {
     const subLeaves = all.filter((e) => carrierOf(e.name, arch) !== undefined);
     const carriers = [...new Set(subLeaves.map((e) => carrierOf(e.name, arch) as string))];
     const rows = [...all.filter((e) => carrierOf(e.name, arch) === undefined), ...carriers.map((c) => pooled(c, subLeaves.filter((e) => carrierOf(e.name, arch) === c)))];
+    if (json) {
+      const t = perfRows(rows, f, (name) => (carriers.includes(name) ? name : perfName(name, run.profile)));
+      records.push({
+        run_id: run.run_id, name: names.get(run.run_id)!.name, scenario: run.scenario, profile: run.profile, features: run.features, duration_s: Number(run.duration_s), vcpus: Number(run.vcpus),
+        exits: t.rows, total_samples: t.totalSamples, total_time_us: t.totalTimeUs,
+        ...(carriers.length > 0 ? { sub_leaves: Object.fromEntries(carriers.map((c) => [c, perfRows(subLeaves.filter((e) => carrierOf(e.name, arch) === c), f, (name) => name).rows])) } : {}),
+      });
+      continue;
+    }
     out.push(`# exitsim run ${names.get(run.run_id)!.name} (${run.run_id}): scenario ${run.scenario}, profile ${run.profile}, features ${run.features}, ${run.duration_s} s simulated on ${run.vcpus} vCPUs`);
     out.push('Analyze events for all VMs, all VCPUs:');
     const table = perfTable(rows, f, (name) => (carriers.includes(name) ? name : perfName(name, run.profile)));
@@ -195,5 +232,5 @@ export function perfReport(dir: string, runSelector?: string): string {
     }
     out.push('');
   }
-  return out.join('\n');
+  return json ? JSON.stringify(records, null, 2) + '\n' : out.join('\n');
 }

@@ -12,6 +12,36 @@ export function table(header: string[], rows: Array<Array<string | number>>, ali
   return [line(cells[0]), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
 }
 
+/** Words of `text` in lines of at most `width` characters (a word longer than that gets a line of its own). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines.length > 0 ? lines : [''];
+}
+
+/**
+ * A table for a terminal `width` columns wide (80 by default): text left, the last column wrapped
+ * under itself when a row would run past the width.
+ */
+export function wrappedTable(header: string[], rows: string[][], width = 80): string {
+  const lead = header.slice(0, -1).map((_, c) => Math.max(header[c].length, ...rows.map((r) => (r[c] ?? '').length)));
+  const indent = lead.reduce((a, w) => a + w + 2, 0);
+  const room = Math.max(20, width - indent - 1);
+  const line = (r: string[], last: string) => [...r.slice(0, -1).map((x, c) => x.padEnd(lead[c])), last].join('  ').trimEnd();
+  const dashes = '-'.repeat(Math.min(room, Math.max(header[header.length - 1].length, ...rows.map((r) => (r[r.length - 1] ?? '').length))));
+  const out = [line(header, header[header.length - 1]), line([...lead.map((w) => '-'.repeat(w)), dashes], dashes)];
+  for (const r of rows) {
+    const parts = wrapWords(r[r.length - 1] ?? '', room);
+    out.push(line(r, parts[0]));
+    for (const more of parts.slice(1)) out.push(' '.repeat(indent) + more);
+  }
+  return out.join('\n');
+}
+
 export const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 /** An efficiency with its 95% CI, one way everywhere: its half-width is in percentage points. */
 export const pctCi = (mean: number | null, half: number | null): string =>

@@ -101,3 +101,12 @@ test('rerun runs on the guest OS profile the result was made with, embedded in i
   assert.equal(r.status, 2);
   assert.match(r.stderr, /inputs_sha256.*edited/);
 });
+
+test('rerun given an input file instead of a manifest says what to run instead', () => {
+  const r1 = spawnSync(process.execPath, [path.join(root, 'bin', 'exitsim.js'), 'rerun', path.join(root, 'workloads', 'kernel-build.json'), '--out', path.join(os.tmpdir(), 'exitsim-rerun-never')], { encoding: 'utf8' });
+  assert.equal(r1.status, 2);
+  assert.match(r1.stderr, /expected the manifest\.json of a result folder .* found a workload file: run it with exitsim run FILE/);
+  const r2 = spawnSync(process.execPath, [path.join(root, 'bin', 'exitsim.js'), 'rerun', path.join(root, 'workloads', 'studies', 'msr-bitmap.yaml'), '--out', path.join(os.tmpdir(), 'exitsim-rerun-never')], { encoding: 'utf8' });
+  assert.match(r2.stderr, /exitsim sweep FILE/);
+  assert.ok(!fs.existsSync(path.join(os.tmpdir(), 'exitsim-rerun-never')), 'nothing written');
+});

@@ -12,7 +12,7 @@ import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile, supportedFeatur
 import { explainJson, explainText } from '../../output/explain.js';
 import { CLI, collect, featuresFlag } from '../options.js';
 
-function explainCommand(reasonText: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic'; vmType: VmType }): void {
+function explainCommand(reasonText: string, o: { profile: string; features?: string[]; json?: boolean; apicMode: 'xapic' | 'x2apic'; apic?: 'xapic' | 'x2apic'; vmType: VmType }): void {
   const profile = loadProfile(o.profile).profile;
   const arch = profile.arch;
   // A VT-x name on an AMD profile is read as its SVM counterpart (EPT_VIOLATION → NPF), and said so.
@@ -29,7 +29,7 @@ function explainCommand(reasonText: string, o: { profile: string; features?: str
   const features = o.features ? featuresFlag(o.features.join(',')) : supportedFeatures(parseFeatureSet('modern'), profile);
   if (o.features) checkFeaturesAgainstProfile(features, profile, CLI);
   else if (features !== parseFeatureSet('modern')) process.stderr.write(`exitsim: note: ${profile.generation} lacks part of the default preset modern: features ${featureSetLabel(features, arch)}\n`);
-  const e = explainExit(reason, profile, features, o.apic, o.vmType);
+  const e = explainExit(reason, profile, features, o.apic ?? o.apicMode, o.vmType);
   const label = vmFeatureSetLabel(features, arch, o.vmType);
   process.stdout.write(o.json ? explainJson(e, profile, label) : explainText(e, profile, label));
 }
@@ -41,8 +41,10 @@ export function register(program: Command): void {
     .description('one exit of that reason, stage by stage, with cycles')
     .option('--profile <name>', 'CPU profile', 'sapphire-rapids')
     .option('--features <list>', 'feature set (default: modern, or what the profile supports of it)', collect)
-    .addOption(new Option('--apic <mode>', "the guest's APIC mode (on SVM without x2AVIC an x2APIC guest loses AVIC)").choices(['xapic', 'x2apic']).default('x2apic'))
+    // One name per flag across commands: import says --apic-mode too (--apic, the earlier name, still works).
+    .addOption(new Option('--apic-mode <mode>', "the guest's APIC mode (on SVM without x2AVIC an x2APIC guest loses AVIC)").choices(['xapic', 'x2apic']).default('x2apic'))
+    .addOption(new Option('--apic <mode>').choices(['xapic', 'x2apic']).hideHelp())
     .addOption(new Option('--vm-type <type>', 'plain; nested (the exit of an L2 guest, through L0 and its L1 hypervisor); tdx, sev-es, sev-snp (the exit of a confidential VM: #VE/#VC, TDCALL/VMGEXIT, the security monitor)').choices([...VM_TYPES]).default('plain'))
     .option('--json', 'machine-readable output')
-    .action((reason: string, o: { profile: string; features?: string[]; json?: boolean; apic: 'xapic' | 'x2apic'; vmType: VmType }) => explainCommand(reason, o));
+    .action((reason: string, o: { profile: string; features?: string[]; json?: boolean; apicMode: 'xapic' | 'x2apic'; apic?: 'xapic' | 'x2apic'; vmType: VmType }) => explainCommand(reason, o));
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { featureSetLabel } from '../../exits/features.js';
 import { readRerun } from '../../experiment/rerun.js';
 import { runScenario } from '../../experiment/runner.js';
-import { runStudy } from '../../experiment/study.js';
+import { runStudy, studyParameters } from '../../experiment/study.js';
 import { writeRunFiles } from '../../output/run-files.js';
 import { writeStudyOutputs, STUDY_OUTPUT_NAMES } from '../../output/study-outputs.js';
 import { trackStudy } from '../interrupt.js';
@@ -14,6 +14,7 @@ import { progressReporter, simulatedTimeProgress } from '../progress.js';
 
 interface RerunOptions {
   out: string;
+  json?: boolean;
   force?: boolean;
   workers?: number;
   figureSize?: FigureSize;
@@ -26,14 +27,22 @@ async function rerunCommand(manifest: string, o: RerunOptions): Promise<void> {
     checkCsvTarget(o.out, o.force ?? false);
     const res = await runScenario(what.resolved, what.featureSets, { workers: o.workers, aggregate: what.aggregate, onProgress: simulatedTimeProgress(what.resolved.scenario.name) });
     const written = writeRunFiles(o.out, [what.resolved], res.summaries, startedAt, o.force ?? false, what.aggregate, what.featureSets);
-    process.stdout.write(`reran ${res.summaries.length} run(s) of ${what.resolved.scenario.name} (${what.featureSets.map((s) => featureSetLabel(s)).join(' / ')}); wrote ${relativePaths(written)}\n`);
+    process.stdout.write(
+      o.json
+        ? JSON.stringify({ kind: 'runs', scenario: what.resolved.scenario.name, feature_sets: what.featureSets.map((s) => featureSetLabel(s)), runs: res.summaries, wrote: written }, null, 2) + '\n'
+        : `reran ${res.summaries.length} run(s) of ${what.resolved.scenario.name} (${what.featureSets.map((s) => featureSetLabel(s)).join(' / ')}); wrote ${relativePaths(written)}\n`,
+    );
     return;
   }
   const { sweep, state } = what;
   const res = await runStudy(sweep, { outputNames: STUDY_OUTPUT_NAMES, outDir: o.out, workers: o.workers, force: o.force, replications: state.replications, shard: state.shard ?? undefined, onProgress: trackStudy(o.out, progressReporter(`rerun ${state.name}`)) });
-  const params = state.points.length > 0 ? Object.keys(state.points[0]) : [];
+  const params = studyParameters(state);
   const written = await writeStudyOutputs(o.out, sweep, res.records, state.feature_sets, params, state.name, startedAt, state.shard ? { shard: state.shard } : {}, undefined, o.figureSize);
-  process.stdout.write(`reran study ${state.name}: ${res.ran} jobs run, ${res.skipped} reused; wrote ${relativePaths(written)}\n`);
+  process.stdout.write(
+    o.json
+      ? JSON.stringify({ kind: 'study', name: state.name, ran: res.ran, reused: res.skipped, wrote: written }, null, 2) + '\n'
+      : `reran study ${state.name}: ${res.ran} jobs run, ${res.skipped} reused; wrote ${relativePaths(written)}\n`,
+  );
 }
 
 export function register(program: Command): void {
@@ -45,5 +54,6 @@ export function register(program: Command): void {
     .option('--force', 'replace results already in the --out folder')
     .option('--workers <n>', 'worker threads (default: one per core)', intFlag('--workers', 1))
     .addOption(figureSizeOption())
+    .option('--json', 'a machine-readable summary on stdout')
     .action(async (manifest: string, o: RerunOptions) => rerunCommand(manifest, o));
 }

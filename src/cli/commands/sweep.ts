@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parameterPaths, sweepLabels } from '../../experiment/sweep-spec.js';
 import { mergeShards, writeMergedRuns } from '../../experiment/merge.js';
-import { parseShard, readRecords, runStudy } from '../../experiment/study.js';
+import { parseShard, readRecords, runStudy, studyParameters } from '../../experiment/study.js';
 import { loadSweep } from '../../experiment/sweep-spec.js';
 import { studyTables, writeStudyOutputs, STUDY_OUTPUT_NAMES } from '../../output/study-outputs.js';
 import { formatSweepTable } from '../../output/study-text.js';
@@ -50,20 +50,21 @@ async function sweepCommand(file: string, o: SweepOptions): Promise<void> {
   );
 }
 
-async function mergeCommand(dirs: string[], o: { out: string; force?: boolean; figureSize?: FigureSize }): Promise<void> {
+async function mergeCommand(dirs: string[], o: { out: string; force?: boolean; figureSize?: FigureSize; json?: boolean }): Promise<void> {
   const startedAt = new Date();
   const merged = mergeShards(dirs);
   writeMergedRuns(o.out, merged, o.force ?? false, STUDY_OUTPUT_NAMES);
-  // The sweep file's parameter order (as the unsharded sweep writes its columns), else a point's keys.
-  const keys = merged.state.points.length > 0 ? Object.keys(merged.state.points[0]) : [];
-  const stated = merged.state.parameters;
-  const params = Array.isArray(stated) && stated.length === keys.length && stated.every((p) => keys.includes(p)) ? stated : keys;
+  const params = studyParameters(merged.state);
   const records = [...readRecords(o.out, merged.state.identity).values()];
   // The shards ran one sweep (merge checked their identity): the first one's manifest holds its inputs.
   const first = path.join(dirs[0], 'manifest.json');
   const carried = fs.existsSync(first) ? readStateJson<StudyInputs>(first, "a shard's manifest.json", ['tool']) : undefined;
   const written = await writeStudyOutputs(o.out, undefined, records, merged.state.feature_sets, params, merged.state.name, startedAt, { merged_from: dirs }, carried?.inputs ? { inputs: carried.inputs, workloads: carried.workloads, profiles: carried.profiles, ...(carried.guest_oses ? { guest_oses: carried.guest_oses } : {}) } : undefined, o.figureSize);
-  process.stdout.write(`merged ${dirs.length} shard(s) of ${merged.state.name} (${records.length} jobs); wrote ${relativePaths(written)}\n`);
+  process.stdout.write(
+    o.json
+      ? JSON.stringify({ name: merged.state.name, shards: dirs, jobs: records.length, wrote: written }, null, 2) + '\n'
+      : `merged ${dirs.length} shard(s) of ${merged.state.name} (${records.length} jobs); wrote ${relativePaths(written)}\n`,
+  );
 }
 
 export function register(program: Command): void {
@@ -87,5 +88,6 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output folder (required)', dirFlag('--out'))
     .option('--force', 'replace files in the output folder')
     .addOption(figureSizeOption())
-    .action(async (dirs: string[], o: { out: string; force?: boolean; figureSize?: FigureSize }) => mergeCommand(dirs, o));
+    .option('--json', 'a machine-readable summary on stdout')
+    .action(async (dirs: string[], o: { out: string; force?: boolean; figureSize?: FigureSize; json?: boolean }) => mergeCommand(dirs, o));
 }

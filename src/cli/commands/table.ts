@@ -8,6 +8,7 @@ import { checkCsvTarget, dirFlag, relativePaths } from '../options.js';
 
 interface TableOptions {
   format: 'markdown' | 'latex';
+  json?: boolean;
   out?: string;
   force?: boolean;
 }
@@ -18,6 +19,10 @@ function tableCommand(source: string, o: TableOptions): void {
     checkCsvTarget(o.out, o.force ?? false, ['tables.md', 'tables.tex']);
     const written = writeResultFiles(o.out, { 'tables.md': tablesMarkdown(tables), 'tables.tex': tablesLatex(tables) }, { force: o.force ?? false });
     process.stdout.write(`wrote ${relativePaths(written)}\n`);
+    return;
+  }
+  if (o.json) {
+    process.stdout.write(JSON.stringify(tables.map(({ long: _long, ...t }) => t), null, 2) + '\n');
     return;
   }
   process.stdout.write(o.format === 'latex' ? tablesLatex(tables) : tablesMarkdown(tables));
@@ -31,5 +36,6 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'what to print').choices(['markdown', 'latex']).default('markdown'))
     .option('--out <dir>', 'write tables.md and tables.tex to DIR instead (default: print)', dirFlag('--out'))
     .option('--force', 'replace tables already in the --out folder')
+    .option('--json', 'the tables as data (caption, header, rows: text or mean with its 95% CI half-width)')
     .action((source: string, o: TableOptions) => tableCommand(path.normalize(source) === 'validation' ? 'validation' : source, o));
 }

@@ -10,36 +10,44 @@ import { loadSweep } from '../../experiment/sweep-spec.js';
 import { readMeasurement } from '../../import/detect.js';
 import { featureSetsOf } from '../options.js';
 
-function validateCommand(file: string): void {
+function validateCommand(file: string, o: { json?: boolean } = {}): void {
+  const say = (kind: string, text: string, details: Record<string, unknown> = {}) =>
+    process.stdout.write(o.json ? JSON.stringify({ file, valid: true, kind, ...details }, null, 2) + '\n' : `${file}: valid ${text}\n`);
   const isData = /\.(json|ya?ml)$/i.test(file);
   if (!isData) {
     if (!fs.existsSync(file)) {
       const r = resolveScenario(file, {}); // a shipped workload name
-      process.stdout.write(`${file}: valid workload (${r.file})\n`);
+      say('workload', `workload (${r.file})`, { resolved_file: r.file });
       return;
     }
     const m = readMeasurement(file);
-    process.stdout.write(`${file}: valid ${m.format} measurement (${m.exits.length} exit reasons${m.tables > 1 ? `, ${m.tables} tables` : ''})\n`);
+    say('measurement', `${m.format} measurement (${m.exits.length} exit reasons${m.tables > 1 ? `, ${m.tables} tables` : ''})`, { format: m.format, exit_reasons: m.exits.length, tables: m.tables });
     return;
   }
   const data = readDataFile(file) as Record<string, unknown>;
   if (data && typeof data === 'object' && 'featureSets' in data && 'base' in data) {
     const sweep = loadSweep(file);
-    process.stdout.write(`${file}: valid sweep (${sweep.points.length} points × ${sweep.featureSets.length} feature sets × ${sweep.spec.replications} replications)\n`);
+    say('sweep', `sweep (${sweep.points.length} points × ${sweep.featureSets.length} feature sets × ${sweep.spec.replications} replications)`, { points: sweep.points.length, feature_sets: sweep.featureSets.length, replications: sweep.spec.replications });
     return;
   }
   if (data && typeof data === 'object' && 'stages' in data && 'calibration' in data) {
     const p = validate(Profile, data, file);
-    process.stdout.write(`${file}: valid CPU profile (${p.generation})\n`);
+    say('profile', `CPU profile (${p.generation})`, { generation: p.generation });
     return;
   }
   const r = resolveScenario(file, {});
   // The scenario's feature set, checked as run checks it (a bad one is the file's fault).
   const [features] = featureSetsOf({}, r, [r.scenario.features]);
   buildRunModel(r, features);
-  process.stdout.write(`${file}: valid ${looksLikeScenario(data) ? 'scenario' : 'workload'} (${r.scenario.vms.length} VM placement(s), profile ${r.profile.name})\n`);
+  const kind = looksLikeScenario(data) ? 'scenario' : 'workload';
+  say(kind, `${kind} (${r.scenario.vms.length} VM placement(s), profile ${r.profile.name})`, { vm_placements: r.scenario.vms.length, profile: r.profile.name });
 }
 
 export function register(program: Command): void {
-  program.command('validate').argument('<file>').description('check an input file without running it').action((file: string) => validateCommand(file));
+  program
+    .command('validate')
+    .argument('<file>')
+    .description('check an input file without running it')
+    .option('--json', 'a machine-readable verdict on stdout (a bad file still fails with its message and exit code 2)')
+    .action((file: string, o: { json?: boolean }) => validateCommand(file, o));
 }
