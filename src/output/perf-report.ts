@@ -187,7 +187,7 @@ function selects(id: string, names: Map<string, { name: string; tokens: Set<stri
 export function perfReport(dir: string, runSelector?: string, json = false): string {
   // The manifest is written last: without it the set of files was cut short (a kill while writing).
   const set = ResultSet.open(dir);
-  const runs = set.csv('runs.csv', { columns: ['run_id', 'scenario', 'profile', 'features', 'frequency_hz', 'duration_s', 'vcpus'], numbers: ['frequency_hz', 'duration_s', 'vcpus'] });
+  const runs = set.csv('runs.csv', { columns: ['run_id', 'scenario', 'profile', 'features', 'frequency_hz', 'duration_s', 'vcpus'], numbers: ['frequency_hz', 'duration_s', 'vcpus', 'halt_poll_cycles'], optional: ['halt_poll_cycles'] });
   const exits = set.csv('exits.csv', {
     columns: ['run_id', 'exit_reason', 'count', 'total_cycles', 'min_cycles', 'max_cycles', 'blocked_cycles'],
     numbers: ['count', 'total_cycles', 'min_cycles', 'max_cycles', 'blocked_cycles', 'stddev_cycles', 'min_blocked_cycles', 'max_blocked_cycles'].filter((c) => c),
@@ -206,6 +206,12 @@ export function perfReport(dir: string, runSelector?: string, json = false): str
     const f = Number(run.frequency_hz);
     const arch = archOf(run.profile);
     const all = exits.filter((e) => e.run_id === run.run_id && Number(e.count) > 0).map(numeric); // zero rows say a reason did not occur
+    // perf kvm stat's HLT time runs from the exit to the next entry: KVM's halt polling included
+    // (kvm_vcpu_halt polls before it blocks). exitsim books polling apart (halt_poll_cycles), so it
+    // is added back here, to the HLT exits that did it.
+    const poll = Number(run.halt_poll_cycles ?? 0);
+    const hlt = all.find((e) => e.name === 'HLT');
+    if (hlt && poll > 0) hlt.blockedCycles += poll;
     // perf kvm stat counts a TD's every TDG.VP.VMCALL as TDCALL and an SEV-ES guest's every request as
     // vmgexit: the table shows that one line; the breakdown by sub-leaf follows it.
     const subLeaves = all.filter((e) => carrierOf(e.name, arch) !== undefined);

@@ -271,3 +271,21 @@ test('exitsim run notes VMs that dropped arrivals: overloaded, their figures dep
   assert.equal(calm.code, 0, calm.stderr);
   assert.doesNotMatch(calm.stdout, /dropped arrivals/);
 });
+
+test("report's HLT time includes halt polling, as perf kvm stat's does (exit to next entry)", () => {
+  const d = tmp();
+  const r = exitsim('run', 'idle-guest', '--features', 'modern', '--duration', '0.3', '--out', path.join(d, 'hp'));
+  assert.equal(r.code, 0, r.stderr);
+  const runs = parse(fs.readFileSync(path.join(d, 'hp', 'runs.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  const exits = parse(fs.readFileSync(path.join(d, 'hp', 'exits.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  const run = runs[0];
+  const hlt = exits.find((e) => e.run_id === run.run_id && e.exit_reason === 'HLT') as Record<string, string>;
+  const poll = Number(run.halt_poll_cycles);
+  assert.ok(poll > 0, 'modern polls before it blocks');
+  const f = Number(run.frequency_hz);
+  const expectedAvgUs = ((Number(hlt.total_cycles) + Number(hlt.blocked_cycles) + poll) / f / Number(hlt.count)) * 1e6;
+  const report = JSON.parse(exitsim('report', path.join(d, 'hp'), '--run', run.run_id, '--json').stdout) as Array<{ exits: Array<{ exit: string; avg_time_us: number }> }>;
+  const row = report[0].exits.find((e) => e.exit === 'HLT') as { avg_time_us: number };
+  assert.ok(Math.abs(row.avg_time_us - expectedAvgUs) < 1e-6 * expectedAvgUs, `${row.avg_time_us} vs ${expectedAvgUs}`);
+  fs.rmSync(d, { recursive: true, force: true });
+});
