@@ -30,7 +30,8 @@ export interface FigureRow {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-function config(size: FigureSize): NonNullable<TopLevelSpec['config']> {
+/** Every figure's look: fonts, sizes and the shared palette (the tornado chart's too). */
+export function config(size: FigureSize): NonNullable<TopLevelSpec['config']> {
   return {
     font: 'Helvetica, Arial, sans-serif',
     title: { fontSize: 10, subtitleFontSize: 8, anchor: 'start' },

@@ -170,6 +170,8 @@ test('exitsim sensitivity ranks parameters by swing and writes CSV and a tornado
   assert.ok(s.rows[0].swing_pp > 0);
   const svg = fs.readFileSync(path.join(dir, 'tornado.svg'), 'utf8');
   assert.match(svg, /^<svg[\s\S]*<\/svg>\n$/);
+  assert.ok(Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1]) <= 505, 'a page wide (7 in) at most');
+  assert.match(svg, /fill="#0072B2"|fill="#0072b2"/i, "the shared palette's first colour");
   assert.match(svg, new RegExp(s.rows[0].parameter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').slice(0, 20)));
   const csv = parse(fs.readFileSync(path.join(dir, 'sensitivity.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.equal(csv.length, s.rows.length);
