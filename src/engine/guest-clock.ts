@@ -163,9 +163,13 @@ export abstract class GuestClock extends EngineColumns {
     if (this.aggregate) {
       const clock = this.computeClock[v];
       if (this.aggUntil[v] <= clock) {
-        // A new batch up to the next exact happening, at most one batch long.
+        // A new batch up to the next exact happening, at most one batch long — and, while the vCPU
+        // holds a guest lock, no further than its release: a batch's exits are booked at once, and
+        // those past the release would otherwise delay it (the others spun ~1.8x as long as in
+        // exact mode on spinlock-job under shadow paging).
         const limit = clock + this.m.aggregateBatchCycles;
-        const until = next < limit ? next : limit;
+        let until = next < limit ? next : limit;
+        if (this.holding[v] && this.lockReleaseAt[v] > clock && this.lockReleaseAt[v] < until) until = this.lockReleaseAt[v];
         if (until > clock) {
           from = this.chargeBatch(v, from, until - clock);
           this.aggUntil[v] = until;

@@ -113,21 +113,24 @@ export function untriable(r: ResolvedScenario, vary: 'vms' | 'vcpus', n: number)
 }
 
 /**
- * An open workload's VM keeps up with its arrivals when it drops none and serves nearly what bare
- * metal serves of the same arrivals (the rest stays queued: a queue that grows without bound).
+ * An open workload's VM keeps up with its arrivals when it drops none and serves most of what bare
+ * metal serves of the same arrivals; a VM that serves less has a queue that grows without bound. The
+ * margin is wide (10%) because a stable queue also lags within a finite window (its units still in
+ * flight) and the share is noisy: a near-threshold test flips between counts, and the capacity
+ * searches need a verdict that grows with the count.
  */
-export const SERVED_SHARE_MIN = 0.98;
+export const SERVED_SHARE_MIN = 0.9;
 
 /** The workloads of `r` that are open (arrivals at a rate, whatever the host does). */
 export function openWorkloadsOf(r: ResolvedScenario): Set<string> {
   return new Set([...r.workloads.values()].filter((w) => w.workload.kind === 'open').map((w) => w.workload.name));
 }
 
-/** The worst open VM of a run: the share of bare metal's throughput it served, and its dropped arrivals. */
-function served(s: RunSummary, open: ReadonlySet<string>): { share: number; dropped: number } | null {
+/** The worst open VM of a run: the share of bare metal's throughput it served (and the share it needed), and the arrivals dropped. */
+function served(s: RunSummary, open: ReadonlySet<string>): { share: number; needed: number; dropped: number } | null {
   const vms = s.vms.filter((vm) => open.has(vm.workload) && vm.native_throughput_units_per_s > 0);
   if (vms.length === 0) return null;
-  return { share: Math.min(...vms.map((vm) => vm.throughput_units_per_s / vm.native_throughput_units_per_s)), dropped: vms.reduce((a, vm) => a + vm.dropped_arrivals, 0) };
+  return { share: Math.min(...vms.map((vm) => vm.throughput_units_per_s / vm.native_throughput_units_per_s)), needed: SERVED_SHARE_MIN, dropped: vms.reduce((a, vm) => a + vm.dropped_arrivals, 0) };
 }
 
 /**
@@ -141,9 +144,10 @@ export function judge(n: number, runs: RunSummary[], slas: Sla[], open: Readonly
   const keptUp = runs.map((s) => served(s, open)).filter((x) => x !== null);
   if (keptUp.length > 0) {
     const share = keptUp.reduce((a, x) => a + x.share, 0) / keptUp.length;
+    const needed = keptUp.reduce((a, x) => a + x.needed, 0) / keptUp.length;
     const dropped = keptUp.reduce((a, x) => a + x.dropped, 0);
     metrics.served_share = share;
-    if (share < SERVED_SHARE_MIN || dropped > 0) {
+    if (share < needed || dropped > 0) {
       failures.push(`saturated (served ${(share * 100).toFixed(1)}% of bare metal's units/s${dropped > 0 ? `, dropped ${dropped} arrivals` : ''})`);
     }
   }
