@@ -172,3 +172,16 @@ test('a sweep never labels two feature sets alike: an AMD-only sweep speaks SVM 
   const mixedLabels = sweepLabels(mixed);
   assert.equal(new Set(mixedLabels).size, 2, mixedLabels.join(' | '));
 });
+
+test('explain on a VT-x profile reads an AMD exit name (intr, INTR) as its VT-x counterpart and says so', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const path = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/exitsim.js');
+  for (const name of ['intr', 'INTR']) {
+    const r = spawnSync(process.execPath, [bin, 'explain', name], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /is an AMD SVM exit \(INTR\); on sapphire-rapids \(VT-x\) its counterpart is EXTERNAL_INTERRUPT/);
+    assert.match(r.stdout, /^EXTERNAL_INTERRUPT/);
+  }
+});

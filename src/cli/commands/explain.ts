@@ -1,6 +1,7 @@
 // `exitsim explain EXIT_REASON`: one exit, stage by stage.
 import { VM_TYPES, type VmType } from '../../config/schema.js';
 import { archOf } from '../../exits/arch/index.js';
+import { parseSvmExitReason, vmxEquivalent } from '../../exits/svm-reasons.js';
 import { Option, type Command } from 'commander';
 import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile } from '../../config/load.js';
@@ -19,7 +20,11 @@ function explainCommand(reasonText: string, o: { profile: string; features?: str
   const own = archOf(profile);
   const asSvm = parseExitReason(reasonText, arch) === undefined ? own.foreignExitName?.(reasonText) : undefined;
   if (asSvm !== undefined) process.stderr.write(`exitsim: note: ${reasonText.trim()} is a VT-x exit; on ${profile.name} (SVM) its counterpart is ${exitReasonName(asSvm)}\n`);
-  const reason = asSvm ?? parseExitReason(reasonText, arch);
+  // And an AMD name on a VT-x profile (intr, INTR, npf) is read as its VT-x counterpart, and said so.
+  const svm = arch === 'vmx' && asSvm === undefined && parseExitReason(reasonText, arch) === undefined ? parseSvmExitReason(reasonText) : undefined;
+  const asVmx = svm ? parseExitReason(vmxEquivalent(svm) || '-', 'vmx') : undefined;
+  if (svm && asVmx !== undefined) process.stderr.write(`exitsim: note: ${reasonText.trim()} is an AMD SVM exit (${svm.name}); on ${profile.name} (VT-x) its counterpart is ${exitReasonName(asVmx)}\n`);
+  const reason = asSvm ?? asVmx ?? parseExitReason(reasonText, arch);
   if (reason === undefined) {
     const expected = own.foreignExitName ? `an SVM exit name, perf name or code on ${profile.name} (exitsim list exit-reasons --arch ${own.id})` : 'an exit reason name, alias or number (exitsim list exit-reasons)';
     throw new InputError(CLI, 'EXIT_REASON', expected, describeValue(reasonText), didYouMean(reasonText.toUpperCase(), allExitReasonNames(arch)));
