@@ -225,6 +225,10 @@ export function cyclesFigure(rows: FigureRow[], title: string, size: FigureSize,
   }).filter((d) => d.share > 0);
   const bars = [...new Set(data.map((d) => d.bar))];
   const lines = Math.max(1, ...bars.map((b) => b.split('\n').length));
+  // The legend starts under the bars, right of the labels: as many columns (of ~100 pt) as fit the
+  // rest of the width, or its last ones fall off the page.
+  const labelPt = Math.min(labelLimit, 0.8 * MIN_FONT_PT * Math.max(...bars.flatMap((b) => b.split('\n').map((l) => l.length))));
+  const legendColumns = Math.max(1, Math.min(4, Math.floor((FIGURE_WIDTH_PT[size] - labelPt - 20) / 100)));
   const max = 100;
   return {
     $schema: SCHEMA, config: config(size), title: { text: titleLines(title, size), subtitle: titleLines('share of busy pCPU cycles (idle left out) by stage group', size, 8) }, data: { values: data },
@@ -237,7 +241,7 @@ export function cyclesFigure(rows: FigureRow[], title: string, size: FigureSize,
       // One legend column at a column's width: beside a long-labelled axis, more would be cut off.
       // Every group keeps its colour in every figure (a fixed domain), and bars stack in the legend's
       // order — the order of an exit: guest, exit, handler, entry, then what surrounds it.
-      color: { field: 'group', type: 'nominal', title: 'stage group', scale: { domain: STAGE_GROUPS.map(([g]) => g), range: OKABE_ITO.slice(0, STAGE_GROUPS.length) }, legend: { columns: size === 'single' ? 1 : 4 } },
+      color: { field: 'group', type: 'nominal', title: 'stage group', scale: { domain: STAGE_GROUPS.map(([g]) => g), range: OKABE_ITO.slice(0, STAGE_GROUPS.length) }, legend: { columns: legendColumns } },
       order: { field: 'rank', type: 'quantitative', sort: 'ascending' },
     },
   };
