@@ -6,7 +6,7 @@ import { InputError } from '../config/errors.js';
 import { inputsDigest } from '../io/manifest-digest.js';
 import { GuestOs } from '../config/guest-os.js';
 import { validate } from '../config/load.js';
-import { readStateJson } from '../config/read-input.js';
+import { MAX_STATE_FILE_BYTES, readStateJson } from '../config/read-input.js';
 import { Profile, Scenario, Workload, type SweepFile } from '../config/schema.js';
 import { FeatureParseError, parseFeatureSet } from '../exits/features.js';
 import type { ResolvedScenario } from '../request/scenario.js';
@@ -62,8 +62,12 @@ function present(file: string, field: string, x: unknown, what: string): unknown
 /** An input file given to rerun (a workload, scenario or sweep): what to run instead. */
 function inputInsteadOfManifest(file: string): string | undefined {
   if (/\.ya?ml$/i.test(file)) return 'a sweep or scenario file: run it with exitsim sweep FILE or exitsim run FILE';
+  // Only a regular file of a sane size is looked into (a FIFO would block, a huge file stall): the
+  // manifest reader below refuses the rest with its own message.
   let data: unknown;
   try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > MAX_STATE_FILE_BYTES) return undefined;
     data = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     return undefined;
