@@ -4,7 +4,7 @@
 import { exitReasonName, parseExitReason } from './reasons.js';
 import type { SvmExitReason } from './svm-codes.js';
 
-import { SVM_EXIT_REASONS } from './svm-codes.js';
+import { SVM_EXIT_REASONS, parseSvmExitReason } from './svm-codes.js';
 
 export { SVM_EXIT_REASONS, parseSvmExitReason, svmCodeText, type SvmExitReason } from './svm-codes.js';
 
@@ -30,4 +30,14 @@ export function svmSlotForVmxName(text: string): number | undefined {
   const name = exitReasonName(vmx) === 'MSR_READ' ? 'MSR_WRITE' : exitReasonName(vmx);
   const r = SVM_EXIT_REASONS.find((x) => vmxEquivalent(x) === name);
   return r ? parseExitReason(r.name, 'svm') : undefined;
+}
+
+/**
+ * The VT-x slot for an SVM exit name (intr, INTR, npf; an AMD measurement's raw exit on a VT-x
+ * profile): the VT-x reason it is read as (vmxEquivalent).
+ */
+export function vmxSlotForSvmName(text: string): number | undefined {
+  const r = parseSvmExitReason(text);
+  const name = r ? vmxEquivalent(r) : '';
+  return name ? parseExitReason(name, 'vmx') : undefined;
 }

@@ -181,7 +181,7 @@ test('explain on a VT-x profile reads an AMD exit name (intr, INTR) as its VT-x 
   for (const name of ['intr', 'INTR']) {
     const r = spawnSync(process.execPath, [bin, 'explain', name], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /is an AMD SVM exit \(INTR\); on sapphire-rapids \(VT-x\) its counterpart is EXTERNAL_INTERRUPT/);
+    assert.match(r.stderr, /is not an Intel VT-x exit; on sapphire-rapids its counterpart is EXTERNAL_INTERRUPT/);
     assert.match(r.stdout, /^EXTERNAL_INTERRUPT/);
   }
 });

@@ -1,7 +1,6 @@
 // `exitsim explain EXIT_REASON`: one exit, stage by stage.
 import { VM_TYPES, type VmType } from '../../config/schema.js';
 import { archOf } from '../../exits/arch/index.js';
-import { parseSvmExitReason, vmxEquivalent } from '../../exits/svm-reasons.js';
 import { Option, type Command } from 'commander';
 import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile } from '../../config/load.js';
@@ -16,17 +15,14 @@ import { CLI, collect, featuresFlag } from '../options.js';
 function explainCommand(reasonText: string, o: { profile: string; features?: string[]; json?: boolean; apicMode: 'xapic' | 'x2apic'; apic?: 'xapic' | 'x2apic'; vmType: VmType }): void {
   const profile = loadProfile(o.profile).profile;
   const arch = profile.arch;
-  // A VT-x name on an AMD profile is read as its SVM counterpart (EPT_VIOLATION → NPF), and said so.
+  // Another architecture's name is read as this one's counterpart (EPT_VIOLATION → NPF on an AMD
+  // profile, intr → EXTERNAL_INTERRUPT on an Intel one), and said so.
   const own = archOf(profile);
-  const asSvm = parseExitReason(reasonText, arch) === undefined ? own.foreignExitName?.(reasonText) : undefined;
-  if (asSvm !== undefined) process.stderr.write(`exitsim: note: ${reasonText.trim()} is a VT-x exit; on ${profile.name} (SVM) its counterpart is ${exitReasonName(asSvm)}\n`);
-  // And an AMD name on a VT-x profile (intr, INTR, npf) is read as its VT-x counterpart, and said so.
-  const svm = arch === 'vmx' && asSvm === undefined && parseExitReason(reasonText, arch) === undefined ? parseSvmExitReason(reasonText) : undefined;
-  const asVmx = svm ? parseExitReason(vmxEquivalent(svm) || '-', 'vmx') : undefined;
-  if (svm && asVmx !== undefined) process.stderr.write(`exitsim: note: ${reasonText.trim()} is an AMD SVM exit (${svm.name}); on ${profile.name} (VT-x) its counterpart is ${exitReasonName(asVmx)}\n`);
-  const reason = asSvm ?? asVmx ?? parseExitReason(reasonText, arch);
+  const foreign = parseExitReason(reasonText, arch) === undefined ? own.foreignExitName?.(reasonText) : undefined;
+  if (foreign !== undefined) process.stderr.write(`exitsim: note: ${reasonText.trim()} is not an ${own.displayName} exit; on ${profile.name} its counterpart is ${exitReasonName(foreign)}\n`);
+  const reason = foreign ?? parseExitReason(reasonText, arch);
   if (reason === undefined) {
-    const expected = own.foreignExitName ? `an SVM exit name, perf name or code on ${profile.name} (exitsim list exit-reasons --arch ${own.id})` : 'an exit reason name, alias or number (exitsim list exit-reasons)';
+    const expected = `an ${own.displayName} exit name, alias or number on ${profile.name} (exitsim list exit-reasons --arch ${own.id})`;
     throw new InputError(CLI, 'EXIT_REASON', expected, describeValue(reasonText), didYouMean(reasonText.toUpperCase(), allExitReasonNames(arch)));
   }
   // The default preset falls back to what the profile supports (and says so); a set the user names is checked.

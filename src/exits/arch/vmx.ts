@@ -2,6 +2,7 @@
 // arch/x86/include/uapi/asm/vmx.h spells them (reasons.ts has the numbers).
 import { SVM_ONLY_FEATURES } from '../features.js';
 import { DEFAULT_MSR_LISTS } from '../../config/schema.js';
+import { vmxSlotForSvmName } from '../svm-reasons.js';
 import type { ArchDescriptor } from './types.js';
 
 export const VMX: ArchDescriptor = {
@@ -45,6 +46,8 @@ export const VMX: ArchDescriptor = {
   featureWords: [],
   apicvIncludesIpiv: false,
   msrLists: true,
+  // An AMD exit name (an AMD measurement's raw exit, `explain intr`) is read as its VT-x counterpart.
+  foreignExitName: vmxSlotForSvmName,
   nested: { entryExit: 'VMRESUME', controlAccessExits: true, enlightenedVmcs: true, aroundEntry: [] },
   currentProfile: 'sapphire-rapids',
   worldSwitchStages: (b, { handlerStage }) => [
