@@ -12,7 +12,7 @@ import { InputError, describeValue } from '../config/errors.js';
 import { didYouMean } from '../config/suggest.js';
 import { estimateGuestEvents } from '../model/build.js';
 import { type ResolvedScenario, type ScenarioOverrides } from '../request/scenario.js';
-import { parseFeatureText, requestFeatureSets, resolveRequest } from '../request/request.js';
+import { parseFeatureText, requestFeatureLabels, requestFeatureSets, resolveRequest } from '../request/request.js';
 import { buildRunModel } from '../request/run-path.js';
 import { SEQUENTIAL_MAX_REPLICATIONS, ASSUMED_EVENTS_PER_SECOND, DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, REFUSE_EVENTS, WARN_EVENTS } from '../experiment/settings.js';
 
@@ -208,6 +208,11 @@ export function resolve(file: string, o: CommonOptions): ResolvedScenario {
 /** The feature sets of --features (or `fallback`), each checked against the profile's CPU; notes go to stderr. */
 export function featureSetsOf(o: { features?: string[] }, r: ResolvedScenario, fallback: string[]): number[] {
   return requestFeatureSets(o.features, r, fallback, (note) => process.stderr.write(`exitsim: note: ${note}\n`));
+}
+
+/** The labels of --features as typed (undefined: the canonical labels); see requestFeatureLabels. */
+export function featureLabelsOf(o: { features?: string[] }): string[] | undefined {
+  return requestFeatureLabels(o.features);
 }
 
 /**

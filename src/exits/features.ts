@@ -103,6 +103,14 @@ export function featureSetLabel(set: number, arch: Arch = 'vmx', nested = false)
   return vmxFeatureSetLabel(set & ~ignore, Object.keys(PRESETS), ignore, nested);
 }
 
+/**
+ * A feature set's label as the user wrote it, tidied (lower case, no spaces or empty words): what tables
+ * and figures show, so that "apicv,-ipiv" is not renamed; the canonical label goes beside it in CSV/JSON.
+ */
+export function givenFeatureSetLabel(text: string): string {
+  return text.split(',').map((w) => w.trim().toLowerCase()).filter((w) => w !== '').join(',');
+}
+
 /** The features a VM of this type actually runs with: the set, with what its type forces on and off (vm-types/). */
 export function vmEffectiveFeatures(set: number, vmType: VmType): number {
   const d = vmTypeOf(vmType);

@@ -71,7 +71,10 @@ export interface Evaluation {
 }
 
 export interface CapacityResult {
+  /** The set's label: as the user wrote it, else canonical. */
   features: string;
+  /** The set, canonically (absent: as features). */
+  features_canonical?: string;
   vary: 'vms' | 'vcpus';
   /** 0 when not even one fits. */
   max: number;

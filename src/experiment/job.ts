@@ -43,6 +43,8 @@ export interface PointJob {
   runIdPrefix: string;
   spec: RunSpec;
   featureSets: number[];
+  /** The sets' labels (sweepLabels); absent: canonical. */
+  featureLabels?: string[];
   aggregate?: boolean;
 }
 
@@ -60,11 +62,11 @@ export function runPointJob(job: PointJob): PointResult {
   const native = runJob({ spec: job.spec, features: 0, mode: { nativeMode: true, aggregate: job.aggregate } });
   let events = native.raw.guestEvents;
   let wall = native.wallSeconds;
-  const summaries = job.featureSets.map((features) => {
+  const summaries = job.featureSets.map((features, i) => {
     const virt = runJob({ spec: job.spec, features, mode: { aggregate: job.aggregate } });
     events += virt.raw.guestEvents;
     wall += virt.wallSeconds;
-    return summarize(virt.raw, native.raw, summaryContext(job.spec, features, runId(job.runIdPrefix, features)));
+    return summarize(virt.raw, native.raw, summaryContext(job.spec, features, runId(job.runIdPrefix, features), job.featureLabels?.[i]));
   });
   return { summaries, guestEvents: events, wallSeconds: wall, jobSeconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }

@@ -17,6 +17,8 @@ export interface RunsToRepeat {
   kind: 'runs';
   resolved: ResolvedScenario;
   featureSets: number[];
+  /** The runs' labels as first shown (the user's words); absent: canonical. */
+  labels?: string[];
   aggregate: boolean;
 }
 
@@ -121,7 +123,9 @@ export function readRerun(file: string): RunsToRepeat | StudyToRepeat {
     if (run.profile !== undefined && run.profile !== resolved.profile.name) throw new InputError(file, `runs[${i}].profile`, `the embedded profile's name (${resolved.profile.name})`, JSON.stringify(run.profile));
   });
   const featureSets = r.runs.map((run, i) => (run.requested_features !== undefined ? features(file, `runs[${i}].requested_features`, run.requested_features) : features(file, `runs[${i}].features`, run.features)));
-  return { kind: 'runs', resolved, featureSets, aggregate: r.aggregate === true };
+  // The labels the runs were shown with (as the user typed them): a rerun shows them again.
+  const labels = r.runs.map((run) => run.features);
+  return { kind: 'runs', resolved, featureSets, ...(labels.every((l): l is string => typeof l === 'string') && new Set(labels).size === labels.length ? { labels } : {}), aggregate: r.aggregate === true };
 }
 
 /** The study state a manifest embeds, as exitsim writes it: a damaged value is named, never run. */

@@ -43,12 +43,12 @@ export interface ScenarioRun {
 }
 
 /** Runs `r` under each feature set (common random numbers: same seed) and once on bare metal. */
-export async function runScenario(r: RunSpec, featureSets: number[], opts: RunOptions = {}): Promise<ScenarioRun> {
-  return (await runScenarios([{ resolved: r, featureSets }], opts))[0];
+export async function runScenario(r: RunSpec, featureSets: number[], opts: RunOptions = {}, labels?: string[]): Promise<ScenarioRun> {
+  return (await runScenarios([{ resolved: r, featureSets, labels }], opts))[0];
 }
 
 /** Several scenarios at once, so every job shares one worker pool. */
-export async function runScenarios(items: Array<{ resolved: RunSpec; featureSets: number[] }>, opts: RunOptions = {}): Promise<ScenarioRun[]> {
+export async function runScenarios(items: Array<{ resolved: RunSpec; featureSets: number[]; labels?: string[] }>, opts: RunOptions = {}): Promise<ScenarioRun[]> {
   const jobs: Job[] = [];
   for (const { resolved: r, featureSets } of items) {
     // Build every model first so bad input fails before any simulation starts.
@@ -57,11 +57,11 @@ export async function runScenarios(items: Array<{ resolved: RunSpec; featureSets
   }
   const results = await runJobs(jobs, opts);
   let k = 0;
-  return items.map(({ resolved: r, featureSets }) => {
+  return items.map(({ resolved: r, featureSets, labels }) => {
     const mine = results.slice(k, k + featureSets.length + 1);
     k += featureSets.length + 1;
     const native = mine[0].raw;
-    const summaries = featureSets.map((f, i) => summarize(mine[i + 1].raw, native, summaryContext(r, f, runId(r.scenario.name, f, r.scenario.seed))));
+    const summaries = featureSets.map((f, i) => summarize(mine[i + 1].raw, native, summaryContext(r, f, runId(r.scenario.name, f, r.scenario.seed), labels?.[i])));
     return {
       summaries,
       wallSeconds: mine.reduce((a, x) => a + x.wallSeconds, 0),

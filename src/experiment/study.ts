@@ -234,6 +234,7 @@ export function pointJobOf(sweep: ExpandedSweep, job: StudyJob, aggregate = fals
     runIdPrefix: `${sweep.spec.name}.p${job.key.slice(1, job.key.indexOf('-'))}.r${job.key.slice(job.key.indexOf('-r') + 2)}`,
     spec: { scenario: { ...r.scenario, seed: job.seed }, file: r.file, workloads: r.workloads, profile: r.profile, guestOses: r.guestOses },
     featureSets: sweep.featureSets,
+    featureLabels: sweepLabels(sweep),
     aggregate,
   };
 }

@@ -10,7 +10,7 @@ import { readDataFile, validate, loadProfile, loadWorkload } from '../config/loa
 import { Profile, Scenario, SweepFile, SweepParameter, Workload } from '../config/schema.js';
 import { resolveScenario, type ResolvedScenario } from '../request/scenario.js';
 import { guestOsesOf } from '../request/run-path.js';
-import { FeatureParseError, distinctFeatureSetLabel, featureSetLabel, parseFeatureSet } from '../exits/features.js';
+import { FeatureParseError, distinctFeatureSetLabel, featureSetLabel, givenFeatureSetLabel, parseFeatureSet } from '../exits/features.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -31,6 +31,8 @@ export interface ExpandedSweep {
   spec: SweepFile;
   file: string;
   featureSets: number[];
+  /** The sets' labels as the user wrote them (givenFeatureSetLabel); absent: canonical labels. */
+  givenLabels?: string[];
   points: SweepPoint[];
   /** Identity of the sweep (everything but the replication count): shards and resumes must match it. */
   identity: string;
@@ -166,7 +168,7 @@ export function expandSweep(spec: SweepFile, file: string): ExpandedSweep {
   }
   hash.update(']}');
   const identity = hash.digest('hex').slice(0, 16);
-  return { spec, file, featureSets, points, identity };
+  return { spec, file, featureSets, givenLabels: spec.featureSets.map(givenFeatureSetLabel), points, identity };
 }
 
 interface LoadCache {
@@ -213,21 +215,33 @@ function resolvePoint(baseData: unknown, baseFile: string, values: Record<string
 }
 
 /** One scenario as a study of a single point (for run/compare with replications). */
-export function singlePointSweep(resolved: ResolvedScenario, featureSets: number[]): ExpandedSweep {
+export function singlePointSweep(resolved: ResolvedScenario, featureSets: number[], givenLabels?: string[]): ExpandedSweep {
   const spec: SweepFile = { name: resolved.scenario.name.replace(/[^A-Za-z0-9_.-]/g, '_'), base: resolved.scenario as unknown as Record<string, unknown>, parameters: [], featureSets: featureSets.map(String), replications: 1 };
   const identity = crypto
     .createHash('sha256')
     .update(JSON.stringify({ name: spec.name, featureSets, scenario: resolved.scenario, workloads: [...resolved.workloads.values()].map((w) => w.workload), profile: resolved.profile }))
     .digest('hex')
     .slice(0, 16);
-  return { spec, file: resolved.file, featureSets, points: [{ index: 0, values: {}, resolved }], identity };
+  return { spec, file: resolved.file, featureSets, ...(givenLabels ? { givenLabels } : {}), points: [{ index: 0, values: {}, resolved }], identity };
 }
 
 /**
- * The labels of a sweep's feature sets: in VT-x words (a sweep may mix vendors), naming the nested-only
+ * The labels of a sweep's feature sets: as the user wrote them; else in VT-x words (a sweep may mix vendors), naming the nested-only
  * features when some point is a nested guest (they mean nothing to a plain VM's label).
  */
 export function sweepLabels(sweep: ExpandedSweep): string[] {
+  // Asked once per point job: computed once per sweep.
+  let labels = LABELS.get(sweep);
+  if (!labels) LABELS.set(sweep, (labels = labelsOf(sweep)));
+  return labels;
+}
+
+const LABELS = new WeakMap<ExpandedSweep, string[]>();
+
+function labelsOf(sweep: ExpandedSweep): string[] {
+  // What the user wrote, unless two sets were written alike ("modern" twice).
+  const given = sweep.givenLabels;
+  if (given && given.length === sweep.featureSets.length && new Set(given).size === given.length) return given;
   const nested = sweep.points.some((p) => vmTypeOf(p.resolved.scenario.vmType).nested);
   // In the words of the sweep's one architecture (an AMD-only sweep's "modern,-vmcb-clean"), VT-x's
   // when it mixes vendors; and never one label for two sets (VT-x words have no name for an SVM-only

@@ -55,7 +55,10 @@ export interface RunSummary {
   run_id: string;
   scenario: string;
   profile: string;
+  /** The feature set as the user gave it (tidied), else its canonical label. */
   features: string;
+  /** What the VM ran with, canonically (a preset and changes; a TD's forced features included). */
+  features_canonical: string;
   /** plain, nested, tdx, sev-es or sev-snp: the kind of guest the run's VMs are. */
   vm_type: VmType;
   seed: number;
@@ -194,7 +197,10 @@ export interface SummaryContext {
   runId: string;
   scenario: string;
   profile: string;
+  /** The set's label: as the user gave it, else canonical. */
   features: string;
+  /** The set the VM runs with, canonically. */
+  featuresCanonical: string;
   seed: number;
   durationSec: number;
   warmupSec: number;
@@ -265,6 +271,7 @@ export function summarize(virt: RawResult, native: RawResult, ctx: SummaryContex
     scenario: ctx.scenario,
     profile: ctx.profile,
     features: ctx.features,
+    features_canonical: ctx.featuresCanonical,
     vm_type: ctx.vmType ?? 'plain',
     seed: ctx.seed,
     frequency_hz: virt.frequencyHz,

@@ -44,7 +44,8 @@ export const CSV_COLUMNS: Record<string, { what: string; columns: Column[] }> = 
       PARAM,
       { name: 'scenario', unit: 'text', meaning: 'scenario name' },
       { name: 'profile', unit: 'text', meaning: 'CPU profile (exitsim list profiles)' },
-      { name: 'features', unit: 'text', meaning: 'feature set, as a preset and changes (modern,-ipiv): what the VM runs with (a TD always has APICv, an SEV guest never AVIC)' },
+      { name: 'features', unit: 'text', meaning: 'feature set as the user wrote it (--features or the sweep file, lower case, no spaces); else as features_canonical' },
+      { name: 'features_canonical', unit: 'text', meaning: 'the feature set the VM runs with, as a preset and changes (modern,-ipiv): a TD always has APICv, an SEV guest never AVIC' },
       { name: 'vm_type', unit: 'text', meaning: 'the kind of guest: plain, nested (an L2 guest), tdx (an Intel TD), sev-es or sev-snp' },
       { name: 'seed', unit: 'integer', meaning: 'random seed of the run' },
       { name: 'duration_s', unit: 's', meaning: 'measured window, simulated seconds (after warm-up)' },
@@ -97,7 +98,8 @@ export const CSV_COLUMNS: Record<string, { what: string; columns: Column[] }> = 
     columns: [
       { name: 'point', unit: 'index', meaning: "the study's point" },
       PARAM,
-      { name: 'features', unit: 'text', meaning: 'feature set' },
+      { name: 'features', unit: 'text', meaning: 'feature set as the user wrote it (as in runs.csv)' },
+      { name: 'features_canonical', unit: 'text', meaning: "the set the point's VMs run with, canonically (as in runs.csv)" },
       { name: 'replications', unit: 'runs', meaning: 'replications the figures are over' },
       ...CI('efficiency', 'fraction (0–1)', 'efficiency (runs.csv)'),
       ...CI('throughput_units_per_s', 'units/s', 'throughput, all VMs'),
@@ -121,7 +123,8 @@ export const CSV_COLUMNS: Record<string, { what: string; columns: Column[] }> = 
   'capacity.csv': {
     what: 'one row per feature set × count tried by exitsim capacity',
     columns: [
-      { name: 'features', unit: 'text', meaning: 'feature set' },
+      { name: 'features', unit: 'text', meaning: 'feature set as the user wrote it (--features), else canonical' },
+      { name: 'features_canonical', unit: 'text', meaning: 'the feature set, canonically' },
       { name: 'vary', unit: 'text', meaning: 'what grew: vms or vcpus' },
       { name: 'n', unit: 'VMs or vCPUs', meaning: 'the count tried' },
       { name: 'replications', unit: 'runs', meaning: 'replications at this count (more at the boundary re-check)' },

@@ -35,11 +35,11 @@ const FIGURES = [
 
 export function runsCsv(runs: RunSummary[], lead: LeadColumns = NO_LEAD): string {
   const header = [
-    'run_id', ...lead.header, 'scenario', 'profile', 'features', 'vm_type', 'seed', 'duration_s', 'warmup_s', 'pcpus', 'vcpus', 'frequency_hz',
+    'run_id', ...lead.header, 'scenario', 'profile', 'features', 'features_canonical', 'vm_type', 'seed', 'duration_s', 'warmup_s', 'pcpus', 'vcpus', 'frequency_hz',
     ...FIGURES, 'exits_per_s', ...CATEGORY_NAMES.map((c) => `${c}_cycles`), 'guest_events',
   ];
   const rows = runs.map((r, i) => [
-    r.run_id, ...lead.values(i), r.scenario, r.profile, r.features, r.vm_type, r.seed, r.duration_s, r.warmup_s, r.pcpus, r.total.vcpus, r.frequency_hz,
+    r.run_id, ...lead.values(i), r.scenario, r.profile, r.features, r.features_canonical, r.vm_type, r.seed, r.duration_s, r.warmup_s, r.pcpus, r.total.vcpus, r.frequency_hz,
     ...FIGURES.map((f) => r.total[f]), r.total.exit_count / r.duration_s,
     ...CATEGORY_NAMES.map((c) => r.total.cycles_by_stage[c]), r.guest_events,
   ]);

@@ -23,6 +23,8 @@ export interface SummaryRow {
   point: number;
   values: Record<string, number | string | boolean>;
   features: string;
+  /** The set the point's VMs ran with, canonically (runs.csv's features_canonical). */
+  features_canonical: string;
   replications: number;
   efficiency: Estimate;
   throughput_units_per_s: Estimate;
@@ -61,7 +63,7 @@ export function studyTables(records: StudyRecord[], featureLabels: string[]): St
         }, 0) / ss.length;
       }
       summary.push({
-        point, values, features, replications: ss.length,
+        point, values, features, features_canonical: ss[0].features_canonical ?? '', replications: ss.length,
         efficiency: estimate(ss.map((s) => s.total.efficiency)),
         throughput_units_per_s: estimate(ss.map((s) => s.total.throughput_units_per_s)),
         exits_per_s: estimate(ss.map((s) => s.total.exit_count / s.duration_s)),
@@ -91,12 +93,12 @@ export const paramColumn = (p: string): string => `param_${p.replace(/[^A-Za-z0-
 const r6 = (x: number | null) => (x === null ? '' : Math.round(x * 1e6) / 1e6);
 
 export function summaryCsv(rows: SummaryRow[], params: string[]): string {
-  const header = ['point', ...params.map(paramColumn), 'features', 'replications',
+  const header = ['point', ...params.map(paramColumn), 'features', 'features_canonical', 'replications',
     'efficiency_mean', 'efficiency_ci95_halfwidth', 'throughput_units_per_s_mean', 'throughput_units_per_s_ci95_halfwidth',
     'exits_per_s_mean', 'exits_per_s_ci95_halfwidth', 'host_cycles_per_unit_mean', 'host_cycles_per_unit_ci95_halfwidth',
     ...CATEGORY_NAMES.map((c) => `${c}_share_mean`)];
   return stringify([header, ...rows.map((r) => [
-    r.point, ...params.map((p) => r.values[p]), r.features, r.replications,
+    r.point, ...params.map((p) => r.values[p]), r.features, r.features_canonical, r.replications,
     r6(r.efficiency.mean), r6(r.efficiency.ci95), r6(r.throughput_units_per_s.mean), r6(r.throughput_units_per_s.ci95),
     r6(r.exits_per_s.mean), r6(r.exits_per_s.ci95), r6(r.host_cycles_per_unit.mean), r6(r.host_cycles_per_unit.ci95),
     ...CATEGORY_NAMES.map((c) => r6(r.cycles_share[c])),
@@ -145,7 +147,9 @@ export const STUDY_OUTPUT_NAMES = [
 ];
 
 /** Writes a finished study's CSV, figures and manifest into its own folder (atomically, replacing its earlier outputs); `sweep` is absent for a merge. */
-export async function writeStudyOutputs(dir: string, sweep: ExpandedSweep | undefined, records: StudyRecord[], labels: string[], params: string[], name: string, startedAt: Date, extra: Record<string, unknown> = {}, carried?: StudyInputs, size: FigureSize = 'double'): Promise<string[]> {
+export async function writeStudyOutputs(dir: string, sweep: ExpandedSweep | undefined, givenRecords: StudyRecord[], labels: string[], params: string[], name: string, startedAt: Date, extra: Record<string, unknown> = {}, carried?: StudyInputs, size: FigureSize = 'double'): Promise<string[]> {
+  // A run resumed from an earlier invocation keeps the label it was run under; every file shows this one's.
+  const records = givenRecords.map((r) => (r.summaries.every((s, f) => s.features === labels[f]) ? r : { ...r, summaries: r.summaries.map((s, f) => ({ ...s, features: labels[f] ?? s.features })) }));
   const files: Record<string, string | Buffer> = { ...studyCsvFiles(records, labels, params), ...(await studyFigures(records, labels, params, name, size)) };
   files['manifest.json'] = studyManifestJson(startedAt, readState(dir), sweep, records, extra, carried);
   const unlisted = Object.keys(files).filter((n) => !STUDY_OUTPUT_NAMES.includes(n));

@@ -44,8 +44,8 @@ export function sensitivityTable(rows: SensitivityRow[], deltaPct: number): stri
 }
 
 export function capacityCsv(results: CapacityResult[], slas: Sla[]): string {
-  const header = ['features', 'vary', 'n', 'replications', 'fits', 'failed', ...slas.map((x) => `${x.metric}_worst_vm_mean`), 'max_fitting'];
-  return csv([header, ...results.flatMap((c) => c.evaluations.map((e) => [c.features, c.vary, e.n, e.replications, e.fits, e.failed, ...slas.map((x) => e.metrics[x.metric] ?? ''), c.max]))]);
+  const header = ['features', 'features_canonical', 'vary', 'n', 'replications', 'fits', 'failed', ...slas.map((x) => `${x.metric}_worst_vm_mean`), 'max_fitting'];
+  return csv([header, ...results.flatMap((c) => c.evaluations.map((e) => [c.features, c.features_canonical ?? c.features, c.vary, e.n, e.replications, e.fits, e.failed, ...slas.map((x) => e.metrics[x.metric] ?? ''), c.max]))]);
 }
 
 export function capacityTable(results: CapacityResult[], slas: Sla[], vary: string, max: number): string {

@@ -4,7 +4,7 @@
 import { InputError, describeValue } from '../config/errors.js';
 import { vmTypeOf } from '../exits/vm-types/index.js';
 import { ARCHITECTURES, ARCHS, archOf } from '../exits/arch/index.js';
-import { FEATURES, FEATURE_BIT, type FeatureName, FeatureParseError, PRESETS, SVM_FEATURE_NAMES, featureSetLabel, namedNestedOnlyFeatures, parseFeatureSet } from '../exits/features.js';
+import { FEATURES, FEATURE_BIT, type FeatureName, FeatureParseError, PRESETS, SVM_FEATURE_NAMES, featureSetLabel, givenFeatureSetLabel, namedNestedOnlyFeatures, parseFeatureSet } from '../exits/features.js';
 import { checkFeaturesAgainstProfile, supportedFeatures } from '../model/profile-checks.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioOverrides } from './scenario.js';
 
@@ -91,3 +91,14 @@ export function requestFeatureSets(features: string[] | undefined, r: ResolvedSc
   });
 }
 
+
+/**
+ * The labels of the sets requestFeatureSets returned: each as the user typed it on the command line,
+ * else (a scenario file's or a default set, which the profile may have narrowed) none: the canonical one.
+ * Two texts for one label (modern and Modern) fall back to the canonical labels too.
+ */
+export function requestFeatureLabels(features: string[] | undefined): string[] | undefined {
+  if (!features || features.length === 0) return undefined;
+  const given = features.map(givenFeatureSetLabel);
+  return new Set(given).size === given.length ? given : undefined;
+}

@@ -91,14 +91,19 @@ export function vmLayout(scenario: Scenario, workloads: Map<string, { workload: 
   return { names, workloads: wl, vcpus };
 }
 
-/** What summarize() needs besides the raw counters: the run's id and the scenario's shape. */
-export function summaryContext(spec: RunSpec, features: number, id: string): SummaryContext {
+/**
+ * What summarize() needs besides the raw counters: the run's id and the scenario's shape. `label` is the
+ * set as the user gave it (givenFeatureSetLabel); without one the run is labelled canonically.
+ */
+export function summaryContext(spec: RunSpec, features: number, id: string, label?: string): SummaryContext {
   const layout = vmLayout(spec.scenario, spec.workloads);
+  const canonical = vmFeatureSetLabel(features, spec.profile.arch, spec.scenario.vmType);
   return {
     runId: id,
     scenario: spec.scenario.name,
     profile: spec.profile.name,
-    features: vmFeatureSetLabel(features, spec.profile.arch, spec.scenario.vmType),
+    features: label ?? canonical,
+    featuresCanonical: canonical,
     vmType: spec.scenario.vmType,
     seed: spec.scenario.seed,
     durationSec: spec.scenario.durationSec,

@@ -291,3 +291,27 @@ test("report's HLT time includes halt polling, as perf kvm stat's does (exit to 
   assert.ok(Math.abs(row.avg_time_us - expectedAvgUs) < 1e-6 * expectedAvgUs, `${row.avg_time_us} vs ${expectedAvgUs}`);
   fs.rmSync(d, { recursive: true, force: true });
 });
+
+test('feature sets keep the labels the user typed in tables, CSV, JSON and reruns; the canonical set goes beside them', () => {
+  const d = tmp();
+  // "apicv,-ipiv" is canonically "apicv" (the preset apicv has no IPIv): it used to be renamed.
+  const r = exitsim('compare', 'network-server', '--features', 'APICv, -ipiv', '--features', 'nehalem', '--quick', '--out', path.join(d, 'c'));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /apicv,-ipiv \(baseline\)/);
+  const rows = parse(fs.readFileSync(path.join(d, 'c', 'runs.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  assert.deepEqual(rows.map((x) => [x.features, x.features_canonical]), [['apicv,-ipiv', 'apicv'], ['nehalem', 'nehalem']]);
+  // A rerun shows the same labels, byte for byte.
+  const again = exitsim('rerun', path.join(d, 'c', 'manifest.json'), '--out', path.join(d, 'again'));
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(fs.readFileSync(path.join(d, 'again', 'runs.csv'), 'utf8'), fs.readFileSync(path.join(d, 'c', 'runs.csv'), 'utf8'));
+  // An AMD profile's replicated compare: each set its own label, as typed.
+  const amd = exitsim('compare', 'cpu-bound', '--profile', 'genoa', '--features', 'modern,-vmcb-clean', '--features', 'modern,-decode-assists', '--replications', '2', '--duration', '0.02', '--json');
+  assert.equal(amd.code, 0, amd.stderr);
+  assert.deepEqual(JSON.parse(amd.stdout).summary.map((s: { features: string }) => s.features), ['modern,-vmcb-clean', 'modern,-decode-assists']);
+  // With no --features the labels are canonical, and both columns agree.
+  const plain = exitsim('run', 'cpu-bound', '--quick', '--json');
+  const run = JSON.parse(plain.stdout);
+  const one = Array.isArray(run) ? run[0] : run.runs?.[0] ?? run;
+  assert.equal(one.features, one.features_canonical);
+  fs.rmSync(d, { recursive: true, force: true });
+});

@@ -81,7 +81,7 @@ function simulateBriefly(w: Workload): void {
     for (let c = 0; c < N_CAT; c++) sum += raw.pcpuCycles[p * N_CAT + c];
     assert.equal(sum, raw.windowCycles);
   }
-  const s = summarize(raw, native, { runId: 'p', scenario: 'prop', profile: profile.name, features: 'modern', seed: 1, durationSec: 0.002, warmupSec: 0, vmNames: [w.name], vmWorkloads: [w.name], vmVcpus: [vcpus] });
+  const s = summarize(raw, native, { runId: 'p', scenario: 'prop', profile: profile.name, features: 'modern', featuresCanonical: 'modern', seed: 1, durationSec: 0.002, warmupSec: 0, vmNames: [w.name], vmWorkloads: [w.name], vmVcpus: [vcpus] });
   noNaN(s);
 }
 

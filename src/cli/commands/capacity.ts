@@ -10,7 +10,7 @@ import { workerCount } from '../../experiment/pool.js';
 import { CAPACITY_BOUNDARY_REPLICATION_FACTOR, CAPACITY_REPLICATIONS } from '../../experiment/settings.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { capacityCsv, capacityTable } from '../../output/tables.js';
-import { CLI, addCommon, checkCsvTarget, collect, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
+import { CLI, addCommon, checkCsvTarget, collect, featureLabelsOf, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
 
 type CapacityOptions = CommonOptions & { sla: string[]; vary: 'vms' | 'vcpus'; max: number; search: 'multi-fidelity' | 'exact' };
 
@@ -23,14 +23,17 @@ async function capacityCommand(file: string, o: CapacityOptions): Promise<void> 
   const slas = (o.sla ?? []).map(parseSla);
   if (slas.length === 0) throw new InputError(CLI, '--sla', 'at least one SLA, e.g. --sla "efficiency>=90%"', 'none');
   const sets = featureSetsOf(o, r, [r.scenario.features]);
+  const labels = featureLabelsOf(o);
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['capacity.csv']);
   const replications = o.replications ?? CAPACITY_REPLICATIONS;
   const results: CapacityResult[] = [];
-  for (const f of sets) {
-    const step = stepProgress(`capacity ${featureSetLabel(f)}`);
+  for (const [i, f] of sets.entries()) {
+    const label = labels?.[i] ?? featureSetLabel(f);
+    const step = stepProgress(`capacity ${label}`);
     const onEvaluation = step && ((e: Evaluation, runs: number, left: number) => step(`${e.n} ${o.vary === 'vms' ? 'VMs' : 'vCPUs'} ${e.fits ? 'fit' : 'do not fit'}; ${runs} runs done, about ${left} to go`, left / Math.max(1, runs)));
     const options = { vary: o.vary, max: o.max, replications, onEvaluation };
-    results.push(o.search === 'exact' ? capacitySearch(r, f, slas, options) : await multiFidelitySearch(r, f, slas, { ...options, workers: workerCount(o.workers, Infinity) }));
+    const found = o.search === 'exact' ? capacitySearch(r, f, slas, options) : await multiFidelitySearch(r, f, slas, { ...options, workers: workerCount(o.workers, Infinity) });
+    results.push({ ...found, features: label, features_canonical: found.features });
     step?.('');
   }
   if (o.out) writeResultFiles(o.out, { 'capacity.csv': capacityCsv(results, slas) }, { force: o.force ?? false });

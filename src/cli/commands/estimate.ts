@@ -3,11 +3,10 @@
 import type { Command } from 'commander';
 import { vmTypeOf } from '../../exits/vm-types/index.js';
 import type { Arch } from '../../exits/arch/index.js';
-import { featureSetLabel } from '../../exits/features.js';
 import { estimateRun, type RunEstimate } from '../../estimate/analytic.js';
 import { quotedBand, type QuotedBand } from '../../estimate/band.js';
 import { num, pct, table } from '../../output/text.js';
-import { addCommon, featureSetsOf, resolve, type CommonOptions } from '../options.js';
+import { addCommon, featureLabelsOf, featureSetsOf, resolve, type CommonOptions } from '../options.js';
 
 /** Flags of run that mean nothing to an analytic model (no simulation, no files). */
 const NOT_FOR_ESTIMATE = ['--replications', '--workers', '--aggregate', '--allow-long', '--quick', '--out', '--csv', '--force'];
@@ -38,14 +37,18 @@ async function estimateCommand(file: string, o: CommonOptions): Promise<void> {
   const r = resolve(file, o);
   const sets = featureSetsOf(o, r, [r.scenario.features]);
   const band = quotedBand(r);
-  const results = sets.map((f) => {
+  const labels = featureLabelsOf(o);
+  const results = sets.map((f, i) => {
     const t0 = performance.now();
-    const e = estimateRun(r, f);
-    return { e, ms: performance.now() - t0 };
+    const est = estimateRun(r, f);
+    const ms = performance.now() - t0;
+    // Labelled as the user wrote the set; the canonical label beside it.
+    const { scenario, profile, features, ...rest } = est;
+    return { e: { scenario, profile, features: labels?.[i] ?? features, features_canonical: features, ...rest }, ms };
   });
   if (o.json) {
     const one = (x: (typeof results)[number]) => ({ estimate: true, ...x.e, band: { efficiency_pp: band.pp, vm_efficiency_pp: band.vmPp, class: band.class, measured: band.measured, source: band.source }, wall_ms: Number(x.ms.toFixed(3)) });
-    const body = results.length === 1 ? one(results[0]) : { baseline: featureSetLabel(sets[0]), runs: results.map(one) };
+    const body = results.length === 1 ? one(results[0]) : { baseline: results[0].e.features, runs: results.map(one) };
     process.stdout.write(JSON.stringify(body, null, 2) + '\n');
     return;
   }

@@ -1,7 +1,6 @@
 // `exitsim rerun MANIFEST --out DIR`: repeat a result from its manifest alone (the inputs are
 // embedded in it); the CSVs come out byte for byte the same.
 import type { Command } from 'commander';
-import { featureSetLabel } from '../../exits/features.js';
 import { readRerun } from '../../experiment/rerun.js';
 import { runScenario } from '../../experiment/runner.js';
 import { runStudy, studyParameters } from '../../experiment/study.js';
@@ -25,12 +24,12 @@ async function rerunCommand(manifest: string, o: RerunOptions): Promise<void> {
   const what = readRerun(manifest);
   if (what.kind === 'runs') {
     checkCsvTarget(o.out, o.force ?? false);
-    const res = await runScenario(what.resolved, what.featureSets, { workers: o.workers, aggregate: what.aggregate, onProgress: simulatedTimeProgress(what.resolved.scenario.name) });
+    const res = await runScenario(what.resolved, what.featureSets, { workers: o.workers, aggregate: what.aggregate, onProgress: simulatedTimeProgress(what.resolved.scenario.name) }, what.labels);
     const written = writeRunFiles(o.out, [what.resolved], res.summaries, startedAt, o.force ?? false, what.aggregate, what.featureSets);
     process.stdout.write(
       o.json
-        ? JSON.stringify({ kind: 'runs', scenario: what.resolved.scenario.name, feature_sets: what.featureSets.map((s) => featureSetLabel(s)), runs: res.summaries, wrote: written }, null, 2) + '\n'
-        : `reran ${res.summaries.length} run(s) of ${what.resolved.scenario.name} (${what.featureSets.map((s) => featureSetLabel(s)).join(' / ')}); wrote ${relativePaths(written)}\n`,
+        ? JSON.stringify({ kind: 'runs', scenario: what.resolved.scenario.name, feature_sets: res.summaries.map((s) => s.features), runs: res.summaries, wrote: written }, null, 2) + '\n'
+        : `reran ${res.summaries.length} run(s) of ${what.resolved.scenario.name} (${res.summaries.map((s) => s.features).join(' / ')}); wrote ${relativePaths(written)}\n`,
     );
     return;
   }

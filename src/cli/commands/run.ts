@@ -16,7 +16,7 @@ import { formatReplicatedTable } from '../../output/study-text.js';
 import { formatCompare, formatCrossProfile, formatRun } from '../../output/text.js';
 import { progressReporter, simulatedTimeProgress } from '../progress.js';
 import { trackStudy } from '../interrupt.js';
-import { CLI, addCommon, checkCost, checkCsvTarget, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
+import { CLI, addCommon, checkCost, checkCsvTarget, featureLabelsOf, featureSetsOf, numberFlag, resolve, type CommonOptions } from '../options.js';
 import { IMPORTED_WAKE_UP_UNIT } from '../../import/derive.js';
 import type { ResolvedScenario } from '../../request/scenario.js';
 
@@ -74,9 +74,10 @@ async function crossProfileCommand(file: string, o: RunOptions, profiles: string
     byName.set(r.profile.name, r.profileFile);
   }
   const points = resolved.map((r) => ({ r, sets: featureSetsOf(o, r, ['none', 'modern']) }));
+  const labels = featureLabelsOf(o);
   checkCost(points, 1, o.allowLong);
   const runs: RunSummary[] = [];
-  for (const { r, sets } of points) runs.push(...(await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate, onProgress: simulatedTimeProgress(`${r.scenario.name} on ${r.profile.name}`) })).summaries);
+  for (const { r, sets } of points) runs.push(...(await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate, onProgress: simulatedTimeProgress(`${r.scenario.name} on ${r.profile.name}`) }, labels)).summaries);
   if (o.json) {
     process.stdout.write(JSON.stringify({ baseline: `${runs[0].profile} ${runs[0].features}`, runs }, null, 2) + '\n');
     return;
@@ -94,20 +95,21 @@ async function runCommand(file: string, o: RunOptions, compare: boolean): Promis
   }
   const fallback = compare ? ['none', 'modern'] : [r.scenario.features];
   const sets = featureSetsOf(o, r, fallback);
+  const labels = featureLabelsOf(o);
   if (o.ciTarget !== undefined && o.replications !== undefined) {
     throw new InputError(CLI, '--ci-target', 'either --ci-target or --replications, not both', `--ci-target ${o.ciTarget} with --replications ${o.replications}`);
   }
   checkCost([{ r, sets }], o.ciTarget !== undefined ? SEQUENTIAL_FIRST_REPLICATIONS : o.replications ?? 1, o.allowLong);
   if (o.ciTarget !== undefined) {
-    await sequentialCommand(singlePointSweep(r, sets), o, o.ciTarget, compare);
+    await sequentialCommand(singlePointSweep(r, sets, labels), o, o.ciTarget, compare);
     return;
   }
   if ((o.replications ?? 1) > 1) {
-    await replicatedCommand(singlePointSweep(r, sets), o, compare);
+    await replicatedCommand(singlePointSweep(r, sets, labels), o, compare);
     return;
   }
   if (o.out) checkCsvTarget(o.out, o.force ?? false);
-  const result = await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate, onProgress: simulatedTimeProgress(r.scenario.name) });
+  const result = await runScenario(r, sets, { workers: o.workers, aggregate: o.aggregate, onProgress: simulatedTimeProgress(r.scenario.name) }, labels);
   const runs = result.summaries;
   if (o.out) {
     const written = writeRunFiles(o.out, [r], runs, startedAt, o.force ?? false, o.aggregate ?? false, sets);
