@@ -118,7 +118,8 @@ export function efficiencyFigure(rows: FigureRow[], title: string, params: strin
     x: first === undefined ? (byFeatures ? r.features : 'all') : numeric ? r.values[first] : pointLabel(only(r.values, xParams), xParams),
     features: series(r),
     mean: (r.efficiency.mean ?? 0) * 100,
-    lo: ((r.efficiency.mean ?? 0) - (r.efficiency.ci95 ?? 0)) * 100,
+    // Neither figure is ever below zero: an interval wider than its mean (n = 2 of a noisy run) stops at 0.
+    lo: Math.max(0, (r.efficiency.mean ?? 0) - (r.efficiency.ci95 ?? 0)) * 100,
     hi: ((r.efficiency.mean ?? 0) + (r.efficiency.ci95 ?? 0)) * 100,
   }));
   const lo = Math.min(...data.map((d) => d.lo));
@@ -145,12 +146,20 @@ export function efficiencyFigure(rows: FigureRow[], title: string, params: strin
   }
   const xOrder = orderedValues(data.map((d) => d.x as string | number)).map(String);
   const groups = xOrder.length;
+  // A group's bars take the slots of the series it has, in legend order: where a series is missing
+  // (a TD on the Intel CPU, an SEV guest on the AMD one) the others stay centred on their tick.
+  const present = new Map<string, string[]>();
+  for (const d of data) present.set(String(d.x), [...(present.get(String(d.x)) ?? []), String(d.features)]);
+  const slotted = data.map((d) => {
+    const here = seriesOrder.map(String).filter((f) => present.get(String(d.x))!.includes(f));
+    return { ...d, slot: here.indexOf(String(d.features)) };
+  });
   return {
-    $schema: SCHEMA, config: config(size), title: { text: titleLines(title, size), subtitle }, data: { values: data },
+    $schema: SCHEMA, config: config(size), title: { text: titleLines(title, size), subtitle }, data: { values: slotted },
     width, autosize: fit, height: Math.round(width * (size === 'single' ? 0.6 : 0.4)),
     encoding: {
       x: { field: 'x', type: 'nominal', title: first ? xParams.map(paramTitle).join(' · ') : byFeatures ? 'feature set' : null, sort: xOrder, axis: { labelAngle: groups > 4 ? -40 : 0 } },
-      xOffset: { field: 'features', sort: seriesOrder.map(String) },
+      xOffset: { field: 'slot', type: 'ordinal' },
       y: { field: 'mean', type: 'quantitative', title: yTitle, stack: null, scale: { domain: [0, Math.max(1, Math.ceil(hi))], nice: false } },
       color,
     },
@@ -169,7 +178,7 @@ export function throughputFigure(rows: FigureRow[], title: string, params: strin
     order: xParams.length > 0 ? r.values[xParams[0]] : 0,
     features: series(r),
     mean: r.throughput_units_per_s.mean ?? 0,
-    lo: (r.throughput_units_per_s.mean ?? 0) - (r.throughput_units_per_s.ci95 ?? 0),
+    lo: Math.max(0, (r.throughput_units_per_s.mean ?? 0) - (r.throughput_units_per_s.ci95 ?? 0)),
     hi: (r.throughput_units_per_s.mean ?? 0) + (r.throughput_units_per_s.ci95 ?? 0),
   }));
   const panels = [...new Map(data.map((d) => [d.point, d.order])).entries()];

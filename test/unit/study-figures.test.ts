@@ -146,3 +146,49 @@ test('a PDF figure fills its page at the size asked for, with its fonts embedded
     assert.doesNotMatch(body.slice(0, 200), /0\.75 0 0 -?0\.75/, 'no px-to-pt scaling');
   }
 });
+
+test('an interval wider than its mean (n = 2 of a noisy run) stops at zero: no whisker below the axis, no negative throughput scale', () => {
+  const rows: FigureRow[] = ['a', 'b'].map((w) => ({
+    values: { 'vms[0].workload': w },
+    features: 'modern',
+    replications: 2,
+    efficiency: { mean: 0.45, ci95: 0.6 },
+    throughput_units_per_s: { mean: 50, ci95: 150 },
+    cycles_share: { guest: 1 },
+  }));
+  for (const spec of [efficiencyFigure(rows, 't', ['vms[0].workload'], 'double'), throughputFigure(rows, 't', ['vms[0].workload'], 'double')]) {
+    const lows = dataOf(spec).map((d) => Number(d.lo));
+    assert.ok(lows.every((x) => x === 0), `whiskers start at 0, not ${lows.join(', ')}`);
+  }
+});
+
+test('a group of bars missing a series keeps its bars centred on its tick: slots are the series it has, in legend order', () => {
+  // confidential.yaml's shape: a TD only on the Intel CPU, an SEV-SNP guest only on the AMD one.
+  const row = (w: string, cpu: string, vmType: string): FigureRow => ({
+    values: { 'vms[0].workload': w, 'host.profile': cpu, vmType },
+    features: 'modern',
+    replications: 1,
+    efficiency: { mean: 0.9, ci95: 0 },
+    throughput_units_per_s: { mean: 10, ci95: 0 },
+    cycles_share: { guest: 1 },
+  });
+  const rows = ['a', 'b'].flatMap((w) => [row(w, 'sapphire-rapids', 'plain'), row(w, 'sapphire-rapids', 'tdx'), row(w, 'genoa', 'plain'), row(w, 'genoa', 'sev-snp')]);
+  const spec = efficiencyFigure(rows, 't', ['vms[0].workload', 'host.profile', 'vmType'], 'double');
+  const byX = new Map<string, number[]>();
+  for (const d of dataOf(spec)) byX.set(String(d.x), [...(byX.get(String(d.x)) ?? []), Number(d.slot)]);
+  assert.equal(byX.size, 4);
+  for (const [x, slots] of byX) assert.deepEqual(slots.sort(), [0, 1], `${x}: two bars in slots 0 and 1 (three series in the legend)`);
+  assert.equal((spec as unknown as { encoding: { xOffset: { field: string } } }).encoding.xOffset.field, 'slot');
+});
+
+test('the tornado chart breaks a long parameter name over lines instead of cutting it, at both figure sizes, inside the page', async () => {
+  const { tornadoSpec, wrapLabel } = await import('../../src/output/charts.js');
+  const names = ['network-server: events[0] io (virtio-net).perUnit', 'network-server: events[2] timer-program.perUnit', 'profile: stages.saveGuestStateCycles', 'profile: handlerCycles.hlt'];
+  const rows = names.map((parameter, i) => ({ parameter, efficiency_minus: 0.9 - i / 100, efficiency_base: 0.91, efficiency_plus: 0.92 + i / 100, swing_pp: 2 }));
+  for (const size of ['single', 'double'] as const) {
+    const svg = await checkRendered(`tornado (${size})`, tornadoSpec(rows, 'network-server, sapphire-rapids, modern: efficiency at ±20%', 20, 15, size), size);
+    assert.ok(svg.includes('events[0] io'), `${size}: the long name is drawn`);
+  }
+  assert.deepEqual(wrapLabel('network-server: events[0] io (virtio-net).perUnit', 43), ['network-server:', 'events[0] io (virtio-net).perUnit']);
+  assert.deepEqual(wrapLabel('profile: handlerCycles.hlt', 43), ['profile: handlerCycles.hlt']);
+});
