@@ -2,6 +2,7 @@
 // file each), their examples, and the one-output-flag rule. main.ts runs it;
 // tests read it to check the help (options, examples) without running anything.
 import { Command } from 'commander';
+import { register as calibrate } from './commands/calibrate.js';
 import { register as capacity } from './commands/capacity.js';
 import { register as estimate } from './commands/estimate.js';
 import { register as explain } from './commands/explain.js';
@@ -24,7 +25,7 @@ import { oneOutputFlag } from './flag-rules.js';
 import { packageVersion } from '../output/manifest.js';
 
 /** Commands in the order `exitsim --help` lists them. */
-const COMMANDS = [run, estimate, explain, list, study, microbench, sensitivity, sweep, capacity, tui, importMeasurement, report, rerun, table, slurm, validate];
+const COMMANDS = [run, estimate, explain, list, study, microbench, sensitivity, sweep, capacity, tui, importMeasurement, calibrate, report, rerun, table, slurm, validate];
 
 /** The program, ready to parse. */
 export function buildProgram(): Command {

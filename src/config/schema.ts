@@ -388,6 +388,20 @@ export const Profile = z
     memoryReferenceCycles: Cited,
     /** Shadow paging: exits per guest demand fault (3 in early KVM). */
     shadowPageFaultExits: Cited,
+    /**
+     * A profile `exitsim calibrate` fitted to a host's kvm-unit-tests output: the shipped profile it
+     * started from, the logs (by name and SHA-256) and each cost it fitted, with the test it came from.
+     */
+    calibratedFrom: z
+      .object({
+        tool: z.literal('exitsim calibrate'),
+        base: z.string().min(1),
+        features: z.string().min(1),
+        logs: z.array(z.object({ file: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict()).min(1),
+        fitted: z.array(z.object({ parameter: z.string().min(1), test: z.string().min(1), file: z.string().min(1), measuredCycles: z.number().positive(), baseValue: z.number().nonnegative(), value: z.number().nonnegative() }).strict()),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -5,12 +5,13 @@ import { ARCHITECTURES, archOf, type Arch } from '../../exits/arch/index.js';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { readGuestStat } from '../../import/guest-stat.js';
-import { InputError, OutputError, describeValue } from '../../config/errors.js';
+import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile, loadWorkload, parseScenario, shippedGuestOsNames } from '../../config/load.js';
 import { featureSetLabel, parseFeatureSet } from '../../exits/features.js';
 import { deriveWorkload, isAmdMeasurement } from '../../import/derive.js';
 import { readMeasurement } from '../../import/detect.js';
 import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/profile-checks.js';
+import { checkOutputPath, writeFilesTogether } from '../../io/output-file.js';
 import { CLI, MAX_HOST_TICK_HZ, checkGuestOsFlag, collect, featuresFlag, intFlag, numberFlag, secondsFlag } from '../options.js';
 
 interface ImportOptions {
@@ -39,44 +40,12 @@ export function workloadFileFor(output: string): string {
   return output.replace(/(\.(json|ya?ml))?$/, '.workload.json');
 }
 
-/** The scenario and its workload appear together or not at all; a file that was there is never removed. */
-function writePair(files: Array<[string, string]>, out: string): void {
-  const temps: string[] = [];
-  try {
-    for (const [f, text] of files) {
-      const tmp = path.join(path.dirname(path.resolve(f)), `.${path.basename(f)}.${process.pid}.tmp`);
-      temps.push(tmp);
-      fs.writeFileSync(tmp, text);
-    }
-    files.forEach(([f], i) => fs.renameSync(temps[i], path.resolve(f)));
-  } catch (err) {
-    for (const t of temps) fs.rmSync(t, { force: true });
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    // A folder that is not there is the path's fault; a full disk is the machine's (OutputError, exit 1).
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(out, '--out', 'a file path in an existing folder', 'a folder that does not exist');
-    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') throw new InputError(out, '--out', 'a file path in a folder exitsim can write to', `a read-only folder (${code})`);
-    throw new OutputError(out, code);
-  }
-}
-
-/** The output path must name a file: a folder, a device or a pipe there is refused, with --force or without. */
-function checkOutputPath(target: string): void {
-  let st: fs.Stats | undefined;
-  try {
-    st = fs.lstatSync(target);
-  } catch {
-    st = undefined;
-  }
-  if (st && !st.isFile()) throw new InputError(target, '--out', 'a file path (the scenario, and its workload beside it)', st.isDirectory() ? 'a folder' : st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file');
-  if (path.basename(target).replace(/\.(json|ya?ml)$/, '').replace(/\.workload$/, '') === '') throw new InputError(target, '--out', 'a file name (e.g. my-guest.json)', 'an extension alone');
-}
-
 function importCommand(file: string, o: ImportOptions): void {
   // Checked here, not by commander: --output (the old name) may stand in for it.
   if (o.out === undefined) throw new InputError(CLI, '--out', 'the scenario file to write (-o NAME.json)', 'nothing');
   const out = o.out;
-  checkOutputPath(out);
-  checkOutputPath(workloadFileFor(out));
+  checkOutputPath(out, 'a file path (the scenario, and its workload beside it)');
+  checkOutputPath(workloadFileFor(out), 'a file path (the scenario, and its workload beside it)');
   if (o.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$/.test(o.name)) throw new InputError(CLI, '--name', 'a workload name of 1–100 letters, digits and _ . + - (starting with a letter or digit)', describeValue(o.name));
   const m = readMeasurement(file, o.table);
   // An AMD host's table (SVM names) defaults to a current AMD profile, an Intel one to a current Intel one.
@@ -116,7 +85,7 @@ function importCommand(file: string, o: ImportOptions): void {
   for (const target of [out, workloadFile]) {
     if (fs.existsSync(target) && !o.force) throw new InputError(target, '--out', 'a new file (or --force to replace it)', 'an existing file');
   }
-  writePair([[workloadFile, JSON.stringify(d.workload, null, 2) + '\n'], [out, JSON.stringify(scenario, null, 2) + '\n']], out);
+  writeFilesTogether([[workloadFile, JSON.stringify(d.workload, null, 2) + '\n'], [out, JSON.stringify(scenario, null, 2) + '\n']], out);
   if (o.json) {
     process.stdout.write(JSON.stringify({ file: out, workloadFile, format: m.format, scenario, workload: d.workload, assumptions: d.assumptions, notes: d.notes, unobservable: d.unobservable }, null, 2) + '\n');
     return;
