@@ -4,6 +4,7 @@ import { loadProfile, shippedProfileNames } from '../config/load.js';
 import type { Profile } from '../config/schema.js';
 import { parseFeatureSet } from '../exits/features.js';
 import { supportedFeatures } from '../model/profile-checks.js';
+import { archOf } from '../exits/arch/index.js';
 import { runMicrobenchTest, MICROBENCH_TESTS } from '../validation/microbench.js';
 import { simulateTest } from './fit.js';
 import type { LoggedTest } from './log.js';
@@ -14,11 +15,12 @@ const GUESS_TESTS = ['cpuid', 'vmcall', 'svm_latency_vmrun', 'svm_latency_vmexit
 /** The default features a profile runs the tests with: the preset modern, less what its CPU lacks. */
 export const defaultFeatures = (p: Profile): number => supportedFeatures(parseFeatureSet('modern'), p);
 
-export function guessBase(tests: LoggedTest[], svmOnly: boolean): { profile: Profile; on: string[]; candidates: number } {
+export function guessBase(tests: LoggedTest[], suites: ReadonlyArray<'vmexit' | 'svm'>): { profile: Profile; on: string[]; candidates: number } {
   const on = GUESS_TESTS.filter((t) => tests.some((x) => x.test === t)).slice(0, 2);
   const candidates = shippedProfileNames()
     .map((n) => loadProfile(n).profile)
-    .filter((p) => !svmOnly || p.arch === 'svm');
+    // Only profiles of an architecture whose hosts print every suite the log holds.
+    .filter((p) => suites.every((s) => archOf(p).kvmUnitTestsSuites.includes(s)));
   let best = candidates[0];
   let bestScore = Infinity;
   for (const p of candidates) {

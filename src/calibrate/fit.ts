@@ -7,6 +7,7 @@ import { produce } from 'immer';
 import { InputError } from '../config/errors.js';
 import { DEFAULT_MSR_LISTS, type Profile } from '../config/schema.js';
 import { stageMeans } from '../exits/cost.js';
+import { archOf } from '../exits/arch/index.js';
 import { MICROBENCH_TESTS, runMicrobenchTest } from '../validation/microbench.js';
 import type { LoggedTest } from './log.js';
 
@@ -20,19 +21,19 @@ export interface FitParameter {
   label: string;
   /** The tests that determine it, preferred first: the first present is fitted to, the rest are held back. */
   tests: string[];
-  /** SVM-only (svm latency lines). */
-  svmOnly?: boolean;
+  /** The kvm-unit-tests suite its tests come from (a base's architecture must print it). */
+  suite: 'vmexit' | 'svm';
   get(p: Profile): number;
   set(p: Profile, value: number): Profile;
 }
 
 const HW_STAGES = ['recordExitInfoCycles', 'saveGuestStateCycles', 'loadHostStateCycles', 'entryCycles'] as const;
 
-const handler = (key: HandlerKey, label: string, tests: string[], svmOnly = false): FitParameter => ({
+const handler = (key: HandlerKey, label: string, tests: string[], suite: 'vmexit' | 'svm' = 'vmexit'): FitParameter => ({
   id: `handlerCycles.${key}`,
   label,
   tests,
-  svmOnly,
+  suite,
   get: (p) => p.handlerCycles[key]?.value ?? 0,
   set: (p, v) => produce(p, (d) => {
     const h = d.handlerCycles[key];
@@ -46,6 +47,7 @@ export const FIT_PARAMETERS: FitParameter[] = [
     id: 'stages (hardware round trip)',
     label: 'hardware round trip: exit info, guest save, host load, VM entry (their split kept)',
     tests: ['cpuid', 'vmcall'],
+    suite: 'vmexit',
     get: (p) => HW_STAGES.reduce((a, s) => a + p.stages[s].value, 0),
     set: (p, v) =>
       produce(p, (d) => {
@@ -58,6 +60,7 @@ export const FIT_PARAMETERS: FitParameter[] = [
     id: 'kernelUserRoundTripCycles',
     label: 'the trip to the user-space device model and back',
     tests: ['inl_from_qemu', 'inl_from_pmtimer'],
+    suite: 'vmexit',
     get: (p) => p.kernelUserRoundTripCycles.value,
     set: (p, v) => produce(p, (d) => void (d.kernelUserRoundTripCycles.value = v)),
   },
@@ -72,7 +75,7 @@ export const FIT_PARAMETERS: FitParameter[] = [
     id: 'svm.vmloadCycles',
     label: 'VMLOAD (run in hardware by an L1 with virtual VMLOAD/VMSAVE)',
     tests: ['svm_latency_vmload'],
-    svmOnly: true,
+    suite: 'svm',
     get: (p) => p.svm?.vmloadCycles.value ?? 0,
     set: (p, v) => produce(p, (d) => void (d.svm && (d.svm.vmloadCycles.value = v))),
   },
@@ -80,12 +83,12 @@ export const FIT_PARAMETERS: FitParameter[] = [
     id: 'svm.vmsaveCycles',
     label: 'VMSAVE (as VMLOAD)',
     tests: ['svm_latency_vmsave'],
-    svmOnly: true,
+    suite: 'svm',
     get: (p) => p.svm?.vmsaveCycles.value ?? 0,
     set: (p, v) => produce(p, (d) => void (d.svm && (d.svm.vmsaveCycles.value = v))),
   },
-  handler('nested-vmentry', "emulating an L1's VMRUN into its L2 (nested entry)", ['svm_latency_vmrun'], true),
-  handler('nested-vmexit', "emulating an L2's #VMEXIT back to its L1 (nested exit)", ['svm_latency_vmexit'], true),
+  handler('nested-vmentry', "emulating an L1's VMRUN into its L2 (nested entry)", ['svm_latency_vmrun'], 'svm'),
+  handler('nested-vmexit', "emulating an L2's #VMEXIT back to its L1 (nested exit)", ['svm_latency_vmexit'], 'svm'),
 ];
 
 /** Tests calibrate can simulate: x86/vmexit's (the microbench command's) and the svm latency lines. */
@@ -186,8 +189,10 @@ interface FitInput {
   base: Profile;
   features: number;
   tests: LoggedTest[];
-  arch: 'vmx' | 'svm';
 }
+
+/** The test's suite: svm latency lines are the svm suite's, the rest x86/vmexit's. */
+export const suiteOf = (test: string): 'vmexit' | 'svm' => (test.startsWith('svm_latency_') ? 'svm' : 'vmexit');
 
 /** The fit alone (no checks): which parameter went to which test, and the profile. */
 function fitOnce(input: FitInput, skip?: string): { profile: Profile; fitted: FittedParameter[]; insensitive: Map<string, string> } {
@@ -196,7 +201,7 @@ function fitOnce(input: FitInput, skip?: string): { profile: Profile; fitted: Fi
   const insensitive = new Map<string, string>();
   const present = new Map(input.tests.map((t) => [t.test, t]));
   for (const param of FIT_PARAMETERS) {
-    if (param.svmOnly && input.arch !== 'svm') continue;
+    if (!archOf(input.base).kvmUnitTestsSuites.includes(param.suite)) continue;
     for (const name of param.tests) {
       const t = present.get(name);
       if (!t || name === skip) continue;
@@ -229,8 +234,8 @@ export function calibrate(input: FitInput): CalibrationFit {
       notUsed.push({ test: t.test, measured: t.cycles, why: 'not simulated' });
       continue;
     }
-    if (t.test.startsWith('svm_latency_') && input.arch !== 'svm') {
-      notUsed.push({ test: t.test, measured: t.cycles, why: 'an SVM test on a VT-x base' });
+    if (!archOf(input.base).kvmUnitTestsSuites.includes(suiteOf(t.test))) {
+      notUsed.push({ test: t.test, measured: t.cycles, why: `a ${suiteOf(t.test)} test, which a ${archOf(input.base).displayName} host does not run` });
       continue;
     }
     if (fittedTests.has(t.test)) reproduced.push(check(t, profile));

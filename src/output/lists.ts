@@ -30,7 +30,7 @@ export function profilesTable(profiles: Array<[string, Profile]>): string {
     wrappedTable(['profile', 'arch', 'launch', 'GHz', 'generation, calibration, what it lacks'], profiles.map(([n, p]) => {
       const lacks = LACKS[p.arch](p);
       const cvm = confidentialTypes(p);
-      return [n, p.arch, p.launch, String(p.frequencyGHz.value), `${p.generation}; calibrated to ${p.calibration.target} ${p.calibration.cycles}; lacks ${lacks.join(', ') || 'nothing'}${cvm.length > 0 ? `; runs ${cvm.join(', ')}` : ''}`];
+      return [n, p.arch, p.launch, String(p.frequencyGHz.value), `${p.generation}; ${p.calibratedFrom ? `fitted by exitsim calibrate to ${p.calibratedFrom.logs.map((l) => l.file).join(', ')} (base ${p.calibratedFrom.base}, ${p.calibratedFrom.fitted.length} costs)` : `calibrated to ${p.calibration.target} ${p.calibration.cycles}`}; lacks ${lacks.join(', ') || 'nothing'}${cvm.length > 0 ? `; runs ${cvm.join(', ')}` : ''}`];
     })) + '\n'
   );
 }
@@ -97,7 +97,7 @@ export function listJson(what: string, workloads: Array<[string, Workload]>, pro
     case 'workloads':
       return workloads.map(([name, w]) => ({ name, kind: w.kind, unit: w.unitName ?? null, description: w.description }));
     case 'profiles':
-      return profiles.map(([name, p]) => ({ name, arch: p.arch, generation: p.generation, launch: p.launch, frequency_ghz: p.frequencyGHz.value, capabilities: p.capabilities, vm_types: ['plain', 'nested', ...confidentialTypes(p)] }));
+      return profiles.map(([name, p]) => ({ name, arch: p.arch, generation: p.generation, launch: p.launch, frequency_ghz: p.frequencyGHz.value, capabilities: p.capabilities, vm_types: ['plain', 'nested', ...confidentialTypes(p)], ...(p.calibratedFrom ? { calibrated_from: p.calibratedFrom } : {}) }));
     case 'features':
       return { features: FEATURES.map(([name, what]) => ({ name, what })), presets: Object.fromEntries(Object.entries(PRESETS).map(([n, p]) => [n, p.features])), svm_names: Object.fromEntries(SVM_FEATURE_NAMES.map(([n, f]) => [n, f])) };
     default:

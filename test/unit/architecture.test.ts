@@ -27,10 +27,12 @@ export const LAYERS: Record<string, number> = {
   experiment: 6,
   // Validation measures the estimate against the exact engine (experiments), and the model against figures.
   validation: 7,
-  output: 8,
-  cluster: 9,
-  tui: 9,
-  cli: 10,
+  // A host's kvm-unit-tests output fitted into a profile, with the validation's simulated tests.
+  calibrate: 8,
+  output: 9,
+  cluster: 10,
+  tui: 10,
+  cli: 11,
 };
 
 const src = path.join(packageRoot(), 'src');

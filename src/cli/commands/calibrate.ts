@@ -6,10 +6,10 @@ import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile, validate } from '../../config/load.js';
 import { Profile } from '../../config/schema.js';
 import { MAX_MEASUREMENT_FILE_BYTES, readInputText } from '../../config/read-input.js';
-import { ARCHITECTURES } from '../../exits/arch/index.js';
+import { ARCHITECTURES, ARCHS, archOf } from '../../exits/arch/index.js';
 import { featureSetLabel } from '../../exits/features.js';
 import { checkFeaturesAgainstProfile } from '../../model/profile-checks.js';
-import { calibrate } from '../../calibrate/fit.js';
+import { calibrate, suiteOf } from '../../calibrate/fit.js';
 import { defaultFeatures, guessBase, looksNested } from '../../calibrate/base.js';
 import { mergeLogs, parseKvmUnitTestsLog } from '../../calibrate/log.js';
 import { calibratedProfile, type LogFile } from '../../calibrate/profile.js';
@@ -48,19 +48,19 @@ function calibrateCommand(files: string[], o: CalibrateOptions): void {
   }
   const logs: LogFile[] = files.map((file) => ({ file, text: readInputText(file, MAX_MEASUREMENT_FILE_BYTES, 'kvm-unit-tests log') }));
   const log = mergeLogs(logs.map((l) => parseKvmUnitTestsLog(l.file, l.text)));
-  const svm = log.suites.includes('svm');
   // The base: named, or the nearest shipped profile of the log's architecture (said on stderr).
-  let base;
+  let base: Profile;
   if (o.base !== undefined) {
     base = loadProfile(o.base).profile;
-    if (svm && base.arch !== 'svm') {
-      const at = log.tests.find((t) => t.test.startsWith('svm_latency_'))!;
-      throw new InputError(CLI, '--base', `an ${ARCHITECTURES.svm.displayName} profile (the log has svm latency lines, line ${at.line} of ${at.files[0]}: only an AMD host runs them)`, `'${o.base}' (${ARCHITECTURES[base.arch].displayName})`);
+    const foreign = log.tests.find((t) => !archOf(base).kvmUnitTestsSuites.includes(suiteOf(t.test)));
+    if (foreign) {
+      const hosts = ARCHS.map((a) => ARCHITECTURES[a]).filter((d) => d.kvmUnitTestsSuites.includes(suiteOf(foreign.test)));
+      throw new InputError(CLI, '--base', `an ${hosts.map((d) => d.displayName).join(' or ')} profile (the log has ${suiteOf(foreign.test)} figures, line ${foreign.line} of ${foreign.files[0]}: only such a host runs them)`, `'${o.base}' (${archOf(base).displayName})`);
     }
   } else {
-    const g = guessBase(log.tests, svm);
+    const g = guessBase(log.tests, log.suites);
     base = g.profile;
-    if (!o.json) process.stderr.write(`exitsim: note: base profile ${base.name} (${base.generation}): the nearest of ${g.candidates} shipped${svm ? ' AMD' : ''} profiles on ${g.on.join(' and ')} (--base chooses)\n`);
+    if (!o.json) process.stderr.write(`exitsim: note: base profile ${base.name} (${base.generation}): the nearest of ${g.candidates} shipped ${[...new Set(log.suites.length > 0 ? ARCHS.map((a) => ARCHITECTURES[a]).filter((d) => log.suites.every((s) => d.kvmUnitTestsSuites.includes(s))).map((d) => d.vendor) : [])].join(' and ')} profiles on ${g.on.join(' and ')} (--base chooses)\n`);
   }
   const features = o.features ? featuresFlag(o.features.join(',')) : defaultFeatures(base);
   if (o.features) checkFeaturesAgainstProfile(features, base, CLI);
@@ -74,7 +74,7 @@ function calibrateCommand(files: string[], o: CalibrateOptions): void {
     ? { ghz: o.frequency, source: 'given with exitsim calibrate --frequency: the TSC rate of the host the kvm-unit-tests log came from' }
     : log.tscGHz !== undefined ? { ghz: Math.round(log.tscGHz * 1000) / 1000, source: `the TSC rate the kvm-unit-tests log states (${path.basename(log.file)})` } : undefined;
   if (!frequency && !o.json) process.stderr.write(`exitsim: note: the log does not say its TSC rate: ${base.frequencyGHz.value} GHz (${base.name}'s) kept — --frequency sets it (it turns cycles into seconds, not the fit)\n`);
-  const fit = calibrate({ base, features, tests: log.tests, arch: base.arch });
+  const fit = calibrate({ base, features, tests: log.tests });
   if (fit.fitted.length === 0) {
     throw new InputError(log.file, '(top level)', 'a test that determines one of the profile\'s costs (cpuid or vmcall, outl_to_kernel, inl_from_qemu, …)', `only ${log.tests.map((t) => t.test).join(', ')}, which ${base.name} under ${featureSetLabel(features, base.arch)} takes no exit on`);
   }

@@ -61,4 +61,6 @@ export interface ArchDescriptor {
   worldSwitchStages(b: StageBreakdown, o: { clean: boolean; handlerStage: ExplainedStage }): ExplainedStage[];
   /** `list exit-reasons --arch`, and `--profile` advice: a current profile of this architecture. */
   currentProfile: string;
+  /** The kvm-unit-tests suites whose figures a host of this architecture prints (exitsim calibrate reads them). */
+  kvmUnitTestsSuites: ReadonlyArray<'vmexit' | 'svm'>;
 }

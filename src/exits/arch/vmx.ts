@@ -50,6 +50,8 @@ export const VMX: ArchDescriptor = {
   foreignExitName: vmxSlotForSvmName,
   nested: { entryExit: 'VMRESUME', controlAccessExits: true, enlightenedVmcs: true, aroundEntry: [] },
   currentProfile: 'sapphire-rapids',
+  // x86/vmexit runs on both vendors; x86/svm's latency tests only on an AMD host.
+  kvmUnitTestsSuites: ['vmexit'],
   worldSwitchStages: (b, { handlerStage }) => [
     { what: '1 record exit information (exit reason, qualification)', cycles: b.recordExitInfo, source: 'SDM §28.2' },
     { what: '2 save guest state (CRs, DRs, segments, RIP/RSP/RFLAGS)', cycles: b.saveGuestState, source: 'SDM §28.3' },
