@@ -5,7 +5,7 @@ import type { Profile } from '../config/schema.js';
 import { parseFeatureSet } from '../exits/features.js';
 import { supportedFeatures } from '../model/profile-checks.js';
 import { archOf } from '../exits/arch/index.js';
-import { runMicrobenchTest, MICROBENCH_TESTS } from '../validation/microbench.js';
+import { runMicrobenchTest, MICROBENCH_TESTS } from '../experiment/microbench.js';
 import { simulateTest } from './fit.js';
 import type { LoggedTest } from './log.js';
 

@@ -8,7 +8,7 @@ import { InputError } from '../config/errors.js';
 import { DEFAULT_MSR_LISTS, type Profile } from '../config/schema.js';
 import { stageMeans } from '../exits/cost.js';
 import { archOf } from '../exits/arch/index.js';
-import { MICROBENCH_TESTS, runMicrobenchTest } from '../validation/microbench.js';
+import { MICROBENCH_TESTS, runMicrobenchTest } from '../experiment/microbench.js';
 import type { LoggedTest } from './log.js';
 
 type HandlerKey = keyof Profile['handlerCycles'];

@@ -3,7 +3,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { CapacityResult, Sla } from '../experiment/capacity.js';
 import type { SensitivityRow } from '../experiment/sensitivity.js';
-import type { MicrobenchRow } from '../validation/microbench.js';
+import type { MicrobenchRow } from '../experiment/microbench.js';
 import { pct, table } from './text.js';
 
 const csv = (rows: unknown[][]): string => stringify(rows as string[][], { record_delimiter: '\n' });

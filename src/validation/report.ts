@@ -12,7 +12,7 @@ import {
   MICROBENCH_TESTS,
   runMicrobench,
   runMicrobenchTest,
-} from './microbench.js';
+} from '../experiment/microbench.js';
 import { profile, round2, run, shipped } from './simulated.js';
 import { msrBitmapPredictions } from './predictions.js';
 import { AGESEN, AGESEN_ROUND_TRIPS, AVERY_2019, CVM_EVAL_TD, FRASER_XEN, LKML_2020_SVM, PUBLISHED_MICRO, type Kind } from './published.js';

@@ -25,10 +25,10 @@ export const LAYERS: Record<string, number> = {
   // The analytic estimate answers a run request; experiments (capacity search) use it.
   estimate: 5,
   experiment: 6,
-  // Validation measures the estimate against the exact engine (experiments), and the model against figures.
-  validation: 7,
-  // A host's kvm-unit-tests output fitted into a profile, with the validation's simulated tests.
-  calibrate: 8,
+  // A host's kvm-unit-tests output fitted into a profile (the simulated tests are an experiment's).
+  calibrate: 7,
+  // Validation measures the estimate against the exact engine (experiments), the model against figures, and calibrate on published logs.
+  validation: 8,
   output: 9,
   cluster: 10,
   tui: 10,

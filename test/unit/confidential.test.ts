@@ -11,7 +11,7 @@ import { confidentialExits, type ConfidentialVmType } from '../../src/exits/conf
 import { explainExit } from '../../src/exits/explain.js';
 import { FEATURE_BIT, parseFeatureSet, vmEffectiveFeatures, vmFeatureSetLabel } from '../../src/exits/features.js';
 import { exitReasonCode, exitReasonName, exitReasonPerfName, parseExitReason } from '../../src/exits/reasons.js';
-import { MICROBENCH_TESTS, runMicrobenchTest } from '../../src/validation/microbench.js';
+import { MICROBENCH_TESTS, runMicrobenchTest } from '../../src/experiment/microbench.js';
 import { assertEveryPcpuCycleBooked, simulate, simulateRaw } from '../helpers.js';
 
 const BIN = path.resolve('bin/exitsim.js');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertEveryPcpuCycleBooked, profile, simulate, simulateRaw, workload } from '../helpers.js';
-import { MICROBENCH_TESTS, runMicrobenchTest } from '../../src/validation/microbench.js';
+import { MICROBENCH_TESTS, runMicrobenchTest } from '../../src/experiment/microbench.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 
 const test_ = (name: string) => MICROBENCH_TESTS.find((t) => t.name === name)!;

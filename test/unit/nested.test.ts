@@ -6,7 +6,7 @@ import { parseFeatureSet } from '../../src/exits/features.js';
 import { nestedExits, UNSHADOWED_VMREADS, UNSHADOWED_VMWRITES } from '../../src/exits/nested.js';
 import { exitReasonName, parseExitReason } from '../../src/exits/reasons.js';
 import { explainExit } from '../../src/exits/explain.js';
-import { MICROBENCH_TESTS, runMicrobenchTest } from '../../src/validation/microbench.js';
+import { MICROBENCH_TESTS, runMicrobenchTest } from '../../src/experiment/microbench.js';
 import { assertEveryPcpuCycleBooked, profile, simulate, simulateRaw } from '../helpers.js';
 import { loadWorkload } from '../../src/config/load.js';
 

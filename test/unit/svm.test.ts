@@ -12,7 +12,7 @@ import { stageMeans, totalCycles } from '../../src/exits/cost.js';
 import { DEFAULT_MSR_LISTS } from '../../src/config/schema.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 import { loadProfile, shippedProfileNames } from '../../src/config/load.js';
-import { MICROBENCH_TESTS, runMicrobenchTest } from '../../src/validation/microbench.js';
+import { MICROBENCH_TESTS, runMicrobenchTest } from '../../src/experiment/microbench.js';
 import { explainExit } from '../../src/exits/explain.js';
 import { explainText } from '../../src/output/explain.js';
 import { parseExitReason } from '../../src/exits/reasons.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { computeValidation, within, type CheckRow } from '../../src/validation/report.js';
-import { HARDWARE_ROUND_TRIP_TEST, LOOP_CYCLES, MICROBENCH_TESTS, runMicrobenchTest } from '../../src/validation/microbench.js';
+import { HARDWARE_ROUND_TRIP_TEST, LOOP_CYCLES, MICROBENCH_TESTS, runMicrobenchTest } from '../../src/experiment/microbench.js';
 import { loadProfile, packageRoot, shippedProfileNames } from '../../src/config/load.js';
 import { hardwareRoundTripCycles } from '../../src/exits/cost.js';
 import { DEFAULT_MSR_LISTS } from '../../src/config/schema.js';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { profile, simulate, simulateRaw, workload } from '../helpers.js';
-import { MICROBENCH_TESTS, runMicrobenchTest } from '../../src/validation/microbench.js';
+import { MICROBENCH_TESTS, runMicrobenchTest } from '../../src/experiment/microbench.js';
 import { parseFeatureSet } from '../../src/exits/features.js';
 import { NATIVE_CYCLES } from '../../src/workloads/native-cycles.js';
 

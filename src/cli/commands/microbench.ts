@@ -6,7 +6,7 @@ import { featureSetLabel, vmFeatureSetLabel } from '../../exits/features.js';
 import { checkFeaturesAgainstProfile, checkVmTypeAgainstProfile, supportedFeatures } from '../../model/profile-checks.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { microbenchCsv, microbenchTable } from '../../output/tables.js';
-import { MICROBENCH_NOT_SIMULATED, runMicrobench, svmLatencyRows } from '../../validation/microbench.js';
+import { MICROBENCH_NOT_SIMULATED, runMicrobench, svmLatencyRows } from '../../experiment/microbench.js';
 import { PUBLISHED_MICRO } from '../../validation/published.js';
 import { parseFeatureSet } from '../../exits/features.js';
 import { CLI, checkCsvTarget, collect, dirFlag, featuresFlag } from '../options.js';
