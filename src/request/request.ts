@@ -81,7 +81,9 @@ export function requestFeatureSets(features: string[] | undefined, r: ResolvedSc
   // The default preset (modern) falls back to what the profile supports, and says so; otherwise a
   // feature the CPU lacks is the flag's fault, or the scenario file's.
   return sets.map((s, i) => {
-    if (!fromFlags && r.featuresDefaulted && texts[i].trim().toLowerCase() === 'modern') {
+    // A default is not the scenario file's words: compare's none and modern, or a file without features.
+    const scenarioWrote = !r.featuresDefaulted && texts[i] === r.scenario.features;
+    if (!fromFlags && !scenarioWrote && texts[i].trim().toLowerCase() === 'modern') {
       const supported = supportedFeatures(s, r.profile);
       if (supported !== s) onNote(`${r.profile.generation} lacks part of the preset modern: running features ${featureSetLabel(supported, r.profile.arch)} (--features overrides)`);
       return supported;

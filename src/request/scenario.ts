@@ -100,7 +100,11 @@ export function resolveScenario(nameOrFile: string, o: ScenarioOverrides = {}): 
       throw err;
     }
   });
-  const { profile, file: profileFile } = loadProfile(scenario.host.profile);
+  // A profile file a scenario names is found beside the scenario too (an imported scenario of a host
+  // with its calibrated profile), as its workloads are; --profile is the command line's, as typed.
+  const profileFromFile = isFile && data !== undefined && looksLikeScenario(data) && o.profile === undefined && !path.isAbsolute(scenario.host.profile);
+  const besideProfile = profileFromFile ? path.join(path.dirname(nameOrFile), scenario.host.profile) : scenario.host.profile;
+  const { profile, file: profileFile } = loadProfile(profileFromFile && fs.existsSync(besideProfile) && fs.statSync(besideProfile).isFile() ? besideProfile : scenario.host.profile);
   // A VM type the CPU cannot run is the flag's fault when --vm-type named it, else the scenario's.
   if (o.vmType !== undefined) checkVmTypeAgainstProfile(scenario.vmType, profile, 'command line', '--vm-type');
   else checkVmTypeAgainstProfile(scenario.vmType, profile, file);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { readGuestStat } from '../../import/guest-stat.js';
 import { InputError, describeValue } from '../../config/errors.js';
-import { loadProfile, loadWorkload, parseScenario, shippedGuestOsNames } from '../../config/load.js';
+import { loadProfile, loadWorkload, parseScenario, profilesDir, shippedGuestOsNames } from '../../config/load.js';
 import { featureSetLabel, parseFeatureSet } from '../../exits/features.js';
 import { deriveWorkload, isAmdMeasurement } from '../../import/derive.js';
 import { readMeasurement } from '../../import/detect.js';
@@ -50,7 +50,7 @@ function importCommand(file: string, o: ImportOptions): void {
   const m = readMeasurement(file, o.table);
   // An AMD host's table (SVM names) defaults to a current AMD profile, an Intel one to a current Intel one.
   const amd = isAmdMeasurement(m);
-  const profile = loadProfile(o.profile ?? (amd ? 'genoa' : 'sapphire-rapids')).profile;
+  const { profile, file: profileFile } = loadProfile(o.profile ?? (amd ? 'genoa' : 'sapphire-rapids'));
   // Exit names are the vendor's: an Intel table replayed on an AMD profile (or the reverse) would write a
   // workload whose exits that CPU does not have.
   const measured = ARCHITECTURES[amd ? 'svm' : 'vmx'];
@@ -74,7 +74,8 @@ function importCommand(file: string, o: ImportOptions): void {
   const scenario = {
     name,
     description: `Imported from ${file} (${m.format}): the measured VM on its host; exitsim run reproduces its exit rates, compare --features asks what-ifs.`,
-    host: { pcpus: d.vcpus, profile: profile.name, scheduler: 'pinned', hostTickHz: d.hostTickHz },
+    // A profile of the user's own (exitsim calibrate) is named by its path from the scenario's folder.
+    host: { pcpus: d.vcpus, profile: path.resolve(path.dirname(profileFile)) === path.resolve(profilesDir()) ? profile.name : path.relative(path.dirname(path.resolve(out)), path.resolve(profileFile)), scheduler: 'pinned', hostTickHz: d.hostTickHz },
     vms: [{ workload: path.basename(workloadFile), vcpus: d.vcpus, count: 1 }],
     features: featureSetLabel(features, profile.arch),
     durationSec: Math.min(5, Math.max(1, d.windowSec)),
