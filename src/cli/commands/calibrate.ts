@@ -60,7 +60,7 @@ function calibrateCommand(files: string[], o: CalibrateOptions): void {
   } else {
     const g = guessBase(log.tests, log.suites);
     base = g.profile;
-    if (!o.json) process.stderr.write(`exitsim: note: base profile ${base.name} (${base.generation}): the nearest of ${g.candidates} shipped ${[...new Set(log.suites.length > 0 ? ARCHS.map((a) => ARCHITECTURES[a]).filter((d) => log.suites.every((s) => d.kvmUnitTestsSuites.includes(s))).map((d) => d.vendor) : [])].join(' and ')} profiles on ${g.on.join(' and ')} (--base chooses)\n`);
+    if (!o.json) process.stderr.write(g.on.length === 0 ? `exitsim: note: base profile ${base.name} (${base.generation}): the log has no round-trip test (cpuid, vmcall, svm VMRUN/VMEXIT) to choose one on (--base chooses)\n` : `exitsim: note: base profile ${base.name} (${base.generation}): the nearest of ${g.candidates} shipped ${[...new Set(log.suites.length > 0 ? ARCHS.map((a) => ARCHITECTURES[a]).filter((d) => log.suites.every((s) => d.kvmUnitTestsSuites.includes(s))).map((d) => d.vendor) : [])].join(' and ')} profiles on ${g.on.join(' and ')} (--base chooses)\n`);
   }
   const features = o.features ? featuresFlag(o.features.join(',')) : defaultFeatures(base);
   if (o.features) checkFeaturesAgainstProfile(features, base, CLI);
