@@ -170,6 +170,9 @@ export interface CalibrationFit {
   notUsed: Array<{ test: string; measured: number; why: string }>;
 }
 
+/** A cost's id as a report column shows it: the round trip's four stages as one, handlers by name. */
+export const shortId = (id: string): string => (id.startsWith('stages') ? 'round trip' : id === 'kernelUserRoundTripCycles' ? 'user-space trip' : id.replace(/^handlerCycles\./, ''));
+
 /** How close a fitted test must come to its figure (the fit iterates until it does). */
 export const FIT_TOLERANCE = 0.005;
 
@@ -230,7 +233,7 @@ function fitOnce(input: FitInput, skip?: string): { profile: Profile; fitted: Fi
       if (!t || name === skip) continue;
       const solved = solve(profile, param, name, t.cycles, input.features, t.files.join(', '));
       if (!solved) {
-        insensitive.set(name, `under these features it takes no exit that ${param.label} is charged on (it does not move with ${param.id})`);
+        insensitive.set(name, `${shortId(param.id)}: no such exit here`);
         continue;
       }
       profile = solved.profile;
@@ -265,7 +268,7 @@ export function calibrate(input: FitInput): CalibrationFit {
     else {
       const param = FIT_PARAMETERS.find((p) => p.tests.includes(t.test));
       const by = param && fitted.find((f) => f.id === param.id);
-      const note = insensitive.get(t.test) ?? (by ? `its cost (${by.id}) was fitted to ${by.test}` : 'no cost of its own is fitted: a prediction from the costs above and the base\'s');
+      const note = insensitive.get(t.test) ?? (by ? `${shortId(by.id)}, fitted to ${by.test}` : 'none of its own fitted');
       heldBack.push({ ...check(t, profile), note });
     }
   }

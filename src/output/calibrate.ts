@@ -2,9 +2,9 @@
 // (the tests it was fitted to, reproduced; the held-back ones, predicted; each fitted one, predicted
 // without it).
 import path from 'node:path';
-import type { CalibrationFit, TestCheck } from '../calibrate/fit.js';
+import { shortId, type CalibrationFit, type TestCheck } from '../calibrate/fit.js';
 import type { ParsedLog } from '../calibrate/log.js';
-import { table } from './text.js';
+import { table, wrapWords } from './text.js';
 
 export interface CalibrationReport {
   out: string;
@@ -31,14 +31,14 @@ export function calibrationText(r: CalibrationReport): string {
   const skipped = log.harness.filter((h) => h.status === 'SKIP' || h.status === 'FAIL');
   if (skipped.length > 0) out.push(`the harness reported: ${skipped.map((h) => `${h.status} ${h.test}`).join(', ')}`);
   out.push('', `fitted (each to one test; every other number is ${r.base}'s):`);
-  out.push(table(['cost', 'fitted to', 'measured', `${r.base}`, 'fitted'], fit.fitted.map((f) => [f.id, f.test, f.measured, Math.round(f.baseValue), f.value])));
+  out.push(table(['cost', 'fitted to', 'measured', `${r.base}`, 'fitted'], fit.fitted.map((f) => [shortId(f.id), f.test, f.measured, Math.round(f.baseValue), f.value])));
   out.push('', 'reproduced (the tests it was fitted to; cycles per iteration):');
   out.push(table(['test', 'measured', 'fitted profile', 'error', `${r.base}`], fit.reproduced.map((c) => [c.test, c.measured, c.simulated, signed(c.errorPct), c.base])));
   if (fit.heldBack.length > 0) {
     out.push('', 'held back (not fitted to: predicted by the fitted profile):');
-    out.push(table(['test', 'measured', 'predicted', 'error', `${r.base}`, 'why it predicts'], fit.heldBack.map((c) => [c.test, c.measured, c.simulated, signed(c.errorPct), c.base, c.note])));
+    out.push(table(['test', 'measured', 'predicted', 'error', `${r.base}`, 'its cost'], fit.heldBack.map((c) => [c.test, c.measured, c.simulated, signed(c.errorPct), c.base, c.note])));
   } else out.push('', 'held back: none (the log has no test beyond the ones fitted to: leave-one-out below is the only check)');
-  out.push('', 'leave-one-out (each fitted test, predicted by a fit made without it):');
+  out.push('', 'left out (each fitted test, predicted by a fit made without it):');
   out.push(table(['test', 'measured', 'predicted', 'error', 'its cost then'], fit.leaveOneOut.map((c) => [c.test, c.measured, c.simulated, signed(c.errorPct), c.fallback])));
   const w = [worst(fit.reproduced), worst(fit.heldBack), worst(fit.leaveOneOut)];
   out.push('', `worst error: ${w[0]?.toFixed(2)}% on the tests fitted to${w[1] !== null ? `, ${w[1].toFixed(2)}% held back` : ''}, ${w[2]?.toFixed(2)}% left out — trust a what-if on this profile as far as the held-back and left-out errors reach`);
@@ -47,7 +47,8 @@ export function calibrationText(r: CalibrationReport): string {
     out.push(`note: the hardware round trip moved from ${Math.round(rt.baseValue)} to ${rt.value} cycles: ${r.base}'s ${rt.test} handler may not be this host's — a base of another generation (--base) may fit with fewer changes`);
   }
   out.push(`wrote ${r.out}: use it with --profile ${r.out} (run, compare, capacity, estimate, microbench, explain, tui)`);
-  return out.join('\n') + '\n';
+  // Prose lines wrapped for a terminal; tables stay whole.
+  return out.flatMap((l) => (l.includes('  ') || l.length <= 100 ? [l] : wrapWords(l, 100))).join('\n') + '\n';
 }
 
 export function calibrationJson(r: CalibrationReport): string {
