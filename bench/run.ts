@@ -19,6 +19,7 @@ import { pointJobOf } from '../src/experiment/study.js';
 import { resolveScenario } from '../src/request/scenario.js';
 import { runPointJob } from '../src/experiment/job.js';
 import { LiveRun } from '../src/experiment/live.js';
+import { CALIBRATE_CASES, calibrateRun, type CalibrateRun } from './calibrate.js';
 import { CAPACITY_CASE, capacityRun, estimateVsExact, projectedSpeedup, sweepProfile, type CapacityRun, type SweepProfile } from './time-to-answer.js';
 // @ts-expect-error — the peer is plain JavaScript on purpose
 import { bareLoop } from '../../bench/peers/bare-loop.mjs';
@@ -158,6 +159,8 @@ if (caseArg >= 0) {
     process.stdout.write(JSON.stringify(await capacityRun(name === 'capacity:exact' ? 'exact' : 'multi-fidelity', 2)) + '\n');
   } else if (name === 'estimate') {
     process.stdout.write(JSON.stringify(estimateVsExact()) + '\n');
+  } else if (name.startsWith('calibrate:')) {
+    process.stdout.write(JSON.stringify(calibrateRun(name.slice('calibrate:'.length))) + '\n');
   } else if (name.startsWith('sweep:')) {
     const [, workers, duration] = name.split(':');
     process.stdout.write(JSON.stringify(await sweepProfile(Number(workers), Number(duration))) + '\n');
@@ -245,6 +248,16 @@ process.stdout.write(
     `  exact runs only: ${capExact.wall_s.toFixed(2)} s (${capExact.simulations} simulations) → ${capExact.max}\n` +
     `  multi-fidelity (2 workers): ${capMf.wall_s.toFixed(2)} s (${capMf.simulations} simulations) → ${capMf.max}; speed-up ${capacity.speedup.toFixed(2)}x, same answer: ${capacity.same_answer}\n`,
 );
+// exitsim calibrate on the shipped published logs, cold: the time a user waits, and how far the fitted
+// profile reproduces, predicts (held back) and predicts each fitted test without it (left out).
+const calibrations = CALIBRATE_CASES.map((k) => inChild<CalibrateRun>(`calibrate:${k}`));
+process.stdout.write(
+  '\ncalibrate on the published logs of test/fixtures/kvm-unit-tests (cold, one process each):\n' +
+    table(
+      ['log', 'base', 'wall s', 'simulated tests', 'fitted', 'worst fitted-to error %', 'worst held-back error %', 'worst left-out error %'],
+      calibrations.map((k) => [k.log, k.base, k.wall_s.toFixed(2), k.simulations, k.fitted, k.worst_reproduced_pct.toFixed(2), k.worst_held_back_pct === null ? '-' : k.worst_held_back_pct.toFixed(2), k.worst_left_out_pct.toFixed(2)]),
+    ) + '\n',
+);
 const est = inChild<ReturnType<typeof estimateVsExact>>('estimate');
 const estimate = { wall_s: est.wall_s, exact_wall_s: est.exact_wall_s, worst_error_pp: est.worst_error_pp, estimate_efficiency: est.estimate_efficiency, exact_efficiency: est.exact_efficiency };
 process.stdout.write(`estimate of that host at 38 VMs: ${(est.wall_s * 1000).toFixed(1)} ms against ${est.exact_wall_s.toFixed(2)} s for one exact run of 1 simulated s (${(est.estimate_efficiency * 100).toFixed(2)}% vs ${(est.exact_efficiency * 100).toFixed(2)}%); worst error on the table of docs/estimate.md ${est.worst_error_pp.toFixed(2)} pp\n`);
@@ -295,6 +308,7 @@ const json = {
   },
   capacity,
   estimate,
+  calibrate: calibrations,
   tui: { plain_wall_s: median(plainWall), live_wall_s: median(liveWall), overhead: tuiOverhead },
 };
 writeFileAtomic(out, JSON.stringify(json, null, 2) + '\n');

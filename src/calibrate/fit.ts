@@ -116,6 +116,10 @@ export const CHECK_ITERATIONS = 4000;
 export const SEARCH_ITERATIONS = 1000;
 
 const SIMULATED = new WeakMap<Profile, Map<string, number>>();
+let engineRuns = 0;
+
+/** Engine runs behind simulated tests so far in this process (the benchmark counts them). */
+export const engineRunsSoFar = (): number => engineRuns;
 
 function simulateUncached(test: string, profile: Profile, features: number, iterations: number): number {
   if (test.startsWith('svm_latency_')) {
@@ -134,6 +138,7 @@ function simulateUncached(test: string, profile: Profile, features: number, iter
   }
   const t = MICROBENCH_TESTS.find((x) => x.name === test);
   if (!t) throw new Error(`not a simulated test: ${test}`);
+  engineRuns++;
   return runMicrobenchTest(t, profile, features, { iterations }).cycles_per_iteration;
 }
 
