@@ -151,7 +151,7 @@ export function parseKvmUnitTestsLog(file: string, text: string): ParsedLog {
     }
   });
   if (byTest.size === 0) {
-    throw new InputError(file, '(top level)', `a kvm-unit-tests figure calibrate reads (x86/vmexit: ${VMEXIT_TEST_NAMES.slice(0, 6).join(', ')}, …; svm: Latency VMRUN/VMEXIT/VMLOAD/VMSAVE)`, ignored.length > 0 ? `only tests it cannot use (${[...new Set(ignored.map((x) => x.test))].join(', ')})` : `none in ${lines.length} lines`);
+    throw new InputError(file, '(top level)', `a kvm-unit-tests figure calibrate reads (x86/vmexit: ${VMEXIT_TEST_NAMES.slice(0, 6).join(', ')}, …; svm: Latency VMRUN/VMEXIT/VMLOAD/VMSAVE)`, ignored.length > 0 ? `only tests it cannot use (${[...new Set(ignored.map((x) => x.test))].join(', ')})` : `none in ${lines.length - (text.endsWith('\n') ? 1 : 0)} lines`);
   }
   const tests: LoggedTest[] = [];
   for (const [test, { figures, lines: at }] of byTest) {
