@@ -117,7 +117,7 @@ export function parseKvmUnitTestsLog(file: string, text: string): ParsedLog {
     if (line === '') return;
     const conf = CONFIDENTIAL.exec(line);
     if (conf) throw new InputError(file, `line ${lineNo}`, "a plain VM's kvm-unit-tests log", `a confidential guest's ('${line.slice(0, 80)}')`, ' — its exits go through the TDX module or the GHCB, whose costs calibrate does not fit; run the tests in a plain VM of the same host');
-    if (ARM_MICROBENCH.test(line)) throw new InputError(file, `line ${lineNo}`, 'x86 kvm-unit-tests output (x86/vmexit, svm)', `an arm64 micro-bench table ('${line.slice(0, 60)}')`, ' — exitsim has no arm64 architecture yet (its profiles arrive with arm64 support)');
+    if (ARM_MICROBENCH.test(line)) throw new InputError(file, `line ${lineNo}`, 'x86 kvm-unit-tests output (x86/vmexit, svm)', `an arm64 micro-bench table ('${line.replace(/\s+/g, ' ').slice(0, 60)}')`, ' — exitsim has no arm64 architecture yet (its profiles arrive with arm64 support)');
     const rate = TSC_RATE.exec(line);
     if (rate) {
       const v = Number(rate[1] ?? rate[2]);
