@@ -24,6 +24,8 @@ export const LAYERS: Record<string, number> = {
   request: 4,
   // The analytic estimate answers a run request; experiments (capacity search) use it.
   estimate: 5,
+  // Live migration: the pre-copy controller and dirty tracking, costed by runs of a request's model.
+  migration: 5,
   experiment: 6,
   // A host's kvm-unit-tests output fitted into a profile (the simulated tests are an experiment's).
   calibrate: 7,

@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InputError } from '../../src/config/errors.js';
+import { distinctPagesDirtied, measuredDirtyPagesPerSec, writesForMeasuredRate } from '../../src/migration/dirty.js';
+import { QEMU_DEFAULTS, simulatePrecopy, type PrecopyOptions } from '../../src/migration/precopy.js';
+import { parseBandwidth, parseBytes, parseDirtyRate, parseDurationSec } from '../../src/migration/units.js';
+
+// Live migration's core (issue 33): the closed forms it must meet exactly, and every bad unit.
+const GiB = 2 ** 30;
+const PAGE = 4096;
+const base = (over: Partial<PrecopyOptions> = {}): PrecopyOptions => ({
+  pageBytes: PAGE,
+  write: { writesPerSec: 0, pages: (24 * GiB) / PAGE, hotPages: 0, hotShare: 0 },
+  bandwidthBytesPerSec: 10e9 / 8,
+  downtimeLimitSec: QEMU_DEFAULTS.downtimeLimitSec,
+  autoConverge: false,
+  maxRounds: 30,
+  timeoutSec: 3600,
+  setupSec: 0.05,
+  ...over,
+});
+
+test('a guest that dirties nothing migrates in one round: total = set-up + memory / bandwidth, no downtime beyond it', () => {
+  const r = simulatePrecopy(base());
+  assert.equal(r.converged, true);
+  assert.equal(r.rounds.length, 1);
+  assert.equal(r.downtimeSec, 0);
+  assert.equal(r.totalSec, 0.05 + (24 * GiB) / (10e9 / 8));
+  assert.equal(r.transferredBytes, 24 * GiB);
+});
+
+test('uniform writes: each round sends what the last dirtied, pages × (1 − e^(−ρ·sent/pages)) with ρ = write rate × page / bandwidth, down to the downtime limit', () => {
+  // A round that sends s pages lasts s × page / bw; w writes a second land uniformly on N pages, so
+  // it leaves N(1 − e^(−w·s·page/(bw·N))) distinct pages dirty: the next round's to send.
+  const bw = 10e9 / 8;
+  const rho = 0.3;
+  const pages = (24 * GiB) / PAGE;
+  const r = simulatePrecopy(base({ setupSec: 0, write: { writesPerSec: (rho * bw) / PAGE, pages, hotPages: 0, hotShare: 0 } }));
+  assert.equal(r.converged, true);
+  assert.equal(r.rounds[0].pagesSent, pages);
+  for (let k = 1; k < r.rounds.length; k++) {
+    const expected = pages * -Math.expm1((-rho * r.rounds[k - 1].pagesSent) / pages);
+    assert.ok(Math.abs(r.rounds[k].pagesSent - expected) < 1e-9 * pages, `round ${k + 1}`);
+  }
+  const last = r.rounds[r.rounds.length - 1];
+  assert.ok(last.pagesDirtied * PAGE <= bw * QEMU_DEFAULTS.downtimeLimitSec, 'the rest fits the downtime limit');
+  assert.ok(r.rounds.length < 2 || r.rounds[r.rounds.length - 2].pagesDirtied * PAGE > bw * QEMU_DEFAULTS.downtimeLimitSec, 'and no earlier rest did');
+  assert.equal(r.totalSec, r.rounds.reduce((a, x) => a + x.durationSec, 0) + r.downtimeSec);
+  // Small rounds write few pages twice: the ratio of successive rounds tends to ρ.
+  const tail = r.rounds[r.rounds.length - 1].pagesSent / r.rounds[r.rounds.length - 2].pagesSent;
+  assert.ok(Math.abs(tail - rho) < 0.02, `tail ratio ${tail}`);
+});
+
+test('a dirty rate above the bandwidth never converges without throttling; auto-converge throttles (20%, then +10%) until it does', () => {
+  const bw = 10e9 / 8;
+  const writes = (1.5 * bw) / PAGE; // 1.5× the link, uniform over 24 GiB
+  const free = simulatePrecopy(base({ write: { writesPerSec: writes, pages: (24 * GiB) / PAGE, hotPages: 0, hotShare: 0 } }));
+  assert.equal(free.converged, false);
+  assert.equal(free.stop, 'round limit');
+  assert.equal(free.downtimeSec, 0);
+  const throttled = simulatePrecopy(base({ autoConverge: true, write: { writesPerSec: writes, pages: (24 * GiB) / PAGE, hotPages: 0, hotShare: 0 } }));
+  assert.equal(throttled.converged, true);
+  const steps = [...new Set(throttled.rounds.map((x) => x.throttlePct))];
+  assert.deepEqual(steps.slice(0, 3), [0, 20, 30]);
+  const timeout = simulatePrecopy(base({ timeoutSec: 30, maxRounds: 10_000, write: { writesPerSec: writes, pages: (24 * GiB) / PAGE, hotPages: 0, hotShare: 0 } }));
+  assert.equal(timeout.stop, 'timeout');
+});
+
+test('distinct pages dirtied: the rate at first, the whole set at last, a hot set saturating first; the measured rate inverts', () => {
+  const m = { writesPerSec: 1e5, pages: 1e6, hotPages: 1e4, hotShare: 0.9 };
+  assert.ok(Math.abs(distinctPagesDirtied(m, 1e-4) - 10) < 0.01);
+  assert.ok(Math.abs(distinctPagesDirtied(m, 1e6) - 1e6) < 1);
+  // After a second the hot set (9e4 writes on 1e4 pages) is all dirty; the cold rest has 1e4 writes on 9.9e5 pages.
+  assert.ok(Math.abs(distinctPagesDirtied(m, 1) - (1e4 * (1 - Math.exp(-9)) + 9.9e5 * (1 - Math.exp(-1e4 / 9.9e5)))) < 1e-6);
+  const rate = measuredDirtyPagesPerSec(m);
+  const back = writesForMeasuredRate({ pages: m.pages, hotPages: m.hotPages, hotShare: m.hotShare }, rate);
+  assert.ok(Math.abs(back - m.writesPerSec) < 1e-6 * m.writesPerSec);
+  assert.equal(writesForMeasuredRate({ pages: 100, hotPages: 0, hotShare: 0 }, 200), Infinity);
+});
+
+test('units as operators write them, and one message for each bad one', () => {
+  assert.equal(parseBytes('--guest-memory', '24GiB'), 24 * GiB);
+  assert.equal(parseBytes('--page-size', '2M'), 2 * 2 ** 20);
+  assert.equal(parseBytes('--guest-memory', '512MB'), 512e6);
+  assert.equal(parseBandwidth('--bandwidth', '10Gbit'), 10e9 / 8);
+  assert.equal(parseBandwidth('--bandwidth', '25Gb/s'), 25e9 / 8);
+  assert.equal(parseBandwidth('--bandwidth', '1.25GB/s'), 1.25e9);
+  assert.equal(parseBandwidth('--bandwidth', '128MiB/s'), 128 * 2 ** 20);
+  assert.equal(parseDirtyRate('--dirty-rate', '800MB/s', PAGE), 800e6 / PAGE);
+  assert.equal(parseDirtyRate('--dirty-rate', '200000pages/s', PAGE), 200000);
+  assert.equal(parseDurationSec('--downtime-limit', '300ms'), 0.3);
+  assert.equal(parseDurationSec('--downtime-limit', '300'), 0.3);
+  assert.equal(parseDurationSec('--timeout', '2min'), 120);
+  for (const [f, text] of [
+    [() => parseBandwidth('--bandwidth', '0Gbit'), '0Gbit'], [() => parseBandwidth('--bandwidth', '10 furlongs'), '10 furlongs'], [() => parseBandwidth('--bandwidth', '10G'), '10G'],
+    [() => parseDurationSec('--downtime-limit', '0'), '0'], [() => parseDurationSec('--downtime-limit', '3 fortnights'), '3 fortnights'],
+    [() => parseBytes('--guest-memory', '-4GiB'), '-4GiB'], [() => parseBytes('--guest-memory', '24XB'), '24XB'],
+    [() => parseDirtyRate('--dirty-rate', '800MB', PAGE), '800MB'],
+  ] as Array<[() => number, string]>) {
+    assert.throws(f, (e: unknown) => e instanceof InputError && e.message.includes(text), text);
+  }
+});
