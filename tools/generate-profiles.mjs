@@ -63,10 +63,15 @@ const MITIGATIONS = {
   westmere: [true, false, false, false], sandybridge: [true, false, false, false], 'skylake-sp': [true, false, true, true], 'sapphire-rapids': [false, true, true, false],
   k8: [false, false, false, false], barcelona: [false, false, false, false], rome: [false, false, true, false], milan: [false, false, true, false], genoa: [false, true, true, false], turin: [false, true, true, false],
 };
+// Page Modification Logging (issue 33: dirty tracking without write-protect faults): Intel from Broadwell
+// (Kai Huang, "KVM: VMX: Page Modification Logging (PML) support", Linux 4.0: "PML is a new feature on
+// Intel's Broadwell server platform"); no shipped AMD generation is taken to have it (assumed).
+const PML = new Set(['skylake-sp', 'sapphire-rapids']);
+const PML_SRC = 'pml = Page Modification Logging: Intel from Broadwell (K. Huang, "KVM: VMX: Page Modification Logging (PML) support", Linux 4.0); no shipped AMD generation (assumed)';
 function withMitigations(prof) {
   const [meltdown, eibrs, fsgsbase, retbleedIbrs] = MITIGATIONS[prof.name];
   const { source, ...caps } = prof.capabilities;
-  prof.capabilities = { ...caps, meltdown, eibrs, fsgsbase, retbleedIbrs, source: `${source}. ${MITIGATION_SRC}` };
+  prof.capabilities = { ...caps, meltdown, eibrs, fsgsbase, retbleedIbrs, pml: PML.has(prof.name), source: `${source}. ${MITIGATION_SRC} ${PML_SRC}.` };
   return prof;
 }
 function addEvmcs(prof) {

@@ -15,6 +15,7 @@ export const EXAMPLES: Record<string, string[]> = {
   tui: ['exitsim tui kernel-build --features none --features modern'],
   import: ['exitsim import test/fixtures/real-exits/01-sysbench-cpu.txt -o /tmp/sysbench.json'],
   calibrate: ['exitsim calibrate test/fixtures/kvm-unit-tests/lutomirski-2017-vmexit.log -o /tmp/my-host.json', 'exitsim calibrate test/fixtures/kvm-unit-tests/avery-2019-svm.log --base rome -o /tmp/epyc.json && exitsim compare kernel-build --profile /tmp/epyc.json'],
+  migrate: ['exitsim migrate oltp-database --vcpus 8 --guest-memory 24GiB --dirty-rate 800MB/s --bandwidth 10Gbit', 'exitsim migrate kernel-build --guest-memory 8GiB --dirty-rate 2GB/s --bandwidth 10Gbit --auto-converge --json'],
   rerun: ['exitsim run kernel-build --out /tmp/kb && exitsim rerun /tmp/kb/manifest.json --out /tmp/kb-again'],
   table: ['exitsim table results/default-study', 'exitsim table results/default-study --format latex', 'exitsim table validation --out /tmp/tables'],
   report: ['exitsim run kernel-build --out /tmp/kb && exitsim report /tmp/kb'],

@@ -9,6 +9,7 @@ import { register as explain } from './commands/explain.js';
 import { register as importMeasurement } from './commands/import.js';
 import { register as list } from './commands/list.js';
 import { register as microbench } from './commands/microbench.js';
+import { register as migrateCmd } from './commands/migrate.js';
 import { register as report } from './commands/report.js';
 import { register as rerun } from './commands/rerun.js';
 import { register as run } from './commands/run.js';
@@ -25,7 +26,7 @@ import { oneOutputFlag } from './flag-rules.js';
 import { packageVersion } from '../output/manifest.js';
 
 /** Commands in the order `exitsim --help` lists them. */
-const COMMANDS = [run, estimate, explain, list, study, microbench, sensitivity, sweep, capacity, tui, importMeasurement, calibrate, report, rerun, table, slurm, validate];
+const COMMANDS = [run, estimate, explain, list, study, microbench, sensitivity, sweep, capacity, tui, importMeasurement, calibrate, migrateCmd, report, rerun, table, slurm, validate];
 
 /** The program, ready to parse. */
 export function buildProgram(): Command {

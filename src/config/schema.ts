@@ -314,6 +314,8 @@ export const Profile = z
          * a Linux ≥ 5.19 guest's spectre_v2=auto picks legacy IBRS (arch/x86/kernel/cpu/bugs.c).
          */
         retbleedIbrs: z.boolean().default(false),
+        /** Page Modification Logging: the CPU logs written GPAs itself (dirty tracking without write-protect faults; PML_FULL exits). */
+        pml: z.boolean().default(false),
         source: z.string().min(1),
       })
       .strict(),

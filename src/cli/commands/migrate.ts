@@ -1,0 +1,101 @@
+// `exitsim migrate`: one VM's live migration, round by round (src/migration/): how long it takes, how
+// long the guest is down, and what the dirty tracking costs the guest meanwhile.
+import { Option, type Command } from 'commander';
+import { InputError } from '../../config/errors.js';
+import { migrate, type MigrationResult } from '../../migration/run.js';
+import { QEMU_DEFAULTS } from '../../migration/precopy.js';
+import { TRACKING_MODES, type TrackingMode } from '../../migration/tracking.js';
+import { parseBandwidth, parseBytes, parseDirtyRate, parseDurationSec } from '../../migration/units.js';
+import { writeResultFiles } from '../../io/atomic.js';
+import { stringify } from 'csv-stringify/sync';
+import { table } from '../../output/text.js';
+import { CLI, addCommon, checkCsvTarget, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
+
+interface MigrateOptions extends CommonOptions {
+  guestMemory?: string;
+  dirtyRate?: string;
+  hotSet?: string;
+  bandwidth?: string;
+  downtimeLimit?: string;
+  dirtyTracking: TrackingMode;
+  autoConverge?: boolean;
+  maxRounds: number;
+  timeout?: string;
+}
+
+/** Tracking works in 4 KiB pages: KVM splits huge pages for dirty logging (eager or on first write). */
+const PAGE_BYTES = 4096;
+
+function migrateCommand(file: string, o: MigrateOptions): void {
+  if (o.guestMemory === undefined) throw new InputError(CLI, '--guest-memory', "the migrating guest's memory (e.g. --guest-memory 24GiB; the shipped workloads do not state theirs yet)", 'nothing');
+  if (o.dirtyRate === undefined) throw new InputError(CLI, '--dirty-rate', "the guest's dirty rate, as QEMU's calc-dirty-rate measures it (e.g. --dirty-rate 800MB/s)", 'nothing');
+  const memoryBytes = parseBytes('--guest-memory', o.guestMemory);
+  const dirtyPagesPerSec = parseDirtyRate('--dirty-rate', o.dirtyRate, PAGE_BYTES);
+  let hotBytes = 0;
+  let hotShare = 0;
+  if (o.hotSet !== undefined) {
+    const m = /^(.+):([0-9.]+)%$/.exec(o.hotSet);
+    if (!m || !(Number(m[2]) > 0 && Number(m[2]) <= 100)) throw new InputError(CLI, '--hot-set', 'SIZE:SHARE%, the hot set and the share of writes landing on it (e.g. 1GiB:90%)', `'${o.hotSet}'`);
+    hotBytes = parseBytes('--hot-set', m[1]);
+    hotShare = Number(m[2]) / 100;
+    if (hotBytes >= memoryBytes) throw new InputError(CLI, '--hot-set', `a hot set smaller than the guest's memory (${o.guestMemory})`, `'${m[1]}'`);
+  }
+  const r = resolve(file, o);
+  // One VM migrates: the scenario's first, alone on its host's pCPUs.
+  const spec = { ...r, scenario: { ...r.scenario, vms: [{ ...r.scenario.vms[0], count: 1 }] } };
+  const [features] = featureSetsOf(o, r, [r.scenario.features]);
+  if (o.out) checkCsvTarget(o.out, o.force ?? false, ['timeline.csv']);
+  const res = migrate(spec, features, {
+    memoryBytes, pageBytes: PAGE_BYTES, dirtyPagesPerSec, hotBytes, hotShare,
+    bandwidthBytesPerSec: o.bandwidth === undefined ? QEMU_DEFAULTS.maxBandwidthBytesPerSec : parseBandwidth('--bandwidth', o.bandwidth),
+    downtimeLimitSec: o.downtimeLimit === undefined ? QEMU_DEFAULTS.downtimeLimitSec : parseDurationSec('--downtime-limit', o.downtimeLimit),
+    autoConverge: o.autoConverge ?? false, maxRounds: o.maxRounds, timeoutSec: o.timeout === undefined ? 3600 : parseDurationSec('--timeout', o.timeout), setupSec: 0, mode: o.dirtyTracking,
+    windowSec: 0.3,
+  });
+  if (o.out) writeResultFiles(o.out, { 'timeline.csv': timelineCsv(res) }, { force: o.force ?? false });
+  if (o.json) {
+    process.stdout.write(JSON.stringify(res, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(migrationText(res, r.workloads.get(r.scenario.vms[0].workload)?.workload.name ?? r.scenario.vms[0].workload, r.profile.name));
+}
+
+function timelineCsv(res: MigrationResult): string {
+  const reasons = [...new Set(res.timeline.flatMap((t) => Object.keys(t.exits_per_s)))].sort();
+  return stringify([['round', 'start_s', 'duration_s', 'pages_sent', 'pages_dirtied', 'throttle_pct', 'guest_efficiency', ...reasons.map((x) => `${x}_per_s`)], ...res.timeline.map((t) => [t.round, t.start_s, t.duration_s, t.pages_sent, t.pages_dirtied, t.throttle_pct, t.guest_efficiency ?? '', ...reasons.map((x) => t.exits_per_s[x] ?? 0)])], { record_delimiter: '\n' });
+}
+
+function migrationText(res: MigrationResult, workload: string, profile: string): string {
+  const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+  const head = res.converged
+    ? `${workload} on ${profile}: migrated in ${res.total_time_s.toFixed(2)} s, down ${res.downtime_ms.toFixed(1)} ms, ${res.rounds} rounds, ${res.transferred_gib.toFixed(2)} GiB sent`
+    : `${workload} on ${profile}: NOT CONVERGING — stopped at the ${res.stop} after ${res.rounds} rounds, ${res.total_time_s.toFixed(1)} s, ${res.transferred_gib.toFixed(2)} GiB sent (--auto-converge throttles the guest; a faster link or a longer --downtime-limit helps)`;
+  return [
+    head,
+    `guest efficiency ${pct(res.guest_efficiency_before)} before, ${pct(res.guest_efficiency_during)} during the pre-copy rounds${res.final_throttle_pct > 0 ? ` (throttled to ${100 - res.final_throttle_pct}% at the end)` : ''}`,
+    `dirty tracking: ${res.tracking.map((t) => `${t.reason} ${t.perDirtiedPage === 1 ? 'per page' : `per ${Math.round(1 / t.perDirtiedPage)} pages`} (${t.handlerCycles} cycles: ${t.source})`).join('; ')}`,
+    '',
+    table(['round', 'start s', 'duration s', 'pages sent', 'pages dirtied', 'throttle', 'guest efficiency'], res.timeline.map((t) => [t.round, t.start_s.toFixed(2), t.duration_s.toFixed(3), t.pages_sent, t.pages_dirtied, `${t.throttle_pct}%`, pct(t.guest_efficiency)])),
+    '',
+    `exits during the rounds: ${Object.entries(res.exits_by_reason).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}`,
+    'not modelled yet: huge-page splitting, the MMU lock, the migration thread on the host\'s pCPUs, the dirty-log sync and clear, post-copy (issue 33)',
+  ].join('\n') + '\n';
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('migrate')
+    .argument('<workload-or-scenario>')
+    .description("one VM's live migration (QEMU pre-copy over KVM dirty tracking): total time, downtime, rounds, and what the tracking costs the guest, round by round")
+    .option('--guest-memory <size>', "the guest's memory, e.g. 24GiB (required for now: the shipped workloads do not state theirs)")
+    .option('--dirty-rate <rate>', 'distinct pages dirtied per second as QEMU\'s calc-dirty-rate measures it, e.g. 800MB/s or 200000pages/s (required for now)')
+    .option('--hot-set <size:share>', 'a hot set and the share of writes on it, e.g. 1GiB:90% (default: writes uniform over memory)')
+    .option('--bandwidth <rate>', `the migration link, e.g. 10Gbit or 1.25GB/s (default: QEMU's max-bandwidth, 128 MiB/s)`)
+    .option('--downtime-limit <duration>', "QEMU's downtime-limit, e.g. 300ms (default: 300ms, QEMU's)")
+    .addOption(new Option('--dirty-tracking <mode>', 'bitmap (write protection, KVM_GET_DIRTY_LOG), bitmap-manual (KVM_CLEAR_DIRTY_LOG), pml (Intel PML), ring (the per-vCPU dirty ring) (default: bitmap-manual, what QEMU picks on a current kernel)').choices([...TRACKING_MODES]).default('bitmap-manual'))
+    .option('--auto-converge', "QEMU's auto-converge: throttle the guest 20%, then +10% per step, when it dirties faster than the link sends (default: off, QEMU's)")
+    .option('--max-rounds <n>', 'rounds after which it stops and says it does not converge (default: 30)', intFlag('--max-rounds', 1, 100_000), 30)
+    .option('--timeout <duration>', 'time after which it stops and says it does not converge (default: 1h)');
+  addCommon(cmd, false, ['--duration', '--warmup', '--quick', '--workers', '--replications', '--aggregate', '--allow-long', '--csv']);
+  cmd.action((file: string, o: MigrateOptions) => migrateCommand(file, o));
+}

@@ -1,0 +1,117 @@
+// A migration of one VM, round by round: QEMU's pre-copy controller decides how long each round lasts
+// and how many pages the guest dirties in it; the engine then runs the guest with the exits its dirty
+// tracking makes it take at that round's rate, so each round has the guest's efficiency and exits.
+import { InputError } from '../config/errors.js';
+import { Workload } from '../config/schema.js';
+import { Simulation } from '../engine/simulation.js';
+import { summarize } from '../metrics/summarize.js';
+import { buildRunModel, runId, summaryContext, type RunSpec } from '../request/run-path.js';
+import { writesForMeasuredRate, type WriteModel } from './dirty.js';
+import { simulatePrecopy, type PrecopyResult } from './precopy.js';
+import { trackingExits, type TrackingExit, type TrackingMode } from './tracking.js';
+
+export interface MigrationOptions {
+  memoryBytes: number;
+  pageBytes: number;
+  /** Distinct pages dirtied per second, as QEMU's calc-dirty-rate measures it (over 1 s). */
+  dirtyPagesPerSec: number;
+  /** Hot set: bytes and the share of writes landing on it (0 bytes: writes uniform over memory). */
+  hotBytes: number;
+  hotShare: number;
+  bandwidthBytesPerSec: number;
+  downtimeLimitSec: number;
+  autoConverge: boolean;
+  maxRounds: number;
+  timeoutSec: number;
+  setupSec: number;
+  mode: TrackingMode;
+  /** Simulated seconds of the guest per round's run (each round's exits are at their rate, so a short window serves). */
+  windowSec: number;
+}
+
+export interface MigrationRound {
+  round: number;
+  start_s: number;
+  duration_s: number;
+  pages_sent: number;
+  pages_dirtied: number;
+  throttle_pct: number;
+  guest_efficiency: number | null;
+  exits_per_s: Record<string, number>;
+}
+
+export interface MigrationResult {
+  converged: boolean;
+  stop: PrecopyResult['stop'];
+  total_time_s: number;
+  downtime_ms: number;
+  rounds: number;
+  transferred_gib: number;
+  /** The guest's efficiency over the pre-copy rounds, weighted by their duration (throttling aside). */
+  guest_efficiency_during: number | null;
+  /** The guest's efficiency outside a migration (the same window, no tracking). */
+  guest_efficiency_before: number | null;
+  final_throttle_pct: number;
+  /** Exits the guest took during the pre-copy rounds, by reason. */
+  exits_by_reason: Record<string, number>;
+  tracking: TrackingExit[];
+  write_model: WriteModel;
+  timeline: MigrationRound[];
+}
+
+export function migrate(spec: RunSpec, features: number, o: MigrationOptions, file = 'command line'): MigrationResult {
+  const pages = Math.floor(o.memoryBytes / o.pageBytes);
+  if (o.dirtyPagesPerSec >= pages) throw new InputError(file, '--dirty-rate', `a dirty rate below the guest's memory per second (${pages.toLocaleString('en-US')} pages of ${o.pageBytes} bytes)`, `${Math.round(o.dirtyPagesPerSec).toLocaleString('en-US')} pages/s`);
+  const hotPages = Math.min(pages, Math.floor(o.hotBytes / o.pageBytes));
+  const writesPerSec = writesForMeasuredRate({ pages, hotPages, hotShare: o.hotShare }, o.dirtyPagesPerSec);
+  if (!Number.isFinite(writesPerSec)) throw new InputError(file, '--dirty-rate', 'a dirty rate a hot set of that size can produce in a second', `${o.dirtyPagesPerSec} pages/s`);
+  const write: WriteModel = { writesPerSec, pages, hotPages, hotShare: o.hotShare };
+  const tracking = trackingExits(o.mode, spec.profile, features);
+  const pre = simulatePrecopy({ pageBytes: o.pageBytes, write, bandwidthBytesPerSec: o.bandwidthBytesPerSec, downtimeLimitSec: o.downtimeLimitSec, autoConverge: o.autoConverge, maxRounds: o.maxRounds, timeoutSec: o.timeoutSec, setupSec: o.setupSec });
+  const window = { ...spec, scenario: { ...spec.scenario, durationSec: o.windowSec, warmupSec: Math.min(spec.scenario.warmupSec, o.windowSec / 10) } };
+  const native = new Simulation(buildRunModel(window, 0, { nativeMode: true })).run();
+  const vcpus = spec.scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0);
+  const run = (extra: Array<{ reason: string; perGuestSec: number; handlerCycles: number }>) => {
+    const w = new Map(spec.workloads);
+    const [key, entry] = [...w.entries()][0];
+    w.set(key, { ...entry, workload: Workload.parse({ ...entry.workload, events: [...entry.workload.events, ...extra.map((x) => ({ kind: 'raw-exit', reason: x.reason, handlerCycles: x.handlerCycles, perGuestSec: x.perGuestSec, source: 'exitsim migrate: dirty tracking' }))] }) });
+    const s = { ...window, workloads: w };
+    const raw = new Simulation(buildRunModel(s, features)).run();
+    return summarize(raw, native, summaryContext(s, features, runId('migrate', features)));
+  };
+  const before = run([]);
+  // The guest's busy vCPUs: tracking exits come per page it writes, which it does only while it runs,
+  // and the engine's rates are per guest-second of a running vCPU.
+  const busyVcpus = Math.max(1e-9, vcpus * busyShare(before));
+  const exitsTotal: Record<string, number> = {};
+  let weighted = 0;
+  let weight = 0;
+  const timeline: MigrationRound[] = pre.rounds.map((r) => {
+    const speed = 1 - r.throttlePct / 100;
+    const newlyPerSec = r.durationSec > 0 ? r.pagesDirtied / r.durationSec : 0;
+    const extra = tracking.map((t) => ({ reason: t.reason, handlerCycles: t.handlerCycles, perGuestSec: (newlyPerSec * t.perDirtiedPage) / (busyVcpus * speed) })).filter((x) => x.perGuestSec > 0);
+    const s = extra.length > 0 ? run(extra) : before;
+    const exits: Record<string, number> = {};
+    for (const [reason, e] of Object.entries(s.total.exits)) {
+      exits[reason] = e.rate_per_s;
+      exitsTotal[reason] = (exitsTotal[reason] ?? 0) + e.rate_per_s * r.durationSec * speed;
+    }
+    if (s.total.efficiency !== null) {
+      weighted += s.total.efficiency * r.durationSec;
+      weight += r.durationSec;
+    }
+    return { round: r.round, start_s: r.startSec, duration_s: r.durationSec, pages_sent: Math.round(r.pagesSent), pages_dirtied: Math.round(r.pagesDirtied), throttle_pct: r.throttlePct, guest_efficiency: s.total.efficiency, exits_per_s: exits };
+  });
+  return {
+    converged: pre.converged, stop: pre.stop, total_time_s: pre.totalSec, downtime_ms: pre.downtimeSec * 1000, rounds: pre.rounds.length,
+    transferred_gib: pre.transferredBytes / 2 ** 30, guest_efficiency_during: weight > 0 ? weighted / weight : null, guest_efficiency_before: before.total.efficiency,
+    final_throttle_pct: pre.finalThrottlePct, exits_by_reason: Object.fromEntries(Object.entries(exitsTotal).map(([k, v]) => [k, Math.round(v)])), tracking, write_model: write, timeline,
+  };
+}
+
+/** The share of the window the VM's vCPUs were busy (not idle), from its summary's cycles. */
+function busyShare(s: ReturnType<typeof summarize>): number {
+  const c = s.total.cycles_by_stage;
+  const all = Object.values(c).reduce((a, b) => a + b, 0);
+  return all > 0 ? 1 - (c.idle ?? 0) / all : 1;
+}
