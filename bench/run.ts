@@ -20,6 +20,8 @@ import { resolveScenario } from '../src/request/scenario.js';
 import { runPointJob } from '../src/experiment/job.js';
 import { LiveRun } from '../src/experiment/live.js';
 import { CALIBRATE_CASES, calibrateRun, type CalibrateRun } from './calibrate.js';
+import { MIGRATION_MODES, migrationRun, type MigrationBench } from './migration.js';
+import type { TrackingMode } from '../src/migration/tracking.js';
 import { CAPACITY_CASE, capacityRun, estimateVsExact, projectedSpeedup, sweepProfile, type CapacityRun, type SweepProfile } from './time-to-answer.js';
 // @ts-expect-error — the peer is plain JavaScript on purpose
 import { bareLoop } from '../../bench/peers/bare-loop.mjs';
@@ -159,6 +161,8 @@ if (caseArg >= 0) {
     process.stdout.write(JSON.stringify(await capacityRun(name === 'capacity:exact' ? 'exact' : 'multi-fidelity', 2)) + '\n');
   } else if (name === 'estimate') {
     process.stdout.write(JSON.stringify(estimateVsExact()) + '\n');
+  } else if (name.startsWith('migrate:')) {
+    process.stdout.write(JSON.stringify(migrationRun(name.slice('migrate:'.length) as TrackingMode)) + '\n');
   } else if (name.startsWith('calibrate:')) {
     process.stdout.write(JSON.stringify(calibrateRun(name.slice('calibrate:'.length))) + '\n');
   } else if (name.startsWith('sweep:')) {
@@ -258,6 +262,13 @@ process.stdout.write(
       calibrations.map((k) => [k.log, k.base, k.wall_s.toFixed(2), k.simulations, k.fitted, k.worst_reproduced_pct.toFixed(2), k.worst_held_back_pct === null ? '-' : k.worst_held_back_pct.toFixed(2), k.worst_left_out_pct.toFixed(2)]),
     ) + '\n',
 );
+// exitsim migrate on the issue's case (8 vCPUs, 24 GiB, 800 MB/s, 10 GbE), per tracking mode, cold.
+const migrations = MIGRATION_MODES.map((m) => inChild<MigrationBench>(`migrate:${m}`));
+const pctOf = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+process.stdout.write(
+  '\nmigrate oltp-database, 8 vCPUs, 24 GiB, 800 MB/s dirtied, 10 GbE (cold, one process each):\n' +
+    table(['tracking', 'wall s', 'migration s', 'downtime ms', 'rounds', 'guest efficiency before', 'during'], migrations.map((m) => [m.mode, m.wall_s.toFixed(2), m.total_time_s.toFixed(2), m.downtime_ms.toFixed(1), m.rounds, pctOf(m.guest_efficiency_before), pctOf(m.guest_efficiency_during)])) + '\n',
+);
 const est = inChild<ReturnType<typeof estimateVsExact>>('estimate');
 const estimate = { wall_s: est.wall_s, exact_wall_s: est.exact_wall_s, worst_error_pp: est.worst_error_pp, estimate_efficiency: est.estimate_efficiency, exact_efficiency: est.exact_efficiency };
 process.stdout.write(`estimate of that host at 38 VMs: ${(est.wall_s * 1000).toFixed(1)} ms against ${est.exact_wall_s.toFixed(2)} s for one exact run of 1 simulated s (${(est.estimate_efficiency * 100).toFixed(2)}% vs ${(est.exact_efficiency * 100).toFixed(2)}%); worst error on the table of docs/estimate.md ${est.worst_error_pp.toFixed(2)} pp\n`);
@@ -309,6 +320,7 @@ const json = {
   capacity,
   estimate,
   calibrate: calibrations,
+  migrate: migrations,
   tui: { plain_wall_s: median(plainWall), live_wall_s: median(liveWall), overhead: tuiOverhead },
 };
 writeFileAtomic(out, JSON.stringify(json, null, 2) + '\n');
