@@ -7,23 +7,17 @@ import { Simulation } from '../engine/simulation.js';
 import { summarize } from '../metrics/summarize.js';
 import { buildRunModel, runId, summaryContext, type RunSpec } from '../request/run-path.js';
 import { writesForMeasuredRate, type WriteModel } from './dirty.js';
-import { simulatePrecopy, type PrecopyResult } from './precopy.js';
+import { simulatePrecopy, type PrecopyOptions, type PrecopyResult } from './precopy.js';
 import { trackingExits, type TrackingExit, type TrackingMode } from './tracking.js';
 
-export interface MigrationOptions {
+/** The pre-copy controller's options (its write model is built here from the dirty rate), and the guest's. */
+export interface MigrationOptions extends Omit<PrecopyOptions, 'write'> {
   memoryBytes: number;
-  pageBytes: number;
   /** Distinct pages dirtied per second, as QEMU's calc-dirty-rate measures it (over 1 s). */
   dirtyPagesPerSec: number;
   /** Hot set: bytes and the share of writes landing on it (0 bytes: writes uniform over memory). */
   hotBytes: number;
   hotShare: number;
-  bandwidthBytesPerSec: number;
-  downtimeLimitSec: number;
-  autoConverge: boolean;
-  maxRounds: number;
-  timeoutSec: number;
-  setupSec: number;
   mode: TrackingMode;
   /** Simulated seconds of the guest per round's run (each round's exits are at their rate, so a short window serves). */
   windowSec: number;
