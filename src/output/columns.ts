@@ -145,6 +145,19 @@ export const CSV_COLUMNS: Record<string, { what: string; columns: Column[] }> = 
       { name: 'delta_pct', unit: '%', meaning: 'the perturbation' },
     ],
   },
+  'timeline.csv': {
+    what: "one row per pre-copy round of exitsim migrate (the guest's run in the engine at that round's dirty-tracking rate)",
+    columns: [
+      { name: 'round', unit: 'index', meaning: 'the round (1: the bulk round, all of memory)' },
+      { name: 'start_s', unit: 's', meaning: 'when it started, from the start of the migration' },
+      { name: 'duration_s', unit: 's', meaning: 'how long it took: pages sent × page size ÷ bandwidth' },
+      { name: 'pages_sent', unit: 'pages (4 KiB)', meaning: 'pages sent in the round' },
+      { name: 'pages_dirtied', unit: 'pages (4 KiB)', meaning: 'distinct pages the guest dirtied during it: the next round\'s to send' },
+      { name: 'throttle_pct', unit: '%', meaning: "auto-converge's throttle of the guest during the round" },
+      { name: 'guest_efficiency', unit: 'fraction (0–1)', meaning: "the guest's efficiency during the round, its dirty-tracking exits included (throttling aside)" },
+      { name: '*_per_s', unit: 'exits/s', meaning: 'one column per exit reason the guest took during some round (EPT_VIOLATION_per_s, …): its rate in this round' },
+    ],
+  },
   'microbench.csv': {
     what: 'one row per kvm-unit-tests vmexit test simulated by exitsim microbench',
     columns: [
@@ -163,7 +176,7 @@ export const CSV_COLUMNS: Record<string, { what: string; columns: Column[] }> = 
 
 /** Whether `column` of `file` is in the dictionary (a `param_*` column matches the pattern). */
 export function documented(file: string, column: string): boolean {
-  return (CSV_COLUMNS[file]?.columns ?? []).some((c) => c.name === column || (c.name === 'param_*' && column.startsWith('param_')));
+  return (CSV_COLUMNS[file]?.columns ?? []).some((c) => c.name === column || (c.name === 'param_*' && column.startsWith('param_')) || (c.name === '*_per_s' && column.endsWith('_per_s')));
 }
 
 export function outputsDoc(): string {

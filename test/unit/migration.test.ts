@@ -143,3 +143,28 @@ test('exitsim migrate end to end: the three tracking modes on an 8-vCPU, 24 GiB 
     assert.match(r.stderr, message);
   }
 });
+
+test('exitsim migrate --out writes the timeline as CSV (one row per round) and as a figure, and refuses a folder of the user\'s', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/exitsim.js');
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-migrate-'));
+  const out = path.join(d, 'm');
+  const r = spawnSync(process.execPath, [bin, 'migrate', 'kernel-build', '--guest-memory', '4GiB', '--dirty-rate', '200MB/s', '--bandwidth', '10Gbit', '--out', out, '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const res = JSON.parse(r.stdout);
+  const rows = fs.readFileSync(path.join(out, 'timeline.csv'), 'utf8').trim().split('\n');
+  assert.equal(rows.length, 1 + res.rounds);
+  assert.match(rows[0], /^round,start_s,duration_s,pages_sent,pages_dirtied,throttle_pct,guest_efficiency/);
+  for (const f of ['timeline.svg', 'timeline.pdf', 'timeline.vl.json']) assert.ok(fs.statSync(path.join(out, f)).size > 0, f);
+  const mine = path.join(d, 'mine');
+  fs.mkdirSync(mine);
+  fs.writeFileSync(path.join(mine, 'timeline.csv'), 'my notes\n');
+  const refused = spawnSync(process.execPath, [bin, 'migrate', 'kernel-build', '--guest-memory', '4GiB', '--dirty-rate', '200MB/s', '--out', mine, '--force'], { encoding: 'utf8' });
+  assert.equal(refused.status, 2, refused.stderr);
+  assert.equal(fs.readFileSync(path.join(mine, 'timeline.csv'), 'utf8'), 'my notes\n');
+  fs.rmSync(d, { recursive: true, force: true });
+});

@@ -9,6 +9,8 @@ import { parseBandwidth, parseBytes, parseDirtyRate, parseDurationSec } from '..
 import { writeResultFiles } from '../../io/atomic.js';
 import { stringify } from 'csv-stringify/sync';
 import { table } from '../../output/text.js';
+import { figureFiles } from '../../output/figures.js';
+import { migrationFigure } from '../../output/migration.js';
 import { CLI, addCommon, checkCsvTarget, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
 
 interface MigrateOptions extends CommonOptions {
@@ -26,7 +28,7 @@ interface MigrateOptions extends CommonOptions {
 /** Tracking works in 4 KiB pages: KVM splits huge pages for dirty logging (eager or on first write). */
 const PAGE_BYTES = 4096;
 
-function migrateCommand(file: string, o: MigrateOptions): void {
+async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
   if (o.guestMemory === undefined) throw new InputError(CLI, '--guest-memory', "the migrating guest's memory (e.g. --guest-memory 24GiB; the shipped workloads do not state theirs yet)", 'nothing');
   if (o.dirtyRate === undefined) throw new InputError(CLI, '--dirty-rate', "the guest's dirty rate, as QEMU's calc-dirty-rate measures it (e.g. --dirty-rate 800MB/s)", 'nothing');
   const memoryBytes = parseBytes('--guest-memory', o.guestMemory);
@@ -44,7 +46,7 @@ function migrateCommand(file: string, o: MigrateOptions): void {
   // One VM migrates: the scenario's first, alone on its host's pCPUs.
   const spec = { ...r, scenario: { ...r.scenario, vms: [{ ...r.scenario.vms[0], count: 1 }] } };
   const [features] = featureSetsOf(o, r, [r.scenario.features]);
-  if (o.out) checkCsvTarget(o.out, o.force ?? false, ['timeline.csv']);
+  if (o.out) checkCsvTarget(o.out, o.force ?? false, ['timeline.csv', 'timeline.svg', 'timeline.pdf', 'timeline.vl.json']);
   const res = migrate(spec, features, {
     memoryBytes, pageBytes: PAGE_BYTES, dirtyPagesPerSec, hotBytes, hotShare,
     bandwidthBytesPerSec: o.bandwidth === undefined ? QEMU_DEFAULTS.maxBandwidthBytesPerSec : parseBandwidth('--bandwidth', o.bandwidth),
@@ -52,7 +54,10 @@ function migrateCommand(file: string, o: MigrateOptions): void {
     autoConverge: o.autoConverge ?? false, maxRounds: o.maxRounds, timeoutSec: o.timeout === undefined ? 3600 : parseDurationSec('--timeout', o.timeout), setupSec: 0, mode: o.dirtyTracking,
     windowSec: 0.3,
   });
-  if (o.out) writeResultFiles(o.out, { 'timeline.csv': timelineCsv(res) }, { force: o.force ?? false });
+  if (o.out) {
+    const name = r.workloads.get(r.scenario.vms[0].workload)?.workload.name ?? r.scenario.vms[0].workload;
+    writeResultFiles(o.out, { 'timeline.csv': timelineCsv(res), ...(await figureFiles('timeline', migrationFigure(res, `${name} on ${r.profile.name}: migrating ${o.guestMemory} at ${o.dirtyRate} dirtied over ${o.bandwidth ?? '128MiB/s'}, ${o.dirtyTracking}`))) }, { force: o.force ?? false });
+  }
   if (o.json) {
     process.stdout.write(JSON.stringify(res, null, 2) + '\n');
     return;
