@@ -6,7 +6,7 @@ import { Workload } from '../config/schema.js';
 import { Simulation } from '../engine/simulation.js';
 import { summarize } from '../metrics/summarize.js';
 import { buildRunModel, runId, summaryContext, type RunSpec } from '../request/run-path.js';
-import { writesForMeasuredRate, type WriteModel } from './dirty.js';
+import { distinctPagesDirtied, writesForMeasuredRate, type WriteModel } from './dirty.js';
 import { simulatePrecopy, type PrecopyOptions, type PrecopyResult } from './precopy.js';
 import { trackingExits, type TrackingExit, type TrackingMode } from './tracking.js';
 
@@ -19,6 +19,10 @@ export interface MigrationOptions extends Omit<PrecopyOptions, 'write'> {
   hotBytes: number;
   hotShare: number;
   mode: TrackingMode;
+  /** The guest memory's backing pages (4 KiB, 2 MiB, 1 GiB): huge ones are split to 4 KiB for dirty logging. */
+  backingPageBytes: number;
+  /** Split every huge page when dirty logging starts (host work in the set-up), not on the guest's first write to it. */
+  eagerSplit: boolean;
   /** Simulated seconds of the guest per round's run (each round's exits are at their rate, so a short window serves). */
   windowSec: number;
 }
@@ -45,6 +49,8 @@ export interface MigrationResult {
   guest_efficiency_during: number | null;
   /** The guest's efficiency outside a migration (the same window, no tracking). */
   guest_efficiency_before: number | null;
+  /** Before the first page is sent: set-up, and with eager splitting the splitting of every huge page. */
+  setup_s: number;
   final_throttle_pct: number;
   /** Exits the guest took during the pre-copy rounds, by reason. */
   exits_by_reason: Record<string, number>;
@@ -61,7 +67,18 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
   if (!Number.isFinite(writesPerSec)) throw new InputError(file, '--dirty-rate', 'a dirty rate a hot set of that size can produce in a second', `${o.dirtyPagesPerSec} pages/s`);
   const write: WriteModel = { writesPerSec, pages, hotPages, hotShare: o.hotShare };
   const tracking = trackingExits(o.mode, spec.profile, features);
-  const pre = simulatePrecopy({ pageBytes: o.pageBytes, write, bandwidthBytesPerSec: o.bandwidthBytesPerSec, downtimeLimitSec: o.downtimeLimitSec, autoConverge: o.autoConverge, maxRounds: o.maxRounds, timeoutSec: o.timeoutSec, setupSec: o.setupSec });
+  // Huge pages: each is split into page tables of 4 KiB entries, level by level (a 1 GiB page into 2 MiB
+  // ones, each of those into 4 KiB ones), either all at once when dirty logging starts (eager: host work
+  // in the set-up) or on the guest's first write to it (a fault that splits it, during the rounds).
+  const levels = splitLevels(o.backingPageBytes, o.pageBytes);
+  const hz = spec.profile.frequencyGHz.value * 1e9;
+  const splitCycles = SPTES_PER_TABLE * SPTE_CYCLES;
+  const eagerSetupSec = o.eagerSplit ? levels.reduce((a, size) => a + Math.floor(o.memoryBytes / size), 0) * splitCycles / hz : 0;
+  const pre = simulatePrecopy({ pageBytes: o.pageBytes, write, bandwidthBytesPerSec: o.bandwidthBytesPerSec, downtimeLimitSec: o.downtimeLimitSec, autoConverge: o.autoConverge, maxRounds: o.maxRounds, timeoutSec: o.timeoutSec, setupSec: o.setupSec + eagerSetupSec });
+  // Distinct huge pages of each level the guest has written by time t of the migration (their splits so far).
+  const hugeWritten = (t: number) => (o.eagerSplit ? 0 : levels.reduce((a, size) => a + distinctPagesDirtied({ ...write, pages: Math.floor(o.memoryBytes / size), hotPages: Math.floor(o.hotBytes / size) }, t), 0));
+  const faultReason = tracking[0].reason;
+  const splitHandlerCycles = spec.profile.handlerCycles['ept-violation'].value + splitCycles;
   const window = { ...spec, scenario: { ...spec.scenario, durationSec: o.windowSec, warmupSec: Math.min(spec.scenario.warmupSec, o.windowSec / 10) } };
   const native = new Simulation(buildRunModel(window, 0, { nativeMode: true })).run();
   const vcpus = spec.scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0);
@@ -83,7 +100,11 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
   const timeline: MigrationRound[] = pre.rounds.map((r) => {
     const speed = 1 - r.throttlePct / 100;
     const newlyPerSec = r.durationSec > 0 ? r.pagesDirtied / r.durationSec : 0;
-    const extra = tracking.map((t) => ({ reason: t.reason, handlerCycles: t.handlerCycles, perGuestSec: (newlyPerSec * t.perDirtiedPage) / (busyVcpus * speed) })).filter((x) => x.perGuestSec > 0);
+    const splitsPerSec = r.durationSec > 0 ? (hugeWritten(r.startSec + r.durationSec - pre.rounds[0].startSec) - hugeWritten(r.startSec - pre.rounds[0].startSec)) / r.durationSec : 0;
+    const extra = [
+      ...tracking.map((t) => ({ reason: t.reason, handlerCycles: t.handlerCycles, perGuestSec: (newlyPerSec * t.perDirtiedPage) / (busyVcpus * speed) })),
+      { reason: faultReason, handlerCycles: splitHandlerCycles, perGuestSec: splitsPerSec / (busyVcpus * speed) },
+    ].filter((x) => x.perGuestSec > 0);
     const s = extra.length > 0 ? run(extra) : before;
     const exits: Record<string, number> = {};
     for (const [reason, e] of Object.entries(s.total.exits)) {
@@ -99,8 +120,20 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
   return {
     converged: pre.converged, stop: pre.stop, total_time_s: pre.totalSec, downtime_ms: pre.downtimeSec * 1000, rounds: pre.rounds.length,
     transferred_gib: pre.transferredBytes / 2 ** 30, guest_efficiency_during: weight > 0 ? weighted / weight : null, guest_efficiency_before: before.total.efficiency,
-    final_throttle_pct: pre.finalThrottlePct, exits_by_reason: Object.fromEntries(Object.entries(exitsTotal).map(([k, v]) => [k, Math.round(v)])), tracking, write_model: write, timeline,
+    setup_s: pre.rounds[0].startSec, final_throttle_pct: pre.finalThrottlePct, exits_by_reason: Object.fromEntries(Object.entries(exitsTotal).map(([k, v]) => [k, Math.round(v)])), tracking, write_model: write, timeline,
   };
+}
+
+/** A page table holds 512 entries: splitting a huge page fills one. */
+const SPTES_PER_TABLE = 512;
+/** Cycles to fill one entry of a split (allocate, compute, write; amortised): an estimate, no figure found. */
+const SPTE_CYCLES = 10;
+
+/** The huge-page sizes a backing page is split through down to `pageBytes`: 1 GiB → [1 GiB, 2 MiB], 2 MiB → [2 MiB]. */
+function splitLevels(backing: number, pageBytes: number): number[] {
+  const out: number[] = [];
+  for (let size = backing; size > pageBytes; size /= SPTES_PER_TABLE) out.push(size);
+  return out;
 }
 
 /** The share of the window the VM's vCPUs were busy (not idle), from its summary's cycles. */

@@ -168,3 +168,19 @@ test('exitsim migrate --out writes the timeline as CSV (one row per round) and a
   assert.equal(fs.readFileSync(path.join(mine, 'timeline.csv'), 'utf8'), 'my notes\n');
   fs.rmSync(d, { recursive: true, force: true });
 });
+
+test('huge pages: eager splitting costs set-up time and no guest faults; splitting on first write costs the guest faults in the rounds instead', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const path = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/exitsim.js');
+  const run = (eager: string) => JSON.parse(spawnSync(process.execPath, [bin, 'migrate', 'oltp-database', '--vcpus', '8', '--guest-memory', '16GiB', '--dirty-rate', '400MB/s', '--bandwidth', '10Gbit', '--page-size', '2M', '--eager-split', eager, '--json'], { encoding: 'utf8' }).stdout);
+  const eager = run('on');
+  const lazy = run('off');
+  assert.ok(eager.setup_s > 0, 'eager: the splits are set-up work');
+  assert.equal(lazy.setup_s, 0);
+  // 16 GiB of 2 MiB pages: 8,192 splits, 512 entries each, at the estimate's 10 cycles: 16 GiB / 4 KiB × 10 cycles.
+  assert.ok(Math.abs(eager.setup_s - (8192 * 512 * 10) / 2.6e9) < 1e-9);
+  assert.ok(lazy.timeline[0].exits_per_s.EPT_VIOLATION > eager.timeline[0].exits_per_s.EPT_VIOLATION, 'lazy: split faults in the first round');
+  assert.ok(lazy.timeline[0].guest_efficiency <= eager.timeline[0].guest_efficiency);
+});

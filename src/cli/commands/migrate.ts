@@ -23,6 +23,8 @@ interface MigrateOptions extends CommonOptions {
   autoConverge?: boolean;
   maxRounds: number;
   timeout?: string;
+  pageSize: '4K' | '2M' | '1G';
+  eagerSplit: 'on' | 'off';
 }
 
 /** Tracking works in 4 KiB pages: KVM splits huge pages for dirty logging (eager or on first write). */
@@ -52,7 +54,7 @@ async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
     bandwidthBytesPerSec: o.bandwidth === undefined ? QEMU_DEFAULTS.maxBandwidthBytesPerSec : parseBandwidth('--bandwidth', o.bandwidth),
     downtimeLimitSec: o.downtimeLimit === undefined ? QEMU_DEFAULTS.downtimeLimitSec : parseDurationSec('--downtime-limit', o.downtimeLimit),
     autoConverge: o.autoConverge ?? false, maxRounds: o.maxRounds, timeoutSec: o.timeout === undefined ? 3600 : parseDurationSec('--timeout', o.timeout), setupSec: 0, mode: o.dirtyTracking,
-    windowSec: 0.3,
+    windowSec: 0.3, backingPageBytes: parseBytes('--page-size', o.pageSize), eagerSplit: o.eagerSplit === 'on',
   });
   if (o.out) {
     const name = r.workloads.get(r.scenario.vms[0].workload)?.workload.name ?? r.scenario.vms[0].workload;
@@ -78,6 +80,7 @@ function migrationText(res: MigrationResult, workload: string, profile: string):
   return [
     head,
     `guest efficiency ${pct(res.guest_efficiency_before)} before, ${pct(res.guest_efficiency_during)} during the pre-copy rounds${res.final_throttle_pct > 0 ? ` (throttled to ${100 - res.final_throttle_pct}% at the end)` : ''}`,
+    ...(res.setup_s > 0 ? [`set-up ${(res.setup_s * 1000).toFixed(1)} ms before the first page (splitting every huge page: eager split)`] : []),
     `dirty tracking: ${res.tracking.map((t) => `${t.reason} ${t.perDirtiedPage === 1 ? 'per page' : `per ${Math.round(1 / t.perDirtiedPage)} pages`} (${t.handlerCycles} cycles: ${t.source})`).join('; ')}`,
     '',
     table(['round', 'start s', 'duration s', 'pages sent', 'pages dirtied', 'throttle', 'guest efficiency'], res.timeline.map((t) => [t.round, t.start_s.toFixed(2), t.duration_s.toFixed(3), t.pages_sent, t.pages_dirtied, `${t.throttle_pct}%`, pct(t.guest_efficiency)])),
@@ -100,7 +103,9 @@ export function register(program: Command): void {
     .addOption(new Option('--dirty-tracking <mode>', 'bitmap (write protection, KVM_GET_DIRTY_LOG), bitmap-manual (KVM_CLEAR_DIRTY_LOG), pml (Intel PML), ring (the per-vCPU dirty ring) (default: bitmap-manual, what QEMU picks on a current kernel)').choices([...TRACKING_MODES]).default('bitmap-manual'))
     .option('--auto-converge', "QEMU's auto-converge: throttle the guest 20%, then +10% per step, when it dirties faster than the link sends (default: off, QEMU's)")
     .option('--max-rounds <n>', 'rounds after which it stops and says it does not converge (default: 30)', intFlag('--max-rounds', 1, 100_000), 30)
-    .option('--timeout <duration>', 'time after which it stops and says it does not converge (default: 1h)');
+    .option('--timeout <duration>', 'time after which it stops and says it does not converge (default: 1h)')
+    .addOption(new Option('--page-size <size>', "the guest memory's backing pages; huge ones are split to 4K for dirty logging (default: 4K)").choices(['4K', '2M', '1G']).default('4K'))
+    .addOption(new Option('--eager-split <on|off>', "split huge pages when dirty logging starts (KVM's eager_page_split, on by default since Linux 5.19), or on the guest's first write to each (default: on)").choices(['on', 'off']).default('on'));
   addCommon(cmd, false, ['--duration', '--warmup', '--quick', '--workers', '--replications', '--aggregate', '--allow-long', '--csv']);
   cmd.action((file: string, o: MigrateOptions) => migrateCommand(file, o));
 }
