@@ -98,7 +98,7 @@ export const CASES: Case[] = [
   { what: 'migrate: a bandwidth in an unknown unit', args: ['migrate', 'oltp-database', '--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--bandwidth', '10 parsecs'] },
   { what: 'migrate: a downtime limit of 0', args: ['migrate', 'oltp-database', '--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--downtime-limit', '0'] },
   { what: 'migrate: a dirty rate above memory per second', args: ['migrate', 'oltp-database', '--guest-memory', '1GiB', '--dirty-rate', '2GB/s'] },
-  { what: 'migrate: PML on a CPU without it', args: ['migrate', 'oltp-database', '--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--dirty-tracking', 'pml', '--profile', 'nehalem'] },
+  { what: 'migrate: PML on a CPU without it', args: ['migrate', 'oltp-database', '--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--dirty-tracking', 'pml', '--profile', 'nehalem', '--features', 'nehalem'] },
   { what: 'import: a guest OS that is not shipped', args: ['import', `${I}/perf-shadow-boot.txt`, '--features', 'none', '--profile', 'nehalem', '--guest-os', 'solaris', '-o', '/tmp/exitsim-robustness.json'] },
   { what: 'import: a guest perf stat with a row perf could not count', args: ['import', `${I}/perf-shadow-boot.txt`, '--features', 'none', '--profile', 'nehalem', '--guest-stat', `${B}/guest-stat-not-supported.txt`, '-o', '/tmp/exitsim-robustness.json'] },
   { what: 'import: a guest perf stat that is no perf stat', args: ['import', `${I}/perf-shadow-boot.txt`, '--features', 'none', '--profile', 'nehalem', '--guest-stat', 'README.md', '-o', '/tmp/exitsim-robustness.json'] },
