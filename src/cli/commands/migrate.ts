@@ -100,12 +100,12 @@ export function register(program: Command): void {
     .option('--hot-set <size:share>', 'a hot set and the share of writes on it, e.g. 1GiB:90% (default: writes uniform over memory)')
     .option('--bandwidth <rate>', `the migration link, e.g. 10Gbit or 1.25GB/s (default: QEMU's max-bandwidth, 128 MiB/s)`)
     .option('--downtime-limit <duration>', "QEMU's downtime-limit, e.g. 300ms (default: 300ms, QEMU's)")
-    .addOption(new Option('--dirty-tracking <mode>', 'bitmap (write protection, KVM_GET_DIRTY_LOG), bitmap-manual (KVM_CLEAR_DIRTY_LOG), pml (Intel PML), ring (the per-vCPU dirty ring) (default: bitmap-manual, what QEMU picks on a current kernel)').choices([...TRACKING_MODES]).default('bitmap-manual'))
+    .addOption(new Option('--dirty-tracking <mode>', 'bitmap (write protection, KVM_GET_DIRTY_LOG), bitmap-manual (KVM_CLEAR_DIRTY_LOG), pml (Intel PML), ring (the per-vCPU dirty ring) (bitmap-manual is what QEMU picks on a current kernel)').choices([...TRACKING_MODES]).default('bitmap-manual'))
     .option('--auto-converge', "QEMU's auto-converge: throttle the guest 20%, then +10% per step, when it dirties faster than the link sends (default: off, QEMU's)")
-    .option('--max-rounds <n>', 'rounds after which it stops and says it does not converge (default: 30)', intFlag('--max-rounds', 1, 100_000), 30)
+    .option('--max-rounds <n>', 'rounds after which it stops and says it does not converge', intFlag('--max-rounds', 1, 100_000), 30)
     .option('--timeout <duration>', 'time after which it stops and says it does not converge (default: 1h)')
-    .addOption(new Option('--page-size <size>', "the guest memory's backing pages; huge ones are split to 4K for dirty logging (default: 4K)").choices(['4K', '2M', '1G']).default('4K'))
-    .addOption(new Option('--eager-split <on|off>', "split huge pages when dirty logging starts (KVM's eager_page_split, on by default since Linux 5.19), or on the guest's first write to each (default: on)").choices(['on', 'off']).default('on'));
+    .addOption(new Option('--page-size <size>', "the guest memory's backing pages; huge ones are split to 4K for dirty logging").choices(['4K', '2M', '1G']).default('4K'))
+    .addOption(new Option('--eager-split <on|off>', "split huge pages when dirty logging starts (KVM's eager_page_split, on by default since Linux 5.19), or on the guest's first write to each").choices(['on', 'off']).default('on'));
   addCommon(cmd, false, ['--duration', '--warmup', '--quick', '--workers', '--replications', '--aggregate', '--allow-long', '--csv']);
   cmd.action((file: string, o: MigrateOptions) => migrateCommand(file, o));
 }
