@@ -16,6 +16,7 @@ import {
 import { profile, round2, run, shipped } from './simulated.js';
 import { msrBitmapPredictions } from './predictions.js';
 import { calibrateSection } from './calibrate-section.js';
+import { migrationSection } from './migration-section.js';
 import { AGESEN, AGESEN_ROUND_TRIPS, AVERY_2019, CVM_EVAL_TD, FRASER_XEN, LKML_2020_SVM, PUBLISHED_MICRO, type Kind } from './published.js';
 
 export interface CheckRow {
@@ -602,6 +603,7 @@ Not simulated: ${MICROBENCH_NOT_SIMULATED.map(([t, why]) => `\`${t}\` (${why})`)
 - **ioeventfd's virtio-blk gain** (kvmtool bonnie++ +21%) is not reproduced: it depends on the
   I/O thread's concurrency, which exitsim does not model (device completions are a fixed latency).
 
-${calibrateSection()}`;
+${calibrateSection()}
+${migrationSection()}`;
   return { rows, markdown };
 }
