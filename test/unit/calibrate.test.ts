@@ -98,7 +98,9 @@ test('the log reader takes what people paste: quoting, timestamps, colours, CRLF
   assert.equal(ignored[0].test, 'ple_round_robin');
 });
 
-test('calibrate refuses every bad log with one message (file, what, expected, found), a non-zero exit and nothing written', () => {
+test('calibrate refuses every bad log with one message (file, what, expected, found), a non-zero exit and nothing written', async () => {
+  // In this process (test/cli-in-process.ts): a dozen refusals without a dozen node start-ups.
+  const { runInProcess } = await import('../cli-in-process.js');
   const d = tmp();
   const out = path.join(d, 'p.json');
   const cases: Array<[string, string, RegExp, string[]?]> = [
@@ -115,7 +117,7 @@ test('calibrate refuses every bad log with one message (file, what, expected, fo
   for (const [name, text, message, extra] of cases) {
     const f = path.join(d, `${name}.log`);
     fs.writeFileSync(f, text);
-    const r = exitsim('calibrate', f, '-o', out, ...(extra ?? []));
+    const r = await runInProcess(['calibrate', f, '-o', out, ...(extra ?? [])]);
     assert.equal(r.code, 2, `${name}: ${r.stderr}`);
     assert.match(r.stderr, message, name);
     assert.equal(r.stderr.trim().split('\n').filter((l) => l.startsWith('exitsim:') && !l.startsWith('exitsim: note:')).length, 1, `${name}: one message`);
@@ -126,7 +128,7 @@ test('calibrate refuses every bad log with one message (file, what, expected, fo
   const b = path.join(d, 'b.log');
   fs.writeFileSync(a, 'cpuid 1019\n');
   fs.writeFileSync(b, 'cpuid 1900\n');
-  const two = exitsim('calibrate', a, b, '-o', out);
+  const two = await runInProcess(['calibrate', a, b, '-o', out]);
   assert.equal(two.code, 2);
   assert.match(two.stderr, /cpuid within 10% of the same test in .*a\.log/);
   fs.rmSync(d, { recursive: true, force: true });

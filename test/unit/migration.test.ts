@@ -102,11 +102,12 @@ test('units as operators write them, and one message for each bad one', () => {
 });
 
 test('exitsim migrate refuses each bad input with one message and exit 2', async () => {
-  const { spawnSync } = await import('node:child_process');
-  const path = await import('node:path');
-  const { fileURLToPath } = await import('node:url');
-  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/exitsim.js');
-  const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'migrate', 'oltp-database', ...args], { encoding: 'utf8' });
+  // In this process (test/cli-in-process.ts): eight refusals without eight node start-ups.
+  const { runInProcess } = await import('../cli-in-process.js');
+  const run = async (...args: string[]) => {
+    const r = await runInProcess(['migrate', 'oltp-database', ...args]);
+    return { status: r.code, stderr: r.stderr };
+  };
   for (const [args, message] of [
     [['--dirty-rate', '800MB/s'], /--guest-memory: expected the migrating guest's memory/],
     [['--guest-memory', '24GiB'], /--dirty-rate: expected the guest's dirty rate/],
@@ -117,7 +118,7 @@ test('exitsim migrate refuses each bad input with one message and exit 2', async
     [['--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--dirty-tracking', 'pml', '--profile', 'nehalem'], /--dirty-tracking: expected a tracking mode nehalem's CPU has/],
     [['--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--hot-set', '48GiB:90%'], /--hot-set: expected a hot set smaller than the guest's memory/],
   ] as Array<[string[], RegExp]>) {
-    const r = run(...args);
+    const r = await run(...args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
   }
