@@ -8,6 +8,7 @@ import { featureSetLabel } from '../exits/features.js';
 import { calibrate } from '../calibrate/fit.js';
 import { defaultFeatures, guessBase } from '../calibrate/base.js';
 import { parseKvmUnitTestsLog } from '../calibrate/log.js';
+import { md } from './markdown.js';
 
 interface Case {
   log: string;
@@ -36,8 +37,6 @@ const CASES: Case[] = [
   },
 ];
 
-const md = (header: string[], rows: Array<Array<string | number>>): string =>
-  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((x) => String(x).replace(/\|/g, '\\|')).join(' | ')} |`)].join('\n');
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}%`;
 
 export function calibrateSection(): string {

@@ -2,12 +2,11 @@
 // must meet exactly, and the one published end-to-end figure found so far, as a prediction — which
 // departs, for reasons the model names.
 import { simulatePrecopy, QEMU_DEFAULTS, type PrecopyOptions } from '../migration/precopy.js';
+import { md } from './markdown.js';
 
 const GiB = 2 ** 30;
 const PAGE = 4096;
 
-const md = (header: string[], rows: Array<Array<string | number>>): string =>
-  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((x) => String(x).replace(/\|/g, '\\|')).join(' | ')} |`)].join('\n');
 
 function opts(memoryBytes: number, writesPerSec: number, bandwidth: number, over: Partial<PrecopyOptions> = {}): PrecopyOptions {
   return { pageBytes: PAGE, write: { writesPerSec, pages: memoryBytes / PAGE, hotPages: 0, hotShare: 0 }, bandwidthBytesPerSec: bandwidth, downtimeLimitSec: QEMU_DEFAULTS.downtimeLimitSec, autoConverge: false, maxRounds: 30, timeoutSec: 3600, setupSec: 0, ...over };

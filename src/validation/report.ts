@@ -16,6 +16,7 @@ import {
 import { profile, round2, run, shipped } from './simulated.js';
 import { msrBitmapPredictions } from './predictions.js';
 import { calibrateSection } from './calibrate-section.js';
+import { md, mdChecks, mdEffects, within } from './markdown.js';
 import { migrationSection } from './migration-section.js';
 import { AGESEN, AGESEN_ROUND_TRIPS, AVERY_2019, CVM_EVAL_TD, FRASER_XEN, LKML_2020_SVM, PUBLISHED_MICRO, type Kind } from './published.js';
 
@@ -37,14 +38,8 @@ export interface CheckRow {
 }
 
 const rel = (sim: number, pub: number) => (sim - pub) / pub;
-export const within = (r: CheckRow): boolean =>
-  r.directionOnly ? Math.sign(r.simulated) === Math.sign(r.published) : Math.abs(r.error) <= r.tolerance;
+export { within } from './markdown.js';
 
-function verdict(r: CheckRow): string {
-  if (r.directionOnly) return within(r) ? 'same direction' : '**opposite direction**';
-  if (!within(r)) return '**outside**';
-  return r.note.includes('DEPARTS') ? 'within (departs)' : 'within';
-}
 
 function roundTripRows(): CheckRow[] {
   return AGESEN_ROUND_TRIPS.map(({ profile: name, generation, published }) => {
@@ -416,33 +411,6 @@ function macroRows(): CheckRow[] {
 export interface Validation {
   rows: CheckRow[];
   markdown: string;
-}
-
-function fmtErr(r: CheckRow): string {
-  return `${r.error >= 0 ? '+' : ''}${(r.error * 100).toFixed(1)}%`;
-}
-
-/** A markdown table (the text tables above are for terminals). */
-function md(header: string[], rows: Array<Array<string | number>>): string {
-  const esc = (x: string | number) => String(x).replace(/\|/g, '\\|');
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
-}
-
-function mdEffects(rows: CheckRow[]): string {
-  return md(
-    ['feature', 'effect', 'published', 'simulated', 'error', 'tolerance', 'verdict', 'calibrated or predicted', 'source', 'setting and notes'],
-    rows.map((r) => [
-      r.effect ?? '', r.figure, r.published, r.simulated, fmtErr(r), r.directionOnly ? 'sign' : `±${(r.tolerance * 100).toFixed(0)}%`, verdict(r),
-      r.kind === 'independent' ? 'predicted' : 'calibrated (proves nothing)', r.source, r.note,
-    ]),
-  );
-}
-
-function mdChecks(rows: CheckRow[]): string {
-  return md(
-    ['figure', 'published', 'simulated', 'error', 'tolerance', 'verdict', 'kind', 'source', 'setting and notes'],
-    rows.map((r) => [r.figure, r.published, r.simulated, fmtErr(r), r.directionOnly ? 'sign' : `±${(r.tolerance * 100).toFixed(0)}%`, verdict(r), r.kind, r.source, r.note]),
-  );
 }
 
 export function computeValidation(): Validation {
