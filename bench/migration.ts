@@ -3,7 +3,7 @@
 import { resolveScenario } from '../src/request/scenario.js';
 import { parseFeatureSet } from '../src/exits/features.js';
 import { migrate } from '../src/migration/run.js';
-import { QEMU_DEFAULTS } from '../src/migration/precopy.js';
+import { QEMU_DEFAULTS, deviceStateBytes } from '../src/migration/precopy.js';
 import type { TrackingMode } from '../src/migration/tracking.js';
 
 export const MIGRATION_MODES: TrackingMode[] = ['bitmap', 'ring', 'pml'];
@@ -17,7 +17,7 @@ export function migrationRun(mode: TrackingMode): MigrationBench {
   const spec = { ...r, scenario: { ...r.scenario, vms: [{ ...r.scenario.vms[0], count: 1 }] } };
   const res = migrate(spec, parseFeatureSet('modern'), {
     memoryBytes: 24 * 2 ** 30, pageBytes: 4096, dirtyPagesPerSec: 800e6 / 4096, hotBytes: 0, hotShare: 0, bandwidthBytesPerSec: 10e9 / 8,
-    downtimeLimitSec: QEMU_DEFAULTS.downtimeLimitSec, autoConverge: false, maxRounds: 30, timeoutSec: 3600, setupSec: 0, mode, windowSec: 0.3, backingPageBytes: 4096, eagerSplit: true,
+    downtimeLimitSec: QEMU_DEFAULTS.downtimeLimitSec, autoConverge: false, maxRounds: 30, timeoutSec: 3600, setupSec: 0, mode, mmu: 'tdp', deviceStateBytes: deviceStateBytes(8), workingSetBytes: 0, windowSec: 0.3, backingPageBytes: 4096, eagerSplit: true,
   });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   return { mode, wall_s: wall, total_time_s: res.total_time_s, downtime_ms: res.downtime_ms, rounds: res.rounds, guest_efficiency_before: res.guest_efficiency_before, guest_efficiency_during: res.guest_efficiency_during };

@@ -18,6 +18,11 @@ export const QEMU_DEFAULTS = {
   source: 'QEMU migration/options.c: DEFAULT_MIGRATE_SET_DOWNTIME 300 (ms), DEFAULT_MIGRATE_THROTTLE_TRIGGER_THRESHOLD 50, DEFAULT_MIGRATE_CPU_THROTTLE_INITIAL 20, DEFAULT_MIGRATE_CPU_THROTTLE_INCREMENT 10, DEFAULT_MIGRATE_MAX_CPU_THROTTLE 99, MAX_THROTTLE (128 << 20)',
 } as const;
 
+/** CPU state per vCPU (registers, an XSAVE area of up to ~11 KiB with AVX-512, MSRs, the local APIC) and the devices' state, sent with the guest stopped: an estimate, no figure found. */
+export function deviceStateBytes(vcpus: number): number {
+  return vcpus * 16 * 2 ** 10 + 512 * 2 ** 10;
+}
+
 export interface PrecopyOptions {
   pageBytes: number;
   write: WriteModel;
@@ -30,6 +35,10 @@ export interface PrecopyOptions {
   timeoutSec: number;
   /** Seconds before the first page is sent (starting dirty logging, the first bitmap). */
   setupSec: number;
+  /** Seconds of the bitmap sync after a round that dirtied `pagesDirtied` pages (host work between rounds); none when absent. */
+  syncSec?: (pagesDirtied: number) => number;
+  /** Device state sent with the guest stopped, after the last pages (CPU, devices). */
+  deviceStateBytes?: number;
 }
 
 export interface PrecopyRound {
@@ -42,6 +51,8 @@ export interface PrecopyRound {
   pagesDirtied: number;
   /** The guest's throttle during the round, %. */
   throttlePct: number;
+  /** The bitmap sync after the round (host work before the next round starts). */
+  syncSec: number;
 }
 
 export interface PrecopyResult {
@@ -69,13 +80,17 @@ export function simulatePrecopy(o: PrecopyOptions): PrecopyResult {
   for (let round = 1; round <= o.maxRounds; round++) {
     const durationSec = (toSend * pageBytes) / o.bandwidthBytesPerSec;
     const pagesDirtied = distinctPagesDirtied(o.write, durationSec, 1 - throttle / 100);
-    rounds.push({ round, startSec: t, durationSec, pagesSent: toSend, pagesDirtied, throttlePct: throttle });
-    t += durationSec;
+    const sync = o.syncSec?.(pagesDirtied) ?? 0;
+    rounds.push({ round, startSec: t, durationSec, pagesSent: toSend, pagesDirtied, throttlePct: throttle, syncSec: sync });
+    // The bitmap sync after the round (host work while the guest runs on): what is left to send, and
+    // whether it fits the downtime limit. Stopped, the guest waits for the last sync, the last pages and
+    // the device state.
+    t += durationSec + sync;
     transferred += toSend * pageBytes;
-    // The bitmap sync after the round: what is left to send, and whether it fits the downtime limit.
     if (pagesDirtied * pageBytes <= o.bandwidthBytesPerSec * o.downtimeLimitSec) {
-      const downtimeSec = (pagesDirtied * pageBytes) / o.bandwidthBytesPerSec;
-      return { converged: true, stop: 'converged', rounds, downtimeSec, totalSec: t + downtimeSec, transferredBytes: transferred + pagesDirtied * pageBytes, finalThrottlePct: throttle };
+      const device = o.deviceStateBytes ?? 0;
+      const downtimeSec = (o.syncSec?.(0) ?? 0) + (pagesDirtied * pageBytes + device) / o.bandwidthBytesPerSec;
+      return { converged: true, stop: 'converged', rounds, downtimeSec, totalSec: t + downtimeSec, transferredBytes: transferred + pagesDirtied * pageBytes + device, finalThrottlePct: throttle };
     }
     if (o.autoConverge && pagesDirtied * pageBytes > (toSend * pageBytes * QEMU_DEFAULTS.throttleTriggerThresholdPct) / 100 && ++high >= 2) {
       throttle = throttle === 0 ? QEMU_DEFAULTS.throttleInitialPct : Math.min(QEMU_DEFAULTS.throttleMaxPct, throttle + QEMU_DEFAULTS.throttleIncrementPct);

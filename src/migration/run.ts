@@ -8,10 +8,10 @@ import { summarize } from '../metrics/summarize.js';
 import { buildRunModel, runId, summaryContext, type RunSpec } from '../request/run-path.js';
 import { distinctPagesDirtied, writesForMeasuredRate, type WriteModel } from './dirty.js';
 import { simulatePrecopy, type PrecopyOptions, type PrecopyResult } from './precopy.js';
-import { trackingExits, type TrackingExit, type TrackingMode } from './tracking.js';
+import { setupSec, syncSec, tracking, type ExitStream, type TrackingExit, type TrackingMode } from './tracking.js';
 
 /** The pre-copy controller's options (its write model is built here from the dirty rate), and the guest's. */
-export interface MigrationOptions extends Omit<PrecopyOptions, 'write'> {
+export interface MigrationOptions extends Omit<PrecopyOptions, 'write' | 'syncSec'> {
   memoryBytes: number;
   /** Distinct pages dirtied per second, as QEMU's calc-dirty-rate measures it (over 1 s). */
   dirtyPagesPerSec: number;
@@ -19,8 +19,12 @@ export interface MigrationOptions extends Omit<PrecopyOptions, 'write'> {
   hotBytes: number;
   hotShare: number;
   mode: TrackingMode;
+  /** KVM's MMU under nested paging: the TDP MMU (faults under mmu_lock for read) or the legacy one (for write). Shadow paging without EPT. */
+  mmu: 'tdp' | 'legacy';
   /** The guest memory's backing pages (4 KiB, 2 MiB, 1 GiB): huge ones are split to 4 KiB for dirty logging. */
   backingPageBytes: number;
+  /** The guest's working set: after lazy splitting zaps a huge page, each of its 4 KiB pages the guest touches (reads too) faults once. 0: writes only. */
+  workingSetBytes: number;
   /** Split every huge page when dirty logging starts (host work in the set-up), not on the guest's first write to it. */
   eagerSplit: boolean;
   /** Simulated seconds of the guest per round's run (each round's exits are at their rate, so a short window serves). */
@@ -31,8 +35,18 @@ export interface MigrationRound {
   round: number;
   start_s: number;
   duration_s: number;
+  /** The bitmap sync after the round: host work before the next round starts. */
+  sync_s: number;
   pages_sent: number;
   pages_dirtied: number;
+  /** Pages of lazily split huge pages touched for the first time: a full fault each. */
+  first_touch_faults: number;
+  /** Huge pages zapped on the guest's first write to them (lazy splitting). */
+  huge_pages_split: number;
+  /** Mean wait of a slow fault on the MMU lock, cycles. */
+  lock_wait_cycles: number;
+  /** Seconds each busy vCPU spends in the round's first-touch faults, waits included (lazy splitting's stall). */
+  first_touch_stall_s: number;
   throttle_pct: number;
   guest_efficiency: number | null;
   exits_per_s: Record<string, number>;
@@ -49,9 +63,12 @@ export interface MigrationResult {
   guest_efficiency_during: number | null;
   /** The guest's efficiency outside a migration (the same window, no tracking). */
   guest_efficiency_before: number | null;
-  /** Before the first page is sent: set-up, and with eager splitting the splitting of every huge page. */
+  /** Where the time goes: set-up, the bulk round, the later rounds, the syncs between rounds, the downtime. */
+  time_s: { setup: number; bulk_round: number; later_rounds: number; syncs: number; downtime: number };
+  /** Before the first page is sent: write-protecting memory, and with eager splitting the splitting of every huge page. */
   setup_s: number;
   final_throttle_pct: number;
+  mmu: string;
   /** Exits the guest took during the pre-copy rounds, by reason. */
   exits_by_reason: Record<string, number>;
   tracking: TrackingExit[];
@@ -66,23 +83,30 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
   const writesPerSec = writesForMeasuredRate({ pages, hotPages, hotShare: o.hotShare }, o.dirtyPagesPerSec);
   if (!Number.isFinite(writesPerSec)) throw new InputError(file, '--dirty-rate', 'a dirty rate a hot set of that size can produce in a second', `${o.dirtyPagesPerSec} pages/s`);
   const write: WriteModel = { writesPerSec, pages, hotPages, hotShare: o.hotShare };
-  const tracking = trackingExits(o.mode, spec.profile, features);
+  const track = tracking(o.mode, spec.profile, features, o.mmu);
   // Huge pages: each is split into page tables of 4 KiB entries, level by level (a 1 GiB page into 2 MiB
   // ones, each of those into 4 KiB ones), either all at once when dirty logging starts (eager: host work
-  // in the set-up) or on the guest's first write to it (a fault that splits it, during the rounds).
-  const levels = splitLevels(o.backingPageBytes, o.pageBytes);
-  const hz = spec.profile.frequencyGHz.value * 1e9;
-  const splitCycles = SPTES_PER_TABLE * SPTE_CYCLES;
-  const eagerSetupSec = o.eagerSplit ? levels.reduce((a, size) => a + Math.floor(o.memoryBytes / size), 0) * splitCycles / hz : 0;
-  const pre = simulatePrecopy({ pageBytes: o.pageBytes, write, bandwidthBytesPerSec: o.bandwidthBytesPerSec, downtimeLimitSec: o.downtimeLimitSec, autoConverge: o.autoConverge, maxRounds: o.maxRounds, timeoutSec: o.timeoutSec, setupSec: o.setupSec + eagerSetupSec });
-  // Distinct huge pages of each level the guest has written by time t of the migration (their splits so far).
-  const hugeWritten = (t: number) => (o.eagerSplit ? 0 : levels.reduce((a, size) => a + distinctPagesDirtied({ ...write, pages: Math.floor(o.memoryBytes / size), hotPages: Math.floor(o.hotBytes / size) }, t), 0));
-  const faultReason = tracking[0].reason;
-  const splitHandlerCycles = spec.profile.handlerCycles['ept-violation'].value + splitCycles;
+  // in the set-up) or lazily: the guest's first write to a huge page zaps it, and then every 4 KiB page
+  // of it the guest touches is a full fault that maps it.
+  const huge = o.backingPageBytes > o.pageBytes;
+  const lazy = huge && !o.eagerSplit;
+  const eagerSptes = huge && o.eagerSplit ? splitLevels(o.backingPageBytes, o.pageBytes).reduce((a, size) => a + Math.floor(o.memoryBytes / size) * SPTES_PER_TABLE, 0) : 0;
+  const leafEntries = huge && !o.eagerSplit ? Math.floor(o.memoryBytes / o.backingPageBytes) : pages;
+  const pre = simulatePrecopy({
+    pageBytes: o.pageBytes, write, bandwidthBytesPerSec: o.bandwidthBytesPerSec, downtimeLimitSec: o.downtimeLimitSec, autoConverge: o.autoConverge, maxRounds: o.maxRounds, timeoutSec: o.timeoutSec,
+    setupSec: o.setupSec + setupSec(o.mode, leafEntries, eagerSptes), syncSec: (dirtied) => syncSec(o.mode, pages, dirtied), deviceStateBytes: o.deviceStateBytes,
+  });
+  // Distinct 4 KiB pages, and distinct huge pages, the guest has written after g seconds of its own time since logging started.
+  const hugeWrite: WriteModel = { ...write, pages: Math.max(1, Math.floor(o.memoryBytes / o.backingPageBytes)), hotPages: Math.floor(o.hotBytes / o.backingPageBytes) };
+  const firstWritten = (g: number) => (lazy ? distinctPagesDirtied(write, g) : 0);
+  const hugeWritten = (g: number) => (lazy ? distinctPagesDirtied(hugeWrite, g) : 0);
+  // The working set's pages in the huge pages zapped so far (spread evenly over them): touched at once, each faults.
+  const workingSetPages = Math.min(pages, Math.floor(o.workingSetBytes / o.pageBytes));
+  const workingSetTouched = (g: number) => (workingSetPages * hugeWritten(g)) / hugeWrite.pages;
   const window = { ...spec, scenario: { ...spec.scenario, durationSec: o.windowSec, warmupSec: Math.min(spec.scenario.warmupSec, o.windowSec / 10) } };
   const native = new Simulation(buildRunModel(window, 0, { nativeMode: true })).run();
   const vcpus = spec.scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0);
-  const run = (extra: Array<{ reason: string; perGuestSec: number; handlerCycles: number }>) => {
+  const run = (extra: ExitStream[]) => {
     const w = new Map(spec.workloads);
     const [key, entry] = [...w.entries()][0];
     w.set(key, { ...entry, workload: Workload.parse({ ...entry.workload, events: [...entry.workload.events, ...extra.map((x) => ({ kind: 'raw-exit', reason: x.reason, handlerCycles: x.handlerCycles, perGuestSec: x.perGuestSec, source: 'exitsim migrate: dirty tracking' }))] }) });
@@ -97,14 +121,15 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
   const exitsTotal: Record<string, number> = {};
   let weighted = 0;
   let weight = 0;
+  let guestSec = 0;
   const timeline: MigrationRound[] = pre.rounds.map((r) => {
     const speed = 1 - r.throttlePct / 100;
-    const newlyPerSec = r.durationSec > 0 ? r.pagesDirtied / r.durationSec : 0;
-    const splitsPerSec = r.durationSec > 0 ? (hugeWritten(r.startSec + r.durationSec - pre.rounds[0].startSec) - hugeWritten(r.startSec - pre.rounds[0].startSec)) / r.durationSec : 0;
-    const extra = [
-      ...tracking.map((t) => ({ reason: t.reason, handlerCycles: t.handlerCycles, perGuestSec: (newlyPerSec * t.perDirtiedPage) / (busyVcpus * speed) })),
-      { reason: faultReason, handlerCycles: splitHandlerCycles, perGuestSec: splitsPerSec / (busyVcpus * speed) },
-    ].filter((x) => x.perGuestSec > 0);
+    const g0 = guestSec;
+    guestSec += (r.durationSec + r.syncSec) * speed;
+    const written = Math.min(r.pagesDirtied, firstWritten(guestSec) - firstWritten(g0));
+    const touched = workingSetTouched(guestSec) - workingSetTouched(g0);
+    const activity = { durationSec: r.durationSec, pagesDirtied: r.pagesDirtied, firstTouches: Math.max(written, touched), hugeZaps: hugeWritten(guestSec) - hugeWritten(g0), burst: touched > written };
+    const extra = track.roundExits(activity, busyVcpus, speed);
     const s = extra.length > 0 ? run(extra) : before;
     const exits: Record<string, number> = {};
     for (const [reason, e] of Object.entries(s.total.exits)) {
@@ -115,19 +140,24 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
       weighted += s.total.efficiency * r.durationSec;
       weight += r.durationSec;
     }
-    return { round: r.round, start_s: r.startSec, duration_s: r.durationSec, pages_sent: Math.round(r.pagesSent), pages_dirtied: Math.round(r.pagesDirtied), throttle_pct: r.throttlePct, guest_efficiency: s.total.efficiency, exits_per_s: exits };
+    return {
+      round: r.round, start_s: r.startSec, duration_s: r.durationSec, sync_s: r.syncSec, pages_sent: Math.round(r.pagesSent), pages_dirtied: Math.round(r.pagesDirtied),
+      first_touch_faults: Math.round(activity.firstTouches), huge_pages_split: Math.round(activity.hugeZaps), lock_wait_cycles: Math.round(track.lockWaitCycles(activity, busyVcpus, speed)), first_touch_stall_s: track.firstTouchStallSec(activity, busyVcpus, speed),
+      throttle_pct: r.throttlePct, guest_efficiency: s.total.efficiency, exits_per_s: exits,
+    };
   });
+  const setup = pre.rounds[0].startSec;
+  const sendTimes = pre.rounds.map((r) => r.durationSec);
   return {
     converged: pre.converged, stop: pre.stop, total_time_s: pre.totalSec, downtime_ms: pre.downtimeSec * 1000, rounds: pre.rounds.length,
     transferred_gib: pre.transferredBytes / 2 ** 30, guest_efficiency_during: weight > 0 ? weighted / weight : null, guest_efficiency_before: before.total.efficiency,
-    setup_s: pre.rounds[0].startSec, final_throttle_pct: pre.finalThrottlePct, exits_by_reason: Object.fromEntries(Object.entries(exitsTotal).map(([k, v]) => [k, Math.round(v)])), tracking, write_model: write, timeline,
+    time_s: { setup, bulk_round: sendTimes[0], later_rounds: sendTimes.slice(1).reduce((a, b) => a + b, 0), syncs: pre.rounds.reduce((a, r) => a + r.syncSec, 0), downtime: pre.downtimeSec },
+    setup_s: setup, final_throttle_pct: pre.finalThrottlePct, mmu: track.mmu, exits_by_reason: Object.fromEntries(Object.entries(exitsTotal).map(([k, v]) => [k, Math.round(v)])), tracking: track.exits.filter((x) => lazy || (x.kind !== 'first-touch' && x.kind !== 'zap-kick')), write_model: write, timeline,
   };
 }
 
 /** A page table holds 512 entries: splitting a huge page fills one. */
 const SPTES_PER_TABLE = 512;
-/** Cycles to fill one entry of a split (allocate, compute, write; amortised): an estimate, no figure found. */
-const SPTE_CYCLES = 10;
 
 /** The huge-page sizes a backing page is split through down to `pageBytes`: 1 GiB → [1 GiB, 2 MiB], 2 MiB → [2 MiB]. */
 function splitLevels(backing: number, pageBytes: number): number[] {

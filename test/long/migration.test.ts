@@ -24,7 +24,9 @@ test('exitsim migrate end to end: the three tracking modes on an 8-vCPU, 24 GiB 
   // Write protection costs the guest a fault per page it dirties; PML one exit per 512; the ring adds its full exits.
   assert.ok(by.bitmap.guest_efficiency_during < by.bitmap.guest_efficiency_before - 0.05);
   assert.ok(by.pml.guest_efficiency_during > by.bitmap.guest_efficiency_during + 0.05);
-  assert.ok(by.ring.guest_efficiency_during < by.bitmap.guest_efficiency_during);
+  // The ring takes the same write-protect faults, and a full-ring exit per 4,096 pages on top: a little more.
+  assert.ok(Math.abs(by.ring.guest_efficiency_during - by.bitmap.guest_efficiency_during) < 0.01);
+  assert.ok(by.ring.total_time_s < by.bitmap.total_time_s, 'no set-up write protection, no bitmap syncs');
   assert.ok(by.pml.exits_by_reason.PML_FULL > 0 && (by.pml.exits_by_reason.EPT_VIOLATION ?? 0) < by.bitmap.exits_by_reason.EPT_VIOLATION / 100);
   // Above the link's rate it never converges without auto-converge, and does with it.
   const fast = ['--guest-memory', '24GiB', '--dirty-rate', '2GB/s', '--bandwidth', '10Gbit', '--json'];

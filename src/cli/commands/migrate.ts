@@ -3,8 +3,9 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../../config/errors.js';
 import { migrate, type MigrationResult } from '../../migration/run.js';
-import { QEMU_DEFAULTS } from '../../migration/precopy.js';
+import { QEMU_DEFAULTS, deviceStateBytes } from '../../migration/precopy.js';
 import { TRACKING_MODES, type TrackingMode } from '../../migration/tracking.js';
+import { MMU_KINDS } from '../../migration/mmu.js';
 import { parseBandwidth, parseBytes, parseDirtyRate, parseDurationSec } from '../../migration/units.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { stringify } from 'csv-stringify/sync';
@@ -17,6 +18,7 @@ interface MigrateOptions extends CommonOptions {
   guestMemory?: string;
   dirtyRate?: string;
   hotSet?: string;
+  workingSet?: string;
   bandwidth?: string;
   downtimeLimit?: string;
   dirtyTracking: TrackingMode;
@@ -25,6 +27,7 @@ interface MigrateOptions extends CommonOptions {
   timeout?: string;
   pageSize: '4K' | '2M' | '1G';
   eagerSplit: 'on' | 'off';
+  mmu: 'tdp' | 'legacy';
 }
 
 /** Tracking works in 4 KiB pages: KVM splits huge pages for dirty logging (eager or on first write). */
@@ -53,7 +56,8 @@ async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
     memoryBytes, pageBytes: PAGE_BYTES, dirtyPagesPerSec, hotBytes, hotShare,
     bandwidthBytesPerSec: o.bandwidth === undefined ? QEMU_DEFAULTS.maxBandwidthBytesPerSec : parseBandwidth('--bandwidth', o.bandwidth),
     downtimeLimitSec: o.downtimeLimit === undefined ? QEMU_DEFAULTS.downtimeLimitSec : parseDurationSec('--downtime-limit', o.downtimeLimit),
-    autoConverge: o.autoConverge ?? false, maxRounds: o.maxRounds, timeoutSec: o.timeout === undefined ? 3600 : parseDurationSec('--timeout', o.timeout), setupSec: 0, mode: o.dirtyTracking,
+    autoConverge: o.autoConverge ?? false, maxRounds: o.maxRounds, timeoutSec: o.timeout === undefined ? 3600 : parseDurationSec('--timeout', o.timeout), setupSec: 0, mode: o.dirtyTracking, mmu: o.mmu,
+    deviceStateBytes: deviceStateBytes(spec.scenario.vms[0].vcpus), workingSetBytes: o.workingSet === undefined ? 0 : parseBytes('--working-set', o.workingSet),
     windowSec: 0.3, backingPageBytes: parseBytes('--page-size', o.pageSize), eagerSplit: o.eagerSplit === 'on',
   });
   if (o.out) {
@@ -69,24 +73,27 @@ async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
 
 function timelineCsv(res: MigrationResult): string {
   const reasons = [...new Set(res.timeline.flatMap((t) => Object.keys(t.exits_per_s)))].sort();
-  return stringify([['round', 'start_s', 'duration_s', 'pages_sent', 'pages_dirtied', 'throttle_pct', 'guest_efficiency', ...reasons.map((x) => `${x}_per_s`)], ...res.timeline.map((t) => [t.round, t.start_s, t.duration_s, t.pages_sent, t.pages_dirtied, t.throttle_pct, t.guest_efficiency ?? '', ...reasons.map((x) => t.exits_per_s[x] ?? 0)])], { record_delimiter: '\n' });
+  return stringify([['round', 'start_s', 'duration_s', 'sync_s', 'pages_sent', 'pages_dirtied', 'first_touch_faults', 'huge_pages_split', 'lock_wait_cycles', 'throttle_pct', 'guest_efficiency', ...reasons.map((x) => `${x}_per_s`)], ...res.timeline.map((t) => [t.round, t.start_s, t.duration_s, t.sync_s, t.pages_sent, t.pages_dirtied, t.first_touch_faults, t.huge_pages_split, t.lock_wait_cycles, t.throttle_pct, t.guest_efficiency ?? '', ...reasons.map((x) => t.exits_per_s[x] ?? 0)])], { record_delimiter: '\n' });
 }
 
 function migrationText(res: MigrationResult, workload: string, profile: string): string {
   const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+  const ms = (x: number) => `${(x * 1000).toFixed(1)} ms`;
+  const sec = (x: number) => `${x.toFixed(2)} s`;
   const head = res.converged
     ? `${workload} on ${profile}: migrated in ${res.total_time_s.toFixed(2)} s, down ${res.downtime_ms.toFixed(1)} ms, ${res.rounds} rounds, ${res.transferred_gib.toFixed(2)} GiB sent`
     : `${workload} on ${profile}: NOT CONVERGING — stopped at the ${res.stop} after ${res.rounds} rounds, ${res.total_time_s.toFixed(1)} s, ${res.transferred_gib.toFixed(2)} GiB sent (--auto-converge throttles the guest; a faster link or a longer --downtime-limit helps)`;
   return [
     head,
     `guest efficiency ${pct(res.guest_efficiency_before)} before, ${pct(res.guest_efficiency_during)} during the pre-copy rounds${res.final_throttle_pct > 0 ? ` (throttled to ${100 - res.final_throttle_pct}% at the end)` : ''}`,
-    ...(res.setup_s > 0 ? [`set-up ${(res.setup_s * 1000).toFixed(1)} ms before the first page (splitting every huge page: eager split)`] : []),
-    `dirty tracking: ${res.tracking.map((t) => `${t.reason} ${t.perDirtiedPage === 1 ? 'per page' : `per ${Math.round(1 / t.perDirtiedPage)} pages`} (${t.handlerCycles} cycles: ${t.source})`).join('; ')}`,
+    `where the time goes: set-up ${ms(res.time_s.setup)}, bulk round ${sec(res.time_s.bulk_round)}, ${res.rounds - 1} later rounds ${sec(res.time_s.later_rounds)}, bitmap syncs ${ms(res.time_s.syncs)}, downtime ${ms(res.time_s.downtime)}`,
+    `dirty tracking (${res.mmu === 'shadow' ? 'shadow paging' : `${res.mmu === 'tdp' ? 'TDP' : 'legacy'} MMU`}):`,
+    ...res.tracking.map((t) => `  ${t.reason}: ${t.what} — ${t.handlerCycles} cycles (${t.source})`),
     '',
-    table(['round', 'start s', 'duration s', 'pages sent', 'pages dirtied', 'throttle', 'guest efficiency'], res.timeline.map((t) => [t.round, t.start_s.toFixed(2), t.duration_s.toFixed(3), t.pages_sent, t.pages_dirtied, `${t.throttle_pct}%`, pct(t.guest_efficiency)])),
+    table(['round', 'start s', 'duration s', 'pages sent', 'pages dirtied', 'first touches', 'lock wait', 'throttle', 'guest efficiency'], res.timeline.map((t) => [t.round, t.start_s.toFixed(2), t.duration_s.toFixed(3), t.pages_sent, t.pages_dirtied, t.first_touch_faults, t.lock_wait_cycles, `${t.throttle_pct}%`, pct(t.guest_efficiency)])),
     '',
     `exits during the rounds: ${Object.entries(res.exits_by_reason).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}`,
-    'not modelled yet: huge-page splitting, the MMU lock, the migration thread on the host\'s pCPUs, the dirty-log sync and clear, post-copy (issue 33)',
+    'not modelled yet: the migration thread on the host\'s pCPUs, post-copy (issue 33)',
   ].join('\n') + '\n';
 }
 
@@ -98,6 +105,7 @@ export function register(program: Command): void {
     .option('--guest-memory <size>', "the guest's memory, e.g. 24GiB (required for now: the shipped workloads do not state theirs)")
     .option('--dirty-rate <rate>', 'distinct pages dirtied per second as QEMU\'s calc-dirty-rate measures it, e.g. 800MB/s or 200000pages/s (required for now)')
     .option('--hot-set <size:share>', 'a hot set and the share of writes on it, e.g. 1GiB:90% (default: writes uniform over memory)')
+    .option('--working-set <size>', "memory the guest keeps touching, reads too: with lazy splitting each of its 4K pages faults once after its huge page is zapped (default: the pages it writes)")
     .option('--bandwidth <rate>', `the migration link, e.g. 10Gbit or 1.25GB/s (default: QEMU's max-bandwidth, 128 MiB/s)`)
     .option('--downtime-limit <duration>', "QEMU's downtime-limit, e.g. 300ms (default: 300ms, QEMU's)")
     .addOption(new Option('--dirty-tracking <mode>', 'bitmap (write protection, KVM_GET_DIRTY_LOG), bitmap-manual (KVM_CLEAR_DIRTY_LOG), pml (Intel PML), ring (the per-vCPU dirty ring) (bitmap-manual is what QEMU picks on a current kernel)').choices([...TRACKING_MODES]).default('bitmap-manual'))
@@ -105,6 +113,7 @@ export function register(program: Command): void {
     .option('--max-rounds <n>', 'rounds after which it stops and says it does not converge', intFlag('--max-rounds', 1, 100_000), 30)
     .option('--timeout <duration>', 'time after which it stops and says it does not converge (default: 1h)')
     .addOption(new Option('--page-size <size>', "the guest memory's backing pages; huge ones are split to 4K for dirty logging").choices(['4K', '2M', '1G']).default('4K'))
+    .addOption(new Option('--mmu <kind>', "KVM's MMU under EPT/NPT: tdp (faults under mmu_lock for read; Linux ≥ 5.15's default) or legacy (tdp_mmu=N: slow faults under it for write); shadow paging without ept").choices([...MMU_KINDS]).default('tdp'))
     .addOption(new Option('--eager-split <on|off>', "split huge pages when dirty logging starts (KVM's eager_page_split, on by default since Linux 5.19), or on the guest's first write to each").choices(['on', 'off']).default('on'));
   addCommon(cmd, false, ['--duration', '--warmup', '--quick', '--workers', '--replications', '--aggregate', '--allow-long', '--csv']);
   cmd.action((file: string, o: MigrateOptions) => migrateCommand(file, o));
