@@ -16,7 +16,7 @@ export function migrationRun(mode: TrackingMode): MigrationBench {
   const r = resolveScenario('oltp-database', { vcpus: 8 });
   const spec = { ...r, scenario: { ...r.scenario, vms: [{ ...r.scenario.vms[0], count: 1 }] } };
   const res = migrate(spec, parseFeatureSet('modern'), {
-    memoryBytes: 24 * 2 ** 30, pageBytes: 4096, dirtyPagesPerSec: 800e6 / 4096, hotBytes: 0, hotShare: 0, bandwidthBytesPerSec: 10e9 / 8,
+    memoryBytes: 24 * 2 ** 30, pageBytes: 4096, dirtyRate: { pagesPerSec: 800e6 / 4096 }, hotBytes: 0, hotShare: 0, bandwidthBytesPerSec: 10e9 / 8,
     downtimeLimitSec: QEMU_DEFAULTS.downtimeLimitSec, autoConverge: false, maxRounds: 30, timeoutSec: 3600, setupSec: 0, mode, mmu: 'tdp', deviceStateBytes: deviceStateBytes(8), workingSetBytes: 0, windowSec: 0.3, backingPageBytes: 4096, eagerSplit: true,
   });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;

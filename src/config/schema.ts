@@ -203,6 +203,22 @@ export const Workload = z
      * features decide which exit (src/workloads/guest-model.ts).
      */
     guest: GuestActivity.optional(),
+    /**
+     * The guest's memory and its writes, for `exitsim migrate` (issue 33): its size, the backing page
+     * size, the working set it keeps touching, and the pages it dirties per second of a running vCPU
+     * (absent: at least one per page fault, each of which maps a page that is written at once).
+     */
+    memory: z
+      .object({
+        sizeGiB: Cited,
+        backingPageSize: z.enum(['4K', '2M', '1G']).default('4K'),
+        workingSetGiB: Cited.optional(),
+        dirtyPagesPerGuestSec: Cited.optional(),
+        /** Writes concentrated on a hot set: its size and the share of writes landing on it. */
+        hotSet: z.object({ sizeGiB: positive, writeShare: fraction, source: z.string().min(1) }).strict().optional(),
+      })
+      .strict()
+      .optional(),
     events: z.array(z.union([InstructionEvent, InterruptEvent])).default([]),
     spinlock: z
       .object({

@@ -13,8 +13,12 @@ import { setupSec, syncSec, tracking, type ExitStream, type TrackingExit, type T
 /** The pre-copy controller's options (its write model is built here from the dirty rate), and the guest's. */
 export interface MigrationOptions extends Omit<PrecopyOptions, 'write' | 'syncSec'> {
   memoryBytes: number;
-  /** Distinct pages dirtied per second, as QEMU's calc-dirty-rate measures it (over 1 s). */
-  dirtyPagesPerSec: number;
+  /**
+   * The dirty rate: distinct pages dirtied per second as QEMU's calc-dirty-rate measures it (over 1 s),
+   * for the whole guest, or per second of each busy vCPU (the workload's own figure, scaled by how many
+   * of its vCPUs run).
+   */
+  dirtyRate: { pagesPerSec: number } | { pagesPerBusyVcpuSec: number };
   /** Hot set: bytes and the share of writes landing on it (0 bytes: writes uniform over memory). */
   hotBytes: number;
   hotShare: number;
@@ -53,6 +57,8 @@ export interface MigrationRound {
 }
 
 export interface MigrationResult {
+  /** The dirty rate the guest ran at: given, or the workload's per busy vCPU × its busy vCPUs. */
+  dirty_pages_per_s: number;
   converged: boolean;
   stop: PrecopyResult['stop'];
   total_time_s: number;
@@ -78,12 +84,28 @@ export interface MigrationResult {
 
 export function migrate(spec: RunSpec, features: number, o: MigrationOptions, file = 'command line'): MigrationResult {
   const pages = Math.floor(o.memoryBytes / o.pageBytes);
-  if (o.dirtyPagesPerSec >= pages) throw new InputError(file, '--dirty-rate', `a dirty rate below the guest's memory per second (${pages.toLocaleString('en-US')} pages of ${o.pageBytes} bytes)`, `${Math.round(o.dirtyPagesPerSec).toLocaleString('en-US')} pages/s`);
-  const hotPages = Math.min(pages, Math.floor(o.hotBytes / o.pageBytes));
-  const writesPerSec = writesForMeasuredRate({ pages, hotPages, hotShare: o.hotShare }, o.dirtyPagesPerSec);
-  if (!Number.isFinite(writesPerSec)) throw new InputError(file, '--dirty-rate', 'a dirty rate a hot set of that size can produce in a second', `${o.dirtyPagesPerSec} pages/s`);
-  const write: WriteModel = { writesPerSec, pages, hotPages, hotShare: o.hotShare };
   const track = tracking(o.mode, spec.profile, features, o.mmu);
+  const window = { ...spec, scenario: { ...spec.scenario, durationSec: o.windowSec, warmupSec: Math.min(spec.scenario.warmupSec, o.windowSec / 10) } };
+  const native = new Simulation(buildRunModel(window, 0, { nativeMode: true })).run();
+  const vcpus = spec.scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0);
+  const run = (extra: ExitStream[]) => {
+    const w = new Map(spec.workloads);
+    const [key, entry] = [...w.entries()][0];
+    w.set(key, { ...entry, workload: Workload.parse({ ...entry.workload, events: [...entry.workload.events, ...extra.map((x) => ({ kind: 'raw-exit', reason: x.reason, handlerCycles: x.handlerCycles, perGuestSec: x.perGuestSec, source: 'exitsim migrate: dirty tracking' }))] }) });
+    const s = { ...window, workloads: w };
+    const raw = new Simulation(buildRunModel(s, features)).run();
+    return summarize(raw, native, summaryContext(s, features, runId('migrate', features)));
+  };
+  const before = run([]);
+  // The guest's busy vCPUs: tracking exits come per page it writes, which it does only while it runs,
+  // and the engine's rates are per guest-second of a running vCPU.
+  const busyVcpus = Math.max(1e-9, vcpus * busyShare(before));
+  const dirtyPagesPerSec = 'pagesPerSec' in o.dirtyRate ? o.dirtyRate.pagesPerSec : o.dirtyRate.pagesPerBusyVcpuSec * busyVcpus;
+  if (dirtyPagesPerSec >= pages) throw new InputError(file, '--dirty-rate', `a dirty rate below the guest's memory per second (${pages.toLocaleString('en-US')} pages of ${o.pageBytes} bytes)`, `${Math.round(dirtyPagesPerSec).toLocaleString('en-US')} pages/s`);
+  const hotPages = Math.min(pages, Math.floor(o.hotBytes / o.pageBytes));
+  const writesPerSec = writesForMeasuredRate({ pages, hotPages, hotShare: o.hotShare }, dirtyPagesPerSec);
+  if (!Number.isFinite(writesPerSec)) throw new InputError(file, '--dirty-rate', 'a dirty rate a hot set of that size can produce in a second', `${dirtyPagesPerSec} pages/s`);
+  const write: WriteModel = { writesPerSec, pages, hotPages, hotShare: o.hotShare };
   // Huge pages: each is split into page tables of 4 KiB entries, level by level (a 1 GiB page into 2 MiB
   // ones, each of those into 4 KiB ones), either all at once when dirty logging starts (eager: host work
   // in the set-up) or lazily: the guest's first write to a huge page zaps it, and then every 4 KiB page
@@ -103,21 +125,6 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
   // The working set's pages in the huge pages zapped so far (spread evenly over them): touched at once, each faults.
   const workingSetPages = Math.min(pages, Math.floor(o.workingSetBytes / o.pageBytes));
   const workingSetTouched = (g: number) => (workingSetPages * hugeWritten(g)) / hugeWrite.pages;
-  const window = { ...spec, scenario: { ...spec.scenario, durationSec: o.windowSec, warmupSec: Math.min(spec.scenario.warmupSec, o.windowSec / 10) } };
-  const native = new Simulation(buildRunModel(window, 0, { nativeMode: true })).run();
-  const vcpus = spec.scenario.vms.reduce((a, v) => a + v.vcpus * v.count, 0);
-  const run = (extra: ExitStream[]) => {
-    const w = new Map(spec.workloads);
-    const [key, entry] = [...w.entries()][0];
-    w.set(key, { ...entry, workload: Workload.parse({ ...entry.workload, events: [...entry.workload.events, ...extra.map((x) => ({ kind: 'raw-exit', reason: x.reason, handlerCycles: x.handlerCycles, perGuestSec: x.perGuestSec, source: 'exitsim migrate: dirty tracking' }))] }) });
-    const s = { ...window, workloads: w };
-    const raw = new Simulation(buildRunModel(s, features)).run();
-    return summarize(raw, native, summaryContext(s, features, runId('migrate', features)));
-  };
-  const before = run([]);
-  // The guest's busy vCPUs: tracking exits come per page it writes, which it does only while it runs,
-  // and the engine's rates are per guest-second of a running vCPU.
-  const busyVcpus = Math.max(1e-9, vcpus * busyShare(before));
   const exitsTotal: Record<string, number> = {};
   let weighted = 0;
   let weight = 0;
@@ -149,6 +156,7 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
   const setup = pre.rounds[0].startSec;
   const sendTimes = pre.rounds.map((r) => r.durationSec);
   return {
+    dirty_pages_per_s: dirtyPagesPerSec,
     converged: pre.converged, stop: pre.stop, total_time_s: pre.totalSec, downtime_ms: pre.downtimeSec * 1000, rounds: pre.rounds.length,
     transferred_gib: pre.transferredBytes / 2 ** 30, guest_efficiency_during: weight > 0 ? weighted / weight : null, guest_efficiency_before: before.total.efficiency,
     time_s: { setup, bulk_round: sendTimes[0], later_rounds: sendTimes.slice(1).reduce((a, b) => a + b, 0), syncs: pre.rounds.reduce((a, r) => a + r.syncSec, 0), downtime: pre.downtimeSec },

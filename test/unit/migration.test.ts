@@ -150,12 +150,15 @@ test('exitsim migrate refuses each bad input with one message and exit 2', async
   // In this process (test/cli-in-process.ts): eight refusals without eight node start-ups.
   const { runInProcess } = await import('../cli-in-process.js');
   const run = async (...args: string[]) => {
-    const r = await runInProcess(['migrate', 'oltp-database', ...args]);
+    const r = await runInProcess(['migrate', ...(args[0]?.startsWith('-') ? ['oltp-database'] : []), ...args]);
     return { status: r.code, stderr: r.stderr };
   };
+  // A workload with no memory section and no page faults (a user's, as test/fixtures holds one) states neither.
+  const bare = new URL('../../../test/fixtures/bom-workload.json', import.meta.url).pathname;
   for (const [args, message] of [
-    [['--dirty-rate', '800MB/s'], /--guest-memory: expected the migrating guest's memory/],
-    [['--guest-memory', '24GiB'], /--dirty-rate: expected the guest's dirty rate/],
+    [[bare, '--dirty-rate', '800MB/s'], /--guest-memory: expected the migrating guest's memory .*states none/],
+    [[bare, '--guest-memory', '24GiB'], /--dirty-rate: expected the guest's dirty rate/],
+    [['--working-set', '48GiB'], /--working-set: expected a working set no larger than the guest's memory/],
     [['--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--bandwidth', '0Gbit'], /--bandwidth: expected a bandwidth such as 10Gbit/],
     [['--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--bandwidth', '10 parsecs'], /--bandwidth: expected a bandwidth/],
     [['--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--downtime-limit', '0'], /--downtime-limit: expected a duration/],

@@ -1,18 +1,19 @@
 // `exitsim migrate`: one VM's live migration, round by round (src/migration/): how long it takes, how
 // long the guest is down, and what the dirty tracking costs the guest meanwhile.
 import { Option, type Command } from 'commander';
-import { InputError } from '../../config/errors.js';
 import { migrate, type MigrationResult } from '../../migration/run.js';
 import { QEMU_DEFAULTS, deviceStateBytes } from '../../migration/precopy.js';
 import { TRACKING_MODES, type TrackingMode } from '../../migration/tracking.js';
 import { MMU_KINDS } from '../../migration/mmu.js';
-import { parseBandwidth, parseBytes, parseDirtyRate, parseDurationSec } from '../../migration/units.js';
+import { DEFAULT_HOST_KERNEL, KERNEL_FEATURES, parseKernelVersion, requireKernel } from '../../migration/host-kernel.js';
+import { parseBandwidth, parseDurationSec } from '../../migration/units.js';
+import { guestMemory } from '../../migration/guest.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { stringify } from 'csv-stringify/sync';
 import { table } from '../../output/text.js';
 import { figureFiles } from '../../output/figures.js';
 import { migrationFigure } from '../../output/migration.js';
-import { CLI, addCommon, checkCsvTarget, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
+import { addCommon, checkCsvTarget, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
 
 interface MigrateOptions extends CommonOptions {
   guestMemory?: string;
@@ -25,51 +26,55 @@ interface MigrateOptions extends CommonOptions {
   autoConverge?: boolean;
   maxRounds: number;
   timeout?: string;
-  pageSize: '4K' | '2M' | '1G';
+  pageSize?: '4K' | '2M' | '1G';
   eagerSplit: 'on' | 'off';
-  mmu: 'tdp' | 'legacy';
+  /** Set when the user typed --eager-split (its default follows the host kernel). */
+  eagerSplitGiven?: boolean;
+  mmu?: 'tdp' | 'legacy';
+  hostKernel: string;
 }
 
 /** Tracking works in 4 KiB pages: KVM splits huge pages for dirty logging (eager or on first write). */
 const PAGE_BYTES = 4096;
 
 async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
-  if (o.guestMemory === undefined) throw new InputError(CLI, '--guest-memory', "the migrating guest's memory (e.g. --guest-memory 24GiB; the shipped workloads do not state theirs yet)", 'nothing');
-  if (o.dirtyRate === undefined) throw new InputError(CLI, '--dirty-rate', "the guest's dirty rate, as QEMU's calc-dirty-rate measures it (e.g. --dirty-rate 800MB/s)", 'nothing');
-  const memoryBytes = parseBytes('--guest-memory', o.guestMemory);
-  const dirtyPagesPerSec = parseDirtyRate('--dirty-rate', o.dirtyRate, PAGE_BYTES);
-  let hotBytes = 0;
-  let hotShare = 0;
-  if (o.hotSet !== undefined) {
-    const m = /^(.+):([0-9.]+)%$/.exec(o.hotSet);
-    if (!m || !(Number(m[2]) > 0 && Number(m[2]) <= 100)) throw new InputError(CLI, '--hot-set', 'SIZE:SHARE%, the hot set and the share of writes landing on it (e.g. 1GiB:90%)', `'${o.hotSet}'`);
-    hotBytes = parseBytes('--hot-set', m[1]);
-    hotShare = Number(m[2]) / 100;
-    if (hotBytes >= memoryBytes) throw new InputError(CLI, '--hot-set', `a hot set smaller than the guest's memory (${o.guestMemory})`, `'${m[1]}'`);
-  }
   const r = resolve(file, o);
   // One VM migrates: the scenario's first, alone on its host's pCPUs.
   const spec = { ...r, scenario: { ...r.scenario, vms: [{ ...r.scenario.vms[0], count: 1 }] } };
   const [features] = featureSetsOf(o, r, [r.scenario.features]);
+  const workload = r.workloads.get(r.scenario.vms[0].workload)!.workload;
+  // What the host kernel offers: each mode and MMU since the Linux that brought it.
+  const kernel = parseKernelVersion('--host-kernel', o.hostKernel);
+  const needs: Record<TrackingMode, keyof typeof KERNEL_FEATURES | undefined> = { bitmap: undefined, 'bitmap-manual': 'manualProtect', pml: 'pml', ring: 'ring' };
+  const need = needs[o.dirtyTracking];
+  if (need) requireKernel(kernel, need, '--dirty-tracking', `'${o.dirtyTracking}' on Linux ${o.hostKernel}`);
+  const mmu = o.mmu ?? (kernel[0] > 5 || (kernel[0] === 5 && kernel[1] >= 15) ? 'tdp' : 'legacy');
+  if (mmu === 'tdp') requireKernel(kernel, 'tdpMmu', '--mmu', `'tdp' on Linux ${o.hostKernel}`);
+  if (o.eagerSplit === 'on' && o.eagerSplitGiven) requireKernel(kernel, 'eagerSplit', '--eager-split', `'on' on Linux ${o.hostKernel}`);
+  const eagerSplit = o.eagerSplit === 'on' && (kernel[0] > 5 || (kernel[0] === 5 && kernel[1] >= 19));
+  const g = guestMemory(workload, r.profile, o, PAGE_BYTES);
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['timeline.csv', 'timeline.svg', 'timeline.pdf', 'timeline.vl.json']);
   const res = migrate(spec, features, {
-    memoryBytes, pageBytes: PAGE_BYTES, dirtyPagesPerSec, hotBytes, hotShare,
+    memoryBytes: g.memoryBytes, pageBytes: PAGE_BYTES, dirtyRate: g.dirtyRate, hotBytes: g.hotBytes, hotShare: g.hotShare,
     bandwidthBytesPerSec: o.bandwidth === undefined ? QEMU_DEFAULTS.maxBandwidthBytesPerSec : parseBandwidth('--bandwidth', o.bandwidth),
     downtimeLimitSec: o.downtimeLimit === undefined ? QEMU_DEFAULTS.downtimeLimitSec : parseDurationSec('--downtime-limit', o.downtimeLimit),
-    autoConverge: o.autoConverge ?? false, maxRounds: o.maxRounds, timeoutSec: o.timeout === undefined ? 3600 : parseDurationSec('--timeout', o.timeout), setupSec: 0, mode: o.dirtyTracking, mmu: o.mmu,
-    deviceStateBytes: deviceStateBytes(spec.scenario.vms[0].vcpus), workingSetBytes: o.workingSet === undefined ? 0 : parseBytes('--working-set', o.workingSet),
-    windowSec: 0.3, backingPageBytes: parseBytes('--page-size', o.pageSize), eagerSplit: o.eagerSplit === 'on',
+    autoConverge: o.autoConverge ?? false, maxRounds: o.maxRounds, timeoutSec: o.timeout === undefined ? 3600 : parseDurationSec('--timeout', o.timeout), setupSec: 0, mode: o.dirtyTracking, mmu,
+    deviceStateBytes: deviceStateBytes(spec.scenario.vms[0].vcpus), workingSetBytes: g.workingSetBytes,
+    windowSec: 0.3, backingPageBytes: g.backingPageBytes, eagerSplit,
   });
   if (o.out) {
     const name = r.workloads.get(r.scenario.vms[0].workload)?.workload.name ?? r.scenario.vms[0].workload;
-    writeResultFiles(o.out, { 'timeline.csv': timelineCsv(res), ...(await figureFiles('timeline', migrationFigure(res, `${name} on ${r.profile.name}: migrating ${o.guestMemory} at ${o.dirtyRate} dirtied over ${o.bandwidth ?? '128MiB/s'}, ${o.dirtyTracking}`))) }, { force: o.force ?? false });
+    writeResultFiles(o.out, { 'timeline.csv': timelineCsv(res), ...(await figureFiles('timeline', migrationFigure(res, `${name} on ${r.profile.name}: migrating ${fmtGiB(g.memoryBytes)} GiB at ${Math.round((res.dirty_pages_per_s * PAGE_BYTES) / 1e6)} MB/s dirtied over ${o.bandwidth ?? '128MiB/s'}, ${o.dirtyTracking}`))) }, { force: o.force ?? false });
   }
   if (o.json) {
-    process.stdout.write(JSON.stringify(res, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...res, sources: g.sources }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(migrationText(res, r.workloads.get(r.scenario.vms[0].workload)?.workload.name ?? r.scenario.vms[0].workload, r.profile.name));
+  process.stdout.write(migrationText(res, workload.name, r.profile.name));
+  process.stdout.write(`guest: ${fmtGiB(g.memoryBytes)} GiB (${g.sources.memory}); dirty rate ${Math.round((res.dirty_pages_per_s * PAGE_BYTES) / 1e6)} MB/s (${g.sources.dirty_rate}); working set: ${g.sources.working_set}; pages: ${g.sources.page_size}\n`);
 }
+
+const fmtGiB = (bytes: number) => +(bytes / 2 ** 30).toFixed(2);
 
 function timelineCsv(res: MigrationResult): string {
   const reasons = [...new Set(res.timeline.flatMap((t) => Object.keys(t.exits_per_s)))].sort();
@@ -102,8 +107,8 @@ export function register(program: Command): void {
     .command('migrate')
     .argument('<workload-or-scenario>')
     .description("one VM's live migration (QEMU pre-copy over KVM dirty tracking): total time, downtime, rounds, and what the tracking costs the guest, round by round")
-    .option('--guest-memory <size>', "the guest's memory, e.g. 24GiB (required for now: the shipped workloads do not state theirs)")
-    .option('--dirty-rate <rate>', 'distinct pages dirtied per second as QEMU\'s calc-dirty-rate measures it, e.g. 800MB/s or 200000pages/s (required for now)')
+    .option('--guest-memory <size>', "the guest's memory, e.g. 24GiB (default: the workload's memory section)")
+    .option('--dirty-rate <rate>', "distinct pages dirtied per second as QEMU's calc-dirty-rate measures it, e.g. 800MB/s or 200000pages/s (default: the workload's, per busy vCPU, else one page per page fault)")
     .option('--hot-set <size:share>', 'a hot set and the share of writes on it, e.g. 1GiB:90% (default: writes uniform over memory)')
     .option('--working-set <size>', "memory the guest keeps touching, reads too: with lazy splitting each of its 4K pages faults once after its huge page is zapped (default: the pages it writes)")
     .option('--bandwidth <rate>', `the migration link, e.g. 10Gbit or 1.25GB/s (default: QEMU's max-bandwidth, 128 MiB/s)`)
@@ -112,9 +117,10 @@ export function register(program: Command): void {
     .option('--auto-converge', "QEMU's auto-converge: throttle the guest 20%, then +10% per step, when it dirties faster than the link sends (default: off, QEMU's)")
     .option('--max-rounds <n>', 'rounds after which it stops and says it does not converge', intFlag('--max-rounds', 1, 100_000), 30)
     .option('--timeout <duration>', 'time after which it stops and says it does not converge (default: 1h)')
-    .addOption(new Option('--page-size <size>', "the guest memory's backing pages; huge ones are split to 4K for dirty logging").choices(['4K', '2M', '1G']).default('4K'))
-    .addOption(new Option('--mmu <kind>', "KVM's MMU under EPT/NPT: tdp (faults under mmu_lock for read; Linux ≥ 5.15's default) or legacy (tdp_mmu=N: slow faults under it for write); shadow paging without ept").choices([...MMU_KINDS]).default('tdp'))
+    .addOption(new Option('--page-size <size>', "the guest memory's backing pages; huge ones are split to 4K for dirty logging (default: the workload's, else 4K)").choices(['4K', '2M', '1G']))
+    .addOption(new Option('--mmu <kind>', "KVM's MMU under EPT/NPT: tdp (faults under mmu_lock for read) or legacy (tdp_mmu=N: slow faults under it for write); shadow paging without ept (default: the host kernel's, tdp from Linux 5.15)").choices([...MMU_KINDS]))
+    .option('--host-kernel <version>', "the host's Linux: the tracking modes, the MMU and eager splitting it offers (the TDP MMU by default from 5.15, eager splitting from 5.19)", DEFAULT_HOST_KERNEL)
     .addOption(new Option('--eager-split <on|off>', "split huge pages when dirty logging starts (KVM's eager_page_split, on by default since Linux 5.19), or on the guest's first write to each").choices(['on', 'off']).default('on'));
   addCommon(cmd, false, ['--duration', '--warmup', '--quick', '--workers', '--replications', '--aggregate', '--allow-long', '--csv']);
-  cmd.action((file: string, o: MigrateOptions) => migrateCommand(file, o));
+  cmd.action((file: string, o: MigrateOptions) => migrateCommand(file, { ...o, eagerSplitGiven: cmd.getOptionValueSource('eagerSplit') === 'cli' }));
 }
