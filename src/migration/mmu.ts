@@ -32,6 +32,12 @@ export const MMU_FIGURES = {
   cacheLineTransferNs: { value: 42, source: 'J. McCalpin (Intel forums, "Core-to-Core Communication Latency in Skylake/Kaby Lake", 2016): Intel MLC L2→L2 modified intervention 40.3–42.3 ns on a Xeon E5-2660 v4, same socket; a line crossing sockets costs more (not modelled)', basis: 'calibrated' } satisfies MmuFigure,
   /** Write-protecting one 4 KiB entry when a round's dirty log is collected or cleared (clear the writable or dirty bit in a walk). */
   reprotectNsPerPage: { value: 10, source: 'estimate: an atomic bit clear in a sequential walk of the leaf tables; no per-entry figure found', basis: 'estimate' } satisfies MmuFigure,
+  /**
+   * The migration thread's CPU per byte it sends (find the dirty pages, copy them into the socket, TCP):
+   * one thread, so at most one core — on a fast link it, not the link, sets the bandwidth (why QEMU
+   * has multifd).
+   */
+  migrationThreadCyclesPerByte: { value: 1, source: 'estimate: a copy and a TCP send of each byte, about a cycle per byte; no per-byte figure of QEMU\'s migration thread was found', basis: 'estimate' } satisfies MmuFigure,
   /** Scanning the dirty bitmap per 64 pages (one word) when it is collected. */
   bitmapScanNsPerWord: { value: 1, source: 'estimate: one word of the bitmap read, tested and copied to user space', basis: 'estimate' } satisfies MmuFigure,
 } as const;

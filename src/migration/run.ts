@@ -8,6 +8,7 @@ import { summarize } from '../metrics/summarize.js';
 import { buildRunModel, runId, summaryContext, type RunSpec } from '../request/run-path.js';
 import { distinctPagesDirtied, writesForMeasuredRate, type WriteModel } from './dirty.js';
 import { simulatePrecopy, type PrecopyOptions, type PrecopyResult } from './precopy.js';
+import { MMU_FIGURES } from './mmu.js';
 import { setupSec, syncSec, tracking, type ExitStream, type TrackingExit, type TrackingMode } from './tracking.js';
 
 /** The pre-copy controller's options (its write model is built here from the dirty rate), and the guest's. */
@@ -49,6 +50,10 @@ export interface MigrationRound {
   huge_pages_split: number;
   /** Mean wait of a slow fault on the MMU lock, cycles. */
   lock_wait_cycles: number;
+  /** Cores the migration thread used in the round (sending and the sync). */
+  migration_thread_cores: number;
+  /** Share of the busy vCPUs' pCPU time the migration thread took, when the host had no spare pCPU for it, %. */
+  steal_pct: number;
   /** Seconds each busy vCPU spends in the round's first-touch faults, waits included (lazy splitting's stall). */
   first_touch_stall_s: number;
   throttle_pct: number;
@@ -57,6 +62,9 @@ export interface MigrationRound {
 }
 
 export interface MigrationResult {
+  /** The bandwidth the migration ran at, bytes/s: the link's, or one migration thread's at most. */
+  bandwidth_bytes_per_s: number;
+  bandwidth_limited_by: 'link' | 'migration thread';
   /** The dirty rate the guest ran at: given, or the workload's per busy vCPU × its busy vCPUs. */
   dirty_pages_per_s: number;
   converged: boolean;
@@ -114,8 +122,12 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
   const lazy = huge && !o.eagerSplit;
   const eagerSptes = huge && o.eagerSplit ? splitLevels(o.backingPageBytes, o.pageBytes).reduce((a, size) => a + Math.floor(o.memoryBytes / size) * SPTES_PER_TABLE, 0) : 0;
   const leafEntries = huge && !o.eagerSplit ? Math.floor(o.memoryBytes / o.backingPageBytes) : pages;
+  // The migration thread: one core at most, so it caps the bandwidth on a fast link.
+  const hz = spec.profile.frequencyGHz.value * 1e9;
+  const cyclesPerByte = MMU_FIGURES.migrationThreadCyclesPerByte.value;
+  const bandwidth = Math.min(o.bandwidthBytesPerSec, hz / cyclesPerByte);
   const pre = simulatePrecopy({
-    pageBytes: o.pageBytes, write, bandwidthBytesPerSec: o.bandwidthBytesPerSec, downtimeLimitSec: o.downtimeLimitSec, autoConverge: o.autoConverge, maxRounds: o.maxRounds, timeoutSec: o.timeoutSec,
+    pageBytes: o.pageBytes, write, bandwidthBytesPerSec: bandwidth, downtimeLimitSec: o.downtimeLimitSec, autoConverge: o.autoConverge, maxRounds: o.maxRounds, timeoutSec: o.timeoutSec,
     setupSec: o.setupSec + setupSec(o.mode, leafEntries, eagerSptes), syncSec: (dirtied) => syncSec(o.mode, pages, dirtied), deviceStateBytes: o.deviceStateBytes,
   });
   // Distinct 4 KiB pages, and distinct huge pages, the guest has written after g seconds of its own time since logging started.
@@ -137,6 +149,11 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
     const touched = workingSetTouched(guestSec) - workingSetTouched(g0);
     const activity = { durationSec: r.durationSec, pagesDirtied: r.pagesDirtied, firstTouches: Math.max(written, touched), hugeZaps: hugeWritten(guestSec) - hugeWritten(g0), burst: touched > written };
     const extra = track.roundExits(activity, busyVcpus, speed);
+    // The host's pCPUs beyond the guest's busy vCPUs take the thread; what they cannot, the vCPUs give up.
+    const span = r.durationSec + r.syncSec;
+    const threadCores = span > 0 ? (r.pagesSent * o.pageBytes * cyclesPerByte + r.syncSec * hz) / (span * hz) : 0;
+    const spare = Math.max(0, spec.scenario.host.pcpus - busyVcpus);
+    const stealPct = (100 * Math.min(busyVcpus, Math.max(0, threadCores - spare))) / busyVcpus;
     const s = extra.length > 0 ? run(extra) : before;
     const exits: Record<string, number> = {};
     for (const [reason, e] of Object.entries(s.total.exits)) {
@@ -149,14 +166,14 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
     }
     return {
       round: r.round, start_s: r.startSec, duration_s: r.durationSec, sync_s: r.syncSec, pages_sent: Math.round(r.pagesSent), pages_dirtied: Math.round(r.pagesDirtied),
-      first_touch_faults: Math.round(activity.firstTouches), huge_pages_split: Math.round(activity.hugeZaps), lock_wait_cycles: Math.round(track.lockWaitCycles(activity, busyVcpus, speed)), first_touch_stall_s: track.firstTouchStallSec(activity, busyVcpus, speed),
+      first_touch_faults: Math.round(activity.firstTouches), huge_pages_split: Math.round(activity.hugeZaps), lock_wait_cycles: Math.round(track.lockWaitCycles(activity, busyVcpus, speed)), first_touch_stall_s: track.firstTouchStallSec(activity, busyVcpus, speed), migration_thread_cores: threadCores, steal_pct: stealPct,
       throttle_pct: r.throttlePct, guest_efficiency: s.total.efficiency, exits_per_s: exits,
     };
   });
   const setup = pre.rounds[0].startSec;
   const sendTimes = pre.rounds.map((r) => r.durationSec);
   return {
-    dirty_pages_per_s: dirtyPagesPerSec,
+    dirty_pages_per_s: dirtyPagesPerSec, bandwidth_bytes_per_s: bandwidth, bandwidth_limited_by: bandwidth < o.bandwidthBytesPerSec ? 'migration thread' : 'link',
     converged: pre.converged, stop: pre.stop, total_time_s: pre.totalSec, downtime_ms: pre.downtimeSec * 1000, rounds: pre.rounds.length,
     transferred_gib: pre.transferredBytes / 2 ** 30, guest_efficiency_during: weight > 0 ? weighted / weight : null, guest_efficiency_before: before.total.efficiency,
     time_s: { setup, bulk_round: sendTimes[0], later_rounds: sendTimes.slice(1).reduce((a, b) => a + b, 0), syncs: pre.rounds.reduce((a, r) => a + r.syncSec, 0), downtime: pre.downtimeSec },

@@ -157,6 +157,8 @@ export const CSV_COLUMNS: Record<string, { what: string; columns: Column[] }> = 
       { name: 'first_touch_faults', unit: 'faults', meaning: 'pages of lazily split huge pages the guest touched for the first time in the round: a full fault each' },
       { name: 'huge_pages_split', unit: 'pages', meaning: 'huge pages zapped on the guest\'s first write to them in the round (lazy splitting)' },
       { name: 'lock_wait_cycles', unit: 'cycles', meaning: 'mean wait of a slow fault on the MMU lock in the round' },
+      { name: 'migration_thread_cores', unit: 'cores', meaning: 'the migration thread\'s CPU in the round: sending, and the bitmap sync' },
+      { name: 'steal_pct', unit: '%', meaning: 'share of the busy vCPUs\' pCPU time the migration thread took when the host had no spare pCPU for it' },
       { name: 'throttle_pct', unit: '%', meaning: "auto-converge's throttle of the guest during the round" },
       { name: 'guest_efficiency', unit: 'fraction (0–1)', meaning: "the guest's efficiency during the round, its dirty-tracking exits included (throttling aside)" },
       { name: '*_per_s', unit: 'exits/s', meaning: 'one column per exit reason the guest took during some round (EPT_VIOLATION_per_s, …): its rate in this round' },
