@@ -186,7 +186,7 @@ test('exitsim migrate --out writes the timeline as CSV (one row per round) and a
   const res = JSON.parse(r.stdout);
   const rows = fs.readFileSync(path.join(out, 'timeline.csv'), 'utf8').trim().split('\n');
   assert.equal(rows.length, 1 + res.rounds);
-  assert.match(rows[0], /^round,start_s,duration_s,sync_s,pages_sent,pages_dirtied,first_touch_faults,huge_pages_split,lock_wait_cycles,throttle_pct,guest_efficiency/);
+  assert.match(rows[0], /^round,start_s,duration_s,sync_s,pages_sent,pages_dirtied,first_touch_faults,huge_pages_split,lock_wait_cycles,migration_thread_cores,steal_pct,throttle_pct,guest_efficiency/);
   for (const f of ['timeline.svg', 'timeline.pdf', 'timeline.vl.json']) assert.ok(fs.statSync(path.join(out, f)).size > 0, f);
   const mine = path.join(d, 'mine');
   fs.mkdirSync(mine);
