@@ -32,6 +32,8 @@ export interface MigrationOptions extends Omit<PrecopyOptions, 'write' | 'syncSe
   workingSetBytes: number;
   /** Split every huge page when dirty logging starts (host work in the set-up), not on the guest's first write to it. */
   eagerSplit: boolean;
+  /** Time and downtime only: no engine run per round (each round's guest figures are the guest's before). */
+  precopyOnly?: boolean;
   /** Simulated seconds of the guest per round's run (each round's exits are at their rate, so a short window serves). */
   windowSec: number;
 }
@@ -154,7 +156,7 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
     const threadCores = span > 0 ? (r.pagesSent * o.pageBytes * cyclesPerByte + r.syncSec * hz) / (span * hz) : 0;
     const spare = Math.max(0, spec.scenario.host.pcpus - busyVcpus);
     const stealPct = (100 * Math.min(busyVcpus, Math.max(0, threadCores - spare))) / busyVcpus;
-    const s = extra.length > 0 ? run(extra) : before;
+    const s = extra.length > 0 && !o.precopyOnly ? run(extra) : before;
     const exits: Record<string, number> = {};
     for (const [reason, e] of Object.entries(s.total.exits)) {
       exits[reason] = e.rate_per_s;

@@ -159,6 +159,9 @@ test('exitsim migrate refuses each bad input with one message and exit 2', async
     [[bare, '--dirty-rate', '800MB/s'], /--guest-memory: expected the migrating guest's memory .*states none/],
     [[bare, '--guest-memory', '24GiB'], /--dirty-rate: expected the guest's dirty rate/],
     [['--working-set', '48GiB'], /--working-set: expected a working set no larger than the guest's memory/],
+    [['--evacuate', '0'], /--evacuate: expected how many VMs migrate at a time/],
+    [['--evacuate', '2,x'], /--evacuate: expected how many VMs migrate at a time/],
+    [['--dirty-tracking', 'ring', '--host-kernel', '5.10'], /--dirty-tracking: expected an option host Linux 5.10 has \(the dirty ring came in Linux 5.11/],
     [['--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--bandwidth', '0Gbit'], /--bandwidth: expected a bandwidth such as 10Gbit/],
     [['--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--bandwidth', '10 parsecs'], /--bandwidth: expected a bandwidth/],
     [['--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--downtime-limit', '0'], /--downtime-limit: expected a duration/],
@@ -215,4 +218,38 @@ test('huge pages: eager splitting costs set-up time and no guest faults; lazy sp
   assert.ok(lazy.timeline[0].guest_efficiency < eager.timeline[0].guest_efficiency, 'lazy: the first round is slower');
   assert.ok(legacy.timeline[0].lock_wait_cycles > 10 * lazy.timeline[0].lock_wait_cycles, 'legacy: the write lock');
   assert.ok(legacy.timeline[0].guest_efficiency < lazy.timeline[0].guest_efficiency);
+});
+
+test('evacuating a host: waves of K share the link evenly, a wave lasts as long as its slowest, the worst downtime is the worst of all', async () => {
+  const { evacuate } = await import('../../src/migration/evacuate.js');
+  // A migration that takes memory / bandwidth and is down a fixed 1 ms per GiB/s it lacks: a closed form.
+  const vm = (name: string, gib: number, converged = true) => ({
+    name,
+    migrate: (bw: number) => ({ total_time_s: (gib * GiB) / bw, downtime_ms: 1e9 / bw, converged }) as never,
+  });
+  const vms = [vm('a', 4), vm('b', 8), vm('c', 2), vm('d', 2, false), vm('e', 1)];
+  const bw = 1e9;
+  const one = evacuate(vms, bw, 1);
+  assert.equal(one.waves.length, 5);
+  assert.equal(one.total_time_s, (17 * GiB) / bw);
+  assert.equal(one.worst_downtime_ms, 1);
+  assert.deepEqual(one.not_converged, ['d']);
+  const two = evacuate(vms, bw, 2);
+  // Waves {a,b}, {c,d}, {e}: each of a pair at bw/2, a lone VM at bw.
+  assert.equal(two.total_time_s, (8 * GiB) / (bw / 2) + (2 * GiB) / (bw / 2) + (1 * GiB) / bw);
+  assert.equal(two.worst_downtime_ms, 2);
+  assert.deepEqual(two.waves.map((w) => w.vms), [['a', 'b'], ['c', 'd'], ['e']]);
+  assert.equal(two.waves[1].start_s, two.waves[0].duration_s);
+});
+
+test('exitsim migrate --evacuate: a row per K and the JSON it names', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const bin = fileURLToPath(new URL('../../../bin/exitsim.js', import.meta.url));
+  const r = spawnSync(process.execPath, [bin, 'migrate', 'cpu-bound', '--vms', '4', '--vcpus', '2', '--guest-memory', '2GiB', '--dirty-rate', '50MB/s', '--bandwidth', '10Gbit', '--evacuate', '1,2,4', '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const plans = JSON.parse(r.stdout).evacuation;
+  assert.deepEqual(plans.map((p: { concurrent: number }) => p.concurrent), [1, 2, 4]);
+  assert.deepEqual(plans.map((p: { waves: unknown[] }) => p.waves.length), [4, 2, 1]);
+  for (const p of plans) assert.ok(p.total_time_s > 4 * (2 * GiB) / (10e9 / 8) * 0.99, 'the link carries every byte at least once');
 });

@@ -4,16 +4,18 @@ import { Option, type Command } from 'commander';
 import { migrate, type MigrationResult } from '../../migration/run.js';
 import { QEMU_DEFAULTS, deviceStateBytes } from '../../migration/precopy.js';
 import { TRACKING_MODES, type TrackingMode } from '../../migration/tracking.js';
-import { MMU_KINDS } from '../../migration/mmu.js';
+import { MMU_FIGURES, MMU_KINDS } from '../../migration/mmu.js';
 import { DEFAULT_HOST_KERNEL, KERNEL_FEATURES, parseKernelVersion, requireKernel } from '../../migration/host-kernel.js';
 import { parseBandwidth, parseDurationSec } from '../../migration/units.js';
 import { guestMemory } from '../../migration/guest.js';
+import { evacuate, type Evacuation, type EvacuationVm } from '../../migration/evacuate.js';
+import { InputError } from '../../config/errors.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { stringify } from 'csv-stringify/sync';
 import { table } from '../../output/text.js';
 import { figureFiles } from '../../output/figures.js';
 import { migrationFigure } from '../../output/migration.js';
-import { addCommon, checkCsvTarget, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
+import { CLI, addCommon, checkCsvTarget, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
 
 interface MigrateOptions extends CommonOptions {
   guestMemory?: string;
@@ -32,6 +34,7 @@ interface MigrateOptions extends CommonOptions {
   eagerSplitGiven?: boolean;
   mmu?: 'tdp' | 'legacy';
   hostKernel: string;
+  evacuate?: string;
 }
 
 /** Tracking works in 4 KiB pages: KVM splits huge pages for dirty logging (eager or on first write). */
@@ -39,10 +42,7 @@ const PAGE_BYTES = 4096;
 
 async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
   const r = resolve(file, o);
-  // One VM migrates: the scenario's first, alone on its host's pCPUs.
-  const spec = { ...r, scenario: { ...r.scenario, vms: [{ ...r.scenario.vms[0], count: 1 }] } };
   const [features] = featureSetsOf(o, r, [r.scenario.features]);
-  const workload = r.workloads.get(r.scenario.vms[0].workload)!.workload;
   // What the host kernel offers: each mode and MMU since the Linux that brought it.
   const kernel = parseKernelVersion('--host-kernel', o.hostKernel);
   const needs: Record<TrackingMode, keyof typeof KERNEL_FEATURES | undefined> = { bitmap: undefined, 'bitmap-manual': 'manualProtect', pml: 'pml', ring: 'ring' };
@@ -52,16 +52,42 @@ async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
   if (mmu === 'tdp') requireKernel(kernel, 'tdpMmu', '--mmu', `'tdp' on Linux ${o.hostKernel}`);
   if (o.eagerSplit === 'on' && o.eagerSplitGiven) requireKernel(kernel, 'eagerSplit', '--eager-split', `'on' on Linux ${o.hostKernel}`);
   const eagerSplit = o.eagerSplit === 'on' && (kernel[0] > 5 || (kernel[0] === 5 && kernel[1] >= 19));
-  const g = guestMemory(workload, r.profile, o, PAGE_BYTES);
+  const link = o.bandwidth === undefined ? QEMU_DEFAULTS.maxBandwidthBytesPerSec : parseBandwidth('--bandwidth', o.bandwidth);
+  const downtimeLimitSec = o.downtimeLimit === undefined ? QEMU_DEFAULTS.downtimeLimitSec : parseDurationSec('--downtime-limit', o.downtimeLimit);
+  const timeoutSec = o.timeout === undefined ? 3600 : parseDurationSec('--timeout', o.timeout);
+  const concurrency = o.evacuate === undefined ? undefined : parseConcurrency(o.evacuate);
+  // One VM migrates: entry `i` of the scenario, alone on its host's pCPUs.
+  const guests = r.scenario.vms.map((vm) => guestMemory(r.workloads.get(vm.workload)!.workload, r.profile, o, PAGE_BYTES));
+  const migrateVm = (i: number, bandwidthBytesPerSec: number, precopyOnly: boolean) => {
+    const g = guests[i];
+    const spec = { ...r, scenario: { ...r.scenario, vms: [{ ...r.scenario.vms[i], count: 1 }] } };
+    return migrate(spec, features, {
+      memoryBytes: g.memoryBytes, pageBytes: PAGE_BYTES, dirtyRate: g.dirtyRate, hotBytes: g.hotBytes, hotShare: g.hotShare,
+      bandwidthBytesPerSec, downtimeLimitSec, autoConverge: o.autoConverge ?? false, maxRounds: o.maxRounds, timeoutSec, setupSec: 0, mode: o.dirtyTracking, mmu,
+      deviceStateBytes: deviceStateBytes(r.scenario.vms[i].vcpus), workingSetBytes: g.workingSetBytes,
+      windowSec: 0.3, backingPageBytes: g.backingPageBytes, eagerSplit, precopyOnly,
+    });
+  };
+  if (concurrency !== undefined) {
+    // Every VM of the host, in the scenario's order; identical VMs at the same bandwidth migrate alike.
+    const cache = new Map<string, MigrationResult>();
+    const vms: EvacuationVm[] = r.scenario.vms.flatMap((vm, i) => Array.from({ length: vm.count }, (_, k) => ({
+      name: vm.count > 1 ? `${vm.workload}#${k + 1}` : vm.workload,
+      migrate: (bw: number) => {
+        const key = `${i}:${bw}`;
+        if (!cache.has(key)) cache.set(key, migrateVm(i, bw, true));
+        return cache.get(key)!;
+      },
+    })));
+    const plans = concurrency.map((k) => evacuate(vms, link, Math.min(k, vms.length)));
+    if (o.json) process.stdout.write(JSON.stringify({ evacuation: plans }, null, 2) + '\n');
+    else process.stdout.write(evacuationText(plans, r.scenario.name, link, (r.profile.frequencyGHz.value * 1e9) / MMU_FIGURES.migrationThreadCyclesPerByte.value));
+    return;
+  }
+  const res = migrateVm(0, link, false);
+  const g = guests[0];
+  const workload = r.workloads.get(r.scenario.vms[0].workload)!.workload;
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['timeline.csv', 'timeline.svg', 'timeline.pdf', 'timeline.vl.json']);
-  const res = migrate(spec, features, {
-    memoryBytes: g.memoryBytes, pageBytes: PAGE_BYTES, dirtyRate: g.dirtyRate, hotBytes: g.hotBytes, hotShare: g.hotShare,
-    bandwidthBytesPerSec: o.bandwidth === undefined ? QEMU_DEFAULTS.maxBandwidthBytesPerSec : parseBandwidth('--bandwidth', o.bandwidth),
-    downtimeLimitSec: o.downtimeLimit === undefined ? QEMU_DEFAULTS.downtimeLimitSec : parseDurationSec('--downtime-limit', o.downtimeLimit),
-    autoConverge: o.autoConverge ?? false, maxRounds: o.maxRounds, timeoutSec: o.timeout === undefined ? 3600 : parseDurationSec('--timeout', o.timeout), setupSec: 0, mode: o.dirtyTracking, mmu,
-    deviceStateBytes: deviceStateBytes(spec.scenario.vms[0].vcpus), workingSetBytes: g.workingSetBytes,
-    windowSec: 0.3, backingPageBytes: g.backingPageBytes, eagerSplit,
-  });
   if (o.out) {
     const name = r.workloads.get(r.scenario.vms[0].workload)?.workload.name ?? r.scenario.vms[0].workload;
     writeResultFiles(o.out, { 'timeline.csv': timelineCsv(res), ...(await figureFiles('timeline', migrationFigure(res, `${name} on ${r.profile.name}: migrating ${fmtGiB(g.memoryBytes)} GiB at ${Math.round((res.dirty_pages_per_s * PAGE_BYTES) / 1e6)} MB/s dirtied over ${o.bandwidth ?? '128MiB/s'}, ${o.dirtyTracking}`))) }, { force: o.force ?? false });
@@ -75,6 +101,22 @@ async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
 }
 
 const fmtGiB = (bytes: number) => +(bytes / 2 ** 30).toFixed(2);
+
+/** --evacuate's list of concurrencies: "1", "1,2,4". */
+function parseConcurrency(text: string): number[] {
+  const parts = text.split(',').map((x) => x.trim());
+  if (parts.some((x) => !/^[1-9][0-9]{0,3}$/.test(x))) throw new InputError(CLI, '--evacuate', 'how many VMs migrate at a time, a whole number from 1 or a list (e.g. 1,2,4)', `'${text}'`);
+  return [...new Set(parts.map(Number))];
+}
+
+function evacuationText(plans: Evacuation[], scenario: string, link: number, threadBytesPerSec: number): string {
+  const gbit = (x: number) => `${((x * 8) / 1e9).toFixed(2)} Gbit/s`;
+  const lines = [`evacuating ${scenario}: ${plans[0].vms} VMs over one ${gbit(link)} link, each VM's migration alone on the host's pCPUs`];
+  if (threadBytesPerSec < link) lines.push(`one migration thread sends at most ${gbit(threadBytesPerSec)}: a VM alone cannot fill this link`);
+  lines.push('');
+  lines.push(table(['at a time', 'waves', 'bandwidth each', 'total time', 'worst downtime', 'not converging'], plans.map((p) => [p.concurrent, p.waves.length, gbit(p.waves[0].bandwidth_each_bytes_per_s), `${p.total_time_s.toFixed(1)} s`, `${p.worst_downtime_ms.toFixed(1)} ms`, p.not_converged.length === 0 ? 'none' : `${p.not_converged.length}: ${p.not_converged.slice(0, 3).join(', ')}${p.not_converged.length > 3 ? ', …' : ''}`])));
+  return lines.join('\n') + '\n';
+}
 
 function timelineCsv(res: MigrationResult): string {
   const reasons = [...new Set(res.timeline.flatMap((t) => Object.keys(t.exits_per_s)))].sort();
@@ -120,6 +162,7 @@ export function register(program: Command): void {
     .option('--timeout <duration>', 'time after which it stops and says it does not converge (default: 1h)')
     .addOption(new Option('--page-size <size>', "the guest memory's backing pages; huge ones are split to 4K for dirty logging (default: the workload's, else 4K)").choices(['4K', '2M', '1G']))
     .addOption(new Option('--mmu <kind>', "KVM's MMU under EPT/NPT: tdp (faults under mmu_lock for read) or legacy (tdp_mmu=N: slow faults under it for write); shadow paging without ept (default: the host kernel's, tdp from Linux 5.15)").choices([...MMU_KINDS]))
+    .option('--evacuate <k,...>', "evacuate the host instead: every VM of the scenario (or --vms copies) over the one link, K at a time sharing it; the total time and the worst downtime for each K (e.g. 1,2,4)")
     .option('--host-kernel <version>', "the host's Linux: the tracking modes, the MMU and eager splitting it offers (the TDP MMU by default from 5.15, eager splitting from 5.19)", DEFAULT_HOST_KERNEL)
     .addOption(new Option('--eager-split <on|off>', "split huge pages when dirty logging starts (KVM's eager_page_split, on by default since Linux 5.19), or on the guest's first write to each").choices(['on', 'off']).default('on'));
   addCommon(cmd, false, ['--duration', '--warmup', '--quick', '--workers', '--replications', '--aggregate', '--allow-long', '--csv']);
