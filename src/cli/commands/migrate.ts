@@ -162,7 +162,7 @@ export function register(program: Command): void {
     .option('--timeout <duration>', 'time after which it stops and says it does not converge (default: 1h)')
     .addOption(new Option('--page-size <size>', "the guest memory's backing pages; huge ones are split to 4K for dirty logging (default: the workload's, else 4K)").choices(['4K', '2M', '1G']))
     .addOption(new Option('--mmu <kind>', "KVM's MMU under EPT/NPT: tdp (faults under mmu_lock for read) or legacy (tdp_mmu=N: slow faults under it for write); shadow paging without ept (default: the host kernel's, tdp from Linux 5.15)").choices([...MMU_KINDS]))
-    .option('--evacuate <k,...>', "evacuate the host instead: every VM of the scenario (or --vms copies) over the one link, K at a time sharing it; the total time and the worst downtime for each K (e.g. 1,2,4)")
+    .option('--evacuate <k,...>', "evacuate the host instead: every VM of the scenario (or --vms copies) over the one link, K at a time sharing it; the total time and the worst downtime for each K (e.g. 1,2,4; default: off, one VM migrates)")
     .option('--host-kernel <version>', "the host's Linux: the tracking modes, the MMU and eager splitting it offers (the TDP MMU by default from 5.15, eager splitting from 5.19)", DEFAULT_HOST_KERNEL)
     .addOption(new Option('--eager-split <on|off>', "split huge pages when dirty logging starts (KVM's eager_page_split, on by default since Linux 5.19), or on the guest's first write to each").choices(['on', 'off']).default('on'));
   addCommon(cmd, false, ['--duration', '--warmup', '--quick', '--workers', '--replications', '--aggregate', '--allow-long', '--csv']);
