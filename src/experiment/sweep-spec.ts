@@ -109,7 +109,10 @@ export function parameterPaths(spec: SweepFile): string[] {
 }
 
 export function loadSweep(file: string): ExpandedSweep {
-  const spec = validate(SweepFile, readDataFile(file), file);
+  const data = readDataFile(file);
+  // A migration study (src/migration/study.ts) is not a sweep of runs: say where it runs.
+  if (typeof data === 'object' && data !== null && 'migration' in data && !('base' in data)) throw new InputError(file, 'migration', 'a sweep (base, parameters, featureSets)', 'a migration study', ` — run it with exitsim migrate ${file}`);
+  const spec = validate(SweepFile, data, file);
   return expandSweep(spec, file);
 }
 

@@ -164,6 +164,21 @@ export const CSV_COLUMNS: Record<string, { what: string; columns: Column[] }> = 
       { name: '*_per_s', unit: 'exits/s', meaning: 'one column per exit reason the guest took during some round (EPT_VIOLATION_per_s, …): its rate in this round' },
     ],
   },
+  'migration-study.csv': {
+    what: 'one row per point of a migration study (exitsim migrate STUDY.yaml): a tracking mode, a dirty rate and a bandwidth',
+    columns: [
+      { name: 'dirty_tracking', unit: 'text', meaning: 'the dirty-tracking mode (bitmap, bitmap-manual, pml, ring)' },
+      { name: 'dirty_rate', unit: 'text', meaning: 'the dirty rate as the study gives it (calc-dirty-rate: distinct pages over 1 s)' },
+      { name: 'bandwidth', unit: 'text', meaning: 'the migration link as the study gives it' },
+      { name: 'converged', unit: 'true/false', meaning: 'whether the pre-copy converged before the round limit or the timeout' },
+      { name: 'total_time_s', unit: 's', meaning: 'set-up, every round and its sync, and the downtime (or until it gave up)' },
+      { name: 'downtime_ms', unit: 'ms', meaning: 'the guest stopped: the last sync, the last pages and the device state (0 when it did not converge)' },
+      { name: 'rounds', unit: 'count', meaning: 'pre-copy rounds, the bulk round included' },
+      { name: 'transferred_gib', unit: 'GiB', meaning: 'bytes sent over the link' },
+      { name: 'guest_efficiency_before', unit: 'fraction (0–1)', meaning: "the guest's efficiency outside a migration" },
+      { name: 'guest_efficiency_during', unit: 'fraction (0–1)', meaning: "the guest's efficiency over the pre-copy rounds, weighted by their duration" },
+    ],
+  },
   'microbench.csv': {
     what: 'one row per kvm-unit-tests vmexit test simulated by exitsim microbench',
     columns: [

@@ -33,3 +33,44 @@ export function migrationFigure(res: MigrationResult, title: string, size: Figur
     ],
   };
 }
+
+/** One point of a migration study, as its CSV has it. */
+export interface MigrationStudyRow {
+  dirty_tracking: string;
+  dirty_rate: string;
+  bandwidth: string;
+  converged: boolean;
+  total_time_s: number;
+  downtime_ms: number;
+  rounds: number;
+  transferred_gib: number;
+  guest_efficiency_before: number | null;
+  guest_efficiency_during: number | null;
+}
+
+/**
+ * A migration study's figure: the guest's efficiency during the migration against the dirty rate, one
+ * line per tracking mode, one panel per bandwidth; points that do not converge are hollow.
+ */
+export function migrationStudyFigure(rows: MigrationStudyRow[], title: string, size: FigureSize = 'double'): TopLevelSpec {
+  const rates = [...new Set(rows.map((r) => r.dirty_rate))];
+  const modes = [...new Set(rows.map((r) => r.dirty_tracking))];
+  const bandwidths = [...new Set(rows.map((r) => r.bandwidth))];
+  const values = rows.map((r) => ({ ...r, efficiency: (r.guest_efficiency_during ?? 0) * 100, state: r.converged ? 'converged' : 'not converging' }));
+  const panelWidth = Math.floor((FIGURE_WIDTH_PT[size] - 60) / bandwidths.length) - 10;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: config(size),
+    title: { text: titleLines(title, size), subtitle: titleLines('guest efficiency during the pre-copy rounds; hollow: not converging (the rounds run until the round limit)', size, 8) },
+    data: { values },
+    facet: { column: { field: 'bandwidth', type: 'ordinal', sort: bandwidths, title: 'migration link' } },
+    spec: {
+      width: panelWidth,
+      height: Math.round(FIGURE_WIDTH_PT[size] * 0.35),
+      layer: [
+        { mark: { type: 'line' }, encoding: { strokeDash: { field: 'dirty_tracking', type: 'nominal', sort: modes, title: 'tracking', scale: { domain: modes, range: [[12, 1], [6, 3], [2, 2], [8, 2, 2, 2]].slice(0, modes.length) } }, x: { field: 'dirty_rate', type: 'ordinal', sort: rates, title: 'dirty rate (calc-dirty-rate)', axis: { labelAngle: 0 } }, y: { field: 'efficiency', type: 'quantitative', title: 'guest efficiency (% of bare metal)', scale: { domain: [0, 100], nice: false } }, color: { field: 'dirty_tracking', type: 'nominal', sort: modes, title: 'tracking', scale: { domain: modes, range: OKABE_ITO.slice(0, modes.length) } } } },
+        { mark: { type: 'point', shape: 'circle', size: 40, strokeWidth: 1.5 }, encoding: { x: { field: 'dirty_rate', type: 'ordinal', sort: rates }, y: { field: 'efficiency', type: 'quantitative' }, color: { field: 'dirty_tracking', type: 'nominal', sort: modes }, fill: { condition: { test: "datum.state === 'converged'", field: 'dirty_tracking', type: 'nominal', sort: modes, legend: null }, value: 'white' } } },
+      ],
+    },
+  } as TopLevelSpec;
+}

@@ -253,3 +253,34 @@ test('exitsim migrate --evacuate: a row per K and the JSON it names', async () =
   assert.deepEqual(plans.map((p: { waves: unknown[] }) => p.waves.length), [4, 2, 1]);
   for (const p of plans) assert.ok(p.total_time_s > 4 * (2 * GiB) / (10e9 / 8) * 0.99, 'the link carries every byte at least once');
 });
+
+test('a migration study (workloads/studies/migration.yaml): every point of its grid, as CSV and a figure; validate knows it, sweep points to migrate', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const bin = fileURLToPath(new URL('../../../bin/exitsim.js', import.meta.url));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-mstudy-'));
+  const study = path.join(d, 'small.yaml');
+  fs.writeFileSync(study, 'name: small\ndescription: two links, two rates\nmigration: { workload: cpu-bound, vcpus: 2, guestMemory: 2GiB }\nparameters: { dirtyTracking: [bitmap], dirtyRate: [50MB/s, 100MB/s], bandwidth: [10Gbit, 25Gbit] }\n');
+  const r = spawnSync(process.execPath, [bin, 'migrate', study, '--out', path.join(d, 'out'), '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const points = JSON.parse(r.stdout).points;
+  assert.equal(points.length, 4);
+  // A faster link migrates the same guest sooner; a higher dirty rate never sooner.
+  const at = (rate: string, bw: string) => points.find((p: { dirty_rate: string; bandwidth: string }) => p.dirty_rate === rate && p.bandwidth === bw);
+  assert.ok(at('50MB/s', '25Gbit').total_time_s < at('50MB/s', '10Gbit').total_time_s);
+  assert.ok(at('100MB/s', '10Gbit').total_time_s >= at('50MB/s', '10Gbit').total_time_s);
+  assert.equal(fs.readFileSync(path.join(d, 'out', 'migration-study.csv'), 'utf8').trim().split('\n').length, 5);
+  for (const f of ['migration-study.svg', 'migration-study.pdf']) assert.ok(fs.statSync(path.join(d, 'out', f)).size > 0);
+  assert.match(spawnSync(process.execPath, [bin, 'validate', 'workloads/studies/migration.yaml'], { encoding: 'utf8' }).stdout, /valid migration study \(18 points/);
+  const sweep = spawnSync(process.execPath, [bin, 'sweep', study], { encoding: 'utf8' });
+  assert.equal(sweep.status, 2);
+  assert.match(sweep.stderr, /run it with exitsim migrate/);
+  fs.writeFileSync(study, 'name: bad\ndescription: d\nmigration: { workload: cpu-bound }\nparameters: { dirtyTracking: [teleport], dirtyRate: [50MB/s], bandwidth: [10Gbit] }\n');
+  const bad = spawnSync(process.execPath, [bin, 'migrate', study], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /parameters\.dirtyTracking\[0\]/);
+  fs.rmSync(d, { recursive: true, force: true });
+});

@@ -20,7 +20,9 @@ const runs: Array<[string, string[]]> = [
   ['sensitivity', ['sensitivity', 'cpu-bound', '--quick', '--out', path.join(d, 'sensitivity')]],
   ['microbench', ['microbench', '--out', path.join(d, 'microbench')]],
   ['migrate', ['migrate', 'cpu-bound', '--guest-memory', '1GiB', '--dirty-rate', '100MB/s', '--bandwidth', '10Gbit', '--out', path.join(d, 'migrate')]],
+  ['migration-study', ['migrate', path.join(d, 'migration-study.yaml'), '--out', path.join(d, 'migration-study')]],
 ];
+fs.writeFileSync(path.join(d, 'migration-study.yaml'), 'name: s\ndescription: one point\nmigration: { workload: cpu-bound, vcpus: 1, guestMemory: 1GiB }\nparameters: { dirtyTracking: [bitmap], dirtyRate: [50MB/s], bandwidth: [10Gbit] }\n');
 for (const [, args] of runs) assert.equal(exitsim(...args).status, 0, args.join(' '));
 
 const headers = new Map<string, string[]>();

@@ -108,7 +108,7 @@ async function checkStudy(name: string, sweep: ExpandedSweep, size: FigureSize):
   await checkRendered(`${name} cycles`, cyc, size);
 }
 
-const studies = fs.readdirSync(studiesDir).filter((f) => f.endsWith('.yaml')).sort();
+const studies = fs.readdirSync(studiesDir).filter((f) => f.endsWith('.yaml') && f !== 'migration.yaml').sort(); // migration.yaml is a migration study, run by exitsim migrate
 
 test('every shipped study draws figures with one mark per point and series, in numeric order, uncut, within the page, without a warning', async () => {
   assert.ok(studies.length >= 9);

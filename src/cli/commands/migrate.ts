@@ -8,13 +8,15 @@ import { MMU_FIGURES, MMU_KINDS } from '../../migration/mmu.js';
 import { DEFAULT_HOST_KERNEL, KERNEL_FEATURES, parseKernelVersion, requireKernel } from '../../migration/host-kernel.js';
 import { parseBandwidth, parseDurationSec } from '../../migration/units.js';
 import { guestMemory } from '../../migration/guest.js';
+import { loadMigrationStudy, looksLikeMigrationStudy } from '../../migration/study.js';
+import { readDataFile } from '../../config/load.js';
 import { evacuate, type Evacuation, type EvacuationVm } from '../../migration/evacuate.js';
 import { InputError } from '../../config/errors.js';
 import { writeResultFiles } from '../../io/atomic.js';
 import { stringify } from 'csv-stringify/sync';
 import { table } from '../../output/text.js';
 import { figureFiles } from '../../output/figures.js';
-import { migrationFigure } from '../../output/migration.js';
+import { migrationFigure, migrationStudyFigure, type MigrationStudyRow } from '../../output/migration.js';
 import { CLI, addCommon, checkCsvTarget, featureSetsOf, intFlag, resolve, type CommonOptions } from '../options.js';
 
 interface MigrateOptions extends CommonOptions {
@@ -40,7 +42,8 @@ interface MigrateOptions extends CommonOptions {
 /** Tracking works in 4 KiB pages: KVM splits huge pages for dirty logging (eager or on first write). */
 const PAGE_BYTES = 4096;
 
-async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
+/** The request a migrate command line makes: its scenario, and one VM's migration at a bandwidth. */
+function prepare(file: string, o: MigrateOptions) {
   const r = resolve(file, o);
   const [features] = featureSetsOf(o, r, [r.scenario.features]);
   // What the host kernel offers: each mode and MMU since the Linux that brought it.
@@ -68,6 +71,12 @@ async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
       windowSec: 0.3, backingPageBytes: g.backingPageBytes, eagerSplit, precopyOnly,
     });
   };
+  return { r, features, link, concurrency, guests, migrateVm };
+}
+
+async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
+  if (/\.(json|ya?ml)$/i.test(file) && looksLikeMigrationStudy(readDataFile(file))) return studyCommand(file, o);
+  const { r, link, concurrency, guests, migrateVm } = prepare(file, o);
   if (concurrency !== undefined) {
     // Every VM of the host, in the scenario's order; identical VMs at the same bandwidth migrate alike.
     const cache = new Map<string, MigrationResult>();
@@ -116,6 +125,30 @@ function evacuationText(plans: Evacuation[], scenario: string, link: number, thr
   lines.push('');
   lines.push(table(['at a time', 'waves', 'bandwidth each', 'total time', 'worst downtime', 'not converging'], plans.map((p) => [p.concurrent, p.waves.length, gbit(p.waves[0].bandwidth_each_bytes_per_s), `${p.total_time_s.toFixed(1)} s`, `${p.worst_downtime_ms.toFixed(1)} ms`, p.not_converged.length === 0 ? 'none' : `${p.not_converged.length}: ${p.not_converged.slice(0, 3).join(', ')}${p.not_converged.length > 3 ? ', …' : ''}`])));
   return lines.join('\n') + '\n';
+}
+
+/** A migration study: every point of its grid, as `exitsim migrate` runs one; a table, and with --out a CSV and a figure. */
+async function studyCommand(file: string, o: MigrateOptions): Promise<void> {
+  const { study, points } = loadMigrationStudy(file);
+  const m = study.migration;
+  if (o.out) checkCsvTarget(o.out, o.force ?? false, ['migration-study.csv', 'migration-study.svg', 'migration-study.pdf', 'migration-study.vl.json']);
+  const rows: MigrationStudyRow[] = points.map((pt) => {
+    const given: MigrateOptions = {
+      ...o, vcpus: m.vcpus ?? o.vcpus, pcpus: m.pcpus ?? o.pcpus, profile: m.profile ?? o.profile, features: m.features !== undefined ? [m.features] : o.features, guestMemory: m.guestMemory ?? o.guestMemory,
+      workingSet: m.workingSet ?? o.workingSet, pageSize: m.pageSize ?? o.pageSize, eagerSplit: m.eagerSplit ?? o.eagerSplit, eagerSplitGiven: m.eagerSplit !== undefined || o.eagerSplitGiven,
+      mmu: m.mmu ?? o.mmu, downtimeLimit: m.downtimeLimit ?? o.downtimeLimit, autoConverge: m.autoConverge ?? o.autoConverge, hostKernel: m.hostKernel ?? o.hostKernel,
+      dirtyTracking: pt.dirtyTracking, dirtyRate: pt.dirtyRate, bandwidth: pt.bandwidth, evacuate: undefined,
+    };
+    const res = prepare(m.workload, given).migrateVm(0, parseBandwidth(`${file}: parameters.bandwidth`, pt.bandwidth), false);
+    return { dirty_tracking: pt.dirtyTracking, dirty_rate: pt.dirtyRate, bandwidth: pt.bandwidth, converged: res.converged, total_time_s: res.total_time_s, downtime_ms: res.downtime_ms, rounds: res.rounds, transferred_gib: res.transferred_gib, guest_efficiency_before: res.guest_efficiency_before, guest_efficiency_during: res.guest_efficiency_during };
+  });
+  if (o.out) writeResultFiles(o.out, { 'migration-study.csv': stringify([Object.keys(rows[0]), ...rows.map((x) => Object.values(x).map((v) => (v === null ? '' : v)))], { record_delimiter: '\n' }), ...(await figureFiles('migration-study', migrationStudyFigure(rows, `${study.name}: ${study.description}`))) }, { force: o.force ?? false });
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ study: study.name, points: rows }, null, 2) + '\n');
+    return;
+  }
+  const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+  process.stdout.write(`${study.name}: ${study.description}\n\n` + table(['tracking', 'dirty rate', 'bandwidth', 'total', 'downtime', 'rounds', 'efficiency before', 'during'], rows.map((x) => [x.dirty_tracking, x.dirty_rate, x.bandwidth, x.converged ? `${x.total_time_s.toFixed(1)} s` : `not converging (${x.total_time_s.toFixed(0)} s)`, x.converged ? `${x.downtime_ms.toFixed(0)} ms` : '—', x.rounds, pct(x.guest_efficiency_before), pct(x.guest_efficiency_during)])) + '\n');
 }
 
 function timelineCsv(res: MigrationResult): string {

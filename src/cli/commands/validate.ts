@@ -9,6 +9,7 @@ import { resolveScenario } from '../../request/scenario.js';
 import { loadSweep } from '../../experiment/sweep-spec.js';
 import { readMeasurement } from '../../import/detect.js';
 import { featureSetsOf } from '../options.js';
+import { loadMigrationStudy, looksLikeMigrationStudy } from '../../migration/study.js';
 
 function validateCommand(file: string, o: { json?: boolean } = {}): void {
   const say = (kind: string, text: string, details: Record<string, unknown> = {}) =>
@@ -28,6 +29,11 @@ function validateCommand(file: string, o: { json?: boolean } = {}): void {
   if (data && typeof data === 'object' && 'featureSets' in data && 'base' in data) {
     const sweep = loadSweep(file);
     say('sweep', `sweep (${sweep.points.length} points × ${sweep.featureSets.length} feature sets × ${sweep.spec.replications} replications)`, { points: sweep.points.length, feature_sets: sweep.featureSets.length, replications: sweep.spec.replications });
+    return;
+  }
+  if (looksLikeMigrationStudy(data)) {
+    const { points } = loadMigrationStudy(file);
+    say('migration-study', `migration study (${points.length} points; run it with exitsim migrate)`, { points: points.length });
     return;
   }
   if (data && typeof data === 'object' && 'stages' in data && 'calibration' in data) {
