@@ -32,6 +32,8 @@ export interface MigrationOptions extends Omit<PrecopyOptions, 'write' | 'syncSe
   workingSetBytes: number;
   /** Split every huge page when dirty logging starts (host work in the set-up), not on the guest's first write to it. */
   eagerSplit: boolean;
+  /** Called after each round's run (a live view): the round, and how many rounds there are. */
+  onRound?: (round: MigrationRound, rounds: number) => void;
   /** Time and downtime only: no engine run per round (each round's guest figures are the guest's before). */
   precopyOnly?: boolean;
   /** Simulated seconds of the guest per round's run (each round's exits are at their rate, so a short window serves). */
@@ -166,11 +168,13 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
       weighted += s.total.efficiency * r.durationSec;
       weight += r.durationSec;
     }
-    return {
+    const out: MigrationRound = {
       round: r.round, start_s: r.startSec, duration_s: r.durationSec, sync_s: r.syncSec, pages_sent: Math.round(r.pagesSent), pages_dirtied: Math.round(r.pagesDirtied),
       first_touch_faults: Math.round(activity.firstTouches), huge_pages_split: Math.round(activity.hugeZaps), lock_wait_cycles: Math.round(track.lockWaitCycles(activity, busyVcpus, speed)), first_touch_stall_s: track.firstTouchStallSec(activity, busyVcpus, speed), migration_thread_cores: threadCores, steal_pct: stealPct,
       throttle_pct: r.throttlePct, guest_efficiency: s.total.efficiency, exits_per_s: exits,
     };
+    o.onRound?.(out, pre.rounds.length);
+    return out;
   });
   const setup = pre.rounds[0].startSec;
   const sendTimes = pre.rounds.map((r) => r.durationSec);

@@ -1,7 +1,7 @@
 // `exitsim migrate`: one VM's live migration, round by round (src/migration/): how long it takes, how
 // long the guest is down, and what the dirty tracking costs the guest meanwhile.
 import { Option, type Command } from 'commander';
-import { migrate, type MigrationResult } from '../../migration/run.js';
+import { migrate, type MigrationOptions, type MigrationResult } from '../../migration/run.js';
 import { QEMU_DEFAULTS, deviceStateBytes } from '../../migration/precopy.js';
 import { TRACKING_MODES, type TrackingMode } from '../../migration/tracking.js';
 import { MMU_FIGURES, MMU_KINDS } from '../../migration/mmu.js';
@@ -37,6 +37,7 @@ interface MigrateOptions extends CommonOptions {
   mmu?: 'tdp' | 'legacy';
   hostKernel: string;
   evacuate?: string;
+  live?: boolean;
 }
 
 /** Tracking works in 4 KiB pages: KVM splits huge pages for dirty logging (eager or on first write). */
@@ -61,22 +62,26 @@ function prepare(file: string, o: MigrateOptions) {
   const concurrency = o.evacuate === undefined ? undefined : parseConcurrency(o.evacuate);
   // One VM migrates: entry `i` of the scenario, alone on its host's pCPUs.
   const guests = r.scenario.vms.map((vm) => guestMemory(r.workloads.get(vm.workload)!.workload, r.profile, o, PAGE_BYTES));
-  const migrateVm = (i: number, bandwidthBytesPerSec: number, precopyOnly: boolean) => {
+  const optionsFor = (i: number, bandwidthBytesPerSec: number, precopyOnly: boolean) => {
     const g = guests[i];
     const spec = { ...r, scenario: { ...r.scenario, vms: [{ ...r.scenario.vms[i], count: 1 }] } };
-    return migrate(spec, features, {
+    return { spec, options: {
       memoryBytes: g.memoryBytes, pageBytes: PAGE_BYTES, dirtyRate: g.dirtyRate, hotBytes: g.hotBytes, hotShare: g.hotShare,
       bandwidthBytesPerSec, downtimeLimitSec, autoConverge: o.autoConverge ?? false, maxRounds: o.maxRounds, timeoutSec, setupSec: 0, mode: o.dirtyTracking, mmu,
       deviceStateBytes: deviceStateBytes(r.scenario.vms[i].vcpus), workingSetBytes: g.workingSetBytes,
       windowSec: 0.3, backingPageBytes: g.backingPageBytes, eagerSplit, precopyOnly,
-    });
+    } satisfies MigrationOptions };
   };
-  return { r, features, link, concurrency, guests, migrateVm };
+  const migrateVm = (i: number, bandwidthBytesPerSec: number, precopyOnly: boolean) => {
+    const { spec, options } = optionsFor(i, bandwidthBytesPerSec, precopyOnly);
+    return migrate(spec, features, options);
+  };
+  return { r, features, link, concurrency, guests, migrateVm, optionsFor };
 }
 
 async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
   if (/\.(json|ya?ml)$/i.test(file) && looksLikeMigrationStudy(readDataFile(file))) return studyCommand(file, o);
-  const { r, link, concurrency, guests, migrateVm } = prepare(file, o);
+  const { r, features, link, concurrency, guests, migrateVm, optionsFor } = prepare(file, o);
   if (concurrency !== undefined) {
     // Every VM of the host, in the scenario's order; identical VMs at the same bandwidth migrate alike.
     const cache = new Map<string, MigrationResult>();
@@ -93,10 +98,22 @@ async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
     else process.stdout.write(evacuationText(plans, r.scenario.name, link, (r.profile.frequencyGHz.value * 1e9) / MMU_FIGURES.migrationThreadCyclesPerByte.value));
     return;
   }
-  const res = migrateVm(0, link, false);
   const g = guests[0];
   const workload = r.workloads.get(r.scenario.vms[0].workload)!.workload;
   if (o.out) checkCsvTarget(o.out, o.force ?? false, ['timeline.csv', 'timeline.svg', 'timeline.pdf', 'timeline.vl.json']);
+  let res: MigrationResult;
+  if (o.live) {
+    // The engine runs in a worker thread; the view shows each round as it finishes.
+    const { spec, options } = optionsFor(0, link, false);
+    const title = `exitsim migrate — ${workload.name} on ${r.profile.name}: ${fmtGiB(g.memoryBytes)} GiB over ${((link * 8) / 1e9).toFixed(1)} Gbit/s, ${o.dirtyTracking}`;
+    const plain = o.json || !process.stdout.isTTY || !process.stdin.isTTY || process.env.CI === 'true';
+    const { runMigrationPlain, runMigrationTui } = await import('../../tui/migration.js');
+    const live = { spec, features, options, title };
+    const done = plain ? await runMigrationPlain(live, (x) => (o.json ? process.stderr.write(x) : process.stdout.write(x))) : await runMigrationTui(live);
+    if (!done) return; // quit before the end: nothing to write
+    if (!o.json && !o.out) return;
+    res = done;
+  } else res = migrateVm(0, link, false);
   if (o.out) {
     const name = r.workloads.get(r.scenario.vms[0].workload)?.workload.name ?? r.scenario.vms[0].workload;
     writeResultFiles(o.out, { 'timeline.csv': timelineCsv(res), ...(await figureFiles('timeline', migrationFigure(res, `${name} on ${r.profile.name}: migrating ${fmtGiB(g.memoryBytes)} GiB at ${Math.round((res.dirty_pages_per_s * PAGE_BYTES) / 1e6)} MB/s dirtied over ${o.bandwidth ?? '128MiB/s'}, ${o.dirtyTracking}`))) }, { force: o.force ?? false });
@@ -195,6 +212,7 @@ export function register(program: Command): void {
     .option('--timeout <duration>', 'time after which it stops and says it does not converge (default: 1h)')
     .addOption(new Option('--page-size <size>', "the guest memory's backing pages; huge ones are split to 4K for dirty logging (default: the workload's, else 4K)").choices(['4K', '2M', '1G']))
     .addOption(new Option('--mmu <kind>', "KVM's MMU under EPT/NPT: tdp (faults under mmu_lock for read) or legacy (tdp_mmu=N: slow faults under it for write); shadow paging without ept (default: the host kernel's, tdp from Linux 5.15)").choices([...MMU_KINDS]))
+    .option('--live', 'watch the rounds as the engine runs them (full screen on a terminal, a line per round otherwise)')
     .option('--evacuate <k,...>', "evacuate the host instead: every VM of the scenario (or --vms copies) over the one link, K at a time sharing it; the total time and the worst downtime for each K (e.g. 1,2,4; default: off, one VM migrates)")
     .option('--host-kernel <version>', "the host's Linux: the tracking modes, the MMU and eager splitting it offers (the TDP MMU by default from 5.15, eager splitting from 5.19)", DEFAULT_HOST_KERNEL)
     .addOption(new Option('--eager-split <on|off>', "split huge pages when dirty logging starts (KVM's eager_page_split, on by default since Linux 5.19), or on the guest's first write to each").choices(['on', 'off']).default('on'));
