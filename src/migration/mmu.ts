@@ -38,6 +38,8 @@ export const MMU_FIGURES = {
    * has multifd).
    */
   migrationThreadCyclesPerByte: { value: 1, source: 'estimate: a copy and a TCP send of each byte, about a cycle per byte; no per-byte figure of QEMU\'s migration thread was found', basis: 'estimate' } satisfies MmuFigure,
+  /** Post-copy: a remote page request's round trip (userfaultfd wakes the VMM, it asks the source over the network, the page comes back and is placed), the page's time on the wire aside. */
+  remoteFaultRoundTripUs: { value: 50, source: 'estimate: a TCP round trip inside a data centre and two user-space wake-ups; QEMU reports these latencies (postcopy blocktime) but no published figure was found', basis: 'estimate' } satisfies MmuFigure,
   /** Scanning the dirty bitmap per 64 pages (one word) when it is collected. */
   bitmapScanNsPerWord: { value: 1, source: 'estimate: one word of the bitmap read, tested and copied to user space', basis: 'estimate' } satisfies MmuFigure,
 } as const;

@@ -39,6 +39,12 @@ export interface PrecopyOptions {
   syncSec?: (pagesDirtied: number) => number;
   /** Device state sent with the guest stopped, after the last pages (CPU, devices). */
   deviceStateBytes?: number;
+  /**
+   * Switch to post-copy after this many pre-copy rounds if it has not converged by then (QEMU's
+   * postcopy-ram capability and migrate-start-postcopy): the guest stops for the device state, resumes
+   * on the destination, and the pages still dirty follow in the background or on its demand.
+   */
+  postcopyAfterRounds?: number;
 }
 
 export interface PrecopyRound {
@@ -57,8 +63,10 @@ export interface PrecopyRound {
 
 export interface PrecopyResult {
   converged: boolean;
-  /** Why it stopped: 'converged', 'round limit' or 'timeout'. */
-  stop: 'converged' | 'round limit' | 'timeout';
+  /** Why it stopped: 'converged', 'post-copy' (switched, and so completes), 'round limit' or 'timeout'. */
+  stop: 'converged' | 'post-copy' | 'round limit' | 'timeout';
+  /** The post-copy phase, when it switched: the pages still dirty, sent after the guest resumed on the destination. */
+  postcopy?: { startSec: number; durationSec: number; outstandingPages: number };
   rounds: PrecopyRound[];
   /** Stop-and-copy: the last pages sent with the guest paused (0 when it did not converge). */
   downtimeSec: number;
@@ -91,6 +99,13 @@ export function simulatePrecopy(o: PrecopyOptions): PrecopyResult {
       const device = o.deviceStateBytes ?? 0;
       const downtimeSec = (o.syncSec?.(0) ?? 0) + (pagesDirtied * pageBytes + device) / o.bandwidthBytesPerSec;
       return { converged: true, stop: 'converged', rounds, downtimeSec, totalSec: t + downtimeSec, transferredBytes: transferred + pagesDirtied * pageBytes + device, finalThrottlePct: throttle };
+    }
+    if (o.postcopyAfterRounds !== undefined && round >= o.postcopyAfterRounds) {
+      // Stopped only for the last sync and the device state; the dirty pages follow the guest.
+      const device = o.deviceStateBytes ?? 0;
+      const downtimeSec = (o.syncSec?.(0) ?? 0) + device / o.bandwidthBytesPerSec;
+      const durationSec = (pagesDirtied * pageBytes) / o.bandwidthBytesPerSec;
+      return { converged: true, stop: 'post-copy', rounds, downtimeSec, totalSec: t + downtimeSec + durationSec, transferredBytes: transferred + pagesDirtied * pageBytes + device, finalThrottlePct: throttle, postcopy: { startSec: t + downtimeSec, durationSec, outstandingPages: pagesDirtied } };
     }
     if (o.autoConverge && pagesDirtied * pageBytes > (toSend * pageBytes * QEMU_DEFAULTS.throttleTriggerThresholdPct) / 100 && ++high >= 2) {
       throttle = throttle === 0 ? QEMU_DEFAULTS.throttleInitialPct : Math.min(QEMU_DEFAULTS.throttleMaxPct, throttle + QEMU_DEFAULTS.throttleIncrementPct);

@@ -34,6 +34,8 @@ export interface MigrationOptions extends Omit<PrecopyOptions, 'write' | 'syncSe
   eagerSplit: boolean;
   /** Called after each round's run (a live view): the round, and how many rounds there are. */
   onRound?: (round: MigrationRound, rounds: number) => void;
+  /** Switch to post-copy after this many pre-copy rounds (absent: pre-copy only). */
+  postcopyAfterRounds?: number;
   /** Time and downtime only: no engine run per round (each round's guest figures are the guest's before). */
   precopyOnly?: boolean;
   /** Simulated seconds of the guest per round's run (each round's exits are at their rate, so a short window serves). */
@@ -42,6 +44,10 @@ export interface MigrationOptions extends Omit<PrecopyOptions, 'write' | 'syncSe
 
 export interface MigrationRound {
   round: number;
+  /** pre-copy (the guest on the source, its pages logged), or post-copy (on the destination, the rest following). */
+  phase: 'pre-copy' | 'post-copy';
+  /** Post-copy: touches of pages not on the destination yet, each a remote fault that blocks the vCPU. */
+  remote_faults: number;
   start_s: number;
   duration_s: number;
   /** The bitmap sync after the round: host work before the next round starts. */
@@ -75,6 +81,7 @@ export interface MigrationResult {
   stop: PrecopyResult['stop'];
   total_time_s: number;
   downtime_ms: number;
+  /** Pre-copy rounds (the post-copy phase, when there is one, is the timeline's last entry). */
   rounds: number;
   transferred_gib: number;
   /** The guest's efficiency over the pre-copy rounds, weighted by their duration (throttling aside). */
@@ -82,7 +89,7 @@ export interface MigrationResult {
   /** The guest's efficiency outside a migration (the same window, no tracking). */
   guest_efficiency_before: number | null;
   /** Where the time goes: set-up, the bulk round, the later rounds, the syncs between rounds, the downtime. */
-  time_s: { setup: number; bulk_round: number; later_rounds: number; syncs: number; downtime: number };
+  time_s: { setup: number; bulk_round: number; later_rounds: number; syncs: number; downtime: number; postcopy: number };
   /** Before the first page is sent: write-protecting memory, and with eager splitting the splitting of every huge page. */
   setup_s: number;
   final_throttle_pct: number;
@@ -132,7 +139,7 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
   const bandwidth = Math.min(o.bandwidthBytesPerSec, hz / cyclesPerByte);
   const pre = simulatePrecopy({
     pageBytes: o.pageBytes, write, bandwidthBytesPerSec: bandwidth, downtimeLimitSec: o.downtimeLimitSec, autoConverge: o.autoConverge, maxRounds: o.maxRounds, timeoutSec: o.timeoutSec,
-    setupSec: o.setupSec + setupSec(o.mode, leafEntries, eagerSptes), syncSec: (dirtied) => syncSec(o.mode, pages, dirtied), deviceStateBytes: o.deviceStateBytes,
+    setupSec: o.setupSec + setupSec(o.mode, leafEntries, eagerSptes), syncSec: (dirtied) => syncSec(o.mode, pages, dirtied), deviceStateBytes: o.deviceStateBytes, postcopyAfterRounds: o.postcopyAfterRounds,
   });
   // Distinct 4 KiB pages, and distinct huge pages, the guest has written after g seconds of its own time since logging started.
   const hugeWrite: WriteModel = { ...write, pages: Math.max(1, Math.floor(o.memoryBytes / o.backingPageBytes)), hotPages: Math.floor(o.hotBytes / o.backingPageBytes) };
@@ -169,20 +176,49 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
       weight += r.durationSec;
     }
     const out: MigrationRound = {
-      round: r.round, start_s: r.startSec, duration_s: r.durationSec, sync_s: r.syncSec, pages_sent: Math.round(r.pagesSent), pages_dirtied: Math.round(r.pagesDirtied),
+      round: r.round, phase: 'pre-copy', remote_faults: 0, start_s: r.startSec, duration_s: r.durationSec, sync_s: r.syncSec, pages_sent: Math.round(r.pagesSent), pages_dirtied: Math.round(r.pagesDirtied),
       first_touch_faults: Math.round(activity.firstTouches), huge_pages_split: Math.round(activity.hugeZaps), lock_wait_cycles: Math.round(track.lockWaitCycles(activity, busyVcpus, speed)), first_touch_stall_s: track.firstTouchStallSec(activity, busyVcpus, speed), migration_thread_cores: threadCores, steal_pct: stealPct,
       throttle_pct: r.throttlePct, guest_efficiency: s.total.efficiency, exits_per_s: exits,
     };
-    o.onRound?.(out, pre.rounds.length);
+    o.onRound?.(out, pre.rounds.length + (pre.postcopy ? 1 : 0));
     return out;
   });
+  if (pre.postcopy) {
+    // On the destination: the working set's missing pages are touched at once, the pages it writes as
+    // they come; each is a remote fault while it is missing (half of them, on average, as the rest
+    // arrives at the link's rate).
+    const pc = pre.postcopy;
+    const missing = pc.outstandingPages / pages;
+    const waitSec = MMU_FIGURES.remoteFaultRoundTripUs.value * 1e-6 + o.pageBytes / bandwidth;
+    // A blocked vCPU asks for one page at a time: the busy vCPUs cannot wait for more than the phase
+    // holds; what they do not ask for arrives in the background.
+    const faults = Math.min(pc.outstandingPages, (Math.ceil(busyVcpus) * pc.durationSec) / waitSec, workingSetPages * missing + distinctPagesDirtied(write, pc.durationSec) * missing * 0.5);
+    const extra = track.remoteFaults(faults, pc.durationSec, busyVcpus, waitSec);
+    const s = extra.length > 0 && !o.precopyOnly ? run(extra) : before;
+    const exits: Record<string, number> = {};
+    for (const [reason, e] of Object.entries(s.total.exits)) {
+      exits[reason] = e.rate_per_s;
+      exitsTotal[reason] = (exitsTotal[reason] ?? 0) + e.rate_per_s * pc.durationSec;
+    }
+    if (s.total.efficiency !== null) {
+      weighted += s.total.efficiency * pc.durationSec;
+      weight += pc.durationSec;
+    }
+    const out: MigrationRound = {
+      round: pre.rounds.length + 1, phase: 'post-copy', remote_faults: Math.round(faults), start_s: pc.startSec, duration_s: pc.durationSec, sync_s: 0, pages_sent: Math.round(pc.outstandingPages), pages_dirtied: 0,
+      first_touch_faults: 0, huge_pages_split: 0, lock_wait_cycles: 0, first_touch_stall_s: (faults / Math.max(1, busyVcpus)) * waitSec, migration_thread_cores: cyclesPerByte * bandwidth / hz, steal_pct: 0,
+      throttle_pct: 0, guest_efficiency: s.total.efficiency, exits_per_s: exits,
+    };
+    o.onRound?.(out, pre.rounds.length + 1);
+    timeline.push(out);
+  }
   const setup = pre.rounds[0].startSec;
   const sendTimes = pre.rounds.map((r) => r.durationSec);
   return {
     dirty_pages_per_s: dirtyPagesPerSec, bandwidth_bytes_per_s: bandwidth, bandwidth_limited_by: bandwidth < o.bandwidthBytesPerSec ? 'migration thread' : 'link',
     converged: pre.converged, stop: pre.stop, total_time_s: pre.totalSec, downtime_ms: pre.downtimeSec * 1000, rounds: pre.rounds.length,
     transferred_gib: pre.transferredBytes / 2 ** 30, guest_efficiency_during: weight > 0 ? weighted / weight : null, guest_efficiency_before: before.total.efficiency,
-    time_s: { setup, bulk_round: sendTimes[0], later_rounds: sendTimes.slice(1).reduce((a, b) => a + b, 0), syncs: pre.rounds.reduce((a, r) => a + r.syncSec, 0), downtime: pre.downtimeSec },
+    time_s: { setup, bulk_round: sendTimes[0], later_rounds: sendTimes.slice(1).reduce((a, b) => a + b, 0), syncs: pre.rounds.reduce((a, r) => a + r.syncSec, 0), downtime: pre.downtimeSec, postcopy: pre.postcopy?.durationSec ?? 0 },
     setup_s: setup, final_throttle_pct: pre.finalThrottlePct, mmu: track.mmu, exits_by_reason: Object.fromEntries(Object.entries(exitsTotal).map(([k, v]) => [k, Math.round(v)])), tracking: track.exits.filter((x) => lazy || (x.kind !== 'first-touch' && x.kind !== 'zap-kick')), write_model: write, timeline,
   };
 }

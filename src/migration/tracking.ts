@@ -64,6 +64,11 @@ export interface Tracking {
   lockWaitCycles(a: RoundActivity, busyVcpus: number, speed: number): number;
   /** Seconds a busy vCPU spends in the round's first-touch faults, waits included. */
   firstTouchStallSec(a: RoundActivity, busyVcpus: number, speed: number): number;
+  /**
+   * Post-copy on the destination: `faults` touches of pages not there yet over `durationSec`, each a
+   * fault handed to the VMM by userfaultfd, the vCPU blocked until the page arrives (`waitSec`).
+   */
+  remoteFaults(faults: number, durationSec: number, busyVcpus: number, waitSec: number): ExitStream[];
 }
 
 /** The tracking `mode` costs on `profile` under `features` and `mmu`; refused where the CPU or the paging mode lacks it. */
@@ -86,6 +91,16 @@ export function tracking(mode: TrackingMode, profile: Profile, features: number,
   const slowFaultSec = (slowHandler + roundTrip) / hz;
   const serviceSec = lockServiceSec(mmu, slowFaultSec);
   const usesWriteProtect = mode !== 'pml';
+  /**
+   * Exits counted over `vcpuSec` seconds of the busy vCPUs, as rates per second of guest execution (the
+   * engine's unit): the guest runs for what its exits leave of that time, so a round whose exits take
+   * most of it leaves the guest little — at least a thousandth, where the guest barely moves.
+   */
+  const perGuestSecond = (counts: Array<{ reason: string; count: number; handlerCycles: number }>, vcpuSec: number): ExitStream[] => {
+    const exitSec = counts.reduce((a, x) => a + (x.count * (x.handlerCycles + roundTrip)) / hz, 0);
+    const guestSec = Math.max(vcpuSec - exitSec, vcpuSec * 1e-3);
+    return counts.filter((x) => x.count > 0).map((x) => ({ reason: x.reason, perGuestSec: x.count / guestSec, handlerCycles: x.handlerCycles }));
+  };
   if (mode === 'pml') {
     if (!profile.capabilities.pml) throw new InputError('command line', flag, `a tracking mode ${profile.name}'s CPU has (bitmap, bitmap-manual, ring; pml needs Intel Broadwell or later)`, "'pml'");
     if (!nestedPaging) throw new InputError('command line', flag, 'pml with nested paging (EPT): PML logs guest-physical writes in the EPT', "'pml' under shadow paging", ' — add ept to --features, or use bitmap');
@@ -103,28 +118,28 @@ export function tracking(mode: TrackingMode, profile: Profile, features: number,
   };
   const exits: TrackingExit[] = [];
   const lockNote = mmu === 'tdp' ? 'mmu_lock for read: its cache line, twice per fault, shared by the busy vCPUs' : 'mmu_lock for write: the whole fault, one vCPU at a time';
-  if (usesWriteProtect) exits.push({ kind: 'write-protect', reason: faultReason, what: 'write-protect fault on the first write to a page after the round re-protected it', handlerCycles: wpHandler, source: wpTakesLock ? `the profile's ${slowName} handler, under ${lockNote}` : `fast_page_fault, no lock: ${MMU_FIGURES.writeProtectFaultNs.source}, less this profile's exit and entry` });
+  if (usesWriteProtect) exits.push({ kind: 'write-protect', reason: faultReason, what: 'write-protect fault on the first write to a page after the round re-protected it', handlerCycles: wpHandler, source: wpTakesLock ? `the profile's ${slowName} handler, under ${lockNote}` : `fast_page_fault, no lock: ${MMU_FIGURES.writeProtectFaultNs.value.toFixed(0)} ns a fault in all (Matlack, Linux commit a3fe5dbd, dirty_log_perf_test), less this profile's exit and entry` });
   exits.push({ kind: 'first-touch', reason: faultReason, what: 'lazy splitting: the first touch of each 4 KiB page of a zapped huge page is a full fault that maps it', handlerCycles: slowHandler, source: `the profile's ${slowName} handler, plus the wait on ${lockNote}` });
   exits.push({ kind: 'zap-kick', reason: kickReason, what: 'lazy splitting: zapping a huge page flushes every vCPU\'s TLB (a kick, an exit on each other running vCPU)', handlerCycles: kickHandler, source: "the profile's external-interrupt handler" });
   if (mode === 'pml') exits.push({ kind: 'pml-full', reason: 'PML_FULL', what: `PML buffer full (${PML_ENTRIES} logged pages): KVM flushes it into the dirty bitmap`, handlerCycles: PML_ENTRIES * PML_FLUSH_CYCLES_PER_ENTRY, source: `estimate: ${PML_ENTRIES} entries × ${PML_FLUSH_CYCLES_PER_ENTRY} cycles each (vmx_flush_pml_buffer; no figure found)` });
   const ringHandler = profile.kernelUserRoundTripCycles.value + DIRTY_RING_ENTRIES * REAP_CYCLES_PER_ENTRY;
   if (mode === 'ring') exits.push({ kind: 'ring-full', reason: faultReason, what: `dirty ring full (${DIRTY_RING_ENTRIES} entries): KVM_EXIT_DIRTY_RING_FULL to the VMM, which reaps the ring before the vCPU runs again`, handlerCycles: ringHandler, source: `the profile's kernel↔user round trip + ${DIRTY_RING_ENTRIES} entries × ${REAP_CYCLES_PER_ENTRY} cycles of reaping (estimate)` });
   return {
+    remoteFaults: (faults, durationSec, busyVcpus, waitSec) =>
+      durationSec > 0 ? perGuestSecond([{ reason: faultReason, count: faults, handlerCycles: Math.round(slowHandler + profile.kernelUserRoundTripCycles.value + waitSec * hz) }], durationSec * busyVcpus) : [],
     mode, mmu, exits, lockWaitCycles,
     firstTouchStallSec: (a, busyVcpus, speed) => (a.firstTouches / Math.max(1, busyVcpus)) * (slowFaultSec + lockWaitCycles(a, busyVcpus, speed) / hz),
     roundExits(a, busyVcpus, speed) {
       if (a.durationSec <= 0) return [];
-      // Rates per second of a running vCPU: the guest writes only while it runs, shared by its busy vCPUs.
-      const per = (count: number) => count / (a.durationSec * busyVcpus * speed);
       const wait = lockWaitCycles(a, busyVcpus, speed);
       const logged = Math.max(0, a.pagesDirtied - a.firstTouches);
-      const out: ExitStream[] = [];
-      if (usesWriteProtect) out.push({ reason: faultReason, perGuestSec: per(logged), handlerCycles: wpHandler + (wpTakesLock ? wait : 0) });
-      out.push({ reason: faultReason, perGuestSec: per(a.firstTouches + a.hugeZaps), handlerCycles: slowHandler + wait });
-      out.push({ reason: kickReason, perGuestSec: per(a.hugeZaps * Math.max(0, busyVcpus - 1)), handlerCycles: kickHandler });
-      if (mode === 'pml') out.push({ reason: 'PML_FULL', perGuestSec: per(logged / PML_ENTRIES), handlerCycles: PML_ENTRIES * PML_FLUSH_CYCLES_PER_ENTRY });
-      if (mode === 'ring') out.push({ reason: faultReason, perGuestSec: per(a.pagesDirtied / DIRTY_RING_ENTRIES), handlerCycles: ringHandler });
-      return out.filter((x) => x.perGuestSec > 0);
+      const counts: Array<{ reason: string; count: number; handlerCycles: number }> = [];
+      if (usesWriteProtect) counts.push({ reason: faultReason, count: logged, handlerCycles: wpHandler + (wpTakesLock ? wait : 0) });
+      counts.push({ reason: faultReason, count: a.firstTouches + a.hugeZaps, handlerCycles: slowHandler + wait });
+      counts.push({ reason: kickReason, count: a.hugeZaps * Math.max(0, busyVcpus - 1), handlerCycles: kickHandler });
+      if (mode === 'pml') counts.push({ reason: 'PML_FULL', count: logged / PML_ENTRIES, handlerCycles: PML_ENTRIES * PML_FLUSH_CYCLES_PER_ENTRY });
+      if (mode === 'ring') counts.push({ reason: faultReason, count: a.pagesDirtied / DIRTY_RING_ENTRIES, handlerCycles: ringHandler });
+      return perGuestSecond(counts, a.durationSec * busyVcpus * speed);
     },
   };
 }

@@ -149,6 +149,7 @@ export const CSV_COLUMNS: Record<string, { what: string; columns: Column[] }> = 
     what: "one row per pre-copy round of exitsim migrate (the guest's run in the engine at that round's dirty-tracking rate)",
     columns: [
       { name: 'round', unit: 'index', meaning: 'the round (1: the bulk round, all of memory)' },
+      { name: 'phase', unit: 'text', meaning: 'pre-copy (the guest on the source, its writes logged) or post-copy (on the destination, the rest of its pages following)' },
       { name: 'start_s', unit: 's', meaning: 'when it started, from the start of the migration' },
       { name: 'duration_s', unit: 's', meaning: 'how long it took: pages sent × page size ÷ bandwidth' },
       { name: 'sync_s', unit: 's', meaning: 'the bitmap sync after the round (scan and re-protect): host work before the next round starts' },
@@ -159,6 +160,7 @@ export const CSV_COLUMNS: Record<string, { what: string; columns: Column[] }> = 
       { name: 'lock_wait_cycles', unit: 'cycles', meaning: 'mean wait of a slow fault on the MMU lock in the round' },
       { name: 'migration_thread_cores', unit: 'cores', meaning: 'the migration thread\'s CPU in the round: sending, and the bitmap sync' },
       { name: 'steal_pct', unit: '%', meaning: 'share of the busy vCPUs\' pCPU time the migration thread took when the host had no spare pCPU for it' },
+      { name: 'remote_faults', unit: 'faults', meaning: 'post-copy: touches of pages not on the destination yet, each blocking a vCPU for a round trip' },
       { name: 'throttle_pct', unit: '%', meaning: "auto-converge's throttle of the guest during the round" },
       { name: 'guest_efficiency', unit: 'fraction (0–1)', meaning: "the guest's efficiency during the round, its dirty-tracking exits included (throttling aside)" },
       { name: '*_per_s', unit: 'exits/s', meaning: 'one column per exit reason the guest took during some round (EPT_VIOLATION_per_s, …): its rate in this round' },

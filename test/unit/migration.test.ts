@@ -189,7 +189,7 @@ test('exitsim migrate --out writes the timeline as CSV (one row per round) and a
   const res = JSON.parse(r.stdout);
   const rows = fs.readFileSync(path.join(out, 'timeline.csv'), 'utf8').trim().split('\n');
   assert.equal(rows.length, 1 + res.rounds);
-  assert.match(rows[0], /^round,start_s,duration_s,sync_s,pages_sent,pages_dirtied,first_touch_faults,huge_pages_split,lock_wait_cycles,migration_thread_cores,steal_pct,throttle_pct,guest_efficiency/);
+  assert.match(rows[0], /^round,phase,start_s,duration_s,sync_s,pages_sent,pages_dirtied,first_touch_faults,huge_pages_split,lock_wait_cycles,migration_thread_cores,steal_pct,remote_faults,throttle_pct,guest_efficiency/);
   for (const f of ['timeline.svg', 'timeline.pdf', 'timeline.vl.json']) assert.ok(fs.statSync(path.join(out, f)).size > 0, f);
   const mine = path.join(d, 'mine');
   fs.mkdirSync(mine);
@@ -283,4 +283,22 @@ test('a migration study (workloads/studies/migration.yaml): every point of its g
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /parameters\.dirtyTracking\[0\]/);
   fs.rmSync(d, { recursive: true, force: true });
+});
+
+test('post-copy: after k pre-copy rounds the guest stops only for the device state, and what the k-th round dirtied follows it at the link\'s rate', () => {
+  const bw = 10e9 / 8;
+  const pages = (24 * GiB) / PAGE;
+  const write = { writesPerSec: (1.5 * bw) / PAGE, pages, hotPages: 0, hotShare: 0 };
+  const device = deviceStateBytes(8);
+  const r = simulatePrecopy(base({ write, postcopyAfterRounds: 2, deviceStateBytes: device }));
+  assert.equal(r.converged, true);
+  assert.equal(r.stop, 'post-copy');
+  assert.equal(r.rounds.length, 2);
+  assert.equal(r.downtimeSec, device / bw);
+  const outstanding = r.rounds[1].pagesDirtied;
+  assert.equal(r.postcopy!.outstandingPages, outstanding);
+  assert.equal(r.postcopy!.durationSec, (outstanding * PAGE) / bw);
+  assert.equal(r.totalSec, 0.05 + r.rounds[0].durationSec + r.rounds[1].durationSec + r.downtimeSec + r.postcopy!.durationSec);
+  // A guest that converges before the switch never switches.
+  assert.equal(simulatePrecopy(base({ postcopyAfterRounds: 2 })).stop, 'converged');
 });

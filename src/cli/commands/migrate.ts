@@ -38,6 +38,7 @@ interface MigrateOptions extends CommonOptions {
   hostKernel: string;
   evacuate?: string;
   live?: boolean;
+  postcopyAfter?: number;
 }
 
 /** Tracking works in 4 KiB pages: KVM splits huge pages for dirty logging (eager or on first write). */
@@ -69,7 +70,7 @@ function prepare(file: string, o: MigrateOptions) {
       memoryBytes: g.memoryBytes, pageBytes: PAGE_BYTES, dirtyRate: g.dirtyRate, hotBytes: g.hotBytes, hotShare: g.hotShare,
       bandwidthBytesPerSec, downtimeLimitSec, autoConverge: o.autoConverge ?? false, maxRounds: o.maxRounds, timeoutSec, setupSec: 0, mode: o.dirtyTracking, mmu,
       deviceStateBytes: deviceStateBytes(r.scenario.vms[i].vcpus), workingSetBytes: g.workingSetBytes,
-      windowSec: 0.3, backingPageBytes: g.backingPageBytes, eagerSplit, precopyOnly,
+      windowSec: 0.3, backingPageBytes: g.backingPageBytes, eagerSplit, precopyOnly, postcopyAfterRounds: o.postcopyAfter,
     } satisfies MigrationOptions };
   };
   const migrateVm = (i: number, bandwidthBytesPerSec: number, precopyOnly: boolean) => {
@@ -122,8 +123,7 @@ async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
     process.stdout.write(JSON.stringify({ ...res, sources: g.sources }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(migrationText(res, workload.name, r.profile.name));
-  process.stdout.write(`guest: ${fmtGiB(g.memoryBytes)} GiB (${g.sources.memory}); dirty rate ${Math.round((res.dirty_pages_per_s * PAGE_BYTES) / 1e6)} MB/s (${g.sources.dirty_rate}); working set: ${g.sources.working_set}; pages: ${g.sources.page_size}\n`);
+  process.stdout.write(migrationText(res, workload.name, r.profile.name, `guest: ${fmtGiB(g.memoryBytes)} GiB (${g.sources.memory}); dirty rate ${Math.round((res.dirty_pages_per_s * PAGE_BYTES) / 1e6)} MB/s (${g.sources.dirty_rate}); working set: ${g.sources.working_set}; backing pages ${fmtBytes(g.backingPageBytes)} (${g.sources.page_size})`));
 }
 
 const fmtGiB = (bytes: number) => +(bytes / 2 ** 30).toFixed(2);
@@ -170,28 +170,33 @@ async function studyCommand(file: string, o: MigrateOptions): Promise<void> {
 
 function timelineCsv(res: MigrationResult): string {
   const reasons = [...new Set(res.timeline.flatMap((t) => Object.keys(t.exits_per_s)))].sort();
-  return stringify([['round', 'start_s', 'duration_s', 'sync_s', 'pages_sent', 'pages_dirtied', 'first_touch_faults', 'huge_pages_split', 'lock_wait_cycles', 'migration_thread_cores', 'steal_pct', 'throttle_pct', 'guest_efficiency', ...reasons.map((x) => `${x}_per_s`)], ...res.timeline.map((t) => [t.round, t.start_s, t.duration_s, t.sync_s, t.pages_sent, t.pages_dirtied, t.first_touch_faults, t.huge_pages_split, t.lock_wait_cycles, t.migration_thread_cores, t.steal_pct, t.throttle_pct, t.guest_efficiency ?? '', ...reasons.map((x) => t.exits_per_s[x] ?? 0)])], { record_delimiter: '\n' });
+  return stringify([['round', 'phase', 'start_s', 'duration_s', 'sync_s', 'pages_sent', 'pages_dirtied', 'first_touch_faults', 'huge_pages_split', 'lock_wait_cycles', 'migration_thread_cores', 'steal_pct', 'remote_faults', 'throttle_pct', 'guest_efficiency', ...reasons.map((x) => `${x}_per_s`)], ...res.timeline.map((t) => [t.round, t.phase, t.start_s, t.duration_s, t.sync_s, t.pages_sent, t.pages_dirtied, t.first_touch_faults, t.huge_pages_split, t.lock_wait_cycles, t.migration_thread_cores, t.steal_pct, t.remote_faults, t.throttle_pct, t.guest_efficiency ?? '', ...reasons.map((x) => t.exits_per_s[x] ?? 0)])], { record_delimiter: '\n' });
 }
 
-function migrationText(res: MigrationResult, workload: string, profile: string): string {
+const fmtBytes = (bytes: number) => (bytes >= 2 ** 30 ? `${bytes / 2 ** 30}G` : bytes >= 2 ** 20 ? `${bytes / 2 ** 20}M` : `${bytes / 2 ** 10}K`);
+
+function migrationText(res: MigrationResult, workload: string, profile: string, guest: string): string {
   const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
   const ms = (x: number) => `${(x * 1000).toFixed(1)} ms`;
+  const pc = res.timeline.find((t) => t.phase === 'post-copy');
   const sec = (x: number) => `${x.toFixed(2)} s`;
   const head = res.converged
     ? `${workload} on ${profile}: migrated in ${res.total_time_s.toFixed(2)} s, down ${res.downtime_ms.toFixed(1)} ms, ${res.rounds} rounds, ${res.transferred_gib.toFixed(2)} GiB sent`
     : `${workload} on ${profile}: NOT CONVERGING — stopped at the ${res.stop} after ${res.rounds} rounds, ${res.total_time_s.toFixed(1)} s, ${res.transferred_gib.toFixed(2)} GiB sent (--auto-converge throttles the guest; a faster link or a longer --downtime-limit helps)`;
   return [
     head,
+    guest,
     `guest efficiency ${pct(res.guest_efficiency_before)} before, ${pct(res.guest_efficiency_during)} during the pre-copy rounds${res.final_throttle_pct > 0 ? ` (throttled to ${100 - res.final_throttle_pct}% at the end)` : ''}`,
-    `where the time goes: set-up ${ms(res.time_s.setup)}, bulk round ${sec(res.time_s.bulk_round)}, ${res.rounds - 1} later rounds ${sec(res.time_s.later_rounds)}, bitmap syncs ${ms(res.time_s.syncs)}, downtime ${ms(res.time_s.downtime)}`,
+    `where the time goes: set-up ${ms(res.time_s.setup)}, bulk round ${sec(res.time_s.bulk_round)}, ${res.rounds - 1} later rounds ${sec(res.time_s.later_rounds)}, bitmap syncs ${ms(res.time_s.syncs)}, downtime ${ms(res.time_s.downtime)}${res.stop === 'post-copy' ? `, post-copy ${sec(res.time_s.postcopy)}` : ''}`,
+    ...(res.stop === 'post-copy' ? [`post-copy after round ${res.rounds}: ${pc!.pages_sent.toLocaleString('en-US')} pages followed the guest; ${pc!.remote_faults.toLocaleString('en-US')} remote faults blocked its vCPUs ${pc!.first_touch_stall_s.toFixed(3)} s each (a ${MMU_FIGURES.remoteFaultRoundTripUs.value} µs round trip, an estimate, plus the page on the wire); guest ${pct(pc!.guest_efficiency)} meanwhile`] : []),
     `migration thread: ${res.timeline[0].migration_thread_cores.toFixed(2)} cores while sending the bulk round; ${res.timeline[0].steal_pct > 0 ? `no spare pCPU: it took ${res.timeline[0].steal_pct.toFixed(1)}% of the busy vCPUs' time` : 'a spare pCPU took it'}${res.bandwidth_limited_by === 'migration thread' ? `; one thread sends at most ${((res.bandwidth_bytes_per_s * 8) / 1e9).toFixed(1)} Gbit/s, below the link` : ''}`,
     `dirty tracking (${res.mmu === 'shadow' ? 'shadow paging' : `${res.mmu === 'tdp' ? 'TDP' : 'legacy'} MMU`}):`,
     ...res.tracking.map((t) => `  ${t.reason}: ${t.what} — ${t.handlerCycles} cycles (${t.source})`),
     '',
-    table(['round', 'start s', 'duration s', 'pages sent', 'pages dirtied', 'first touches', 'lock wait', 'throttle', 'guest efficiency'], res.timeline.map((t) => [t.round, t.start_s.toFixed(2), t.duration_s.toFixed(3), t.pages_sent, t.pages_dirtied, t.first_touch_faults, t.lock_wait_cycles, `${t.throttle_pct}%`, pct(t.guest_efficiency)])),
+    table(['round', 'phase', 'start s', 'duration s', 'pages sent', 'pages dirtied', 'first touches', 'lock wait', 'throttle', 'guest efficiency'], res.timeline.map((t) => [t.round, t.phase, t.start_s.toFixed(2), t.duration_s.toFixed(3), t.pages_sent, t.pages_dirtied, t.first_touch_faults, t.lock_wait_cycles, `${t.throttle_pct}%`, pct(t.guest_efficiency)])),
     '',
     `exits during the rounds: ${Object.entries(res.exits_by_reason).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}`,
-    'not modelled yet: post-copy; the guest slowed by the steal still writes at its full rate (issue 33)',
+    'not modelled: zero pages (sent as a flag by QEMU), multifd, compression; the guest slowed by the steal or by remote faults still writes at its full rate',
   ].join('\n') + '\n';
 }
 
@@ -212,6 +217,7 @@ export function register(program: Command): void {
     .option('--timeout <duration>', 'time after which it stops and says it does not converge (default: 1h)')
     .addOption(new Option('--page-size <size>', "the guest memory's backing pages; huge ones are split to 4K for dirty logging (default: the workload's, else 4K)").choices(['4K', '2M', '1G']))
     .addOption(new Option('--mmu <kind>', "KVM's MMU under EPT/NPT: tdp (faults under mmu_lock for read) or legacy (tdp_mmu=N: slow faults under it for write); shadow paging without ept (default: the host kernel's, tdp from Linux 5.15)").choices([...MMU_KINDS]))
+    .option('--postcopy-after <rounds>', "switch to post-copy after this many pre-copy rounds unless it converged first (QEMU's postcopy-ram and migrate-start-postcopy): a short stop, then the rest follows the guest, on its demand or in the background (default: pre-copy only)", intFlag('--postcopy-after', 1, 100_000))
     .option('--live', 'watch the rounds as the engine runs them (full screen on a terminal, a line per round otherwise)')
     .option('--evacuate <k,...>', "evacuate the host instead: every VM of the scenario (or --vms copies) over the one link, K at a time sharing it; the total time and the worst downtime for each K (e.g. 1,2,4; default: off, one VM migrates)")
     .option('--host-kernel <version>', "the host's Linux: the tracking modes, the MMU and eager splitting it offers (the TDP MMU by default from 5.15, eager splitting from 5.19)", DEFAULT_HOST_KERNEL)
