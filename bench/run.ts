@@ -20,7 +20,7 @@ import { resolveScenario } from '../src/request/scenario.js';
 import { runPointJob } from '../src/experiment/job.js';
 import { LiveRun } from '../src/experiment/live.js';
 import { CALIBRATE_CASES, calibrateRun, type CalibrateRun } from './calibrate.js';
-import { MIGRATION_MODES, migrationRun, type MigrationBench } from './migration.js';
+import { MIGRATION_MODES, SPLIT_CASES, migrationRun, splitRun, type MigrationBench, type SplitBench } from './migration.js';
 import type { TrackingMode } from '../src/migration/tracking.js';
 import { CAPACITY_CASE, capacityRun, estimateVsExact, projectedSpeedup, sweepProfile, type CapacityRun, type SweepProfile } from './time-to-answer.js';
 // @ts-expect-error — the peer is plain JavaScript on purpose
@@ -161,6 +161,9 @@ if (caseArg >= 0) {
     process.stdout.write(JSON.stringify(await capacityRun(name === 'capacity:exact' ? 'exact' : 'multi-fidelity', 2)) + '\n');
   } else if (name === 'estimate') {
     process.stdout.write(JSON.stringify(estimateVsExact()) + '\n');
+  } else if (name.startsWith('split:')) {
+    const [, vcpus, mmu, eager] = name.split(':');
+    process.stdout.write(JSON.stringify(splitRun(Number(vcpus), mmu as 'tdp' | 'legacy', eager === 'eager')) + '\n');
   } else if (name.startsWith('migrate:')) {
     process.stdout.write(JSON.stringify(migrationRun(name.slice('migrate:'.length) as TrackingMode)) + '\n');
   } else if (name.startsWith('calibrate:')) {
@@ -267,7 +270,13 @@ const migrations = MIGRATION_MODES.map((m) => inChild<MigrationBench>(`migrate:$
 const pctOf = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 process.stdout.write(
   '\nmigrate oltp-database, 8 vCPUs, 24 GiB, 800 MB/s dirtied, 10 GbE (cold, one process each):\n' +
-    table(['tracking', 'wall s', 'migration s', 'downtime ms', 'rounds', 'guest efficiency before', 'during'], migrations.map((m) => [m.mode, m.wall_s.toFixed(2), m.total_time_s.toFixed(2), m.downtime_ms.toFixed(1), m.rounds, pctOf(m.guest_efficiency_before), pctOf(m.guest_efficiency_during)])) + '\n',
+    table(['tracking', 'wall s', 'migration s', 'set-up s', 'bulk round s', 'later rounds s', 'syncs s', 'downtime ms', 'rounds', 'guest efficiency before', 'during'], migrations.map((m) => [m.mode, m.wall_s.toFixed(2), m.total_time_s.toFixed(2), m.time_s.setup.toFixed(3), m.time_s.bulk_round.toFixed(2), m.time_s.later_rounds.toFixed(2), m.time_s.syncs.toFixed(3), m.downtime_ms.toFixed(1), m.rounds, pctOf(m.guest_efficiency_before), pctOf(m.guest_efficiency_during)])) + '\n',
+);
+// The first round on 1 GiB pages, split eagerly (set-up work) or lazily (the guest's faults, on the MMU lock).
+const splits = SPLIT_CASES.map(([v, mmu, eager]) => inChild<SplitBench>(`split:${v}:${mmu}:${eager ? 'eager' : 'lazy'}`));
+process.stdout.write(
+  '\nfirst round of migrating cpu-bound, 1 GiB per vCPU on 1 GiB pages, its memory its working set (cold, one process each):\n' +
+    table(['vCPUs', 'MMU', 'split', 'wall s', 'set-up s', 'guest before', 'first round', 'stall per vCPU s', 'lock wait cycles'], splits.map((x) => [x.vcpus, x.mmu, x.eager ? 'eager' : 'lazy', x.wall_s.toFixed(2), x.setup_s.toFixed(3), pctOf(x.efficiency_before), pctOf(x.first_round_efficiency), x.stall_s.toFixed(3), x.lock_wait_cycles])) + '\n',
 );
 const est = inChild<ReturnType<typeof estimateVsExact>>('estimate');
 const estimate = { wall_s: est.wall_s, exact_wall_s: est.exact_wall_s, worst_error_pp: est.worst_error_pp, estimate_efficiency: est.estimate_efficiency, exact_efficiency: est.exact_efficiency };
@@ -321,6 +330,7 @@ const json = {
   estimate,
   calibrate: calibrations,
   migrate: migrations,
+  migrate_first_round_1g: splits,
   tui: { plain_wall_s: median(plainWall), live_wall_s: median(liveWall), overhead: tuiOverhead },
 };
 writeFileAtomic(out, JSON.stringify(json, null, 2) + '\n');
