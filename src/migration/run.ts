@@ -69,6 +69,8 @@ export interface MigrationRound {
   throttle_pct: number;
   guest_efficiency: number | null;
   exits_per_s: Record<string, number>;
+  /** Exits the guest took in the round, by reason (its rates over the guest's running time in it). */
+  exits_by_reason: Record<string, number>;
 }
 
 export interface MigrationResult {
@@ -167,8 +169,10 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
     const stealPct = (100 * Math.min(busyVcpus, Math.max(0, threadCores - spare))) / busyVcpus;
     const s = extra.length > 0 && !o.precopyOnly ? run(extra) : before;
     const exits: Record<string, number> = {};
+    const inRound: Record<string, number> = {};
     for (const [reason, e] of Object.entries(s.total.exits)) {
       exits[reason] = e.rate_per_s;
+      inRound[reason] = Math.round(e.rate_per_s * r.durationSec * speed);
       exitsTotal[reason] = (exitsTotal[reason] ?? 0) + e.rate_per_s * r.durationSec * speed;
     }
     if (s.total.efficiency !== null) {
@@ -178,7 +182,7 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
     const out: MigrationRound = {
       round: r.round, phase: 'pre-copy', remote_faults: 0, start_s: r.startSec, duration_s: r.durationSec, sync_s: r.syncSec, pages_sent: Math.round(r.pagesSent), pages_dirtied: Math.round(r.pagesDirtied),
       first_touch_faults: Math.round(activity.firstTouches), huge_pages_split: Math.round(activity.hugeZaps), lock_wait_cycles: Math.round(track.lockWaitCycles(activity, busyVcpus, speed)), first_touch_stall_s: track.firstTouchStallSec(activity, busyVcpus, speed), migration_thread_cores: threadCores, steal_pct: stealPct,
-      throttle_pct: r.throttlePct, guest_efficiency: s.total.efficiency, exits_per_s: exits,
+      throttle_pct: r.throttlePct, guest_efficiency: s.total.efficiency, exits_per_s: exits, exits_by_reason: inRound,
     };
     o.onRound?.(out, pre.rounds.length + (pre.postcopy ? 1 : 0));
     return out;
@@ -196,8 +200,10 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
     const extra = track.remoteFaults(faults, pc.durationSec, busyVcpus, waitSec);
     const s = extra.length > 0 && !o.precopyOnly ? run(extra) : before;
     const exits: Record<string, number> = {};
+    const inRound: Record<string, number> = {};
     for (const [reason, e] of Object.entries(s.total.exits)) {
       exits[reason] = e.rate_per_s;
+      inRound[reason] = Math.round(e.rate_per_s * pc.durationSec);
       exitsTotal[reason] = (exitsTotal[reason] ?? 0) + e.rate_per_s * pc.durationSec;
     }
     if (s.total.efficiency !== null) {
@@ -207,7 +213,7 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
     const out: MigrationRound = {
       round: pre.rounds.length + 1, phase: 'post-copy', remote_faults: Math.round(faults), start_s: pc.startSec, duration_s: pc.durationSec, sync_s: 0, pages_sent: Math.round(pc.outstandingPages), pages_dirtied: 0,
       first_touch_faults: 0, huge_pages_split: 0, lock_wait_cycles: 0, first_touch_stall_s: (faults / Math.max(1, busyVcpus)) * waitSec, migration_thread_cores: cyclesPerByte * bandwidth / hz, steal_pct: 0,
-      throttle_pct: 0, guest_efficiency: s.total.efficiency, exits_per_s: exits,
+      throttle_pct: 0, guest_efficiency: s.total.efficiency, exits_per_s: exits, exits_by_reason: inRound,
     };
     o.onRound?.(out, pre.rounds.length + 1);
     timeline.push(out);

@@ -102,7 +102,7 @@ export function tracking(mode: TrackingMode, profile: Profile, features: number,
     return counts.filter((x) => x.count > 0).map((x) => ({ reason: x.reason, perGuestSec: x.count / guestSec, handlerCycles: x.handlerCycles }));
   };
   if (mode === 'pml') {
-    if (!profile.capabilities.pml) throw new InputError('command line', flag, `a tracking mode ${profile.name}'s CPU has (bitmap, bitmap-manual, ring; pml needs Intel Broadwell or later)`, "'pml'");
+    if (!profile.capabilities.pml) throw new InputError('command line', flag, `a tracking mode ${profile.name}'s CPU has (bitmap, bitmap-manual, ring; ${arch.dirtyLogHardware})`, "'pml'");
     if (!nestedPaging) throw new InputError('command line', flag, 'pml with nested paging (EPT): PML logs guest-physical writes in the EPT', "'pml' under shadow paging", ' — add ept to --features, or use bitmap');
   }
   const lockWaitCycles = (a: RoundActivity, busyVcpus: number, speed: number): number => {

@@ -96,6 +96,7 @@ export const CASES: Case[] = [
   { what: "calibrate: --force onto a file calibrate did not write", args: ['calibrate', 'test/fixtures/kvm-unit-tests/lutomirski-2017-vmexit.log', '--force', '-o', 'README.md'] },
   { what: 'migrate: a workload that states no memory', args: ['migrate', 'test/fixtures/bom-workload.json', '--dirty-rate', '800MB/s'] },
   { what: 'migrate: the dirty ring on a host kernel without it', args: ['migrate', 'oltp-database', '--dirty-tracking', 'ring', '--host-kernel', '5.10'] },
+  { what: 'migrate: PML on an AMD CPU', args: ['migrate', 'oltp-database', '--dirty-tracking', 'pml', '--profile', 'genoa'] },
   { what: 'sweep: a migration study', args: ['sweep', 'workloads/studies/migration.yaml'] },
   { what: 'migrate: evacuating 0 VMs at a time', args: ['migrate', 'oltp-database', '--evacuate', '0'] },
   { what: 'migrate: a host kernel that is no version', args: ['migrate', 'oltp-database', '--host-kernel', 'latest'] },

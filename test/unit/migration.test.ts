@@ -160,6 +160,7 @@ test('exitsim migrate refuses each bad input with one message and exit 2', async
     [[bare, '--guest-memory', '24GiB'], /--dirty-rate: expected the guest's dirty rate/],
     [['--working-set', '48GiB'], /--working-set: expected a working set no larger than the guest's memory/],
     [['--evacuate', '0'], /--evacuate: expected how many VMs migrate at a time/],
+    [['--dirty-tracking', 'pml', '--profile', 'genoa'], /--dirty-tracking: expected a tracking mode genoa's CPU has .*AMD's page-modification logging is in no shipped AMD profile/],
     [['--evacuate', '2,x'], /--evacuate: expected how many VMs migrate at a time/],
     [['--dirty-tracking', 'ring', '--host-kernel', '5.10'], /--dirty-tracking: expected an option host Linux 5.10 has \(the dirty ring came in Linux 5.11/],
     [['--guest-memory', '24GiB', '--dirty-rate', '800MB/s', '--bandwidth', '0Gbit'], /--bandwidth: expected a bandwidth such as 10Gbit/],
@@ -189,6 +190,13 @@ test('exitsim migrate --out writes the timeline as CSV (one row per round) and a
   const res = JSON.parse(r.stdout);
   const rows = fs.readFileSync(path.join(out, 'timeline.csv'), 'utf8').trim().split('\n');
   assert.equal(rows.length, 1 + res.rounds);
+  // The fields the issue names, per round too: its exits by reason are counts that add up to the run's.
+  for (const k of ['total_time_s', 'downtime_ms', 'rounds', 'converged', 'transferred_gib', 'guest_efficiency_during', 'exits_by_reason', 'timeline']) assert.ok(k in res, k);
+  for (const t of res.timeline) for (const k of ['duration_s', 'pages_dirtied', 'pages_sent', 'guest_efficiency', 'exits_by_reason']) assert.ok(k in t, k);
+  for (const [reason, n] of Object.entries(res.exits_by_reason as Record<string, number>)) {
+    const sum = res.timeline.reduce((a: number, t: { exits_by_reason: Record<string, number> }) => a + (t.exits_by_reason[reason] ?? 0), 0);
+    assert.ok(Math.abs(sum - n) <= res.timeline.length, `${reason}: rounds ${sum}, run ${n}`);
+  }
   assert.match(rows[0], /^round,phase,start_s,duration_s,sync_s,pages_sent,pages_dirtied,first_touch_faults,huge_pages_split,lock_wait_cycles,migration_thread_cores,steal_pct,remote_faults,throttle_pct,guest_efficiency/);
   for (const f of ['timeline.svg', 'timeline.pdf', 'timeline.vl.json']) assert.ok(fs.statSync(path.join(out, f)).size > 0, f);
   const mine = path.join(d, 'mine');

@@ -8,7 +8,7 @@ import type { MigrationRound } from '../../src/migration/run.js';
 // path prints a line per round as the worker finishes it, then the answer.
 const round = (n: number): MigrationRound => ({
   round: n, phase: 'pre-copy', remote_faults: 0, start_s: n * 2, duration_s: 2 / n, sync_s: 0.001, pages_sent: 1000 * n, pages_dirtied: 500 * n, first_touch_faults: 0, huge_pages_split: 0,
-  lock_wait_cycles: 0, migration_thread_cores: 0.5, steal_pct: 0, first_touch_stall_s: 0, throttle_pct: 0, guest_efficiency: 0.9 - n / 100, exits_per_s: {},
+  lock_wait_cycles: 0, migration_thread_cores: 0.5, steal_pct: 0, first_touch_stall_s: 0, throttle_pct: 0, guest_efficiency: 0.9 - n / 100, exits_per_s: {}, exits_by_reason: {},
 });
 
 test('the live migration view: a bar of the rounds done, a line per round, the answer once it is in', () => {

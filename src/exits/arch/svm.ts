@@ -67,6 +67,7 @@ export const SVM: ArchDescriptor = {
   currentProfile: 'genoa',
   // x86/vmexit runs on both vendors; x86/svm's latency tests only on an AMD host.
   kvmUnitTestsSuites: ['vmexit', 'svm'],
+  dirtyLogHardware: "AMD's page-modification logging is in no shipped AMD profile (assumed absent: no KVM support for it was found)",
   worldSwitchStages: (b, { clean, handlerStage }) => [
     { what: '1 #VMEXIT: exit code, EXITINFO1/2, next RIP into the VMCB', cycles: b.recordExitInfo, source: 'APM vol. 2 §15.6' },
     { what: '2 #VMEXIT: save guest state into the VMCB', cycles: b.saveGuestState, source: 'APM vol. 2 §15.6' },

@@ -63,4 +63,6 @@ export interface ArchDescriptor {
   currentProfile: string;
   /** The kvm-unit-tests suites whose figures a host of this architecture prints (exitsim calibrate reads them). */
   kvmUnitTestsSuites: ReadonlyArray<'vmexit' | 'svm'>;
+  /** Where hardware dirty logging (a page-modification log) comes from on this architecture: said when a profile lacks it. */
+  dirtyLogHardware: string;
 }

@@ -52,6 +52,7 @@ export const VMX: ArchDescriptor = {
   currentProfile: 'sapphire-rapids',
   // x86/vmexit runs on both vendors; x86/svm's latency tests only on an AMD host.
   kvmUnitTestsSuites: ['vmexit'],
+  dirtyLogHardware: 'PML needs Intel Broadwell or later (K. Huang, "KVM: VMX: Page Modification Logging (PML) support", Linux 4.0)',
   worldSwitchStages: (b, { handlerStage }) => [
     { what: '1 record exit information (exit reason, qualification)', cycles: b.recordExitInfo, source: 'SDM §28.2' },
     { what: '2 save guest state (CRs, DRs, segments, RIP/RSP/RFLAGS)', cycles: b.saveGuestState, source: 'SDM §28.3' },
