@@ -19,7 +19,7 @@ function opts(memoryBytes: number, writesPerSec: number, bandwidth: number, over
 }
 
 /** dirty_log_perf_test as Matlack ran it: 96 vCPUs each writing its own 1 GiB once, right after dirty logging starts. */
-function dirtyLogPerfTest() {
+export function dirtyLogPerfTest() {
   const r = resolveScenario('cpu-bound', { profile: 'skylake-sp', vcpus: 96 });
   const features = parseFeatureSet('ept,vpid');
   const hz = r.profile.frequencyGHz.value * 1e9;
