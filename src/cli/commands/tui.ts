@@ -33,7 +33,7 @@ async function tuiCommand(file: string, o: TuiOptions): Promise<void> {
 
 export function register(program: Command): void {
   // The live view prints no results and runs one seed in its own worker: no --json, --out, --force, --replications, --workers.
-  addCommon(program.command('tui').argument('<workload-or-scenario>').description('watch a run live; several --features run side by side (paired)'), true, ['--json', '--csv', '--out', '--force', '--replications', '--workers'])
+  addCommon(program.command('tui').argument('<workload-or-scenario>').description('watch a run live; several --features run side by side (paired); a migration live: exitsim migrate FILE --live'), true, ['--json', '--csv', '--out', '--force', '--replications', '--workers'])
     .option('--speed <sim-s-per-s>', 'simulated seconds per wall second (0 = as fast as possible; default: the run takes ~20 s)', numberFlag('--speed', `0 (as fast as possible) or at least ${MIN_TUI_SPEED} simulated seconds per wall second (slower would take days to watch)`, (n) => n === 0 || n >= MIN_TUI_SPEED))
     .option('--plain', 'plain progress lines instead of the full-screen view')
     .action(async (file: string, o: TuiOptions) => tuiCommand(file, o));
