@@ -42,26 +42,6 @@ test('rerun of a comparison: same CSVs; the manifest records version, git, node 
   same(a, path.join(d, 'c'), ['runs.csv', 'vms.csv', 'exits.csv']);
 });
 
-test('rerun of a sweep, and of a merged sharded sweep: same CSVs as the original', () => {
-  const d = tmp();
-  const sweep = path.join(d, 'tiny.yaml');
-  fs.writeFileSync(sweep, 'name: tiny\nbase: { name: t, host: { pcpus: 2 }, vms: [{ workload: kernel-build, vcpus: 1 }], durationSec: 0.01 }\nparameters: [{ path: seed, values: [1, 2] }]\nfeatureSets: [none, modern]\nreplications: 2\n');
-  const whole = path.join(d, 'whole');
-  assert.equal(exitsim('sweep', sweep, '--out', whole).status, 0);
-  assert.equal(exitsim('sweep', sweep, '--shard', '1/2', '--out', path.join(d, 'h1')).status, 0);
-  assert.equal(exitsim('sweep', sweep, '--shard', '2/2', '--out', path.join(d, 'h2')).status, 0);
-  const merged = path.join(d, 'merged');
-  assert.equal(exitsim('merge', path.join(d, 'h1'), path.join(d, 'h2'), '--out', merged).status, 0);
-  fs.rmSync(sweep);
-  const csvs = ['runs.csv', 'vms.csv', 'exits.csv', 'summary.csv', 'comparisons.csv'];
-  for (const [from, to] of [[whole, 'again'], [merged, 'merged-again']]) {
-    const r = exitsim('rerun', path.join(from, 'manifest.json'), '--out', path.join(d, to));
-    assert.equal(r.status, 0, r.stderr);
-    same(from, path.join(d, to), csvs);
-  }
-  same(whole, merged, csvs);
-});
-
 test('rerun refuses a manifest without embedded inputs, and a file that is not a manifest', () => {
   const d = tmp();
   const f = path.join(d, 'manifest.json');

@@ -67,27 +67,6 @@ test('a sweep gives byte-identical CSV and figures with 1 and 2 workers', () => 
   assert.ok(summary.every((x) => Number(x.efficiency_ci95_halfwidth) >= 0 && x.replications === '2'));
 });
 
-test('shards + merge = the unsharded sweep; merge refuses gaps, duplicates and mixed sweeps', () => {
-  const d = tmp();
-  const f = sweepFile(d);
-  assert.equal(exitsim('sweep', f, '--workers', '1', '--out', path.join(d, 'all')).code, 0);
-  for (const i of [1, 2, 3]) assert.equal(exitsim('sweep', f, '--workers', '1', '--shard', `${i}/3`, '--out', path.join(d, `s${i}`)).code, 0);
-  const gap = exitsim('merge', path.join(d, 's1'), path.join(d, 's2'), '--out', path.join(d, 'gap'));
-  assert.equal(gap.code, 2);
-  assert.match(gap.stderr, /missing/);
-  const dup = exitsim('merge', path.join(d, 's1'), path.join(d, 's1'), path.join(d, 's2'), path.join(d, 's3'), '--out', path.join(d, 'dup'));
-  assert.equal(dup.code, 2);
-  assert.match(dup.stderr, /duplicate/);
-  const other = sweepFile(d, 'other');
-  assert.equal(exitsim('sweep', other, '--workers', '1', '--shard', '1/3', '--out', path.join(d, 'o1')).code, 0);
-  const mixed = exitsim('merge', path.join(d, 's1'), path.join(d, 'o1'), '--out', path.join(d, 'mixed'));
-  assert.equal(mixed.code, 2);
-  assert.match(mixed.stderr, /a shard of study small/);
-  const ok = exitsim('merge', path.join(d, 's3'), path.join(d, 's1'), path.join(d, 's2'), '--out', path.join(d, 'merged'));
-  assert.equal(ok.code, 0, ok.stderr);
-  assert.deepEqual(read(path.join(d, 'merged')), read(path.join(d, 'all')));
-});
-
 test('replications can be added to an earlier study without rerunning what is done', () => {
   const d = tmp();
   const f = sweepFile(d);

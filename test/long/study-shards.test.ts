@@ -1,0 +1,39 @@
+// A sweep in shards merged equals the sweep whole; merge refuses gaps, duplicates and mixed sweeps
+// (moved from test/unit/study.test.ts: an integration suite of ~25 s, kept out of npm test's five minutes).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { exitsim, tmpDir } from '../cli-spawn.js';
+
+const tmp = () => tmpDir('study');
+
+function sweepFile(dir: string, name = 'small', replications = 2, duration = 0.03): string {
+  const f = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(f, `name: ${name}\nbase:\n  name: ${name}\n  host: { pcpus: 2, scheduler: fair }\n  vms: [{ workload: spinlock-job, vcpus: 2, count: 1 }]\n  durationSec: ${duration}\nparameters:\n  - path: vms[0].count\n    values: [1, 2, 3]\nfeatureSets: ["nehalem,-ple", nehalem]\nreplications: ${replications}\n`);
+  return f;
+}
+
+const OUTPUTS = ['runs.csv', 'vms.csv', 'exits.csv', 'summary.csv', 'comparisons.csv', 'efficiency.svg', 'throughput.svg', 'cycles.svg'];
+const read = (dir: string) => Object.fromEntries(OUTPUTS.map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+
+test('shards + merge = the unsharded sweep; merge refuses gaps, duplicates and mixed sweeps', () => {
+  const d = tmp();
+  const f = sweepFile(d);
+  assert.equal(exitsim('sweep', f, '--workers', '1', '--out', path.join(d, 'all')).code, 0);
+  for (const i of [1, 2, 3]) assert.equal(exitsim('sweep', f, '--workers', '1', '--shard', `${i}/3`, '--out', path.join(d, `s${i}`)).code, 0);
+  const gap = exitsim('merge', path.join(d, 's1'), path.join(d, 's2'), '--out', path.join(d, 'gap'));
+  assert.equal(gap.code, 2);
+  assert.match(gap.stderr, /missing/);
+  const dup = exitsim('merge', path.join(d, 's1'), path.join(d, 's1'), path.join(d, 's2'), path.join(d, 's3'), '--out', path.join(d, 'dup'));
+  assert.equal(dup.code, 2);
+  assert.match(dup.stderr, /duplicate/);
+  const other = sweepFile(d, 'other');
+  assert.equal(exitsim('sweep', other, '--workers', '1', '--shard', '1/3', '--out', path.join(d, 'o1')).code, 0);
+  const mixed = exitsim('merge', path.join(d, 's1'), path.join(d, 'o1'), '--out', path.join(d, 'mixed'));
+  assert.equal(mixed.code, 2);
+  assert.match(mixed.stderr, /a shard of study small/);
+  const ok = exitsim('merge', path.join(d, 's3'), path.join(d, 's1'), path.join(d, 's2'), '--out', path.join(d, 'merged'));
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(read(path.join(d, 'merged')), read(path.join(d, 'all')));
+});
