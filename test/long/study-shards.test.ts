@@ -2,20 +2,11 @@
 // (moved from test/unit/study.test.ts: an integration suite of ~25 s, kept out of npm test's five minutes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { exitsim, tmpDir } from '../cli-spawn.js';
+import { readOutputs as read, sweepFile } from '../sweep-files.js';
 
 const tmp = () => tmpDir('study');
-
-function sweepFile(dir: string, name = 'small', replications = 2, duration = 0.03): string {
-  const f = path.join(dir, `${name}.yaml`);
-  fs.writeFileSync(f, `name: ${name}\nbase:\n  name: ${name}\n  host: { pcpus: 2, scheduler: fair }\n  vms: [{ workload: spinlock-job, vcpus: 2, count: 1 }]\n  durationSec: ${duration}\nparameters:\n  - path: vms[0].count\n    values: [1, 2, 3]\nfeatureSets: ["nehalem,-ple", nehalem]\nreplications: ${replications}\n`);
-  return f;
-}
-
-const OUTPUTS = ['runs.csv', 'vms.csv', 'exits.csv', 'summary.csv', 'comparisons.csv', 'efficiency.svg', 'throughput.svg', 'cycles.svg'];
-const read = (dir: string) => Object.fromEntries(OUTPUTS.map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
 
 test('shards + merge = the unsharded sweep; merge refuses gaps, duplicates and mixed sweeps', () => {
   const d = tmp();

@@ -11,6 +11,8 @@ import { capacitySearch, parseSla } from '../../src/experiment/capacity.js';
 import { Workload } from '../../src/config/schema.js';
 import { loadProfile } from '../../src/config/load.js';
 import { Scenario } from '../../src/config/schema.js';
+import { readOutputs, sweepFile } from '../sweep-files.js';
+import { killAfter } from '../cli-spawn.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = path.join(root, 'bin', 'exitsim.js');
@@ -20,28 +22,7 @@ const exitsim = (...args: string[]) => {
 };
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-study-'));
 
-function sweepFile(dir: string, name = 'small', replications = 2, duration = 0.03): string {
-  const f = path.join(dir, `${name}.yaml`);
-  fs.writeFileSync(
-    f,
-    `name: ${name}
-base:
-  name: ${name}
-  host: { pcpus: 2, scheduler: fair }
-  vms: [{ workload: spinlock-job, vcpus: 2, count: 1 }]
-  durationSec: ${duration}
-parameters:
-  - path: vms[0].count
-    values: [1, 2, 3]
-featureSets: ["nehalem,-ple", nehalem]
-replications: ${replications}
-`,
-  );
-  return f;
-}
-
-const OUTPUTS = ['runs.csv', 'vms.csv', 'exits.csv', 'summary.csv', 'comparisons.csv', 'efficiency.svg', 'throughput.svg', 'cycles.svg'];
-const read = (dir: string) => Object.fromEntries(OUTPUTS.map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+const read = readOutputs;
 
 test('estimate(values) gives the mean and the Student-t 95% half-width', () => {
   const e = estimate([1, 2, 3, 4]);
@@ -89,40 +70,6 @@ test('a study folder holding another study is not overwritten without --force', 
   assert.match(r.stderr, /--force/);
   assert.equal(fs.readFileSync(path.join(d, 'x', 'runs.csv'), 'utf8'), before);
   assert.equal(exitsim('sweep', sweepFile(d, 'other'), '--workers', '1', '--out', path.join(d, 'x'), '--force').code, 0);
-});
-
-async function killAfter(args: string[], runsDir: string, atLeast: number, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' } });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const n = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).filter((x) => x.endsWith('.json')).length : 0;
-    if (n >= atLeast) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  child.kill(signal);
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
-}
-
-test('a sweep killed mid-run resumes: nothing lost, nothing duplicated, same CSV as an uninterrupted run', async () => {
-  const d = tmp();
-  const f = sweepFile(d, 'killme', 4, 0.2);
-  const out = path.join(d, 'killed');
-  await killAfter(['sweep', f, '--workers', '1', '--out', out], path.join(out, 'runs'), 3, 'SIGKILL');
-  const afterKill = fs.readdirSync(path.join(out, 'runs')).filter((x) => x.endsWith('.json')).length;
-  assert.ok(afterKill >= 3 && afterKill < 12, `${afterKill} jobs saved before the kill`);
-  const { code, stderr } = await killAfter(['sweep', f, '--workers', '1', '--out', out], path.join(out, 'runs'), afterKill + 2, 'SIGINT');
-  assert.equal(code, 130, 'Ctrl-C exits with 130');
-  assert.match(stderr, /exitsim: interrupted — \d+ of 12 jobs are saved in .*killed; run the same command to resume: exitsim sweep .*killme.* --out .*killed/, 'Ctrl-C says what was saved and how to resume');
-  const resumed = exitsim('sweep', f, '--workers', '2', '--out', out, '--json');
-  assert.equal(resumed.code, 0, resumed.stderr);
-  const j = JSON.parse(resumed.stdout);
-  assert.ok(j.reused >= afterKill + 2, `reused ${j.reused}`);
-  assert.equal(j.reused + j.ran, 12, 'every job ran exactly once over the three attempts');
-  assert.equal(fs.readdirSync(path.join(out, 'runs')).filter((x) => x.endsWith('.json')).length, 12);
-  assert.equal(exitsim('sweep', f, '--workers', '2', '--out', path.join(d, 'clean')).code, 0);
-  assert.deepEqual(read(out), read(path.join(d, 'clean')));
 });
 
 test('capacity search returns the analytic answer: VMs ≤ pCPUs · f / (cycles per unit · SLA rate)', () => {
