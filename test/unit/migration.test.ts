@@ -161,6 +161,8 @@ test('exitsim migrate refuses each bad input with one message and exit 2', async
     [[bare, '--guest-memory', '24GiB'], /--dirty-rate: expected the guest's dirty rate/],
     [['--working-set', '48GiB'], /--working-set: expected a working set no larger than the guest's memory/],
     [['--evacuate', '0'], /--evacuate: expected how many VMs migrate at a time/],
+    [['--evacuate', '2', '--live'], /--live: expected one migration to watch \(not a study, not --evacuate\), found --evacuate 2/],
+    [['workloads/studies/migration.yaml', '--live'], /--live: expected one migration to watch .*found a migration study/],
     [['--dirty-tracking', 'pml', '--profile', 'genoa'], /--dirty-tracking: expected a tracking mode genoa's CPU has .*AMD's page-modification logging is in no shipped AMD profile/],
     [['--evacuate', '2,x'], /--evacuate: expected how many VMs migrate at a time/],
     [['--dirty-tracking', 'ring', '--host-kernel', '5.10'], /--dirty-tracking: expected an option host Linux 5.10 has \(the dirty ring came in Linux 5.11/],

@@ -81,7 +81,10 @@ function prepare(file: string, o: MigrateOptions) {
 }
 
 async function migrateCommand(file: string, o: MigrateOptions): Promise<void> {
-  if (/\.(json|ya?ml)$/i.test(file) && looksLikeMigrationStudy(readDataFile(file))) return studyCommand(file, o);
+  const study = /\.(json|ya?ml)$/i.test(file) && looksLikeMigrationStudy(readDataFile(file));
+  // The live view watches one migration's rounds; a study or an evacuation is many migrations.
+  if (o.live && (study || o.evacuate !== undefined)) throw new InputError(CLI, '--live', 'one migration to watch (not a study, not --evacuate)', study ? `a migration study, ${file}` : `--evacuate ${o.evacuate}`);
+  if (study) return studyCommand(file, o);
   const { r, features, link, concurrency, guests, migrateVm, optionsFor } = prepare(file, o);
   if (concurrency !== undefined) {
     // Every VM of the host, in the scenario's order; identical VMs at the same bandwidth migrate alike.
