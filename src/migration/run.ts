@@ -154,6 +154,21 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
   let weighted = 0;
   let weight = 0;
   let guestSec = 0;
+  /** A phase's run: its exit rates, its exits (over `guestSec` of the guest running), added to the totals; its efficiency weighted by `durationSec`. */
+  const tally = (s: ReturnType<typeof summarize>, durationSec: number, guestSec: number) => {
+    const exits: Record<string, number> = {};
+    const inRound: Record<string, number> = {};
+    for (const [reason, e] of Object.entries(s.total.exits)) {
+      exits[reason] = e.rate_per_s;
+      inRound[reason] = Math.round(e.rate_per_s * guestSec);
+      exitsTotal[reason] = (exitsTotal[reason] ?? 0) + e.rate_per_s * guestSec;
+    }
+    if (s.total.efficiency !== null) {
+      weighted += s.total.efficiency * durationSec;
+      weight += durationSec;
+    }
+    return { exits, inRound };
+  };
   const timeline: MigrationRound[] = pre.rounds.map((r) => {
     const speed = 1 - r.throttlePct / 100;
     const g0 = guestSec;
@@ -168,17 +183,7 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
     const spare = Math.max(0, spec.scenario.host.pcpus - busyVcpus);
     const stealPct = (100 * Math.min(busyVcpus, Math.max(0, threadCores - spare))) / busyVcpus;
     const s = extra.length > 0 && !o.precopyOnly ? run(extra) : before;
-    const exits: Record<string, number> = {};
-    const inRound: Record<string, number> = {};
-    for (const [reason, e] of Object.entries(s.total.exits)) {
-      exits[reason] = e.rate_per_s;
-      inRound[reason] = Math.round(e.rate_per_s * r.durationSec * speed);
-      exitsTotal[reason] = (exitsTotal[reason] ?? 0) + e.rate_per_s * r.durationSec * speed;
-    }
-    if (s.total.efficiency !== null) {
-      weighted += s.total.efficiency * r.durationSec;
-      weight += r.durationSec;
-    }
+    const { exits, inRound } = tally(s, r.durationSec, r.durationSec * speed);
     const out: MigrationRound = {
       round: r.round, phase: 'pre-copy', remote_faults: 0, start_s: r.startSec, duration_s: r.durationSec, sync_s: r.syncSec, pages_sent: Math.round(r.pagesSent), pages_dirtied: Math.round(r.pagesDirtied),
       first_touch_faults: Math.round(activity.firstTouches), huge_pages_split: Math.round(activity.hugeZaps), lock_wait_cycles: Math.round(track.lockWaitCycles(activity, busyVcpus, speed)), first_touch_stall_s: track.firstTouchStallSec(activity, busyVcpus, speed), migration_thread_cores: threadCores, steal_pct: stealPct,
@@ -199,17 +204,7 @@ export function migrate(spec: RunSpec, features: number, o: MigrationOptions, fi
     const faults = Math.min(pc.outstandingPages, (Math.ceil(busyVcpus) * pc.durationSec) / waitSec, workingSetPages * missing + distinctPagesDirtied(write, pc.durationSec) * missing * 0.5);
     const extra = track.remoteFaults(faults, pc.durationSec, busyVcpus, waitSec);
     const s = extra.length > 0 && !o.precopyOnly ? run(extra) : before;
-    const exits: Record<string, number> = {};
-    const inRound: Record<string, number> = {};
-    for (const [reason, e] of Object.entries(s.total.exits)) {
-      exits[reason] = e.rate_per_s;
-      inRound[reason] = Math.round(e.rate_per_s * pc.durationSec);
-      exitsTotal[reason] = (exitsTotal[reason] ?? 0) + e.rate_per_s * pc.durationSec;
-    }
-    if (s.total.efficiency !== null) {
-      weighted += s.total.efficiency * pc.durationSec;
-      weight += pc.durationSec;
-    }
+    const { exits, inRound } = tally(s, pc.durationSec, pc.durationSec);
     const out: MigrationRound = {
       round: pre.rounds.length + 1, phase: 'post-copy', remote_faults: Math.round(faults), start_s: pc.startSec, duration_s: pc.durationSec, sync_s: 0, pages_sent: Math.round(pc.outstandingPages), pages_dirtied: 0,
       first_touch_faults: 0, huge_pages_split: 0, lock_wait_cycles: 0, first_touch_stall_s: (faults / Math.max(1, busyVcpus)) * waitSec, migration_thread_cores: cyclesPerByte * bandwidth / hz, steal_pct: 0,

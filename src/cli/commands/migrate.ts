@@ -5,7 +5,7 @@ import { migrate, type MigrationOptions, type MigrationResult } from '../../migr
 import { QEMU_DEFAULTS, deviceStateBytes } from '../../migration/precopy.js';
 import { TRACKING_MODES, type TrackingMode } from '../../migration/tracking.js';
 import { MMU_FIGURES, MMU_KINDS } from '../../migration/mmu.js';
-import { DEFAULT_HOST_KERNEL, KERNEL_FEATURES, parseKernelVersion, requireKernel } from '../../migration/host-kernel.js';
+import { DEFAULT_HOST_KERNEL, hostKernelChoices } from '../../migration/host-kernel.js';
 import { parseBandwidth, parseDurationSec } from '../../migration/units.js';
 import { guestMemory } from '../../migration/guest.js';
 import { loadMigrationStudy, looksLikeMigrationStudy } from '../../migration/study.js';
@@ -49,14 +49,7 @@ function prepare(file: string, o: MigrateOptions) {
   const r = resolve(file, o);
   const [features] = featureSetsOf(o, r, [r.scenario.features]);
   // What the host kernel offers: each mode and MMU since the Linux that brought it.
-  const kernel = parseKernelVersion('--host-kernel', o.hostKernel);
-  const needs: Record<TrackingMode, keyof typeof KERNEL_FEATURES | undefined> = { bitmap: undefined, 'bitmap-manual': 'manualProtect', pml: 'pml', ring: 'ring' };
-  const need = needs[o.dirtyTracking];
-  if (need) requireKernel(kernel, need, '--dirty-tracking', `'${o.dirtyTracking}' on Linux ${o.hostKernel}`);
-  const mmu = o.mmu ?? (kernel[0] > 5 || (kernel[0] === 5 && kernel[1] >= 15) ? 'tdp' : 'legacy');
-  if (mmu === 'tdp') requireKernel(kernel, 'tdpMmu', '--mmu', `'tdp' on Linux ${o.hostKernel}`);
-  if (o.eagerSplit === 'on' && o.eagerSplitGiven) requireKernel(kernel, 'eagerSplit', '--eager-split', `'on' on Linux ${o.hostKernel}`);
-  const eagerSplit = o.eagerSplit === 'on' && (kernel[0] > 5 || (kernel[0] === 5 && kernel[1] >= 19));
+  const { mmu, eagerSplit } = hostKernelChoices(o.hostKernel, o.dirtyTracking, o.mmu, o.eagerSplit === 'on', o.eagerSplitGiven ?? false);
   const link = o.bandwidth === undefined ? QEMU_DEFAULTS.maxBandwidthBytesPerSec : parseBandwidth('--bandwidth', o.bandwidth);
   const downtimeLimitSec = o.downtimeLimit === undefined ? QEMU_DEFAULTS.downtimeLimitSec : parseDurationSec('--downtime-limit', o.downtimeLimit);
   const timeoutSec = o.timeout === undefined ? 3600 : parseDurationSec('--timeout', o.timeout);
