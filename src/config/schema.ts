@@ -266,16 +266,17 @@ export const VM_TYPES = ['plain', 'nested', 'tdx', 'sev-es', 'sev-snp'] as const
 export type VmType = (typeof VM_TYPES)[number];
 
 /** The architectures a profile may name (exits/arch/ holds a descriptor for each). */
-export const ARCH_NAMES = ['vmx', 'svm'] as const;
+export const ARCH_NAMES = ['vmx', 'svm', 'arm64'] as const;
 
 /**
  * What each architecture's profile holds (an exhaustive record: a new architecture must say): SVM's
  * own cost section, the confidential-VM cost sections it can carry, and capabilities that are another
  * architecture's.
  */
-const PROFILE_RULES: Record<(typeof ARCH_NAMES)[number], { svmSection: boolean; confidentialSections: ReadonlyArray<'tdx' | 'sev'>; foreignCapabilities: ReadonlyArray<'x2avic' | 'vmcbClean' | 'decodeAssists' | 'vVmsaveVmload' | 'vgif'> }> = {
-  vmx: { svmSection: false, confidentialSections: ['tdx'], foreignCapabilities: ['x2avic', 'vmcbClean', 'decodeAssists', 'vVmsaveVmload', 'vgif'] },
-  svm: { svmSection: true, confidentialSections: ['sev'], foreignCapabilities: [] },
+const PROFILE_RULES: Record<(typeof ARCH_NAMES)[number], { svmSection: boolean; arm64Section: boolean; confidentialSections: ReadonlyArray<'tdx' | 'sev'>; foreignCapabilities: ReadonlyArray<'x2avic' | 'vmcbClean' | 'decodeAssists' | 'vVmsaveVmload' | 'vgif' | 'vhe' | 'preemptionTimer' | 'vmcsShadowing' | 'pml'> }> = {
+  vmx: { svmSection: false, arm64Section: false, confidentialSections: ['tdx'], foreignCapabilities: ['x2avic', 'vmcbClean', 'decodeAssists', 'vVmsaveVmload', 'vgif', 'vhe'] },
+  svm: { svmSection: true, arm64Section: false, confidentialSections: ['sev'], foreignCapabilities: ['vhe'] },
+  arm64: { svmSection: false, arm64Section: true, confidentialSections: [], foreignCapabilities: ['x2avic', 'vmcbClean', 'decodeAssists', 'vVmsaveVmload', 'vgif', 'preemptionTimer', 'vmcsShadowing', 'pml'] },
 };
 
 export const Profile = z
@@ -287,7 +288,7 @@ export const Profile = z
     description: z.string().min(1),
     // A clock of 0 Hz turns every time into infinity (a crash deep in microbench): 0.1–10 GHz covers every CPU.
     frequencyGHz: Cited.extend({ value: z.number().finite().min(0.1, 'at least 0.1 GHz').max(10, 'at most 10 GHz') }),
-    /** Intel VT-x or AMD SVM: which exit codes, world switch and feature names apply. */
+    /** Intel VT-x, AMD SVM or arm64 KVM: which exit codes, world switch and feature names apply. */
     arch: z.enum(ARCH_NAMES).default('vmx'),
     /**
      * On SVM the VT-x names stand for their SVM counterparts: ept = NPT, vpid = ASIDs, apicv = AVIC,
@@ -332,6 +333,12 @@ export const Profile = z
         retbleedIbrs: z.boolean().default(false),
         /** Page Modification Logging: the CPU logs written GPAs itself (dirty tracking without write-protect faults; PML_FULL exits). */
         pml: z.boolean().default(false),
+        /**
+         * arm64: the Virtualization Host Extensions (ARMv8.1 FEAT_VHE): the host kernel runs at EL2 and
+         * an exit is one trap. On arm64 the VT-x names stand for: ept = stage-2 translation, vpid =
+         * VMIDs, apicv = GICv4 direct injection of vLPIs, ipiv = GICv4.1 direct vSGIs, ple = WFE trapping.
+         */
+        vhe: z.boolean().default(false),
         source: z.string().min(1),
       })
       .strict(),
@@ -346,6 +353,28 @@ export const Profile = z
         cleanBitsSavedCycles: Cited,
         /** Fetching and decoding the exiting instruction in software when the CPU gives neither next RIP nor its bytes. */
         softwareDecodeCycles: Cited,
+      })
+      .strict()
+      .optional(),
+    /**
+     * arm64 KVM's world switch beyond the trap itself (required when arch is arm64): the vGIC state
+     * saved and restored at every exit, and in split mode (no VHE) the guest's and host's EL1 system
+     * registers and the second switch between EL2 and the host kernel at EL1.
+     */
+    arm64: z
+      .object({
+        /** The GIC generation: v2 (distributor and IPIs by MMIO, list registers behind MMIO GICH) or v3 (system registers). */
+        gicVersion: z.enum(['v2', 'v3']),
+        /** Saving the vGIC's list registers and control state at an exit (__vgic_v2/v3_save_state). */
+        vgicSaveCycles: Cited,
+        /** Restoring them before entry. */
+        vgicRestoreCycles: Cited,
+        /** Split mode: saving the guest's EL1 system registers at an exit (and the host's before entry). */
+        el1SysregSaveCycles: Cited,
+        /** Split mode: restoring the host's EL1 system registers at an exit (and the guest's before entry). */
+        el1SysregRestoreCycles: Cited,
+        /** Split mode: ERET from EL2 into the host kernel at EL1 after an exit, and its HVC back to EL2 to enter the guest. */
+        hostSwitchCycles: Cited,
       })
       .strict()
       .optional(),
@@ -426,12 +455,14 @@ export const Profile = z
     const rule = PROFILE_RULES[p.arch];
     if (rule.svmSection && !p.svm) ctx.addIssue({ code: 'custom', path: ['svm'], message: 'an SVM profile needs its svm costs (vmsaveCycles, vmloadCycles, cleanBitsSavedCycles, softwareDecodeCycles)' });
     if (!rule.svmSection && p.svm) ctx.addIssue({ code: 'custom', path: ['svm'], message: 'svm costs only on an SVM profile (arch: svm)' });
+    if (rule.arm64Section && !p.arm64) ctx.addIssue({ code: 'custom', path: ['arm64'], message: 'an arm64 profile needs its arm64 costs (gicVersion, vgicSaveCycles, vgicRestoreCycles, el1SysregSaveCycles, el1SysregRestoreCycles, hostSwitchCycles)' });
+    if (!rule.arm64Section && p.arm64) ctx.addIssue({ code: 'custom', path: ['arm64'], message: 'arm64 costs only on an arm64 profile (arch: arm64)' });
     if (p.capabilities.tdx && (!rule.confidentialSections.includes('tdx') || !p.tdx)) ctx.addIssue({ code: 'custom', path: ['tdx'], message: 'a TDX-capable profile is VT-x (arch: vmx) with its tdx costs (moduleExitCycles, moduleEntryCycles)' });
     if ((p.capabilities.sevEs || p.capabilities.sevSnp) && (!rule.confidentialSections.includes('sev') || !p.sev)) ctx.addIssue({ code: 'custom', path: ['sev'], message: 'an SEV-ES/SNP-capable profile is SVM (arch: svm) with its sev costs (vmsaExitCycles, vmsaEntryCycles)' });
     if ((p.tdx || p.sev) && !p.bounce) ctx.addIssue({ code: 'custom', path: ['bounce'], message: 'a profile with confidential-VM costs (tdx or sev) needs its bounce-buffer costs (mapCycles, copyCyclesPerByte)' });
     if (p.capabilities.sevSnp && !p.capabilities.sevEs) ctx.addIssue({ code: 'custom', path: ['capabilities', 'sevSnp'], message: 'SEV-SNP implies SEV-ES (sevEs: true)' });
     if (rule.foreignCapabilities.some((c) => p.capabilities[c])) {
-      ctx.addIssue({ code: 'custom', path: ['capabilities'], message: 'x2avic, vmcbClean, decodeAssists, vVmsaveVmload and vgif are SVM capabilities (arch: svm)' });
+      ctx.addIssue({ code: 'custom', path: ['capabilities'], message: `${rule.foreignCapabilities.filter((c) => p.capabilities[c]).join(', ')}: not capabilities of an ${p.arch} profile (x2avic, vmcbClean, decodeAssists, vVmsaveVmload and vgif are SVM's; vhe is arm64's; preemptionTimer, vmcsShadowing and pml are x86's)` });
     }
   });
 export type Profile = z.infer<typeof Profile>;

@@ -115,6 +115,28 @@ export function stageMeans(
       entry: s.entryCycles.value + confidential.entryCycles - clean,
     };
   }
+  const arm64 = profile.arm64; // an arm64 profile's (the schema allows it nowhere else)
+  if (arm64) {
+    // arm64 KVM's world switch in the same seven slots (arch/arm64/kvm/hyp/): the trap to EL2
+    // (record), the guest's GPRs and timer/debug state (save guest), the vGIC's state — and in split
+    // mode the guest's EL1 system registers — saved (MSR-store slot), the way back to the host
+    // (load host: in split mode an ERET into the host kernel at EL1), the host's EL1 system registers
+    // (MSR-load slot: split mode only; under VHE they are switched at vcpu_load/put, not per exit),
+    // the handler, and entry (split mode: the HVC back to EL2 and the same registers the other way).
+    const split = (features & FEATURE_BIT.vhe) === 0;
+    const sysregSave = split ? arm64.el1SysregSaveCycles.value : 0;
+    const sysregRestore = split ? arm64.el1SysregRestoreCycles.value : 0;
+    const hostSwitchHalf = split ? arm64.hostSwitchCycles.value / 2 : 0;
+    return {
+      recordExitInfo: s.recordExitInfoCycles.value,
+      saveGuestState: s.saveGuestStateCycles.value,
+      msrStore: arm64.vgicSaveCycles.value + sysregSave,
+      loadHostState: s.loadHostStateCycles.value + hostSwitchHalf,
+      msrLoad: sysregRestore,
+      ...handlers,
+      entry: s.entryCycles.value + arm64.vgicRestoreCycles.value + hostSwitchHalf + sysregSave + sysregRestore,
+    };
+  }
   if (svm) {
     return {
       recordExitInfo: s.recordExitInfoCycles.value,

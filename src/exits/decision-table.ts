@@ -28,6 +28,8 @@ export interface Condition {
   msrIntercepted?: boolean;
   usesDebugRegisters?: boolean;
   preemptionTimer?: boolean;
+  /** arm64: the GIC generation. */
+  gicVersion?: 'v2' | 'v3';
 }
 
 export interface ExitSpec {
@@ -54,7 +56,63 @@ export interface DecisionRule {
 const K = 'kernel' as const;
 const U = 'user' as const;
 
+const A = 'arm64' as const;
+
+/**
+ * arm64 KVM (issue 34): where the guest's operation is another mechanism than on x86, its own rules
+ * come first. The rest (hypercalls, trapped system registers, MMIO, WFI, device I/O) follow the
+ * shared rules below, with arm64's exits (arch/arm64.ts) and its built-in stage 2.
+ */
+const ARM64_RULES: DecisionRule[] = [
+  {
+    event: 'timer-program',
+    when: { arch: A },
+    exits: [],
+    why: 'arm64: the guest programs its virtual timer (CNTV_CVAL_EL0, CNTV_CTL_EL0) itself; KVM does not trap it (arch/arm64/kvm/arch_timer.c)',
+  },
+  {
+    event: 'timer-expiry',
+    when: { arch: A },
+    exits: [{ exit: 'preemption-timer', handler: 'preemption-timer', location: K }],
+    why: 'arm64: the virtual timer fires as a physical PPI while the guest runs — an IRQ exit; KVM injects the virtual timer interrupt through a list register (kvm_arch_timer_handler); no interrupt window: the list register holds it until the guest unmasks',
+  },
+  {
+    event: 'interrupt-delivery',
+    when: { arch: A, features: { apicv: true } },
+    exits: [],
+    why: 'arm64 GICv4: the redistributor delivers a vLPI to the running vCPU itself (direct injection; KVM maps an assigned device\'s MSIs with its_map_vlpi)',
+  },
+  {
+    event: 'interrupt-delivery',
+    when: { arch: A },
+    exits: [{ exit: 'external-interrupt', handler: 'external-interrupt', location: K }],
+    why: 'arm64 without GICv4: KVM kicks the running vCPU with a physical IPI (an IRQ exit) and puts the interrupt in a list register before re-entry; no interrupt-window exit',
+  },
+  {
+    event: 'eoi',
+    when: { arch: A },
+    exits: [{ exit: 'eoi-induced', handler: 'eoi-induced', location: K, probability: 'levelTriggeredFraction' }],
+    why: 'arm64 vGIC: the guest acknowledges and completes interrupts at the virtual CPU interface without a trap (GICv2 GICV, GICv3 ICC_* → ICH); a level-triggered interrupt raises an EOI maintenance interrupt so KVM resamples its line',
+  },
+  { event: 'tpr-write', when: { arch: A }, exits: [], why: 'arm64: the priority mask (ICC_PMR_EL1) is the virtual CPU interface\'s own: no trap' },
+  { event: 'ipi-send', when: { arch: A, features: { ipiv: true } }, exits: [], why: 'arm64 GICv4.1: direct vSGIs — the guest\'s ICC_SGI1R_EL1 write is delivered by the GIC to the target vCPU without a trap' },
+  {
+    event: 'ipi-send',
+    when: { arch: A, gicVersion: 'v2' },
+    exits: [{ exit: 'apic-access', handler: 'apic-access-icr', location: K }],
+    why: 'arm64 GICv2: an SGI is a write to the emulated distributor\'s GICD_SGIR — a data abort on its MMIO page',
+  },
+  {
+    event: 'ipi-send',
+    when: { arch: A },
+    exits: [{ exit: 'msr-write', handler: 'msr-write-icr', location: K }],
+    why: 'arm64 GICv3: an SGI is a write to ICC_SGI1R_EL1, which traps (SYS64); KVM injects it and kicks the target (vgic_v3_dispatch_sgi)',
+  },
+  { event: 'ipi-target-away', when: { arch: A }, exits: [], why: 'arm64: the sender\'s write has exited already (or GICv4.1 made the vSGI pending for a descheduled vPE)' },
+];
+
 export const DECISION_TABLE: DecisionRule[] = [
+  ...ARM64_RULES,
   // Memory virtualization.
   { event: 'page-fault', when: { features: { ept: true } }, exits: [], why: 'EPT: the guest handles its own #PF natively' },
   {

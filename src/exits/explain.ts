@@ -73,7 +73,7 @@ export function explainExit(asked: number, profile: Profile, givenFeatures: numb
   const handlerWhat = location === 'user' ? `handler '${handler}' in user space (+ kernel↔user round trip)` : `handler '${handler}' in the kernel`;
   const handlerStage = { what: decode > 0 ? `${handlerWhat}, with ${decode} cycles of software instruction decode (no decode assists)` : handlerWhat, cycles: b.handlerKernel + b.handlerUser, source: 'profile handlerCycles' };
   const clean = (effective & FEATURE_BIT['vmcb-clean']) !== 0;
-  const stages: ExplainedStage[] = archOf(arch).worldSwitchStages(b, { clean, handlerStage });
+  const stages: ExplainedStage[] = archOf(arch).worldSwitchStages(b, { clean, vhe: (effective & FEATURE_BIT.vhe) !== 0, handlerStage });
   if (isConfidential(vmType)) {
     const cvmStages = confidentialRoundTrip(reason, profile, effective, handler as HandlerName, location, vmType, notes);
     const gone = cvmStages.length === 0;

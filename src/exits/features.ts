@@ -26,6 +26,8 @@ export const FEATURES = [
   ['evmcs', 'nested VT-x with a Hyper-V L1: enlightened VMCS and MSR bitmap (no VMREAD/VMWRITE exits, clean fields, no bitmap merge); not in modern'],
   ['v-vmsave-vmload', 'nested SVM: L1\'s VMLOAD/VMSAVE around each VMRUN run in hardware (virtual VMLOAD/VMSAVE) instead of exiting to L0'],
   ['vgif', 'nested SVM: L1\'s CLGI/STGI around each VMRUN set a virtual GIF instead of exiting to L0'],
+  // arm64 (ARMv8.1 FEAT_VHE): x86 has it built in — its host kernel runs in root mode, as a VHE host runs at EL2.
+  ['vhe', 'arm64 Virtualization Host Extensions: the host kernel runs at EL2, an exit is one trap (without it, split mode: a second switch to the host kernel at EL1 and the EL1 system registers swapped at every exit)'],
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number][0];
@@ -48,8 +50,8 @@ export const PRESETS: Record<string, { features: FeatureName[]; description: str
     description: 'Ivy Bridge-EP and later: nehalem plus APICv/posted interrupts and halt polling',
   },
   modern: {
-    features: ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing', 'nested-ept', 'v-vmsave-vmload', 'vgif'],
-    description: 'every mitigation (Sapphire Rapids, Genoa and later), without exitless-idle and rdtsc-exiting',
+    features: ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing', 'nested-ept', 'v-vmsave-vmload', 'vgif', 'vhe'],
+    description: 'every mitigation (Sapphire Rapids, Genoa, Graviton3 and later), without exitless-idle and rdtsc-exiting',
   },
 };
 
@@ -70,6 +72,22 @@ export const SVM_FEATURE_NAMES: ReadonlyArray<readonly [string, FeatureName[]]> 
 ];
 const SVM_ALIAS = new Map<string, FeatureName[]>(SVM_FEATURE_NAMES.map(([n, f]) => [n, f]));
 
+/**
+ * arm64 names for the mechanisms (accepted anywhere a feature name is, and used to print a set on an
+ * arm64 profile): GICv4 direct injection of vLPIs is arm64's posted interrupts, GICv4.1 direct vSGIs
+ * its IPI virtualization (4.1 needs 4: removing gicv4 removes gicv4.1), trapping WFE and yielding its
+ * pause-loop exiting, not trapping WFI/WFE (kvm-arm.wfi_trap_policy=notrap, Linux 6.7) its exitless idle.
+ */
+export const ARM64_FEATURE_NAMES: ReadonlyArray<readonly [string, FeatureName[]]> = [
+  ['gicv4', ['apicv']],
+  ['gicv4.1', ['ipiv']],
+  ['wfe-trap', ['ple']],
+  ['wfx-notrap', ['exitless-idle']],
+  ['stage2', ['ept']],
+  ['vmid', ['vpid']],
+];
+const ARM64_ALIAS = new Map<string, FeatureName[]>(ARM64_FEATURE_NAMES.map(([n, f]) => [n, f]));
+
 export function hasFeature(set: number, name: FeatureName): boolean {
   return (set & FEATURE_BIT[name]) !== 0;
 }
@@ -83,10 +101,20 @@ export function featureNames(set: number): FeatureName[] {
  * facts for the checks, and cannot be imported here without a cycle): the features it has built in are
  * left out, and SVM labels use its own words.
  */
-const LABEL_RULES: Record<Arch, { builtIn: () => readonly FeatureName[]; ownWords: boolean }> = {
-  vmx: { builtIn: () => SVM_ONLY_FEATURES, ownWords: false },
-  svm: { builtIn: () => [], ownWords: true },
+const LABEL_RULES: Record<Arch, { builtIn: () => readonly FeatureName[]; words: 'vmx' | 'svm' | 'arm64' }> = {
+  vmx: { builtIn: () => [...SVM_ONLY_FEATURES, 'vhe'], words: 'vmx' },
+  svm: { builtIn: () => ['vhe'], words: 'svm' },
+  arm64: { builtIn: () => ARM64_BUILT_IN_OR_ABSENT, words: 'arm64' },
 };
+
+/**
+ * What an arm64 label leaves out: mechanisms arm64 KVM always has (stage-2 translation, VMIDs, system
+ * registers it does not trap, the GIC's virtual priority mask, the syndrome that decodes a trapped
+ * access) and x86 ones it cannot have (arch/arm64.ts says the same for the checks).
+ */
+const ARM64_BUILT_IN_OR_ABSENT: readonly FeatureName[] = [
+  'ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing', 'nested-ept', 'evmcs', 'v-vmsave-vmload', 'vgif',
+];
 
 /**
  * Canonical text of a feature set: a preset's name when it equals one, else
@@ -99,7 +127,9 @@ export function featureSetLabel(set: number, arch: Arch = 'vmx', nested = false)
   const ignore = featureSetFromNames(LABEL_RULES[arch].builtIn()) | (nested ? 0 : featureSetFromNames(NESTED_ONLY_FEATURES));
   // A nested guest's set reads best as a larger preset less its nested mechanisms ("modern,-vmcs-shadowing"
   // rather than the equally short "apicv,ipiv"): on a tie, the later preset wins there.
-  if (LABEL_RULES[arch].ownWords) return svmWords(vmxFeatureSetLabel(set & ~ignore, SVM_PRESETS, ignore, nested), set);
+  const words = LABEL_RULES[arch].words;
+  if (words === 'svm') return svmWords(vmxFeatureSetLabel(set & ~ignore, SVM_PRESETS, ignore, nested), set);
+  if (words === 'arm64') return arm64Words(vmxFeatureSetLabel(set & ~ignore, SVM_PRESETS, ignore, nested));
   return vmxFeatureSetLabel(set & ~ignore, Object.keys(PRESETS), ignore, nested);
 }
 
@@ -148,7 +178,19 @@ function svmWords(label: string, set: number): string {
   return out.join(',');
 }
 
-/** Presets that mean something on SVM (nehalem and apicv name Intel generations). */
+/** A label's feature names in arm64's words (gicv4 for apicv, wfe-trap for ple); each parses back to the same bits. */
+function arm64Words(label: string): string {
+  return label
+    .split(',')
+    .map((w) => {
+      const minus = w.startsWith('-') ? '-' : '';
+      const bare = minus ? w.slice(1) : w;
+      return minus + (ARM64_FEATURE_NAMES.find(([, f]) => f.length === 1 && f[0] === bare)?.[0] ?? bare);
+    })
+    .join(',');
+}
+
+/** Presets that mean something on SVM and arm64 (nehalem and apicv name Intel generations). */
 const SVM_PRESETS = ['none', 'modern'];
 
 function vmxFeatureSetLabel(set: number, presets: readonly string[] = Object.keys(PRESETS), ignore = 0, tieToLater = false): string {
@@ -200,7 +242,7 @@ const NEEDS: Partial<Record<FeatureName, FeatureName[]>> = { apicv: ['ipiv'], ep
  */
 export function parseFeatureSet(text: string): number {
   let set = 0;
-  const known = [...Object.keys(PRESETS), ...FEATURES.map(([n]) => n), ...SVM_ALIAS.keys()];
+  const known = [...Object.keys(PRESETS), ...FEATURES.map(([n]) => n), ...SVM_ALIAS.keys(), ...ARM64_ALIAS.keys()];
   let first = true;
   for (const raw of text.split(',')) {
     const word = raw.trim().toLowerCase();
@@ -211,6 +253,7 @@ export function parseFeatureSet(text: string): number {
     first = false;
     let bits: number;
     if (SVM_ALIAS.has(name)) bits = featureSetFromNames(SVM_ALIAS.get(name) as FeatureName[]);
+    else if (ARM64_ALIAS.has(name)) bits = featureSetFromNames([...(ARM64_ALIAS.get(name) as FeatureName[]), ...(remove ? (ARM64_ALIAS.get(name) as FeatureName[]).flatMap((f) => NEEDS[f] ?? []) : [])]);
     else if (remove && name in FEATURE_BIT) bits = featureSetFromNames([name as FeatureName, ...(NEEDS[name as FeatureName] ?? [])]);
     else if (asPreset || (name in PRESETS && !(name in FEATURE_BIT))) bits = featureSetFromNames(PRESETS[name].features);
     else if (name in FEATURE_BIT) bits = FEATURE_BIT[name as FeatureName];

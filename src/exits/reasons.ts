@@ -9,6 +9,7 @@
 // array for either architecture and an SVM run's exits keep their own names.
 import { SVM_EXIT_REASONS, parseSvmExitReason } from './svm-codes.js';
 import { CVM_EXIT_REASONS } from './cvm-codes.js';
+import { ARM64_EXIT_REASONS, parseArm64ExitReason } from './arm64-codes.js';
 import type { Arch } from './arch/types.js';
 
 /** The virtualization architecture of a CPU profile (the registry: arch/index.ts). */
@@ -43,14 +44,24 @@ export const SVM_SLOT_BASE = 87;
 /** The first confidential-VM sub-leaf slot (cvm-codes.ts): TDVMCALL leaves, then VMGEXIT exit codes. */
 export const CVM_SLOT_BASE = SVM_SLOT_BASE + SVM_EXIT_REASONS.length;
 
-/** Per-reason counters are arrays of this length: every VT-x reason, every SVM code, every TDCALL/VMGEXIT sub-leaf. */
-export const EXIT_REASON_SLOTS = CVM_SLOT_BASE + CVM_EXIT_REASONS.length;
+/** The first arm64 slot (arm64-codes.ts): after every x86 one. */
+export const ARM64_SLOT_BASE = CVM_SLOT_BASE + CVM_EXIT_REASONS.length;
+
+/** Per-reason counters are arrays of this length: every VT-x reason, every SVM code, every TDCALL/VMGEXIT sub-leaf, every arm64 exit. */
+export const EXIT_REASON_SLOTS = ARM64_SLOT_BASE + ARM64_EXIT_REASONS.length;
+
+const arm64SlotByCode = new Map<number, number>(ARM64_EXIT_REASONS.map((r, i) => [r.code, ARM64_SLOT_BASE + i]));
+
+/** Whether an engine slot holds an arm64 exit. */
+export function isArm64Slot(slot: number): boolean {
+  return slot >= ARM64_SLOT_BASE && slot < EXIT_REASON_SLOTS;
+}
 
 const cvmSlotByName = new Map<string, number>(CVM_EXIT_REASONS.map((r, i) => [r.name, CVM_SLOT_BASE + i]));
 
 /** Whether an engine slot is a TDCALL or VMGEXIT sub-leaf of a confidential VM. */
 export function isCvmSlot(slot: number): boolean {
-  return slot >= CVM_SLOT_BASE && slot < EXIT_REASON_SLOTS;
+  return slot >= CVM_SLOT_BASE && slot < ARM64_SLOT_BASE;
 }
 
 /** The sub-leaf of a confidential-VM slot (undefined for any other slot). */
@@ -69,6 +80,7 @@ export function isSvmSlot(slot: number): boolean {
 export function exitReasonCode(slot: number): number {
   const cvm = cvmExitOfSlot(slot);
   if (cvm) return cvm.carrier === 'TDCALL' ? 77 : 0x403; // the host sees TDCALL or VMGEXIT
+  if (isArm64Slot(slot)) return ARM64_EXIT_REASONS[slot - ARM64_SLOT_BASE].code;
   return isSvmSlot(slot) ? SVM_EXIT_REASONS[slot - SVM_SLOT_BASE].code : slot;
 }
 
@@ -76,6 +88,7 @@ export function exitReasonCode(slot: number): number {
 export function exitReasonPerfName(slot: number): string {
   const cvm = cvmExitOfSlot(slot);
   if (cvm) return cvm.carrier === 'TDCALL' ? 'TDCALL' : 'vmgexit'; // one bucket on the host, whatever the sub-leaf
+  if (isArm64Slot(slot)) return ARM64_EXIT_REASONS[slot - ARM64_SLOT_BASE].name;
   if (!isSvmSlot(slot)) return exitReasonName(slot);
   const r = SVM_EXIT_REASONS[slot - SVM_SLOT_BASE];
   return r.perfName || `0x${r.code.toString(16)}`;
@@ -179,6 +192,7 @@ function svmName(upper: string): string | undefined {
 export function exitReasonName(reason: number): string {
   const cvm = cvmExitOfSlot(reason);
   if (cvm) return cvm.name;
+  if (isArm64Slot(reason)) return ARM64_EXIT_REASONS[reason - ARM64_SLOT_BASE].name;
   if (isSvmSlot(reason)) return SVM_EXIT_REASONS[reason - SVM_SLOT_BASE].name;
   return nameByNumber.get(reason) ?? `UNKNOWN_${reason}`;
 }
@@ -197,7 +211,7 @@ export function parseExitReason(text: string, arch: Arch = 'vmx'): number | unde
 }
 
 /** Each architecture's exit names, its parser, and the exit that carries a confidential guest's requests (an exhaustive record: a new architecture must fill it). */
-const EXIT_TABLES: Record<Arch, { names: () => string[]; parse: (text: string) => number | undefined; carrier: 'TDCALL' | 'VMGEXIT' }> = {
+const EXIT_TABLES: Record<Arch, { names: () => string[]; parse: (text: string) => number | undefined; carrier: 'TDCALL' | 'VMGEXIT' | 'none' }> = {
   vmx: { names: () => EXIT_REASON_NAMES.map(([, s]) => s), parse: parseVmxExitReason, carrier: 'TDCALL' },
   svm: {
     names: () => SVM_EXIT_REASONS.map((r) => r.name),
@@ -207,6 +221,16 @@ const EXIT_TABLES: Record<Arch, { names: () => string[]; parse: (text: string) =
       return r === undefined ? undefined : svmSlotByCode.get(r.code);
     },
     carrier: 'VMGEXIT',
+  },
+  // arm64 KVM has no confidential VM type in exitsim (pKVM and CCA realms are not modelled).
+  arm64: {
+    names: () => ARM64_EXIT_REASONS.map((r) => r.name),
+    parse: (trimmed) => {
+      if (trimmed.toUpperCase() === 'UNLISTED') return UNLISTED_REASON;
+      const r = parseArm64ExitReason(trimmed);
+      return r === undefined ? undefined : arm64SlotByCode.get(r.code);
+    },
+    carrier: 'none',
   },
 };
 
@@ -226,9 +250,9 @@ export function allExitReasonNames(arch: Arch = 'vmx'): string[] {
   return [...EXIT_TABLES[arch].names(), ...cvm];
 }
 
-/** Slots of HLT on either architecture, and a TD's halt TDVMCALL (a halted exit's blocked time is reported with it). */
+/** Slots of HLT on either x86 architecture, a TD's halt TDVMCALL and arm64's WFx (a halted exit's blocked time is reported with it). */
 export function isHltSlot(slot: number): boolean {
-  return slot === R.HLT || slot === SVM_HLT_SLOT || slot === TDVMCALL_HLT_SLOT;
+  return slot === R.HLT || slot === SVM_HLT_SLOT || slot === TDVMCALL_HLT_SLOT || slot === ARM64_WFX_SLOT;
 }
 
 // Reason numbers the engine uses by name, so code reads as the SDM does.
@@ -258,3 +282,4 @@ export const R = {
 
 const SVM_HLT_SLOT = svmSlotByCode.get(0x078) as number;
 const TDVMCALL_HLT_SLOT = cvmSlotByName.get('TDVMCALL_HLT') as number;
+const ARM64_WFX_SLOT = arm64SlotByCode.get(0x01) as number;

@@ -15,6 +15,8 @@ export interface DecisionContext {
   deviceKind?: 'emulated' | 'virtio' | 'passthrough';
   deviceBus?: 'pio' | 'mmio';
   msrIntercepted?: boolean;
+  /** arm64: the profile's GIC generation (v2: the distributor and IPIs are MMIO). */
+  gicVersion?: 'v2' | 'v3';
   /** Numbers the rules' `repeat` and `probability` refer to. */
   shadowPageFaultExits: number;
   deviceExitsPerOp: number;
@@ -53,8 +55,11 @@ function holds(cond: Condition | undefined, ctx: DecisionContext): boolean {
   if (!cond) return true;
   if (cond.arch !== undefined && cond.arch !== ctx.arch) return false;
   if (cond.features) {
+    // What the architecture always has counts as on (arm64: stage-2 translation, with no shadow paging to fall back to).
+    let features = ctx.features;
+    for (const f of archOf(ctx.arch).alwaysOn) features |= FEATURE_BIT[f];
     for (const [name, want] of Object.entries(cond.features)) {
-      const on = (ctx.features & FEATURE_BIT[name as FeatureName]) !== 0;
+      const on = (features & FEATURE_BIT[name as FeatureName]) !== 0;
       if (on !== want) return false;
     }
   }
@@ -64,6 +69,7 @@ function holds(cond: Condition | undefined, ctx: DecisionContext): boolean {
   if (cond.msrIntercepted !== undefined && cond.msrIntercepted !== ctx.msrIntercepted) return false;
   if (cond.usesDebugRegisters !== undefined && cond.usesDebugRegisters !== ctx.usesDebugRegisters) return false;
   if (cond.preemptionTimer !== undefined && cond.preemptionTimer !== ctx.preemptionTimer) return false;
+  if (cond.gicVersion !== undefined && cond.gicVersion !== ctx.gicVersion) return false;
   return true;
 }
 

@@ -162,6 +162,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     apicMode,
     usesDebugRegisters: workload.usesDebugRegisters,
     preemptionTimer: profile.capabilities.preemptionTimer && (nativeMode || vmType.preemptionTimer),
+    ...(profile.arm64 ? { gicVersion: profile.arm64.gicVersion } : {}),
     shadowPageFaultExits: profile.shadowPageFaultExits.value,
     deviceExitsPerOp: 1,
     lifecycleWriteTraps: lifecycleWriteTraps(workload.pageTables?.pageTablePagesPerProcess ?? 0),

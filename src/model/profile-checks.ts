@@ -6,7 +6,8 @@ import { FEATURE_BIT, featureNames, type FeatureName } from '../exits/features.j
 import { InputError } from '../config/errors.js';
 import type { Profile, Scenario } from '../config/schema.js';
 
-const CAPABILITY_OF: Partial<Record<FeatureName, 'ept' | 'vpid' | 'apicv' | 'ipiv' | 'ple' | 'vmcbClean' | 'decodeAssists' | 'vmcsShadowing' | 'vVmsaveVmload' | 'vgif'>> = {
+const CAPABILITY_OF: Partial<Record<FeatureName, 'ept' | 'vpid' | 'apicv' | 'ipiv' | 'ple' | 'vmcbClean' | 'decodeAssists' | 'vmcsShadowing' | 'vVmsaveVmload' | 'vgif' | 'vhe'>> = {
+  vhe: 'vhe',
   ept: 'ept',
   vpid: 'vpid',
   apicv: 'apicv',
@@ -59,6 +60,11 @@ export function checkFeaturesAgainstProfile(features: number, profile: Profile, 
 
 /** Refuses a VM type the profile's CPU cannot run (a TD on a CPU without TDX, an SNP guest on Rome). */
 export function checkVmTypeAgainstProfile(vmType: Scenario['vmType'], profile: Profile, where: string, field = 'vmType'): void {
+  const only = archOf(profile).plainVmsOnly;
+  if (only && vmType !== 'plain') {
+    const c0 = confidentialOf(vmType);
+    throw new InputError(where, field, `a VM type that CPU profile '${profile.name}' (${archOf(profile).displayName}) can run: plain`, vmType, c0 ? ` — ${c0.technology} is an ${archOf(c0.arch).vendor} feature; choose an ${archOf(c0.arch).vendor} profile (exitsim list profiles)` : ` — ${only}`);
+  }
   const c = confidentialOf(vmType);
   if (!c || profile.capabilities[c.capability]) return;
   throw new InputError(

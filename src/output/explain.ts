@@ -14,6 +14,7 @@ const IN_VM: Record<VmType, string> = { plain: '', nested: ', in a nested (L2) g
 /** The first line of an explanation, in each architecture's words (an exhaustive record). */
 const HEADLINE: Record<Arch, (e: ExitExplanation, profile: Profile, ghz: number, inVm: string, featuresLabel: string) => string> = {
   vmx: (e, profile, ghz, inVm, featuresLabel) => `${e.name} (basic exit reason ${e.number}) on ${profile.name} (${profile.generation}, ${ghz} GHz)${inVm}, features ${featuresLabel}`,
+  arm64: (e, profile, ghz, inVm, featuresLabel) => `${e.name} (${e.number >= 0x100 ? `exception type ${e.number - 0x100}` : `ESR_EL2.EC 0x${e.number.toString(16).padStart(2, '0')}`}) on ${profile.name} (${profile.generation}, ${ghz} GHz, arm64 KVM, GIC${profile.arm64?.gicVersion ?? 'v3'})${inVm}, features ${featuresLabel}`,
   svm: (e, profile, ghz, inVm, featuresLabel) => `${e.name} (#VMEXIT code 0x${e.number.toString(16).padStart(3, '0')}) on ${profile.name} (${profile.generation}, ${ghz} GHz, AMD SVM)${inVm}, features ${featuresLabel}`,
 };
 

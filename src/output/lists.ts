@@ -2,7 +2,8 @@
 import type { GuestOs } from '../config/guest-os.js';
 import type { Profile, Workload } from '../config/schema.js';
 import type { Arch } from '../exits/arch/index.js';
-import { FEATURES, PRESETS, SVM_FEATURE_NAMES } from '../exits/features.js';
+import { ARM64_FEATURE_NAMES, FEATURES, PRESETS, SVM_FEATURE_NAMES } from '../exits/features.js';
+import { ARM64_EXIT_REASONS } from '../exits/arm64-codes.js';
 import { EXIT_REASON_NAMES } from '../exits/reasons.js';
 import { SVM_EXIT_REASONS, svmCodeText, vmxEquivalent } from '../exits/svm-reasons.js';
 import { CVM_EXIT_REASONS, cvmLeafText } from '../exits/cvm-codes.js';
@@ -45,6 +46,7 @@ function confidentialTypes(p: Profile): string[] {
 const LACKS: Record<Arch, (p: Profile) => string[]> = {
   vmx: (p) => (['ept', 'vpid', 'apicv', 'ipiv', 'ple'] as const).filter((c) => !p.capabilities[c]),
   svm: (p) => svmLacks(p),
+  arm64: (p) => ([[p.capabilities.vhe, 'vhe'], [p.capabilities.apicv, 'gicv4'], [p.capabilities.ipiv, 'gicv4.1']] as Array<[boolean, string]>).filter(([has]) => !has).map(([, n]) => n),
 };
 
 /** An AMD profile's missing features in SVM words. */
@@ -59,7 +61,9 @@ export function featuresTable(): string {
     wrappedTable(['feature', 'what it does'], FEATURES.map(([n, d]) => [n, d])) + '\n\n' +
     wrappedTable(['preset', 'features'], Object.entries(PRESETS).map(([n, p]) => [n, p.features.join(', ') || '(none)'])) + '\n\n' +
     'On an AMD (SVM) profile the same features go by their SVM names\n(either is accepted):\n\n' +
-    wrappedTable(['SVM name', 'VT-x features'], SVM_FEATURE_NAMES.map(([n, f]) => [n, f.join(', ')])) + '\n'
+    wrappedTable(['SVM name', 'VT-x features'], SVM_FEATURE_NAMES.map(([n, f]) => [n, f.join(', ')])) + '\n\n' +
+    'On an arm64 profile: stage-2 translation, VMIDs, untrapped system\nregisters and the virtual priority mask are built in; these names\nstand for the rest (either is accepted):\n\n' +
+    wrappedTable(['arm64 name', 'features'], ARM64_FEATURE_NAMES.map(([n, f]) => [n, f.join(', ')])) + '\n'
   );
 }
 
@@ -69,6 +73,12 @@ export function exitReasonsTable(arch: Arch = 'vmx'): string {
 
 /** Each architecture's exit list, as text and as data (an exhaustive record). */
 const EXIT_REASON_LISTS: Record<Arch, { text: () => string; json: () => unknown }> = {
+  arm64: {
+    text: () =>
+      wrapWords('arm64 KVM exits: the ESR_EL2 exception classes KVM handles (Linux arch/arm64/include/asm/kvm_arm.h kvm_arm_exception_class, codes from asm/esr.h) and the exits that are not traps (kvm_arm_exception_type, codes 0x100 + type); the names are what perf kvm stat prints on an arm64 host', 80).join('\n') + '\n\n' +
+      wrappedTable(['code', 'exit', 'what'], ARM64_EXIT_REASONS.map((r) => [r.code >= 0x100 ? `type ${r.code - 0x100}` : `0x${r.code.toString(16).padStart(2, '0')}`, r.name, r.what])) + '\n',
+    json: () => ARM64_EXIT_REASONS.map((r) => ({ code: r.code, name: r.name, exception_class: r.code < 0x100, what: r.what })),
+  },
   svm: {
     text: () =>
       wrapWords('AMD SVM #VMEXIT codes (Linux arch/x86/include/uapi/asm/svm.h); "perf name" is what perf kvm stat prints on an AMD host, and "VT-x counterpart" the VT-x exit of the same guest event (an AMD measurement\'s guest events are derived through it)', 80).join('\n') + '\n\n' +

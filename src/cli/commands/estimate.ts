@@ -64,6 +64,7 @@ async function estimateCommand(file: string, o: CommonOptions): Promise<void> {
 const ESTIMATE_NOTE: Record<Arch, string | undefined> = {
   vmx: undefined,
   svm: 'is an AMD (SVM) profile: the error bands were measured on VT-x profiles, and the estimate does not count AVIC_INCOMPLETE_IPI exits (IPIs to halted or descheduled vCPUs) — exitsim run does',
+  arm64: 'is an arm64 profile: the error bands were measured on VT-x profiles — exitsim run gives the exact figure',
 };
 
 export function register(program: Command): void {

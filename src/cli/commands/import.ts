@@ -114,6 +114,7 @@ function importCommand(file: string, o: ImportOptions): void {
 const NEXT_WHAT_IF: Record<Arch, (out: string, profile: string) => string> = {
   vmx: (out) => `exitsim run ${out} --profile sapphire-rapids --features modern   (the measured guest on a current host with every feature)`,
   svm: (out, profile) => `exitsim compare ${out} --profile ${profile} --profile sapphire-rapids --features modern   (the measured guest on this AMD host and on a current Intel one)`,
+  arm64: (out, profile) => `exitsim compare ${out} --profile ${profile} --profile graviton3 --features modern   (the measured guest on this arm64 host and on a current one with VHE and GICv4.1)`,
 };
 
 export function register(program: Command): void {

@@ -1,13 +1,14 @@
-// The registry of architectures: one descriptor each (vmx.ts, svm.ts). Code outside this room asks a
+// The registry of architectures: one descriptor each (vmx.ts, svm.ts, arm64.ts). Code outside this room asks a
 // descriptor (archOf(profile).exits['io']) instead of comparing an architecture's name.
 import { FEATURE_BIT } from '../features.js';
+import { ARM64 } from './arm64.js';
 import { SVM } from './svm.js';
 import type { AbstractExit, Arch, ArchDescriptor } from './types.js';
 import { VMX } from './vmx.js';
 
 export { ABSTRACT_EXITS, ARCHS, type AbstractExit, type Arch, type ArchDescriptor } from './types.js';
 
-export const ARCHITECTURES: Readonly<Record<Arch, ArchDescriptor>> = { vmx: VMX, svm: SVM };
+export const ARCHITECTURES: Readonly<Record<Arch, ArchDescriptor>> = { vmx: VMX, svm: SVM, arm64: ARM64 };
 
 /** The descriptor of a profile's (or a name's) architecture. */
 export function archOf(p: { arch: Arch } | Arch): ArchDescriptor {

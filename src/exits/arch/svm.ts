@@ -41,7 +41,8 @@ export const SVM: ArchDescriptor = {
   nestedFeatures: ['v-vmsave-vmload', 'vgif', 'nested-ept'],
   // SVM has no VMREAD/VMWRITE to shadow (L1 reads its VMCB in memory); the enlightened VMCS is
   // Hyper-V's VT-x interface (its SVM enlightenments are not modelled).
-  featuresBuiltIn: ['vmcs-shadowing'],
+  featuresBuiltIn: ['vmcs-shadowing', 'vhe'],
+  alwaysOn: [],
   featuresAbsent: ['evmcs'],
   featureWords: SVM_FEATURE_NAMES,
   apicvIncludesIpiv: true,

@@ -24,8 +24,8 @@ export type AbstractExit = (typeof ABSTRACT_EXITS)[number];
 
 export interface ArchDescriptor {
   id: Arch;
-  vendor: 'Intel' | 'AMD';
-  /** How messages name it: "Intel VT-x", "AMD SVM". */
+  vendor: 'Intel' | 'AMD' | 'Arm';
+  /** How messages name it: "Intel VT-x", "AMD SVM", "arm64 KVM". */
   displayName: string;
   /** Every abstract exit as this architecture's exit name (its perf kvm stat / uapi name). */
   exits: Readonly<Record<AbstractExit, string>>;
@@ -47,6 +47,8 @@ export interface ArchDescriptor {
   /** Features this architecture has built in (never lacking, whatever the profile says), and ones it cannot have. */
   featuresBuiltIn: readonly FeatureName[];
   featuresAbsent: readonly FeatureName[];
+  /** Built-in features the decision table always sees on (arm64 has stage-2 translation and nothing else: no shadow paging to fall back to). */
+  alwaysOn: readonly FeatureName[];
   /** Its own words for features (SVM's npt for ept), each standing for these bits; empty where the names are the features'. */
   featureWords: ReadonlyArray<readonly [string, readonly FeatureName[]]>;
   /** APIC virtualization delivers IPIs itself (AVIC): apicv without ipiv is no set of this architecture. */
@@ -58,11 +60,13 @@ export interface ArchDescriptor {
   /** A workload's raw exit named in another architecture's words, as this one's slot (SVM reads VT-x names); none where it reads only its own. */
   foreignExitName?: (text: string) => number | undefined;
   /** A round trip stage by stage as `explain` prints it, in the seven accounting slots, with sources. */
-  worldSwitchStages(b: StageBreakdown, o: { clean: boolean; handlerStage: ExplainedStage }): ExplainedStage[];
+  worldSwitchStages(b: StageBreakdown, o: { clean: boolean; vhe: boolean; handlerStage: ExplainedStage }): ExplainedStage[];
+  /** Why a guest other than a plain VM cannot run on this architecture here (arm64: nested NV2 is not modelled); absent where every VM type the profile's capabilities allow can. */
+  plainVmsOnly?: string;
   /** `list exit-reasons --arch`, and `--profile` advice: a current profile of this architecture. */
   currentProfile: string;
   /** The kvm-unit-tests suites whose figures a host of this architecture prints (exitsim calibrate reads them). */
-  kvmUnitTestsSuites: ReadonlyArray<'vmexit' | 'svm'>;
+  kvmUnitTestsSuites: ReadonlyArray<'vmexit' | 'svm' | 'micro-bench'>;
   /** Where hardware dirty logging (a page-modification log) comes from on this architecture: said when a profile lacks it. */
   dirtyLogHardware: string;
 }

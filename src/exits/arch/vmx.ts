@@ -41,7 +41,8 @@ export const VMX: ArchDescriptor = {
   nestedFeatures: ['vmcs-shadowing', 'evmcs', 'nested-ept'],
   // SVM's mechanisms that VT-x has built in (its VMCS is cached on chip; every exit reports the
   // instruction length) or that mean nothing on it (virtual VMLOAD/VMSAVE, vGIF): never lacking.
-  featuresBuiltIn: SVM_ONLY_FEATURES,
+  featuresBuiltIn: [...SVM_ONLY_FEATURES, 'vhe'],
+  alwaysOn: [],
   featuresAbsent: [],
   featureWords: [],
   apicvIncludesIpiv: false,
