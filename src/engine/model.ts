@@ -105,6 +105,8 @@ export interface VmModel {
   planPause: number;
   planHostTick: number;
   planDeliverDevice: number;
+  /** An IPI reaching a running vCPU (the same as a device interrupt on x86; on arm64 GICv4.0 injects vLPIs, not vSGIs). */
+  planDeliverIpi: number;
   planDeliverTimer: number;
   planInjectDevice: number;
   planInjectTimer: number;

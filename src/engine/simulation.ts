@@ -330,7 +330,7 @@ export class Simulation extends GuestClock {
   /** An IPI from v reaches its target; a sender that waits is owed the target's handling. */
   private sendIpi(v: number, target: number): void {
     if (this.waitingFor[v] === WAIT_ACK) this.ipis.await(v, target);
-    this.raiseInterrupt(target, INTERRUPT_DEVICE);
+    this.raiseInterrupt(target, INTERRUPT_DEVICE, true);
   }
 
   /** The target has handled sender s's IPI: the flag s spins on is set. */
@@ -636,7 +636,7 @@ export class Simulation extends GuestClock {
   }
 
   /** A guest interrupt aimed at vCPU v (its timer, a device, an IPI, its one-shot timer). */
-  private raiseInterrupt(v: number, kind: number): void {
+  private raiseInterrupt(v: number, kind: number, ipi = false): void {
     const st = this.state[v];
     if (st === S_GUEST && this.now < this.segStart[v]) {
       // Inside an episode booked ahead (host mode): the interrupt waits for entry.
@@ -652,7 +652,7 @@ export class Simulation extends GuestClock {
       this.idleEntryDone[v] = 0;
       // Its handler is what a waiting unit waits for.
       if (this.waitingFor[v] === kind) this.waitingFor[v] = WAIT_NONE;
-      const plan = kind === INTERRUPT_TIMER ? w.planDeliverTimer : kind === INTERRUPT_DEVICE ? w.planDeliverDevice : w.planDeliverOneShot;
+      const plan = kind === INTERRUPT_TIMER ? w.planDeliverTimer : kind === INTERRUPT_DEVICE ? (ipi ? w.planDeliverIpi : w.planDeliverDevice) : w.planDeliverOneShot;
       const exited = this.startPlan(v, plan, AFTER_CONTINUE);
       if (kind === INTERRUPT_DEVICE) this.ipis.handled(v, this.now + (exited ? this.composer.length : 0) + this.m.plans.nativeCycles[plan]);
       if (!exited) this.enterGuest(v);

@@ -193,13 +193,13 @@ function vcpuOutcome(m: BuiltModel, w: VmModel, share: Sharing, arrivalsPerCycle
       } else if (b === BEHAVIOUR_IPI && w.vcpus > 1) {
         // The target (another vCPU of the VM) takes the interrupt; booked to the VM.
         const targetRunning = w.closed ? runningShare : running;
-        const targetCost = targetRunning * planCycles(m, w, w.planDeliverDevice) + (1 - targetRunning) * planCycles(m, w, w.planInjectDevice) + (w.closed ? 0 : halted * wakeCost);
+        const targetCost = targetRunning * planCycles(m, w, w.planDeliverIpi) + (1 - targetRunning) * planCycles(m, w, w.planInjectDevice) + (w.closed ? 0 : halted * wakeCost);
         terms.interrupts += perUnit * targetCost;
         if (w.classWaitKind[c] === WAIT_ACK) {
           // The sender spins until the target has run its handler: at once if it runs, else after the
           // target's wait for its pCPU (half a round of the others' slices) or its wake-up.
           const descheduledWait = sharedPcpu ? ((share.k - 1) * share.sliceCycles) / 2 : 0;
-          waitBusy += perUnit * (m.crossCoreInterruptCycles + planCycles(m, w, w.planDeliverDevice) + (1 - targetRunning) * descheduledWait);
+          waitBusy += perUnit * (m.crossCoreInterruptCycles + planCycles(m, w, w.planDeliverIpi) + (1 - targetRunning) * descheduledWait);
         }
       } else if (b === BEHAVIOUR_ONESHOT) {
         terms.interrupts += perUnit * interruptCost(2);

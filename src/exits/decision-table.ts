@@ -8,7 +8,7 @@ import type { AbstractExit, Arch } from './arch/index.js';
 import type { HandlerName } from '../config/schema.js';
 
 export const ENGINE_EVENT_KINDS = [
-  'hlt', 'pause-spin', 'host-tick', 'interrupt-delivery', 'timer-expiry', 'eoi',
+  'hlt', 'pause-spin', 'host-tick', 'interrupt-delivery', 'ipi-delivery', 'timer-expiry', 'eoi',
 ] as const;
 
 export type EventKind =
@@ -83,6 +83,18 @@ const ARM64_RULES: DecisionRule[] = [
     why: 'arm64 GICv4: the redistributor delivers a vLPI to the running vCPU itself (direct injection; KVM maps an assigned device\'s MSIs with its_map_vlpi)',
   },
   {
+    event: 'ipi-delivery',
+    when: { arch: A, features: { ipiv: true } },
+    exits: [],
+    why: 'arm64 GICv4.1: the vSGI is made pending in the target vPE by the GIC, without an exit of the running target (KVM maps SGIs with its_alloc_vcpu_sgis)',
+  },
+  {
+    event: 'ipi-delivery',
+    when: { arch: A },
+    exits: [{ exit: 'external-interrupt', handler: 'external-interrupt', location: K }],
+    why: 'arm64 without GICv4.1 (GICv4.0 injects vLPIs only): KVM kicks the running target with a physical IPI (an IRQ exit) and puts the SGI in a list register before re-entry',
+  },
+  {
     event: 'interrupt-delivery',
     when: { arch: A },
     exits: [{ exit: 'external-interrupt', handler: 'external-interrupt', location: K }],
@@ -95,7 +107,6 @@ const ARM64_RULES: DecisionRule[] = [
     why: 'arm64 vGIC: the guest acknowledges and completes interrupts at the virtual CPU interface without a trap (GICv2 GICV, GICv3 ICC_* → ICH); a level-triggered interrupt raises an EOI maintenance interrupt so KVM resamples its line',
   },
   { event: 'tpr-write', when: { arch: A }, exits: [], why: 'arm64: the priority mask (ICC_PMR_EL1) is the virtual CPU interface\'s own: no trap' },
-  { event: 'ipi-send', when: { arch: A, features: { ipiv: true } }, exits: [], why: 'arm64 GICv4.1: direct vSGIs — the guest\'s ICC_SGI1R_EL1 write is delivered by the GIC to the target vCPU without a trap' },
   {
     event: 'ipi-send',
     when: { arch: A, gicVersion: 'v2' },
@@ -106,7 +117,7 @@ const ARM64_RULES: DecisionRule[] = [
     event: 'ipi-send',
     when: { arch: A },
     exits: [{ exit: 'msr-write', handler: 'msr-write-icr', location: K }],
-    why: 'arm64 GICv3: an SGI is a write to ICC_SGI1R_EL1, which traps (SYS64); KVM injects it and kicks the target (vgic_v3_dispatch_sgi)',
+    why: 'arm64 GICv3: an SGI is a write to ICC_SGI1R_EL1, which traps (SYS64) — with GICv4.1 too, which delivers the vSGI to the target but cannot take it from the sender\'s CPU interface; KVM injects it (vgic_v3_dispatch_sgi)',
   },
   { event: 'ipi-target-away', when: { arch: A }, exits: [], why: 'arm64: the sender\'s write has exited already (or GICv4.1 made the vSGI pending for a descheduled vPE)' },
 ];
@@ -326,6 +337,16 @@ export const DECISION_TABLE: DecisionRule[] = [
       { exit: 'interrupt-window', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
     ],
     why: 'no APICv: the host interrupts the running vCPU to inject; an interrupt window exit if the guest has interrupts masked',
+  },
+  // An IPI reaching a running vCPU is a device interrupt on x86 (posted with APICv); only arm64 tells them apart.
+  { event: 'ipi-delivery', when: { features: { apicv: true } }, exits: [], why: 'APICv: the IPI is posted, no exit' },
+  {
+    event: 'ipi-delivery',
+    exits: [
+      { exit: 'external-interrupt', handler: 'external-interrupt', location: K },
+      { exit: 'interrupt-window', handler: 'interrupt-window', location: K, probability: 'interruptWindowProbability' },
+    ],
+    why: 'no APICv: the host interrupts the running vCPU to inject the IPI; an interrupt window exit if the guest has interrupts masked',
   },
   {
     event: 'timer-expiry',

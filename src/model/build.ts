@@ -316,6 +316,7 @@ function buildVm(inputs: BuildInputs, plans: PlanBuilder, workload: Workload, fi
     planPause: plans.add(decideExits('pause-spin').exits, 0),
     planHostTick: plans.add(decideExits('host-tick').exits, 0),
     planDeliverDevice: plans.add([...decideExits('interrupt-delivery').exits, ...eoi.exits], handler + eoiNative),
+    planDeliverIpi: plans.add([...decideExits('ipi-delivery').exits, ...eoi.exits], handler + eoiNative),
     planDeliverTimer: plans.add([...decideExits('timer-expiry').exits, ...eoi.exits, ...program.exits], handler + eoiNative + programNative),
     planInjectDevice: plans.add(eoi.exits, handler + eoiNative),
     planInjectTimer: plans.add([...eoi.exits, ...program.exits], handler + eoiNative + programNative),
