@@ -403,7 +403,7 @@ export const Profile = z
          * before VMRUN to after VMSAVE on SVM (VMLOAD, VMRUN, #VMEXIT, VMSAVE), or Xen's null
          * hypercall on SVM (VMRUN, #VMEXIT and Xen's handler).
          */
-        target: z.enum(['hardware-round-trip', 'kvm-unit-tests-cpuid', 'kvm-unit-tests-vmcall', 'svm-vmrun-to-vmsave', 'xen-null-hypercall']),
+        target: z.enum(['hardware-round-trip', 'kvm-unit-tests-cpuid', 'kvm-unit-tests-vmcall', 'svm-vmrun-to-vmsave', 'xen-null-hypercall', 'arm-micro-bench-hvc', 'arm-hypercall-round-trip']),
         cycles: z.number().positive(),
         source: z.string().min(1),
         splitRule: z.string().min(1),

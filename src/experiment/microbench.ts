@@ -9,6 +9,7 @@ import { Simulation } from '../engine/simulation.js';
 import { CAT, N_CAT } from '../exits/cost.js';
 import { EXIT_REASON_SLOTS, exitReasonName } from '../exits/reasons.js';
 import { FEATURE_BIT } from '../exits/features.js';
+import { archOf } from '../exits/arch/index.js';
 
 /** Cycles of the kvm-unit-tests loop around the action (call, return, loop); an estimate. */
 export const LOOP_CYCLES = 1;
@@ -30,6 +31,12 @@ export interface MicrobenchTest {
    * ('poll', the modified test of the IPIv series: exitless idle).
    */
   target?: 'halt' | 'poll';
+  /** Iterations to run (default: the caller's); arm timer_10ms runs 256, as the suite does. */
+  iterations?: number;
+  /** Cycles the test itself takes out of each iteration (timer_10ms reports the latency beyond its 10 ms deadline: timer_post). */
+  subtractCycles?: (ghz: number) => number;
+  /** The loop's own cycles (default LOOP_CYCLES; the arm suite's loop has an ISB and a counter read). */
+  loopCycles?: number;
 }
 
 /**
@@ -147,6 +154,8 @@ export interface MicrobenchRow {
   test: string;
   action: string;
   cycles_per_iteration: number;
+  /** cycles_per_iteration at the profile's frequency (the arm suite prints ns). */
+  ns_per_iteration: number;
   exits_per_iteration: number;
   exit_reasons: string;
 }
@@ -171,14 +180,14 @@ export const HARDWARE_ROUND_TRIP_TEST: MicrobenchTest = {
 };
 
 export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features: number, opts: MicrobenchOptions = {}): MicrobenchRow {
-  const iterations = opts.iterations ?? 4000;
+  const iterations = t.iterations ?? opts.iterations ?? 4000;
   const workload = Workload.parse({
     name: `kvm-unit-tests-${t.name}`,
     description: t.action,
     sources: ['kvm-unit-tests x86/vmexit.c'],
     kind: 'closed',
     unitName: 'iteration',
-    cyclesPerUnit: LOOP_CYCLES + (t.spinCycles ?? 0),
+    cyclesPerUnit: (t.loopCycles ?? LOOP_CYCLES) + (t.spinCycles ?? 0),
     // A test's idle vCPU loops on HLT (or spins); it does not re-program a timer as Linux does.
     timerProgramsPerIdleEntry: 0,
     ...(t.target ? { activeVcpus: 1 } : {}),
@@ -188,7 +197,8 @@ export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features:
     interruptWindowProbability: 0,
     ...(t.interruptHandlerCycles === undefined ? {} : { interruptHandlerCycles: t.interruptHandlerCycles }),
     devices: t.devices ?? [],
-    events: t.events,
+    // A deadline the test takes back out (timer_10ms: 10 ms at this profile's clock).
+    events: t.subtractCycles && t.events ? t.events.map((e) => ('deadlineCycles' in e && e.deadlineCycles !== undefined ? { ...e, deadlineCycles: Math.round(t.subtractCycles!(profile.frequencyGHz.value)) } : e)) : t.events,
   });
   const scenarioOf = (durationSec: number) =>
     Scenario.parse({
@@ -211,7 +221,7 @@ export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features:
   const hz = profile.frequencyGHz.value * 1e9;
   const short = simulate((iterations * SHORT_WINDOW_CYCLES_PER_ITERATION) / hz);
   const exitless = short.exitCount.every((n) => n === 0) && short.vmUnits[0] >= iterations;
-  const raw = exitless ? short : simulate((iterations * 8000) / hz);
+  const raw = exitless ? short : simulate((iterations * (8000 + (t.subtractCycles?.(profile.frequencyGHz.value) ?? 0))) / hz);
   let busy = 0;
   for (let c = 0; c < N_CAT; c++) if (c !== CAT.IDLE) busy += raw.vmCycles[c];
   const units = raw.vmUnits[0];
@@ -223,18 +233,83 @@ export function runMicrobenchTest(t: MicrobenchTest, profile: Profile, features:
       reasons.push(exitReasonName(r));
     }
   }
+  const cycles = Math.round(busy / units - Math.round(t.subtractCycles?.(profile.frequencyGHz.value) ?? 0));
   return {
     test: t.name,
     action: t.action,
-    cycles_per_iteration: Math.round(busy / units),
+    cycles_per_iteration: cycles,
+    ns_per_iteration: Math.round((cycles / profile.frequencyGHz.value) * 10) / 10,
     exits_per_iteration: Math.round((exits / units) * 100) / 100,
     exit_reasons: reasons.join(' ') || '-',
   };
 }
 
-export function runMicrobench(profile: Profile, features: number, vmType: VmType = 'plain'): MicrobenchRow[] {
-  return MICROBENCH_TESTS.map((t) => runMicrobenchTest(t, profile, features, { vmType }));
+/** The suite a profile's host runs: x86/vmexit, or arm/micro-bench on arm64. */
+export function microbenchTestsFor(profile: Profile): MicrobenchTest[] {
+  return archOf(profile).kvmUnitTestsSuites.includes('micro-bench') ? ARM_MICROBENCH_TESTS : MICROBENCH_TESTS;
 }
+
+export function runMicrobench(profile: Profile, features: number, vmType: VmType = 'plain'): MicrobenchRow[] {
+  return microbenchTestsFor(profile).map((t) => runMicrobenchTest(t, profile, features, { vmType }));
+}
+
+/** The arm loop around each action: ISB, a counter read, the call (kvm-unit-tests arm/micro-bench.c loop_test); an estimate. */
+export const ARM_LOOP_CYCLES = 20;
+
+/** The arm suite's interrupt handler (gic_irq_handler: read IAR, write EOIR, set a flag) with exception entry and return; an estimate. */
+const ARM_ISR_CYCLES = 200;
+
+const armOnce = { perUnit: 1, distribution: 'constant' as const, source: 'kvm-unit-tests arm/micro-bench.c: one action per loop iteration' };
+
+/**
+ * kvm-unit-tests `arm/micro-bench.c` (Shih-Wei Li, Christoffer Dall, Andrew Jones; upstream
+ * kvm-unit-tests, commit 061b0274 read): each test a loop of one action between two counter reads;
+ * the suite prints total and average ns.
+ */
+export const ARM_MICROBENCH_TESTS: MicrobenchTest[] = [
+  { name: 'hvc', action: 'HVC #0 with an unknown SMCCC function (0x4b000000)', loopCycles: ARM_LOOP_CYCLES, events: [{ kind: 'vmcall', ...armOnce }] },
+  {
+    name: 'mmio_read_user',
+    action: 'read of the virtio-mmio device ID at 0x0a000008 (emulated by QEMU: a user-space round trip)',
+    loopCycles: ARM_LOOP_CYCLES,
+    devices: [{ name: 'virtio-mmio-id', kind: 'emulated', bus: 'mmio', exitsPerOp: 1, source: 'QEMU virt machine virtio-mmio register, answered in user space' }],
+    events: [{ kind: 'io', device: 'virtio-mmio-id', ...armOnce }],
+  },
+  {
+    name: 'mmio_read_vgic',
+    action: 'read of GICD_IIDR (the in-kernel vGIC distributor)',
+    loopCycles: ARM_LOOP_CYCLES,
+    devices: [{ name: 'vgic-dist', kind: 'virtio', bus: 'mmio', source: 'the vGIC distributor, emulated in the kernel (modelled as an in-kernel MMIO exit)' }],
+    events: [{ kind: 'io', device: 'vgic-dist', ...armOnce }],
+  },
+  // A write of spurious INTID 1023 to ICC_EOIR1_EL1 (GICv3) or GICC_EOIR (GICv2): the virtual CPU interface takes it without a trap.
+  { name: 'eoi', action: 'EOI of the spurious INTID 1023 at the virtual CPU interface', loopCycles: ARM_LOOP_CYCLES, events: [{ kind: 'tpr-write', nativeCycles: 20, ...armOnce }] },
+  {
+    name: 'ipi',
+    action: 'SGI 1 to vCPU 1 (GICD_CTLR.nASSGIreq cleared: a software-injected SGI), spin until its handler ran; vCPU 1 spins in cpu_relax',
+    loopCycles: ARM_LOOP_CYCLES,
+    target: 'poll',
+    interruptHandlerCycles: ARM_ISR_CYCLES,
+    events: [{ kind: 'ipi-send', waitsForInterrupt: true, ...armOnce }],
+  },
+  {
+    name: 'timer_10ms',
+    action: 'arm the virtual timer 10 ms ahead, spin until its interrupt is handled; the latency beyond 10 ms (timer_post)',
+    loopCycles: ARM_LOOP_CYCLES,
+    // Simulated with a 100,000-cycle deadline, not 10 ms: the path (the timer's IRQ exit, injection, the
+    // handler) is the same, and 4,000 short iterations keep the window's one unfinished iteration from
+    // biasing the mean (256 iterations of 10 ms would put up to 10 ms / 256 into it).
+    subtractCycles: () => 100_000,
+    interruptHandlerCycles: ARM_ISR_CYCLES,
+    events: [{ kind: 'timer-program', deadlineCycles: 100_000, waitsForInterrupt: true, ...armOnce }],
+  },
+];
+
+/** Tests of the arm suite that exitsim does not simulate, and why. */
+export const ARM_MICROBENCH_NOT_SIMULATED: Array<[string, string]> = [
+  ['lpi', 'an INT command through the emulated ITS (its command queue written over MMIO, the LPI injected into vCPU 1): exitsim has no ITS command-queue model'],
+  ['ipi_hw', 'GICv4.1 direct vSGIs (nASSGIreq set): the sender still traps; not run by the published figures exitsim is checked against'],
+];
 
 /**
  * kvm-unit-tests `svm` latency_svm_insn, where it measures a single-level cost: an L1 hypervisor's

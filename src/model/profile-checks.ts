@@ -40,7 +40,7 @@ export function checkFeaturesAgainstProfile(features: number, profile: Profile, 
   const arch = archOf(profile);
   for (const name of featureNames(features)) {
     if (arch.featuresAbsent.includes(name) && name === 'evmcs') {
-      throw new InputError(where, 'features', `features a guest on CPU profile '${profile.name}' (${arch.displayName}) can use`, "'evmcs'", ' — the enlightened VMCS is Hyper-V\'s VT-x interface; drop it on an AMD profile');
+      throw new InputError(where, 'features', `features a guest on CPU profile '${profile.name}' (${arch.displayName}) can use`, "'evmcs'", ` — the enlightened VMCS is Hyper-V's VT-x interface; drop it on an ${arch.vendor === 'Arm' ? 'arm64' : arch.vendor} profile`);
     }
     if (lacks(profile, name)) {
       throw new InputError(

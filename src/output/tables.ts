@@ -9,9 +9,10 @@ import { pct, table } from './text.js';
 const csv = (rows: unknown[][]): string => stringify(rows as string[][], { record_delimiter: '\n' });
 
 /** Published figures for the same test, profile and features: cycles per iteration and where from. */
-export type MicrobenchRowWithPublished = MicrobenchRow & { published: Array<{ cycles: number; source: string }> };
+export type MicrobenchRowWithPublished = MicrobenchRow & { published: Array<{ cycles: number; ns?: number; source: string }> };
 
-const publishedText = (r: MicrobenchRowWithPublished) => r.published.map((p) => `${p.cycles} (${p.source})`).join('; ');
+// A figure published in ns (the arm suite) shows its ns; its cycles are at the profile's (assumed) clock.
+const publishedText = (r: MicrobenchRowWithPublished) => r.published.map((p) => (p.ns !== undefined ? `${p.ns} ns (${p.source})` : `${p.cycles} (${p.source})`)).join('; ');
 
 export function microbenchCsv(rows: MicrobenchRowWithPublished[], profile: string, features: string): string {
   return csv([
@@ -21,7 +22,8 @@ export function microbenchCsv(rows: MicrobenchRowWithPublished[], profile: strin
   ]);
 }
 
-export function microbenchTable(rows: MicrobenchRowWithPublished[]): string {
+export function microbenchTable(rows: MicrobenchRowWithPublished[], withNs = false): string {
+  if (withNs) return table(['test', 'cycles', 'ns', 'exits', 'exit reasons', 'published (same profile and features)'], rows.map((r) => [r.test, r.cycles_per_iteration, r.ns_per_iteration.toFixed(1), r.exits_per_iteration, r.exit_reasons, publishedText(r) || '-']));
   return table(['test', 'cycles', 'exits', 'exit reasons', 'published (same profile and features)'], rows.map((r) => [r.test, r.cycles_per_iteration, r.exits_per_iteration, r.exit_reasons, publishedText(r) || '-']));
 }
 

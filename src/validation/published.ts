@@ -141,3 +141,36 @@ export const CVM_EVAL_TD = 'TUM-DSE/CVM_eval benchmarks/vmexit/README.md (commit
 PUBLISHED_MICRO.push(
   { test: 'cpuid', published: 1744, host: 'TD (Intel TDX), CPUID leaf 0 answered by the TDX module', source: CVM_EVAL_TD, profile: 'sapphire-rapids', features: 'modern', vmType: 'tdx', kind: 'calibration', tolerance: 0.02, note: 'tdx-module-cpuid fitted to it' },
 );
+
+/**
+ * kvm-unit-tests arm/micro-bench figures (issue 34), in ns as the suite prints them. `kind` as above:
+ * calibration where the profile was fitted to the figure, independent where nothing was.
+ */
+export interface PublishedArmMicro {
+  test: string;
+  publishedNs: number;
+  host: string;
+  source: string;
+  profile: string;
+  features: string;
+  kind: Kind;
+  note?: string;
+}
+const ANANTA = 'R. R. Ananta, kvm@vger / stable 2024-10-29, "Re: [PATCH v2] KVM: arm64: Get rid of userspace_irqchip_in_use" (baseline run)';
+const ALTRA_HOST = 'Ampere Altra, Linux v6.12-rc1 (SKU not stated)';
+const HEQIONG = 'He Qiong, kvm@vger 2023-11-01, "[kvm-unit-tests 1/1] arm64: microbench: Move the read of the count register…" (before the patch)';
+const KP_HOST = 'Kunpeng 920, QEMU -cpu host, 2 vCPUs (kernel not stated)';
+export const PUBLISHED_ARM_MICRO: PublishedArmMicro[] = [
+  { test: 'hvc', publishedNs: 306, host: ALTRA_HOST, source: ANANTA, profile: 'altra', features: 'modern,-gicv4', kind: 'calibration' },
+  { test: 'mmio_read_user', publishedNs: 1683, host: ALTRA_HOST, source: ANANTA, profile: 'altra', features: 'modern,-gicv4', kind: 'calibration', note: 'fits the kernel↔user round trip' },
+  { test: 'mmio_read_vgic', publishedNs: 451, host: ALTRA_HOST, source: ANANTA, profile: 'altra', features: 'modern,-gicv4', kind: 'independent', note: 'weak: the shared MMIO-abort handler estimate (600 cycles) was set with this figure in view' },
+  { test: 'eoi', publishedNs: 14, host: ALTRA_HOST, source: ANANTA, profile: 'altra', features: 'modern,-gicv4', kind: 'independent', note: 'no exit: the loop and a virtual CPU interface write (20 cycles, estimate)' },
+  { test: 'ipi', publishedNs: 1926, host: ALTRA_HOST, source: ANANTA, profile: 'altra', features: 'modern,-gicv4', kind: 'independent' },
+  { test: 'timer_10ms', publishedNs: 902, host: ALTRA_HOST, source: ANANTA, profile: 'altra', features: 'modern,-gicv4', kind: 'independent' },
+  { test: 'hvc', publishedNs: 408, host: KP_HOST, source: HEQIONG, profile: 'kunpeng920', features: 'modern,-gicv4.1', kind: 'calibration' },
+  { test: 'mmio_read_user', publishedNs: 2306, host: KP_HOST, source: HEQIONG, profile: 'kunpeng920', features: 'modern,-gicv4.1', kind: 'independent', note: 'predicted from Altra\'s kernel↔user round trip (cycles held)' },
+  { test: 'mmio_read_vgic', publishedNs: 638, host: KP_HOST, source: HEQIONG, profile: 'kunpeng920', features: 'modern,-gicv4.1', kind: 'independent' },
+  { test: 'eoi', publishedNs: 26, host: KP_HOST, source: HEQIONG, profile: 'kunpeng920', features: 'modern,-gicv4.1', kind: 'independent' },
+  { test: 'ipi', publishedNs: 1697, host: KP_HOST, source: HEQIONG, profile: 'kunpeng920', features: 'modern,-gicv4.1', kind: 'independent' },
+  { test: 'timer_10ms', publishedNs: 1822, host: KP_HOST, source: HEQIONG, profile: 'kunpeng920', features: 'modern,-gicv4.1', kind: 'independent' },
+];

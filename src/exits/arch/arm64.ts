@@ -50,9 +50,11 @@ export const ARM64: ArchDescriptor = {
   nestedFeatures: [],
   // arm64's counterparts that KVM always has, and the x86 mechanisms it cannot have (features.ts
   // leaves both out of arm64 labels).
-  featuresBuiltIn: ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'vmcb-clean', 'decode-assists'],
+  // (The x86 nested mechanisms mean nothing to a plain VM, the only kind arm64 runs here: a plain VM
+  // refuses them when named, and `modern` holds them harmlessly.)
+  featuresBuiltIn: ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing', 'nested-ept', 'v-vmsave-vmload', 'vgif'],
   alwaysOn: ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow'],
-  featuresAbsent: ['vmcs-shadowing', 'nested-ept', 'evmcs', 'v-vmsave-vmload', 'vgif'],
+  featuresAbsent: ['evmcs'],
   featureWords: ARM64_FEATURE_NAMES,
   apicvIncludesIpiv: false,
   msrLists: false,
