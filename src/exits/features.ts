@@ -101,10 +101,10 @@ export function featureNames(set: number): FeatureName[] {
  * facts for the checks, and cannot be imported here without a cycle): the features it has built in are
  * left out, and SVM labels use its own words.
  */
-const LABEL_RULES: Record<Arch, { builtIn: () => readonly FeatureName[]; words: 'vmx' | 'svm' | 'arm64' }> = {
-  vmx: { builtIn: () => [...SVM_ONLY_FEATURES, 'vhe'], words: 'vmx' },
-  svm: { builtIn: () => ['vhe'], words: 'svm' },
-  arm64: { builtIn: () => ARM64_BUILT_IN_OR_ABSENT, words: 'arm64' },
+const LABEL_RULES: Record<Arch, { builtIn: () => readonly FeatureName[]; label: (set: number, ignore: number, nested: boolean) => string }> = {
+  vmx: { builtIn: () => [...SVM_ONLY_FEATURES, 'vhe'], label: (set, ignore, nested) => vmxFeatureSetLabel(set & ~ignore, Object.keys(PRESETS), ignore, nested) },
+  svm: { builtIn: () => ['vhe'], label: (set, ignore, nested) => svmWords(vmxFeatureSetLabel(set & ~ignore, SVM_PRESETS, ignore, nested), set) },
+  arm64: { builtIn: () => ARM64_BUILT_IN_OR_ABSENT, label: (set, ignore, nested) => arm64Words(vmxFeatureSetLabel(set & ~ignore, SVM_PRESETS, ignore, nested)) },
 };
 
 /**
@@ -127,10 +127,7 @@ export function featureSetLabel(set: number, arch: Arch = 'vmx', nested = false)
   const ignore = featureSetFromNames(LABEL_RULES[arch].builtIn()) | (nested ? 0 : featureSetFromNames(NESTED_ONLY_FEATURES));
   // A nested guest's set reads best as a larger preset less its nested mechanisms ("modern,-vmcs-shadowing"
   // rather than the equally short "apicv,ipiv"): on a tie, the later preset wins there.
-  const words = LABEL_RULES[arch].words;
-  if (words === 'svm') return svmWords(vmxFeatureSetLabel(set & ~ignore, SVM_PRESETS, ignore, nested), set);
-  if (words === 'arm64') return arm64Words(vmxFeatureSetLabel(set & ~ignore, SVM_PRESETS, ignore, nested));
-  return vmxFeatureSetLabel(set & ~ignore, Object.keys(PRESETS), ignore, nested);
+  return LABEL_RULES[arch].label(set, ignore, nested);
 }
 
 /**

@@ -1,7 +1,7 @@
 // What a CPU profile can run: the features its generation has (refused, or dropped from the default
 // preset, when it lacks them) and the confidential VM types it supports. Checked before a model is built.
 import { archOf } from '../exits/arch/index.js';
-import { confidentialOf } from '../exits/vm-types/index.js';
+import { confidentialOf, vmTypeOf } from '../exits/vm-types/index.js';
 import { FEATURE_BIT, featureNames, type FeatureName } from '../exits/features.js';
 import { InputError } from '../config/errors.js';
 import type { Profile, Scenario } from '../config/schema.js';
@@ -40,7 +40,7 @@ export function checkFeaturesAgainstProfile(features: number, profile: Profile, 
   const arch = archOf(profile);
   for (const name of featureNames(features)) {
     if (arch.featuresAbsent.includes(name) && name === 'evmcs') {
-      throw new InputError(where, 'features', `features a guest on CPU profile '${profile.name}' (${arch.displayName}) can use`, "'evmcs'", ` — the enlightened VMCS is Hyper-V's VT-x interface; drop it on an ${arch.vendor === 'Arm' ? 'arm64' : arch.vendor} profile`);
+      throw new InputError(where, 'features', `features a guest on CPU profile '${profile.name}' (${arch.displayName}) can use`, "'evmcs'", ` — the enlightened VMCS is Hyper-V's VT-x interface; drop it on an ${arch.displayName} profile`);
     }
     if (lacks(profile, name)) {
       throw new InputError(
@@ -61,7 +61,7 @@ export function checkFeaturesAgainstProfile(features: number, profile: Profile, 
 /** Refuses a VM type the profile's CPU cannot run (a TD on a CPU without TDX, an SNP guest on Rome). */
 export function checkVmTypeAgainstProfile(vmType: Scenario['vmType'], profile: Profile, where: string, field = 'vmType'): void {
   const only = archOf(profile).plainVmsOnly;
-  if (only && vmType !== 'plain') {
+  if (only && !vmTypeOf(vmType).plain) {
     const c0 = confidentialOf(vmType);
     throw new InputError(where, field, `a VM type that CPU profile '${profile.name}' (${archOf(profile).displayName}) can run: plain`, vmType, c0 ? ` — ${c0.technology} is an ${archOf(c0.arch).vendor} feature; choose an ${archOf(c0.arch).vendor} profile (exitsim list profiles)` : ` — ${only}`);
   }

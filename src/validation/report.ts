@@ -18,6 +18,7 @@ import { msrBitmapPredictions } from './predictions.js';
 import { calibrateSection } from './calibrate-section.js';
 import { md, mdChecks, mdEffects, within } from './markdown.js';
 import { migrationSection } from './migration-section.js';
+import { arm64Section } from './arm64-section.js';
 import { AGESEN, AGESEN_ROUND_TRIPS, AVERY_2019, CVM_EVAL_TD, FRASER_XEN, LKML_2020_SVM, PUBLISHED_MICRO, type Kind } from './published.js';
 
 export interface CheckRow {
@@ -572,6 +573,7 @@ Not simulated: ${MICROBENCH_NOT_SIMULATED.map(([t, why]) => `\`${t}\` (${why})`)
   I/O thread's concurrency, which exitsim does not model (device completions are a fixed latency).
 
 ${calibrateSection()}
-${migrationSection()}`;
+${migrationSection()}
+${arm64Section()}`;
   return { rows, markdown };
 }

@@ -140,7 +140,7 @@ test('bad input on arm64: x86-only features and VM types, arm64 features on x86,
     assert.match(r.stderr, found, r.stderr);
     assert.equal(r.stderr.trim().split('\n').length, 1, `one message: ${r.stderr}`);
   };
-  refused(['explain', 'HVC64', '--profile', 'altra', '--features', 'vhe,evmcs'], /features/, /'evmcs'.*arm64 profile/);
+  refused(['explain', 'HVC64', '--profile', 'altra', '--features', 'vhe,evmcs'], /features/, /'evmcs'.*arm64 KVM profile/);
   refused(['explain', 'HVC64', '--profile', 'xgene', '--features', 'vhe'], /features/, /no VHE/);
   refused(['explain', 'HVC64', '--profile', 'altra', '--features', 'gicv4'], /features/, /no GICV4/);
   refused(['microbench', '--profile', 'altra', '--vm-type', 'nested'], /--vm-type/, /FEAT_NV2/);

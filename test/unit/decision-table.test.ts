@@ -123,6 +123,8 @@ test('decide: every rule of the table is reached by some context', () => {
     for (const deviceBus of ['pio', 'mmio'] as const) extras.push({ deviceKind, deviceBus });
   for (const apicMode of ['xapic', 'x2apic'] as const) extras.push({ apicMode, usesDebugRegisters: true, msrIntercepted: false }, { apicMode, msrIntercepted: true, preemptionTimer: false });
   extras.push(...extras.map((e) => ({ ...e, arch: 'svm' as const, preemptionTimer: false })));
+  // arm64 (issue 34): its own rules, on GICv3 and GICv2.
+  extras.push(...extras.filter((e) => !e.arch).flatMap((e) => [{ ...e, arch: 'arm64' as const, gicVersion: 'v3' as const }, { ...e, arch: 'arm64' as const, gicVersion: 'v2' as const }]));
   for (const rule of DECISION_TABLE) {
     for (const f of featureSets) {
       for (const e of extras) {

@@ -128,7 +128,7 @@ test('parseFeatureSet joins presets and names, removes with -, and refuses unkno
   assert.equal(featureSetLabel(parseFeatureSet('nehalem,-ept')), 'nehalem,-ept');
   for (const text of ['nehalem,-ept', 'apicv,rdtsc-exiting', 'ept', 'none', 'modern,-ipiv']) {
     // What a plain VM's VT-x label leaves out: the SVM-only and the nested-only features.
-    const ignored = FEATURE_BIT['vmcb-clean'] | FEATURE_BIT['decode-assists'] | FEATURE_BIT['vmcs-shadowing'] | FEATURE_BIT['nested-ept'] | FEATURE_BIT.evmcs | FEATURE_BIT['v-vmsave-vmload'] | FEATURE_BIT.vgif;
+    const ignored = FEATURE_BIT['vmcb-clean'] | FEATURE_BIT['decode-assists'] | FEATURE_BIT['vmcs-shadowing'] | FEATURE_BIT['nested-ept'] | FEATURE_BIT.evmcs | FEATURE_BIT['v-vmsave-vmload'] | FEATURE_BIT.vgif | FEATURE_BIT.vhe;
     assert.equal(parseFeatureSet(featureSetLabel(parseFeatureSet(text))) & ~ignored, parseFeatureSet(text) & ~ignored, `round trip of ${text}`);
   }
   assert.throws(() => parseFeatureSet('eptt'), (e: unknown) => e instanceof FeatureParseError && /did you mean 'ept'/.test(e.message));
@@ -136,19 +136,20 @@ test('parseFeatureSet joins presets and names, removes with -, and refuses unkno
 
 test('parseFeatureSet: a removed name is the feature even where a preset shares it ("modern,-apicv" keeps EPT), and takes IPIv along', () => {
   const names = (t: string) => featureNames(parseFeatureSet(t));
-  assert.deepEqual(names('modern,-apicv'), ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing', 'nested-ept', 'v-vmsave-vmload', 'vgif']);
+  assert.deepEqual(names('modern,-apicv'), ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing', 'nested-ept', 'v-vmsave-vmload', 'vgif', 'vhe']);
   assert.deepEqual(names('apicv,-apicv'), ['ept', 'vpid', 'msr-bitmap', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'nested-ept']);
   assert.deepEqual(names('nehalem,apicv'), ['ept', 'vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'nested-ept'], 'after the first item, apicv is the feature');
-  assert.deepEqual(names('modern,-ept'), ['vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing', 'v-vmsave-vmload', 'vgif'], 'nested EPT goes with EPT');
+  assert.deepEqual(names('modern,-ept'), ['vpid', 'msr-bitmap', 'apicv', 'tpr-shadow', 'ple', 'ioeventfd', 'halt-polling', 'ipiv', 'vmcb-clean', 'decode-assists', 'vmcs-shadowing', 'v-vmsave-vmload', 'vgif', 'vhe'], 'nested EPT goes with EPT');
   assert.deepEqual(names('apicv'), featureNames(parseFeatureSet('nehalem,apicv,halt-polling')), 'first, it is the preset');
 });
 
 test('featureSetLabel(set) parses back to the same set, for 65,536 sets covering every feature (up to the features the VM cannot use: SVM-only ones on VT-x, nested-only ones on a plain VM)', () => {
-  const svmOnly = FEATURE_BIT['vmcb-clean'] | FEATURE_BIT['decode-assists'] | FEATURE_BIT['v-vmsave-vmload'] | FEATURE_BIT.vgif;
-  const nestedOnly = FEATURE_BIT['vmcs-shadowing'] | FEATURE_BIT['nested-ept'] | FEATURE_BIT.evmcs | FEATURE_BIT['v-vmsave-vmload'] | FEATURE_BIT.vgif;
-  // Every combination of the first 16 features; the last two (SVM and nested only) follow two of its bits.
-  const last = FEATURE_BIT['v-vmsave-vmload'] | FEATURE_BIT.vgif;
-  assert.equal(FEATURES.length, 18);
+  // (vhe, arm64's, is built in on both x86 architectures: their labels leave it out.)
+  const svmOnly = FEATURE_BIT['vmcb-clean'] | FEATURE_BIT['decode-assists'] | FEATURE_BIT['v-vmsave-vmload'] | FEATURE_BIT.vgif | FEATURE_BIT.vhe;
+  const nestedOnly = FEATURE_BIT['vmcs-shadowing'] | FEATURE_BIT['nested-ept'] | FEATURE_BIT.evmcs | FEATURE_BIT['v-vmsave-vmload'] | FEATURE_BIT.vgif | FEATURE_BIT.vhe;
+  // Every combination of the first 16 features; the last three (SVM and nested only, arm64's vhe) follow two of its bits.
+  const last = FEATURE_BIT['v-vmsave-vmload'] | FEATURE_BIT.vgif | FEATURE_BIT.vhe;
+  assert.equal(FEATURES.length, 19);
   for (let low = 0; low < 1 << 16; low++) {
     const set = low | ((low & 3) === 3 ? last : (low & 3) === 1 ? FEATURE_BIT.vgif : 0);
     assert.equal(parseFeatureSet(featureSetLabel(set)) & ~svmOnly & ~nestedOnly, set & ~svmOnly & ~nestedOnly, featureSetLabel(set));
