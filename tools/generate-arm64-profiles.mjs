@@ -82,7 +82,7 @@ function arm64Profile(p) {
     name: p.name, generation: p.generation, launch: p.launch, description: p.description,
     frequencyGHz: { value: p.ghz, source: p.ghzSource, estimate: true },
     arch: 'arm64',
-    capabilities: { ept: true, vpid: true, apicv: p.gicv4, ipiv: p.gicv41, ple: true, preemptionTimer: false, vhe: p.vhe, source: `stage-2 translation and VMIDs on every ARMv8-A core with EL2; WFE trapping (HCR_EL2.TWE) from ARMv8.0; VHE (FEAT_VHE) from ARMv8.1; ${p.capsSource}. On arm64 apicv stands for GICv4 direct vLPI injection and ipiv for GICv4.1 direct vSGIs` },
+    capabilities: { ept: true, vpid: true, apicv: p.gicv4, ipiv: p.gicv41, ple: true, preemptionTimer: false, fsgsbase: true, vhe: p.vhe, source: `stage-2 translation and VMIDs on every ARMv8-A core with EL2; WFE trapping (HCR_EL2.TWE) from ARMv8.0; VHE (FEAT_VHE) from ARMv8.1; ${p.capsSource}. On arm64 apicv stands for GICv4 direct vLPI injection and ipiv for GICv4.1 direct vSGIs; fsgsbase: an arm64 kernel switches the thread pointer (TPIDR_EL0) with an untrapped MSR, the guest model's FSGSBASE case; meltdown, eibrs, retbleedIbrs: x86 facts, false (an arm64 guest's Spectre and Meltdown mitigations write no trapped register)` },
     calibration: p.calibration,
     stages: p.st.stages,
     stageCv: { value: 0.02, source: 'as the x86 profiles: repeats within ±1% when warm and pinned (Christopherson, kvm@vger 2024-12-12); no arm64 figure', estimate: true },
