@@ -1,14 +1,14 @@
 // The default study (npm start) as sweeps: every shipped workload on the default host under the
-// study presets, and the same workloads under modern on the default CPU and the AMD one side by
-// side (the intel-vs-amd folder). The command runs them; tests check their figures' shape.
+// study presets, and the same workloads under modern on the default CPU, the AMD one and the arm64
+// one side by side (the intel-vs-amd folder, named before arm64 joined it). The command runs them; tests check their figures' shape.
 import { shippedWorkloadNames } from '../config/load.js';
-import { DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, STUDY_PRESETS, VENDOR_PROFILE } from './settings.js';
+import { ARM_PROFILE, DEFAULT_HOST, QUICK_DURATION_SEC, QUICK_WARMUP_SEC, STUDY_PRESETS, VENDOR_PROFILE } from './settings.js';
 import { expandSweep, type ExpandedSweep } from './sweep-spec.js';
 
 export interface DefaultStudySweeps {
   /** Every shipped workload × the study presets, on the default host. */
   main: ExpandedSweep;
-  /** Every shipped workload × {default CPU, VENDOR_PROFILE}, features modern. */
+  /** Every shipped workload × {default CPU, VENDOR_PROFILE, ARM_PROFILE}, features modern. */
   vendor: ExpandedSweep;
 }
 
@@ -28,7 +28,7 @@ export function defaultStudySweeps(o: { quick?: boolean; replications?: number }
     vendor: expandSweep(
       {
         name: 'default-study-intel-vs-amd', base: base('default-study-intel-vs-amd'),
-        parameters: [workloads, { path: 'host.profile', values: [DEFAULT_HOST.profile, VENDOR_PROFILE] }], featureSets: ['modern'], replications,
+        parameters: [workloads, { path: 'host.profile', values: [DEFAULT_HOST.profile, VENDOR_PROFILE, ARM_PROFILE] }], featureSets: ['modern'], replications,
       },
       'default study',
     ),

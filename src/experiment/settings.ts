@@ -9,6 +9,9 @@ export const STUDY_PRESETS = ['none', 'nehalem', 'modern'];
 /** The default study's AMD host beside the default (Intel) one: a current EPYC with x2AVIC. */
 export const VENDOR_PROFILE = 'genoa';
 
+/** The default study's arm64 host beside them: a current Neoverse part with VHE and GICv4.1 (every cost an estimate). */
+export const ARM_PROFILE = 'graviton3';
+
 /** `--quick`: simulated seconds of a short smoke-test run, and its warm-up. */
 export const QUICK_DURATION_SEC = 0.1;
 export const QUICK_WARMUP_SEC = 0.01;

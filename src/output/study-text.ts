@@ -22,12 +22,19 @@ export function formatDefaultStudy(t: StudyTables, records: StudyRecord[], point
 }
 
 /** The default study's Intel-vs-AMD table: each workload's efficiency on both hosts under one preset, and the difference. */
-export function formatVendorComparison(rows: Array<{ workload: string; intel: SummaryRow | undefined; amd: SummaryRow | undefined }>, intelName: string, amdName: string): string {
-  const lines = rows.map(({ workload, intel: i, amd: a }) => {
-    const diff = i?.efficiency.mean != null && a?.efficiency.mean != null ? (a.efficiency.mean - i.efficiency.mean) * 100 : null;
-    return [workload, i ? efficiencyCi(i.efficiency) : 'n/a', a ? efficiencyCi(a.efficiency) : 'n/a', diff === null ? 'n/a' : `${diff >= 0 ? '+' : ''}${diff.toFixed(2)} pp`, a ? num(a.exits_per_s.mean ?? 0, 0) : 'n/a', i ? num(i.exits_per_s.mean ?? 0, 0) : 'n/a'];
+export function formatVendorComparison(rows: Array<{ workload: string; cpus: Array<SummaryRow | undefined> }>, names: string[]): string {
+  // The first CPU is the reference: every other one's efficiency as a difference from it.
+  const lines = rows.map(({ workload, cpus }) => {
+    const ref = cpus[0];
+    const diff = (x: SummaryRow | undefined) => (ref?.efficiency.mean != null && x?.efficiency.mean != null ? (x.efficiency.mean - ref.efficiency.mean) * 100 : null);
+    return [
+      workload,
+      ...cpus.map((x) => (x ? efficiencyCi(x.efficiency) : 'n/a')),
+      ...cpus.slice(1).map((x) => { const d = diff(x); return d === null ? 'n/a' : `${d >= 0 ? '+' : ''}${d.toFixed(2)} pp`; }),
+      ...cpus.map((x) => (x ? num(x.exits_per_s.mean ?? 0, 0) : 'n/a')),
+    ];
   });
-  return table(['workload', `${intelName} eff.`, `${amdName} eff.`, `${amdName} − ${intelName}`, `${amdName} exits/s`, `${intelName} exits/s`], lines);
+  return table(['workload', ...names.map((n) => `${n} eff.`), ...names.slice(1).map((n) => `${n} − ${names[0]}`), ...names.map((n) => `${n} exits/s`)], lines);
 }
 
 /** A sweep's summary rows (the first 40), one per point and feature set. */

@@ -121,10 +121,10 @@ test('the default study (npm start): one bar per workload and preset; intel-vs-a
     await checkStudy(`default study (${size})`, main, size);
     await checkStudy(`intel-vs-amd (${size})`, vendor, size);
   }
-  // The vendor figure: workloads on the axis, the two CPUs as colours, both CPUs' runs in the folder.
+  // The vendor figure: workloads on the axis, the three CPUs (Intel, AMD, arm64) as colours, every CPU's runs in the folder.
   const rows = rowsOf(vendor);
   const eff = dataOf(efficiencyFigure(rows, 'v', parameterPaths(vendor.spec), 'double'));
-  assert.deepEqual([...new Set(eff.map((d) => d.features))], ['sapphire-rapids', 'genoa']);
+  assert.deepEqual([...new Set(eff.map((d) => d.features))], ['sapphire-rapids', 'genoa', 'graviton3']);
   assert.equal(new Set(eff.map((d) => d.x)).size, main.points.length, 'one group per shipped workload');
 });
 

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { packageRoot } from '../../config/load.js';
 import { defaultStudySweeps } from '../../experiment/default-study.js';
 import { parameterPaths, sweepLabels } from '../../experiment/sweep-spec.js';
-import { DEFAULT_HOST, STUDY_PRESETS, VENDOR_PROFILE } from '../../experiment/settings.js';
+import { ARM_PROFILE, DEFAULT_HOST, STUDY_PRESETS, VENDOR_PROFILE } from '../../experiment/settings.js';
 import { readState, removeRecords, runStudy } from '../../experiment/study.js';
 import { writeOwnedFile } from '../../io/atomic.js';
 import { checkReplaceable, claimFolder, ownership } from '../../io/output-folder.js';
@@ -50,7 +50,7 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   const first = sweep.points[0].resolved.scenario;
   if (!o.json) process.stdout.write(
     `Default study: every shipped workload on the default host (${first.host.pcpus} pCPUs, ${first.host.profile}, ${first.host.scheduler}, ` +
-      `${first.vms[0].count} VMs × ${first.vms[0].vcpus} vCPUs), ${first.durationSec} s simulated after ${first.warmupSec} s warm-up, presets ${STUDY_PRESETS.join(' / ')}; baseline none; then modern on ${VENDOR_PROFILE} (AMD)` +
+      `${first.vms[0].count} VMs × ${first.vms[0].vcpus} vCPUs), ${first.durationSec} s simulated after ${first.warmupSec} s warm-up, presets ${STUDY_PRESETS.join(' / ')}; baseline none; then modern on ${VENDOR_PROFILE} (AMD) and ${ARM_PROFILE} (arm64)` +
       `${(o.replications ?? 1) > 1 ? `; ${o.replications} replications, mean ± 95% CI` : ''}.\n\n`,
   );
   // A finished study (its manifest is written last) is recomputed; an interrupted one resumes: its
@@ -72,12 +72,13 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   const points = sweep.points.map((p) => ({ index: p.index, workload: String(p.values['vms[0].workload']) }));
   // Intel against AMD: every workload under modern on both CPUs, side by side in their own folder
   // (the figures show one bar per workload and CPU).
-  const vendor = await runStudy(vendorSweep, { outputNames: STUDY_OUTPUT_NAMES, outDir: vendorDir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter(`default study: ${DEFAULT_HOST.profile} vs ${VENDOR_PROFILE}`)) });
-  await writeStudyOutputs(vendorDir, vendorSweep, vendor.records, ['modern'], parameterPaths(vendorSweep.spec), `default study: ${DEFAULT_HOST.profile} vs ${VENDOR_PROFILE}, modern`, startedAt, {}, undefined, o.figureSize);
+  const vendor = await runStudy(vendorSweep, { outputNames: STUDY_OUTPUT_NAMES, outDir: vendorDir, workers: o.workers, force: true, replications: o.replications ?? 1, onProgress: trackStudy(dir, progressReporter(`default study: ${DEFAULT_HOST.profile} vs ${VENDOR_PROFILE} vs ${ARM_PROFILE}`)) });
+  await writeStudyOutputs(vendorDir, vendorSweep, vendor.records, ['modern'], parameterPaths(vendorSweep.spec), `default study: ${DEFAULT_HOST.profile} vs ${VENDOR_PROFILE} vs ${ARM_PROFILE}, modern`, startedAt, {}, undefined, o.figureSize);
   const vendorRows = studyTables(vendor.records, ['modern']).summary;
   const onCpu = (workload: string, profile: string) => vendorRows.find((r) => r.values['vms[0].workload'] === workload && r.values['host.profile'] === profile);
-  const vendorTable = formatVendorComparison(points.map((p) => ({ workload: p.workload, intel: onCpu(p.workload, DEFAULT_HOST.profile), amd: onCpu(p.workload, VENDOR_PROFILE) })), DEFAULT_HOST.profile, VENDOR_PROFILE);
-  const text = formatDefaultStudy(studyTables(res.records, labels), res.records, points, STUDY_PRESETS, labels) + `\n\nIntel against AMD, features modern (${DEFAULT_HOST.profile} vs ${VENDOR_PROFILE}; ${VENDOR_PROFILE}'s figures rest on fewer published measurements: docs/validation.md §1):\n\n` + vendorTable;
+  const cpus = [DEFAULT_HOST.profile, VENDOR_PROFILE, ARM_PROFILE];
+  const vendorTable = formatVendorComparison(points.map((p) => ({ workload: p.workload, cpus: cpus.map((c) => onCpu(p.workload, c)) })), cpus);
+  const text = formatDefaultStudy(studyTables(res.records, labels), res.records, points, STUDY_PRESETS, labels) + `\n\nIntel, AMD and arm64, features modern (${cpus.join(' vs ')}; ${VENDOR_PROFILE}'s figures rest on fewer published measurements — docs/validation.md §1 — and every ${ARM_PROFILE} cost is an estimate held at Altra's: §8):\n\n` + vendorTable;
   const wall = (Date.now() - t0) / 1000;
   // summary.txt first: the manifest, written last by writeStudyOutputs, marks the folder complete.
   writeOwnedFile(dir, 'summary.txt', text + '\n', true);
@@ -85,7 +86,7 @@ async function studyCommand(o: StudyOptions): Promise<void> {
   if (o.json) {
     const t = studyTables(res.records, labels);
     const amd = vendorRows.filter((r) => r.values['host.profile'] === VENDOR_PROFILE);
-    process.stdout.write(JSON.stringify({ name: 'default-study', out: dir, baseline: labels[0], replications: o.replications ?? 1, ran: res.ran + vendor.ran, reused: res.skipped + vendor.skipped, summary: t.summary, comparisons: t.comparisons, intel_vs_amd: { intel: DEFAULT_HOST.profile, amd: VENDOR_PROFILE, features: 'modern', amd_summary: amd } }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ name: 'default-study', out: dir, baseline: labels[0], replications: o.replications ?? 1, ran: res.ran + vendor.ran, reused: res.skipped + vendor.skipped, summary: t.summary, comparisons: t.comparisons, intel_vs_amd: { intel: DEFAULT_HOST.profile, amd: VENDOR_PROFILE, features: 'modern', amd_summary: amd, arm64: ARM_PROFILE, arm64_summary: vendorRows.filter((r) => r.values['host.profile'] === ARM_PROFILE) } }, null, 2) + '\n');
     return;
   }
   process.stdout.write(text + '\n\nefficiency = bare-metal cycles per unit ÷ virtualized host cycles per unit (SPEC §10)\n');
