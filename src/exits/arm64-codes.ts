@@ -70,3 +70,24 @@ export function parseArm64ExitReason(text: string): Arm64ExitReason | undefined 
   const alias = upper === 'IL' ? 'ILLEGAL' : upper === 'WFX' ? 'WFX' : upper;
   return ARM64_EXIT_REASONS.find((r) => r.name.toUpperCase() === alias);
 }
+
+/**
+ * The VT-x reason an arm64 measurement's exit is read as when its guest events are derived (import):
+ * the guest operation behind it, which the decision table turns back into arm64 exits on an arm64
+ * profile. An exit with no counterpart (SYS64; FP_ASIMD, SVE, PAC: lazy state switches) stays a raw exit.
+ */
+export const ARM64_READ_AS_VMX: Readonly<Record<string, string>> = {
+  HVC64: 'VMCALL',
+  SMC64: 'VMCALL',
+  DABT_LOW: 'EPT_VIOLATION',
+  IABT_LOW: 'EPT_VIOLATION',
+  WFX: 'HLT',
+  IRQ: 'EXTERNAL_INTERRUPT',
+  // SYS64 stays a raw exit: its registers (ICC_SGI1R_EL1, ID, PMU, debug, set/way) are not the x86
+  // MSR writes derivation reads an MSR_WRITE as (timer programming, which arm64 does not trap).
+};
+
+/** Whether a measured exit name is an arm64 one (a kvm_arm_exception_class or _type name). */
+export function isArm64ExitName(name: string): boolean {
+  return parseArm64ExitReason(name) !== undefined && !/^\d+$|^0x/i.test(name.trim());
+}

@@ -12,12 +12,13 @@ import { expandGuest, resolveGuest } from '../workloads/guest-model.js';
 import { guestOsDir, loadGuestOs } from '../config/load.js';
 import type { GuestStat } from './guest-stat.js';
 import { InputError } from '../config/errors.js';
-import { archOf } from '../exits/arch/index.js';
+import { archOf, type Arch } from '../exits/arch/index.js';
+import { isArm64ExitName } from '../exits/arm64-codes.js';
 import { Workload, type Profile, type WorkloadInput } from '../config/schema.js';
 import { decide, type DecisionContext } from '../exits/resolve.js';
 import type { EventKind } from '../exits/decision-table.js';
 import { FEATURE_BIT, featureSetLabel } from '../exits/features.js';
-import { R, exitReasonName } from '../exits/reasons.js';
+import { R, exitReasonName, parseExitReason } from '../exits/reasons.js';
 import { hardwareRoundTripCycles } from '../exits/cost.js';
 import { DEFAULT_MSR_LISTS, DEFAULT_MSR_PASS_THROUGH } from '../config/schema.js';
 import { MSR_NAME_BY_ADDRESS, invertGuestModel } from './invert.js';
@@ -91,12 +92,26 @@ export function erlangC(c: number, a: number): number {
 
 /** perf kvm stat on an AMD host prints lower-case SVM names (npf, msr, io, vintr, "PF excp"); on Intel, VT-x names in capitals. */
 export function isAmdMeasurement(m: Measurement): boolean {
-  return m.exits.some((e) => /^[a-z][a-z0-9_-]*$|^[A-Z]{2} excp$/.test(e.name));
+  return !isArm64Measurement(m) && m.exits.some((e) => /^[a-z][a-z0-9_-]*$|^[A-Z]{2} excp$/.test(e.name));
+}
+
+/** An arm64 host's table: its exits are exception classes (DABT_LOW, HVC64, WFx, SYS64) and IRQ. */
+export function isArm64Measurement(m: Measurement): boolean {
+  return m.exits.some((e) => isArm64ExitName(e.name) && !/^(UNKNOWN|UNLISTED)$/i.test(e.name) && parseExitReason(e.name) === undefined);
+}
+
+/** The architecture whose exit names the measurement uses. */
+export function measuredArch(m: Measurement): Arch {
+  return isArm64Measurement(m) ? 'arm64' : isAmdMeasurement(m) ? 'svm' : 'vmx';
 }
 
 export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
   const notes = [...m.notes];
-  if (isAmdMeasurement(m)) {
+  if (isArm64Measurement(m)) {
+    notes.push(
+      `arm64 exit classes: the guest events are derived through the VT-x reasons of the same guest operation (HVC64 → VMCALL, DABT_LOW → EPT_VIOLATION, WFx → HLT, IRQ → EXTERNAL_INTERRUPT; SYS64 and the others stay raw exits at their measured rates); on ${o.profile.name} (${archOf(o.profile).displayName}) the model's exits are ${archOf(o.profile).displayName} exits`,
+    );
+  } else if (isAmdMeasurement(m)) {
     notes.push(
       `AMD SVM exit names: the guest events are derived through their VT-x counterparts (npf → EPT_VIOLATION, msr → MSR_WRITE, interrupt → EXTERNAL_INTERRUPT, vintr → INTERRUPT_WINDOW, hypercall → VMCALL, "PF excp" → EXCEPTION_NMI, …); on ${o.profile.name} (${archOf(o.profile).displayName}) the model's exits are ${archOf(o.profile).displayName} exits`,
     );
@@ -184,9 +199,9 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     events.push({ ...ev, perUnit: round(perUnitOf(rate)), distribution: 'exponential', source: (ev as { source?: string }).source ?? src(e) } as Ev);
   };
   // An AMD table's raw exits keep their SVM names (read as VT-x on a VT-x profile, as themselves on SVM).
-  const amd = isAmdMeasurement(m);
+  const ownNames = measuredArch(m) !== 'vmx';
   const raw = (e: MeasuredExit, rate: number, why: string) =>
-    addEvent({ kind: 'raw-exit', reason: amd ? e.name : exitReasonName(e.reason as number), handlerCycles: handler(e) ?? o.profile.handlerCycles['raw-exit']?.value, nativeCycles: 0, source: `${src(e)}; ${why}` } as Ev, e, rate);
+    addEvent({ kind: 'raw-exit', reason: ownNames ? e.name : exitReasonName(e.reason as number), handlerCycles: handler(e) ?? o.profile.handlerCycles['raw-exit']?.value, nativeCycles: 0, source: `${src(e)}; ${why}` } as Ev, e, rate);
 
   // An MSR that exited under an MSR bitmap was intercepted on that host: it keeps its address as its
   // name, so no replay passes it through. Without a bitmap every MSR exits: an architectural one gets

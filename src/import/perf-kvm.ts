@@ -4,9 +4,10 @@
 // `unknown kvm exit code` lines; the Total footer; rows wrapped before Max Time.
 import { didYouMean } from '../config/suggest.js';
 import { allExitReasonNames, parseExitReason } from '../exits/reasons.js';
+import { ARM64_READ_AS_VMX, isArm64ExitName } from '../exits/arm64-codes.js';
 import { emptyMeasurement, lineError, type AccessCount, type Measurement, type MeasuredExit } from './measurement.js';
 
-const HEADER = /^\s*(VM-EXIT|MMIO Access|IO Port Access|MSR Access)\s+Samples\s+Samples%\s+Time%\s+(Min Time\s+Max Time\s+)?Avg time\s*$/;
+const HEADER = /^\s*(VM-EXIT|TRAP-EVENT|MMIO Access|IO Port Access|MSR Access)\s+Samples\s+Samples%\s+Time%\s+(Min Time\s+Max Time\s+)?Avg time\s*$/;
 // A name is one word, or an AMD exception ("PF excp").
 const ROW = /^\s*([A-Z]{2} excp|\S+)\s+(\d+)\s+([\d.]+)%\s+([\d.]+)%(.*)$/;
 const TIMES = /([\d.]+)us/g;
@@ -37,6 +38,7 @@ export function parsePerfKvm(text: string, file: string, tableChoice?: number): 
   let vcpuScoped = false;
   let pendingUnknown: number[] = [];
   let live = false;
+  let trapTable = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const n = i + 1;
@@ -58,7 +60,9 @@ export function parsePerfKvm(text: string, file: string, tableChoice?: number): 
     }
     const header = HEADER.exec(line);
     if (header) {
-      current = { kind: header[1] as Table['kind'], headerLine: n, hasMinMax: Boolean(header[2]), rows: [], vcpuScoped, unknownCodes: pendingUnknown };
+      // arm64's `report --event=trap` table (exception classes) is its exit table.
+      if (header[1] === 'TRAP-EVENT') trapTable = true;
+      current = { kind: (header[1] === 'TRAP-EVENT' ? 'VM-EXIT' : header[1]) as Table['kind'], headerLine: n, hasMinMax: Boolean(header[2]), rows: [], vcpuScoped, unknownCodes: pendingUnknown };
       pendingUnknown = [];
       tables.push(current);
       continue;
@@ -108,6 +112,7 @@ export function parsePerfKvm(text: string, file: string, tableChoice?: number): 
   m.table = choice;
   if (exitTables.length > 1) m.notes.push(`the file has ${exitTables.length} VM-EXIT tables; imported table ${choice} (line ${exitTables[choice - 1].headerLine}); --table N picks another`);
   if (live) m.notes.push('perf kvm stat live output: one refresh interval; --duration is that interval');
+  if (trapTable) m.notes.push('an arm64 trap table (perf kvm stat report --event=trap): it counts trapped exception classes only — IRQ exits (the virtual timer, kicks, device interrupts) are not in it, so the model\'s IRQ exits are not checked against the measurement');
   for (const t of tables) {
     const cut = check(t, file, lines);
     if (!cut || (t.kind === 'VM-EXIT' && t !== exitTables[choice - 1])) continue;
@@ -154,6 +159,11 @@ function toExit(r: Table['rows'][number], t: Table, file: string): MeasuredExit 
       throw lineError(file, r.line, `an UNKNOWN row explained by one 'unknown kvm exit code:N' line with a known basic exit reason`, `codes ${t.unknownCodes.join(', ') || 'none'}`);
     }
   }
+  if (reason === undefined && r.name.toUpperCase() === 'TRAP') {
+    throw lineError(file, r.line, 'exception classes (an arm64 host\'s VM-EXIT table lumps every trap in one TRAP row: report with perf kvm stat report --event=trap for DABT_LOW, HVC64, WFx, SYS64, …)', r.name);
+  }
+  // An arm64 exit (DABT_LOW, HVC64, WFx, IRQ): read as the VT-x reason of the same guest operation; it keeps its name.
+  if (reason === undefined && isArm64ExitName(r.name)) reason = parseExitReason(ARM64_READ_AS_VMX[r.name.toUpperCase()] ?? 'UNLISTED');
   if (reason === undefined) {
     throw lineError(file, r.line, `an exit reason name, alias or number (exitsim list exit-reasons)${didYouMean(r.name.toUpperCase(), allExitReasonNames())}`, r.name);
   }

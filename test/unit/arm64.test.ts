@@ -3,6 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { bin, root } from '../cli-spawn.js';
 import { stageMeans, totalCycles } from '../../src/exits/cost.js';
 import { DEFAULT_MSR_LISTS, Profile } from '../../src/config/schema.js';
@@ -153,4 +156,32 @@ test('bad input on arm64: x86-only features and VM types, arm64 features on x86,
   assert.throws(() => Profile.parse({ ...altra, arch: 'vmx' }), /arm64 costs only on an arm64 profile/);
   assert.throws(() => Profile.parse({ ...genoa, capabilities: { ...genoa.capabilities, vhe: true } }), /vhe/);
   assert.throws(() => Profile.parse({ ...altra, capabilities: { ...altra.capabilities, pml: true } }), /pml/);
+});
+
+test('import: an arm64 perf kvm stat trap table defaults to an arm64 profile, says so, and its replay has the measured classes; a lumped TRAP row is refused', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exitsim-arm64-import-'));
+  const out = path.join(dir, 'measured.json');
+  const r = exitsim('import', 'test/fixtures/import/perf-arm64-trap.txt', '-o', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /arm64 host's table.*profile altra assumed/);
+  assert.match(r.stdout, /IRQ exits .* are not in it/);
+  const scenario = JSON.parse(fs.readFileSync(out, 'utf8'));
+  assert.equal(scenario.host.profile, 'altra');
+  const run = exitsim('run', out, '--duration', '0.3', '--json');
+  assert.equal(run.code, 0, run.stderr);
+  const exits = JSON.parse(run.stdout).total.exits as Record<string, { rate_per_s: number }>;
+  // The measured classes at their measured rates (1 s window assumed, 1 vCPU), within the run's noise.
+  for (const [name, rate] of [['DABT_LOW', 4000], ['WFx', 3000], ['SYS64', 2000], ['HVC64', 800]] as const) {
+    assert.ok(exits[name], `${name} in the replay`);
+    assert.ok(Math.abs(exits[name].rate_per_s / rate - 1) < 0.25, `${name}: ${exits[name].rate_per_s}/s vs ${rate}/s`);
+  }
+  assert.equal(Object.keys(exits).some((n) => /^(EPT_VIOLATION|HLT|VMCALL|MSR_WRITE)$/.test(n)), false, 'arm64 names only');
+  // An x86 profile for an arm64 table is refused: its exits are another architecture's.
+  const wrong = exitsim('import', 'test/fixtures/import/perf-arm64-trap.txt', '-o', path.join(dir, 'x.json'), '--profile', 'sapphire-rapids');
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /--profile.*arm64 KVM/);
+  const lumped = exitsim('import', 'test/fixtures/import/bad-arm64-trap-row.txt', '-o', path.join(dir, 'b.json'));
+  assert.equal(lumped.code, 2);
+  assert.match(lumped.stderr, /line 6: expected exception classes .*--event=trap/);
+  assert.equal(fs.existsSync(path.join(dir, 'b.json')), false, 'nothing written');
 });

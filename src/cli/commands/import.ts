@@ -8,7 +8,7 @@ import { readGuestStat } from '../../import/guest-stat.js';
 import { InputError, describeValue } from '../../config/errors.js';
 import { loadProfile, loadWorkload, parseScenario, profilesDir, shippedGuestOsNames } from '../../config/load.js';
 import { featureSetLabel, parseFeatureSet } from '../../exits/features.js';
-import { deriveWorkload, isAmdMeasurement } from '../../import/derive.js';
+import { deriveWorkload, measuredArch } from '../../import/derive.js';
 import { readMeasurement } from '../../import/detect.js';
 import { checkFeaturesAgainstProfile, supportedFeatures } from '../../model/profile-checks.js';
 import { checkOutputPath, writeFilesTogether } from '../../io/output-file.js';
@@ -48,18 +48,20 @@ function importCommand(file: string, o: ImportOptions): void {
   checkOutputPath(workloadFileFor(out), 'a file path (the scenario, and its workload beside it)');
   if (o.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$/.test(o.name)) throw new InputError(CLI, '--name', 'a workload name of 1–100 letters, digits and _ . + - (starting with a letter or digit)', describeValue(o.name));
   const m = readMeasurement(file, o.table);
-  // An AMD host's table (SVM names) defaults to a current AMD profile, an Intel one to a current Intel one.
-  const amd = isAmdMeasurement(m);
-  const { profile, file: profileFile } = loadProfile(o.profile ?? (amd ? 'genoa' : 'sapphire-rapids'));
+  // An AMD host's table (SVM names) defaults to a current AMD profile, an arm64 one (exception classes)
+  // to an arm64 profile, an Intel one to a current Intel one.
+  const arch = measuredArch(m);
+  const measured = ARCHITECTURES[arch];
+  const { profile, file: profileFile } = loadProfile(o.profile ?? measured.currentProfile);
   // Exit names are the vendor's: an Intel table replayed on an AMD profile (or the reverse) would write a
   // workload whose exits that CPU does not have.
-  const measured = ARCHITECTURES[amd ? 'svm' : 'vmx'];
   if (o.profile !== undefined && archOf(profile) !== measured) {
     throw new InputError(CLI, '--profile', `a CPU profile of the measured host's vendor (the table names ${measured.displayName} exits)`, `'${o.profile}' (${archOf(profile).displayName})`, ` — import with ${measured.currentProfile} or another ${measured.vendor} profile, then compare --profile ${o.profile} for the other vendor`);
   }
-  if (amd && o.profile === undefined && !o.json) process.stderr.write('exitsim: note: an AMD host\'s table (SVM exit names): profile genoa assumed (--profile overrides)\n');
-  const features = featuresFlag((o.features ?? ['modern']).join(','));
-  checkFeaturesAgainstProfile(features, profile, CLI);
+  if (arch !== 'vmx' && o.profile === undefined && !o.json) process.stderr.write(`exitsim: note: ${arch === 'svm' ? 'an AMD host\'s table (SVM exit names)' : 'an arm64 host\'s table (its exception classes)'}: profile ${measured.currentProfile} assumed (--profile overrides)\n`);
+  // The default preset falls back to what the profile has (modern on Altra: without GICv4); a named set is checked.
+  const features = o.features ? featuresFlag(o.features.join(',')) : supportedFeatures(featuresFlag('modern'), profile);
+  if (o.features) checkFeaturesAgainstProfile(features, profile, CLI);
   if (o.unobserved !== undefined && o.unobserved !== 'zero') throw new InputError(CLI, '--unobserved', "'zero'", describeValue(o.unobserved));
   const name = o.name ?? path.basename(out).replace(/\.(json|ya?ml)$/, '');
   if (o.guestOs !== undefined) checkGuestOsFlag(o.guestOs);
