@@ -1,6 +1,7 @@
 // `exitsim report`: a simulated run printed in `perf kvm stat report` layout
 // (20-character name column), so it can be diffed against a measurement with
 // the tools people know — and imported back (issue 6's round trip).
+import { ARCHITECTURES } from '../exits/arch/index.js';
 import { ResultSet } from '../io/result-set.js';
 import type { Arch } from '../exits/arch/index.js';
 import { InputError } from '../config/errors.js';
@@ -210,7 +211,8 @@ export function perfReport(dir: string, runSelector?: string, json = false): str
     // (kvm_vcpu_halt polls before it blocks). exitsim books polling apart (halt_poll_cycles), so it
     // is added back here, to the HLT exits that did it.
     const poll = Number(run.halt_poll_cycles ?? 0);
-    const hlt = all.find((e) => e.name === 'HLT');
+    const hltName = ARCHITECTURES[arch].exits.hlt; // HLT on x86, WFx on arm64
+    const hlt = all.find((e) => e.name === hltName);
     if (hlt && poll > 0) hlt.blockedCycles += poll;
     // perf kvm stat counts a TD's every TDG.VP.VMCALL as TDCALL and an SEV-ES guest's every request as
     // vmgexit: the table shows that one line; the breakdown by sub-leaf follows it.
@@ -230,7 +232,7 @@ export function perfReport(dir: string, runSelector?: string, json = false): str
     out.push('Analyze events for all VMs, all VCPUs:');
     const table = perfTable(rows, f, (name) => (carriers.includes(name) ? name : perfName(name, run.profile)));
     out.push(...table.lines);
-    if (table.bounded) out.push('# HLT: Min/Max Time = the round trip\'s extreme + the blocked stretch\'s extreme (exitsim tracks the two apart: a lower and an upper bound).');
+    if (table.bounded) out.push(`# ${hltName}: Min/Max Time = the round trip's extreme + the blocked stretch's extreme (exitsim tracks the two apart: a lower and an upper bound).`);
     for (const c of carriers) {
       out.push('');
       out.push(`# ${c} by sub-leaf (exitsim: perf kvm stat shows one ${c} line; on a real host only the ${c === 'TDCALL' ? 'kvm_tdvmcall' : 'kvm_vmgexit_enter'} tracepoint tells them apart)`);
