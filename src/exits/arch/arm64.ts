@@ -63,11 +63,14 @@ export const ARM64: ArchDescriptor = {
   kvmUnitTestsSuites: ['micro-bench'],
   dirtyLogHardware: 'arm64 has no page-modification log in any shipped profile (FEAT_HAFDBS dirty-bit tracking of stage 2 is not used by KVM for dirty logging)',
   plainVmsOnly: 'nested arm64 guests (FEAT_NV2) are not modelled: no published per-exit figure was found to check them against',
-  worldSwitchStages: (b, { vhe, handlerStage }) =>
-    vhe
+  worldSwitchStages: (b, { vhe, handlerStage }) => {
+    // The trap itself is the same in both host modes; what follows it is not.
+    const trap = { what: '1 exception to EL2: ESR_EL2, FAR_EL2, HPFAR_EL2 latched; vector entry', cycles: b.recordExitInfo, source: 'Arm ARM D1.10; arch/arm64/kvm/hyp/entry.S __guest_exit' };
+    const gprs = (deactivate: string, file: string) => ({ what: `2 save guest GPRs (x0–x30, SP_EL0), timer and debug state${deactivate}`, cycles: b.saveGuestState, source: `arch/arm64/kvm/hyp/${file}` });
+    return vhe
       ? [
-          { what: '1 exception to EL2: ESR_EL2, FAR_EL2, HPFAR_EL2 latched; vector entry', cycles: b.recordExitInfo, source: 'Arm ARM D1.10; arch/arm64/kvm/hyp/entry.S __guest_exit' },
-          { what: '2 save guest GPRs (x0–x30, SP_EL0), timer and debug state; deactivate traps', cycles: b.saveGuestState, source: 'arch/arm64/kvm/hyp/vhe/switch.c __kvm_vcpu_run_vhe' },
+          trap,
+          gprs('; deactivate traps', 'vhe/switch.c __kvm_vcpu_run_vhe'),
           { what: '3 save the vGIC list registers and control state', cycles: b.msrStore, source: 'arch/arm64/kvm/hyp/vgic-v3-sr.c __vgic_v3_save_state; profile arm64.vgicSaveCycles' },
           { what: '4 restore the host context (VHE: the host kernel is already at EL2; EL1 registers stay the guest\'s until vcpu_put)', cycles: b.loadHostState, source: 'arch/arm64/kvm/hyp/vhe/sysreg-sr.c (sysregs switched at vcpu_load/put)' },
           { what: '5 host EL1 system registers: none per exit under VHE', cycles: b.msrLoad, source: 'Dall et al., USENIX ATC 2017 (VHE host at EL2)' },
@@ -75,12 +78,13 @@ export const ARM64: ArchDescriptor = {
           { what: 'restore the vGIC, activate traps, restore guest GPRs, ERET to the guest', cycles: b.entry, source: 'arch/arm64/kvm/hyp/vhe/switch.c; entry.S __guest_enter' },
         ]
       : [
-          { what: '1 exception to EL2: ESR_EL2, FAR_EL2, HPFAR_EL2 latched; vector entry', cycles: b.recordExitInfo, source: 'Arm ARM D1.10; arch/arm64/kvm/hyp/entry.S __guest_exit' },
-          { what: '2 save guest GPRs (x0–x30, SP_EL0), timer and debug state', cycles: b.saveGuestState, source: 'arch/arm64/kvm/hyp/nvhe/switch.c __kvm_vcpu_run' },
+          trap,
+          gprs('', 'nvhe/switch.c __kvm_vcpu_run'),
           { what: '3 save the guest\'s EL1 system registers and the vGIC state', cycles: b.msrStore, source: 'arch/arm64/kvm/hyp/nvhe/sysreg-sr.c __sysreg_save_state_nvhe; vgic-v2/v3 save; profile arm64.el1SysregSaveCycles + vgicSaveCycles' },
           { what: '4 ERET from EL2 into the host kernel at EL1 (split mode\'s second switch)', cycles: b.loadHostState, source: 'Dall & Nieh, ASPLOS 2014 (split-mode virtualization); profile arm64.hostSwitchCycles / 2' },
           { what: '5 restore the host\'s EL1 system registers', cycles: b.msrLoad, source: 'arch/arm64/kvm/hyp/nvhe/sysreg-sr.c; profile arm64.el1SysregRestoreCycles' },
           handlerStage,
           { what: 'HVC back to EL2, save host EL1 registers, restore the guest\'s and the vGIC, restore GPRs, ERET to the guest', cycles: b.entry, source: 'arch/arm64/kvm/hyp/nvhe/switch.c; entry.S __guest_enter' },
-        ],
+        ];
+  },
 };
