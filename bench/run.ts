@@ -87,6 +87,8 @@ const CASES: Case[] = [
   datacenter(1),
   // The same host on AMD: the SVM world switch and AVIC cost the loop nothing extra (issue 19).
   { name: 'datacenter (genoa)', features: 'modern', scenario: { name: 'datacenter', host: { pcpus: 64, scheduler: 'fair', profile: 'genoa' }, vms: datacenterVms, durationSec: 1 } },
+  // And on arm64 (issue 34): WFE trapping and the IPI plan apart from device interrupts, same loop.
+  { name: 'datacenter (graviton3)', features: 'modern', scenario: { name: 'datacenter', host: { pcpus: 64, scheduler: 'fair', profile: 'graviton3' }, vms: datacenterVms, durationSec: 1 } },
   // The same host's VMs as TDs and as nested guests: plans with no-transition steps (#VE, the TDX module, L1).
   { name: 'datacenter (tdx)', features: 'modern', scenario: { name: 'datacenter', host: { pcpus: 64, scheduler: 'fair' }, vms: datacenterVms, durationSec: 1, vmType: 'tdx' } },
   { name: 'datacenter (nested)', features: 'modern', scenario: { name: 'datacenter', host: { pcpus: 64, scheduler: 'fair' }, vms: datacenterVms, durationSec: 1, vmType: 'nested' } },
