@@ -12,7 +12,7 @@ import { expandGuest, resolveGuest } from '../workloads/guest-model.js';
 import { guestOsDir, loadGuestOs } from '../config/load.js';
 import type { GuestStat } from './guest-stat.js';
 import { InputError } from '../config/errors.js';
-import { archOf, type Arch } from '../exits/arch/index.js';
+import { ARCHITECTURES, archOf, type Arch } from '../exits/arch/index.js';
 import { isArm64ExitName } from '../exits/arm64-codes.js';
 import { Workload, type Profile, type WorkloadInput } from '../config/schema.js';
 import { decide, type DecisionContext } from '../exits/resolve.js';
@@ -199,7 +199,7 @@ export function deriveWorkload(m: Measurement, o: DeriveOptions): Derived {
     events.push({ ...ev, perUnit: round(perUnitOf(rate)), distribution: 'exponential', source: (ev as { source?: string }).source ?? src(e) } as Ev);
   };
   // An AMD table's raw exits keep their SVM names (read as VT-x on a VT-x profile, as themselves on SVM).
-  const ownNames = measuredArch(m) !== 'vmx';
+  const ownNames = ARCHITECTURES[measuredArch(m)].importedTable !== undefined;
   const raw = (e: MeasuredExit, rate: number, why: string) =>
     addEvent({ kind: 'raw-exit', reason: ownNames ? e.name : exitReasonName(e.reason as number), handlerCycles: handler(e) ?? o.profile.handlerCycles['raw-exit']?.value, nativeCycles: 0, source: `${src(e)}; ${why}` } as Ev, e, rate);
 

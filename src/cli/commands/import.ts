@@ -58,7 +58,7 @@ function importCommand(file: string, o: ImportOptions): void {
   if (o.profile !== undefined && archOf(profile) !== measured) {
     throw new InputError(CLI, '--profile', `a CPU profile of the measured host's vendor (the table names ${measured.displayName} exits)`, `'${o.profile}' (${archOf(profile).displayName})`, ` — import with ${measured.currentProfile} or another ${measured.vendor} profile, then compare --profile ${o.profile} for the other vendor`);
   }
-  if (arch !== 'vmx' && o.profile === undefined && !o.json) process.stderr.write(`exitsim: note: ${arch === 'svm' ? 'an AMD host\'s table (SVM exit names)' : 'an arm64 host\'s table (its exception classes)'}: profile ${measured.currentProfile} assumed (--profile overrides)\n`);
+  if (measured.importedTable && o.profile === undefined && !o.json) process.stderr.write(`exitsim: note: ${measured.importedTable}: profile ${measured.currentProfile} assumed (--profile overrides)\n`);
   // The default preset falls back to what the profile has (modern on Altra: without GICv4); a named set is checked.
   const features = o.features ? featuresFlag(o.features.join(',')) : supportedFeatures(featuresFlag('modern'), profile);
   if (o.features) checkFeaturesAgainstProfile(features, profile, CLI);

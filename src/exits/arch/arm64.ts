@@ -60,6 +60,7 @@ export const ARM64: ArchDescriptor = {
   msrLists: false,
   nested: { entryExit: 'ERET', controlAccessExits: false, enlightenedVmcs: false, aroundEntry: [] },
   currentProfile: 'altra',
+  importedTable: "an arm64 host's table (its exception classes)",
   kvmUnitTestsSuites: ['micro-bench'],
   dirtyLogHardware: 'arm64 has no page-modification log in any shipped profile (FEAT_HAFDBS dirty-bit tracking of stage 2 is not used by KVM for dirty logging)',
   plainVmsOnly: 'nested arm64 guests (FEAT_NV2) are not modelled: no published per-exit figure was found to check them against',

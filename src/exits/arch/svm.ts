@@ -66,6 +66,7 @@ export const SVM: ArchDescriptor = {
     ],
   },
   currentProfile: 'genoa',
+  importedTable: "an AMD host's table (SVM exit names)",
   // x86/vmexit runs on both vendors; x86/svm's latency tests only on an AMD host.
   kvmUnitTestsSuites: ['vmexit', 'svm'],
   dirtyLogHardware: "AMD's page-modification logging is in no shipped AMD profile (assumed absent: no KVM support for it was found)",

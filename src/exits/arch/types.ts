@@ -61,6 +61,11 @@ export interface ArchDescriptor {
   foreignExitName?: (text: string) => number | undefined;
   /** A round trip stage by stage as `explain` prints it, in the seven accounting slots, with sources. */
   worldSwitchStages(b: StageBreakdown, o: { clean: boolean; vhe: boolean; handlerStage: ExplainedStage }): ExplainedStage[];
+  /**
+   * A measured table in this architecture's exit names, as import says it when it assumes a profile
+   * (its raw exits keep their names); absent for VT-x, whose names are the derivation's own.
+   */
+  importedTable?: string;
   /** Why a guest other than a plain VM cannot run on this architecture here (arm64: nested NV2 is not modelled); absent where every VM type the profile's capabilities allow can. */
   plainVmsOnly?: string;
   /** `list exit-reasons --arch`, and `--profile` advice: a current profile of this architecture. */
