@@ -34,7 +34,8 @@ alone — and every other row is a prediction: the interrupt paths from the hype
 Kunpeng's MMIO rows from Altra's handler and kernel↔user costs held in cycles.
 
 Sources: Altra — R. R. Ananta, kvm@vger 2024-10-29 (Linux v6.12-rc1, baseline run); Kunpeng 920 —
-He Qiong, kvm@vger 2023-11-01 (before that patch). \`lpi\` (the emulated ITS) is not simulated.
+He Qiong, kvm@vger 2023-11-01 (before that patch); X-Gene's EOI — Dall et al., ISCA 2016, Table II (71
+cycles, shown in ns at 2.4 GHz). \`lpi\` (the emulated ITS) is not simulated.
 
 | profile | test | published ns | simulated ns | cycles | error | kind | note |
 |---|---|---:|---:|---:|---:|---|---|
@@ -48,7 +49,10 @@ Where the predictions depart:
 - **mmio_read_vgic** agrees within a few per cent on both machines, but the shared MMIO-abort handler
   estimate (600 cycles) was set with these figures in view: weak evidence.
 - **eoi** takes no exit (the vGIC's virtual CPU interface): the row is the loop and one system
-  register write, both estimates; Kunpeng's 26 ns is not reproduced (41 cycles simulated, 68 at 2.6 GHz).
+  register write, both estimates, the same on every profile; Kunpeng's 26 ns is not reproduced (41
+  cycles simulated, 68 at 2.6 GHz), nor X-Gene's 71 cycles (Dall et al. 2016's virtual IRQ completion,
+  the one ARM figure of that table in the project's reference): a GICv2 EOI is an MMIO write to
+  GICV_EOIR, which the model does not cost apart. Nothing was tuned to these rows.
 
 ### Split mode against VHE on the same hardware
 
