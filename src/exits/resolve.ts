@@ -3,7 +3,7 @@
 import { DECISION_TABLE, type Condition, type DecisionRule, type EventKind, type ExitSpec } from './decision-table.js';
 import { FEATURE_BIT, type FeatureName } from './features.js';
 import { parseExitReason } from './reasons.js';
-import { archOf, exitNameOn, type Arch } from './arch/index.js';
+import { alwaysOnBits, archOf, exitNameOn, type Arch } from './arch/index.js';
 import type { HandlerName, Profile } from '../config/schema.js';
 
 export interface DecisionContext {
@@ -56,8 +56,7 @@ function holds(cond: Condition | undefined, ctx: DecisionContext): boolean {
   if (cond.arch !== undefined && cond.arch !== ctx.arch) return false;
   if (cond.features) {
     // What the architecture always has counts as on (arm64: stage-2 translation, with no shadow paging to fall back to).
-    let features = ctx.features;
-    for (const f of archOf(ctx.arch).alwaysOn) features |= FEATURE_BIT[f];
+    const features = ctx.features | alwaysOnBits(ctx.arch);
     for (const [name, want] of Object.entries(cond.features)) {
       const on = (features & FEATURE_BIT[name as FeatureName]) !== 0;
       if (on !== want) return false;

@@ -4,7 +4,7 @@
 import { ARRIVAL_QUEUE_CAPACITY, HALT_POLL_GROW_START_SEC, PLE_WINDOW_GROW, PLE_WINDOW_MAX_VMX_CYCLES } from '../engine/settings.js';
 import { vmTypeOf } from '../exits/vm-types/index.js';
 import { EXIT_TRANSFORMS } from '../exits/vm-types/transforms.js';
-import { archOf } from '../exits/arch/index.js';
+import { alwaysOnBits } from '../exits/arch/index.js';
 import { avicInhibited, decide, type DecisionContext, type ResolvedExit } from '../exits/resolve.js';
 import type { EventKind } from '../exits/decision-table.js';
 import { FEATURE_BIT, vmEffectiveFeatures, type FeatureName } from '../exits/features.js';
@@ -395,8 +395,7 @@ export function buildModel(givenInputs: BuildInputs): BuiltModel {
   }
   // What the VM runs with: a TD or an SEV guest has some features whatever the set says (features.ts),
   // and an architecture what it always has (arm64: stage-2 translation, so the 2-D walk, whatever the set).
-  const alwaysOn = archOf(givenInputs.profile).alwaysOn.reduce((bits, f) => bits | FEATURE_BIT[f], 0);
-  const inputs = givenInputs.nativeMode ? givenInputs : { ...givenInputs, features: vmEffectiveFeatures(givenInputs.features, givenInputs.scenario.vmType) | alwaysOn };
+  const inputs = givenInputs.nativeMode ? givenInputs : { ...givenInputs, features: vmEffectiveFeatures(givenInputs.features, givenInputs.scenario.vmType) | alwaysOnBits(givenInputs.profile.arch) };
   const { scenario, profile, features, nativeMode } = inputs;
   const f = profile.frequencyGHz.value * 1e9;
   const plans = new PlanBuilder(profile, nativeMode, features);

@@ -15,6 +15,13 @@ export function archOf(p: { arch: Arch } | Arch): ArchDescriptor {
   return ARCHITECTURES[typeof p === 'string' ? p : p.arch];
 }
 
+const ALWAYS_ON_BITS = Object.fromEntries(Object.values(ARCHITECTURES).map((d) => [d.id, d.alwaysOn.reduce((bits, f) => bits | FEATURE_BIT[f], 0)])) as Record<Arch, number>;
+
+/** The feature bits an architecture always has, whatever a set says (arm64: stage 2): one mask per architecture. */
+export function alwaysOnBits(arch: Arch): number {
+  return ALWAYS_ON_BITS[arch];
+}
+
 /** The exit an abstract exit is on this architecture under these features (nested paging on or off). */
 export function exitNameOn(arch: Arch, exit: AbstractExit, features: number): string {
   const d = ARCHITECTURES[arch];
